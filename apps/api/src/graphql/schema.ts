@@ -1,0 +1,9 @@
+// Assembles the schema: importing a module's *.schema.ts registers its types and fields.
+import { builder } from "./builder.ts";
+import "./scalars.ts";
+import "../modules/sites/site.schema.ts";
+import "../modules/viewer/viewer.schema.ts";
+import "../modules/pathology/pathology-label.schema.ts";
+import "../modules/cases/case.schema.ts";
+
+export const schema = builder.toSchema({ sortSchema: true });

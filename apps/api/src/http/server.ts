@@ -1,0 +1,97 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { expressMiddleware } from "@as-integrations/express5";
+import express, { type Request, type Response, type NextFunction } from "express";
+import { authenticate } from "../auth/authenticate.ts";
+import type { ApiConfig } from "../config.ts";
+import { AppError } from "../errors/app-error.ts";
+import { formatGraphQLError, graphqlCodeOf } from "../errors/to-graphql-error.ts";
+import type { GraphQLContext, Services } from "../graphql/context.ts";
+import { schema } from "../graphql/schema.ts";
+import { imageRoutes } from "./image-routes.ts";
+
+export type ApiServer = {
+  app: express.Express;
+  listen: (port: number) => Promise<Server>;
+  stop: () => Promise<void>;
+};
+
+declare module "express-serve-static-core" {
+  // eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- module augmentation needs an interface
+  interface Request {
+    requestId: string;
+  }
+}
+
+export async function createApiServer(services: Services, config: ApiConfig): Promise<ApiServer> {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  const httpServer = createServer(app);
+
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema,
+    introspection: !config.isProduction,
+    hideSchemaDetailsFromClientErrors: config.isProduction,
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    formatError: formatGraphQLError,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+  });
+  await apollo.start();
+
+  app.use((req, res, next) => {
+    req.requestId = randomUUID();
+    res.setHeader("x-request-id", req.requestId);
+    next();
+  });
+  app.get("/healthz", (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.use(
+    "/graphql",
+    express.json({ limit: config.maxRequestBytes }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => ({
+        ...services,
+        viewer: await authenticate(services.db, req.headers.authorization, config.sessionSecret),
+        requestId: req.requestId,
+        clientIp: req.ip ?? "unknown",
+      }),
+    }),
+  );
+  app.use(imageRoutes(services, config));
+
+  // Errors outside GraphQL (image routes, body parsing): the same codes, JSON, no stack.
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (error instanceof AppError) {
+      const status = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, VALIDATION: 400, CONFLICT: 409, RATE_LIMITED: 429, PAYLOAD_TOO_LARGE: 413, UNSUPPORTED_MEDIA: 415, INTERNAL: 500 }[error.code];
+      res.status(status).json({ error: { code: graphqlCodeOf(error.code), message: error.message } });
+      return;
+    }
+    const status = (error as { status?: number }).status;
+    if (status === 413) {
+      res.status(413).json({ error: { code: "PAYLOAD_TOO_LARGE", message: "request body too large" } });
+      return;
+    }
+    if (status === 400) {
+      res.status(400).json({ error: { code: "BAD_REQUEST", message: "malformed request body" } });
+      return;
+    }
+    console.error("[api] unexpected error", error);
+    res.status(500).json({ error: { code: "INTERNAL_SERVER_ERROR", message: "internal error" } });
+  });
+
+  return {
+    app,
+    listen: (port) =>
+      new Promise((resolve, reject) => {
+        httpServer.once("error", reject);
+        httpServer.listen(port, () => resolve(httpServer));
+      }),
+    // Stops taking requests, lets in-flight ones finish (Apollo's drain plugin closes the server).
+    stop: () => apollo.stop(),
+  };
+}

@@ -1,0 +1,3 @@
+export { createApiServer, type ApiServer } from "./http/server.ts";
+export { loadApiConfig, type ApiConfig } from "./config.ts";
+export { hashPassword } from "./auth/password.ts";

@@ -1,0 +1,36 @@
+// The API process: `npm run dev -w @mammo/api`, or started by `npm start`.
+import { createPrismaClient, DatabaseSetupError, repoRoot, resolveDatabase } from "@mammo/db";
+import { createBlobStoreFromEnv } from "@mammo/storage";
+import { loadApiConfig } from "./config.ts";
+import { createApiServer } from "./http/server.ts";
+
+async function main() {
+  const config = loadApiConfig();
+  const database = await resolveDatabase({ rootDir: repoRoot });
+  const db = createPrismaClient(database.url, { maxConnections: 20 });
+  const server = await createApiServer({ db, blobs: createBlobStoreFromEnv(repoRoot) }, config);
+  try {
+    await server.listen(config.port);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(code === "EADDRINUSE" ? `port ${config.port} (API) is already in use` : (error as Error).message);
+  }
+  console.log(`[api] listening on http://localhost:${config.port}/graphql`);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await server.stop();
+    await db.$disconnect();
+    await database.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(`[api] error: ${error instanceof Error ? error.message : String(error)}`);
+  if (!(error instanceof DatabaseSetupError) && !(error instanceof Error && error.message.startsWith("port"))) console.error(error);
+  process.exit(1);
+});

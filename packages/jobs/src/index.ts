@@ -1,0 +1,2 @@
+export { QUEUES, trainJob, evaluateJob, inferJob, concordanceJob, type QueueName, type JobPayloads } from "./queues.ts";
+export { startJobQueue, type JobQueue } from "./job-queue.ts";

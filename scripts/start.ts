@@ -1,0 +1,170 @@
+// `npm start`: the whole platform on one machine. PostgreSQL (embedded unless DATABASE_URL is
+// set), migrations, demo data on an empty database, then the API, the web app and a trainer
+// worker. Ctrl-C stops everything.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import {
+  assertPortFree,
+  createPrismaClient,
+  DatabaseSetupError,
+  migrateDatabase,
+  repoRoot,
+  resolveDatabase,
+  type ResolvedDatabase,
+} from "@mammo/db";
+import { createBlobStoreFromEnv } from "@mammo/storage";
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, isDatabaseEmpty, seedDemo } from "../apps/api/src/seed/demo-seed.ts";
+
+const apiPort = Number(process.env.API_PORT ?? 4000);
+const webPort = Number(process.env.WEB_PORT ?? 3000);
+const log = (line: string) => console.log(`[start] ${line}`);
+
+class StartError extends Error {}
+
+/** Secrets that must survive restarts (sessions, de-identification): from the env or .data/. */
+function loadSecrets(): { sessionSecret: string; deidSecret: string } {
+  const file = path.join(repoRoot, ".data", "secrets.json");
+  let stored: { sessionSecret?: string; deidSecret?: string } = {};
+  if (existsSync(file)) stored = JSON.parse(readFileSync(file, "utf8")) as typeof stored;
+  const secrets = {
+    sessionSecret: process.env.NEXTAUTH_SECRET ?? stored.sessionSecret ?? randomBytes(32).toString("base64url"),
+    deidSecret: process.env.DEID_SECRET ?? stored.deidSecret ?? randomBytes(32).toString("base64url"),
+  };
+  if (!process.env.NEXTAUTH_SECRET || !process.env.DEID_SECRET) {
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
+    writeFileSync(file, JSON.stringify({ ...stored, ...secrets }, null, 2), { mode: 0o600 });
+  }
+  return secrets;
+}
+
+function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd ?? repoRoot, env: { ...process.env, ...options.env }, stdio: "inherit" });
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new StartError(`${command} ${args.join(" ")} failed (exit ${code})`))));
+    child.on("error", reject);
+  });
+}
+
+async function waitForHttp(url: string, what: string, child: ChildProcess, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new StartError(`${what} exited during start-up (exit ${child.exitCode})`);
+    try {
+      const response = await fetch(url, { redirect: "manual" });
+      if (response.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new StartError(`${what} did not answer at ${url} within ${timeoutMs / 1000} s`);
+}
+
+async function main() {
+  const secrets = loadSecrets();
+  await assertPortFree(apiPort, "API");
+  await assertPortFree(webPort, "web app");
+
+  let database: ResolvedDatabase | undefined;
+  const children: { name: string; child: ChildProcess }[] = [];
+  let isStopping = false;
+  const stopAll = async (code: number) => {
+    if (isStopping) return;
+    isStopping = true;
+    log("stopping…");
+    await Promise.all(
+      children.map(
+        ({ child }) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+            child.once("exit", () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            child.kill("SIGTERM");
+          }),
+      ),
+    );
+    await database?.stop();
+    log("stopped");
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stopAll(0));
+  process.on("SIGTERM", () => void stopAll(0));
+
+  try {
+    database = await resolveDatabase({ rootDir: repoRoot, log: (l) => log(l) });
+    log(database.isEmbedded ? `embedded PostgreSQL ready (data in ${process.env.EMBEDDED_PG_DATA_DIR ?? ".data/postgres"})` : "using DATABASE_URL");
+    const result = await migrateDatabase(database.url, { log: (l) => log(l) });
+    log(`database schema up to date (${result.applied.length} new migrations)`);
+    const db = createPrismaClient(database.url, { maxConnections: 2 });
+    try {
+      if (await isDatabaseEmpty(db)) {
+        log("empty database: seeding demo data");
+        await seedDemo(db, createBlobStoreFromEnv(repoRoot), (l) => log(l));
+      }
+    } finally {
+      await db.$disconnect();
+    }
+
+    // The production build of the web app; turbo skips it when nothing changed.
+    log("building the web app (cached after the first start)…");
+    await run("npx", ["turbo", "run", "build", "--filter=@mammo/web", "--output-logs=errors-only"], {
+      env: { TURBO_TELEMETRY_DISABLED: "1", NEXT_TELEMETRY_DISABLED: "1" },
+    });
+
+    const shared = { DATABASE_URL: database.url, NEXTAUTH_SECRET: secrets.sessionSecret, DEID_SECRET: secrets.deidSecret };
+    const startChild = (name: string, args: string[], env: NodeJS.ProcessEnv, cwd = repoRoot) => {
+      const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...shared, ...env }, stdio: "inherit" });
+      children.push({ name, child });
+      child.on("exit", (code, signal) => {
+        if (!isStopping) {
+          console.error(`[start] ${name} stopped unexpectedly (${signal ?? `exit ${code}`}); stopping everything`);
+          void stopAll(1);
+        }
+      });
+      return child;
+    };
+    const tsx = path.join(repoRoot, "node_modules/tsx/dist/cli.mjs");
+    const api = startChild("API", [tsx, "apps/api/src/main.ts"], { API_PORT: String(apiPort) });
+    const nextBin = path.join(repoRoot, "node_modules/next/dist/bin/next");
+    const web = startChild("web app", [nextBin, "start", "--port", String(webPort)], {
+      API_URL: `http://localhost:${apiPort}`,
+      NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${webPort}`,
+      NEXT_TELEMETRY_DISABLED: "1",
+    }, path.join(repoRoot, "apps/web"));
+    startChild("trainer worker", [tsx, "apps/trainer/src/worker/main.ts"], {});
+
+    await waitForHttp(`http://localhost:${apiPort}/healthz`, "API", api);
+    await waitForHttp(`http://localhost:${webPort}/sign-in`, "web app", web);
+    const width = Math.max(...DEMO_ACCOUNTS.map((a) => a.email.length));
+    console.log(
+      [
+        "",
+        "  Mammo Research Platform is running",
+        `    web app   http://localhost:${webPort}`,
+        `    API       http://localhost:${apiPort}/graphql`,
+        "    worker    trainer worker on the PostgreSQL job queue",
+        "",
+        `  Demo accounts (password: ${DEMO_PASSWORD})`,
+        ...DEMO_ACCOUNTS.map((a) => `    ${a.email.padEnd(width)}  ${a.role} at ${a.site}`),
+        "",
+        "  Ctrl-C stops everything.",
+        "",
+      ].join("\n"),
+    );
+  } catch (error) {
+    const message = error instanceof DatabaseSetupError || error instanceof StartError ? error.message : error instanceof Error ? error.message : String(error);
+    console.error(`[start] error: ${message}`);
+    if (!(error instanceof DatabaseSetupError || error instanceof StartError)) console.error(error);
+    await stopAll(1);
+  }
+}
+
+void main().catch((error: unknown) => {
+  console.error(`[start] error: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
