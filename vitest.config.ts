@@ -29,7 +29,13 @@ export default defineConfig({
         extends: true,
         test: {
           name: "integration",
-          include: ["apps/*/src/**/*.integration.test.ts", "packages/*/src/**/*.integration.test.ts", "apps/*/test/**/*.integration.test.ts", "packages/*/test/**/*.integration.test.ts"],
+          include: [
+            "apps/*/src/**/*.integration.test.ts",
+            "packages/*/src/**/*.integration.test.ts",
+            "apps/*/test/**/*.integration.test.ts",
+            "packages/*/test/**/*.integration.test.ts",
+            "tests/start/**/*.integration.test.ts",
+          ],
           exclude,
           globalSetup: ["packages/db/src/testing/global-setup.ts"],
           testTimeout: 120_000,

@@ -1,0 +1,92 @@
+import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DatabaseSetupError } from "../errors.ts";
+import { findFreePort } from "../testing/free-port.ts";
+import { startEmbeddedPostgres } from "./embedded-postgres.ts";
+import { assertDatabaseReachable, parseDatabaseUrl, resolveDatabase } from "./resolve-database.ts";
+
+async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(DatabaseSetupError);
+  return (error as DatabaseSetupError).code;
+}
+
+describe("the embedded PostgreSQL of `npm start`", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), "mammo-embedded-"));
+    await chmod(dir, 0o755);
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("keeps its data across restarts", async () => {
+    const options = { dataDir: path.join(dir, "data"), port: await findFreePort(), database: "mammo" };
+    const first = await startEmbeddedPostgres(options);
+    const client = new pg.Client({ connectionString: first.url });
+    await client.connect();
+    await client.query("CREATE TABLE kept (value text)");
+    await client.query("INSERT INTO kept VALUES ('still here')");
+    await client.end();
+    await first.stop();
+
+    const second = await startEmbeddedPostgres(options);
+    const again = new pg.Client({ connectionString: second.url });
+    await again.connect();
+    const { rows } = await again.query("SELECT value FROM kept");
+    await again.end();
+    await second.stop();
+    expect(rows).toEqual([{ value: "still here" }]);
+  });
+
+  it("says so in one line when its port is taken", async () => {
+    const blocker = net.createServer();
+    const port = await findFreePort();
+    await new Promise<void>((resolve) => blocker.listen(port, "127.0.0.1", resolve));
+    try {
+      const error = await startEmbeddedPostgres({ dataDir: path.join(dir, "busy"), port, database: "mammo" }).catch((e: Error) => e);
+      expect((error as DatabaseSetupError).code).toBe("PORT_IN_USE");
+      expect((error as Error).message).toMatch(new RegExp(`^port ${port} \\(embedded PostgreSQL\\) is already in use`));
+      expect((error as Error).message).not.toContain("\n");
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it("says so when the data directory cannot be created", async () => {
+    // A regular file where a directory must be: fails for root and normal users alike.
+    const blocker = path.join(dir, "not-a-directory");
+    await writeFile(blocker, "x");
+    const dataDir = path.join(blocker, "postgres");
+    expect(await codeOf(startEmbeddedPostgres({ dataDir, port: await findFreePort(), database: "mammo" }))).toBe("DATA_DIR_UNWRITABLE");
+  });
+});
+
+describe("DATABASE_URL", () => {
+  it("rejects what is not a PostgreSQL URL, naming the problem", () => {
+    expect(() => parseDatabaseUrl("not a url")).toThrow(/DATABASE_URL is not a valid URL/);
+    expect(() => parseDatabaseUrl("mysql://x@localhost/db")).toThrow(/must start with postgresql:\/\//);
+    expect(() => parseDatabaseUrl("postgresql://x@localhost")).toThrow(/names no database/);
+  });
+
+  it("fails fast, in one line, when the server cannot be reached", async () => {
+    const port = await findFreePort(); // nothing listens there
+    const started = Date.now();
+    const error = await assertDatabaseReachable(`postgresql://u:p@127.0.0.1:${port}/mammo`).catch((e: Error) => e);
+    expect((error as DatabaseSetupError).code).toBe("DATABASE_UNREACHABLE");
+    expect((error as Error).message).toMatch(new RegExp(`^cannot connect to the database at 127.0.0.1:${port}/mammo`));
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it("is used as given instead of the embedded server", async () => {
+    const { inject } = await import("vitest");
+    const database = await resolveDatabase({ rootDir: "/nonexistent", env: { DATABASE_URL: inject("testDatabaseAdminUrl") } });
+    expect(database.isEmbedded).toBe(false);
+    expect(database.url).toBe(inject("testDatabaseAdminUrl"));
+  });
+});
