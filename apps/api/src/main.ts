@@ -1,5 +1,6 @@
 // The API process: `npm run dev -w @mammo/api`, or started by `npm start`.
 import { createPrismaClient, DatabaseSetupError, repoRoot, resolveDatabase } from "@mammo/db";
+import { startJobQueue } from "@mammo/jobs";
 import { createBlobStoreFromEnv } from "@mammo/storage";
 import { loadApiConfig } from "./config.ts";
 import { createApiServer } from "./http/server.ts";
@@ -8,7 +9,9 @@ async function main() {
   const config = loadApiConfig();
   const database = await resolveDatabase({ rootDir: repoRoot });
   const db = createPrismaClient(database.url, { maxConnections: 20 });
-  const server = await createApiServer({ db, blobs: createBlobStoreFromEnv(repoRoot) }, config);
+  // Enqueue only: the trainer workers supervise and maintain the queue.
+  const jobs = await startJobQueue(database.url, { supervise: false, max: 4 });
+  const server = await createApiServer({ db, blobs: createBlobStoreFromEnv(repoRoot), jobs }, config);
   try {
     await server.listen(config.port);
   } catch (error) {
@@ -21,6 +24,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     await server.stop();
+    await jobs.stop({ graceful: false, wait: true });
     await db.$disconnect();
     await database.stop();
     process.exit(0);

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { createTestDatabase } from "@mammo/db/testing";
+import { startJobQueue } from "@mammo/jobs";
 import { createLocalBlobStore } from "@mammo/storage";
 import { encode } from "next-auth/jwt";
 import type { ApiConfig } from "../src/config.ts";
@@ -28,7 +29,9 @@ export async function startTestApi(overrides: Partial<ApiConfig> = {}) {
     maxRequestBytes: 1024 * 1024,
     ...overrides,
   };
-  const server = await createApiServer({ db: database.db, blobs }, config);
+  // A real pg-boss queue on the test database: tests see enqueued jobs in its pgboss.job table.
+  const jobs = await startJobQueue(database.url, { supervise: false, max: 2 });
+  const server = await createApiServer({ db: database.db, blobs, jobs }, config);
   const http = await server.listen(0);
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
 
@@ -66,8 +69,10 @@ export async function startTestApi(overrides: Partial<ApiConfig> = {}) {
     sessionFor,
     graphql,
     as,
+    jobs,
     stop: async () => {
       await server.stop();
+      await jobs.stop({ graceful: false, wait: true });
       await database.drop();
       await rm(blobDir, { recursive: true, force: true });
     },

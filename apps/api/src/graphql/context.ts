@@ -1,9 +1,11 @@
 import type { Db } from "@mammo/db";
+import type { JobQueue } from "@mammo/jobs";
 import type { BlobStore } from "@mammo/storage";
 import type { Viewer } from "../auth/viewer.ts";
 import { AppError } from "../errors/app-error.ts";
 
-export type Services = { db: Db; blobs: BlobStore };
+/** `jobs`: the pg-boss queue the API enqueues into (training, inference, evaluation); it never works jobs. */
+export type Services = { db: Db; blobs: BlobStore; jobs: JobQueue };
 
 export type GraphQLContext = Services & {
   viewer: Viewer | null;
