@@ -4,11 +4,20 @@ import { startJobQueue } from "@mammo/jobs";
 import { createBlobStoreFromEnv } from "@mammo/storage";
 import { loadApiConfig } from "./config.ts";
 import { createApiServer } from "./http/server.ts";
+import { DatabaseRoleError, derivedRolePassword, provisionDatabaseRole } from "./lib/database-role.ts";
 
 async function main() {
   const config = loadApiConfig();
   const database = await resolveDatabase({ rootDir: repoRoot });
-  const db = createPrismaClient(database.url, { maxConnections: 20 });
+  // DATABASE_URL is the owner (migrations); the API itself runs as a data-only role.
+  const role = config.database.role;
+  const appUrl =
+    config.database.url ??
+    (await provisionDatabaseRole(database.url, {
+      role,
+      password: derivedRolePassword(config.sessionSecret, role, new URL(database.url).pathname.slice(1)),
+    }));
+  const db = createPrismaClient(appUrl, { maxConnections: 20 });
   // Enqueue only: the trainer workers supervise and maintain the queue.
   const jobs = await startJobQueue(database.url, { supervise: false, max: 4 });
   const server = await createApiServer({ db, blobs: createBlobStoreFromEnv(repoRoot), jobs }, config);
@@ -35,6 +44,7 @@ async function main() {
 
 main().catch((error: unknown) => {
   console.error(`[api] error: ${error instanceof Error ? error.message : String(error)}`);
-  if (!(error instanceof DatabaseSetupError) && !(error instanceof Error && error.message.startsWith("port"))) console.error(error);
+  const isExplained = error instanceof DatabaseSetupError || error instanceof DatabaseRoleError || (error instanceof Error && error.message.startsWith("port"));
+  if (!isExplained) console.error(error);
   process.exit(1);
 });

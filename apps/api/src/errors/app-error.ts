@@ -11,6 +11,7 @@ export type AppErrorCode =
   | "RATE_LIMITED"
   | "PAYLOAD_TOO_LARGE"
   | "UNSUPPORTED_MEDIA"
+  | "QUERY_TOO_COMPLEX" // the GraphQL document exceeds a depth, cost or alias limit
   | "INTERNAL";
 
 export class AppError extends Error {

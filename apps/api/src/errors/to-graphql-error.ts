@@ -1,5 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { AppError, type AppErrorCode } from "./app-error.ts";
+import { appErrorFromDatabase } from "./database-error.ts";
 
 function assertUnreachable(value: never): never {
   throw new Error(`unhandled error code ${String(value)}`);
@@ -24,6 +25,8 @@ export function graphqlCodeOf(code: AppErrorCode): string {
       return "PAYLOAD_TOO_LARGE";
     case "UNSUPPORTED_MEDIA":
       return "UNSUPPORTED_MEDIA";
+    case "QUERY_TOO_COMPLEX":
+      return "QUERY_TOO_COMPLEX";
     case "INTERNAL":
       return "INTERNAL_SERVER_ERROR";
     default:
@@ -36,7 +39,8 @@ export function graphqlCodeOf(code: AppErrorCode): string {
  * generic internal error. Stack traces never reach clients.
  */
 export function formatGraphQLError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const original = error instanceof GraphQLError ? error.originalError : error;
+  const thrown = error instanceof GraphQLError ? error.originalError : error;
+  const original = appErrorFromDatabase(thrown) ?? thrown;
   if (original instanceof AppError) {
     return {
       message: original.message,

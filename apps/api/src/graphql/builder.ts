@@ -5,6 +5,7 @@ import RelayPlugin from "@pothos/plugin-relay";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import { AppError } from "../errors/app-error.ts";
 import type { GraphQLContext } from "./context.ts";
+import { QUERY_LIMITS } from "./limits.ts";
 
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
@@ -27,7 +28,13 @@ export const builder = new SchemaBuilder<{
   complexity: {
     defaultComplexity: 1,
     defaultListMultiplier: 10,
-    limit: { complexity: 20_000, depth: 12, breadth: 100 },
+    limit: QUERY_LIMITS,
+    // Checked before the first root field resolves, so an over-limit mutation changes nothing.
+    complexityError: (_kind, result) =>
+      new AppError(
+        "QUERY_TOO_COMPLEX",
+        `query too large: depth ${result.depth} (max ${result.maxDepth}), breadth ${result.breadth} (max ${result.maxBreadth}), cost ${result.complexity} (max ${result.maxComplexity})`,
+      ),
   },
 });
 

@@ -1,6 +1,7 @@
 import type { Db } from "@mammo/db";
 import type { JobQueue } from "@mammo/jobs";
 import type { BlobStore } from "@mammo/storage";
+import type { OidcVerifier } from "../auth/oidc.ts";
 import type { Viewer } from "../auth/viewer.ts";
 import { AppError } from "../errors/app-error.ts";
 
@@ -10,7 +11,10 @@ export type Services = { db: Db; blobs: BlobStore; jobs: JobQueue };
 export type GraphQLContext = Services & {
   viewer: Viewer | null;
   requestId: string;
+  /** The browser's address: X-Forwarded-For is believed only from trusted proxies (config). */
   clientIp: string;
+  /** ID-token verification for single sign-on; null when no OpenID Connect issuer is configured. */
+  oidc: OidcVerifier | null;
 };
 
 /** The viewer, or UNAUTHENTICATED: for resolvers behind the `authenticated` scope. */

@@ -5,10 +5,13 @@ import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHt
 import { expressMiddleware } from "@as-integrations/express5";
 import express, { type Request, type Response, type NextFunction } from "express";
 import { authenticate } from "../auth/authenticate.ts";
+import { createOidcVerifier } from "../auth/oidc.ts";
 import type { ApiConfig } from "../config.ts";
 import { AppError } from "../errors/app-error.ts";
+import { appErrorFromDatabase } from "../errors/database-error.ts";
 import { formatGraphQLError, graphqlCodeOf } from "../errors/to-graphql-error.ts";
 import type { GraphQLContext, Services } from "../graphql/context.ts";
+import { aliasLimitRule, MAX_DOCUMENT_TOKENS } from "../graphql/limits.ts";
 import { schema } from "../graphql/schema.ts";
 import { imageRoutes } from "./image-routes.ts";
 
@@ -28,7 +31,10 @@ declare module "express-serve-static-core" {
 export async function createApiServer(services: Services, config: ApiConfig): Promise<ApiServer> {
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback");
+  // X-Forwarded-For decides the address that failed logins are limited by: believe it only when
+  // the connection comes from a trusted proxy (the web app's server by default, on loopback).
+  app.set("trust proxy", config.trustedProxies.length > 0 ? config.trustedProxies : false);
+  const oidc = config.oidc ? createOidcVerifier(config.oidc) : null;
   const httpServer = createServer(app);
 
   const apollo = new ApolloServer<GraphQLContext>({
@@ -37,6 +43,10 @@ export async function createApiServer(services: Services, config: ApiConfig): Pr
     hideSchemaDetailsFromClientErrors: config.isProduction,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
+    // Batched requests (a JSON array of operations) are refused: Apollo's default, kept explicit.
+    allowBatchedHttpRequests: false,
+    validationRules: [aliasLimitRule()],
+    parseOptions: { maxTokens: MAX_DOCUMENT_TOKENS },
     formatError: formatGraphQLError,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
   });
@@ -59,15 +69,17 @@ export async function createApiServer(services: Services, config: ApiConfig): Pr
         viewer: await authenticate(services.db, req.headers.authorization, config.sessionSecret),
         requestId: req.requestId,
         clientIp: req.ip ?? "unknown",
+        oidc,
       }),
     }),
   );
   app.use(imageRoutes(services, config));
 
   // Errors outside GraphQL (image routes, body parsing): the same codes, JSON, no stack.
-  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  app.use((thrown: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const error = appErrorFromDatabase(thrown) ?? thrown;
     if (error instanceof AppError) {
-      const status = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, VALIDATION: 400, CONFLICT: 409, RATE_LIMITED: 429, PAYLOAD_TOO_LARGE: 413, UNSUPPORTED_MEDIA: 415, INTERNAL: 500 }[error.code];
+      const status = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, VALIDATION: 400, CONFLICT: 409, RATE_LIMITED: 429, PAYLOAD_TOO_LARGE: 413, UNSUPPORTED_MEDIA: 415, QUERY_TOO_COMPLEX: 400, INTERNAL: 500 }[error.code];
       res.status(status).json({ error: { code: graphqlCodeOf(error.code), message: error.message } });
       return;
     }
