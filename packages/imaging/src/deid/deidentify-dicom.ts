@@ -1,0 +1,208 @@
+import dcmjs, { type DicomDataset, type DicomDict, type DicomElement } from "dcmjs";
+import { describeThrown, ImagingError } from "../errors.ts";
+import { BASIC_PROFILE, type ProfileAction } from "./basic-profile-table.ts";
+import { replacementUid, shiftDate, shiftDateTime } from "./pseudonyms.ts";
+
+const { DicomDict: DicomDictClass } = dcmjs.data;
+
+export type DeidentifyOptions = {
+  /** DEID_SECRET: keys the UID mapping. */
+  secret: string;
+  /** Replaces Patient's Name and Patient ID: the site-local pseudonym. */
+  patientPseudonym: string;
+  /** The patient's date offset in days (every date of the patient moves by the same amount). */
+  dateShiftDays: number;
+};
+
+export type DeidentifyResult = {
+  bytes: Uint8Array;
+  /** The replacement SOP Instance UID. */
+  sopInstanceUid?: string;
+  /** The shifted Study Date (YYYYMMDD), if the file had a valid one. */
+  studyDate?: string;
+  warnings: string[];
+};
+
+export const DEIDENTIFICATION_METHOD = "PS3.15 E.1.1 Basic Profile; Retain Longitudinal Temporal Information with Modified Dates (per-patient shift); UIDs by HMAC-SHA256";
+
+// De-identification Method Code Sequence (PS3.16 CID 7050).
+const METHOD_CODES: [string, string][] = [
+  ["113100", "Basic Application Confidentiality Profile"],
+  ["113107", "Retain Longitudinal Temporal Information Modified Dates Option"],
+];
+
+// Meta header elements that could identify the sender.
+const META_REMOVE = new Set(["00020016", "00020017", "00020018", "00020100", "00020102"]);
+
+/**
+ * De-identifies a parsed DICOM file in place and writes it out again, following PS3.15 Annex E's
+ * Basic Profile (Table E.1-1) at every nesting level, removing all private attributes, replacing
+ * UIDs consistently (HMAC of the secret), shifting every date by the patient's offset (emptying
+ * the birth date) and recording Patient Identity Removed = YES with the method used. Pixel data
+ * is written back unchanged (compressed data stays compressed, bit for bit).
+ */
+export function deidentifyDicom(file: DicomDict, options: DeidentifyOptions): DeidentifyResult {
+  const warnings: string[] = [];
+  const context = { ...options, warnings };
+  cleanDataset(file.dict, context);
+
+  const ds = file.dict;
+  set(ds, "00100010", "PN", [{ Alphabetic: options.patientPseudonym }]);
+  set(ds, "00100020", "LO", [options.patientPseudonym]);
+  set(ds, "00120062", "CS", ["YES"]);
+  set(ds, "00120063", "LO", [DEIDENTIFICATION_METHOD.slice(0, 64)]);
+  set(
+    ds,
+    "00120064",
+    "SQ",
+    METHOD_CODES.map(([code, meaning]) => ({
+      "00080100": { vr: "SH", Value: [code] },
+      "00080102": { vr: "SH", Value: ["DCM"] },
+      "00080104": { vr: "LO", Value: [meaning] },
+    })),
+  );
+  set(ds, "00280303", "CS", ["MODIFIED"]);
+
+  // One frame, one item: fragments read as separate values are joined again.
+  const pixel = ds["7FE00010"];
+  if (pixel?.Value && pixel.Value.length > 1 && pixel.Value.every((v) => v instanceof ArrayBuffer)) {
+    pixel.Value = [joinBuffers(pixel.Value as ArrayBuffer[])];
+  }
+
+  const meta: DicomDataset = {};
+  for (const [tag, element] of Object.entries(file.meta)) if (!META_REMOVE.has(tag)) meta[tag] = element;
+  const sopInstanceUid = firstString(ds["00080018"]);
+  if (sopInstanceUid) meta["00020003"] = { vr: "UI", Value: [sopInstanceUid] };
+
+  const out = new DicomDictClass(meta);
+  out.dict = ds;
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(out.write({ allowInvalidVRLength: true }));
+  } catch (error) {
+    throw new ImagingError("MALFORMED_DICOM", `de-identified DICOM could not be written: ${describeThrown(error)}`, { cause: error });
+  }
+  return { bytes, sopInstanceUid, studyDate: firstString(ds["00080020"]), warnings };
+}
+
+type Context = DeidentifyOptions & { warnings: string[] };
+
+function cleanDataset(ds: DicomDataset, ctx: Context): void {
+  for (const tag of Object.keys(ds)) {
+    const element = ds[tag]!;
+    const action = actionFor(tag);
+    if (action === "REMOVE") {
+      delete ds[tag];
+      continue;
+    }
+    if (element.vr === "DA" || element.vr === "DT") {
+      cleanDateElement(ds, tag, element, action, ctx);
+      continue;
+    }
+    switch (action) {
+      case "KEEP":
+      case "X/Z/U*": // keep the sequence; the UIDs inside are replaced by their own rule
+        if (element.vr === "SQ") for (const item of items(element)) cleanDataset(item, ctx);
+        break;
+      case "X":
+      case "X/D":
+        delete ds[tag];
+        break;
+      case "Z":
+      case "X/Z":
+      case "Z/D":
+      case "X/Z/D":
+        element.Value = [];
+        break;
+      case "D":
+        element.Value = dummyValue(element.vr);
+        break;
+      case "U":
+        element.Value = (element.Value ?? []).map((uid) => (typeof uid === "string" && uid.trim() !== "" ? replacementUid(ctx.secret, uid.replace(/\0/g, "").trim()) : uid));
+        break;
+    }
+    delete element._rawValue;
+  }
+}
+
+function actionFor(tag: string): ProfileAction | "KEEP" | "REMOVE" {
+  const group = parseInt(tag.slice(0, 4), 16);
+  if (group % 2 === 1) return "REMOVE"; // private attributes and their creators
+  if (tag.startsWith("50")) return "REMOVE"; // Curve Data (50xx,xxxx)
+  if (tag.startsWith("60") && (tag.endsWith("3000") || tag.endsWith("4000"))) return "REMOVE"; // Overlay Data / Comments
+  return BASIC_PROFILE.get(tag) ?? "KEEP";
+}
+
+// Dates follow the Modified Dates option: shifted by the patient's offset wherever they are kept;
+// the birth date is emptied; a date that cannot be parsed cannot be shifted, so it goes.
+function cleanDateElement(ds: DicomDataset, tag: string, element: DicomElement, action: ReturnType<typeof actionFor>, ctx: Context) {
+  if (action === "X") {
+    delete ds[tag];
+    return;
+  }
+  if (tag === "00100030") {
+    element.Value = [];
+    return;
+  }
+  const shift = element.vr === "DA" ? shiftDate : shiftDateTime;
+  const values = (element.Value ?? []).flatMap((v) => String(v).split("\\")).filter((v) => v.trim() !== "");
+  const shifted = values.map((v) => shift(v, ctx.dateShiftDays));
+  if (shifted.some((v) => v === undefined)) {
+    ctx.warnings.push(`${tag.slice(0, 4)},${tag.slice(4)} holds a malformed date; removed`);
+    delete ds[tag];
+    return;
+  }
+  element.Value = shifted as string[];
+  delete element._rawValue;
+}
+
+function dummyValue(vr: string): unknown[] {
+  switch (vr) {
+    case "PN":
+      return [{ Alphabetic: "ANONYMIZED" }];
+    case "LO":
+    case "SH":
+    case "ST":
+    case "LT":
+    case "UT":
+    case "UC":
+    case "CS":
+      return ["ANONYMIZED"];
+    case "TM":
+      return ["000000"];
+    case "US":
+    case "SS":
+    case "UL":
+    case "SL":
+    case "FL":
+    case "FD":
+    case "IS":
+    case "DS":
+      return [0];
+    default:
+      return []; // sequences, binary and other VRs: emptied
+  }
+}
+
+function items(element: DicomElement): DicomDataset[] {
+  return (element.Value ?? []).filter((v): v is DicomDataset => typeof v === "object" && v !== null && !(v instanceof ArrayBuffer));
+}
+
+function set(ds: DicomDataset, tag: string, vr: string, value: unknown[]) {
+  ds[tag] = { vr, Value: value };
+}
+
+function firstString(element: DicomElement | undefined): string | undefined {
+  const value = element?.Value?.[0];
+  return typeof value === "string" && value.trim() !== "" ? value.replace(/\0/g, "").trim() : undefined;
+}
+
+function joinBuffers(buffers: ArrayBuffer[]): ArrayBuffer {
+  const out = new Uint8Array(buffers.reduce((n, b) => n + b.byteLength, 0));
+  let offset = 0;
+  for (const b of buffers) {
+    out.set(new Uint8Array(b), offset);
+    offset += b.byteLength;
+  }
+  return out.buffer;
+}

@@ -1,0 +1,100 @@
+import { deidentifyDicom } from "../deid/deidentify-dicom.ts";
+import { decodeDicomPixels } from "../dicom/decode-pixels.ts";
+import { readImageInfo, type Laterality, type ViewPosition } from "../dicom/image-info.ts";
+import { readDicomFile } from "../dicom/read-dicom.ts";
+import { ImagingError } from "../errors.ts";
+import { detectFormat, type FileFormat } from "../format/detect-format.ts";
+import type { ImagingLimits } from "../limits.ts";
+import { decodeRaster } from "../raster/decode-raster.ts";
+import { stripJpegMetadata, stripPngMetadata } from "../raster/strip-metadata.ts";
+
+export type DeidContext = {
+  secret: string;
+  patientPseudonym: string;
+  dateShiftDays: number;
+};
+
+/** A file made ready to store: de-identified bytes and the metadata of its Image row. */
+export type IngestedImage = {
+  sourceFormat: FileFormat;
+  mediaType: "application/dicom" | "image/png" | "image/jpeg";
+  /** The bytes to store: de-identified DICOM, or PNG/JPEG without metadata chunks. */
+  storedBytes: Uint8Array;
+  widthPx: number;
+  heightPx: number;
+  bitsStored: number;
+  photometric: "MONOCHROME1" | "MONOCHROME2";
+  presentationIntent?: "FOR_PRESENTATION" | "FOR_PROCESSING";
+  windowCenter?: number;
+  windowWidth?: number;
+  pixelSpacingRowMm?: number;
+  pixelSpacingColMm?: number;
+  laterality?: Laterality;
+  view?: ViewPosition;
+  viewCode?: string;
+  /** The replacement SOP Instance UID (DICOM only). */
+  sopInstanceUid?: string;
+  /** Exam date, already shifted by the patient's offset: YYYY-MM-DD. */
+  examDate?: string;
+  /** Set when a person must review the image before it is used (e.g. burned-in annotation). */
+  quarantineReason?: string;
+  /** Unusable header values that were ignored or removed. */
+  warnings: string[];
+};
+
+/**
+ * One file from a user's disk to a stored-ready, de-identified image. The format comes from the
+ * content; the pixels are decoded once to prove they are readable; nothing identifying leaves
+ * this function. Throws ImagingError for every problem with the input.
+ */
+export async function ingestFile(bytes: Uint8Array, deid: DeidContext, limits: ImagingLimits): Promise<IngestedImage> {
+  if (bytes.length > limits.maxFileBytes) {
+    throw new ImagingError("FILE_TOO_LARGE", `file is ${bytes.length} bytes; the limit is ${limits.maxFileBytes}`);
+  }
+  const format = detectFormat(bytes);
+  if (format === "DICOM") return ingestDicom(bytes, deid, limits);
+
+  const storedBytes = format === "PNG" ? stripPngMetadata(bytes) : stripJpegMetadata(bytes);
+  const image = await decodeRaster(storedBytes, format, limits);
+  return {
+    sourceFormat: format,
+    mediaType: format === "PNG" ? "image/png" : "image/jpeg",
+    storedBytes,
+    widthPx: image.widthPx,
+    heightPx: image.heightPx,
+    bitsStored: image.bitsStored,
+    photometric: "MONOCHROME2",
+    warnings: [],
+  };
+}
+
+async function ingestDicom(bytes: Uint8Array, deid: DeidContext, limits: ImagingLimits): Promise<IngestedImage> {
+  const file = readDicomFile(bytes);
+  const info = readImageInfo(file, limits);
+  await decodeDicomPixels(file, info); // refuse what cannot be decoded before storing anything
+  const result = deidentifyDicom(file, deid);
+  const burnedIn = info.burnedInAnnotation?.toUpperCase();
+  const window = info.windows[0];
+  return {
+    sourceFormat: "DICOM",
+    mediaType: "application/dicom",
+    storedBytes: result.bytes,
+    widthPx: info.widthPx,
+    heightPx: info.heightPx,
+    bitsStored: info.bitsStored,
+    photometric: info.photometric,
+    presentationIntent: info.presentationIntent,
+    windowCenter: window?.center,
+    windowWidth: window?.width,
+    pixelSpacingRowMm: info.pixelSpacingMm?.row,
+    pixelSpacingColMm: info.pixelSpacingMm?.col,
+    laterality: info.laterality,
+    view: info.view,
+    viewCode: info.viewCode,
+    sopInstanceUid: result.sopInstanceUid,
+    examDate: result.studyDate ? `${result.studyDate.slice(0, 4)}-${result.studyDate.slice(4, 6)}-${result.studyDate.slice(6, 8)}` : undefined,
+    quarantineReason:
+      burnedIn === "NO" ? undefined : `Burned In Annotation (0028,0301) is ${burnedIn ? JSON.stringify(burnedIn) : "missing"}: the pixels may show identifying text`,
+    warnings: [...info.warnings, ...result.warnings],
+  };
+}
