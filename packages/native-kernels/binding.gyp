@@ -1,0 +1,19 @@
+{
+  "targets": [
+    {
+      "target_name": "native_kernels",
+      "sources": [
+        "native/addon.cc",
+        "native/blas.cc",
+        "native/conv2d.cc",
+        "native/matmul.cc",
+        "native/thread-pool.cc",
+        "native/vector-ops.cc"
+      ],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions"],
+      "cflags_cc": ["-std=c++17", "-O3", "-fexceptions"],
+      "libraries": ["-ldl", "-pthread"]
+    }
+  ]
+}

@@ -1,0 +1,84 @@
+#include "blas.h"
+
+#include <dlfcn.h>
+
+#include <cstdlib>
+#include <mutex>
+#include <string>
+
+namespace nk {
+
+namespace {
+constexpr int kRowMajor = 101, kNoTrans = 111, kTrans = 112;  // CBLAS enum values
+
+bool hasAvx512() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+#else
+  return false;
+#endif
+}
+
+Blas blas;
+std::string loadError;
+bool loaded = false;
+
+void load() {
+  // OpenBLAS 0.3.21 (Debian 12) does not know AMD Zen 4/5 and picks its AVX2 "Haswell" kernels;
+  // its AVX-512 "SkylakeX" kernels run about twice as fast there. Machines may also set
+  // OPENBLAS_CORETYPE for other programs (numpy), so the choice here is our own:
+  // MAMMO_OPENBLAS_CORETYPE, else SkylakeX where the CPU has AVX-512, else OpenBLAS' detection.
+  // OpenBLAS reads the variable when it initialises (at dlopen); the old value is put back after.
+  const char* wanted = std::getenv("MAMMO_OPENBLAS_CORETYPE");
+  if (!wanted && hasAvx512()) wanted = "SkylakeX";
+  const char* previousValue = std::getenv("OPENBLAS_CORETYPE");
+  const std::string previous = previousValue ? previousValue : "";
+  const bool hadPrevious = previousValue != nullptr;
+  if (wanted) setenv("OPENBLAS_CORETYPE", wanted, 1);
+  const char* override = std::getenv("MAMMO_OPENBLAS_LIBRARY");
+  const char* candidates[] = {override, "libopenblas.so.0", "libopenblas.so", "libopenblas.dylib"};
+  void* handle = nullptr;
+  std::string tried;
+  for (const char* name : candidates) {
+    if (!name) continue;
+    handle = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+    if (handle) {
+      blas.library = name;
+      break;
+    }
+    tried += tried.empty() ? name : std::string(", ") + name;
+  }
+  if (wanted) {
+    if (hadPrevious) setenv("OPENBLAS_CORETYPE", previous.c_str(), 1);
+    else unsetenv("OPENBLAS_CORETYPE");
+  }
+  if (!handle) {
+    loadError = "OpenBLAS not found (tried " + tried + "; on Debian: apt-get install libopenblas-dev)";
+    return;
+  }
+  blas.sgemmFn = reinterpret_cast<Blas::SgemmFn>(dlsym(handle, "cblas_sgemm"));
+  auto setThreads = reinterpret_cast<void (*)(int)>(dlsym(handle, "openblas_set_num_threads"));
+  auto coreName = reinterpret_cast<char* (*)()>(dlsym(handle, "openblas_get_corename"));
+  if (!blas.sgemmFn || !setThreads) {
+    loadError = blas.library + " lacks cblas_sgemm or openblas_set_num_threads";
+    return;
+  }
+  setThreads(1);
+  blas.coreName = coreName ? coreName() : "unknown";
+  loaded = true;
+}
+}  // namespace
+
+void Blas::sgemm(bool transA, bool transB, int m, int n, int k, float alpha, const float* a, int lda, const float* b, int ldb, float beta, float* c, int ldc) const {
+  sgemmFn(kRowMajor, transA ? kTrans : kNoTrans, transB ? kTrans : kNoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+const Blas* loadBlas(std::string& error) {
+  static std::once_flag once;
+  std::call_once(once, load);
+  error = loadError;
+  return loaded ? &blas : nullptr;
+}
+
+}  // namespace nk

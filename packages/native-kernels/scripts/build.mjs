@@ -1,0 +1,61 @@
+// Builds the optional native addon at install time. It never fails the install: without a C++
+// compiler or Node's headers the addon is simply absent and TensorFlow.js falls back to wasm.
+// Nothing is downloaded: Node's headers must be those installed next to the node binary.
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const packageDir = dirname(dirname(fileURLToPath(import.meta.url)));
+const addonPath = join(packageDir, "build", "Release", "native_kernels.node");
+const force = process.argv.includes("--force");
+const say = (line) => console.log(`[native-kernels] ${line}`);
+
+if (process.env.MAMMO_SKIP_NATIVE_BUILD === "1") {
+  say("build skipped (MAMMO_SKIP_NATIVE_BUILD=1)");
+  process.exit(0);
+}
+
+if (!force && isUpToDate()) {
+  say("addon up to date");
+  process.exit(0);
+}
+
+const nodeGyp = findNodeGyp();
+if (!nodeGyp) done(false, "node-gyp not found (it ships with npm)");
+
+const args = [nodeGyp, "rebuild"];
+const nodeDir = dirname(dirname(process.execPath));
+if (existsSync(join(nodeDir, "include", "node", "node_api.h"))) args.push(`--nodedir=${nodeDir}`);
+else done(false, `Node's headers are not installed next to ${process.execPath} (node-gyp would download them)`);
+
+const result = spawnSync(process.execPath, args, { cwd: packageDir, encoding: "utf8", timeout: 300_000 });
+if (result.status === 0 && existsSync(addonPath)) done(true, `built ${addonPath}`);
+const output = `${result.stdout ?? ""}${result.stderr ?? ""}`;
+const firstError = output.split("\n").find((line) => /error|not found|ERR!/i.test(line)) ?? result.error?.message ?? `exit ${result.status}`;
+done(false, firstError.trim());
+
+function done(isBuilt, detail) {
+  say(isBuilt ? detail : `not built: ${detail}. TensorFlow.js will use wasm instead of the native kernels.`);
+  process.exit(0);
+}
+
+function isUpToDate() {
+  if (!existsSync(addonPath)) return false;
+  const built = statSync(addonPath).mtimeMs;
+  const sources = [join(packageDir, "binding.gyp"), ...readdirSync(join(packageDir, "native")).map((name) => join(packageDir, "native", name))];
+  return sources.every((file) => statSync(file).mtimeMs <= built);
+}
+
+function findNodeGyp() {
+  const candidates = [process.env.npm_config_node_gyp];
+  try {
+    candidates.push(createRequire(import.meta.url).resolve("node-gyp/bin/node-gyp.js"));
+  } catch {
+    // not installed as a package: use npm's own copy
+  }
+  if (process.env.npm_execpath) candidates.push(join(dirname(process.env.npm_execpath), "..", "node_modules", "node-gyp", "bin", "node-gyp.js"));
+  candidates.push(join(dirname(process.execPath), "..", "lib", "node_modules", "npm", "node_modules", "node-gyp", "bin", "node-gyp.js"));
+  return candidates.find((path) => path && existsSync(path));
+}
