@@ -31,6 +31,9 @@ const METHOD_CODES: [string, string][] = [
   ["113107", "Retain Longitudinal Temporal Information Modified Dates Option"],
 ];
 
+// Referenced SOP Class UID, Referenced SOP Instance UID, Referenced Frame Number, Referenced Segment Number.
+const REFERENCE_ELEMENTS = new Set(["00081150", "00081155", "00081160", "0062000B"]);
+
 // Meta header elements that could identify the sender.
 const META_REMOVE = new Set(["00020016", "00020017", "00020018", "00020100", "00020102"]);
 
@@ -101,8 +104,15 @@ function cleanDataset(ds: DicomDataset, ctx: Context): void {
     }
     switch (action) {
       case "KEEP":
-      case "X/Z/U*": // keep the sequence; the UIDs inside are replaced by their own rule
         if (element.vr === "SQ") for (const item of items(element)) cleanDataset(item, ctx);
+        break;
+      case "X/Z/U*":
+        // A reference sequence: only the references survive (class and instance UIDs, frame
+        // numbers), with instance UIDs replaced by their own rule.
+        for (const item of items(element)) {
+          for (const inner of Object.keys(item)) if (!REFERENCE_ELEMENTS.has(inner)) delete item[inner];
+          cleanDataset(item, ctx);
+        }
         break;
       case "X":
       case "X/D":

@@ -192,8 +192,9 @@ function readVoiLut(ds: DicomDataset, warnings: string[]): VoiLut | undefined {
   let data: number[];
   const first = rawData[0];
   if (first instanceof ArrayBuffer) {
+    // Entries are 16-bit words whatever Bits per Entry says (PS3.3 C.11.2.1.1).
     const bytes = new Uint8Array(first);
-    data = bitsPerEntry <= 8 && bytes.length >= entries ? Array.from(bytes.subarray(0, entries)) : Array.from(new Uint16Array(bytes.slice(0, entries * 2).buffer));
+    data = Array.from(new Uint16Array(bytes.slice(0, Math.min(entries * 2, bytes.length & ~1)).buffer));
   } else {
     data = rawData.map(Number).filter(Number.isFinite);
   }
