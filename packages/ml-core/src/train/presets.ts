@@ -1,0 +1,125 @@
+import { type AugmentationSettings, assertAugmentationSettings, STUDY_AUGMENTATION } from "../data/augment.ts";
+import { assertPreprocessingSettings, type PreprocessingSettings } from "../data/preprocess.ts";
+import { invalidArgument } from "../errors/ml-core-error.ts";
+import { type HeadKind } from "../model/vgg16.ts";
+
+export type PresetName = "ueda-2020" | "quick";
+export const PRESET_NAMES: readonly PresetName[] = ["ueda-2020", "quick"];
+
+/** Every setting of a training run. Resolved once and stored with the run and the model. */
+export type TrainingParams = {
+  preset: PresetName;
+  seed: number;
+  model: {
+    architecture: "vgg16";
+    head: HeadKind;
+    denseUnits: number;
+    dropoutRate: number;
+    /** 1 = VGG-16. Smaller only for fast tests and CPU demos (not VGG-16 any more). */
+    widthScale: number;
+    /** "imagenet" needs imagenetWeightsPath (see weights/imagenet-weights.ts for the format). */
+    weights: "imagenet" | "random";
+    imagenetWeightsPath: string | null;
+  };
+  preprocessing: PreprocessingSettings;
+  optimizer: {
+    name: "adam";
+    learningRate: number;
+    /** Keras' clipnorm: each gradient tensor is scaled down to this L2 norm if longer; null = off. */
+    clipNorm: number | null;
+    beta1: number;
+    beta2: number;
+    epsilon: number;
+  };
+  loss: "categorical-crossentropy";
+  epochs: number;
+  batchSize: number;
+  /** k of k-fold cross-validation; the final prediction sums the fold models' softmax outputs. */
+  folds: number;
+  /** "downsample-per-epoch": each epoch draws every class down to the smallest class (the study). */
+  classBalance: "downsample-per-epoch" | "none";
+  /** null = no augmentation. */
+  augmentation: AugmentationSettings | null;
+  /** Keep the epoch with the lowest validation loss. */
+  checkpointMetric: "val_loss";
+  ensemble: "sum-softmax";
+};
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends readonly unknown[] | null ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+export type TrainingOverrides = DeepPartial<Omit<TrainingParams, "preset">>;
+
+/** Ueda et al. 2020 and their reference code (see shared/DOMAIN.md). */
+const UEDA_2020: TrainingParams = {
+  preset: "ueda-2020",
+  seed: 2020,
+  model: { architecture: "vgg16", head: "study", denseUnits: 256, dropoutRate: 0.5, widthScale: 1, weights: "imagenet", imagenetWeightsPath: null },
+  preprocessing: { inputSize: 224, resize: "square", normalization: "unit" },
+  optimizer: { name: "adam", learningRate: 1e-5, clipNorm: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
+  loss: "categorical-crossentropy",
+  epochs: 50,
+  batchSize: 4,
+  folds: 4,
+  classBalance: "downsample-per-epoch",
+  augmentation: STUDY_AUGMENTATION,
+  checkpointMetric: "val_loss",
+  ensemble: "sum-softmax",
+};
+
+/** Small and fast, from random weights: tests and CPU demos. Not a protocol to report results with. */
+const QUICK: TrainingParams = {
+  ...UEDA_2020,
+  preset: "quick",
+  seed: 1,
+  model: { ...UEDA_2020.model, weights: "random" },
+  preprocessing: { inputSize: 64, resize: "square", normalization: "unit" },
+  // From random weights the study's 1e-5 barely moves in a few epochs.
+  optimizer: { ...UEDA_2020.optimizer, learningRate: 1e-4, clipNorm: null },
+  epochs: 6,
+  batchSize: 8,
+  folds: 2,
+};
+
+const PRESETS: Record<PresetName, TrainingParams> = { "ueda-2020": UEDA_2020, quick: QUICK };
+
+function merge(base: Record<string, unknown>, overrides: Record<string, unknown>, path: string): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(overrides)) {
+    const field = path ? `${path}.${key}` : key;
+    if (!(key in base)) throw invalidArgument(field, `is not a training parameter (known: ${Object.keys(base).join(", ")})`);
+    if (value === undefined) continue;
+    const current = base[key];
+    const isObject = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
+    out[key] = isObject(current) && isObject(value) ? merge(current as Record<string, unknown>, value as Record<string, unknown>, field) : value;
+  }
+  return out;
+}
+
+const positiveInteger = (field: string, value: number) => {
+  if (!Number.isInteger(value) || value < 1) throw invalidArgument(field, `must be a positive integer, got ${value}`);
+};
+
+/**
+ * The preset's parameters with `overrides` applied, checked. Returns the complete object to
+ * record with the run; unknown keys and bad values fail with the field named.
+ */
+export function resolveTrainingParams(preset: PresetName, overrides: TrainingOverrides = {}): TrainingParams {
+  const base = PRESETS[preset];
+  if (!base) throw invalidArgument("preset", `unknown preset ${String(preset)} (known: ${PRESET_NAMES.join(", ")})`);
+  const params = merge(structuredClone(base) as unknown as Record<string, unknown>, overrides as Record<string, unknown>, "") as unknown as TrainingParams;
+  if (!Number.isInteger(params.seed)) throw invalidArgument("seed", `must be an integer, got ${params.seed}`);
+  positiveInteger("epochs", params.epochs);
+  positiveInteger("batchSize", params.batchSize);
+  if (!Number.isInteger(params.folds) || params.folds < 1) throw invalidArgument("folds", `must be a positive integer (1 = no cross-validation), got ${params.folds}`);
+  assertPreprocessingSettings(params.preprocessing);
+  if (params.augmentation) assertAugmentationSettings(params.augmentation);
+  const { model, optimizer } = params;
+  if (model.head !== "study" && model.head !== "gap") throw invalidArgument("model.head", `must be "study" or "gap", got ${String(model.head)}`);
+  if (model.weights !== "imagenet" && model.weights !== "random") throw invalidArgument("model.weights", `must be "imagenet" or "random", got ${String(model.weights)}`);
+  if (model.weights === "imagenet" && model.widthScale !== 1) throw invalidArgument("model.widthScale", "must be 1 with ImageNet weights");
+  if (!(model.dropoutRate >= 0 && model.dropoutRate < 1)) throw invalidArgument("model.dropoutRate", `must be in [0, 1), got ${model.dropoutRate}`);
+  positiveInteger("model.denseUnits", model.denseUnits);
+  if (!(optimizer.learningRate > 0)) throw invalidArgument("optimizer.learningRate", `must be positive, got ${optimizer.learningRate}`);
+  if (optimizer.clipNorm !== null && !(optimizer.clipNorm > 0)) throw invalidArgument("optimizer.clipNorm", `must be positive or null, got ${optimizer.clipNorm}`);
+  if (params.classBalance !== "downsample-per-epoch" && params.classBalance !== "none") throw invalidArgument("classBalance", `must be "downsample-per-epoch" or "none", got ${String(params.classBalance)}`);
+  return params;
+}
