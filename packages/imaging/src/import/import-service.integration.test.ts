@@ -1,0 +1,165 @@
+import { existsSync } from "node:fs";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { createTestDatabase, type TestDatabase } from "@mammo/db/testing";
+import { createLocalBlobStore, type BlobStore } from "@mammo/storage";
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildDicom, transcode } from "../../test/fixtures/synthetic-dicom.ts";
+import { miniMiasManifest } from "../mini-mias/mini-mias-manifest.ts";
+import { importManifest, type ImportInput } from "./import-service.ts";
+import { resolveInside } from "./safe-file-name.ts";
+
+const SECRET = "import-test-secret";
+let database: TestDatabase;
+let blobDir: string;
+let blobs: BlobStore;
+let folder: string;
+let siteId: string;
+let adminId: string;
+let readerId: string;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  blobDir = await mkdtemp(path.join(os.tmpdir(), "imaging-blobs-"));
+  blobs = createLocalBlobStore(blobDir);
+  folder = await mkdtemp(path.join(os.tmpdir(), "imaging-import-"));
+  const site = await database.db.site.create({ data: { code: "IMP", name: "Import site" } });
+  siteId = site.id;
+  adminId = (await database.db.user.create({ data: { email: "admin@imp.example", name: "Admin", memberships: { create: [{ siteId, role: "ADMIN" }] } } })).id;
+  readerId = (await database.db.user.create({ data: { email: "reader@imp.example", name: "Reader", memberships: { create: [{ siteId, role: "READER" }] } } })).id;
+
+  const dicom = (laterality: string, view: string, extra: Record<string, unknown> = {}) =>
+    buildDicom({ attributes: { ImageLaterality: laterality, ViewPosition: view, SOPInstanceUID: `1.2.999.5.${laterality}${view === "CC" ? 1 : 2}`.replace(/[RL]/, (l) => (l === "R" ? "1" : "2")), ...extra } });
+  await writeFile(path.join(folder, "rcc.dcm"), dicom("R", "CC"));
+  await writeFile(path.join(folder, "lcc.dcm"), await transcode(dicom("L", "CC"), "JpegLsLossless"));
+  await writeFile(path.join(folder, "rmlo.dcm"), dicom("R", "MLO", { BurnedInAnnotation: "YES" }));
+  await writeFile(path.join(folder, "export.png"), await sharp(Buffer.alloc(64 * 32, 90), { raw: { width: 64, height: 32, channels: 1 } }).png().toBuffer());
+  await writeFile(path.join(folder, "broken.dcm"), dicom("L", "MLO").subarray(0, 300));
+});
+
+afterAll(async () => {
+  await database.drop();
+  await rm(blobDir, { recursive: true, force: true });
+  await rm(folder, { recursive: true, force: true });
+});
+
+const run = (manifestCsv: string, actor = adminId): Promise<Awaited<ReturnType<typeof importManifest>>> => {
+  const input: ImportInput = { actorUserId: actor, siteId, source: "cli", manifestName: "test.csv", manifestCsv, readFile: async (name) => readFile(await resolveInside(folder, name)) };
+  return importManifest({ db: database.db, blobs, deidSecret: SECRET }, input);
+};
+
+const MANIFEST = [
+  "file,patient,case,laterality,view,subtype,specimen_source,specimen_date,roi_shape,roi,note",
+  "rcc.dcm,P-0001,E-0001,,,SOLID,BIOPSY,2020-03-20,ellipse,20 20 5 4,mass",
+  "lcc.dcm,P-0001,E-0001,L,CC,,,,,,",
+  "rmlo.dcm,P-0001,E-0001,,,,,,box,1 2 10 10,",
+  "export.png,P-0002,E-0002,L,MLO,NORMAL,SURGERY,,point,32 16,",
+  "broken.dcm,P-0003,E-0003,L,MLO,,,,,,",
+  "export.png,P-0003,E-0003,R,CC,,,,,,",
+  "../outside.dcm,P-0004,E-0004,L,CC,,,,,,",
+  "rcc.dcm,Jane Doe,E-0005,,,,,,,,",
+].join("\n");
+
+describe("bulk import (folder + manifest) into PostgreSQL", () => {
+  it("imports good cases whole, refuses bad cases whole, and records errors by row", async () => {
+    const summary = await run(MANIFEST);
+    expect(summary).toMatchObject({ status: "SUCCEEDED", caseCount: 2, imageCount: 4, quarantinedCount: 1 });
+    expect(summary.errors.map((e) => [e.row, e.code])).toEqual([
+      [6, "MALFORMED_DICOM"],
+      [7, "CASE_REFUSED"],
+      [8, "INVALID_FILE_NAME"],
+      [9, "INVALID_MANIFEST"],
+    ]);
+    expect(summary.errors[0]!.message).toMatch(/DICOM file could not be parsed/);
+    expect(summary.errors[3]!.message).toMatch(/patient key "Jane Doe"/);
+
+    const db = database.db;
+    const batch = await db.importBatch.findUniqueOrThrow({ where: { id: summary.batchId } });
+    expect(batch).toMatchObject({ status: "SUCCEEDED", imageCount: 4, errorCount: 4, source: "cli" });
+    expect((batch.errors as { row: number }[]).map((e) => e.row)).toEqual([6, 7, 8, 9]);
+    // The refused case left nothing behind: no patient, no case.
+    expect(await db.patient.count({ where: { pseudonym: { in: ["P-0003", "P-0004"] } } })).toBe(0);
+    expect(await db.case.count({ where: { siteId } })).toBe(2);
+
+    const images = await db.image.findMany({ where: { case: { accessionKey: "E-0001" } }, include: { annotations: true }, orderBy: { view: "asc" } });
+    expect(images.map((i) => [i.laterality, i.view, i.sourceFormat, i.status])).toEqual(
+      expect.arrayContaining([
+        ["R", "CC", "DICOM", "ACTIVE"],
+        ["L", "CC", "DICOM", "ACTIVE"],
+        ["R", "MLO", "DICOM", "QUARANTINED"],
+      ]),
+    );
+    const quarantined = images.find((i) => i.status === "QUARANTINED")!;
+    expect(quarantined.quarantineReason).toMatch(/Burned In Annotation \(0028,0301\) is "YES"/);
+    const rcc = images.find((i) => i.laterality === "R" && i.view === "CC")!;
+    expect(rcc.annotations[0]).toMatchObject({ shape: "ELLIPSE", purpose: "LESION", geometry: { cx: 20, cy: 20, rx: 5, ry: 4, rotationRad: 0 } });
+    expect(rcc.sopInstanceUid).toMatch(/^2\.25\./);
+
+    // Stored files are the de-identified ones, and each has its Blob row.
+    const stored = await blobs.get(rcc.storageKey);
+    expect(stored.toString("latin1")).not.toContain("Test^Patient");
+    expect(stored.toString("latin1")).toContain("P-0001");
+    expect(await db.blob.count({ where: { sha256: rcc.contentSha256 } })).toBe(1);
+
+    const label = await db.pathologyLabel.findFirstOrThrow({ where: { case: { accessionKey: "E-0001" } } });
+    const patient = await db.patient.findFirstOrThrow({ where: { pseudonym: "P-0001" } });
+    expect(label.subtype).toBe("SOLID");
+    const expectedDate = new Date(Date.UTC(2020, 2, 20 + patient.dateShiftDays));
+    expect(label.specimenDate?.toISOString().slice(0, 10)).toBe(expectedDate.toISOString().slice(0, 10));
+    expect(rcc.annotations[0]!.pathologyLabelId).toBe(label.id);
+
+    const audit = await db.auditEvent.findMany({ where: { siteId, action: { in: ["import.case", "importBatch.start", "importBatch.finish"] } } });
+    expect(audit.map((a) => a.action).sort()).toEqual(["import.case", "import.case", "importBatch.finish", "importBatch.start"]);
+  });
+
+  it("is idempotent: importing the same files again adds no images", async () => {
+    const before = await database.db.image.count();
+    const summary = await run(MANIFEST.split("\n").slice(0, 5).join("\n"));
+    expect(summary).toMatchObject({ imageCount: 0, skippedDuplicateCount: 4, errorCount: 0 });
+    expect(await database.db.image.count()).toBe(before);
+  });
+
+  it("refuses a user without an import role, and a manifest without its required columns", async () => {
+    await expect(run(MANIFEST, readerId)).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(run("name,patient\nx,P-1")).rejects.toThrow(/unknown column\(s\): name/);
+    await expect(run("file,case\nx,P-1")).rejects.toThrow(/no "patient" column/);
+  });
+
+  it("leaves no orphan blob when a case fails to save", async () => {
+    // The same DICOM instance (same SOP Instance UID) cannot be imported into another patient's case.
+    const blobFiles = async () => (await readdir(blobDir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).length;
+    const countBefore = await blobFiles();
+    const summary = await run("file,patient,case\nrcc.dcm,P-0009,E-0009\n");
+    expect(summary.errors).toEqual([expect.objectContaining({ row: 2, code: "CONFLICT" })]);
+    expect(await database.db.case.count({ where: { accessionKey: "E-0009" } })).toBe(0);
+    expect(await blobFiles()).toBe(countBefore);
+  });
+});
+
+const MINI_MIAS = process.env.MINI_MIAS_DIR ?? path.resolve(import.meta.dirname, "../../../../../shared/data/mini-mias");
+const hasMiniMias = existsSync(path.join(MINI_MIAS, "labels.csv"));
+if (!hasMiniMias) console.warn(`[mini-MIAS] folder absent at ${MINI_MIAS}: the mini-MIAS import test is SKIPPED (set MINI_MIAS_DIR)`);
+
+describe.skipIf(!hasMiniMias)("mini-MIAS development set (real images, read in place)", () => {
+  it("imports known images with their lesion circles on the right pixel row and column", async () => {
+    const known = ["mdb001", "mdb002", "mdb010", "mdb019"]; // e.g. mdb001: x 535, y 425 (bottom-left origin)
+    const labels = (await readFile(path.join(MINI_MIAS, "labels.csv"), "utf8")).split("\n");
+    const subset = [labels[0], ...labels.filter((l) => known.includes(l.split(",")[0]!))].join("\n");
+    const summary = await importManifest(
+      { db: database.db, blobs, deidSecret: SECRET },
+      { actorUserId: adminId, siteId, source: "cli", manifestCsv: miniMiasManifest(subset), readFile: async (name) => readFile(await resolveInside(MINI_MIAS, name)) },
+    );
+    expect(summary).toMatchObject({ errorCount: 0, imageCount: 4 });
+    for (const line of subset.split("\n").slice(1)) {
+      const [image, patient, , , , , x, y, radius] = line.split(",");
+      const annotation = await database.db.annotation.findFirstOrThrow({ where: { image: { case: { accessionKey: `MIAS-${patient}` }, laterality: image === "mdb001" || image === "mdb019" ? "R" : "L" } }, include: { image: true } });
+      const g = annotation.geometry as { cx: number; cy: number; rx: number };
+      expect([annotation.image.widthPx, annotation.image.heightPx]).toEqual([1024, 1024]);
+      expect({ image, row: Math.floor(g.cy), col: Math.floor(g.cx), r: g.rx }).toEqual({ image, row: 1024 - Number(y), col: Number(x), r: Number(radius) });
+    }
+    const mdb001 = await database.db.annotation.findFirstOrThrow({ where: { image: { case: { accessionKey: "MIAS-P001" }, laterality: "R" } } });
+    expect(mdb001.geometry).toMatchObject({ cx: 535.5, cy: 599.5 }); // row 1024 - 425 = 599
+  });
+});
