@@ -1,6 +1,6 @@
 // Test data factories: unique values per call, so tests never collide.
 import { randomBytes } from "node:crypto";
-import type { Db, Laterality, Role, ViewPosition } from "@mammo/db";
+import type { Db, Laterality, Role, Subtype, ViewPosition } from "@mammo/db";
 import type { BlobStore } from "@mammo/storage";
 import sharp from "sharp";
 
@@ -57,3 +57,43 @@ export async function createCase(db: Db, blobs: BlobStore, siteId: string) {
 
 /** The Relay global id of a row, as the API exposes it. */
 export const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString("base64");
+
+/** A pathology label on a case (as an annotator of its site would add it). */
+export async function createLabel(db: Db, caseId: string, authorId: string, subtype: Subtype = "SCIRRHOUS", extra: { replacesId?: string; note?: string } = {}) {
+  return db.pathologyLabel.create({ data: { caseId, authorId, subtype, source: "SURGERY", specimenDate: new Date("2020-01-02"), ...extra } });
+}
+
+/** A lesion box on an image. */
+export async function createAnnotation(db: Db, imageId: string, authorId: string, pathologyLabelId?: string) {
+  return db.annotation.create({
+    data: { imageId, authorId, purpose: "LESION", shape: "BOX", geometry: { x: 1, y: 1, width: 3, height: 4 }, pathologyLabelId },
+  });
+}
+
+/** A dataset of the site and one frozen version holding every image of the given cases. */
+export async function createFrozenDataset(db: Db, siteId: string, createdById: string, cases: { id: string; patientId: string; subtype: Subtype }[]) {
+  const dataset = await db.dataset.create({
+    data: { siteId, name: `Dataset ${unique()}`, filter: { siteIds: [siteId], subtypes: [...new Set(cases.map((c) => c.subtype))] }, createdById },
+  });
+  const images = await db.image.findMany({ where: { caseId: { in: cases.map((c) => c.id) } } });
+  const version = await db.datasetVersion.create({
+    data: {
+      datasetId: dataset.id,
+      version: 1,
+      digest: "0".repeat(64),
+      seed: 1,
+      foldCount: 1,
+      splitFractions: { train: 1, validation: 0, test: 0 },
+      classNames: [...new Set(cases.map((c) => c.subtype))],
+      itemCount: images.length,
+      createdById,
+      items: {
+        create: images.map((image) => {
+          const c = cases.find((x) => x.id === image.caseId)!;
+          return { imageId: image.id, caseId: c.id, patientId: c.patientId, siteId, subtype: c.subtype, split: "TRAIN" as const, fold: 0 };
+        }),
+      },
+    },
+  });
+  return { dataset, version };
+}

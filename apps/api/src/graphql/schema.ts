@@ -7,3 +7,6 @@ import "../modules/pathology/pathology-label.schema.ts";
 import "../modules/cases/case.schema.ts";
 
 export const schema = builder.toSchema({ sortSchema: true });
+import "../modules/users/user.schema.ts";
+import "../modules/memberships/membership.schema.ts";
+import "../modules/api-tokens/api-token.schema.ts";

@@ -1,41 +1,53 @@
 import type { Case, Image } from "@mammo/db";
 import { resolveCursorConnection, type ResolveCursorConnectionArgs } from "@pothos/plugin-relay";
+import { AppError } from "../../errors/app-error.ts";
 import { builder } from "../../graphql/builder.ts";
-import { requireViewer } from "../../graphql/context.ts";
+import { requireViewer, type GraphQLContext } from "../../graphql/context.ts";
 import {
   ImageStatusEnum,
   LateralityEnum,
   PhotometricEnum,
   SourceFormatEnum,
+  SubtypeEnum,
   ViewPositionEnum,
 } from "../../graphql/enums.ts";
-import { AppError } from "../../errors/app-error.ts";
-import { loadLabelsByCaseIds } from "../pathology/pathology-label.service.ts";
-import { PathologyLabelRef } from "../pathology/pathology-label.schema.ts";
+import { requestLoader } from "../../graphql/request-loader.ts";
+import { LABEL_STATUSES } from "../pathology/case-truth.ts";
 import { loadSitesByIds } from "../sites/site.service.ts";
 import { SiteRef } from "../sites/site.schema.ts";
-import { getCase, listCases, loadImagesByCaseIds, visibleCasesWhere, type CaseCursor } from "./case.service.ts";
+import {
+  getCase,
+  listCases,
+  loadImagesByCaseIds,
+  loadVisibleCases,
+  loadVisibleImages,
+  selectImages,
+  type CaseCursor,
+} from "./case.service.ts";
 
 type CaseShape = Case & { patient: { pseudonym: string } };
+
+/** The images of a case, one query per request for all cases of a page. */
+export const imagesOfCase = (ctx: GraphQLContext) =>
+  requestLoader(ctx, "imagesByCase", (ids: readonly string[]) => loadImagesByCaseIds(ctx.db, ctx.viewer, ids));
 
 export const ImageRef = builder.objectRef<Image>("Image");
 builder.node(ImageRef, {
   id: { resolve: (image) => image.id },
-  loadMany: async (ids, ctx) => {
-    if (!ctx.viewer) return ids.map(() => null);
-    const images = await ctx.db.image.findMany({ where: { id: { in: [...ids] }, case: visibleCasesWhere(ctx.viewer) } });
-    return ids.map((id) => images.find((i) => i.id === id) ?? null);
-  },
+  loadMany: (ids, ctx) => loadVisibleImages(ctx.db, ctx.viewer, ids),
   fields: (t) => ({
     laterality: t.expose("laterality", { type: LateralityEnum }),
     view: t.expose("view", { type: ViewPositionEnum }),
     viewCode: t.exposeString("viewCode", { nullable: true }),
     widthPx: t.exposeInt("widthPx"),
     heightPx: t.exposeInt("heightPx"),
+    pixelSpacingRowMm: t.exposeFloat("pixelSpacingRowMm", { nullable: true }),
+    pixelSpacingColMm: t.exposeFloat("pixelSpacingColMm", { nullable: true }),
     bitsStored: t.exposeInt("bitsStored"),
     photometric: t.expose("photometric", { type: PhotometricEnum }),
     sourceFormat: t.expose("sourceFormat", { type: SourceFormatEnum }),
     status: t.expose("status", { type: ImageStatusEnum }),
+    quarantineReason: t.exposeString("quarantineReason", { nullable: true }),
     displayUrl: t.string({
       description: "Path (on the API server) of the 8-bit display rendering; send the same credentials",
       resolve: (image) => `/images/${image.id}/display.png`,
@@ -46,34 +58,42 @@ builder.node(ImageRef, {
 export const CaseRef = builder.objectRef<CaseShape>("Case");
 builder.node(CaseRef, {
   id: { resolve: (c) => c.id },
-  loadMany: async (ids, ctx) => {
-    if (!ctx.viewer) return ids.map(() => null);
-    const cases = await ctx.db.case.findMany({
-      where: { AND: [{ id: { in: [...ids] } }, visibleCasesWhere(ctx.viewer)] },
-      include: { patient: { select: { pseudonym: true } } },
-    });
-    return ids.map((id) => cases.find((c) => c.id === id) ?? null);
-  },
+  loadMany: (ids, ctx) => loadVisibleCases(ctx.db, ctx.viewer, ids),
   fields: (t) => ({
     accessionKey: t.exposeString("accessionKey"),
     patientPseudonym: t.string({ resolve: (c) => c.patient.pseudonym }),
     examDate: t.expose("examDate", { type: "Date", nullable: true }),
+    note: t.exposeString("note", { nullable: true }),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
     site: t.loadable({
       type: SiteRef,
       load: (ids: string[], ctx) => loadSitesByIds(ctx.db, ids),
       resolve: (c) => c.siteId,
     }),
-    images: t.loadableList({
-      type: ImageRef,
-      load: (ids: string[], ctx) => loadImagesByCaseIds(ctx.db, ids),
-      resolve: (c) => c.id,
+    images: t.field({
+      type: [ImageRef],
+      description: "The case's images in hanging order (R before L, CC before MLO), optionally one laterality and/or view",
+      args: { laterality: t.arg({ type: LateralityEnum, required: false }), view: t.arg({ type: ViewPositionEnum, required: false }) },
+      complexity: { field: 1, multiplier: 4 },
+      resolve: async (c, args, ctx) =>
+        selectImages(await imagesOfCase(ctx).load(c.id), { laterality: args.laterality ?? undefined, view: args.view ?? undefined }),
     }),
-    pathologyLabels: t.loadableList({
-      type: PathologyLabelRef,
-      description: "Every label of the case, newest first (corrections and retracted ones included)",
-      load: (ids: string[], ctx) => loadLabelsByCaseIds(ctx.db, ids),
-      resolve: (c) => c.id,
-    }),
+  }),
+});
+
+export const CaseLabelStatusEnum = builder.enumType("CaseLabelStatus", {
+  description:
+    "ADJUDICATED: a current consensus decision; LABELLED: current labels all agree; CONFLICT: they disagree; UNLABELLED: none (retracted and corrected labels are not current)",
+  values: LABEL_STATUSES,
+});
+
+const CaseFilterInput = builder.inputType("CaseFilter", {
+  fields: (t) => ({
+    siteId: t.globalID({ required: false, for: SiteRef }),
+    subtype: t.field({ type: SubtypeEnum, required: false, description: "The case's truth (see Case.truth)" }),
+    labelStatus: t.field({ type: CaseLabelStatusEnum, required: false }),
+    datasetVersionId: t.globalID({ required: false, description: "Cases with images in this frozen dataset version" }),
+    studyId: t.globalID({ required: false, description: "Cases of this reader study" }),
   }),
 });
 
@@ -88,25 +108,42 @@ function decodeCursor(cursor: string): CaseCursor {
   }
 }
 
+function idOfType(id: { typename: string; id: string } | null | undefined, typename: string, field: string): string | undefined {
+  if (!id) return undefined;
+  if (id.typename !== typename) throw new AppError("VALIDATION", `${field}: not the id of a ${typename}`, { field });
+  return id.id;
+}
+
 builder.queryField("cases", (t) =>
   t.connection({
     type: CaseRef,
     authScopes: { authenticated: true },
-    description: "Cases of the viewer's sites, by accession key",
-    args: { siteId: t.arg.globalID({ required: false, for: SiteRef }) },
+    description: "Cases the viewer may see (non-reader roles at the case's site; not the cases of an open study they read), by accession key",
+    args: {
+      siteId: t.arg.globalID({ required: false, for: SiteRef, description: "Shorthand for filter.siteId" }),
+      filter: t.arg({ type: CaseFilterInput, required: false }),
+    },
     complexity: (args) => ({ field: 1, multiplier: Math.min(args.first ?? args.last ?? 20, 100) }),
-    resolve: (_root, args, ctx) =>
-      resolveCursorConnection(
+    resolve: (_root, args, ctx) => {
+      const filter = {
+        siteId: args.filter?.siteId?.id ?? args.siteId?.id,
+        subtype: args.filter?.subtype ?? undefined,
+        labelStatus: args.filter?.labelStatus ?? undefined,
+        datasetVersionId: idOfType(args.filter?.datasetVersionId, "DatasetVersion", "filter.datasetVersionId"),
+        studyId: idOfType(args.filter?.studyId, "ReaderStudy", "filter.studyId"),
+      };
+      return resolveCursorConnection(
         { args, toCursor: (c: CaseShape) => encodeCursor(c), defaultSize: 20, maxSize: 100 },
         ({ before, after, limit, inverted }: ResolveCursorConnectionArgs) =>
           listCases(ctx.db, requireViewer(ctx), {
-            siteId: args.siteId?.id,
+            filter,
             limit,
             inverted,
             after: after ? decodeCursor(after) : undefined,
             before: before ? decodeCursor(before) : undefined,
           }),
-      ),
+      );
+    },
   }),
 );
 

@@ -1,27 +1,64 @@
-import type { Db, Prisma, Role } from "@mammo/db";
+import { Laterality, Subtype, ViewPosition, type Db, type Prisma, type Role } from "@mammo/db";
 import { z } from "zod";
 import { siteIdsWithRole, type Viewer } from "../../auth/viewer.ts";
 import { notFound } from "../../errors/app-error.ts";
 import { parseInput } from "../../errors/parse-input.ts";
+import { LABEL_STATUSES, labelStatusWhere, truthWhere } from "../pathology/case-truth.ts";
 
 // Reading a case shows its pathology truth, so the READER role alone does not grant it: readers
 // see cases only through the studies they are assigned to, blinded.
 export const CASE_VIEW_ROLES: Role[] = ["ADMIN", "COORDINATOR", "ANNOTATOR", "ML_ENGINEER"];
 
-/** The rows of Case this viewer may see: the where clause every case query starts from. */
-export function visibleCasesWhere(viewer: Viewer): Prisma.CaseWhereInput {
-  return { siteId: { in: siteIdsWithRole(viewer, ...CASE_VIEW_ROLES) } };
+/**
+ * Blinding: the cases of every OPEN study the viewer is an assigned reader of. Holding another
+ * role at the case's site (coordinator, annotator, ...) does not lift it: while the study is
+ * open, such a user sees those cases only as that study's reader, by their study codes.
+ */
+export function blindedCasesWhere(viewer: Viewer): Prisma.CaseWhereInput {
+  return { studyCases: { some: { study: { status: "OPEN", readers: { some: { userId: viewer.userId } } } } } };
 }
 
-const listCasesInput = z.object({
+/**
+ * The rows of Case this viewer may see in the case browser: the where clause every case query
+ * (and every query of a case's labels, images and annotations) starts from. Cases of the sites
+ * where the viewer holds a non-reader role, minus the cases the viewer is blinded to.
+ */
+export function visibleCasesWhere(viewer: Viewer): Prisma.CaseWhereInput {
+  return { siteId: { in: siteIdsWithRole(viewer, ...CASE_VIEW_ROLES) }, NOT: blindedCasesWhere(viewer) };
+}
+
+const caseFilter = z.object({
   siteId: z.uuid().optional(),
+  subtype: z.enum(Subtype).optional(),
+  labelStatus: z.enum(LABEL_STATUSES).optional(),
+  datasetVersionId: z.uuid().optional(),
+  studyId: z.uuid().optional(),
+});
+export type CaseFilter = z.input<typeof caseFilter>;
+
+const cursor = z.object({ accessionKey: z.string(), id: z.uuid() });
+const listCasesInput = z.object({
+  filter: caseFilter.default({}),
   limit: z.number().int().min(1).max(201),
-  after: z.object({ accessionKey: z.string(), id: z.uuid() }).optional(),
-  before: z.object({ accessionKey: z.string(), id: z.uuid() }).optional(),
+  after: cursor.optional(),
+  before: cursor.optional(),
   inverted: z.boolean(),
 });
 
-export type CaseCursor = { accessionKey: string; id: string };
+export type CaseCursor = z.infer<typeof cursor>;
+
+/** The where clause of a filter (each one narrows; authorisation is added by the caller). */
+export function caseFilterWhere(filter: z.infer<typeof caseFilter>): Prisma.CaseWhereInput[] {
+  const and: Prisma.CaseWhereInput[] = [];
+  if (filter.siteId) and.push({ siteId: filter.siteId });
+  if (filter.subtype) and.push(truthWhere([filter.subtype]));
+  if (filter.labelStatus) and.push(labelStatusWhere(filter.labelStatus));
+  if (filter.datasetVersionId) and.push({ datasetItems: { some: { datasetVersionId: filter.datasetVersionId } } });
+  if (filter.studyId) and.push({ studyCases: { some: { studyId: filter.studyId } } });
+  return and;
+}
+
+const withPatient = { patient: { select: { pseudonym: true } } } as const;
 
 /** A page of cases ordered by (accessionKey, id), for cursor pagination. */
 export async function listCases(db: Db, viewer: Viewer, input: z.input<typeof listCasesInput>) {
@@ -29,8 +66,7 @@ export async function listCases(db: Db, viewer: Viewer, input: z.input<typeof li
   const keyset = (c: CaseCursor, dir: "gt" | "lt"): Prisma.CaseWhereInput => ({
     OR: [{ accessionKey: { [dir]: c.accessionKey } }, { accessionKey: c.accessionKey, id: { [dir]: c.id } }],
   });
-  const and: Prisma.CaseWhereInput[] = [visibleCasesWhere(viewer)];
-  if (args.siteId) and.push({ siteId: args.siteId });
+  const and: Prisma.CaseWhereInput[] = [visibleCasesWhere(viewer), ...caseFilterWhere(args.filter)];
   if (args.after) and.push(keyset(args.after, "gt"));
   if (args.before) and.push(keyset(args.before, "lt"));
   const direction = args.inverted ? "desc" : "asc";
@@ -38,33 +74,72 @@ export async function listCases(db: Db, viewer: Viewer, input: z.input<typeof li
     where: { AND: and },
     orderBy: [{ accessionKey: direction }, { id: direction }],
     take: args.limit,
-    include: { patient: { select: { pseudonym: true } } },
+    include: withPatient,
   });
 }
 
 export async function getCase(db: Db, viewer: Viewer, caseId: string) {
   const id = parseInput(z.uuid(), caseId);
-  const found = await db.case.findFirst({
-    where: { AND: [{ id }, visibleCasesWhere(viewer)] },
-    include: { patient: { select: { pseudonym: true } } },
-  });
+  const found = await db.case.findFirst({ where: { AND: [{ id }, visibleCasesWhere(viewer)] }, include: withPatient });
   if (!found) throw notFound("case");
   return found;
 }
 
-/** Images of many cases in one query (for the GraphQL data loader). Caller has authorised the cases. */
-export async function loadImagesByCaseIds(db: Db, caseIds: readonly string[]) {
+/** Cases by id that the viewer may see (node lookup; null where not visible). */
+export async function loadVisibleCases(db: Db, viewer: Viewer | null, ids: readonly string[]) {
+  if (!viewer) return ids.map(() => null);
+  const cases = await db.case.findMany({ where: { AND: [{ id: { in: [...ids] } }, visibleCasesWhere(viewer)] }, include: withPatient });
+  return ids.map((id) => cases.find((c) => c.id === id) ?? null);
+}
+
+const imageSelection = z.object({ laterality: z.enum(Laterality).optional(), view: z.enum(ViewPosition).optional() });
+
+/**
+ * Images of many cases in one query (data loader), hung in reading order (R before L, CC before
+ * MLO). Only images of cases the viewer may see.
+ */
+export async function loadImagesByCaseIds(db: Db, viewer: Viewer | null, caseIds: readonly string[]) {
+  if (!viewer) return caseIds.map(() => []);
   const images = await db.image.findMany({
-    where: { caseId: { in: [...caseIds] } },
+    where: { caseId: { in: [...caseIds] }, case: visibleCasesWhere(viewer) },
     orderBy: [{ laterality: "asc" }, { view: "asc" }, { createdAt: "asc" }],
   });
   return caseIds.map((id) => images.filter((image) => image.caseId === id));
 }
 
-/** The image if the viewer may see its case; used by the image HTTP route. */
+/** Narrows a case's images to one laterality and/or view (validated arguments). */
+export function selectImages<T extends { laterality: Laterality; view: ViewPosition }>(images: T[], selection: z.input<typeof imageSelection>): T[] {
+  const { laterality, view } = parseInput(imageSelection, selection);
+  return images.filter((i) => (!laterality || i.laterality === laterality) && (!view || i.view === view));
+}
+
+/** Images by id that the viewer may see in the case browser (node lookup). */
+export async function loadVisibleImages(db: Db, viewer: Viewer | null, ids: readonly string[]) {
+  if (!viewer) return ids.map(() => null);
+  const images = await db.image.findMany({ where: { id: { in: [...ids] }, case: visibleCasesWhere(viewer) } });
+  return ids.map((id) => images.find((i) => i.id === id) ?? null);
+}
+
+/**
+ * The image if the viewer may see it; used by the image HTTP route. Allowed: images of cases
+ * the viewer sees in the case browser; the active images of a study's cases to the study's
+ * assigned readers (study OPEN or CLOSED) and to the coordinators of the study's site. Nothing
+ * else. Throws NOT_FOUND otherwise (never saying whether the image exists).
+ */
 export async function getVisibleImage(db: Db, viewer: Viewer, imageId: string) {
   const id = parseInput(z.uuid(), imageId);
-  const image = await db.image.findFirst({ where: { id, case: visibleCasesWhere(viewer) } });
+  const viaStudy: Prisma.ReaderStudyWhereInput = {
+    OR: [
+      { status: { in: ["OPEN", "CLOSED"] }, readers: { some: { userId: viewer.userId } } },
+      { siteId: { in: siteIdsWithRole(viewer, "COORDINATOR") } },
+    ],
+  };
+  const image = await db.image.findFirst({
+    where: {
+      id,
+      OR: [{ case: visibleCasesWhere(viewer) }, { status: "ACTIVE", case: { studyCases: { some: { study: viaStudy } } } }],
+    },
+  });
   if (!image) throw notFound("image");
   return image;
 }

@@ -2,7 +2,7 @@ import type { Site } from "@mammo/db";
 import { siteIdsWithRole } from "../../auth/viewer.ts";
 import { builder } from "../../graphql/builder.ts";
 import { requireViewer } from "../../graphql/context.ts";
-import { listMySites, loadSitesByIds } from "./site.service.ts";
+import { listMySites, loadSitesByIds, updateSite } from "./site.service.ts";
 
 export const SiteRef = builder.objectRef<Site>("Site");
 
@@ -29,3 +29,17 @@ builder.queryField("mySites", (t) =>
   }),
 );
 
+
+const UpdateSiteInput = builder.inputType("UpdateSiteInput", {
+  fields: (t) => ({ siteId: t.globalID({ required: true, for: SiteRef }), name: t.string({ required: true }) }),
+});
+
+builder.mutationField("updateSite", (t) =>
+  t.field({
+    type: SiteRef,
+    authScopes: { authenticated: true },
+    description: "Changes a site's settings (its admins)",
+    args: { input: t.arg({ type: UpdateSiteInput, required: true }) },
+    resolve: (_root, { input }, ctx) => updateSite(ctx.db, requireViewer(ctx), { siteId: input.siteId.id, name: input.name }, { requestId: ctx.requestId }),
+  }),
+);

@@ -1,0 +1,127 @@
+import { Role, type Db, type Prisma } from "@mammo/db";
+import { z } from "zod";
+import { hashPassword } from "../../auth/password.ts";
+import { hasRole, siteIdsWithRole, type Viewer } from "../../auth/viewer.ts";
+import { AppError, forbidden, notFound } from "../../errors/app-error.ts";
+import { parseInput } from "../../errors/parse-input.ts";
+import { recordAudit } from "../audit/audit.service.ts";
+
+// Admins manage the people of their own sites. A user may belong to several sites, so changing
+// the account itself (disabling it) needs admin rights at every one of them; a single site's
+// admin can only take away that site's memberships.
+
+/** Who may list a site's people: its admins, and its coordinators (to pick study readers). */
+export const MEMBER_LIST_ROLES: Role[] = ["ADMIN", "COORDINATOR"];
+
+export const PASSWORD_MIN_LENGTH = 12;
+export const passwordSchema = z
+  .string()
+  .min(PASSWORD_MIN_LENGTH, `at least ${PASSWORD_MIN_LENGTH} characters`)
+  .max(512, "at most 512 characters");
+const emailSchema = z.string().trim().toLowerCase().pipe(z.email("not an email address"));
+
+/** Users the viewer may see: themself, and the members of sites where they may list people. */
+export function visibleUsersWhere(viewer: Viewer): Prisma.UserWhereInput {
+  return { OR: [{ id: viewer.userId }, { memberships: { some: { siteId: { in: siteIdsWithRole(viewer, ...MEMBER_LIST_ROLES) } } } }] };
+}
+
+export async function loadVisibleUsers(db: Db, viewer: Viewer | null, ids: readonly string[]) {
+  if (!viewer) return ids.map(() => null);
+  const users = await db.user.findMany({ where: { AND: [{ id: { in: [...ids] } }, visibleUsersWhere(viewer)] } });
+  return ids.map((id) => users.find((u) => u.id === id) ?? null);
+}
+
+const listMembersInput = z.object({
+  siteId: z.uuid(),
+  role: z.enum(Role).optional(),
+  limit: z.number().int().min(1).max(201),
+  after: z.object({ email: z.string(), id: z.uuid() }).optional(),
+  before: z.object({ email: z.string(), id: z.uuid() }).optional(),
+  inverted: z.boolean(),
+});
+export type UserCursor = { email: string; id: string };
+
+/** A page of the people of a site (any role, or one), by email. */
+export async function listSiteMembers(db: Db, viewer: Viewer, input: z.input<typeof listMembersInput>) {
+  const args = parseInput(listMembersInput, input);
+  if (!hasRole(viewer, args.siteId, ...MEMBER_LIST_ROLES)) return [];
+  const keyset = (c: UserCursor, dir: "gt" | "lt"): Prisma.UserWhereInput => ({ OR: [{ email: { [dir]: c.email } }, { email: c.email, id: { [dir]: c.id } }] });
+  const and: Prisma.UserWhereInput[] = [{ memberships: { some: { siteId: args.siteId, ...(args.role ? { role: args.role } : {}) } } }];
+  if (args.after) and.push(keyset(args.after, "gt"));
+  if (args.before) and.push(keyset(args.before, "lt"));
+  const direction = args.inverted ? "desc" : "asc";
+  return db.user.findMany({ where: { AND: and }, orderBy: [{ email: direction }, { id: direction }], take: args.limit });
+}
+
+/** Memberships of many users (data loader), limited to sites where the viewer lists people (all of their own). */
+export async function loadMembershipsByUserIds(db: Db, viewer: Viewer | null, userIds: readonly string[]) {
+  if (!viewer) return userIds.map(() => []);
+  const listable = siteIdsWithRole(viewer, ...MEMBER_LIST_ROLES);
+  const memberships = await db.membership.findMany({
+    where: { userId: { in: [...userIds] }, OR: [{ userId: viewer.userId }, { siteId: { in: listable } }] },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  });
+  return userIds.map((id) => memberships.filter((m) => m.userId === id));
+}
+
+const createUserInput = z.object({
+  siteId: z.uuid(),
+  email: emailSchema,
+  name: z.string().trim().min(1, "required").max(200),
+  password: passwordSchema.optional(),
+  roles: z.array(z.enum(Role)).min(1, "give the user at least one role").max(5),
+});
+
+/**
+ * A new account with roles at one site (an ADMIN of that site). Without a password the account
+ * signs in only by single sign-on (linked on first sign-in by its verified email).
+ */
+export async function createUser(db: Db, viewer: Viewer, input: z.input<typeof createUserInput>, audit: { requestId?: string } = {}) {
+  const args = parseInput(createUserInput, input);
+  if (!hasRole(viewer, args.siteId, "ADMIN")) throw forbidden("only admins of the site can create its users");
+  const passwordHash = args.password ? await hashPassword(args.password) : null;
+  return db.$transaction(async (tx) => {
+    if (await tx.user.findUnique({ where: { email: args.email }, select: { id: true } })) {
+      throw new AppError("CONFLICT", "email: a user with this email exists; add a membership to that user instead", { field: "email" });
+    }
+    const user = await tx.user.create({
+      data: { email: args.email, name: args.name, passwordHash, memberships: { create: [...new Set(args.roles)].map((role) => ({ siteId: args.siteId, role })) } },
+      include: { memberships: true },
+    });
+    const { passwordHash: _hash, ...shown } = user;
+    await recordAudit(tx, { actorId: viewer.userId, siteId: args.siteId, action: "user.create", entityType: "User", entityId: user.id, after: shown, requestId: audit.requestId });
+    return user;
+  });
+}
+
+const setDisabledInput = z.object({ userId: z.uuid(), isDisabled: z.boolean() });
+
+/**
+ * Disables (or re-enables) an account: every request with its sessions or tokens is refused from
+ * the next one on. Needs ADMIN at every site the user belongs to; never oneself.
+ */
+export async function setUserDisabled(db: Db, viewer: Viewer, input: z.input<typeof setDisabledInput>, audit: { requestId?: string } = {}) {
+  const args = parseInput(setDisabledInput, input);
+  return db.$transaction(async (tx) => {
+    const user = await tx.user.findFirst({ where: { AND: [{ id: args.userId }, visibleUsersWhere(viewer)] }, include: { memberships: true } });
+    if (!user) throw notFound("user");
+    if (user.id === viewer.userId) throw forbidden("you cannot disable your own account");
+    const sites = [...new Set(user.memberships.map((m) => m.siteId))];
+    if (sites.length === 0 || !sites.every((siteId) => hasRole(viewer, siteId, "ADMIN"))) {
+      throw forbidden("only an admin of every site the user belongs to can disable the account; remove the membership of your site instead");
+    }
+    if (Boolean(user.disabledAt) === args.isDisabled) return user;
+    const updated = await tx.user.update({ where: { id: user.id }, data: { disabledAt: args.isDisabled ? new Date() : null }, include: { memberships: true } });
+    await recordAudit(tx, {
+      actorId: viewer.userId,
+      siteId: sites[0]!,
+      action: args.isDisabled ? "user.disable" : "user.enable",
+      entityType: "User",
+      entityId: user.id,
+      before: { disabledAt: user.disabledAt },
+      after: { disabledAt: updated.disabledAt },
+      requestId: audit.requestId,
+    });
+    return updated;
+  });
+}

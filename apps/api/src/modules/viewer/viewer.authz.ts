@@ -1,0 +1,39 @@
+import { hashPassword } from "../../auth/password.ts";
+import { defineAuthz, EVERYONE, SIGNED_IN } from "../../../test/authz/authz.ts";
+import { createUser } from "../../../test/factories.ts";
+
+const PASSWORD = "authz-matrix-password";
+
+export default defineAuthz({
+  async setup(world) {
+    const passwordHash = await hashPassword(PASSWORD);
+    for (const site of [world.own, world.other]) {
+      site.ids.loginEmail = (await createUser(world.api.db, [{ siteId: site.siteId, role: "READER" }], { passwordHash })).email;
+    }
+  },
+  entries: [
+    {
+      field: "Query.me",
+      document: "query { me { id email memberships { role site { code } } } }",
+      variables: () => ({}),
+      allowed: SIGNED_IN,
+      allowedOnOtherSite: SIGNED_IN, // about the viewer, not a site
+      rows: (data) => data.me,
+    },
+    {
+      field: "Mutation.login",
+      document: "mutation ($email: String!, $password: String!) { login(email: $email, password: $password) { id } }",
+      variables: (site) => ({ email: site.ids.loginEmail, password: PASSWORD }),
+      allowed: EVERYONE, // public: the credentials are the authorisation
+      allowedOnOtherSite: EVERYONE,
+    },
+    {
+      // Single sign-on is not configured in the matrix's API: refused for everyone (the OIDC
+      // integration test covers a configured issuer).
+      field: "Mutation.signInWithOidc",
+      document: "mutation ($t: String!) { signInWithOidc(idToken: $t) { id } }",
+      variables: () => ({ t: "not.a.token" }),
+      allowed: [],
+    },
+  ],
+});
