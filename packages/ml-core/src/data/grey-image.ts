@@ -55,5 +55,5 @@ export async function encodeGreyPng(image: GreyImage): Promise<Buffer> {
   if (image.data instanceof Float32Array) throw invalidArgument("image", "encode 8- or 16-bit data, not floats");
   const raw = { width: image.width, height: image.height, channels: 1 as const };
   const input = sharp(image.data, { raw });
-  return (image.data instanceof Uint16Array ? input.toColourspace("grey16") : input).png({ compressionLevel: 9 }).toBuffer();
+  return input.toColourspace(image.data instanceof Uint16Array ? "grey16" : "b-w").png({ compressionLevel: 9 }).toBuffer();
 }
