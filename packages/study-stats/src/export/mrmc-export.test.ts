@@ -8,7 +8,7 @@ const dataset = buildMrmcDataset(vanDykeRecords());
 
 describe("iMRMC export", () => {
   it("writes the header counts, BEGIN DATA and one truth row per case then one row per rating", () => {
-    const { text, caseNumbers } = toImrmc(dataset, "Van Dyke: test export");
+    const { text, caseNumbers, readerNumbers } = toImrmc(dataset, "Van Dyke: test export");
     const lines = text.trimEnd().split("\n");
     expect(lines.slice(0, 7)).toEqual(["Van Dyke - test export", "NR: 5", "N0: 69", "N1: 45", "NM: 2", "", "BEGIN DATA:"]);
     const rows = lines.slice(7).map((l) => l.split(","));
@@ -16,7 +16,8 @@ describe("iMRMC export", () => {
     expect(rows.every((r) => r.length === 4)).toBe(true);
     expect(rows.slice(0, 114).every(([reader, , modality, score]) => reader === "-1" && modality === "0" && (score === "0" || score === "1"))).toBe(true);
     expect(rows[0]).toEqual(["-1", String(caseNumbers["D01"]), "0", "1"]);
-    expect(rows[114]).toEqual(["0", String(caseNumbers["D01"]), "0", "5"]);
+    expect(readerNumbers).toEqual({ "0": 1, "1": 2, "2": 3, "3": 4, "4": 5 });
+    expect(rows[114]).toEqual(["1", String(caseNumbers["D01"]), "0", "5"]);
   });
 });
 
@@ -30,7 +31,7 @@ describe("RJafroc / OR-DBM MRMC csv export", () => {
     const a = obuchowskiRockette(dataset).randomReadersRandomCases;
     const b = obuchowskiRockette(back).randomReadersRandomCases;
     expect(b.f).toBeCloseTo(a.f, 12);
-    expect(b.ddf).toBeCloseTo(a.ddf, 10);
+    expect(b.ddf!).toBeCloseTo(a.ddf!, 10);
   });
 
   it("refuses names that would break the comma-separated layout", () => {

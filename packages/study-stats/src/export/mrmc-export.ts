@@ -7,7 +7,7 @@ import { invalidInput } from "../util/errors.ts";
  * dataset's case order, and `caseNumbers` maps each caseId to its number. Layouts are documented
  * in packages/study-stats/README.md ("Exports").
  */
-export type MrmcExport = { text: string; caseNumbers: Record<string, number> };
+export type MrmcExport = { text: string; caseNumbers: Record<string, number>; readerNumbers?: Record<string, number> };
 
 function caseNumbering(dataset: MrmcDataset): Record<string, number> {
   return Object.fromEntries(dataset.caseIds.map((id, k) => [id, k + 1]));
@@ -27,9 +27,11 @@ function score(v: number): string {
  * iMRMC input file (.imrmc; FDA/DIDSR iMRMC, also read by RJafroc::DfReadDataFile): free-text
  * description lines, then `NR:`, `N0:`, `N1:`, `NM:`, then `BEGIN DATA:` and rows
  * `readerID,caseID,modalityID,score`; truth rows have readerID -1, modalityID 0 and score 0/1.
+ * Readers are numbered 1..J too (`readerNumbers`): RJafroc's reader parses reader ids as numbers.
  */
 export function toImrmc(dataset: MrmcDataset, description = "Exported by @mammo/study-stats"): MrmcExport {
   const caseNumbers = caseNumbering(dataset);
+  const readerNumbers = Object.fromEntries(dataset.readers.map((r, j) => [r, j + 1]));
   const negatives = dataset.truth.filter((t) => !t).length;
   const lines = [
     ...description.split(/\r?\n/).map((l) => l.replace(/:/g, " -")),
@@ -43,10 +45,10 @@ export function toImrmc(dataset: MrmcDataset, description = "Exported by @mammo/
   dataset.caseIds.forEach((id, k) => lines.push(`-1,${caseNumbers[id]},0,${dataset.truth[k] ? 1 : 0}`));
   dataset.modalities.forEach((m, i) =>
     dataset.readers.forEach((r, j) =>
-      dataset.caseIds.forEach((id, k) => lines.push(`${field(r, "reader")},${caseNumbers[id]},${field(m, "modality")},${score(dataset.ratings[i]![j]![k]!)}`)),
+      dataset.caseIds.forEach((id, k) => lines.push(`${readerNumbers[r]},${caseNumbers[id]},${field(m, "modality")},${score(dataset.ratings[i]![j]![k]!)}`)),
     ),
   );
-  return { text: `${lines.join("\n")}\n`, caseNumbers };
+  return { text: `${lines.join("\n")}\n`, caseNumbers, readerNumbers };
 }
 
 /**

@@ -19,9 +19,9 @@ export type AiVsReadersResult = {
   upper: number;
   standardError: number;
   t: number;
-  /** F = t², numerator df 1. */
+  /** F = t², numerator df 1; df null when infinite (no reader variability left). */
   f: number;
-  df: number;
+  df: number | null;
   pValue: number;
   /** Reader variance of the difference AUCs and, for RRRC, their error variance and Cov2. */
   varR: number;
@@ -37,19 +37,24 @@ export type AiVsReadersResult = {
  * (MS(R)²/(J−1)), Cov2 the mean covariance of different readers' ψ over case sampling. RRFC
  * ignores case sampling: a t test of the ψ_j with J − 1 df.
  *
- * `dataset` holds one modality whose readers are the radiologists; `aiScores` [cases] are the AI's
- * scores in the dataset's case order.
+ * `dataset` holds the radiologists' reads; with several modalities, `modality` names the one to
+ * compare (e.g. "unaided"). `aiScores` [cases] are the AI's scores in the dataset's case order.
  */
 export function aiVsReaders(
   dataset: MrmcDataset,
   aiScores: readonly number[],
-  options: { method?: "1T-RRRC" | "1T-RRFC"; covariance?: CovarianceMethod; confidence?: number } = {},
+  options: { method?: "1T-RRRC" | "1T-RRFC"; covariance?: CovarianceMethod; confidence?: number; modality?: string } = {},
 ): AiVsReadersResult {
   const method = options.method ?? "1T-RRRC";
   const covarianceMethod = options.covariance ?? "jackknife";
   const confidence = options.confidence ?? 0.95;
   requireConfidence(confidence);
-  if (dataset.modalities.length !== 1) throw invalidInput("AI vs readers takes a single-modality dataset (the readers' unaided reads)");
+  if (options.modality !== undefined) {
+    const i = dataset.modalities.indexOf(options.modality);
+    if (i < 0) throw invalidInput(`modality "${options.modality}" is not among ${dataset.modalities.join(", ")}`);
+    dataset = { ...dataset, modalities: [options.modality], ratings: [dataset.ratings[i]!] };
+  }
+  if (dataset.modalities.length !== 1) throw invalidInput("AI vs readers needs one modality: pass `modality` to pick one of a multi-arm dataset");
   if (aiScores.length !== dataset.caseIds.length) throw invalidInput(`got ${aiScores.length} AI scores for ${dataset.caseIds.length} cases`);
   const J = dataset.readers.length;
   if (J < 2) throw new StudyStatsError("INSUFFICIENT_DATA", "comparing AI with a reader panel needs at least 2 readers");
@@ -77,9 +82,9 @@ export function aiVsReaders(
   const alpha = 1 - confidence;
   const isRandomCases = method === "1T-RRRC";
   const den = isRandomCases ? msR + J * Math.max(cov2, 0) : msR;
-  const df = isRandomCases ? (den * den) / ((msR * msR) / (J - 1)) : J - 1;
+  const df = isRandomCases ? (msR > 0 ? (den * den) / ((msR * msR) / (J - 1)) : Infinity) : J - 1;
   const se = Math.sqrt(den / J);
-  const t = psiMean / se;
+  const t = se > 0 ? psiMean / se : psiMean === 0 ? 0 : Math.sign(psiMean) * Infinity;
   const crit = tQuantile(1 - alpha / 2, df);
 
   // Readers' own mean AUC: the same single-arm analysis on the AUCs themselves.
@@ -89,7 +94,7 @@ export function aiVsReaders(
   for (let a = 1; a <= J; a++) for (let b = 1; b <= J; b++) if (a !== b) readerCovSum += covariance[a]![b]!;
   const readerCov2 = readerCovSum / (J * (J - 1));
   const readerDen = isRandomCases ? msRReaders + J * Math.max(readerCov2, 0) : msRReaders;
-  const readerDf = isRandomCases ? (readerDen * readerDen) / ((msRReaders * msRReaders) / (J - 1)) : J - 1;
+  const readerDf = isRandomCases ? (msRReaders > 0 ? (readerDen * readerDen) / ((msRReaders * msRReaders) / (J - 1)) : Infinity) : J - 1;
   const readerHalf = tQuantile(1 - alpha / 2, readerDf) * Math.sqrt(readerDen / J);
 
   return {
@@ -107,7 +112,7 @@ export function aiVsReaders(
     standardError: se,
     t,
     f: t * t,
-    df,
+    df: Number.isFinite(df) ? df : null,
     pValue: isRandomCases ? 1 - fCdf(t * t, 1, df) : twoSidedTP(t, df),
     varR: msR,
     varError: isRandomCases ? varError : 0,

@@ -43,7 +43,7 @@ describe("Obuchowski-Rockette on the Van Dyke data, jackknife covariance", () =>
   it("reproduces analysis 1, random readers and random cases (Hillis ddf)", () => {
     const t = or.randomReadersRandomCases;
     expectPrinted(t.f, "4.46");
-    expectPrinted(t.ddf, "15.26");
+    expectPrinted(t.ddf!, "15.26");
     expectPrinted(t.pValue, "0.0517");
     const d = t.differences[0]!;
     expectPrinted(d.difference, "-0.04380032");
@@ -57,11 +57,11 @@ describe("Obuchowski-Rockette on the Van Dyke data, jackknife covariance", () =>
     expectPrinted(t.pValue, "0.05167");
     const [arm0, arm1] = t.arms;
     expectPrinted(arm0!.standardError, "0.03317360");
-    expectPrinted(arm0!.df, "12.74");
+    expectPrinted(arm0!.df!, "12.74");
     expectPrinted(arm0!.lower, "0.82522360");
     expectPrinted(arm0!.upper, "0.96885048");
     expectPrinted(arm1!.standardError, "0.02156637");
-    expectPrinted(arm1!.df, "12.71");
+    expectPrinted(arm1!.df!, "12.71");
     expectPrinted(arm1!.lower, "0.89413783");
     expectPrinted(arm1!.upper, "0.98753689");
   });
@@ -128,6 +128,29 @@ describe("DeLong covariance for the OR analysis", () => {
     expect(d.varianceComponents.varError).toBeLessThan(or.varianceComponents.varError);
     expect(d.randomReadersRandomCases.pValue).toBeGreaterThan(0.04);
     expect(d.randomReadersRandomCases.pValue).toBeLessThan(0.06);
+  });
+});
+
+/** Paths of every NaN or ±Infinity inside a result (JSON would silently turn them into null). */
+function nonFiniteNumbers(value: unknown, path = "$"): string[] {
+  if (typeof value === "number") return Number.isFinite(value) ? [] : [path];
+  if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => nonFiniteNumbers(v, `${path}.${k}`));
+  return [];
+}
+
+describe("degenerate studies", () => {
+  it("reports no difference (p = 1, no NaN) when both arms carry the very same ratings", () => {
+    const same = vanDykeRecords()
+      .filter((r) => r.modality === "0")
+      .flatMap((r) => [r, { ...r, modality: "1" }]);
+    const r = obuchowskiRockette(buildMrmcDataset(same));
+    for (const t of [r.randomReadersRandomCases, r.fixedReadersRandomCases, r.randomReadersFixedCases]) {
+      expect(t.f).toBe(0);
+      expect(t.pValue).toBe(1);
+      expect(t.differences[0]!.difference).toBe(0);
+      expect(t.differences[0]!.lower).toBe(0);
+      expect(nonFiniteNumbers(t)).toEqual([]);
+    }
   });
 });
 

@@ -30,8 +30,8 @@ export type ArmDifference = {
   /** mean AUC(first) − mean AUC(second). */
   difference: number;
   standardError: number;
-  /** Degrees of freedom of the t statistic; Infinity where a z statistic is used. */
-  df: number;
+  /** Degrees of freedom of the t statistic; null where a z statistic is used (normal reference). */
+  df: number | null;
   statistic: number;
   pValue: number;
   lower: number;
@@ -39,13 +39,13 @@ export type ArmDifference = {
 };
 
 /** The reader-averaged AUC of one arm with its interval. */
-export type ArmEstimate = { modality: string; estimate: number; standardError: number; df: number; lower: number; upper: number };
+export type ArmEstimate = { modality: string; estimate: number; standardError: number; df: number | null; lower: number; upper: number };
 
 export type OrTest = {
-  /** F statistic (chi-square / (I−1) for fixed readers), numerator and denominator df. */
+  /** F statistic (chi-square / (I−1) for fixed readers), numerator and denominator df (null = ∞). */
   f: number;
   ndf: number;
-  ddf: number;
+  ddf: number | null;
   pValue: number;
   differences: ArmDifference[];
   arms: ArmEstimate[];
@@ -76,6 +76,22 @@ function pairs(I: number): [number, number][] {
   const out: [number, number][] = [];
   for (let a = 0; a < I; a++) for (let b = a + 1; b < I; b++) out.push([a, b]);
   return out;
+}
+
+/** num/den where a zero denominator (no variability left) gives 0 for a zero numerator, else ∞. */
+function ratio(num: number, den: number): number {
+  if (den > 0) return num / den;
+  return num === 0 ? 0 : Infinity;
+}
+
+/** Hillis-type df (den² / (ms² / df0)); ∞ when the mean square is 0. */
+function satterthwaite(den: number, ms: number, df0: number): number {
+  return ms > 0 ? (den * den) / ((ms * ms) / df0) : Infinity;
+}
+
+/** Infinite df are reported as null (normal / chi-square reference), which JSON can carry. */
+function dfOut(df: number): number | null {
+  return Number.isFinite(df) ? df : null;
 }
 
 /** Mean of covariance entries over (i, j), (i', j') pairs selected by `keep`. */
@@ -166,45 +182,39 @@ export function obuchowskiRockette(
   const namesOf = ([a, b]: [number, number]) => ({ first: dataset.modalities[a]!, second: dataset.modalities[b]! });
   const tDifference = (p: [number, number], se: number, df: number): ArmDifference => {
     const d = diffOf(p);
-    const t = d / se;
+    const t = se > 0 ? d / se : d === 0 ? 0 : Math.sign(d) * Infinity;
     const crit = tQuantile(1 - alpha / 2, df);
-    return { ...namesOf(p), difference: d, standardError: se, df, statistic: t, pValue: twoSidedTP(t, df), lower: d - crit * se, upper: d + crit * se };
+    return { ...namesOf(p), difference: d, standardError: se, df: dfOut(df), statistic: t, pValue: twoSidedTP(t, df), lower: d - crit * se, upper: d + crit * se };
   };
-  const zDifference = (names: { first: string; second: string }, d: number, se: number): ArmDifference => ({
-    ...names,
-    difference: d,
-    standardError: se,
-    df: Infinity,
-    statistic: d / se,
-    pValue: twoSidedNormalP(d / se),
-    lower: d - zCrit * se,
-    upper: d + zCrit * se,
-  });
+  const zDifference = (names: { first: string; second: string }, d: number, se: number): ArmDifference => {
+    const z = se > 0 ? d / se : d === 0 ? 0 : Math.sign(d) * Infinity;
+    return { ...names, difference: d, standardError: se, df: null, statistic: z, pValue: twoSidedNormalP(z), lower: d - zCrit * se, upper: d + zCrit * se };
+  };
   const arm = (i: number, se: number, df: number): ArmEstimate => {
     const crit = tQuantile(1 - alpha / 2, df);
-    return { modality: dataset.modalities[i]!, estimate: armMeans[i]!, standardError: se, df, lower: armMeans[i]! - crit * se, upper: armMeans[i]! + crit * se };
+    return { modality: dataset.modalities[i]!, estimate: armMeans[i]!, standardError: se, df: dfOut(df), lower: armMeans[i]! - crit * se, upper: armMeans[i]! + crit * se };
   };
   const perArm = dataset.modalities.map((_m, i) => armComponents(foms, covariance, i));
 
   // Random readers, random cases (Hillis 2007, ddf_H).
   const rrrcDen = vc.msTR + J * Math.max(vc.cov2 - vc.cov3, 0);
-  const rrrcDdf = (rrrcDen * rrrcDen) / ((vc.msTR * vc.msTR) / ((I - 1) * (J - 1)));
-  const rrrcF = vc.msT / rrrcDen;
+  const rrrcDdf = satterthwaite(rrrcDen, vc.msTR, (I - 1) * (J - 1));
+  const rrrcF = ratio(vc.msT, rrrcDen);
   const randomReadersRandomCases: OrTest = {
     f: rrrcF,
     ndf: I - 1,
-    ddf: rrrcDdf,
+    ddf: dfOut(rrrcDdf),
     pValue: 1 - fCdf(rrrcF, I - 1, rrrcDdf),
     differences: armPairs.map((p) => tDifference(p, Math.sqrt((2 / J) * rrrcDen), rrrcDdf)),
     arms: perArm.map((a, i) => {
       const den = a.msR + J * Math.max(a.cov2, 0);
-      return arm(i, Math.sqrt(den / J), (den * den) / ((a.msR * a.msR) / (J - 1)));
+      return arm(i, Math.sqrt(den / J), satterthwaite(den, a.msR, J - 1));
     }),
   };
 
   // Fixed readers, random cases.
   const frrcDen = vc.varError - vc.cov1 + (J - 1) * Math.max(vc.cov2 - vc.cov3, 0);
-  const chiSquare = ((I - 1) * vc.msT) / frrcDen;
+  const chiSquare = ratio((I - 1) * vc.msT, frrcDen);
   const readerDifferences = dataset.readers.map((reader, j) => ({
     reader,
     differences: armPairs.map(([a, b]) => {
@@ -217,7 +227,7 @@ export function obuchowskiRockette(
   const fixedReadersRandomCases = {
     f: chiSquare / (I - 1),
     ndf: I - 1,
-    ddf: Infinity,
+    ddf: null,
     chiSquare,
     pValue: 1 - chiSquareCdf(chiSquare, I - 1),
     differences: armPairs.map((p) => zDifference(namesOf(p), diffOf(p), Math.sqrt((2 / J) * frrcDen))),
@@ -227,7 +237,7 @@ export function obuchowskiRockette(
 
   // Random readers, fixed cases.
   const rrfcDdf = (I - 1) * (J - 1);
-  const rrfcF = vc.msT / vc.msTR;
+  const rrfcF = ratio(vc.msT, vc.msTR);
   const randomReadersFixedCases: OrTest = {
     f: rrfcF,
     ndf: I - 1,
