@@ -86,3 +86,13 @@ export {
 } from "./regions/regions.ts";
 
 export { toImrmc, toRjafrocCsv, parseRjafrocCsv, toAnswersCsv, type MrmcExport, type AnswerRow } from "./export/mrmc-export.ts";
+
+export {
+  studyStatistics,
+  type StudyCase,
+  type StudyRead,
+  type StudyStatisticsInput,
+  type StudyStatistics,
+  type ReaderStatistics,
+  type ArmStatistics,
+} from "./report/study-statistics.ts";

@@ -73,7 +73,7 @@ describe("Fleiss' kappa", () => {
     expectPrinted(f.kappa, "0.4302445");
     expectPrinted(f.z, "17.65183");
     // Fleiss 1971, per-category kappas (printed to 3 decimals).
-    expect(f.perCategory.map((c) => c.kappa.toFixed(3))).toEqual(["0.245", "0.245", "0.520", "0.471", "0.566"]);
+    expect(f.perCategory.map((c) => c.kappa!.toFixed(3))).toEqual(["0.245", "0.245", "0.520", "0.471", "0.566"]);
   });
 
   it("matches the Wikipedia worked example (10 subjects, 14 raters): κ = 0.210", () => {

@@ -145,8 +145,8 @@ export type FleissKappaResult = {
   subjects: number;
   raters: number;
   categories: string[];
-  /** Kappa of each category against all others (Fleiss 1971, eq. 12). */
-  perCategory: { category: string; kappa: number }[];
+  /** Kappa of each category against all others (Fleiss 1971); null for a category never or always used. */
+  perCategory: { category: string; kappa: number | null }[];
 };
 
 /**
@@ -184,7 +184,7 @@ export function fleissKappa<T extends string | number>(ratings: readonly (readon
   const perCategory = categories.map((category, j) => {
     const p = pj[j]!;
     const disagreement = counts.reduce((s, row) => s + row[j]! * (m - row[j]!), 0);
-    return { category: String(category), kappa: p > 0 && p < 1 ? 1 - disagreement / (subjects * m * (m - 1) * p * (1 - p)) : Number.NaN };
+    return { category: String(category), kappa: p > 0 && p < 1 ? 1 - disagreement / (subjects * m * (m - 1) * p * (1 - p)) : null };
   });
   return {
     kappa,

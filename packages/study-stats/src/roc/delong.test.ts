@@ -66,17 +66,29 @@ describe("one-vs-rest per class", () => {
     const rocs = oneVsRestRoc(cases, { classes });
     expect(rocs.map((r) => r.className)).toEqual(classes);
     // tubule: positives 0.7, 0.4 vs negatives 0.3, 0.2, 0.1, 0.1 -> perfectly separated.
-    expect(rocs[2]!.estimate.auc).toBe(1);
+    expect(rocs[2]!.estimate!.auc).toBe(1);
     // solid: positives 0.6, 0.3 vs 0.2, 0.5, 0.2, 0.1: 0.6 beats 4, 0.3 beats 3 -> 7/8.
-    expect(rocs[1]!.estimate.auc).toBe(7 / 8);
+    expect(rocs[1]!.estimate!.auc).toBe(7 / 8);
   });
 
   it("pairs two raters by case id for the per-class DeLong test", () => {
     const reader = cases.map((c) => ({ ...c, scores: scoresFromAnswer(c.truth, 80, classes) }));
     const tests = oneVsRestPairedDelong(cases, [...reader].reverse(), { classes });
-    expect(tests[2]!.test.aucFirst).toBe(1);
-    expect(tests[2]!.test.aucSecond).toBe(1);
+    expect(tests[2]!.test!.aucFirst).toBe(1);
+    expect(tests[2]!.test!.aucSecond).toBe(1);
     expect(() => oneVsRestPairedDelong(cases, reader.slice(1), { classes })).toThrow(/same cases/);
+  });
+
+  it("gives no AUC (instead of failing the whole report) for a class with a single case", () => {
+    const few = [...cases, { caseId: "7", truth: "lobular", scores: { tubule: 0.1, solid: 0.1, scirrhous: 0.1, lobular: 0.7 } }];
+    const rocs = oneVsRestRoc(
+      few.map((c) => ({ ...c, scores: { lobular: 0, ...c.scores } })),
+      { classes: [...classes, "lobular"] },
+    );
+    const lobular = rocs.find((r) => r.className === "lobular")!;
+    expect(lobular.positives).toBe(1);
+    expect(lobular.estimate).toBeNull();
+    expect(lobular.curve.at(-1)).toEqual({ threshold: 0, fpr: 1, tpr: 1 });
   });
 
   it("maps a single answer with confidence to ordered per-class scores", () => {

@@ -31,7 +31,13 @@ export function rocCurve(scores: readonly number[], truth: BinaryTruth): RocPoin
 /** A case scored for every class (e.g. the AI's softmax, or a reader's per-class confidence). */
 export type ClassScoredCase = { caseId: string; truth: string; scores: Readonly<Record<string, number>> };
 
-export type OneVsRestRoc = { className: string; curve: RocPoint[]; estimate: AucEstimate };
+/** `estimate` is null (and `curve` empty when a side is missing) for a class with fewer than 2 positive or 2 negative cases. */
+export type OneVsRestRoc = { className: string; positives: number; curve: RocPoint[]; estimate: AucEstimate | null };
+
+function countsOf(truth: readonly boolean[]): { positives: number; negatives: number } {
+  const positives = truth.filter(Boolean).length;
+  return { positives, negatives: truth.length - positives };
+}
 
 function classesOf(cases: readonly ClassScoredCase[], classes?: readonly string[]): string[] {
   return classes ? [...classes] : sortedUnique(cases.map((c) => c.truth));
@@ -49,19 +55,26 @@ export function oneVsRestRoc(cases: readonly ClassScoredCase[], options: { class
   return classesOf(sorted, options.classes).map((className) => {
     const truth = sorted.map((c) => c.truth === className);
     const scores = sorted.map((c) => scoreOf(c, className));
-    return { className, curve: rocCurve(scores, truth), estimate: aucWithDelong(scores, truth, options) };
+    const { positives, negatives } = countsOf(truth);
+    return {
+      className,
+      positives,
+      curve: positives > 0 && negatives > 0 ? rocCurve(scores, truth) : [],
+      estimate: positives >= 2 && negatives >= 2 ? aucWithDelong(scores, truth, options) : null,
+    };
   });
 }
 
 /**
- * Paired DeLong test per class between two raters (e.g. the AI and a reader) who scored the same
+ * Paired DeLong test per class between two raters (null for a class with fewer than 2 positive
+ * or 2 negative cases) (e.g. the AI and a reader) who scored the same
  * cases; cases are matched by caseId and both sides must cover the same cases.
  */
 export function oneVsRestPairedDelong(
   first: readonly ClassScoredCase[],
   second: readonly ClassScoredCase[],
   options: { classes?: readonly string[]; confidence?: number } = {},
-): { className: string; test: PairedDelongResult }[] {
+): { className: string; test: PairedDelongResult | null }[] {
   const byId = new Map(second.map((c) => [c.caseId, c]));
   if (byId.size !== first.length || first.some((c) => !byId.has(c.caseId))) {
     throw invalidInput("a paired DeLong test needs both raters to score exactly the same cases");
@@ -71,7 +84,8 @@ export function oneVsRestPairedDelong(
     const truth = sorted.map((c) => c.truth === className);
     const a = sorted.map((c) => scoreOf(c, className));
     const b = sorted.map((c) => scoreOf(byId.get(c.caseId)!, className));
-    return { className, test: delongPairedTest(a, b, truth, options) };
+    const { positives, negatives } = countsOf(truth);
+    return { className, test: positives >= 2 && negatives >= 2 ? delongPairedTest(a, b, truth, options) : null };
   });
 }
 
