@@ -19,8 +19,10 @@ export async function authenticate(db: Db, authorization: string | undefined, se
     if (!token || token.revokedAt || token.expiresAt <= new Date()) return null;
     userId = token.userId;
     via = "token";
-    // Best effort; a failed bookkeeping write must not fail the request.
-    void db.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: new Date() } }).catch(() => {});
+    // At most one bookkeeping write per token and minute; a failed one must not fail the request.
+    if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > 60_000) {
+      await db.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: new Date() } }).catch(() => {});
+    }
   } else {
     userId = await userIdFromSessionToken(bearer, secret);
     via = "session";
