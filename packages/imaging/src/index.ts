@@ -1,3 +1,5 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- declarations of the untyped codec/DICOM libraries, for every program that compiles this package
+/// <reference path="vendor-modules.d.ts" />
 export { ImagingError, isImagingError, type ImagingErrorCode } from "./errors.ts";
 export { DEFAULT_IMAGING_LIMITS, type ImagingLimits } from "./limits.ts";
 export { detectFormat, type FileFormat } from "./format/detect-format.ts";
@@ -14,3 +16,8 @@ export { displayTransformOf, renderDisplay8, voiValue, type DisplayTransform } f
 export { decodeForDisplay, renderDisplayPixels } from "./display/decode-for-display.ts";
 export { ingestFile, type IngestedImage, type DeidContext } from "./ingest/ingest-file.ts";
 export { createDerivedImages, derivedKeys, THUMBNAIL_SIZES_PX, type DerivedImages, type ThumbnailSizePx, type StoredImageRef } from "./derived/derived-images.ts";
+export { importManifest, IMPORT_ROLES, type ImportDeps, type ImportInput, type ImportSummary } from "./import/import-service.ts";
+export { parseManifest, type ManifestRow, type RowError } from "./import/manifest.ts";
+export { resolveActor } from "./import/resolve-actor.ts";
+export { assertSafeRelativeName, resolveInside } from "./import/safe-file-name.ts";
+export { miniMiasManifest } from "./mini-mias/mini-mias-manifest.ts";

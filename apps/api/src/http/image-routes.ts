@@ -1,25 +1,51 @@
-import { Router } from "express";
+import { createDerivedImages, THUMBNAIL_SIZES_PX, type ThumbnailSizePx } from "@mammo/imaging";
+import { Router, type Response } from "express";
 import { authenticate } from "../auth/authenticate.ts";
 import type { ApiConfig } from "../config.ts";
 import { AppError } from "../errors/app-error.ts";
 import type { Services } from "../graphql/context.ts";
 import { getVisibleImage } from "../modules/cases/case.service.ts";
+import { toAppError } from "./imaging-errors.ts";
 
-/** Image bytes over plain HTTP (browsers load them in <img>/canvas), with the API's own auth. */
+/**
+ * Image bytes over plain HTTP (browsers load them in <img>/canvas), with the API's own auth:
+ * derived 8-bit PNGs (display window applied), built from the stored original on first request
+ * and cached in the blob store under derived/ keys.
+ */
 export function imageRoutes(services: Services, config: ApiConfig): Router {
   const router = Router();
+  const derived = createDerivedImages(services.blobs);
+
+  async function visibleImage(authorization: string | undefined, imageId: string) {
+    const viewer = await authenticate(services.db, authorization, config.sessionSecret);
+    if (!viewer) throw new AppError("UNAUTHENTICATED", "sign in first");
+    return getVisibleImage(services.db, viewer, imageId);
+  }
+
   router.get("/images/:imageId/display.png", async (req, res, next) => {
     try {
-      const viewer = await authenticate(services.db, req.headers.authorization, config.sessionSecret);
-      if (!viewer) throw new AppError("UNAUTHENTICATED", "sign in first");
-      const image = await getVisibleImage(services.db, viewer, req.params.imageId);
-      const bytes = await services.blobs.get(image.storageKey);
-      res.setHeader("content-type", "image/png");
-      res.setHeader("cache-control", "private, max-age=3600");
-      res.send(bytes);
+      const image = await visibleImage(req.headers.authorization, req.params.imageId);
+      sendPng(res, await derived.displayPng(image));
     } catch (error) {
-      next(error);
+      next(toAppError(error));
+    }
+  });
+
+  router.get("/images/:imageId/thumbnail.png", async (req, res, next) => {
+    try {
+      const size = Number(req.query.size ?? 256);
+      if (!THUMBNAIL_SIZES_PX.includes(size as ThumbnailSizePx)) throw new AppError("VALIDATION", `size must be one of ${THUMBNAIL_SIZES_PX.join(", ")}`, { field: "size" });
+      const image = await visibleImage(req.headers.authorization, req.params.imageId);
+      sendPng(res, await derived.thumbnailPng(image, size as ThumbnailSizePx));
+    } catch (error) {
+      next(toAppError(error));
     }
   });
   return router;
+}
+
+function sendPng(res: Response, bytes: Buffer) {
+  res.setHeader("content-type", "image/png");
+  res.setHeader("cache-control", "private, max-age=3600");
+  res.send(bytes);
 }

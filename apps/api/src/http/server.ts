@@ -14,6 +14,7 @@ import type { GraphQLContext, Services } from "../graphql/context.ts";
 import { aliasLimitRule, MAX_DOCUMENT_TOKENS } from "../graphql/limits.ts";
 import { schema } from "../graphql/schema.ts";
 import { imageRoutes } from "./image-routes.ts";
+import { uploadRoutes } from "./upload-routes.ts";
 
 export type ApiServer = {
   app: express.Express;
@@ -74,6 +75,7 @@ export async function createApiServer(services: Services, config: ApiConfig): Pr
     }),
   );
   app.use(imageRoutes(services, config));
+  app.use(uploadRoutes(services, config));
 
   // Errors outside GraphQL (image routes, body parsing): the same codes, JSON, no stack.
   app.use((thrown: unknown, _req: Request, res: Response, _next: NextFunction) => {

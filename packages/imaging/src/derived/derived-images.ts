@@ -38,7 +38,8 @@ export function createDerivedImages(blobs: BlobStore, limits?: ImagingLimits) {
     return renderDisplayPixels(await blobs.get(ref.storageKey), limits);
   }
 
-  const rawGrey = (p: { widthPx: number; heightPx: number; pixels: Uint8Array }) => sharp(p.pixels, { raw: { width: p.widthPx, height: p.heightPx, channels: 1 } });
+  const rawGrey = (p: { widthPx: number; heightPx: number; pixels: Uint8Array }) =>
+    sharp(p.pixels, { raw: { width: p.widthPx, height: p.heightPx, channels: 1 } }).toColourspace("b-w");
 
   return {
     /** 8-bit greyscale PNG at full size, the display window applied. */
