@@ -21,7 +21,3 @@ export function invalidInput(message: string): StudyStatsError {
 export function requireConfidence(confidence: number): void {
   if (!(confidence > 0 && confidence < 1)) throw invalidInput(`confidence must be between 0 and 1, got ${confidence}`);
 }
-
-export function requireFinite(value: number, what: string): void {
-  if (!Number.isFinite(value)) throw invalidInput(`${what} must be a finite number, got ${value}`);
-}
