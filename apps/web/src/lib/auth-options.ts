@@ -1,6 +1,53 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
+import type { OAuthConfig } from "next-auth/providers/oauth";
 import { apiUrl } from "./config";
+
+type OidcProfile = { sub: string; email?: string; name?: string };
+type ApiUser = { id: string; email: string; name: string };
+
+/**
+ * Hospital single sign-on (OpenID Connect), configured by environment variables; null when
+ * OIDC_ISSUER is unset. next-auth runs the code flow (PKCE + state) and checks the ID token;
+ * the API then verifies that token again against the issuer's keys and maps it to a user row
+ * (`signInWithOidc`: by linked subject, else by verified email on first sign-in; never creates
+ * accounts). The session's subject is that user's id, as for password sign-in.
+ */
+export function oidcProviderFromEnv(env: Record<string, string | undefined> = process.env): OAuthConfig<OidcProfile> | null {
+  const issuer = env.OIDC_ISSUER?.trim();
+  if (!issuer) return null;
+  const clientId = env.OIDC_CLIENT_ID?.trim();
+  const clientSecret = env.OIDC_CLIENT_SECRET?.trim();
+  if (!clientId || !clientSecret) throw new Error(`invalid configuration: ${clientId ? "OIDC_CLIENT_SECRET" : "OIDC_CLIENT_ID"}: single sign-on needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET`);
+  return {
+    id: "oidc",
+    name: env.OIDC_NAME?.trim() || "Single sign-on",
+    type: "oauth",
+    wellKnown: `${issuer.replace(/\/$/, "")}/.well-known/openid-configuration`,
+    clientId,
+    clientSecret,
+    authorization: { params: { scope: env.OIDC_SCOPE?.trim() || "openid email profile" } },
+    idToken: true,
+    checks: ["pkce", "state"],
+    async profile(_profile, tokens) {
+      if (!tokens.id_token) throw new Error("the single sign-on provider returned no ID token");
+      const response = await fetch(`${apiUrl()}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          query: "mutation SignIn($idToken: String!) { signInWithOidc(idToken: $idToken) { id email name } }",
+          variables: { idToken: tokens.id_token },
+        }),
+      });
+      const body = (await response.json()) as { data?: { signInWithOidc: ApiUser } | null; errors?: { message: string }[] };
+      const user = body.data?.signInWithOidc;
+      if (!user) throw new Error(body.errors?.[0]?.message ?? "single sign-on was refused");
+      return { id: user.id, email: user.email, name: user.name };
+    },
+  };
+}
+
+const oidcProvider = oidcProviderFromEnv();
 
 /**
  * Sessions are JWTs (next-auth encrypts them with NEXTAUTH_SECRET); the API decrypts the same
@@ -34,6 +81,7 @@ export const authOptions: NextAuthOptions = {
         return body.data?.login ?? null;
       },
     }),
+    ...(oidcProvider ? [oidcProvider] : []),
   ],
   callbacks: {
     session({ session, token }) {
