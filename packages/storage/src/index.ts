@@ -8,3 +8,4 @@ export {
   type PutResult,
 } from "./blob-store.ts";
 export { createBlobStoreFromEnv } from "./from-env.ts";
+export { createS3BlobStore, type S3BlobStoreOptions } from "./s3-blob-store.ts";
