@@ -26,18 +26,21 @@ const finite = (field: string, value: unknown) => {
   return value;
 };
 
-/** The region's own test for an image-coordinate point, and a point surely inside it (for tiny regions). */
-function describe(roi: Roi, pointRadiusPx: number): { contains: (x: number, y: number) => boolean; centre: [number, number] } {
+type Bounds = [minX: number, minY: number, maxX: number, maxY: number];
+
+/** The region's own test for an image-coordinate point, its bounds, and a point surely inside it (for tiny regions). */
+function describe(roi: Roi, pointRadiusPx: number): { contains: (x: number, y: number) => boolean; centre: [number, number]; bounds: Bounds } {
   const g = roi.geometry as Record<string, unknown>;
   switch (roi.shape) {
     case "POINT": {
       const [x, y] = [finite("roi.geometry.x", g.x), finite("roi.geometry.y", g.y)];
-      return { contains: (px, py) => (px - x) ** 2 + (py - y) ** 2 <= pointRadiusPx ** 2, centre: [x, y] };
+      const r = pointRadiusPx;
+      return { contains: (px, py) => (px - x) ** 2 + (py - y) ** 2 <= r ** 2, centre: [x, y], bounds: [x - r, y - r, x + r, y + r] };
     }
     case "BOX": {
       const [x, y, w, h] = [finite("roi.geometry.x", g.x), finite("roi.geometry.y", g.y), finite("roi.geometry.width", g.width), finite("roi.geometry.height", g.height)];
       if (w <= 0 || h <= 0) throw invalidArgument("roi.geometry", `a box needs positive width and height, got ${w}x${h}`);
-      return { contains: (px, py) => px >= x && px < x + w && py >= y && py < y + h, centre: [x + w / 2, y + h / 2] };
+      return { contains: (px, py) => px >= x && px < x + w && py >= y && py < y + h, centre: [x + w / 2, y + h / 2], bounds: [x, y, x + w, y + h] };
     }
     case "ELLIPSE": {
       const [cx, cy, rx, ry] = [finite("roi.geometry.cx", g.cx), finite("roi.geometry.cy", g.cy), finite("roi.geometry.rx", g.rx), finite("roi.geometry.ry", g.ry)];
@@ -52,6 +55,7 @@ function describe(roi: Roi, pointRadiusPx: number): { contains: (x: number, y: n
           return (u / rx) ** 2 + (v / ry) ** 2 <= 1;
         },
         centre: [cx, cy],
+        bounds: [cx - Math.max(rx, ry), cy - Math.max(rx, ry), cx + Math.max(rx, ry), cy + Math.max(rx, ry)],
       };
     }
     case "POLYGON": {
@@ -71,7 +75,9 @@ function describe(roi: Roi, pointRadiusPx: number): { contains: (x: number, y: n
         return inside;
       };
       const centre: [number, number] = [pts.reduce((s, p) => s + p[0], 0) / pts.length, pts.reduce((s, p) => s + p[1], 0) / pts.length];
-      return { contains, centre };
+      const xs = pts.map((p) => p[0]);
+      const ys = pts.map((p) => p[1]);
+      return { contains, centre, bounds: [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)] };
     }
     default:
       throw invalidArgument("roi.shape", `must be POINT, BOX, ELLIPSE or POLYGON, got ${String((roi as { shape: unknown }).shape)}`);
@@ -87,11 +93,14 @@ export function roiToMask(roi: Roi, width: number, height: number, options: Rast
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) throw invalidArgument("mask size", `must be positive integers, got ${width}x${height}`);
   const image = options.imageSize ?? { width, height };
   const [sx, sy] = [image.width / width, image.height / height];
-  const { contains, centre } = describe(roi, options.pointRadiusPx ?? 0);
+  const { contains, centre, bounds } = describe(roi, options.pointRadiusPx ?? 0);
   const data = new Uint8Array(width * height);
   let count = 0;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
+  // Only cells whose centres can lie inside the bounds need testing.
+  const [x0, y0] = [Math.max(0, Math.floor(bounds[0] / sx - 0.5)), Math.max(0, Math.floor(bounds[1] / sy - 0.5))];
+  const [x1, y1] = [Math.min(width - 1, Math.ceil(bounds[2] / sx)), Math.min(height - 1, Math.ceil(bounds[3] / sy))];
+  for (let y = y0; y <= y1; y++) {
+    for (let x = x0; x <= x1; x++) {
       if (contains((x + 0.5) * sx, (y + 0.5) * sy)) {
         data[y * width + x] = 1;
         count++;
