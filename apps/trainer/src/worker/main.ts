@@ -1,23 +1,38 @@
 // The trainer worker: takes jobs from the shared PostgreSQL queue. Started by `npm start`; run
-// more of them (`npm run worker -w @mammo/trainer`) on other machines against the same DATABASE_URL.
+// more of them (`npm run worker`) on other machines against the same DATABASE_URL and BLOB_DIR
+// (or S3 store). Settings: TRAINER_* variables (config/trainer-config.ts).
 import { DatabaseSetupError, repoRoot, resolveDatabase } from "@mammo/db";
-import { QUEUES, startJobQueue } from "@mammo/jobs";
+import { startJobQueue } from "@mammo/jobs";
+import { trainerConfigFromEnv } from "../config/trainer-config.ts";
+import { createTrainerServices } from "../create-services.ts";
+import { createJobHandlers } from "../queue/handlers.ts";
+import { startWorker } from "../queue/worker-loop.ts";
+
+const log = (line: string) => console.log(`[trainer] ${line}`);
 
 async function main() {
+  const config = trainerConfigFromEnv();
   const database = await resolveDatabase({ rootDir: repoRoot });
-  const queue = await startJobQueue(database.url);
-  console.log(`[trainer] worker ready; queues: ${Object.values(QUEUES).join(", ")}`);
+  const services = await createTrainerServices(database.url, config, { log });
+  const boss = await startJobQueue(database.url);
+  const worker = await startWorker({ db: services.db, boss, databaseUrl: database.url, handlers: createJobHandlers(services), config, log });
+  log(`worker ready (backend ${services.backend.name}, code ${services.codeRevision.slice(0, 12)})`);
+
   let stopping = false;
-  const stop = async () => {
+  const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    // graceful: lets running handlers finish (they checkpoint and give the job back).
-    await queue.stop({ graceful: true, wait: true, timeout: 30_000 });
+    // The running job finishes its batch, checkpoints and gives itself back to the queue.
+    log(`${signal}: stopping; the current job gives itself back`);
+    await worker.stop();
+    await boss.stop({ graceful: false, wait: true });
+    await services.db.$disconnect();
     await database.stop();
+    log("stopped");
     process.exit(0);
   };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
 }
 
 main().catch((error: unknown) => {

@@ -1,0 +1,41 @@
+import type { UnreadableImagePolicy } from "../config/trainer-config.ts";
+import type { DatasetExample } from "../data/dataset-version.ts";
+import type { ImageLoader } from "../data/image-loader.ts";
+import { prepareImages, type SkippedImage } from "../data/prepare-examples.ts";
+import { predictEnsemble, type ClassifierModel, type GreyImage } from "../ml/ml-core.ts";
+import { classificationMetrics, type ClassificationMetrics } from "./classification-metrics.ts";
+
+export type EnsembleEvaluation = {
+  /** The ensemble (sum of the models' softmax outputs). */
+  ensemble: ClassificationMetrics;
+  /** Each model alone, in the order given. */
+  models: ClassificationMetrics[];
+  skippedImages: SkippedImage[];
+};
+
+/**
+ * Scores fold models and their ensemble on labelled images. The examples' labels must index the
+ * models' class names (the caller maps them).
+ */
+export async function evaluateEnsemble(
+  loadGrey: ImageLoader,
+  classifiers: readonly ClassifierModel[],
+  examples: readonly DatasetExample[],
+  policy: UnreadableImagePolicy,
+): Promise<EnsembleEvaluation> {
+  const { classNames, preprocessing } = classifiers[0]!.metadata;
+  // Decode once to grey at the model's input (ml-core preprocesses again inside predictEnsemble).
+  const { prepared, skipped } = await prepareImages(loadGrey, examples, preprocessing, policy);
+  const used = examples.filter((e) => prepared.has(e.imageId));
+  const greys: GreyImage[] = used.map((e) => {
+    const p = prepared.get(e.imageId)!;
+    return { width: p.size, height: p.size, data: p.pixels, maxValue: 1 };
+  });
+  const prediction = predictEnsemble(classifiers, greys);
+  const truth = used.map((e) => e.label);
+  return {
+    ensemble: classificationMetrics(classNames, truth, prediction.summed),
+    models: prediction.perModel.map((p) => classificationMetrics(classNames, truth, p)),
+    skippedImages: skipped,
+  };
+}
