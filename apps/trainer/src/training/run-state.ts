@@ -1,4 +1,4 @@
-import { Prisma, type Db, type Tx } from "@mammo/db";
+import { type Prisma, type Db, type Tx } from "@mammo/db";
 
 /** A fold's outcome, kept on the run until the model version is published. */
 export type FoldResult = {
