@@ -1,9 +1,11 @@
 import { Decoder } from "jpeg-lossless-decoder-js";
 import { describeThrown, ImagingError } from "../errors.ts";
+import { assertCodestreamMatches } from "./codestream-header.ts";
 import type { FrameGeometry } from "./decoded-frame.ts";
 
 /** JPEG Lossless, process 14 (.57 any predictor, .70 first-order prediction), with jpeg-lossless-decoder-js. */
 export function decodeJpegLossless(encoded: Uint8Array, frame: FrameGeometry): Uint8Array {
+  assertCodestreamMatches("JPEG Lossless", encoded, frame);
   const decoder = new Decoder();
   let samples: Uint8Array | Uint16Array;
   try {

@@ -1,6 +1,7 @@
 import charlsFactory, { type CharlsModule } from "@cornerstonejs/codec-charls/decodewasmjs";
 import openJpegFactory, { type OpenJpegModule } from "@cornerstonejs/codec-openjpeg/decodewasmjs";
 import { describeThrown, ImagingError } from "../errors.ts";
+import { assertCodestreamMatches } from "./codestream-header.ts";
 import type { FrameGeometry } from "./decoded-frame.ts";
 import { checkDimensions } from "./jpeg-lossless.ts";
 
@@ -16,6 +17,7 @@ export async function loadWasmCodecs(): Promise<void> {
 
 /** JPEG-LS lossless (.80) and near-lossless (.81), with CharLS compiled to WebAssembly. */
 export async function decodeJpegLs(encoded: Uint8Array, frame: FrameGeometry): Promise<Uint8Array> {
+  assertCodestreamMatches("JPEG-LS", encoded, frame);
   const module = await (charls ??= charlsFactory(quiet));
   const decoder = new module.JpegLSDecoder();
   try {
@@ -38,6 +40,7 @@ export async function decodeJpegLs(encoded: Uint8Array, frame: FrameGeometry): P
  */
 export async function decodeJpeg2000(encoded: Uint8Array, frame: FrameGeometry): Promise<Uint8Array> {
   const codestream = jp2Codestream(encoded);
+  assertCodestreamMatches("JPEG 2000", codestream, frame);
   const module = await (openJpeg ??= openJpegFactory(quiet));
   const decoder = new module.J2KDecoder();
   try {

@@ -4,6 +4,7 @@ import { describeThrown, ImagingError } from "../errors.ts";
 const { DicomMessage } = dcmjs.data;
 // dcmjs logs every unknown or odd element at warn level; our own errors say what matters.
 dcmjs.log.setLevel("silent");
+dcmjs.log.getLogger?.("validation.dcmjs").setLevel("silent");
 
 /** Parses a DICOM Part 10 file. Any structural problem becomes MALFORMED_DICOM naming it. */
 export function readDicomFile(bytes: Uint8Array): DicomDict {

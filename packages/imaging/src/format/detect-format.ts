@@ -15,7 +15,7 @@ export function detectFormat(bytes: Uint8Array): FileFormat {
   throw new ImagingError("UNSUPPORTED_FORMAT", "unrecognised file content: expected DICOM (Part 10), PNG or JPEG");
 }
 
-// A bare dataset (no preamble) usually starts with a group 0x0008 element in little endian.
+// A bare dataset (no preamble) usually starts with a group 0x0002 or 0x0008 element, little endian.
 function looksLikeRawDicomDataset(bytes: Uint8Array): boolean {
-  return bytes.length >= 8 && bytes[0] === 0x08 && bytes[1] === 0x00 && bytes[3] === 0x00;
+  return bytes.length >= 8 && (bytes[0] === 0x02 || bytes[0] === 0x08) && bytes[1] === 0x00 && bytes[3] === 0x00;
 }

@@ -2,7 +2,7 @@ import { ImagingError } from "../errors.ts";
 
 // PNG chunks that carry pixels or how to show them. Text (tEXt/zTXt/iTXt), EXIF, time stamps and
 // everything else ancillary may identify a patient, so they are dropped.
-const PNG_KEEP = new Set(["IHDR", "PLTE", "IDAT", "IEND", "tRNS", "gAMA", "cHRM", "sRGB", "sBIT"]);
+const PNG_KEEP = new Set(["IHDR", "PLTE", "IDAT", "IEND", "tRNS", "gAMA", "cHRM", "sRGB", "sBIT", "pHYs"]);
 
 /** A PNG with only its image chunks, byte for byte otherwise (lossless, CRCs untouched). */
 export function stripPngMetadata(png: Uint8Array): Uint8Array {
