@@ -29,10 +29,10 @@ const FOUR_VIEWS: { laterality: Laterality; view: ViewPosition }[] = [
 ];
 
 /** A case with four small, distinct PNG images stored in the blob store. */
-export async function createCase(db: Db, blobs: BlobStore, siteId: string) {
+export async function createCase(db: Db, blobs: BlobStore, siteId: string, options: { patientId?: string } = {}) {
   const key = unique();
-  const patient = await db.patient.create({ data: { siteId, pseudonym: `P-${key}`, dateShiftDays: 0 } });
-  const c = await db.case.create({ data: { siteId, patientId: patient.id, accessionKey: `A-${key}` } });
+  const patientId = options.patientId ?? (await db.patient.create({ data: { siteId, pseudonym: `P-${key}`, dateShiftDays: 0 } })).id;
+  const c = await db.case.create({ data: { siteId, patientId, accessionKey: `A-${key}` } });
   for (const [index, v] of FOUR_VIEWS.entries()) {
     const png = await sharp(Buffer.alloc(8 * 10, 40 * index + 1), { raw: { width: 8, height: 10, channels: 1 } })
       .png()
@@ -73,7 +73,7 @@ export async function createAnnotation(db: Db, imageId: string, authorId: string
 /** A dataset of the site and one frozen version holding every image of the given cases. */
 export async function createFrozenDataset(db: Db, siteId: string, createdById: string, cases: { id: string; patientId: string; subtype: Subtype }[]) {
   const dataset = await db.dataset.create({
-    data: { siteId, name: `Dataset ${unique()}`, filter: { siteIds: [siteId], subtypes: [...new Set(cases.map((c) => c.subtype))] }, createdById },
+    data: { siteId, name: `Dataset ${unique()}`, filter: { siteIds: [siteId], subtypes: [...new Set([...cases.map((c) => c.subtype), "SOLID", "SCIRRHOUS"])] }, createdById },
   });
   const images = await db.image.findMany({ where: { caseId: { in: cases.map((c) => c.id) } } });
   const version = await db.datasetVersion.create({

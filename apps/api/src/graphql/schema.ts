@@ -10,3 +10,4 @@ export const schema = builder.toSchema({ sortSchema: true });
 import "../modules/users/user.schema.ts";
 import "../modules/memberships/membership.schema.ts";
 import "../modules/api-tokens/api-token.schema.ts";
+import "../modules/datasets/dataset.schema.ts";
