@@ -1,6 +1,6 @@
 import dcmjs, { type DicomDataset } from "dcmjs";
 import { describe, expect, it } from "vitest";
-import { buildDicom, patternPixels } from "../../test/fixtures/synthetic-dicom.ts";
+import { buildDicom, patternPixels, transcode } from "../../test/fixtures/synthetic-dicom.ts";
 import { decodeDicomPixels } from "../dicom/decode-pixels.ts";
 import { readImageInfo } from "../dicom/image-info.ts";
 import { readDicomFile } from "../dicom/read-dicom.ts";
@@ -117,12 +117,16 @@ describe("de-identification (PS3.15 Annex E Basic Profile)", () => {
     expect(readDicomFile(deidentifyDicom(readDicomFile(first.bytes), options).bytes).meta["00020003"]!.Value).toEqual([a["00080018"]!.Value![0]]);
   });
 
-  it("keeps the pixels bit for bit", async () => {
+  it("keeps the pixels bit for bit: native (explicit and implicit VR) and compressed", async () => {
     const pixels = patternPixels(48, 40, 12);
-    const out = deidentifyDicom(readDicomFile(buildDicom({ pixels })), options).bytes;
-    const file = readDicomFile(out);
-    const image = await decodeDicomPixels(file, readImageInfo(file, DEFAULT_IMAGING_LIMITS));
-    expect(Array.from(image.samples)).toEqual(Array.from(pixels));
+    const native = buildDicom({ pixels });
+    const inputs = [native, buildDicom({ pixels, transferSyntaxUid: "1.2.840.10008.1.2" }), await transcode(native, "JpegLsLossless"), await transcode(native, "RleLossless")];
+    for (const input of inputs) {
+      const out = deidentifyDicom(readDicomFile(input), options).bytes;
+      const file = readDicomFile(out);
+      const image = await decodeDicomPixels(file, readImageInfo(file, DEFAULT_IMAGING_LIMITS));
+      expect(Array.from(image.samples)).toEqual(Array.from(pixels));
+    }
   });
 
   it("removes a malformed date it cannot shift, and keeps going", () => {

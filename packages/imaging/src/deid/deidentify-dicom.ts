@@ -77,15 +77,58 @@ export function deidentifyDicom(file: DicomDict, options: DeidentifyOptions): De
   const sopInstanceUid = firstString(ds["00080018"]);
   if (sopInstanceUid) meta["00020003"] = { vr: "UI", Value: [sopInstanceUid] };
 
-  const out = new DicomDictClass(meta);
-  out.dict = ds;
   let bytes: Uint8Array;
   try {
-    bytes = new Uint8Array(out.write({ allowInvalidVRLength: true }));
+    bytes = writeFile(meta, ds);
   } catch (error) {
     throw new ImagingError("MALFORMED_DICOM", `de-identified DICOM could not be written: ${describeThrown(error)}`, { cause: error });
   }
   return { bytes, sopInstanceUid, studyDate: firstString(ds["00080020"]), warnings };
+}
+
+// dcmjs writes large binary values slowly (seconds for a 27 MB mammogram), so the header goes
+// through dcmjs and the pixel data, normally the last element, is appended here as it is.
+function writeFile(meta: DicomDataset, ds: DicomDataset): Uint8Array {
+  const pixel = ds["7FE00010"];
+  const chunks = (pixel?.Value ?? []).filter((v): v is ArrayBuffer => v instanceof ArrayBuffer);
+  const hasLaterElements = Object.keys(ds).some((tag) => tag > "7FE00010");
+  const out = new DicomDictClass(meta);
+  if (!pixel || chunks.length !== 1 || hasLaterElements) {
+    out.dict = ds;
+    return new Uint8Array(out.write({ allowInvalidVRLength: true }));
+  }
+  const rest: DicomDataset = { ...ds };
+  delete rest["7FE00010"];
+  out.dict = rest;
+  const header = new Uint8Array(out.write({ allowInvalidVRLength: true }));
+  const syntax = firstString(meta["00020010"]);
+  const isImplicit = syntax === "1.2.840.10008.1.2";
+  const isEncapsulated = syntax !== "1.2.840.10008.1.2" && syntax !== "1.2.840.10008.1.2.1";
+  const data = new Uint8Array(chunks[0]!);
+  const padded = data.length % 2 === 1 ? concatBytes([data, new Uint8Array(1)]) : data;
+  return concatBytes([header, pixelElement(padded, { isImplicit, isEncapsulated, vr: pixel.vr === "OB" ? "OB" : "OW" })]);
+}
+
+function pixelElement(data: Uint8Array, o: { isImplicit: boolean; isEncapsulated: boolean; vr: "OB" | "OW" }): Uint8Array {
+  const tag = [0xe0, 0x7f, 0x10, 0x00];
+  const u32 = (n: number) => [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff];
+  if (o.isEncapsulated) {
+    // OB, undefined length; an empty Basic Offset Table item, one fragment, a sequence delimiter.
+    const head = [...tag, 0x4f, 0x42, 0, 0, ...u32(0xffffffff), 0xfe, 0xff, 0x00, 0xe0, ...u32(0), 0xfe, 0xff, 0x00, 0xe0, ...u32(data.length)];
+    return concatBytes([Uint8Array.from(head), data, Uint8Array.from([0xfe, 0xff, 0xdd, 0xe0, 0, 0, 0, 0])]);
+  }
+  const head = o.isImplicit ? [...tag, ...u32(data.length)] : [...tag, o.vr.charCodeAt(0), o.vr.charCodeAt(1), 0, 0, ...u32(data.length)];
+  return concatBytes([Uint8Array.from(head), data]);
+}
+
+function concatBytes(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
 }
 
 type Context = DeidentifyOptions & { warnings: string[] };
