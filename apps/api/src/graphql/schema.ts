@@ -11,3 +11,4 @@ import "../modules/users/user.schema.ts";
 import "../modules/memberships/membership.schema.ts";
 import "../modules/api-tokens/api-token.schema.ts";
 import "../modules/datasets/dataset.schema.ts";
+import "../modules/audit/audit.schema.ts";

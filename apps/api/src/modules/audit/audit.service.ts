@@ -1,4 +1,8 @@
-import { Prisma, type Tx } from "@mammo/db";
+import { Prisma, type Db, type Tx } from "@mammo/db";
+import { z } from "zod";
+import { hasRole, type Viewer } from "../../auth/viewer.ts";
+import { AppError } from "../../errors/app-error.ts";
+import { parseInput } from "../../errors/parse-input.ts";
 
 export type AuditEntry = {
   actorId: string | null;
@@ -28,4 +32,42 @@ export async function recordAudit(tx: Tx, entry: AuditEntry): Promise<void> {
       requestId: entry.requestId,
     },
   });
+}
+
+const listInput = z.object({
+  siteId: z.uuid(),
+  entityType: z.string().max(100).optional(),
+  entityId: z.string().max(100).optional(),
+  action: z.string().max(100).optional(),
+  limit: z.number().int().min(1).max(201),
+  after: z.string().regex(/^\d+$/, "not a cursor this API issued").optional(),
+  before: z.string().regex(/^\d+$/, "not a cursor this API issued").optional(),
+  inverted: z.boolean(),
+});
+
+/**
+ * A site's audit log, newest first (its admins). Refused to an admin who is an assigned reader of
+ * an open study: the log's before/after values carry pathology truth (blinding).
+ */
+export async function listAuditEvents(db: Db, viewer: Viewer, input: z.input<typeof listInput>) {
+  const args = parseInput(listInput, input);
+  if (!hasRole(viewer, args.siteId, "ADMIN")) return [];
+  const isBlinded = await db.studyReader.count({ where: { userId: viewer.userId, study: { status: "OPEN" } } });
+  if (isBlinded > 0) throw new AppError("FORBIDDEN", "the audit log is closed to you while you are a reader in an open study (blinding)");
+  const where: Prisma.AuditEventWhereInput = {
+    siteId: args.siteId,
+    ...(args.entityType ? { entityType: args.entityType } : {}),
+    ...(args.entityId ? { entityId: args.entityId } : {}),
+    ...(args.action ? { action: args.action } : {}),
+    ...(args.after || args.before
+      ? { id: { ...(args.after ? { lt: BigInt(args.after) } : {}), ...(args.before ? { gt: BigInt(args.before) } : {}) } }
+      : {}),
+  };
+  return db.auditEvent.findMany({ where, orderBy: { id: args.inverted ? "asc" : "desc" }, take: args.limit });
+}
+
+/** Names of the actors of audit events (data loader). */
+export async function loadActorSummaries(db: Db, ids: readonly string[]) {
+  const users = await db.user.findMany({ where: { id: { in: [...ids] } }, select: { id: true, name: true } });
+  return ids.map((id) => users.find((u) => u.id === id) ?? null);
 }
