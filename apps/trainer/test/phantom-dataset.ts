@@ -9,7 +9,7 @@ import { generatePhantom } from "../src/ml/ml-core.ts";
 
 const unique = () => randomBytes(4).toString("hex");
 
-export type PhantomCase = { caseId: string; patientId: string; subtype: Subtype; split: DatasetSplit; labelId: string; images: { imageId: string; view: "CC" | "MLO"; annotationId: string | null }[] };
+export type PhantomCase = { caseId: string; patientId: string; subtype: Subtype; split: DatasetSplit; labelId: string; images: { imageId: string; view: "CC" | "MLO"; annotationId: string | null; lesionCentre: { x: number; y: number } | null }[] };
 
 export type PhantomDatasetOptions = {
   classes: Subtype[];
@@ -76,7 +76,7 @@ export async function createPhantomDataset(db: Db, blobs: BlobStore, options: Ph
           const annotation = phantom.lesion
             ? await db.annotation.create({ data: { imageId: image.id, authorId: user.id, purpose: "LESION", shape: "POLYGON", geometry: { points: phantom.lesion.outline }, pathologyLabelId: label.id } })
             : null;
-          images.push({ imageId: image.id, view, annotationId: annotation?.id ?? null });
+          images.push({ imageId: image.id, view, annotationId: annotation?.id ?? null, lesionCentre: phantom.lesion?.centre ?? null });
           items.push({ imageId: image.id, caseId: c.id, patientId: patient.id, subtype, split, fold: split === "TEST" ? null : i % foldCount, sha: stored.sha256 });
         }
         cases.push({ caseId: c.id, patientId: patient.id, subtype, split, labelId: label.id, images });

@@ -28,7 +28,7 @@ export async function createTempBlobDir() {
 
 /** A worker in this process, with its own queue connection. */
 export async function startInProcessWorker(databaseUrl: string, blobs: BlobStore, overrides: Partial<TrainerConfig> = {}) {
-  const config = { ...trainerConfigFromEnv({ ...TEST_WORKER_ENV }), workerId: `in-process-${process.pid}`, ...overrides };
+  const config = { ...trainerConfigFromEnv({ NODE_ENV: "test", ...TEST_WORKER_ENV }), workerId: `in-process-${process.pid}`, ...overrides };
   const services: TrainerServices = await createTrainerServices(databaseUrl, config, { blobs, log: () => {} });
   const boss: JobQueue = await startJobQueue(databaseUrl, { supervise: false, max: 3 });
   const lines: string[] = [];

@@ -56,7 +56,8 @@ export async function loadEnsembleArtifact(bytes: Uint8Array, source = "model ar
   for (const model of manifest.models) {
     const file = files.get(model.file);
     if (!file) throw new Error(`${source}: ${model.file} is missing`);
-    classifiers.push(await classifierFromBytes(file, `${source}/${model.file}`));
+    // A copy: the tar reader reads views by their whole buffer.
+    classifiers.push(await classifierFromBytes(file.slice(), `${source}/${model.file}`));
   }
   return { manifest, classifiers };
 }
