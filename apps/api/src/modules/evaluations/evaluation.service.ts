@@ -1,0 +1,89 @@
+import { DatasetSplit, type Db, type Prisma } from "@mammo/db";
+import type { JobQueue } from "@mammo/jobs";
+import { z } from "zod";
+import { hasRole, siteIdsWithRole, type Viewer } from "../../auth/viewer.ts";
+import { AppError, forbidden, notFound } from "../../errors/app-error.ts";
+import { parseInput } from "../../errors/parse-input.ts";
+import { recordAudit } from "../audit/audit.service.ts";
+import { visibleModelVersionsWhere } from "../models/model-access.ts";
+import { getVisibleModelVersion } from "../models/model-version.service.ts";
+import { createdAtPageQuery, type CreatedAtPage } from "../studies/created-at-page.ts";
+import { enqueueJob } from "../training/enqueue-job.ts";
+
+/** Evaluations are visible with their model version (ML engineers and coordinators of its site). */
+export function visibleEvaluationsWhere(viewer: Viewer): Prisma.EvaluationWhereInput {
+  return { modelVersion: visibleModelVersionsWhere(viewer) };
+}
+
+export const evaluationInclude = {
+  datasetVersion: { select: { id: true, version: true, digest: true, dataset: { select: { name: true } } } },
+  requestedBy: { select: { name: true } },
+} satisfies Prisma.EvaluationInclude;
+export type EvaluationRow = Prisma.EvaluationGetPayload<{ include: typeof evaluationInclude }>;
+
+const requestInput = z.object({ modelVersionId: z.uuid(), datasetVersionId: z.uuid(), split: z.enum(DatasetSplit).default("TEST") });
+
+/**
+ * Requests the evaluation of a model version on a split of a frozen dataset version (the row and
+ * its `evaluate` job in one transaction). One evaluation per (model, dataset version, split):
+ * asking again re-queues it only when the last attempt failed or was cancelled.
+ */
+export async function requestEvaluation(db: Db, jobs: JobQueue, viewer: Viewer, input: z.input<typeof requestInput>, requestId?: string) {
+  const args = parseInput(requestInput, input);
+  const model = await getVisibleModelVersion(db, viewer, args.modelVersionId);
+  if (!hasRole(viewer, model.siteId, "ML_ENGINEER")) throw forbidden("only ML engineers of the model's site can evaluate it");
+  const version = await db.datasetVersion.findFirst({ where: { id: args.datasetVersionId, dataset: { siteId: { in: siteIdsWithRole(viewer, "ML_ENGINEER") } } } });
+  if (!version) throw new AppError("NOT_FOUND", "datasetVersionId: dataset version not found", { field: "datasetVersionId" });
+  return db.$transaction(async (tx) => {
+    const key = { modelVersionId_datasetVersionId_split: { modelVersionId: model.id, datasetVersionId: version.id, split: args.split } };
+    const before = await tx.evaluation.findUnique({ where: key });
+    if (before && !["FAILED", "CANCELLED"].includes(before.status)) {
+      throw new AppError("CONFLICT", `this model version is already evaluated on that split (${before.status.toLowerCase()})`);
+    }
+    const evaluation = before
+      ? await tx.evaluation.update({ where: { id: before.id }, data: { status: "QUEUED", error: null, metrics: undefined, finishedAt: null, requestedById: viewer.userId }, include: evaluationInclude })
+      : await tx.evaluation.create({ data: { modelVersionId: model.id, datasetVersionId: version.id, split: args.split, requestedById: viewer.userId }, include: evaluationInclude });
+    const jobId = await enqueueJob(jobs, tx, "evaluate", { evaluationId: evaluation.id });
+    await recordAudit(tx, { actorId: viewer.userId, siteId: model.siteId, action: "evaluation.request", entityType: "Evaluation", entityId: evaluation.id, before, after: { ...evaluation, jobId }, requestId });
+    return evaluation;
+  });
+}
+
+export async function getEvaluation(db: Db, viewer: Viewer, evaluationId: string) {
+  const id = parseInput(z.uuid(), evaluationId);
+  const found = await db.evaluation.findFirst({ where: { AND: [{ id }, visibleEvaluationsWhere(viewer)] }, include: evaluationInclude });
+  if (!found) throw notFound("evaluation");
+  return found;
+}
+
+export async function loadVisibleEvaluations(db: Db, viewer: Viewer | null, ids: readonly string[]) {
+  if (!viewer) return ids.map(() => null);
+  const rows = await db.evaluation.findMany({ where: { AND: [{ id: { in: [...ids] } }, visibleEvaluationsWhere(viewer)] }, include: evaluationInclude });
+  return ids.map((id) => rows.find((r) => r.id === id) ?? null);
+}
+
+const listInput = z.object({ modelVersionId: z.uuid().optional(), datasetVersionId: z.uuid().optional() });
+
+export async function listEvaluations(db: Db, viewer: Viewer, input: z.input<typeof listInput>, page: CreatedAtPage) {
+  const args = parseInput(listInput, input);
+  const query = createdAtPageQuery(page);
+  return db.evaluation.findMany({
+    where: {
+      AND: [
+        visibleEvaluationsWhere(viewer),
+        args.modelVersionId ? { modelVersionId: args.modelVersionId } : {},
+        args.datasetVersionId ? { datasetVersionId: args.datasetVersionId } : {},
+        ...query.where,
+      ],
+    },
+    orderBy: query.orderBy,
+    take: query.take,
+    include: evaluationInclude,
+  });
+}
+
+/** Evaluations of many model versions (data loader). Caller has authorised the model versions. */
+export async function loadEvaluationsByModelVersionIds(db: Db, ids: readonly string[]) {
+  const rows = await db.evaluation.findMany({ where: { modelVersionId: { in: [...ids] } }, include: evaluationInclude, orderBy: [{ createdAt: "desc" }, { id: "asc" }] });
+  return ids.map((id) => rows.filter((r) => r.modelVersionId === id));
+}
