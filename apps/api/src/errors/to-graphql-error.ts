@@ -1,3 +1,4 @@
+import { PothosValidationError } from "@pothos/core";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { AppError, type AppErrorCode } from "./app-error.ts";
 import { appErrorFromDatabase } from "./database-error.ts";
@@ -40,7 +41,8 @@ export function graphqlCodeOf(code: AppErrorCode): string {
  */
 export function formatGraphQLError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const thrown = error instanceof GraphQLError ? error.originalError : error;
-  const original = appErrorFromDatabase(thrown) ?? thrown;
+  // Pothos rejects malformed arguments (e.g. "Invalid global ID") before any resolver runs.
+  const original = thrown instanceof PothosValidationError ? new AppError("VALIDATION", thrown.message) : (appErrorFromDatabase(thrown) ?? thrown);
   if (original instanceof AppError) {
     return {
       message: original.message,

@@ -20,7 +20,7 @@ export function aliasLimitRule(max = MAX_ALIASES): ValidationRule {
         count += 1;
         if (count === max + 1) {
           context.reportError(
-            new GraphQLError(`too many aliases: at most ${max} per operation`, { nodes: node, extensions: { code: "QUERY_TOO_COMPLEX" } }),
+            new GraphQLError(`too many aliases: at most ${max} per operation`, { nodes: node }),
           );
         }
       },

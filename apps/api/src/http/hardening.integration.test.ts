@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MAX_ALIASES, QUERY_LIMITS } from "../graphql/limits.ts";
+import { createCase, createSite, createUser } from "../../test/factories.ts";
+import { startTestApi, type TestApi } from "../../test/harness.ts";
+
+/** `case { pathologyLabels { replaces { replaces ... } } }` nested to a given depth. */
+function deepQuery(depth: number) {
+  let inner = "id";
+  for (let i = 0; i < depth - 3; i++) inner = `replaces { ${inner} }`;
+  return `query ($id: ID!) { case(id: $id) { pathologyLabels { ${inner} } } }`;
+}
+
+describe("request limits", () => {
+  let api: TestApi;
+  let token: string;
+  let caseId: string;
+
+  beforeAll(async () => {
+    api = await startTestApi();
+    const site = await createSite(api.db);
+    token = await api.sessionFor((await createUser(api.db, [{ siteId: site.id, role: "ANNOTATOR" }])).id);
+    caseId = Buffer.from(`Case:${(await createCase(api.db, api.blobs, site.id)).id}`).toString("base64");
+  });
+  afterAll(async () => {
+    await api.stop();
+  });
+
+  const post = (body: string, headers: Record<string, string> = {}) =>
+    fetch(`${api.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}`, ...headers }, body });
+
+  it(`refuses queries deeper than ${QUERY_LIMITS.depth} before resolving anything`, async () => {
+    const ok = await api.graphql(deepQuery(QUERY_LIMITS.depth), { id: caseId }, { token });
+    expect(ok.errors).toBeUndefined();
+    const tooDeep = await api.graphql(deepQuery(QUERY_LIMITS.depth + 1), { id: caseId }, { token });
+    expect(tooDeep.errors?.[0]).toMatchObject({ extensions: { code: "QUERY_TOO_COMPLEX" } });
+    expect(tooDeep.errors?.[0]?.message).toMatch(/depth 13 \(max 12\)/);
+  });
+
+  it(`refuses queries whose estimated cost exceeds ${QUERY_LIMITS.complexity}`, async () => {
+    const fields = "pathologyLabels { author { name } replaces { author { name } } } consensusHistory { decidedBy { name } }";
+    const costly = `{ cases(first: 100) { edges { node { a: images { id } ${fields} } } } }`;
+    const result = await api.graphql(costly, {}, { token });
+    expect(result.errors?.[0]?.extensions?.code).toBe("QUERY_TOO_COMPLEX");
+    expect(result.errors?.[0]?.message).toMatch(/cost \d+ \(max 20000\)/);
+    expect((await api.graphql(costly.replace("first: 100", "first: 10"), {}, { token })).errors).toBeUndefined();
+  });
+
+  it(`refuses more than ${MAX_ALIASES} aliases in one operation`, async () => {
+    const aliases = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `m${i}: me { id }`).join(" ")} }`;
+    expect((await api.graphql(aliases(MAX_ALIASES), {}, { token })).errors).toBeUndefined();
+    const tooMany = await api.graphql(aliases(MAX_ALIASES + 1), {}, { token });
+    expect(tooMany.errors?.[0]).toMatchObject({ message: `too many aliases: at most ${MAX_ALIASES} per operation`, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } });
+    expect(tooMany.data).toBeUndefined();
+  });
+
+  it("refuses batched requests, bodies over the size limit and documents with too many tokens", async () => {
+    const batch = await post(JSON.stringify([{ query: "{ me { id } }" }, { query: "{ me { id } }" }]));
+    expect(batch.status).toBe(400);
+    const huge = await post(JSON.stringify({ query: "{ me { id } }", variables: { pad: "x".repeat(api.config.maxRequestBytes) } }));
+    expect(huge.status).toBe(413);
+    expect(await huge.json()).toEqual({ error: { code: "PAYLOAD_TOO_LARGE", message: "request body too large" } });
+    const manyTokens = await api.graphql(`{ me { ${"id ".repeat(12_000)} } }`, {}, { token });
+    expect(manyTokens.errors?.[0]?.message).toMatch(/more that 10000 tokens/);
+  });
+
+  it("CSRF prevention: simple (form-like) requests are refused, JSON and preflighted GETs pass", async () => {
+    const form = await fetch(`${api.url}/graphql`, { method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify({ query: "{ me { id } }" }) });
+    expect(form.status).toBe(400);
+    const simpleGet = await fetch(`${api.url}/graphql?query=${encodeURIComponent("{ me { id } }")}`);
+    expect(simpleGet.status).toBe(400);
+    const preflighted = await fetch(`${api.url}/graphql?query=${encodeURIComponent("{ me { id } }")}`, { headers: { "apollo-require-preflight": "true" } });
+    expect(preflighted.status).toBe(200);
+  });
+
+  it("in development: introspection and field suggestions are on", async () => {
+    expect((await api.graphql("{ __schema { queryType { name } } }", {}, { token })).data).toEqual({ __schema: { queryType: { name: "Query" } } });
+    expect((await api.graphql("{ mee { id } }", {}, { token })).errors?.[0]?.message).toMatch(/Did you mean "me"/);
+  });
+
+  it("a malformed id is a client error, without a stack trace", async () => {
+    const result = await post(JSON.stringify({ query: '{ case(id: "nope") { id } }' }));
+    const body = (await result.json()) as { errors: { message: string; extensions: Record<string, unknown> }[] };
+    expect(body.errors[0]).toMatchObject({ message: "Invalid global ID: nope", extensions: { code: "BAD_USER_INPUT" } });
+    expect(JSON.stringify(body)).not.toMatch(/stacktrace|\.ts:\d+|node_modules/);
+  });
+});
+
+describe("in production", () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi({ isProduction: true });
+  });
+  afterAll(async () => {
+    await api.stop();
+  });
+
+  it("introspection is off and unknown fields get no suggestions", async () => {
+    const introspection = await api.graphql("{ __schema { queryType { name } } }");
+    expect(introspection.errors?.[0]?.message).toMatch(/introspection is not allowed/i);
+    const typo = await api.graphql("{ mee { id } }");
+    expect(typo.errors?.[0]?.message).toMatch(/Cannot query field "mee"/);
+    expect(typo.errors?.[0]?.message).not.toMatch(/Did you mean/);
+  });
+});
