@@ -6,13 +6,15 @@
         "native/addon.cc",
         "native/blas.cc",
         "native/conv2d.cc",
+        "native/elementwise.cc",
         "native/matmul.cc",
+        "native/pool2d.cc",
         "native/thread-pool.cc",
         "native/vector-ops.cc"
       ],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions"],
-      "cflags_cc": ["-std=c++17", "-O3", "-fexceptions"],
+      "cflags_cc": ["-std=c++17", "-O3", "-fno-math-errno", "-fexceptions"],
       "libraries": ["-ldl", "-pthread"]
     }
   ]

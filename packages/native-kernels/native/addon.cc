@@ -3,10 +3,13 @@
 #include <node_api.h>
 
 #include <string>
+#include <vector>
 
 #include "blas.h"
 #include "conv2d.h"
+#include "elementwise.h"
 #include "matmul.h"
+#include "pool2d.h"
 #include "thread-pool.h"
 
 namespace {
@@ -87,6 +90,32 @@ nk::Activation activation(napi_env env, napi_value value) {
   return static_cast<nk::Activation>(static_cast<int>(code));
 }
 
+
+long long integer(napi_env env, napi_value value, const char* name) {
+  const double result = number(env, value, name);
+  if (result != static_cast<double>(static_cast<long long>(result))) throw ArgError{std::string(name) + " must be an integer"};
+  return static_cast<long long>(result);
+}
+
+long long lengthOf(napi_env env, napi_value value, const char* name) {
+  bool isTyped = false;
+  check(env, napi_is_typedarray(env, value, &isTyped));
+  if (!isTyped) throw ArgError{std::string(name) + " must be a Float32Array"};
+  napi_typedarray_type type;
+  std::size_t length;
+  check(env, napi_get_typedarray_info(env, value, &type, &length, nullptr, nullptr, nullptr));
+  return static_cast<long long>(length);
+}
+
+// pool geometry: Int32Array [n, h, w, c, oh, ow, fh, fw, sh, sw, pt, pl]
+nk::PoolGeometry poolGeometry(napi_env env, napi_value value) {
+  const int* v = typedArray<int>(env, value, napi_int32_array, 12, "geometry");
+  nk::PoolGeometry g{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11]};
+  if (g.n < 1 || g.h < 1 || g.w < 1 || g.c < 1 || g.oh < 1 || g.ow < 1 || g.fh < 1 || g.fw < 1 || g.sh < 1 || g.sw < 1 || g.pt < 0 || g.pl < 0)
+    throw ArgError{"pool geometry sizes and strides must be positive"};
+  return g;
+}
+
 template <typename F>
 napi_value guarded(napi_env env, F body) {
   try {
@@ -164,6 +193,88 @@ napi_value Matmul(napi_env env, napi_callback_info info) {
   });
 }
 
+
+// binary(op, broadcast, a, b, out): see elementwise.h for the codes
+napi_value Binary(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    auto a = args(env, info, 5);
+    const long long op = integer(env, a[0], "op"), mode = integer(env, a[1], "broadcast");
+    if (op < 0 || op > 6) throw ArgError{"unknown binary op"};
+    if (mode < 0 || mode > 4) throw ArgError{"unknown broadcast"};
+    const long long size = lengthOf(env, a[4], "out");
+    const auto broadcast = static_cast<nk::Broadcast>(mode);
+    const long long sizeA = lengthOf(env, a[2], "a"), sizeB = lengthOf(env, a[3], "b");
+    long long repeat = 0;
+    switch (broadcast) {
+      case nk::Broadcast::kNone: if (sizeA != size || sizeB != size) throw ArgError{"a, b and out must have the same length"}; break;
+      case nk::Broadcast::kScalarA: if (sizeA != 1 || sizeB != size) throw ArgError{"a must hold one value and b as many as out"}; break;
+      case nk::Broadcast::kScalarB: if (sizeB != 1 || sizeA != size) throw ArgError{"b must hold one value and a as many as out"}; break;
+      case nk::Broadcast::kRepeatB: repeat = sizeB; if (sizeA != size || sizeB < 1 || size % sizeB != 0) throw ArgError{"b must tile out exactly"}; break;
+      case nk::Broadcast::kRepeatA: repeat = sizeA; if (sizeB != size || sizeA < 1 || size % sizeA != 0) throw ArgError{"a must tile out exactly"}; break;
+    }
+    const float* left = floats(env, a[2], -1, "a");
+    const float* right = floats(env, a[3], -1, "b");
+    float* out = floats(env, a[4], -1, "out");
+    if (size > 0) nk::binary(static_cast<nk::BinaryOp>(op), broadcast, left, right, out, size, repeat);
+    return undefined(env);
+  });
+}
+
+// unary(op, x, alpha, out)
+napi_value Unary(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    auto a = args(env, info, 4);
+    const long long op = integer(env, a[0], "op");
+    if (op < 0 || op > 12) throw ArgError{"unknown unary op"};
+    const long long size = lengthOf(env, a[3], "out");
+    const float* x = floats(env, a[1], size, "x");
+    const float alpha = static_cast<float>(number(env, a[2], "alpha"));
+    float* out = floats(env, a[3], size, "out");
+    if (size > 0) nk::unary(static_cast<nk::UnaryOp>(op), x, out, size, alpha);
+    return undefined(env);
+  });
+}
+
+// sum(x, outer, inner, overOuter, out): x viewed as [outer, inner], summed over one axis
+napi_value Sum(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    auto a = args(env, info, 5);
+    const long long outer = integer(env, a[1], "outer"), inner = integer(env, a[2], "inner");
+    if (outer < 1 || inner < 1) throw ArgError{"sum sizes must be positive"};
+    const bool overOuter = boolean(env, a[3], "overOuter");
+    const float* x = floats(env, a[0], outer * inner, "x");
+    float* out = floats(env, a[4], overOuter ? inner : outer, "out");
+    if (overOuter) nk::sumOuter(x, outer, inner, out);
+    else nk::sumInner(x, outer, inner, out);
+    return undefined(env);
+  });
+}
+
+// maxPool(x, geometry, y)
+napi_value MaxPool(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    auto a = args(env, info, 3);
+    const nk::PoolGeometry g = poolGeometry(env, a[1]);
+    const float* x = floats(env, a[0], g.inputSize(), "x");
+    float* y = floats(env, a[2], g.outputSize(), "y");
+    nk::maxPool(g, x, y);
+    return undefined(env);
+  });
+}
+
+// maxPoolGrad(x, dy, geometry, dx)
+napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    auto a = args(env, info, 4);
+    const nk::PoolGeometry g = poolGeometry(env, a[2]);
+    const float* x = floats(env, a[0], g.inputSize(), "x");
+    const float* dy = floats(env, a[1], g.outputSize(), "dy");
+    float* dx = floats(env, a[3], g.inputSize(), "dx");
+    nk::maxPoolGrad(g, x, dy, dx);
+    return undefined(env);
+  });
+}
+
 // info() -> { blas, coreName, threads } or throws when OpenBLAS cannot be loaded
 napi_value Info(napi_env env, napi_callback_info) {
   return guarded(env, [&] {
@@ -187,6 +298,11 @@ napi_value Init(napi_env env, napi_value exports) {
       {"conv2dBackpropInput", nullptr, Conv2dBackpropInput, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2dBackpropFilter", nullptr, Conv2dBackpropFilter, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"matmul", nullptr, Matmul, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"sum", nullptr, Sum, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"maxPool", nullptr, MaxPool, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"maxPoolGrad", nullptr, MaxPoolGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
   return exports;

@@ -4,7 +4,9 @@
 
 #include <cstdlib>
 #include <mutex>
+#include <iterator>
 #include <string>
+#include <vector>
 
 namespace nk {
 
@@ -36,8 +38,12 @@ void load() {
   const std::string previous = previousValue ? previousValue : "";
   const bool hadPrevious = previousValue != nullptr;
   if (wanted) setenv("OPENBLAS_CORETYPE", wanted, 1);
+  // MAMMO_OPENBLAS_LIBRARY names the one file to load; otherwise the usual names are tried.
   const char* override = std::getenv("MAMMO_OPENBLAS_LIBRARY");
-  const char* candidates[] = {override, "libopenblas.so.0", "libopenblas.so", "libopenblas.dylib"};
+  const char* defaults[] = {"libopenblas.so.0", "libopenblas.so", "libopenblas.dylib"};
+  std::vector<const char*> candidates;
+  if (override && *override) candidates.push_back(override);
+  else candidates.assign(std::begin(defaults), std::end(defaults));
   void* handle = nullptr;
   std::string tried;
   for (const char* name : candidates) {

@@ -1,2 +1,11 @@
 export { loadNativeKernels, type NativeKernels, type NativeKernelsInfo, type NativeKernelsLoad } from "./load-native-kernels.ts";
-export { ACTIVATION_CODES, type NativeActivation } from "./native-kernels.types.ts";
+export {
+  ACTIVATION_CODES,
+  BINARY_OPS,
+  BROADCASTS,
+  UNARY_OPS,
+  type NativeActivation,
+  type NativeBinaryOp,
+  type NativeBroadcast,
+  type NativeUnaryOp,
+} from "./native-kernels.types.ts";

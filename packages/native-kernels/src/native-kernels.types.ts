@@ -2,6 +2,18 @@
 export const ACTIVATION_CODES = { linear: 0, relu: 1, relu6: 2, leakyrelu: 3, sigmoid: 4, elu: 5 } as const;
 export type NativeActivation = keyof typeof ACTIVATION_CODES;
 
+/** Element-wise binary ops (codes shared with the C++ side). */
+export const BINARY_OPS = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, squaredDifference: 6 } as const;
+export type NativeBinaryOp = keyof typeof BINARY_OPS;
+
+/** How the two sides of a binary op line up: same length, one a scalar, or one repeating along leading axes. */
+export const BROADCASTS = { none: 0, scalarA: 1, scalarB: 2, repeatB: 3, repeatA: 4 } as const;
+export type NativeBroadcast = keyof typeof BROADCASTS;
+
+/** Element-wise unary ops (codes shared with the C++ side). */
+export const UNARY_OPS = { relu: 0, step: 1, sqrt: 2, square: 3, neg: 4, abs: 5, exp: 6, log: 7, reciprocal: 8, rsqrt: 9, sigmoid: 10, tanh: 11, relu6: 12 } as const;
+export type NativeUnaryOp = keyof typeof UNARY_OPS;
+
 export type NativeKernelsInfo = {
   /** The OpenBLAS file that was loaded, e.g. "libopenblas.so.0". */
   blasLibrary: string;
@@ -30,4 +42,14 @@ export type NativeKernels = {
    * when transposeA), b is [batchB, k, n] ([batchB, n, k] when transposeB).
    */
   matmul(a: Float32Array, b: Float32Array, bias: Float32Array | null, shape: Int32Array, transposeA: boolean, transposeB: boolean, activation: number, alpha: number, out: Float32Array): void;
+  /** out = a op b, out's length; the broadcast says how a and b line up with it (BROADCASTS). */
+  binary(op: number, broadcast: number, a: Float32Array, b: Float32Array, out: Float32Array): void;
+  /** out = op(x), same length; alpha is Step's value for x <= 0 (UNARY_OPS). */
+  unary(op: number, x: Float32Array, alpha: number, out: Float32Array): void;
+  /** x viewed as [outer, inner], summed over outer (out [inner]) or over inner (out [outer]). */
+  sum(x: Float32Array, outer: number, inner: number, overOuter: boolean, out: Float32Array): void;
+  /** y [n, oh, ow, c] = window maxima of x [n, h, w, c]; `geometry` is Int32Array [n, h, w, c, oh, ow, filterH, filterW, strideH, strideW, padTop, padLeft]. */
+  maxPool(x: Float32Array, geometry: Int32Array, y: Float32Array): void;
+  /** dx [n, h, w, c]: each window's dy goes to the first maximum of x in that window. */
+  maxPoolGrad(x: Float32Array, dy: Float32Array, geometry: Int32Array, dx: Float32Array): void;
 };

@@ -1,23 +1,29 @@
 import * as tf from "@tensorflow/tfjs";
+import { NATIVE_BACKEND, registerNativeBackend } from "./native-backend.ts";
+import { wasmConv2DBackpropFilterConfig } from "./wasm-conv2d-backprop-filter.ts";
 
-/** Backends in order of preference: CUDA, native CPU (libtensorflow), WebAssembly, pure JS. */
-export const BACKEND_NAMES = ["tensorflow-gpu", "tensorflow", "wasm", "cpu"] as const;
+/**
+ * Backends in order of preference: CUDA, native CPU (libtensorflow), our C++ kernels on OpenBLAS
+ * ("native"), WebAssembly, pure JS.
+ */
+export const BACKEND_NAMES = ["tensorflow-gpu", "tensorflow", "native", "wasm", "cpu"] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
 export type BackendInfo = { name: BackendName; tfBackend: string; detail: string };
 
 /**
  * Picks the TensorFlow.js backend at run time, best first, or the one asked for; logs the
- * choice in one line. tfjs-node(-gpu) are optionalDependencies: loaded only if installed.
- * (Foundation version: the fast CPU training work extends this file.)
+ * choice in one line (with why better ones were passed over). tfjs-node(-gpu) are
+ * optionalDependencies and the native kernels an optional build: each is used only if present.
  */
 export async function setupBackend(preferred?: BackendName, log: (line: string) => void = console.log): Promise<BackendInfo> {
+  if (preferred !== undefined && !BACKEND_NAMES.includes(preferred)) throw new Error(`unknown backend "${preferred}" (expected one of ${BACKEND_NAMES.join(", ")})`);
   const candidates = preferred ? [preferred] : [...BACKEND_NAMES];
   const failures: string[] = [];
   for (const name of candidates) {
     try {
       const info = await activate(name);
-      log(`[ml-core] backend: ${info.name} (${info.detail})`);
+      log(`[ml-core] backend: ${info.name} (${info.detail})${failures.length ? `; passed over ${failures.join("; ")}` : ""}`);
       return info;
     } catch (error) {
       failures.push(`${name}: ${(error as Error).message.split("\n")[0]}`);
@@ -31,18 +37,36 @@ async function activate(name: BackendName): Promise<BackendInfo> {
     case "tensorflow-gpu":
     case "tensorflow": {
       const pkg = name === "tensorflow-gpu" ? "@tensorflow/tfjs-node-gpu" : "@tensorflow/tfjs-node";
-      await import(/* @vite-ignore */ pkg); // registers the "tensorflow" backend
+      try {
+        await import(/* @vite-ignore */ pkg); // registers the "tensorflow" backend
+      } catch {
+        throw new Error(`${pkg} is not installed`);
+      }
       if (!(await tf.setBackend("tensorflow"))) throw new Error(`${pkg} is installed but its backend did not start`);
       return { name, tfBackend: "tensorflow", detail: pkg };
     }
+    case "native": {
+      const load = registerNativeBackend();
+      if (!load.isLoaded) throw new Error(load.reason);
+      if (!(await tf.setBackend(NATIVE_BACKEND))) throw new Error("the native backend did not start");
+      const { blasCore, threads } = load.info;
+      return { name, tfBackend: NATIVE_BACKEND, detail: `C++ kernels on OpenBLAS ${blasCore}, ${threads} threads` };
+    }
     case "wasm": {
       await import("@tensorflow/tfjs-backend-wasm");
+      registerWasmTrainingKernels();
       if (!(await tf.setBackend("wasm"))) throw new Error("the wasm backend did not start");
-      return { name, tfBackend: "wasm", detail: "@tensorflow/tfjs-backend-wasm" };
+      const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
+      return { name, tfBackend: "wasm", detail: `@tensorflow/tfjs-backend-wasm, ${simd ? "SIMD" : "no SIMD"}, one thread (tfjs has no wasm threads in Node)` };
     }
     case "cpu": {
       await tf.setBackend("cpu");
       return { name, tfBackend: "cpu", detail: "pure JavaScript" };
     }
   }
+}
+
+/** Registers the kernels the wasm backend lacks for training (once; later calls do nothing). */
+export function registerWasmTrainingKernels(): void {
+  if (!tf.getKernel(wasmConv2DBackpropFilterConfig.kernelName, "wasm")) tf.registerKernel(wasmConv2DBackpropFilterConfig);
 }
