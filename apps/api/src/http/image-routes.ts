@@ -5,6 +5,7 @@ import type { ApiConfig } from "../config.ts";
 import { AppError } from "../errors/app-error.ts";
 import type { Services } from "../graphql/context.ts";
 import { getVisibleImage } from "../modules/cases/case.service.ts";
+import { encodeFullDepthPixels, fullDepthKey } from "./full-depth-pixels.ts";
 import { toAppError } from "./imaging-errors.ts";
 
 /**
@@ -37,6 +38,25 @@ export function imageRoutes(services: Services, config: ApiConfig): Router {
       if (!THUMBNAIL_SIZES_PX.includes(size as ThumbnailSizePx)) throw new AppError("VALIDATION", `size must be one of ${THUMBNAIL_SIZES_PX.join(", ")}`, { field: "size" });
       const image = await visibleImage(req.headers.authorization, req.params.imageId);
       sendPng(res, await derived.thumbnailPng(image, size as ThumbnailSizePx));
+    } catch (error) {
+      next(toAppError(error));
+    }
+  });
+  // The stored pixels at full bit depth (gzip, layout in full-depth-pixels.ts), for window/level
+  // in the browser; cached beside the other derived images.
+  router.get("/images/:imageId/pixels.bin", async (req, res, next) => {
+    try {
+      const image = await visibleImage(req.headers.authorization, req.params.imageId);
+      const key = fullDepthKey(image.contentSha256);
+      let bytes: Buffer;
+      if (await services.blobs.has(key)) bytes = await services.blobs.get(key);
+      else {
+        bytes = await encodeFullDepthPixels(await services.blobs.get(image.storageKey));
+        await services.blobs.putAt(key, bytes);
+      }
+      res.setHeader("content-type", "application/gzip");
+      res.setHeader("cache-control", "private, max-age=3600");
+      res.send(bytes);
     } catch (error) {
       next(toAppError(error));
     }
