@@ -49,8 +49,8 @@ export type WorkerProcess = { child: ChildProcess; output: () => string; exited:
 
 /** A worker as its own OS process (what `npm run worker` starts). */
 export function spawnWorkerProcess(databaseUrl: string, blobDir: string, workerId: string, env: Record<string, string> = {}): WorkerProcess {
-  const tsx = path.join(repoRoot, "node_modules/tsx/dist/cli.mjs");
-  const child = spawn(process.execPath, [tsx, "apps/trainer/src/worker/main.ts"], {
+  // `node --import tsx` rather than the tsx CLI: one process, so a kill reaches the worker itself.
+  const child = spawn(process.execPath, ["--import", "tsx", "apps/trainer/src/worker/main.ts"], {
     cwd: repoRoot,
     env: { ...process.env, ...TEST_WORKER_ENV, DATABASE_URL: databaseUrl, BLOB_DIR: blobDir, TRAINER_WORKER_ID: workerId, ...env },
     stdio: ["ignore", "pipe", "pipe"],

