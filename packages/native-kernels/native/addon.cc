@@ -199,7 +199,7 @@ napi_value Binary(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
     auto a = args(env, info, 5);
     const long long op = integer(env, a[0], "op"), mode = integer(env, a[1], "broadcast");
-    if (op < 0 || op > 6) throw ArgError{"unknown binary op"};
+    if (op < 0 || op > 7) throw ArgError{"unknown binary op"};
     if (mode < 0 || mode > 4) throw ArgError{"unknown broadcast"};
     const long long size = lengthOf(env, a[4], "out");
     const auto broadcast = static_cast<nk::Broadcast>(mode);

@@ -41,6 +41,7 @@ inline float apply(float a, float b) {
   if constexpr (Op == 4) return nanOr(a, b, a > b ? a : b);
   if constexpr (Op == 5) return nanOr(a, b, a < b ? a : b);
   if constexpr (Op == 6) return (a - b) * (a - b);
+  if constexpr (Op == 7) return b == 2.0f ? a * a : static_cast<float>(std::pow(static_cast<double>(a), static_cast<double>(b)));  // as Math.pow
   return 0.0f;
 }
 
@@ -123,6 +124,7 @@ void binary(BinaryOp op, Broadcast broadcast, const float* a, const float* b, fl
     case BinaryOp::kMaximum: return binaryOp<4>(broadcast, a, b, out, size, repeatSize);
     case BinaryOp::kMinimum: return binaryOp<5>(broadcast, a, b, out, size, repeatSize);
     case BinaryOp::kSquaredDifference: return binaryOp<6>(broadcast, a, b, out, size, repeatSize);
+    case BinaryOp::kPow: return binaryOp<7>(broadcast, a, b, out, size, repeatSize);
   }
 }
 

@@ -4,7 +4,7 @@
 
 namespace nk {
 
-enum class BinaryOp { kAdd = 0, kSub = 1, kMul = 2, kDiv = 3, kMaximum = 4, kMinimum = 5, kSquaredDifference = 6 };
+enum class BinaryOp { kAdd = 0, kSub = 1, kMul = 2, kDiv = 3, kMaximum = 4, kMinimum = 5, kSquaredDifference = 6, kPow = 7 };
 
 // How b (or a) is read: same size; one side a scalar; one side repeating along leading axes.
 enum class Broadcast { kNone = 0, kScalarA = 1, kScalarB = 2, kRepeatB = 3, kRepeatA = 4 };

@@ -2,13 +2,14 @@
 // compiler or Node's headers the addon is simply absent and TensorFlow.js falls back to wasm.
 // Nothing is downloaded: Node's headers must be those installed next to the node binary.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const packageDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const addonPath = join(packageDir, "build", "Release", "native_kernels.node");
+const lockPath = join(packageDir, "build.lock");
 const force = process.argv.includes("--force");
 const say = (line) => console.log(`[native-kernels] ${line}`);
 
@@ -16,6 +17,10 @@ if (process.env.MAMMO_SKIP_NATIVE_BUILD === "1") {
   say("build skipped (MAMMO_SKIP_NATIVE_BUILD=1)");
   process.exit(0);
 }
+
+// Several `npm install`s may run this at once (workspaces install in parallel): one builds.
+await acquireLock();
+process.on("exit", () => rmSync(lockPath, { force: true }));
 
 if (!force && isUpToDate()) {
   say("addon up to date");
@@ -32,13 +37,28 @@ else done(false, `Node's headers are not installed next to ${process.execPath} (
 
 const result = spawnSync(process.execPath, args, { cwd: packageDir, encoding: "utf8", timeout: 300_000 });
 if (result.status === 0 && existsSync(addonPath)) done(true, `built ${addonPath}`);
-const output = `${result.stdout ?? ""}${result.stderr ?? ""}`;
-const firstError = output.split("\n").find((line) => /error|not found|ERR!/i.test(line)) ?? result.error?.message ?? `exit ${result.status}`;
-done(false, firstError.trim());
+const output = `${result.stdout ?? ""}${result.stderr ?? ""}`.split("\n");
+const firstError = output.find((line) => /error|not found/i.test(line) && !/^gyp (info|ERR!)/.test(line)) ?? output.find((line) => /ERR!/.test(line)) ?? result.error?.message ?? `exit ${result.status}`;
+if (process.env.MAMMO_NATIVE_BUILD_VERBOSE === "1") console.log(output.join("\n"));
+done(false, `${firstError.trim()} (MAMMO_NATIVE_BUILD_VERBOSE=1 shows the whole output)`);
 
 function done(isBuilt, detail) {
   say(isBuilt ? detail : `not built: ${detail}. TensorFlow.js will use wasm instead of the native kernels.`);
   process.exit(0);
+}
+
+async function acquireLock() {
+  const staleMs = 10 * 60_000;
+  for (const start = Date.now(); Date.now() - start < staleMs; ) {
+    try {
+      closeSync(openSync(lockPath, "wx"));
+      return;
+    } catch {
+      if (existsSync(lockPath) && Date.now() - statSync(lockPath).mtimeMs > staleMs) rmSync(lockPath, { force: true });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+  done(false, `another build holds ${lockPath}`);
 }
 
 function isUpToDate() {

@@ -3,7 +3,7 @@ export const ACTIVATION_CODES = { linear: 0, relu: 1, relu6: 2, leakyrelu: 3, si
 export type NativeActivation = keyof typeof ACTIVATION_CODES;
 
 /** Element-wise binary ops (codes shared with the C++ side). */
-export const BINARY_OPS = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, squaredDifference: 6 } as const;
+export const BINARY_OPS = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, squaredDifference: 6, pow: 7 } as const;
 export type NativeBinaryOp = keyof typeof BINARY_OPS;
 
 /** How the two sides of a binary op line up: same length, one a scalar, or one repeating along leading axes. */

@@ -110,7 +110,7 @@ describe.runIf(!isDisabled)("native backend kernels against the pure-JS cpu back
     }, "dense");
   });
 
-  const binaryOps = [["add", tf.add], ["sub", tf.sub], ["mul", tf.mul], ["div", tf.div], ["maximum", tf.maximum], ["minimum", tf.minimum], ["squaredDifference", tf.squaredDifference]] as const;
+  const binaryOps = [["add", tf.add], ["sub", tf.sub], ["mul", tf.mul], ["div", tf.div], ["maximum", tf.maximum], ["minimum", tf.minimum], ["squaredDifference", tf.squaredDifference], ["pow", (a: tf.Tensor, b: tf.Tensor) => tf.pow(a.abs(), b)]] as const;
   const broadcasts = [
     ["same shape", [4, 5, 6], [4, 5, 6]],
     ["scalar right", [4, 5, 6], []],
@@ -121,6 +121,10 @@ describe.runIf(!isDisabled)("native backend kernels against the pure-JS cpu back
   ] as const;
   it.each(binaryOps.flatMap(([name, op]) => broadcasts.map(([how, aShape, bShape]) => [`${name}, ${how}`, op, aShape, bShape] as const)))("%s", async (what, op, aShape, bShape) => {
     await expectSameAsCpu(() => [op(seeded([...aShape], 1), seeded([...bShape], 2).add(2))], what);
+  });
+
+  it("pow and mul take a one-value int32 tensor as float32 (tf.norm's exponent)", async () => {
+    await expectSameAsCpu(() => [tf.pow(seeded([40, 30], 1), tf.scalar(2, "int32")), tf.mul(tf.scalar(3, "int32"), seeded([40, 30], 2)), tf.norm(seeded([3, 50, 20], 3))], "int32 scalar");
   });
 
   it("binary ops on int32 go to the cpu kernels and keep their dtype", async () => {

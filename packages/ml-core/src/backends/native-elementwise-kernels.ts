@@ -11,6 +11,7 @@ const BINARY_KERNELS: ReadonlyArray<readonly [string, number]> = [
   [tf.Maximum, BINARY_OPS.maximum],
   [tf.Minimum, BINARY_OPS.minimum],
   [tf.SquaredDifference, BINARY_OPS.squaredDifference],
+  [tf.Pow, BINARY_OPS.pow],
 ];
 
 const UNARY_KERNELS: ReadonlyArray<readonly [string, number]> = [
@@ -43,8 +44,10 @@ export function nativeElementwiseKernels(native: NativeKernels): tf.KernelConfig
     const kernelFunc = (args: KernelArgs) => {
       const backend = args.backend as NativeBackendCPU;
       const { a, b } = args.inputs as Inputs<"a" | "b">;
-      const aValues = float32Values(backend, a);
-      const bValues = float32Values(backend, b);
+      // float32 with float32, or with a one-value int32/bool tensor (Pow's exponent 2 in tf.norm).
+      const isFloat = a.dtype === "float32" || b.dtype === "float32";
+      const aValues = isFloat ? float32Values(backend, a) ?? scalarAsFloat32(backend, a) : null;
+      const bValues = isFloat ? float32Values(backend, b) ?? scalarAsFloat32(backend, b) : null;
       const plan = aValues && bValues ? planBroadcast(a.shape, b.shape) : null;
       if (!aValues || !bValues || !plan) return fallback(args);
       const out = backend.allocFloat32(tf.util.sizeFromShape(plan.outShape));
@@ -111,6 +114,12 @@ export function nativeElementwiseKernels(native: NativeKernels): tf.KernelConfig
   configs.push({ kernelName: tf.MaxPoolGrad, backendName: "native", kernelFunc: maxPoolGrad as tf.KernelFunc });
 
   return configs;
+}
+
+function scalarAsFloat32(backend: NativeBackendCPU, tensor: tf.TensorInfo): Float32Array | null {
+  if ((tensor.dtype !== "int32" && tensor.dtype !== "bool") || tf.util.sizeFromShape(tensor.shape) !== 1) return null;
+  const values = backend.data.get(tensor.dataId)?.values;
+  return values instanceof Int32Array || values instanceof Uint8Array ? Float32Array.of(values[0]) : null;
 }
 
 type BroadcastPlan = { broadcast: number; outShape: number[] };
