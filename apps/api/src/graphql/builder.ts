@@ -24,7 +24,12 @@ export const builder = new SchemaBuilder<{
     authScopes: (ctx) => ({ authenticated: ctx.viewer !== null }),
     unauthorizedError: () => new AppError("UNAUTHENTICATED", "sign in first"),
   },
-  relay: { clientMutationId: "omit", cursorType: "String" },
+  relay: {
+    clientMutationId: "omit",
+    cursorType: "String",
+    // A connection field's own complexity multiplies by its page size; its edges must not again.
+    edgesFieldOptions: { complexity: { field: 1, multiplier: 1 } },
+  },
   complexity: {
     defaultComplexity: 1,
     defaultListMultiplier: 10,

@@ -18,3 +18,4 @@ import "../modules/inference/inference.schema.ts";
 import "../modules/evaluations/evaluation.schema.ts";
 import "../modules/datasets/dataset.schema.ts";
 import "../modules/audit/audit.schema.ts";
+import "../modules/annotations/annotation.schema.ts";

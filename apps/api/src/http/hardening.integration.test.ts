@@ -37,8 +37,8 @@ describe("request limits", () => {
   });
 
   it(`refuses queries whose estimated cost exceeds ${QUERY_LIMITS.complexity}`, async () => {
-    const fields = "pathologyLabels { author { name } replaces { author { name } } } consensusHistory { decidedBy { name } }";
-    const costly = `{ cases(first: 100) { edges { node { a: images { id } ${fields} } } } }`;
+    // Lists inside lists: images (4) x annotations (5) x their image's annotations (5), per case.
+    const costly = `{ cases(first: 100) { edges { node { images { annotations { author { name } image { annotations { id shape } } } } } } } }`;
     const result = await api.graphql(costly, {}, { token });
     expect(result.errors?.[0]?.extensions?.code).toBe("QUERY_TOO_COMPLEX");
     expect(result.errors?.[0]?.message).toMatch(/cost \d+ \(max 20000\)/);

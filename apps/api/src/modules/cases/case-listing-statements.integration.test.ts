@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSite, createUser } from "../../../test/factories.ts";
+import { startTestApi, type TestApi } from "../../../test/harness.ts";
+
+// Listing cases with their images, labels and annotations costs a constant number of SQL
+// statements (one per kind of row, through per-request data loaders), not one per case.
+const LISTING = /* GraphQL */ `
+  query Listing($first: Int!) {
+    cases(first: $first) {
+      edges {
+        node {
+          id accessionKey patientPseudonym labelStatus truth site { code }
+          pathologyLabels { subtype isCurrent author { name } }
+          consensus { subtype }
+          images { id laterality view annotations { id shape geometry author { name } } }
+        }
+      }
+    }
+  }
+`;
+
+type Listing = { cases: { edges: { node: { images: { annotations: unknown[] }[]; pathologyLabels: unknown[] } }[] } };
+
+describe("the case listing's SQL statements", () => {
+  let api: TestApi;
+  let viewer: string;
+
+  beforeAll(async () => {
+    api = await startTestApi();
+    const site = await createSite(api.db);
+    viewer = (await createUser(api.db, [{ siteId: site.id, role: "ANNOTATOR" }])).id;
+    // 100 cases of four views, each with two labels and a lesion outline on one image (rows only:
+    // the listing never reads pixels).
+    for (let i = 0; i < 100; i++) {
+      const patient = await api.db.patient.create({ data: { siteId: site.id, pseudonym: `P-${i}`, dateShiftDays: 0 } });
+      const c = await api.db.case.create({ data: { siteId: site.id, patientId: patient.id, accessionKey: `A-${String(i).padStart(3, "0")}` } });
+      await api.db.image.createMany({
+        data: (["R", "L"] as const).flatMap((laterality) =>
+          (["CC", "MLO"] as const).map((view) => ({
+            caseId: c.id,
+            laterality,
+            view,
+            widthPx: 100,
+            heightPx: 100,
+            bitsStored: 8,
+            photometric: "MONOCHROME2" as const,
+            sourceFormat: "PNG" as const,
+            contentSha256: `${laterality === "R" ? "a" : "b"}${view === "CC" ? "c" : "d"}`.padEnd(64, "0"),
+            storageKey: "unused",
+          })),
+        ),
+      });
+      const label = await api.db.pathologyLabel.create({ data: { caseId: c.id, subtype: "SOLID", source: "BIOPSY", authorId: viewer } });
+      await api.db.pathologyLabel.create({ data: { caseId: c.id, subtype: "SOLID", source: "SURGERY", authorId: viewer } });
+      const image = await api.db.image.findFirstOrThrow({ where: { caseId: c.id, laterality: "R", view: "CC" } });
+      await api.db.annotation.create({ data: { imageId: image.id, authorId: viewer, purpose: "LESION", shape: "POINT", geometry: { x: 5, y: 5 }, pathologyLabelId: label.id } });
+    }
+  }, 120_000);
+  afterAll(async () => {
+    await api.stop();
+  });
+
+  async function statementsFor(first: number) {
+    api.statements.reset();
+    const data = await api.as<Listing>(viewer, LISTING, { first });
+    const nodes = data.cases.edges.map((e) => e.node);
+    expect(nodes).toHaveLength(first);
+    expect(nodes.every((n) => n.images.length === 4 && n.pathologyLabels.length === 2 && n.images.some((i) => i.annotations.length === 1))).toBe(true);
+    return api.statements.list();
+  }
+
+  it("is the same for 10 and for 100 cases, and small", async () => {
+    const ten = await statementsFor(10);
+    const hundred = await statementsFor(100);
+    expect(hundred.length, hundred.join("\n")).toBe(ten.length);
+    expect(hundred.length).toBeLessThanOrEqual(12);
+  });
+});
