@@ -1,7 +1,7 @@
 import { type PreprocessingSettings } from "../data/preprocess.ts";
 import { invalidArgument } from "../errors/ml-core-error.ts";
 import { type ClassifierModel } from "./model-metadata.ts";
-import { buildVgg16, DEFAULT_GRADCAM_LAYER, type HeadKind } from "./vgg16.ts";
+import { buildVgg16, type ConvInitializer, DEFAULT_GRADCAM_LAYER, type HeadKind } from "./vgg16.ts";
 
 export type ClassifierOptions = {
   classNames: readonly string[];
@@ -10,8 +10,10 @@ export type ClassifierOptions = {
   seed: number;
   denseUnits?: number;
   dropoutRate?: number;
+  batchNormMomentum?: number;
   /** 1 = VGG-16; smaller only for fast tests and demos (see Vgg16Options.widthScale). */
   widthScale?: number;
+  convInitializer?: ConvInitializer;
   training?: Record<string, unknown>;
 };
 
@@ -26,7 +28,9 @@ export function createClassifier(options: ClassifierOptions): ClassifierModel {
     seed: options.seed,
     denseUnits: options.denseUnits,
     dropoutRate: options.dropoutRate,
+    batchNormMomentum: options.batchNormMomentum,
     widthScale: options.widthScale,
+    convInitializer: options.convInitializer,
   });
   return {
     model,

@@ -35,6 +35,20 @@ describe("buildVgg16", () => {
     [a, b, c].forEach((m) => m.dispose());
   });
 
+  it("initialises convolutions with Keras' glorot_uniform, or he_normal (twice the variance) when asked", () => {
+    const std = (model: tf.LayersModel) => {
+      const values = Array.from(model.getLayer("block3_conv2").getWeights()[0]!.dataSync());
+      const mean = values.reduce((a, b) => a + b, 0) / values.length;
+      return Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
+    };
+    const glorot = buildVgg16({ inputSize: 32, numClasses: 2, head: "gap", seed: 1, widthScale: 0.25 });
+    const he = buildVgg16({ inputSize: 32, numClasses: 2, head: "gap", seed: 1, widthScale: 0.25, convInitializer: "he_normal" });
+    const fanIn = 9 * 64;
+    expect(std(glorot)).toBeCloseTo(Math.sqrt(2 / (fanIn + fanIn)), 3); // uniform with the same variance
+    expect(std(he) / std(glorot)).toBeGreaterThan(1.2); // truncated normal, sqrt(2 / fanIn) before truncation
+    [glorot, he].forEach((m) => m.dispose());
+  });
+
   it("rejects an input too small for five poolings", () => {
     expect(() => buildVgg16({ inputSize: 16, numClasses: 3, head: "study", seed: 1 })).toThrow(/inputSize: must be an integer of at least 32/);
   });

@@ -7,7 +7,7 @@ describe("resolveTrainingParams", () => {
     expect(p.optimizer).toEqual({ name: "adam", learningRate: 1e-5, clipNorm: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 });
     expect([p.loss, p.epochs, p.batchSize, p.folds, p.classBalance, p.checkpointMetric, p.ensemble]).toEqual(["categorical-crossentropy", 50, 4, 4, "downsample-per-epoch", "val_loss", "sum-softmax"]);
     expect(p.preprocessing).toEqual({ inputSize: 224, resize: "square", normalization: "unit" });
-    expect(p.model).toMatchObject({ architecture: "vgg16", head: "study", denseUnits: 256, dropoutRate: 0.5, widthScale: 1, weights: "imagenet" });
+    expect(p.model).toMatchObject({ architecture: "vgg16", head: "study", denseUnits: 256, dropoutRate: 0.5, widthScale: 1, convInitializer: "glorot_uniform", weights: "imagenet" });
     expect(p.augmentation).toEqual({ rotationRangeRad: 0.1, widthShiftFraction: 0.1, heightShiftFraction: 0.1, brightnessRange: [0.9, 1.1], horizontalFlip: true, verticalFlip: true, fillMode: "reflect" });
   });
 
@@ -18,7 +18,7 @@ describe("resolveTrainingParams", () => {
     expect(p.optimizer.clipNorm).toBe(1e-3);
     expect(p.augmentation).toBeNull();
     expect(resolveTrainingParams("ueda-2020").preprocessing.inputSize).toBe(224); // the preset itself is untouched
-    expect(resolveTrainingParams("quick")).toMatchObject({ preset: "quick", model: { weights: "random" }, preprocessing: { inputSize: 64 } });
+    expect(resolveTrainingParams("quick")).toMatchObject({ preset: "quick", model: { weights: "random", convInitializer: "he_normal" }, preprocessing: { inputSize: 64 } });
   });
 
   it("names an unknown or bad parameter", () => {

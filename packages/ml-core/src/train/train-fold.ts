@@ -109,7 +109,9 @@ export async function trainFold(input: TrainFoldInput): Promise<TrainFoldResult>
     seed: rootRng.seed(),
     denseUnits: params.model.denseUnits,
     dropoutRate: params.model.dropoutRate,
+    batchNormMomentum: params.model.batchNormMomentum,
     widthScale: params.model.widthScale,
+    convInitializer: params.model.convInitializer,
     training: { params, fold },
   });
   const { model } = classifier;
