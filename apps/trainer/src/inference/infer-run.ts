@@ -99,7 +99,8 @@ export async function runInference(services: TrainerServices, inferenceRunId: st
       });
     });
     written++;
-    ctx.onProgress?.({ kind: "step", message: `image ${written + done.size} of ${images.length}` });
+    const count = written + done.size;
+    if (count % Math.max(1, Math.round(images.length / 10)) === 0 || count === images.length) ctx.onProgress?.({ kind: "step", message: `image ${count} of ${images.length}` });
   }
   if (unreadable.length > 0 && config.unreadableImages === "fail") throw unreadableImagesError(unreadable);
 
