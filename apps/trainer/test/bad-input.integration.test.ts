@@ -1,7 +1,8 @@
 import { createTestDatabase, type TestDatabase } from "@mammo/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { putBlob } from "../src/shared/blob-rows.ts";
-import { createPhantomDataset, createTrainingRun, type PhantomDatasetOptions } from "./phantom-dataset.ts";
+import { readProgress } from "../src/training/run-state.ts";
+import { createPhantomDataset, createTrainingRun, TINY_PARAMS, type PhantomDatasetOptions } from "./phantom-dataset.ts";
 import { createTempBlobDir, runStatus, startInProcessWorker, waitFor } from "./trainer-harness.ts";
 
 // Each bad input fails the run through the real queue and worker, with the reason on TrainingRun.error.
@@ -60,5 +61,25 @@ describe("bad input fails the run with a reason the user can act on", () => {
     });
     expect(run.error).toContain(`1 image cannot be used: image ${broken} (case A-`);
     expect(run.error).toMatch(/[RL] CC\) cannot be read \(.+\)\. Fix or remove it and freeze a new dataset version, or let the worker skip unreadable images/);
+  });
+
+  it("under the skip policy, leaves an unreadable image out and records the count", async () => {
+    await worker.stop();
+    worker = await startInProcessWorker(database.url, blobDir.blobs, { unreadableImages: "skip" });
+    const fixture = await createPhantomDataset(database.db, blobDir.blobs, { classes: ["SOLID", "SCIRRHOUS"], perClass: { train: 2, test: 1 } });
+    const broken = fixture.cases[0]!.images[1]!.imageId;
+    const junk = await putBlob(database.db, blobDir.blobs, new TextEncoder().encode("still not an image"), "application/octet-stream");
+    await database.db.image.update({ where: { id: broken }, data: { storageKey: junk.key, contentSha256: junk.sha256 } });
+    const run = await createTrainingRun(database.db, { siteId: fixture.site.id, datasetVersionId: fixture.version.id, requestedById: fixture.user.id, params: { ...TINY_PARAMS, epochs: 1, folds: 1 } });
+    await worker.boss.send("train", { trainingRunId: run.id });
+    await waitFor("the run to succeed", async () => {
+      const r = await runStatus(database.db, run.id);
+      if (r.status === "FAILED") throw new Error(r.error ?? "failed");
+      return r.status === "SUCCEEDED";
+    });
+    const model = await database.db.modelVersion.findUniqueOrThrow({ where: { trainingRunId: run.id } });
+    const skipped = (model.metrics as { skippedImages: { imageId: string; reason: string }[] }).skippedImages;
+    expect(skipped).toEqual([{ imageId: broken, reason: expect.stringMatching(/^cannot be read/) }]);
+    expect(readProgress((await runStatus(database.db, run.id)).progress)?.skippedImages).toHaveLength(1);
   });
 });

@@ -155,4 +155,30 @@ describe("train, publish, infer, explain, compare", () => {
     expect(new Set(reader1Regions).size).toBeGreaterThan(0);
     for (const region of reader1Regions) expect(["A", "B"]).toContain(region);
   });
+
+  it("stops a run at the next batch when it is cancelled through the API", async () => {
+    const { db } = api;
+    const fixture = await createPhantomDataset(db, api.blobs, { classes: ["SOLID", "SCIRRHOUS"], perClass: { train: 3, test: 1 } });
+    const requested = await api.as<{ requestTrainingRun: { id: string } }>(
+      fixture.user.id,
+      `mutation ($input: RequestTrainingRunInput!) { requestTrainingRun(input: $input) { id } }`,
+      { input: { datasetVersionId: globalId("DatasetVersion", fixture.version.id), preset: "quick", params: { ...TINY_PARAMS, epochs: 200, batchSize: 2 } } },
+    );
+    const runId = Buffer.from(requested.requestTrainingRun.id, "base64").toString().split(":")[1]!;
+    await waitFor("training to start", async () => (await db.trainingMetric.count({ where: { runId, batch: { gt: 0 } } })) > 0, 120_000, 50);
+
+    const cancelled = await api.as<{ cancelTrainingRun: { status: string } }>(fixture.user.id, `mutation ($id: ID!) { cancelTrainingRun(id: $id) { status } }`, { id: requested.requestTrainingRun.id });
+    expect(cancelled.cancelTrainingRun.status).toBe("CANCELLING");
+    const run = await waitFor("the run to be cancelled", async () => {
+      const r = await db.trainingRun.findUniqueOrThrow({ where: { id: runId } });
+      return r.status === "CANCELLED" && r;
+    });
+    // Stopped within a few batches of the request, long before its 200 epochs; nothing published.
+    const last = await db.trainingMetric.findFirstOrThrow({ where: { runId }, orderBy: { recordedAt: "desc" } });
+    expect(last.recordedAt.getTime() - run.cancelRequestedAt!.getTime()).toBeLessThan(5_000);
+    expect(last.epoch).toBeLessThan(200);
+    expect(run.finishedAt).not.toBeNull();
+    expect(await db.modelVersion.count({ where: { trainingRunId: runId } })).toBe(0);
+    expect(await db.auditEvent.count({ where: { action: "trainingRun.cancelled", entityId: runId } })).toBe(1);
+  });
 });
