@@ -9,3 +9,9 @@ export const SUBTYPE_LABEL: Record<Subtype, string> = {
   BENIGN: "Benign",
   NORMAL: "Normal",
 };
+
+export const subtypeLabel = (s: string) => SUBTYPE_LABEL[s as Subtype] ?? s;
+
+export const LABEL_STATUSES = ["UNLABELLED", "LABELLED", "CONFLICT", "ADJUDICATED"] as const;
+export type LabelStatus = (typeof LABEL_STATUSES)[number];
+export const LABEL_STATUS_LABEL: Record<LabelStatus, string> = { UNLABELLED: "Unlabelled", LABELLED: "Labelled", CONFLICT: "Conflict", ADJUDICATED: "Adjudicated" };

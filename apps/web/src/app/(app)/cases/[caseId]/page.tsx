@@ -1,23 +1,32 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { AdjudicationForm } from "@/components/pathology/adjudication-form";
+import { LabelCard, type Label } from "@/components/pathology/label-card";
+import { PathologyHistory, type PathologyEvent } from "@/components/pathology/pathology-history";
 import { PathologyLabelForm } from "@/components/pathology-label-form";
-import { fileUrl } from "@/lib/files";
+import { CaseImaging, type CaseImage } from "@/components/case/case-imaging";
+import { fileUrl, pixelsUrl } from "@/lib/files";
 import { graphql, GraphQLRequestError } from "@/lib/graphql";
-import { SUBTYPE_LABEL, type Subtype } from "@/lib/labels";
+import { LABEL_STATUS_LABEL, SUBTYPE_LABEL, type LabelStatus, type Subtype } from "@/lib/labels";
+import { graphqlOr } from "@/lib/safe-graphql";
+import { getMe } from "@/lib/viewer-context";
 
-type Image = { id: string; laterality: "R" | "L"; view: "CC" | "MLO" | "OTHER"; displayUrl: string; widthPx: number; heightPx: number };
-type Label = {
-  id: string;
-  subtype: Subtype;
-  source: "BIOPSY" | "SURGERY";
-  specimenDate: string | null;
-  note: string | null;
-  author: { name: string };
-  createdAt: string;
-  retractedAt: string | null;
-};
+type Annotation = { id: string; purpose: string; shape: string; geometry: unknown; note: string | null; author: { id: string; name: string } };
+type Image = { id: string; laterality: "R" | "L"; view: string; displayUrl: string; widthPx: number; heightPx: number; bitsStored: number; annotations: Annotation[] };
 type CaseQuery = {
-  case: { id: string; accessionKey: string; patientPseudonym: string; examDate: string | null; site: { code: string; name: string }; images: Image[]; pathologyLabels: Label[] };
+  case: {
+    id: string;
+    accessionKey: string;
+    patientPseudonym: string;
+    examDate: string | null;
+    labelStatus: LabelStatus;
+    truth: Subtype | null;
+    site: { id: string; code: string; name: string };
+    images: Image[];
+    pathologyLabels: Label[];
+    consensus: { subtype: Subtype; method: string; rationale: string | null; decidedBy: { name: string }; createdAt: string } | null;
+  };
+  pathologyHistory: PathologyEvent[];
 };
 
 const CASE_QUERY = /* GraphQL */ `
@@ -27,83 +36,108 @@ const CASE_QUERY = /* GraphQL */ `
       accessionKey
       patientPseudonym
       examDate
-      site { code name }
-      images { id laterality view displayUrl widthPx heightPx }
-      pathologyLabels { id subtype source specimenDate note author { name } createdAt retractedAt }
+      labelStatus
+      truth
+      site { id code name }
+      images { id laterality view displayUrl widthPx heightPx bitsStored annotations { id purpose shape geometry note author { id name } } }
+      pathologyLabels { id subtype source specimenDate note laterality author { id name } createdAt retractedAt isCurrent }
+      consensus { subtype method rationale decidedBy { name } createdAt }
     }
+    pathologyHistory(caseId: $id) { kind at subtype detail actor { name } }
   }
 `;
 
-// Standard hanging: right breast on the viewer's left, CC above MLO, chest walls back to back.
-const HANGING: { laterality: Image["laterality"]; view: Image["view"] }[] = [
-  { laterality: "R", view: "CC" },
-  { laterality: "L", view: "CC" },
-  { laterality: "R", view: "MLO" },
-  { laterality: "L", view: "MLO" },
-];
+type Prediction = { predictedClass: Subtype; createdAt: string; modelVersion: { name: string; version: number } | null; probabilities: { subtype: Subtype; probability: number }[]; saliencyMaps: { url: string; subtype: Subtype | null; classIndex: number }[] };
+const PREDICTIONS_QUERY = (ids: string[]) => `query Predictions { ${ids.map((id, i) => `p${i}: imagePredictions(imageId: ${JSON.stringify(id)}) { predictedClass createdAt modelVersion { name version } probabilities { subtype probability } saliencyMaps { url subtype classIndex } }`).join(" ")} }`;
 
 export default async function CasePage({ params }: { params: Promise<{ caseId: string }> }) {
   const { caseId } = await params;
+  const id = decodeURIComponent(caseId);
   let data: CaseQuery;
   try {
-    data = await graphql<CaseQuery>(CASE_QUERY, { id: decodeURIComponent(caseId) });
+    data = await graphql<CaseQuery>(CASE_QUERY, { id });
   } catch (error) {
     if (error instanceof GraphQLRequestError && (error.code === "NOT_FOUND" || error.code === "BAD_USER_INPUT")) notFound();
     throw error;
   }
+  const me = (await getMe())!;
   const c = data.case;
+  const siteRoles = me.memberships.filter((m) => m.site.id === c.site.id).map((m) => m.role);
+  const isAnnotator = siteRoles.includes("ANNOTATOR");
+  const canAdjudicate = siteRoles.some((r) => r === "ANNOTATOR" || r === "COORDINATOR");
+  const predictions = c.images.length ? await graphqlOr<Record<string, Prediction[]>>({}, PREDICTIONS_QUERY(c.images.map((i) => i.id))) : {};
+
+  const images: CaseImage[] = c.images.map((image, index) => {
+    const latest = predictions[`p${index}`]?.[0];
+    const map = latest?.saliencyMaps.find((m) => m.subtype === latest.predictedClass) ?? latest?.saliencyMaps[0];
+    return {
+      id: image.id,
+      laterality: image.laterality,
+      view: image.view,
+      widthPx: image.widthPx,
+      heightPx: image.heightPx,
+      pixelsUrl: pixelsUrl(image.displayUrl),
+      heatmapUrl: map ? fileUrl(map.url) : null,
+      prediction: latest ? { subtype: latest.predictedClass, model: latest.modelVersion ? `${latest.modelVersion.name} v${latest.modelVersion.version}` : "model", probability: latest.probabilities.find((p) => p.subtype === latest.predictedClass)?.probability ?? null } : null,
+      annotations: image.annotations,
+    };
+  });
+  const current = c.pathologyLabels.filter((l) => l.isCurrent);
+  const older = c.pathologyLabels.filter((l) => !l.isCurrent);
+  const hasConflict = c.labelStatus === "CONFLICT";
+
   return (
     <section className="stack">
       <p>
         <Link href="/cases">← Cases</Link>
       </p>
       <h1>
-        Case {c.accessionKey} <span className="muted">· patient {c.patientPseudonym} · {c.site.name}</span>
+        Case {c.accessionKey} <span className="muted">· patient {c.patientPseudonym} · {c.site.name}</span>{" "}
+        <span className={`badge status-${c.labelStatus.toLowerCase()}`}>{c.truth ? `${SUBTYPE_LABEL[c.truth]} · ` : ""}{LABEL_STATUS_LABEL[c.labelStatus]}</span>
       </h1>
       <div className="case-layout">
-        <div className="hanging" aria-label="Four-view hanging">
-          {HANGING.map((slot) => {
-            const image = c.images.find((i) => i.laterality === slot.laterality && i.view === slot.view);
-            const name = `${slot.laterality}${slot.view}`;
-            return (
-              <figure key={name}>
-                {image ? (
-                  // eslint-disable-next-line @next/next/no-img-element
-                  <img src={fileUrl(image.displayUrl)} alt={`${name} view`} width={image.widthPx} height={image.heightPx} />
-                ) : (
-                  <div className="muted" style={{ padding: 40 }}>
-                    no {name}
-                  </div>
-                )}
-                <figcaption>{name}</figcaption>
-              </figure>
-            );
-          })}
-        </div>
+        <CaseImaging caseId={c.id} images={images} myUserId={me.id} canAnnotate={isAnnotator} />
         <aside className="stack">
           <div className="panel stack">
             <h2>Pathology</h2>
-            {c.pathologyLabels.length === 0 ? (
-              <p className="muted">No pathology label yet.</p>
-            ) : (
-              <ul aria-label="Pathology labels" className="stack" style={{ listStyle: "none", padding: 0, margin: 0 }}>
-                {c.pathologyLabels.map((label) => (
-                  <li key={label.id} data-testid="pathology-label">
-                    <strong>{SUBTYPE_LABEL[label.subtype]}</strong>{" "}
-                    <span className="muted">
-                      {label.source.toLowerCase()}
-                      {label.specimenDate ? `, ${label.specimenDate}` : ""} · {label.author.name}
-                    </span>
-                    {label.retractedAt ? <span className="badge">retracted</span> : null}
-                    {label.note ? <div className="muted">{label.note}</div> : null}
-                  </li>
-                ))}
-              </ul>
-            )}
+            {c.consensus ? (
+              <p data-testid="consensus">
+                Consensus: <strong>{SUBTYPE_LABEL[c.consensus.subtype]}</strong> <span className="muted">({c.consensus.method.toLowerCase()} by {c.consensus.decidedBy.name})</span>
+                {c.consensus.rationale ? <span className="muted"> — {c.consensus.rationale}</span> : null}
+              </p>
+            ) : null}
+            {current.length === 0 ? <p className="muted">No current pathology label.</p> : null}
+            {hasConflict ? (
+              <p className="error" role="note">
+                The current labels disagree: compare them and adjudicate.
+              </p>
+            ) : null}
+            <div className={hasConflict ? "label-compare" : "stack"} aria-label="Current pathology labels" role="list">
+              {current.map((label) => (
+                <LabelCard key={label.id} caseId={c.id} label={label} canRetract={isAnnotator} />
+              ))}
+            </div>
+            {canAdjudicate && current.length > 0 ? <AdjudicationForm caseId={c.id} subtypes={[...new Set(current.map((l) => l.subtype))]} needsRationale={hasConflict} /> : null}
+            {older.length ? (
+              <details>
+                <summary>Retracted and corrected labels ({older.length})</summary>
+                <div className="stack">
+                  {older.map((label) => (
+                    <LabelCard key={label.id} caseId={c.id} label={label} canRetract={false} />
+                  ))}
+                </div>
+              </details>
+            ) : null}
           </div>
+          {isAnnotator ? (
+            <div className="panel">
+              <h2>Add a label</h2>
+              <PathologyLabelForm caseId={c.id} />
+            </div>
+          ) : null}
           <div className="panel">
-            <h2>Add a label</h2>
-            <PathologyLabelForm caseId={c.id} />
+            <h2>History</h2>
+            <PathologyHistory events={data.pathologyHistory} />
           </div>
         </aside>
       </div>
