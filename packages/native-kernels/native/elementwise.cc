@@ -41,7 +41,7 @@ inline float apply(float a, float b) {
   if constexpr (Op == 4) return nanOr(a, b, a > b ? a : b);
   if constexpr (Op == 5) return nanOr(a, b, a < b ? a : b);
   if constexpr (Op == 6) return (a - b) * (a - b);
-  if constexpr (Op == 7) return b == 2.0f ? a * a : static_cast<float>(std::pow(static_cast<double>(a), static_cast<double>(b)));  // as Math.pow
+  if constexpr (Op == 7) return static_cast<float>(std::pow(static_cast<double>(a), static_cast<double>(b)));  // as Math.pow
   return 0.0f;
 }
 
@@ -113,9 +113,21 @@ NK_CLONES void accumulateRow(double* __restrict sums, const float* __restrict ro
   for (long long i = 0; i < n; ++i) sums[i] += row[i];
 }
 
+// Four interleaved double accumulators: vectorisable without reassociating float sums.
+NK_CLONES double sumDouble(const float* __restrict values, long long n) {
+  double lanes[4] = {0.0, 0.0, 0.0, 0.0};
+  long long i = 0;
+  for (; i + 4 <= n; i += 4)
+    for (int lane = 0; lane < 4; ++lane) lanes[lane] += values[i + lane];
+  for (; i < n; ++i) lanes[0] += values[i];
+  return (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+}
+
 }  // namespace
 
 void binary(BinaryOp op, Broadcast broadcast, const float* a, const float* b, float* out, long long size, long long repeatSize) {
+  // x^2 (tf.norm's) as a product: exact like Math.pow's, and not a pow call per element.
+  if (op == BinaryOp::kPow && broadcast == Broadcast::kScalarB && b[0] == 2.0f) return unary(UnaryOp::kSquare, a, out, size, 0.0f);
   switch (op) {
     case BinaryOp::kAdd: return binaryOp<0>(broadcast, a, b, out, size, repeatSize);
     case BinaryOp::kSub: return binaryOp<1>(broadcast, a, b, out, size, repeatSize);
@@ -175,16 +187,26 @@ void sumOuter(const float* x, long long outer, long long inner, float* out) {
 }
 
 void sumInner(const float* x, long long outer, long long inner, float* out) {
+  if (outer < 4LL * pool().size() && inner >= 2 * kChunk) {  // few long rows: split each row
+    const long long pieces = (inner + kChunk - 1) / kChunk;
+    std::vector<double> partial(static_cast<std::size_t>(outer * pieces), 0.0);
+    pool().parallelFor(static_cast<int>(outer * pieces), [&](int task, int) {
+      const long long row = task / pieces, piece = task % pieces;
+      const long long begin = piece * kChunk, end = std::min(inner, begin + kChunk);
+      partial[task] = sumDouble(x + row * inner + begin, end - begin);
+    });
+    for (long long row = 0; row < outer; ++row) {
+      double total = 0.0;
+      for (long long piece = 0; piece < pieces; ++piece) total += partial[row * pieces + piece];
+      out[row] = static_cast<float>(total);
+    }
+    return;
+  }
   const long long rowsPerTask = std::max<long long>(1, kChunk / std::max<long long>(1, inner));
   const int tasks = static_cast<int>((outer + rowsPerTask - 1) / rowsPerTask);
   pool().parallelFor(tasks, [&](int task, int) {
     const long long end = std::min(outer, (task + 1) * rowsPerTask);
-    for (long long row = task * rowsPerTask; row < end; ++row) {
-      const float* values = x + row * inner;
-      double total = 0.0;
-      for (long long j = 0; j < inner; ++j) total += values[j];
-      out[row] = static_cast<float>(total);
-    }
+    for (long long row = task * rowsPerTask; row < end; ++row) out[row] = static_cast<float>(sumDouble(x + row * inner, inner));
   });
 }
 

@@ -44,7 +44,7 @@ export function nativeElementwiseKernels(native: NativeKernels): tf.KernelConfig
     const kernelFunc = (args: KernelArgs) => {
       const backend = args.backend as NativeBackendCPU;
       const { a, b } = args.inputs as Inputs<"a" | "b">;
-      // float32 with float32, or with a one-value int32/bool tensor (Pow's exponent 2 in tf.norm).
+      // float32 with float32, or with any one-value tensor.
       const isFloat = a.dtype === "float32" || b.dtype === "float32";
       const aValues = isFloat ? float32Values(backend, a) ?? scalarAsFloat32(backend, a) : null;
       const bValues = isFloat ? float32Values(backend, b) ?? scalarAsFloat32(backend, b) : null;
@@ -116,10 +116,14 @@ export function nativeElementwiseKernels(native: NativeKernels): tf.KernelConfig
   return configs;
 }
 
+/**
+ * A one-value tensor as float32: an int32 or bool operand (tf.norm's exponent 2), or a float32
+ * tensor the cpu Cast left holding its int32 values (cast from int32 does not convert the data).
+ */
 function scalarAsFloat32(backend: NativeBackendCPU, tensor: tf.TensorInfo): Float32Array | null {
-  if ((tensor.dtype !== "int32" && tensor.dtype !== "bool") || tf.util.sizeFromShape(tensor.shape) !== 1) return null;
+  if (tensor.dtype === "string" || tensor.dtype === "complex64" || tf.util.sizeFromShape(tensor.shape) !== 1) return null;
   const values = backend.data.get(tensor.dataId)?.values;
-  return values instanceof Int32Array || values instanceof Uint8Array ? Float32Array.of(values[0]) : null;
+  return values instanceof Int32Array || values instanceof Uint8Array || values instanceof Float32Array ? Float32Array.of(values[0]) : null;
 }
 
 type BroadcastPlan = { broadcast: number; outShape: number[] };
@@ -161,11 +165,13 @@ function planSum(shape: number[], axis: number | number[], keepDims: boolean): S
   const isLeading = axes.every((value, i) => value === i);
   const isTrailingAxes = axes.every((value, i) => value === rank - axes.length + i);
   if (!isLeading && !isTrailingAxes) return null;
-  const split = isLeading ? axes.length : rank - axes.length;
+  // A sum over every axis is both; as rows ("trailing") it splits into long vectorised runs.
+  const overOuter = !isTrailingAxes;
+  const split = overOuter ? axes.length : rank - axes.length;
   const outer = tf.util.sizeFromShape(shape.slice(0, split));
   const inner = tf.util.sizeFromShape(shape.slice(split));
   const outShape = keepDims ? shape.map((dim, i) => (axes.includes(i) ? 1 : dim)) : shape.filter((_, i) => !axes.includes(i));
-  return { outer, inner, overOuter: isLeading, outShape };
+  return { outer, inner, overOuter, outShape };
 }
 
 type PoolAttrs = Pick<tf.MaxPoolAttrs, "filterSize" | "strides" | "pad" | "dimRoundingMode">;
