@@ -19,3 +19,4 @@ import "../modules/evaluations/evaluation.schema.ts";
 import "../modules/datasets/dataset.schema.ts";
 import "../modules/audit/audit.schema.ts";
 import "../modules/annotations/annotation.schema.ts";
+import "../modules/reports/study-report.schema.ts";

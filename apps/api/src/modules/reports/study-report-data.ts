@@ -1,0 +1,88 @@
+import type { ArmKind, Db, Subtype } from "@mammo/db";
+import { loadCaseAiAnswers } from "../inference/case-ai-answer.ts";
+import { caseTruth } from "../pathology/case-truth.ts";
+
+/*
+ * Gathers what a closed study's report is computed from: the classes asked, the readers (by a
+ * label, "R01"...), each case with its pathology truth and the AI's case-level answer, and each
+ * reader's latest read per case and phase. The statistics themselves come from @mammo/study-stats.
+ */
+
+export type ReportReader = { label: string; studyReaderId: string; userId: string; name: string; email: string; arm: ArmKind };
+
+export type ReportCase = {
+  studyCaseId: string;
+  caseId: string;
+  code: string;
+  siteCode: string;
+  /** The pathology truth (consensus, or agreeing current labels); null when unlabelled or in conflict. */
+  truth: Subtype | null;
+  truthStatus: string;
+  ai: { answer: Subtype; probabilities: Record<string, number> } | null;
+};
+
+export type ReportRead = { readerLabel: string; code: string; phase: ArmKind; answer: Subtype; confidence: number | null; version: number; timeSpentMs: number };
+
+export type StudyReportData = {
+  classes: Subtype[];
+  readers: ReportReader[];
+  cases: ReportCase[];
+  /** The latest version of each reader's read of each case in each phase. */
+  reads: ReportRead[];
+};
+
+export async function loadStudyReportData(db: Db, study: { id: string; modelVersionId: string | null }): Promise<StudyReportData> {
+  const [questions, readers, studyCases, reads] = await Promise.all([
+    db.studyQuestion.findMany({ where: { studyId: study.id, kind: "SUBTYPE" } }),
+    db.studyReader.findMany({ where: { studyId: study.id }, include: { arm: true, user: { select: { name: true, email: true } } }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] }),
+    db.studyCase.findMany({
+      where: { studyId: study.id },
+      include: {
+        case: {
+          select: {
+            id: true,
+            site: { select: { code: true } },
+            pathologyLabels: { select: { id: true, subtype: true, retractedAt: true, replacesId: true } },
+            consensusDecisions: { where: { supersededAt: null }, select: { subtype: true, method: true } },
+          },
+        },
+      },
+      orderBy: { code: "asc" },
+    }),
+    db.read.findMany({ where: { studyCase: { studyId: study.id } }, orderBy: [{ version: "asc" }] }),
+  ]);
+  const classes = questions[0]?.options ?? [];
+  const labelOf = new Map(readers.map((r, index) => [r.id, `R${String(index + 1).padStart(2, "0")}`]));
+  const codeOf = new Map(studyCases.map((sc) => [sc.id, sc.code]));
+  const aiAnswers = study.modelVersionId ? await loadCaseAiAnswers(db, study.modelVersionId, studyCases.map((sc) => sc.caseId)) : new Map();
+
+  const latest = new Map<string, (typeof reads)[number]>();
+  for (const read of reads) latest.set(`${read.studyReaderId}\u0000${read.studyCaseId}\u0000${read.phase}`, read);
+
+  return {
+    classes,
+    readers: readers.map((r) => ({ label: labelOf.get(r.id)!, studyReaderId: r.id, userId: r.userId, name: r.user.name, email: r.user.email, arm: r.arm.kind })),
+    cases: studyCases.map((sc) => {
+      const truth = caseTruth(sc.case.pathologyLabels, sc.case.consensusDecisions[0] ?? null);
+      const ai = aiAnswers.get(sc.caseId);
+      return {
+        studyCaseId: sc.id,
+        caseId: sc.caseId,
+        code: sc.code,
+        siteCode: sc.case.site.code,
+        truth: truth.subtype,
+        truthStatus: truth.status,
+        ai: ai ? { answer: ai.answer, probabilities: Object.fromEntries(ai.classNames.map((name: string, k: number) => [name, ai.probabilities[k]!])) } : null,
+      };
+    }),
+    reads: [...latest.values()].map((r) => ({
+      readerLabel: labelOf.get(r.studyReaderId)!,
+      code: codeOf.get(r.studyCaseId)!,
+      phase: r.phase,
+      answer: r.answer,
+      confidence: r.confidence,
+      version: r.version,
+      timeSpentMs: r.timeSpentMs,
+    })),
+  };
+}

@@ -1,0 +1,15 @@
+import { defineAuthz, idOf } from "../../../test/authz/authz.ts";
+import { ensureStudyWorld } from "../../../test/study-authz-fixtures.ts";
+
+// The report of a closed study: its site's coordinators only.
+export default defineAuthz({
+  setup: ensureStudyWorld,
+  entries: [
+    {
+      field: "Query.studyReport",
+      document: "query ($studyId: ID!) { studyReport(studyId: $studyId) { studyName cases { code truth reads { answer region } } notes } }",
+      variables: idOf("ReaderStudy", "closedStudyId", "studyId"),
+      allowed: ["COORDINATOR"],
+    },
+  ],
+});
