@@ -16,12 +16,18 @@ export async function startJobQueue(databaseUrl: string, options: { max?: number
   await boss.start();
   for (const name of Object.values(QUEUES)) {
     if (await boss.getQueue(name)) continue;
-    try {
-      await boss.createQueue(name, { name, retryLimit: 3, retryDelay: 5, expireInHours: 12 });
-    } catch (error) {
-      // The API and the workers start together on a fresh database: another process may have
-      // created the queue between our check and our insert. Only a queue that is still missing is an error.
-      if (!(await boss.getQueue(name))) throw error;
+    // The API and the workers start together on a fresh database: another process may create the
+    // queue at the same time (a unique violation, or a deadlock on pg-boss's partition DDL whose
+    // winner has not committed yet). Try again shortly; only a queue still missing is an error.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await boss.createQueue(name, { name, retryLimit: 3, retryDelay: 5, expireInHours: 12 });
+        break;
+      } catch (error) {
+        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+        if (await boss.getQueue(name)) break;
+        if (attempt >= 5) throw error;
+      }
     }
   }
   return boss;
