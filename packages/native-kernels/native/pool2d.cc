@@ -11,30 +11,9 @@ namespace nk {
 
 namespace {
 
-// Tasks are (image, output row) for the forward pass and (image, channel band) for the
-// gradient, whose scatter then never races: channels are independent.
-constexpr int kChannelBand = 16;
-
-template <typename F>
-void forEachWindowMax(const PoolGeometry& g, const float* xImage, int oy, int ox, int c0, int c1, F emit) {
-  const int y0 = oy * g.sh - g.pt, x0 = ox * g.sw - g.pl;
-  const int yBegin = std::max(0, y0), yEnd = std::min(g.h, y0 + g.fh);
-  const int xBegin = std::max(0, x0), xEnd = std::min(g.w, x0 + g.fw);
-  for (int ch = c0; ch < c1; ++ch) {
-    float best = -std::numeric_limits<float>::infinity();
-    long long bestIndex = -1;
-    for (int iy = yBegin; iy < yEnd; ++iy)
-      for (int ix = xBegin; ix < xEnd; ++ix) {
-        const long long index = (1LL * iy * g.w + ix) * g.c + ch;
-        const float value = xImage[index];
-        if (value > best) {
-          best = value;
-          bestIndex = index;
-        }
-      }
-    emit(ch, best, bestIndex);
-  }
-}
+// The gradient's tasks are (image, channel band): windows may overlap (stride < size), but
+// channels never do, so the scatter into dx cannot race.
+constexpr int kChannelBand = 32;
 
 }  // namespace
 
@@ -64,18 +43,37 @@ void maxPoolGrad(const PoolGeometry& g, const float* x, const float* dy, float* 
   const int bands = (g.c + kChannelBand - 1) / kChannelBand;
   pool().parallelFor(g.n * bands, [&](int task, int) {
     const int image = task / bands, band = task % bands;
-    const int c0 = band * kChannelBand, c1 = std::min(g.c, c0 + kChannelBand);
-    const float* xImage = x + 1LL * image * g.h * g.w * g.c;
-    float* dxImage = dx + 1LL * image * g.h * g.w * g.c;
-    const float* dyImage = dy + 1LL * image * g.oh * g.ow * g.c;
-    for (long long pixel = 0; pixel < 1LL * g.h * g.w; ++pixel) std::memset(dxImage + pixel * g.c + c0, 0, sizeof(float) * (c1 - c0));
-    for (int oy = 0; oy < g.oh; ++oy)
+    const int c0 = band * kChannelBand, width = std::min(g.c, c0 + kChannelBand) - c0;
+    const float* xImage = x + 1LL * image * g.h * g.w * g.c + c0;
+    float* dxImage = dx + 1LL * image * g.h * g.w * g.c + c0;
+    const float* dyImage = dy + 1LL * image * g.oh * g.ow * g.c + c0;
+    for (long long pixel = 0; pixel < 1LL * g.h * g.w; ++pixel) std::memset(dxImage + pixel * g.c, 0, sizeof(float) * width);
+    float best[kChannelBand];
+    long long where[kChannelBand];
+    for (int oy = 0; oy < g.oh; ++oy) {
+      const int y0 = oy * g.sh - g.pt;
+      const int yBegin = std::max(0, y0), yEnd = std::min(g.h, y0 + g.fh);
       for (int ox = 0; ox < g.ow; ++ox) {
+        const int x0 = ox * g.sw - g.pl;
+        const int xBegin = std::max(0, x0), xEnd = std::min(g.w, x0 + g.fw);
+        std::fill(best, best + width, -std::numeric_limits<float>::infinity());
+        std::fill(where, where + width, -1LL);
+        // Row-major window order with a strict comparison: the first maximum wins, NaN never.
+        for (int iy = yBegin; iy < yEnd; ++iy)
+          for (int ix = xBegin; ix < xEnd; ++ix) {
+            const long long offset = (1LL * iy * g.w + ix) * g.c;
+            const float* in = xImage + offset;
+            for (int ch = 0; ch < width; ++ch)
+              if (in[ch] > best[ch]) {
+                best[ch] = in[ch];
+                where[ch] = offset + ch;
+              }
+          }
         const float* dyPixel = dyImage + (1LL * oy * g.ow + ox) * g.c;
-        forEachWindowMax(g, xImage, oy, ox, c0, c1, [&](int ch, float, long long index) {
-          if (index >= 0) dxImage[index] += dyPixel[ch];
-        });
+        for (int ch = 0; ch < width; ++ch)
+          if (where[ch] >= 0) dxImage[where[ch]] += dyPixel[ch];
       }
+    }
   });
 }
 
