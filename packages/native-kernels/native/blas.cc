@@ -13,31 +13,21 @@ namespace nk {
 namespace {
 constexpr int kRowMajor = 101, kNoTrans = 111, kTrans = 112;  // CBLAS enum values
 
-bool hasAvx512() {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
-#else
-  return false;
-#endif
-}
-
 Blas blas;
 std::string loadError;
 bool loaded = false;
 
 void load() {
-  // OpenBLAS 0.3.21 (Debian 12) does not know AMD Zen 4/5 and picks its AVX2 "Haswell" kernels;
-  // its AVX-512 "SkylakeX" kernels run about twice as fast there. Machines may also set
-  // OPENBLAS_CORETYPE for other programs (numpy), so the choice here is our own:
-  // MAMMO_OPENBLAS_CORETYPE, else SkylakeX where the CPU has AVX-512, else OpenBLAS' detection.
-  // OpenBLAS reads the variable when it initialises (at dlopen); the old value is put back after.
+  // OpenBLAS picks its kernels for the CPU when it initialises (at dlopen) unless
+  // OPENBLAS_CORETYPE says otherwise. Machines may set that for other programs (these set
+  // "Haswell", AVX2, for numpy: half the speed of the AVX-512 kernels OpenBLAS detects here), so
+  // our choice is MAMMO_OPENBLAS_CORETYPE or OpenBLAS' own detection; the variable is put back after.
   const char* wanted = std::getenv("MAMMO_OPENBLAS_CORETYPE");
-  if (!wanted && hasAvx512()) wanted = "SkylakeX";
   const char* previousValue = std::getenv("OPENBLAS_CORETYPE");
   const std::string previous = previousValue ? previousValue : "";
   const bool hadPrevious = previousValue != nullptr;
-  if (wanted) setenv("OPENBLAS_CORETYPE", wanted, 1);
+  if (wanted && *wanted) setenv("OPENBLAS_CORETYPE", wanted, 1);
+  else unsetenv("OPENBLAS_CORETYPE");
   // MAMMO_OPENBLAS_LIBRARY names the one file to load; otherwise the usual names are tried.
   const char* override = std::getenv("MAMMO_OPENBLAS_LIBRARY");
   const char* defaults[] = {"libopenblas.so.0", "libopenblas.so", "libopenblas.dylib"};
@@ -55,10 +45,8 @@ void load() {
     }
     tried += tried.empty() ? name : std::string(", ") + name;
   }
-  if (wanted) {
-    if (hadPrevious) setenv("OPENBLAS_CORETYPE", previous.c_str(), 1);
-    else unsetenv("OPENBLAS_CORETYPE");
-  }
+  if (hadPrevious) setenv("OPENBLAS_CORETYPE", previous.c_str(), 1);
+  else unsetenv("OPENBLAS_CORETYPE");
   if (!handle) {
     loadError = "OpenBLAS not found (tried " + tried + "; on Debian: apt-get install libopenblas-dev)";
     return;
