@@ -1,9 +1,12 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { repoRoot } from "@mammo/db";
 import { createTestDatabase, type TestDatabase } from "@mammo/db/testing";
 import { startJobQueue, type JobQueue } from "@mammo/jobs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readProgress } from "../src/training/run-state.ts";
 import { createPhantomDataset, createTrainingRun, TINY_PARAMS } from "./phantom-dataset.ts";
-import { createTempBlobDir, runStatus, spawnWorkerProcess, waitFor, type WorkerProcess } from "./trainer-harness.ts";
+import { createTempBlobDir, runStatus, spawnWorkerProcess, TEST_WORKER_ENV, waitFor, type WorkerProcess } from "./trainer-harness.ts";
 
 // Workers as real processes against one database: must show 2 (kill -9 and resume) and 3 (two
 // workers, one queue, no job taken twice).
@@ -124,5 +127,18 @@ describe("trainer workers as processes", () => {
     // One model version per run, numbered 1..3 under concurrent publishing.
     const versions = await database.db.modelVersion.findMany({ where: { trainingRunId: { in: runs.map((r) => r.id) } }, orderBy: { version: "asc" } });
     expect(versions.map((v) => v.version)).toEqual([1, 2, 3]);
+  });
+
+  it("starts as npm start starts it (the tsx CLI) and stops cleanly on SIGTERM", async () => {
+    const tsx = path.join(repoRoot, "node_modules/tsx/dist/cli.mjs");
+    const child = spawn(process.execPath, [tsx, "apps/trainer/src/worker/main.ts"], { cwd: repoRoot, env: { ...process.env, ...TEST_WORKER_ENV, DATABASE_URL: database.url, BLOB_DIR: blobDir.dir }, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    await waitFor("the worker to be ready", async () => output.includes("worker ready"), 120_000);
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(output).toMatch(/\[trainer\] SIGTERM: stopping[\s\S]*\[trainer\] stopped/);
   });
 });

@@ -82,7 +82,9 @@ export async function runInference(services: TrainerServices, inferenceRunId: st
     if (unreadable.length > 0 && config.unreadableImages === "fail") continue; // keep looking, to name every bad image at once
     const prediction = predictEnsemble(classifiers, [grey]);
     const probabilities = prediction.summed[0]!.map((v) => v / classifiers.length);
-    const classIndex = prediction.predicted[0]!;
+    // A prediction made before (by another run, with another saliency method) is kept: its class gets the map.
+    const before = existing.find((p) => p.imageId === image.id);
+    const classIndex = before ? modelVersion.classNames.indexOf(before.predictedClass) : prediction.predicted[0]!;
     const png = await encodeHeatmapPng(ensembleHeatmap(classifiers, grey, classIndex, run.saliencyLayer, method), HEATMAP_PNG_SIZE);
     const stored = await putBlob(db, blobs, png, MEDIA_TYPES.heatmap);
     await db.$transaction(async (tx) => {

