@@ -150,7 +150,7 @@ async function main() {
         "    worker    trainer worker on the PostgreSQL job queue",
         "",
         `  Demo accounts (password: ${DEMO_PASSWORD})`,
-        ...DEMO_ACCOUNTS.map((a) => `    ${a.email.padEnd(width)}  ${a.role} at ${a.site}`),
+        ...DEMO_ACCOUNTS.map((a) => `    ${a.email.padEnd(width)}  ${a.role} at ${[a.site, ...(a.alsoAt ?? [])].join(", ")}`),
         "",
         "  Ctrl-C stops everything.",
         "",

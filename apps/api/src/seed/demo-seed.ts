@@ -8,10 +8,11 @@ import { renderDemoMammogram } from "./demo-images.ts";
 
 export const DEMO_PASSWORD = "demo-password";
 
-export type DemoAccount = { email: string; role: Role; site: string };
+/** `alsoAt`: further sites where the user holds the same role (a multi-site study's coordinator). */
+export type DemoAccount = { email: string; role: Role; site: string; alsoAt?: string[] };
 export const DEMO_ACCOUNTS: DemoAccount[] = [
   { email: "admin@north.example", role: "ADMIN", site: "NORTH" },
-  { email: "coordinator@north.example", role: "COORDINATOR", site: "NORTH" },
+  { email: "coordinator@north.example", role: "COORDINATOR", site: "NORTH", alsoAt: ["SOUTH"] },
   { email: "annotator@north.example", role: "ANNOTATOR", site: "NORTH" },
   { email: "ml@north.example", role: "ML_ENGINEER", site: "NORTH" },
   { email: "reader1@north.example", role: "READER", site: "NORTH" },
@@ -95,7 +96,9 @@ export async function seedDemo(db: Db, blobs: BlobStore, log: (line: string) => 
       for (const account of DEMO_ACCOUNTS) {
         const name = account.email.split("@")[0]!.replace(/^\w/, (c) => c.toUpperCase()) + ` (${account.site})`;
         const user = await tx.user.create({ data: { email: account.email, name, passwordHash } });
-        await tx.membership.create({ data: { userId: user.id, siteId: sites.get(account.site)!, role: account.role } });
+        for (const site of [account.site, ...(account.alsoAt ?? [])]) {
+          await tx.membership.create({ data: { userId: user.id, siteId: sites.get(site)!, role: account.role } });
+        }
         users.set(account.email, user.id);
       }
       await tx.blob.createMany({
