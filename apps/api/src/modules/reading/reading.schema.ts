@@ -22,7 +22,7 @@ import {
 export const RoiShapeEnum = builder.enumType(RoiShape, { name: "RoiShape" });
 
 type ReadingImageShape = { id: string; laterality: "R" | "L"; view: "CC" | "MLO" | "OTHER"; widthPx: number; heightPx: number };
-const ReadingImageRef = builder.objectRef<ReadingImageShape>("ReadingImage").implement({
+export const ReadingImageRef = builder.objectRef<ReadingImageShape>("ReadingImage").implement({
   description: "An image of the case being read: geometry and where to fetch it, nothing about the patient",
   fields: (t) => ({
     id: t.string({ description: "The image's id (for an ROI mark)", resolve: (i) => encodeGlobalID("Image", i.id) }),
@@ -39,7 +39,7 @@ const ClassProbabilityRef = builder.objectRef<{ subtype: Subtype; probability: n
 });
 
 type HeatmapShape = CaseAiAnswer["heatmaps"][number];
-const AiHeatmapRef = builder.objectRef<HeatmapShape>("AiHeatmap").implement({
+export const AiHeatmapRef = builder.objectRef<HeatmapShape>("AiHeatmap").implement({
   fields: (t) => ({
     imageId: t.string({ resolve: (h) => encodeGlobalID("Image", h.imageId) }),
     url: t.string({ description: "8-bit PNG heatmap (0..1 scaled to 0..255) at its own resolution; send the same credentials", resolve: (h) => `/saliency-maps/${h.saliencyMap.id}/heatmap.png` }),
@@ -65,7 +65,7 @@ const ClassScoreRef = builder.objectRef<{ subtype: Subtype; score: number }>("Cl
   fields: (t) => ({ subtype: t.expose("subtype", { type: SubtypeEnum }), score: t.exposeFloat("score") }),
 });
 
-const ReadRoiRef = builder.objectRef<{ imageId: string; shape: RoiShape; geometry: unknown }>("ReadRoi").implement({
+export const ReadRoiRef = builder.objectRef<{ imageId: string; shape: RoiShape; geometry: unknown }>("ReadRoi").implement({
   fields: (t) => ({
     imageId: t.string({ resolve: (r) => encodeGlobalID("Image", r.imageId) }),
     shape: t.expose("shape", { type: RoiShapeEnum }),

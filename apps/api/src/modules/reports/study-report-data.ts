@@ -1,5 +1,5 @@
-import type { ArmKind, Db, Subtype } from "@mammo/db";
-import { loadCaseAiAnswers } from "../inference/case-ai-answer.ts";
+import type { ArmKind, Db, RoiShape, Subtype } from "@mammo/db";
+import { loadCaseAiAnswers, type CaseAiAnswer } from "../inference/case-ai-answer.ts";
 import { caseTruth } from "../pathology/case-truth.ts";
 
 /*
@@ -19,9 +19,21 @@ export type ReportCase = {
   truth: Subtype | null;
   truthStatus: string;
   ai: { answer: Subtype; probabilities: Record<string, number> } | null;
+  /** The AI's heatmap per image (for the case's answer), for the report's per-case explorer. */
+  heatmaps: CaseAiAnswer["heatmaps"];
 };
 
-export type ReportRead = { readerLabel: string; code: string; phase: ArmKind; answer: Subtype; confidence: number | null; version: number; timeSpentMs: number };
+export type ReportRead = {
+  readerLabel: string;
+  code: string;
+  phase: ArmKind;
+  answer: Subtype;
+  confidence: number | null;
+  version: number;
+  timeSpentMs: number;
+  /** The reader's ROI mark, if any (image pixel coordinates). */
+  roi: { imageId: string; shape: RoiShape; geometry: unknown } | null;
+};
 
 export type StudyReportData = {
   classes: Subtype[];
@@ -73,6 +85,7 @@ export async function loadStudyReportData(db: Db, study: { id: string; modelVers
         truth: truth.subtype,
         truthStatus: truth.status,
         ai: ai ? { answer: ai.answer, probabilities: Object.fromEntries(ai.classNames.map((name: string, k: number) => [name, ai.probabilities[k]!])) } : null,
+        heatmaps: ai?.heatmaps ?? [],
       };
     }),
     reads: [...latest.values()].map((r) => ({
@@ -83,6 +96,7 @@ export async function loadStudyReportData(db: Db, study: { id: string; modelVers
       confidence: r.confidence,
       version: r.version,
       timeSpentMs: r.timeSpentMs,
+      roi: r.roiImageId && r.roiShape ? { imageId: r.roiImageId, shape: r.roiShape, geometry: r.roiGeometry } : null,
     })),
   };
 }

@@ -60,6 +60,8 @@ describe("study report (closed studies, coordinators)", () => {
   let otherCoordinator: string;
   let readerIds: Record<"u1" | "u2" | "a1" | "a2", { id: string; email: string }>;
   let studyId: string;
+  let markedImageId: string;
+  let markedCaseId: string;
 
   beforeAll(async () => {
     api = await startTestApi();
@@ -118,6 +120,13 @@ describe("study report (closed studies, coordinators)", () => {
     const first = await db.read.findFirstOrThrow({ where: { studyReaderId: readerOf("u1"), studyCaseId: studyCaseOf(caseIds[0]!) } });
     await db.read.create({ data: { studyReaderId: first.studyReaderId, studyCaseId: first.studyCaseId, phase: "UNAIDED", version: 2, supersedesId: first.id, correctionReason: "typo", answer: "SCIRRHOUS", confidence: 55, timeSpentMs: 100 } });
     await db.read.create({ data: { studyReaderId: readerOf("u1"), studyCaseId: studyCaseOf(conflict.id), phase: "UNAIDED", answer: "SOLID", confidence: 50, timeSpentMs: 100 } });
+    // u2 marked a box on case 1's first image (a correction that keeps the answer).
+    const marked = await db.read.findFirstOrThrow({ where: { studyReaderId: readerOf("u2"), studyCaseId: studyCaseOf(caseIds[1]!) } });
+    markedImageId = (await db.image.findFirstOrThrow({ where: { caseId: caseIds[1]! }, orderBy: { id: "asc" } })).id;
+    await db.read.create({
+      data: { studyReaderId: marked.studyReaderId, studyCaseId: marked.studyCaseId, phase: "UNAIDED", version: 2, supersedesId: marked.id, correctionReason: "added the mark", answer: marked.answer, confidence: marked.confidence, timeSpentMs: 100, roiImageId: markedImageId, roiShape: "BOX", roiGeometry: { x: 1, y: 2, width: 3, height: 4 } },
+    });
+    markedCaseId = caseIds[1]!;
   }, 180_000);
   afterAll(async () => {
     await api.stop();
@@ -204,5 +213,22 @@ describe("study report (closed studies, coordinators)", () => {
     expect(ratings.slice(1).every((line: string) => /^R\d\d,(unaided|aided),\d+,[01],[\d.]+$/.test(line))).toBe(true);
     expect(imrmc).toMatch(/NR: 2\nN0: 8\nN1: 4\nNM: 2\n\nBEGIN DATA:\n/);
     expect(caseCodes).toHaveLength(12);
+  });
+
+  it("gives the per-case explorer each case's images, the AI's heatmap per image and each reader's ROI mark", async () => {
+    const result = await api.graphql<{ studyReport: Report }>(
+      `query ($studyId: ID!) { studyReport(studyId: $studyId) { readers { label email } cases { caseId images { id laterality view widthPx heightPx displayUrl } aiHeatmaps { imageId url } reads { readerLabel phase roi { imageId shape geometry } } } } }`,
+      { studyId },
+      { token: await api.sessionFor(coordinator) },
+    );
+    expect(result.errors).toBeUndefined();
+    const r = result.data!.studyReport;
+    const marked = r.cases.find((c: { caseId: string }) => c.caseId === globalId("Case", markedCaseId));
+    expect(marked.images).toHaveLength(4);
+    expect(marked.aiHeatmaps.length).toBeGreaterThan(0);
+    expect(marked.aiHeatmaps.every((h: { imageId: string; url: string }) => marked.images.some((i: { id: string }) => i.id === h.imageId) && /^\/saliency-maps\/[0-9a-f-]{36}\/heatmap\.png$/.test(h.url))).toBe(true);
+    const u2 = r.readers.find((x: { email: string }) => x.email === readerIds.u2.email).label;
+    const marks = r.cases.flatMap((c: { reads: { readerLabel: string; roi: unknown }[] }) => c.reads.filter((read) => read.roi !== null));
+    expect(marks).toEqual([{ readerLabel: u2, phase: "UNAIDED", roi: { imageId: globalId("Image", markedImageId), shape: "BOX", geometry: { x: 1, y: 2, width: 3, height: 4 } } }]);
   });
 });

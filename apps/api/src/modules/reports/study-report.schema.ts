@@ -1,4 +1,4 @@
-import type { ArmKind, Subtype } from "@mammo/db";
+import type { ArmKind, RoiShape, Subtype } from "@mammo/db";
 import type {
   AccuracyDifferenceResult,
   ArmStatistics,
@@ -13,6 +13,9 @@ import type {
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { builder } from "../../graphql/builder.ts";
 import { requireViewer } from "../../graphql/context.ts";
+import { requestLoader } from "../../graphql/request-loader.ts";
+import { AiHeatmapRef, ReadingImageRef, ReadRoiRef } from "../reading/reading.schema.ts";
+import { loadReadingImages } from "../reading/reading.service.ts";
 import { SubtypeEnum } from "../../graphql/enums.ts";
 import { ArmKindEnum, ReaderStudyRef } from "../studies/study.schema.ts";
 import { getStudyReport, MODALITY, reportExports, type StudyReport } from "./study-report.service.ts";
@@ -174,8 +177,10 @@ const MrmcRef = builder.objectRef<MrmcRow>("MrmcComparison").implement({
 });
 
 type CaseRow = { report: StudyReport; code: string };
-const ReportReadRef = builder.objectRef<{ readerLabel: string; phase: ArmKind; answer: Subtype; confidence: number | null; isCorrect: boolean; region: string | null }>("ReportRead").implement({
+type ReadRoi = { imageId: string; shape: RoiShape; geometry: unknown };
+const ReportReadRef = builder.objectRef<{ readerLabel: string; phase: ArmKind; answer: Subtype; confidence: number | null; isCorrect: boolean; region: string | null; roi: ReadRoi | null }>("ReportRead").implement({
   fields: (t) => ({
+    roi: t.field({ type: ReadRoiRef, nullable: true, description: "The reader's ROI mark, if any", resolve: (r) => r.roi }),
     readerLabel: t.exposeString("readerLabel"),
     phase: t.field({ type: ArmKindEnum, resolve: (r) => r.phase }),
     answer: t.field({ type: SubtypeEnum, resolve: (r) => r.answer }),
@@ -192,6 +197,19 @@ const ReportCaseRef = builder.objectRef<CaseRow>("ReportCase").implement({
     siteCode: t.string({ resolve: ({ report, code }) => report.included.find((c) => c.code === code)!.siteCode }),
     truth: t.field({ type: SubtypeEnum, resolve: ({ report, code }) => report.included.find((c) => c.code === code)!.truth! }),
     aiAnswer: t.field({ type: SubtypeEnum, nullable: true, resolve: ({ report, code }) => report.included.find((c) => c.code === code)!.ai?.answer ?? null }),
+    images: t.field({
+      type: [ReadingImageRef],
+      description: "The case's images in hanging order (for the per-case explorer: image, reader's ROI, AI heatmap)",
+      complexity: { field: 1, multiplier: 4 },
+      resolve: ({ report, code }, _args, ctx) =>
+        requestLoader(ctx, "reportCaseImages", (ids: readonly string[]) => loadReadingImages(ctx.db, ids)).load(report.included.find((c) => c.code === code)!.caseId),
+    }),
+    aiHeatmaps: t.field({
+      type: [AiHeatmapRef],
+      description: "The AI's heatmap per image, for the case's answer",
+      complexity: { field: 1, multiplier: 4 },
+      resolve: ({ report, code }) => report.included.find((c) => c.code === code)!.heatmaps,
+    }),
     reads: t.field({
       type: [ReportReadRef],
       resolve: ({ report, code }) => {
@@ -203,7 +221,7 @@ const ReportCaseRef = builder.objectRef<CaseRow>("ReportCase").implement({
           .map((r) => {
             const isCorrect = r.answer === c.truth;
             const region = aiCorrect === null ? null : isCorrect ? (aiCorrect ? "B" : "A") : aiCorrect ? "C" : "D";
-            return { readerLabel: r.readerLabel, phase: r.phase, answer: r.answer, confidence: r.confidence, isCorrect, region };
+            return { readerLabel: r.readerLabel, phase: r.phase, answer: r.answer, confidence: r.confidence, isCorrect, region, roi: r.roi };
           });
       },
     }),
