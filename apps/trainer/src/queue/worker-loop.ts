@@ -119,8 +119,8 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
 
   /** Fails back to the queue every active job whose worker has died (its lease is free). */
   async function reap(): Promise<void> {
-    const rows = await db.$queryRawUnsafe<{ id: string; name: QueueName; data: unknown }[]>(
-      `SELECT id::text AS id, name, data FROM pgboss.job
+    const rows = await db.$queryRawUnsafe<{ id: string; name: QueueName; data: unknown; retry_count: number; retry_limit: number }[]>(
+      `SELECT id::text AS id, name, data, retry_count, retry_limit FROM pgboss.job
        WHERE name = ANY($1::text[]) AND state = 'active' AND started_on < now() - make_interval(secs => $2::float8)`,
       Object.keys(deps.handlers),
       config.leaseGraceSeconds,
@@ -132,8 +132,15 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
       const unit = unitOfJob(row.name, parsed.data as JobPayloads[QueueName]);
       const [{ free }] = await db.$queryRawUnsafe<{ free: boolean }[]>(IS_LEASE_FREE_SQL, leaseKey(unit));
       if (!free) continue;
-      await boss.fail(row.name, row.id, { message: "its worker stopped without finishing (lease released); retried", reapedBy: config.workerId });
-      log(`${unit}: its worker is gone; job ${row.id} goes back to the queue`);
+      const isLastTry = row.retry_count >= row.retry_limit;
+      await boss.fail(row.name, row.id, { message: "its worker stopped without finishing (lease released)", reapedBy: config.workerId });
+      if (isLastTry) {
+        // No retry is left: say so on the run rather than leave it RUNNING for ever.
+        await handler!.markFailed(parsed.data as JobPayloads[QueueName], `the worker running ${unit} stopped ${row.retry_count + 1} times without finishing (crashed or killed: see the workers' logs, e.g. for running out of memory)`);
+        log(`${unit}: its worker is gone and no retry is left; failed`);
+      } else {
+        log(`${unit}: its worker is gone; job ${row.id} goes back to the queue`);
+      }
     }
   }
 
