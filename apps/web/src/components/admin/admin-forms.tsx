@@ -1,0 +1,111 @@
+"use client";
+
+import { useActionState, useState, useTransition } from "react";
+import { addMembershipAction, createUserAction, removeMembershipAction, setUserDisabledAction, type FormState } from "@/app/(app)/admin/actions";
+
+const ROLES = ["ADMIN", "COORDINATOR", "ANNOTATOR", "ML_ENGINEER", "READER"] as const;
+const initial: FormState = { error: null, message: null };
+
+function Feedback({ state }: { state: FormState }) {
+  if (state.error)
+    return (
+      <p role="alert" className="error">
+        {state.error}
+      </p>
+    );
+  if (state.message)
+    return (
+      <p role="status" className="muted">
+        {state.message}
+      </p>
+    );
+  return null;
+}
+
+export function CreateUserForm({ siteId }: { siteId: string }) {
+  const [state, action, isPending] = useActionState(createUserAction, initial);
+  return (
+    <form action={action} className="stack" aria-label="New account">
+      <input type="hidden" name="siteId" value={siteId} />
+      <div className="row">
+        <div className="field">
+          <label htmlFor="nu-name">Name</label>
+          <input id="nu-name" name="name" required />
+        </div>
+        <div className="field">
+          <label htmlFor="nu-email">Email</label>
+          <input id="nu-email" name="email" type="email" required />
+        </div>
+        <div className="field">
+          <label htmlFor="nu-password">Password (12+ characters; empty for single sign-on only)</label>
+          <input id="nu-password" name="password" type="password" minLength={12} autoComplete="new-password" />
+        </div>
+      </div>
+      <fieldset>
+        <legend>Roles at this site</legend>
+        {ROLES.map((r) => (
+          <label key={r} className="inline-field">
+            <input type="checkbox" name="roles" value={r} defaultChecked={r === "READER"} /> {r.replace("_", " ").toLowerCase()}
+          </label>
+        ))}
+      </fieldset>
+      <Feedback state={state} />
+      <button type="submit" className="primary" disabled={isPending}>
+        Create account
+      </button>
+    </form>
+  );
+}
+
+export function AddMembershipForm({ siteId }: { siteId: string }) {
+  const [state, action, isPending] = useActionState(addMembershipAction, initial);
+  return (
+    <form action={action} className="row" aria-label="Give a role">
+      <input type="hidden" name="siteId" value={siteId} />
+      <div className="field">
+        <label htmlFor="am-email">Existing user&apos;s email</label>
+        <input id="am-email" name="email" type="email" required />
+      </div>
+      <div className="field">
+        <label htmlFor="am-role">Role</label>
+        <select id="am-role" name="role">
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {r.replace("_", " ").toLowerCase()}
+            </option>
+          ))}
+        </select>
+      </div>
+      <button type="submit" disabled={isPending}>
+        Give role
+      </button>
+      <Feedback state={state} />
+    </form>
+  );
+}
+
+export function RemoveMembershipButton({ id, label }: { id: string; label: string }) {
+  const [state, setState] = useState(initial);
+  const [isPending, startTransition] = useTransition();
+  return (
+    <>
+      <button type="button" className="link-button" aria-label={`Remove ${label}`} disabled={isPending} onClick={() => startTransition(async () => setState(await removeMembershipAction(id)))}>
+        ×
+      </button>
+      <Feedback state={state} />
+    </>
+  );
+}
+
+export function DisableUserButton({ id, isDisabled, email }: { id: string; isDisabled: boolean; email: string }) {
+  const [state, setState] = useState(initial);
+  const [isPending, startTransition] = useTransition();
+  return (
+    <>
+      <button type="button" disabled={isPending} aria-label={`${isDisabled ? "Enable" : "Disable"} ${email}`} onClick={() => startTransition(async () => setState(await setUserDisabledAction(id, !isDisabled)))}>
+        {isDisabled ? "Enable" : "Disable"}
+      </button>
+      <Feedback state={state} />
+    </>
+  );
+}
