@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <mutex>
 #include <vector>
 
 #include "thread-pool.h"
@@ -50,9 +51,8 @@ bool isPointwise(const ConvGeometry& g) {
 }
 
 // Scratch that lives as long as its thread: tiles reuse it from call to call.
-float* scratch(std::size_t floats, int slot) {
-  thread_local std::vector<float> buffers[2];
-  std::vector<float>& buffer = buffers[slot];
+float* scratch(std::size_t floats) {
+  thread_local std::vector<float> buffer;
   if (buffer.size() < floats) buffer.resize(floats);
   return buffer.data();
 }
@@ -119,6 +119,21 @@ void col2imRows(const ConvGeometry& g, const float* col, int image, int r0, int 
   }
 }
 
+// Accumulators for groups 1.. of the filter gradient, kept between calls (fresh memory costs page
+// faults). Kernels are called from the JavaScript thread only, one at a time.
+std::vector<float*> groupAccumulators(int groups, long long floats) {
+  static std::mutex mutex;
+  static std::vector<std::vector<float>> buffers;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (static_cast<int>(buffers.size()) < groups) buffers.resize(groups);
+  std::vector<float*> pointers(groups, nullptr);
+  for (int group = 1; group < groups; ++group) {
+    if (static_cast<long long>(buffers[group].size()) < floats) buffers[group].resize(floats);
+    pointers[group] = buffers[group].data();
+  }
+  return pointers;
+}
+
 void zeroParallel(float* data, long long size) {
   constexpr long long kChunk = 1 << 18;
   const int chunks = static_cast<int>((size + kChunk - 1) / kChunk);
@@ -148,7 +163,7 @@ void conv2dForward(const Blas& blas, const ConvGeometry& g, const float* x, cons
     if (pointwise) {
       a = x + (1LL * image * g.h + r0) * g.w * g.ci;
     } else {
-      float* col = scratch(1LL * m * k, 0);
+      float* col = scratch(1LL * m * k);
       im2colRows(g, x, image, r0, r1, col);
       a = col;
     }
@@ -185,7 +200,7 @@ void conv2dBackpropInput(const Blas& blas, const ConvGeometry& g, const float* d
       const int r0 = tileInImage * t.rowsPerTile;
       const int r1 = std::min(g.oh, r0 + t.rowsPerTile);
       const int m = (r1 - r0) * g.ow;
-      float* col = scratch(1LL * m * k, 0);
+      float* col = scratch(1LL * m * k);
       blas.sgemm(false, true, m, k, g.co, 1.0f, dy + (1LL * image * g.oh + r0) * g.ow * g.co, g.co, w, g.co, 0.0f, col, k);
       col2imRows(g, col, image, r0, r1, dx);
     });
@@ -197,44 +212,40 @@ void conv2dBackpropFilter(const Blas& blas, const ConvGeometry& g, const float* 
   const long long filterSize = g.filterSize();
   const Tiling t = tileOutputRows(g, 1);
   const bool pointwise = isPointwise(g);
-  const int threads = pool().size();
-  // Each thread sums its tiles into its own accumulator (thread 0's is dw); then they are added.
-  std::vector<float*> accumulators(threads, nullptr);
+  // Tiles are split into one contiguous group per thread, each summed in order into its own
+  // accumulator (group 0's is dw), and the accumulators are then added in group order: the same
+  // result on every run, whichever thread happens to take which group.
+  const int groups = std::min(t.tiles, pool().size());
+  std::vector<float*> accumulators = groupAccumulators(groups, filterSize);
   accumulators[0] = dw;
-  std::vector<char> used(threads, 0);
-  std::memset(dw, 0, sizeof(float) * filterSize);
-  pool().parallelFor(t.tiles, [&](int tile, int thread) {
-    if (!used[thread]) {
-      used[thread] = 1;
-      if (thread > 0) {
-        accumulators[thread] = scratch(filterSize, 1);
-        std::memset(accumulators[thread], 0, sizeof(float) * filterSize);
+  pool().parallelFor(groups, [&](int group, int) {
+    float* accumulator = accumulators[group];
+    std::memset(accumulator, 0, sizeof(float) * filterSize);
+    const int firstTile = static_cast<int>(1LL * t.tiles * group / groups);
+    const int endTile = static_cast<int>(1LL * t.tiles * (group + 1) / groups);
+    for (int tile = firstTile; tile < endTile; ++tile) {
+      const int image = tile / t.tilesPerImage;
+      const int r0 = (tile % t.tilesPerImage) * t.rowsPerTile;
+      const int r1 = std::min(g.oh, r0 + t.rowsPerTile);
+      const int m = (r1 - r0) * g.ow;
+      const float* a;
+      if (pointwise) {
+        a = x + (1LL * image * g.h + r0) * g.w * g.ci;
+      } else {
+        float* col = scratch(1LL * m * k);
+        im2colRows(g, x, image, r0, r1, col);
+        a = col;
       }
+      blas.sgemm(true, false, k, g.co, m, 1.0f, a, k, dy + (1LL * image * g.oh + r0) * g.ow * g.co, g.co, 1.0f, accumulator, g.co);
     }
-    const int image = tile / t.tilesPerImage;
-    const int r0 = (tile % t.tilesPerImage) * t.rowsPerTile;
-    const int r1 = std::min(g.oh, r0 + t.rowsPerTile);
-    const int m = (r1 - r0) * g.ow;
-    const float* a;
-    if (pointwise) {
-      a = x + (1LL * image * g.h + r0) * g.w * g.ci;
-    } else {
-      float* col = scratch(1LL * m * k, 0);
-      im2colRows(g, x, image, r0, r1, col);
-      a = col;
-    }
-    blas.sgemm(true, false, k, g.co, m, 1.0f, a, k, dy + (1LL * image * g.oh + r0) * g.ow * g.co, g.co, 1.0f, accumulators[thread], g.co);
   });
-  std::vector<const float*> partials;
-  for (int thread = 1; thread < threads; ++thread)
-    if (used[thread]) partials.push_back(accumulators[thread]);
-  if (partials.empty()) return;
+  if (groups == 1) return;
   constexpr long long kChunk = 1 << 16;
   const int chunks = static_cast<int>((filterSize + kChunk - 1) / kChunk);
   pool().parallelFor(chunks, [&](int chunk, int) {
     const long long begin = chunk * kChunk;
     const long long size = std::min(kChunk, filterSize - begin);
-    for (const float* partial : partials) addInPlace(dw + begin, partial + begin, size);
+    for (int group = 1; group < groups; ++group) addInPlace(dw + begin, accumulators[group] + begin, size);
   });
 }
 

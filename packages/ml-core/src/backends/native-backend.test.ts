@@ -200,6 +200,26 @@ describe.runIf(!isDisabled)("native backend kernels against the pure-JS cpu back
   });
 });
 
+describe.runIf(!isDisabled)("native backend determinism", () => {
+  it("gives bit-identical weights when the same training steps run twice", async () => {
+    const images = randomValues(4 * 32 * 32 * 3, 5);
+    const train = () => {
+      const model = buildVgg16({ inputSize: 32, numClasses: 2, head: "gap", seed: 4, widthScale: 0.125 });
+      const optimizer = tf.train.adam(1e-3);
+      const labels = tf.oneHot([0, 1, 1, 0], 2);
+      for (let i = 0; i < 2; i++)
+        optimizer.minimize(() => tf.losses.softmaxCrossEntropy(labels, model.apply(tf.tensor4d(images, [4, 32, 32, 3]), { training: true }) as tf.Tensor) as tf.Scalar);
+      const weights = model.getWeights().map((w) => w.clone());
+      optimizer.dispose();
+      model.dispose();
+      return weights;
+    };
+    const first = await valuesOn(NATIVE_BACKEND, train);
+    const second = await valuesOn(NATIVE_BACKEND, train);
+    first.forEach((values, i) => expect(Buffer.from(second[i].buffer).equals(Buffer.from(values.buffer)), `weight ${i}`).toBe(true));
+  });
+});
+
 describe.runIf(!isDisabled)("native backend memory", () => {
   it("recycles output arrays without changing values read earlier", async () => {
     await tf.setBackend(NATIVE_BACKEND);
