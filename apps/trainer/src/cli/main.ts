@@ -39,11 +39,12 @@ const OPTIONS = {
 } as const;
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
+  const [first, ...others] = argv;
+  const [command, rest] = first?.startsWith("-") ? [undefined, argv] : [first, others];
   const { values } = parseArgs({ args: rest, options: OPTIONS, strict: true });
   if (!command || values.help) {
     console.log(USAGE);
-    return command ? 0 : 2;
+    return values.help ? 0 : 2;
   }
   const flags = values as Record<string, string | undefined>;
   switch (command) {
