@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, expectViewerReady, test } from "./support/fixtures.ts";
 import { E2E_API_PORT } from "../../playwright.config.ts";
 import { signIn } from "./support/sign-in.ts";
 
@@ -13,13 +13,9 @@ test("an annotator labels a case and the label persists", async ({ page, context
   await table.getByRole("link", { name: "N-0002" }).click();
 
   await expect(page.getByRole("heading", { name: /Case N-0002/ })).toBeVisible();
-  const hanging = page.getByLabel("Four-view hanging");
-  for (const view of ["RCC", "LCC", "RMLO", "LMLO"]) {
-    const image = hanging.getByRole("img", { name: `${view} view` });
-    await expect(image).toBeVisible();
-    // Really decoded, not a broken-image icon.
-    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
-  }
+  // The four views, drawn on canvases from the stored full-depth pixels.
+  await expectViewerReady(page);
+  for (const view of ["RCC", "LCC", "RMLO", "LMLO"]) await expect(page.getByRole("img", { name: new RegExp(`^${view} mammogram, window`) })).toBeVisible();
 
   const note = `e2e label ${Date.now()}`;
   const form = page.getByRole("form", { name: "Add pathology label" });

@@ -32,3 +32,6 @@ export async function currentSite(me: Me): Promise<SiteRef | null> {
   const id = (await cookies()).get(SITE_COOKIE)?.value;
   return sitesOf(me).find((s) => s.id === id) ?? null;
 }
+
+/** The user's Relay global id (Me.id is the raw id; UserSummary and User ids are global). */
+export const userGlobalId = (me: Me) => Buffer.from(`User:${me.id}`).toString("base64");

@@ -7,7 +7,7 @@ const H = 240;
 const M = { left: 48, right: 12, top: 12, bottom: 32 };
 
 function ticks(min: number, max: number, count = 5): number[] {
-  if (max <= min) return [min];
+  if (max <= min || count < 2) return [min];
   const step = (max - min) / (count - 1);
   return Array.from({ length: count }, (_, i) => min + i * step);
 }

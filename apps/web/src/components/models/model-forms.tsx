@@ -28,7 +28,7 @@ export function AliasForm({ modelVersionId }: { modelVersionId: string }) {
       <input type="hidden" name="modelVersionId" value={modelVersionId} />
       <div className="field">
         <label htmlFor="alias-name">Alias</label>
-        <input id="alias-name" name="alias" required pattern="[a-z0-9][a-z0-9-]*" placeholder="production" title="lower-case letters, digits and dashes" />
+        <input id="alias-name" name="alias" required pattern={"[a-z0-9][a-z0-9\\-]*"} placeholder="production" title="lower-case letters, digits and dashes" />
       </div>
       <button type="submit" disabled={isPending}>
         Set alias here

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState, useState, useTransition } from "react";
-import { addCasesAction, addReaderAction, changeStudyStatusAction, createStudyAction, removeCaseAction, removeReaderAction, type FormState } from "@/app/(app)/studies/actions";
+import { addCasesAction, addReaderAction, changeStudyStatusAction, createStudyAction, removeCaseAction, removeReaderAction, runStudyInferenceAction, type FormState } from "@/app/(app)/studies/actions";
 import { SUBTYPE_LABEL, SUBTYPES } from "@/lib/labels";
 
 const initial: FormState = { error: null, message: null };
@@ -197,6 +197,19 @@ export function StatusButton({ studyId, to, disabled }: { studyId: string; to: "
         }
       >
         {isPending ? "…" : label}
+      </button>
+      <Feedback state={state} />
+    </span>
+  );
+}
+
+export function RunStudyInferenceButton({ studyId, modelVersionId }: { studyId: string; modelVersionId: string }) {
+  const [state, setState] = useState(initial);
+  const [isPending, startTransition] = useTransition();
+  return (
+    <span className="row">
+      <button type="button" disabled={isPending} onClick={() => startTransition(async () => setState(await runStudyInferenceAction(studyId, modelVersionId)))}>
+        Run the AI on the study&apos;s cases
       </button>
       <Feedback state={state} />
     </span>

@@ -139,7 +139,7 @@ export function MammoViewport(props: Props) {
     return [event.clientX - rect.left, event.clientY - rect.top];
   };
 
-  const editable = props.rois.filter((r) => r.isEditable);
+  const editable = props.rois.filter((r) => r.isEditable && r.imageId === image.id);
   const finishPolygon = useCallback(
     (points: Point[]) => {
       setPolygon([]);

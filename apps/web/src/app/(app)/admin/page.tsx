@@ -1,6 +1,6 @@
 import { AddMembershipForm, CreateUserForm, DisableUserButton, RemoveMembershipButton } from "@/components/admin/admin-forms";
 import { graphql } from "@/lib/graphql";
-import { currentSite, getMe, sitesWithRole } from "@/lib/viewer-context";
+import { currentSite, getMe, sitesWithRole, userGlobalId } from "@/lib/viewer-context";
 
 type Member = { id: string; name: string; email: string; disabledAt: string | null; hasPassword: boolean; isSingleSignOnLinked: boolean; memberships: { id: string; role: string; site: { id: string; code: string } }[] };
 
@@ -47,7 +47,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
               </td>
               <td className="muted">{[u.hasPassword ? "password" : null, u.isSingleSignOnLinked ? "single sign-on" : null].filter(Boolean).join(", ") || "none"}</td>
               <td>
-                {u.disabledAt ? <span className="badge tone-bad">disabled</span> : null} {u.id !== me.id ? <DisableUserButton id={u.id} isDisabled={Boolean(u.disabledAt)} email={u.email} /> : null}
+                {u.disabledAt ? <span className="badge tone-bad">disabled</span> : null} {u.id !== userGlobalId(me) ? <DisableUserButton id={u.id} isDisabled={Boolean(u.disabledAt)} email={u.email} /> : null}
               </td>
             </tr>
           ))}

@@ -80,3 +80,9 @@ export async function changeStudyStatusAction(studyId: string, to: "OPEN" | "CLO
   if (!error) revalidatePath(studyPath(studyId));
   return { error, message: null };
 }
+
+export async function runStudyInferenceAction(studyId: string, modelVersionId: string): Promise<FormState> {
+  const error = await attempt(() => graphql(`mutation Infer($input: RequestInferenceInput!) { requestInference(input: $input) { id } }`, { input: { modelVersionId, target: "STUDY", studyId } }));
+  if (!error) revalidatePath(studyPath(studyId));
+  return { error, message: error ? null : "The AI's predictions and heatmaps are queued." };
+}

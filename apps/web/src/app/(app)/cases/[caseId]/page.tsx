@@ -9,7 +9,7 @@ import { fileUrl, pixelsUrl } from "@/lib/files";
 import { graphql, GraphQLRequestError } from "@/lib/graphql";
 import { LABEL_STATUS_LABEL, SUBTYPE_LABEL, type LabelStatus, type Subtype } from "@/lib/labels";
 import { graphqlOr } from "@/lib/safe-graphql";
-import { getMe } from "@/lib/viewer-context";
+import { getMe, userGlobalId } from "@/lib/viewer-context";
 
 type Annotation = { id: string; purpose: string; shape: string; geometry: unknown; note: string | null; author: { id: string; name: string } };
 type Image = { id: string; laterality: "R" | "L"; view: string; displayUrl: string; widthPx: number; heightPx: number; bitsStored: number; annotations: Annotation[] };
@@ -96,7 +96,7 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
         <span className={`badge status-${c.labelStatus.toLowerCase()}`}>{c.truth ? `${SUBTYPE_LABEL[c.truth]} · ` : ""}{LABEL_STATUS_LABEL[c.labelStatus]}</span>
       </h1>
       <div className="case-layout">
-        <CaseImaging caseId={c.id} images={images} myUserId={me.id} canAnnotate={isAnnotator} />
+        <CaseImaging caseId={c.id} images={images} myUserId={userGlobalId(me)} canAnnotate={isAnnotator} />
         <aside className="stack">
           <div className="panel stack">
             <h2>Pathology</h2>

@@ -2,7 +2,8 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AutoRefresh } from "@/components/common/auto-refresh";
 import { StatusBadge } from "@/components/common/status-badge";
-import { AddCasesForm, AddReaderForm, RemoveCaseButton, RemoveReaderButton, StatusButton } from "@/components/studies/study-forms";
+import { AddCasesForm, AddReaderForm, RemoveCaseButton, RemoveReaderButton, RunStudyInferenceButton, StatusButton } from "@/components/studies/study-forms";
+import { graphqlOr } from "@/lib/safe-graphql";
 import { formatDateTime } from "@/lib/format";
 import { graphql, GraphQLRequestError } from "@/lib/graphql";
 import { subtypeLabel } from "@/lib/labels";
@@ -35,6 +36,11 @@ const QUERY = /* GraphQL */ `
     }
   }
 `;
+const INFERENCE = /* GraphQL */ `
+  query StudyInference($studyId: ID!, $modelVersionId: ID!) {
+    inferenceRuns(first: 5, studyId: $studyId, modelVersionId: $modelVersionId) { edges { node { id status createdAt error } } }
+  }
+`;
 const CANDIDATES = /* GraphQL */ `
   query Candidates($siteId: ID) {
     cases(first: 100, filter: { siteId: $siteId }) { edges { node { id accessionKey truth labelStatus site { code } } } }
@@ -59,6 +65,9 @@ export default async function StudyPage({ params }: { params: Promise<{ studyId:
           .map((c) => ({ id: c.id, accessionKey: c.accessionKey, truth: c.truth, site: c.site.code }))
       : [];
   const caseCount = study.cases.edges.length;
+  const inference = study.modelVersion
+    ? (await graphqlOr<{ inferenceRuns: { edges: { node: { id: string; status: string; createdAt: string; error: string | null } }[] } }>({ inferenceRuns: { edges: [] } }, INFERENCE, { studyId: study.id, modelVersionId: study.modelVersion.id })).inferenceRuns.edges.map((e) => e.node)
+    : [];
   const perReader = (r: Study["readers"][number]) => (r.arm.kind === "AIDED" ? r.progress.caseCount * 2 : r.progress.caseCount);
   return (
     <section className="stack">
@@ -66,7 +75,7 @@ export default async function StudyPage({ params }: { params: Promise<{ studyId:
         <Link href="/studies">← Reader studies</Link>
       </p>
       <h1>
-        {study.name} <StatusBadge status={study.status} /> <AutoRefresh isActive={study.status === "OPEN"} intervalMs={5000} />
+        {study.name} <StatusBadge status={study.status} /> <AutoRefresh isActive={study.status === "OPEN" || inference.some((r) => r.status === "QUEUED" || r.status === "RUNNING")} intervalMs={4000} />
       </h1>
       <p className="muted">
         {study.description ? `${study.description} · ` : ""}site {study.site.code} · seed {study.seed} · created {formatDateTime(study.createdAt)}
@@ -141,6 +150,19 @@ export default async function StudyPage({ params }: { params: Promise<{ studyId:
           </>
         ) : null}
       </div>
+      {study.modelVersion ? (
+        <div className="panel stack">
+          <h2>The AI on these cases</h2>
+          {inference.length ? (
+            <p data-testid="study-inference">
+              Latest run: <StatusBadge status={inference[0]!.status} /> <span className="muted">{formatDateTime(inference[0]!.createdAt)}</span> {inference[0]!.error ? <span className="error">{inference[0]!.error}</span> : null}
+            </p>
+          ) : (
+            <p className="muted">Not run yet: the aided arm and the report need the AI&apos;s answers for the study&apos;s cases.</p>
+          )}
+          {study.status !== "CLOSED" && caseCount > 0 ? <RunStudyInferenceButton studyId={study.id} modelVersionId={study.modelVersion.id} /> : null}
+        </div>
+      ) : null}
       <div className="panel">
         <h2>Design</h2>
         <p>Arms: {study.arms.map((a) => a.name).join(", ")}</p>
