@@ -23,7 +23,7 @@ import { resolveTrainingParams } from "../src/train/presets.ts";
 import { nativeSgemmCeiling, numpySgemmCeilings, type SgemmCeiling } from "./train-ceiling.ts";
 import { TRAINING_STEP_FORWARD_MULTIPLE, forwardFlopsPerImage } from "./train-flops.ts";
 
-type Result = { backend: BackendName; detail: string; stepSeconds: number[]; imagesPerSecond: number; gflops: number };
+type Result = { backend: BackendName; detail: string; stepSeconds: number[]; imagesPerSecond: number; gflops: number; flopsPerImage: number; coresUsed: number };
 
 const { values: options } = parseArgs({
   options: {
@@ -57,9 +57,13 @@ for (const name of backends) {
 const date = new Date().toISOString().slice(0, 10);
 console.log(`\n## Results (${date}; ${cpus.length} cores, load average now ${os.loadavg()[0].toFixed(1)})`);
 for (const c of ceilings) console.log(`sgemm ceiling: ${c.label}: ${c.gflops.toFixed(0)} GFLOP/s`);
+if (results[0]) {
+  const step = results[0].flopsPerImage;
+  console.log(`FLOPs per image: ${(step / TRAINING_STEP_FORWARD_MULTIPLE / 1e9).toFixed(2)} G forward (convolutions and dense layers, multiply-add = 2), ${(step / 1e9).toFixed(2)} G per training step (3 x forward)`);
+}
 for (const r of results) {
   const spread = r.stepSeconds.length > 1 ? ` (steps ${r.stepSeconds.map((s) => s.toFixed(2)).join(", ")} s)` : ` (1 step, ${r.stepSeconds[0].toFixed(1)} s)`;
-  console.log(`train ${r.backend} ${size} b${batch}: ${r.imagesPerSecond.toFixed(r.imagesPerSecond < 0.1 ? 3 : 2)} img/s, ${r.gflops.toFixed(1)} GFLOP/s (${((100 * r.gflops) / ceiling).toFixed(1)}% of ceiling)${spread}; ${r.detail}`);
+  console.log(`train ${r.backend} ${size} b${batch}: ${r.imagesPerSecond.toFixed(r.imagesPerSecond < 0.1 ? 3 : 2)} img/s, ${r.gflops.toFixed(1)} GFLOP/s (${((100 * r.gflops) / ceiling).toFixed(1)}% of ceiling)${spread}, ${r.coresUsed.toFixed(2)} cores busy; ${r.detail}`);
 }
 const cpu = results.find((r) => r.backend === "cpu");
 const fastest = results.reduce<Result | undefined>((best, r) => (!best || r.imagesPerSecond > best.imagesPerSecond ? r : best), undefined);
@@ -88,18 +92,26 @@ async function measureBackend(name: BackendName): Promise<Result | undefined> {
   const { model, x, y } = makeStep();
   const flopsPerImage = TRAINING_STEP_FORWARD_MULTIPLE * forwardFlopsPerImage(model);
   const stepSeconds: number[] = [];
+  let cpuSeconds = 0;
   for (let step = 0; step < warmupSteps + timedSteps; step++) {
     const start = performance.now();
+    const cpuStart = process.cpuUsage();
     await model.trainOnBatch(x, y);
     const seconds = (performance.now() - start) / 1000;
-    if (step >= warmupSteps) stepSeconds.push(seconds);
+    const cpu = process.cpuUsage(cpuStart);
+    if (step >= warmupSteps) {
+      stepSeconds.push(seconds);
+      cpuSeconds += (cpu.user + cpu.system) / 1e6;
+    }
     console.log(`${name}: ${step < warmupSteps ? "warm-up" : "step"} ${seconds.toFixed(2)} s`);
   }
   tf.dispose([x, y]);
   model.dispose();
   const median = [...stepSeconds].sort((a, b) => a - b)[Math.floor(stepSeconds.length / 2)];
   const imagesPerSecond = batch / median;
-  return { backend: name, detail, stepSeconds, imagesPerSecond, gflops: (imagesPerSecond * flopsPerImage) / 1e9 };
+  // CPU time over wall time: below the core count when other work took the cores (or threads idled).
+  const coresUsed = cpuSeconds / stepSeconds.reduce((a, b) => a + b, 0);
+  return { backend: name, detail, stepSeconds, imagesPerSecond, gflops: (imagesPerSecond * flopsPerImage) / 1e9, flopsPerImage, coresUsed };
 }
 
 function makeStep(): { model: tf.LayersModel; x: tf.Tensor4D; y: tf.Tensor2D } {

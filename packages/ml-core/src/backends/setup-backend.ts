@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { NATIVE_BACKEND, registerNativeBackend } from "./native-backend.ts";
 import { wasmConv2DBackpropFilterConfig } from "./wasm-conv2d-backprop-filter.ts";
+import { wasmConv2DBackpropInputConfig } from "./wasm-conv2d-backprop-input.ts";
 
 /**
  * Backends in order of preference: CUDA, native CPU (libtensorflow), our C++ kernels on OpenBLAS
@@ -66,7 +67,19 @@ async function activate(name: BackendName): Promise<BackendInfo> {
   }
 }
 
-/** Registers the kernels the wasm backend lacks for training (once; later calls do nothing). */
+let areWasmKernelsRegistered = false;
+
+/**
+ * Registers what the wasm backend needs to train well: the Conv2DBackpropFilter kernel it lacks
+ * and a faster Conv2DBackpropInput (once; before the backend starts, so kernel setup runs).
+ */
 export function registerWasmTrainingKernels(): void {
-  if (!tf.getKernel(wasmConv2DBackpropFilterConfig.kernelName, "wasm")) tf.registerKernel(wasmConv2DBackpropFilterConfig);
+  if (areWasmKernelsRegistered) return;
+  areWasmKernelsRegistered = true;
+  if (!tf.getKernel(tf.Conv2DBackpropFilter, "wasm")) tf.registerKernel(wasmConv2DBackpropFilterConfig);
+  const original = tf.getKernel(tf.Conv2DBackpropInput, "wasm");
+  if (original) {
+    tf.unregisterKernel(tf.Conv2DBackpropInput, "wasm");
+    tf.registerKernel(wasmConv2DBackpropInputConfig(original));
+  }
 }

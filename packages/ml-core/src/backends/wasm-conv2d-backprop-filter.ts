@@ -1,8 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
 
+import { withWasmKernels, type RunKernel } from "./wasm-kernel-runner.ts";
+
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 type Shape4 = [number, number, number, number];
-type RunKernel = (kernelName: string, inputs: Record<string, tf.TensorInfo> | tf.TensorInfo[], attrs: object) => tf.TensorInfo;
 
 /** From this many input channels on, per-tap matrix products beat the transposed convolution (measured on VGG-16 layers). */
 const TAPS_MIN_CHANNELS = 256;
@@ -24,33 +25,16 @@ export const wasmConv2DBackpropFilterConfig: tf.KernelConfig = {
 };
 
 function conv2dBackpropFilter(args: KernelArgs): tf.TensorInfo {
-  const backend = args.backend as { disposeData(dataId: tf.DataId): boolean };
   const { x, dy } = args.inputs as Record<"x" | "dy", tf.TensorInfo>;
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = args.attrs as unknown as tf.Conv2DBackpropFilterAttrs;
   tf.util.assert(dataFormat !== "NCHW", () => "Conv2DBackpropFilter on wasm supports NHWC only");
   tf.util.assert(x.dtype === "float32" && dy.dtype === "float32", () => "Conv2DBackpropFilter on wasm supports float32 only");
   const info = tf.backend_util.computeConv2DInfo(x.shape as Shape4, filterShape as Shape4, strides, 1, pad, dimRoundingMode);
-
-  const temporaries: tf.TensorInfo[] = [];
-  // Calls a wasm kernel directly (kernels do not go through the engine) and keeps its output for disposal.
-  const run: RunKernel = (kernelName, inputs, attrs) => {
-    const kernel = tf.getKernel(kernelName, "wasm");
-    if (!kernel) throw new Error(`the wasm backend has no ${kernelName} kernel`);
-    const result = kernel.kernelFunc({ inputs: inputs as tf.NamedTensorInfoMap, backend, attrs: attrs as tf.NamedAttrMap }) as tf.TensorInfo;
-    temporaries.push(result);
-    return result;
-  };
-  try {
-    const result = tf.util.sizeFromShape(x.shape) === 0 || tf.util.sizeFromShape(info.outShape) === 0
-      ? run(tf.Fill, {}, { shape: filterShape, value: 0, dtype: "float32" })
-      : info.inChannels >= TAPS_MIN_CHANNELS
-        ? byTaps(run, info, paddedInput(run, x, info), dy)
-        : byTransposedConv(run, info, paddedInput(run, x, info), dy);
-    temporaries.splice(temporaries.indexOf(result), 1); // the result is the caller's
-    return result;
-  } finally {
-    for (const tensor of temporaries) backend.disposeData(tensor.dataId);
-  }
+  return withWasmKernels(args.backend, (run) => {
+    if (tf.util.sizeFromShape(x.shape) === 0 || tf.util.sizeFromShape(info.outShape) === 0) return run(tf.Fill, {}, { shape: filterShape, value: 0, dtype: "float32" });
+    const padded = paddedInput(run, x, info);
+    return info.inChannels >= TAPS_MIN_CHANNELS ? byTaps(run, info, padded, dy) : byTransposedConv(run, info, padded, dy);
+  });
 }
 
 /** x zero-padded (or cropped) to exactly the rows and columns the filter taps read: [n, neededH, neededW, ci]. */

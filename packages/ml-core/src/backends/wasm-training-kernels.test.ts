@@ -5,12 +5,13 @@ import { setupBackend } from "./setup-backend.ts";
 import { randomValues, relativeError, valuesOn } from "./testing/compare-backends.ts";
 
 beforeAll(async () => {
-  await setupBackend("wasm", () => {}); // registers the kernel
+  await setupBackend("wasm", () => {}); // registers the kernels
 });
 
 type ConvCase = { batch: number; height: number; width: number; inC: number; outC: number; kernel: number; stride: number; pad: "same" | "valid" };
 
-// Both strategies (transposed convolution below 256 input channels, per-tap products from 256).
+// The filter gradient's two strategies (transposed convolution below 256 input channels, per-tap
+// products from 256); the input gradient as a flipped convolution (stride 1) or the backend's own.
 const CASES: ConvCase[] = [
   { batch: 2, height: 9, width: 11, inC: 3, outC: 5, kernel: 3, stride: 1, pad: "same" },
   { batch: 2, height: 10, width: 7, inC: 4, outC: 6, kernel: 3, stride: 2, pad: "same" },
@@ -23,15 +24,15 @@ const CASES: ConvCase[] = [
 
 const label = (c: ConvCase) => `${c.batch}x${c.height}x${c.width}x${c.inC} -> ${c.outC}, ${c.kernel}x${c.kernel} stride ${c.stride} ${c.pad}`;
 
-describe("Conv2DBackpropFilter on wasm", () => {
-  it.each(CASES)("matches the cpu backend: $batch x $height x $width x $inC -> $outC, kernel $kernel, stride $stride, $pad", async (c) => {
+describe("wasm convolution gradients (Conv2DBackpropFilter added, Conv2DBackpropInput replaced)", () => {
+  it.each(CASES)("match the cpu backend: $batch x $height x $width x $inC -> $outC, kernel $kernel, stride $stride, $pad", async (c) => {
     const xShape: [number, number, number, number] = [c.batch, c.height, c.width, c.inC];
     const filterShape: [number, number, number, number] = [c.kernel, c.kernel, c.inC, c.outC];
     const x = randomValues(tf.util.sizeFromShape(xShape), 1);
     const filter = randomValues(tf.util.sizeFromShape(filterShape), 2);
     const outShape = tf.backend_util.computeConv2DInfo(xShape, filterShape, c.stride, 1, c.pad).outShape;
     const weights = randomValues(tf.util.sizeFromShape(outShape), 3);
-    // Gradients of sum(conv(x, filter) * weights): the filter's goes through Conv2DBackpropFilter.
+    // Gradients of sum(conv(x, filter) * weights): Conv2DBackpropInput and Conv2DBackpropFilter.
     const compute = () => {
       const loss = (xs: tf.Tensor, fs: tf.Tensor) => tf.conv2d(xs as tf.Tensor4D, fs as tf.Tensor4D, c.stride, c.pad).mul(tf.tensor(weights, outShape)).sum();
       return tf.grads(loss)([tf.tensor(x, xShape), tf.tensor(filter, filterShape)]);
