@@ -111,7 +111,7 @@ async function readAllCases(page: Page, options: { isAided: boolean; markFirst: 
 }
 
 test("a reader study: designed, the AI run on it, read by two readers (one aided), closed, and its report explored", async ({ page, browser, consoleErrors }) => {
-  test.setTimeout(300_000);
+  test.setTimeout(480_000);
   expect(modelName, "the training test publishes the model this study compares").not.toBe("");
   page.on("dialog", (dialog) => void dialog.accept());
   await signIn(page, "coordinator@north.example");

@@ -44,7 +44,8 @@ test("an annotator labels a case and the label persists", async ({ page, context
   expect(body.data.case.pathologyLabels).toContainEqual({ subtype: "SOLID", note, specimenDate: "2021-05-06" });
 });
 
-test("wrong credentials are refused with a clear message", async ({ page }) => {
+test("wrong credentials are refused with a clear message", async ({ page, consoleErrors }) => {
+  consoleErrors.allow(/status of 401 .*\/api\/auth\/callback\/credentials/);
   await page.goto("/sign-in");
   await page.getByLabel("Email").fill("annotator@north.example");
   await page.getByLabel("Password").fill("not-the-password");

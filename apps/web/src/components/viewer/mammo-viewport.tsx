@@ -154,7 +154,11 @@ export function MammoViewport(props: Props) {
     containerRef.current!.focus({ preventScroll: true });
     const [sx, sy] = local(event);
     const [ix, iy] = screenToImage(affine, sx, sy);
-    (event.target as Element).setPointerCapture?.(event.pointerId);
+    try {
+      (event.target as Element).setPointerCapture?.(event.pointerId);
+    } catch {
+      // Not a live pointer (synthetic events): the drag still works without capture.
+    }
     if (event.button === 1 || event.shiftKey || tool === "pan") {
       drag.current = { kind: "pan", lastX: sx, lastY: sy };
       return;
