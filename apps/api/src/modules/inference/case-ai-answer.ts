@@ -1,4 +1,4 @@
-import { Subtype, type Db, type SaliencyMap } from "@mammo/db";
+import { Prisma, Subtype, type Db } from "@mammo/db";
 
 /**
  * The AI's answer for a CASE, from its model version's per-IMAGE predictions.
@@ -20,6 +20,8 @@ export function caseLevelAnswer(classNames: readonly string[], imageProbabilitie
   return { answer: answer as Subtype, probabilities: mean };
 }
 
+export type HeatmapRef = { id: string; classIndex: number; widthPx: number; heightPx: number };
+
 export type CaseAiAnswer = {
   caseId: string;
   modelVersionId: string;
@@ -27,30 +29,40 @@ export type CaseAiAnswer = {
   /** Aligned with `classNames`. */
   probabilities: number[];
   classNames: string[];
-  /** Per image: its heatmap for the case's answer (or the image's own predicted class when none). */
-  heatmaps: { imageId: string; saliencyMap: SaliencyMap }[];
+  /** Per image: its heatmap for the case's answer (or the image's first heatmap when none is for that class). */
+  heatmaps: { imageId: string; saliencyMap: HeatmapRef }[];
 };
 
-/** The AI's answers for many cases of one model version (cases without predictions are absent). */
+type PredictionRow = { caseId: string; imageId: string; probabilities: number[]; classNames: string[]; maps: HeatmapRef[] };
+
+/**
+ * The AI's answers for many cases of one model version (cases without predictions are absent).
+ * One statement: it runs on every aided reading step.
+ */
 export async function loadCaseAiAnswers(db: Db, modelVersionId: string, caseIds: readonly string[]): Promise<Map<string, CaseAiAnswer>> {
-  const model = await db.modelVersion.findUnique({ where: { id: modelVersionId }, select: { classNames: true } });
   const answers = new Map<string, CaseAiAnswer>();
-  if (!model || caseIds.length === 0) return answers;
-  const predictions = await db.prediction.findMany({
-    where: { modelVersionId, image: { caseId: { in: [...caseIds] }, status: "ACTIVE" } },
-    include: { image: { select: { caseId: true, laterality: true, view: true } }, saliencyMaps: { orderBy: [{ method: "asc" }, { createdAt: "asc" }] } },
-    orderBy: [{ image: { laterality: "asc" } }, { image: { view: "asc" } }],
-  });
+  if (caseIds.length === 0) return answers;
+  const rows = await db.$queryRaw<PredictionRow[]>`
+    SELECT i."caseId", p."imageId", p.probabilities, mv."classNames",
+      (SELECT coalesce(json_agg(json_build_object('id', m.id, 'classIndex', m."classIndex", 'widthPx', m."widthPx", 'heightPx', m."heightPx")
+          ORDER BY m.method, m."createdAt", m.id), '[]'::json)
+        FROM "SaliencyMap" m WHERE m."predictionId" = p.id) AS maps
+    FROM "Prediction" p
+    JOIN "Image" i ON i.id = p."imageId"
+    JOIN "ModelVersion" mv ON mv.id = p."modelVersionId"
+    WHERE p."modelVersionId" = ${modelVersionId}::uuid AND i."caseId" IN (${Prisma.join(caseIds.map((id) => Prisma.sql`${id}::uuid`))}) AND i.status = 'ACTIVE'
+    ORDER BY i.laterality, i.view, i.id`;
   for (const caseId of caseIds) {
-    const own = predictions.filter((p) => p.image.caseId === caseId);
-    const result = caseLevelAnswer(model.classNames, own.map((p) => p.probabilities));
+    const own = rows.filter((p) => p.caseId === caseId);
+    const classNames = own[0]?.classNames ?? [];
+    const result = caseLevelAnswer(classNames, own.map((p) => p.probabilities));
     if (!result) continue;
-    const answerIndex = model.classNames.indexOf(result.answer);
+    const answerIndex = classNames.indexOf(result.answer);
     const heatmaps = own.flatMap((p) => {
-      const map = p.saliencyMaps.find((m) => m.classIndex === answerIndex) ?? p.saliencyMaps[0];
+      const map = p.maps.find((m) => m.classIndex === answerIndex) ?? p.maps[0];
       return map ? [{ imageId: p.imageId, saliencyMap: map }] : [];
     });
-    answers.set(caseId, { caseId, modelVersionId, ...result, classNames: model.classNames, heatmaps });
+    answers.set(caseId, { caseId, modelVersionId, ...result, classNames, heatmaps });
   }
   return answers;
 }

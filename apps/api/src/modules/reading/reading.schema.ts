@@ -105,7 +105,7 @@ const ReadingTaskRef = builder.objectRef<ReadingTask>("ReadingTask").implement({
     studyId: t.string({ resolve: (task) => encodeGlobalID("ReaderStudy", task.assignment.studyId) }),
     caseCode: t.exposeString("code"),
     position: t.exposeInt("position", { description: "1-based place of the case in the reader's own order" }),
-    caseCount: t.int({ resolve: (task) => task.assignment.study._count.cases }),
+    caseCount: t.int({ resolve: (task) => task.assignment.study.caseCount }),
     phase: t.expose("phase", { type: ArmKindEnum }),
     questions: t.field({ type: [StudyQuestionRef], complexity: { field: 1, multiplier: 3 }, resolve: (task) => task.assignment.study.questions }),
     images: t.loadableList({
@@ -141,7 +141,7 @@ const ReaderAssignmentRef = builder.objectRef<Assignment>("ReaderAssignment").im
     studyDescription: t.string({ nullable: true, resolve: (a) => a.study.description }),
     status: t.field({ type: StudyStatusEnum, resolve: (a) => a.study.status }),
     arm: t.field({ type: ArmKindEnum, resolve: (a) => a.arm.kind }),
-    caseCount: t.int({ resolve: (a) => a.study._count.cases }),
+    caseCount: t.int({ resolve: (a) => a.study.caseCount }),
     questions: t.field({ type: [StudyQuestionRef], complexity: { field: 1, multiplier: 3 }, resolve: (a) => a.study.questions }),
     progress: t.loadable({ type: AssignmentProgressRef, load: (ids: string[], ctx) => loadMyProgress(ctx.db, ids), resolve: (a) => a.id }),
     nextCase: t.field({ type: ReadingTaskRef, nullable: true, resolve: (a, _args, ctx) => nextTask(ctx.db, a) }),

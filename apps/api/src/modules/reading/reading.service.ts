@@ -6,7 +6,10 @@ import { parseInput } from "../../errors/parse-input.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { loadCaseAiAnswers, type CaseAiAnswer } from "../inference/case-ai-answer.ts";
 import { conflictOnDuplicate } from "../studies/study-access.ts";
+import { assignmentOf, assignmentsOfUser, findAssignments, findNextSlot, type Assignment } from "./reading.queries.ts";
 import { parseRoiGeometry } from "./roi-geometry.ts";
+
+export type { Assignment };
 
 /*
  * Reading: a reader's own view of the studies they are assigned to. Everything here starts from
@@ -15,43 +18,19 @@ import { parseRoiGeometry } from "./roi-geometry.ts";
  * returns truth, the patient, the site, other readers or the case's id: a case is its study code.
  */
 
-const assignmentInclude = {
-  arm: true,
-  study: {
-    select: {
-      id: true,
-      siteId: true,
-      name: true,
-      description: true,
-      status: true,
-      modelVersionId: true,
-      questions: { orderBy: { position: "asc" } },
-      _count: { select: { cases: true } },
-    },
-  },
-} satisfies Prisma.StudyReaderInclude;
-
-export type Assignment = Prisma.StudyReaderGetPayload<{ include: typeof assignmentInclude }>;
-
 // A user whose READER role was removed everywhere stops reading at once.
 const isReader = (viewer: Viewer) => siteIdsWithRole(viewer, "READER").length > 0;
 
 /** The viewer's assignments in studies that are open or closed (drafts are not shown to readers). */
 export async function listMyAssignments(db: Db, viewer: Viewer): Promise<Assignment[]> {
   if (!isReader(viewer)) return [];
-  return db.studyReader.findMany({
-    where: { userId: viewer.userId, study: { status: { in: ["OPEN", "CLOSED"] } } },
-    include: assignmentInclude,
-    orderBy: [{ study: { openedAt: "desc" } }, { id: "asc" }],
-  });
+  return findAssignments(db, assignmentsOfUser(viewer.userId, ["OPEN", "CLOSED"]));
 }
 
 /** The viewer's own assignment in a study; NOT_FOUND unless they read it and it is open or closed. */
 export async function getMyAssignment(db: Db | Tx, viewer: Viewer, studyId: string): Promise<Assignment> {
   const id = parseInput(z.uuid(), studyId);
-  const assignment = isReader(viewer)
-    ? await db.studyReader.findUnique({ where: { studyId_userId: { studyId: id, userId: viewer.userId } }, include: assignmentInclude })
-    : null;
+  const [assignment] = isReader(viewer) ? await findAssignments(db, assignmentOf(id, viewer.userId)) : [];
   if (!assignment || assignment.study.status === "DRAFT") throw notFound("reader study");
   return assignment;
 }
@@ -75,31 +54,16 @@ export type ReadingTask = {
  */
 export async function nextTask(db: Db | Tx, assignment: Assignment): Promise<ReadingTask | null> {
   if (assignment.study.status !== "OPEN") return null;
-  const lastPhase: ArmKind = assignment.arm.kind === "AIDED" ? "AIDED" : "UNAIDED";
-  const slot = await db.readerCaseOrder.findFirst({
-    where: { studyReaderId: assignment.id, studyCase: { reads: { none: { studyReaderId: assignment.id, phase: lastPhase } } } },
-    orderBy: { position: "asc" },
-    include: {
-      studyCase: {
-        select: {
-          id: true,
-          code: true,
-          caseId: true,
-          reads: { where: { studyReaderId: assignment.id, phase: "UNAIDED" }, orderBy: { version: "desc" }, take: 1 },
-        },
-      },
-    },
-  });
+  const slot = await findNextSlot(db, assignment.id, assignment.arm.kind === "AIDED" ? "AIDED" : "UNAIDED");
   if (!slot) return null;
-  const unaidedRead = slot.studyCase.reads[0] ?? null;
   return {
     assignment,
-    studyCaseId: slot.studyCase.id,
-    caseId: slot.studyCase.caseId,
-    code: slot.studyCase.code,
+    studyCaseId: slot.studyCaseId,
+    caseId: slot.caseId,
+    code: slot.code,
     position: slot.position + 1,
-    phase: unaidedRead ? "AIDED" : "UNAIDED",
-    unaidedRead,
+    phase: slot.unaidedRead ? "AIDED" : "UNAIDED",
+    unaidedRead: slot.unaidedRead,
   };
 }
 
