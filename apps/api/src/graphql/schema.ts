@@ -20,3 +20,4 @@ import "../modules/datasets/dataset.schema.ts";
 import "../modules/audit/audit.schema.ts";
 import "../modules/annotations/annotation.schema.ts";
 import "../modules/reports/study-report.schema.ts";
+import "../modules/inference/concordance-summary.schema.ts";

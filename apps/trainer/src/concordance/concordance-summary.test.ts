@@ -9,6 +9,7 @@ const pair = (over: Partial<ConcordancePair>): ConcordancePair => ({
   view: "CC",
   subtype: "SOLID",
   readerId: null,
+  studyId: null,
   region: null,
   lesionKey: "label-1",
   isPointingHit: true,

@@ -1,5 +1,5 @@
-// Pure: no database, no TensorFlow. The API can import it (`@mammo/trainer/concordance-summary`)
-// and feed it the rows the viewer may see.
+// Pure: no database, no TensorFlow. The API imports it (`@mammo/trainer/concordance`) and feeds it
+// the rows the viewer may see.
 import type { Region } from "@mammo/study-stats";
 
 export { regionOf, type Region } from "@mammo/study-stats";
@@ -13,8 +13,9 @@ export type ConcordancePair = {
   view: string;
   /** The case's pathology truth (subtype), when known. */
   subtype: string | null;
-  /** READ: the reader (user id). */
+  /** READ: the reader (user id) and the study of the read. */
   readerId: string | null;
+  studyId: string | null;
   /** READ: where the reader and the AI land on this case (DOMAIN.md: A reader right/AI wrong, B both right, C reader wrong/AI right, D both wrong). */
   region: Region | null;
   /** The lesion the region outlines, to match its CC and MLO views (ANNOTATION: its pathology label; null: the breast is the key). */

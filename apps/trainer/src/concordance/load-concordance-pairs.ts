@@ -59,6 +59,7 @@ export async function loadConcordancePairs(db: Db, inferenceRunId: string): Prom
         view: image.view,
         subtype,
         readerId: r.read?.studyReader.userId ?? null,
+        studyId: r.read?.studyCase.studyId ?? null,
         region: r.read && subtype && ai ? regionOf(r.read.answer === subtype, ai === subtype) : null,
         lesionKey: r.annotation?.pathologyLabelId ?? null,
         isPointingHit: r.isPointingHit,

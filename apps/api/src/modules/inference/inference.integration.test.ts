@@ -124,6 +124,52 @@ describe("inference runs, predictions and heatmaps", () => {
     await api.db.readerStudy.update({ where: { id: studyId }, data: { status: "OPEN", closedAt: null } });
   });
 
+  it("summarises concordance by source, reader and region; readers' marks only once the study is closed, nothing for a blinded reader", async () => {
+    const SUMMARY = /* GraphQL */ `
+      query Summary($id: ID!) {
+        inferenceRun(id: $id) {
+          concordanceSummary {
+            overall { n pointingHitRate meanEnergyInside meanIou meanPixelAuc }
+            bySource { key stats { n } }
+            byReader { key stats { n pointingHitRate } }
+            viewConsistency { lesions }
+          }
+        }
+      }
+    `;
+    type Summary = {
+      inferenceRun: {
+        concordanceSummary: {
+          overall: { n: number; pointingHitRate: number | null; meanEnergyInside: number | null; meanIou: number | null; meanPixelAuc: number | null };
+          bySource: { key: string; stats: { n: number } }[];
+          byReader: { key: string; stats: { n: number; pointingHitRate: number | null } }[];
+          viewConsistency: { lesions: number };
+        };
+      };
+    };
+    const open = await api.as<Summary>(ml, SUMMARY, { id: globalId("InferenceRun", runId) });
+    expect(open.inferenceRun.concordanceSummary.overall).toEqual({ n: 1, pointingHitRate: 0, meanEnergyInside: 0.1, meanIou: 0.05, meanPixelAuc: null });
+    expect(open.inferenceRun.concordanceSummary.byReader).toEqual([]);
+
+    await api.db.readerStudy.update({ where: { id: studyId }, data: { status: "CLOSED", closedAt: new Date() } });
+    try {
+      const closed = await api.as<Summary>(ml, SUMMARY, { id: globalId("InferenceRun", runId) });
+      const summary = closed.inferenceRun.concordanceSummary;
+      expect(summary.overall.n).toBe(2);
+      expect(summary.overall.pointingHitRate).toBe(0.5);
+      expect(summary.bySource).toEqual([
+        { key: "ANNOTATION", stats: { n: 1 } },
+        { key: "READ", stats: { n: 1 } },
+      ]);
+      expect(summary.byReader).toEqual([{ key: mlReader, stats: { n: 1, pointingHitRate: 1 } }]);
+    } finally {
+      await api.db.readerStudy.update({ where: { id: studyId }, data: { status: "OPEN", closedAt: null } });
+    }
+    // The ML engineer who reads the case in the open study sees no part of it.
+    const blinded = await api.graphql<Summary>(SUMMARY, { id: globalId("InferenceRun", runId) }, { token: await api.sessionFor(mlReader) });
+    expect(blinded.data?.inferenceRun.concordanceSummary.overall.n ?? 0).toBe(0);
+  });
+
   it("hides a case's predictions and heatmaps from an ML engineer who reads it in an open study", async () => {
     const view = await api.as<{ inferenceRun: { predictions: { edges: unknown[] } } }>(mlReader, RUN, { id: globalId("InferenceRun", runId) });
     expect(view.inferenceRun.predictions.edges).toEqual([]);
