@@ -15,6 +15,8 @@ export {
   classifierFromArtifacts,
   saveClassifierToDirectory,
   loadClassifierFromDirectory,
+  readTarFiles,
+  tarFiles,
 } from "./model/model-artifact.ts";
 export { loadImagenetWeights, type ImagenetWeightsReport } from "./weights/imagenet-weights.ts";
 
