@@ -1,10 +1,11 @@
 import type { BlobStore } from "@mammo/storage";
 import type { Db, Laterality, Role, Subtype, ViewPosition } from "@mammo/db";
+import { generatePhantom } from "@mammo/ml-core/phantoms";
+import sharp from "sharp";
 import { hashPassword } from "../auth/password.ts";
 import { seededRandom } from "../lib/seeded-random.ts";
 import { datasetDigest, splitByPatient } from "../modules/datasets/split.ts";
 import { readerCaseOrder } from "../modules/studies/reader-order.ts";
-import { renderDemoMammogram } from "./demo-images.ts";
 
 export const DEMO_PASSWORD = "demo-password";
 
@@ -25,15 +26,14 @@ const SITES = [
   { code: "SOUTH", name: "South General Hospital", cases: 20 },
 ];
 const SUBTYPE_CYCLE: Subtype[] = ["TUBULE_FORMING", "SOLID", "SCIRRHOUS", "TUBULE_FORMING", "SOLID", "SCIRRHOUS", "NORMAL"];
-const LESION_KIND = { TUBULE_FORMING: "lobulated", SOLID: "round", SCIRRHOUS: "spiculated" } as const;
 const VIEWS: { laterality: Laterality; view: ViewPosition }[] = [
   { laterality: "R", view: "CC" },
   { laterality: "L", view: "CC" },
   { laterality: "R", view: "MLO" },
   { laterality: "L", view: "MLO" },
 ];
-const IMAGE_W = 240;
-const IMAGE_H = 300;
+const IMAGE_W = 256;
+const IMAGE_H = 320;
 
 export async function isDatabaseEmpty(db: Db): Promise<boolean> {
   return (await db.site.count()) === 0;
@@ -49,7 +49,7 @@ export async function seedDemo(db: Db, blobs: BlobStore, log: (line: string) => 
   const random = seededRandom(20_200_333);
 
   // Images first (blob store writes are idempotent), then every row in one transaction.
-  type PlannedImage = { laterality: Laterality; view: ViewPosition; sha256: string; key: string; sizeBytes: number; lesion?: { cx: number; cy: number; rx: number; ry: number } };
+  type PlannedImage = { laterality: Laterality; view: ViewPosition; sha256: string; key: string; sizeBytes: number; outline?: [number, number][] };
   type PlannedCase = { site: string; accessionKey: string; pseudonym: string; subtype: Subtype; lesionSide: Laterality; images: PlannedImage[] };
   const planned: PlannedCase[] = [];
   let n = 0;
@@ -60,21 +60,18 @@ export async function seedDemo(db: Db, blobs: BlobStore, log: (line: string) => 
       const images: PlannedImage[] = [];
       for (const v of VIEWS) {
         const hasLesion = subtype !== "NORMAL" && v.laterality === lesionSide;
-        const depth = IMAGE_W * (0.25 + random() * 0.3);
-        const lesion = hasLesion
-          ? { cx: Math.round(v.laterality === "R" ? IMAGE_W - depth : depth), cy: Math.round(IMAGE_H * (0.35 + random() * 0.3)), rx: 10 + Math.round(random() * 8), ry: 10 + Math.round(random() * 8) }
-          : undefined;
-        const png = await renderDemoMammogram({
+        // ml-core's synthetic mammogram: the lesion's morphology follows the subtype.
+        const phantom = generatePhantom({
+          seed: `demo-${n}-${v.laterality}${v.view}`,
+          subtype: hasLesion ? (subtype as "TUBULE_FORMING" | "SOLID" | "SCIRRHOUS") : "NORMAL",
+          view: v.view as "CC" | "MLO",
+          laterality: v.laterality,
           widthPx: IMAGE_W,
           heightPx: IMAGE_H,
-          laterality: v.laterality,
-          view: v.view as "CC" | "MLO",
-          seed: n * 10 + images.length,
-          lesion,
-          lesionKind: subtype === "NORMAL" ? undefined : LESION_KIND[subtype as keyof typeof LESION_KIND],
         });
+        const png = await sharp(phantom.image8, { raw: { width: IMAGE_W, height: IMAGE_H, channels: 1 } }).png().toBuffer();
         const stored = await blobs.put(png);
-        images.push({ ...v, sha256: stored.sha256, key: stored.key, sizeBytes: stored.sizeBytes, lesion });
+        images.push({ ...v, sha256: stored.sha256, key: stored.key, sizeBytes: stored.sizeBytes, outline: phantom.lesion ? simplifyOutline(phantom.lesion.outline) : undefined });
       }
       planned.push({
         site: site.code,
@@ -141,14 +138,14 @@ export async function seedDemo(db: Db, blobs: BlobStore, log: (line: string) => 
             },
           });
           images.push({ id: image.id, sha256: img.sha256 });
-          if (img.lesion) {
+          if (img.outline) {
             await tx.annotation.create({
               data: {
                 imageId: image.id,
                 authorId: annotatorId,
                 purpose: "LESION",
-                shape: "ELLIPSE",
-                geometry: { cx: img.lesion.cx, cy: img.lesion.cy, rx: img.lesion.rx * 1.3, ry: img.lesion.ry * 1.3, rotationRad: 0 },
+                shape: "POLYGON",
+                geometry: { points: img.outline },
                 pathologyLabelId: label.id,
               },
             });
@@ -225,4 +222,10 @@ export async function seedDemo(db: Db, blobs: BlobStore, log: (line: string) => 
     { timeout: 120_000 },
   );
   log(`seed: ${planned.length} cases, ${DEMO_ACCOUNTS.length} users, 1 dataset version, 1 reader study`);
+}
+
+/** At most 48 vertices, rounded to 0.1 px: an outline an annotator could have drawn. */
+function simplifyOutline(points: readonly [number, number][]): [number, number][] {
+  const step = Math.max(1, Math.ceil(points.length / 48));
+  return points.filter((_, i) => i % step === 0).map(([x, y]) => [Math.round(x * 10) / 10, Math.round(y * 10) / 10]);
 }
