@@ -44,7 +44,7 @@ export {
   generatePhantom,
   type Phantom,
   type PhantomClass,
+  // The single-file tar ml-core writes model artifacts with (the ensemble artifact nests those).
+  tarFiles,
+  readTarFiles,
 } from "@mammo/ml-core";
-// Not in ml-core's index: the single-file tar it writes model artifacts with (the ensemble
-// artifact nests those). TODO(ml-core): export tarFiles/readTarFiles from the index.
-export { tarFiles, readTarFiles } from "@mammo/ml-core/src/model/model-artifact.ts";
