@@ -9,6 +9,10 @@ import { DatabaseRoleError, derivedRolePassword, provisionDatabaseRole } from ".
 async function main() {
   const config = loadApiConfig();
   const database = await resolveDatabase({ rootDir: repoRoot });
+  // Enqueue only: the trainer workers supervise and maintain the queue. Started first, as the
+  // owner, so the queue's schema exists before the API's role is granted its tables (a worker
+  // creating it at the same moment would otherwise leave the role without them).
+  const jobs = await startJobQueue(database.url, { supervise: false, max: 4 });
   // DATABASE_URL is the owner (migrations); the API itself runs as a data-only role.
   const role = config.database.role;
   const appUrl =
@@ -18,8 +22,6 @@ async function main() {
       password: derivedRolePassword(config.sessionSecret, role, new URL(database.url).pathname.slice(1)),
     }));
   const db = createPrismaClient(appUrl, { maxConnections: 20 });
-  // Enqueue only: the trainer workers supervise and maintain the queue.
-  const jobs = await startJobQueue(database.url, { supervise: false, max: 4 });
   const server = await createApiServer({ db, blobs: createBlobStoreFromEnv(repoRoot), jobs }, config);
   try {
     await server.listen(config.port);
