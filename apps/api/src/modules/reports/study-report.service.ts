@@ -49,7 +49,27 @@ export async function getStudyReport(db: Db, viewer: Viewer, studyId: string): P
   const id = parseInput(z.uuid(), studyId);
   const study = await getManagedStudy(db, viewer, id);
   if (study.status !== "CLOSED") throw new AppError("CONFLICT", "the report is available once the study is closed (while it is open only progress is shown)");
-  return computeStudyReport(study, await loadStudyReportData(db, study));
+  return recentReport(db, study);
+}
+
+/**
+ * A report's figures (bootstraps, MRMC) take a while, and a page asks for one report in several
+ * requests (the query limits cap the fields per request): the computed report is kept for a few
+ * seconds. Only after the access check above; the figures depend on the study alone, not on who
+ * asks.
+ */
+const REPORT_REUSE_MS = 15_000;
+const recentReports = new Map<string, { at: number; report: Promise<StudyReport> }>();
+
+function recentReport(db: Db, study: StudyReport["study"]): Promise<StudyReport> {
+  const now = Date.now();
+  for (const [key, entry] of recentReports) if (now - entry.at > REPORT_REUSE_MS) recentReports.delete(key);
+  const known = recentReports.get(study.id);
+  if (known) return known.report;
+  const report = loadStudyReportData(db, study).then((data) => computeStudyReport(study, data));
+  recentReports.set(study.id, { at: now, report });
+  report.catch(() => recentReports.delete(study.id));
+  return report;
 }
 
 /** The figures of a report from its data (pure: no database). */

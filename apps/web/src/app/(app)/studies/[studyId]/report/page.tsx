@@ -39,12 +39,22 @@ type Report = {
 };
 
 const FIGURES = `cases accuracy { estimate lower upper successes total } perClass { subtype support sensitivity { estimate lower upper successes total } specificity { estimate lower upper successes total } auc { auc lower upper } } confusionMatrix { truth counts }`;
+// Three requests: the API's query limits (breadth 100 fields per operation) keep one request from
+// asking for the whole report at once.
 const QUERY = /* GraphQL */ `
   query Report($studyId: ID!) {
     studyReport(studyId: $studyId) {
       studyName closedAt classes notes
       readers { label name email arm }
       ai { ${FIGURES} }
+      mrmc { subtype readers unaidedAuc aidedAuc difference lower upper f ddf pValue }
+      excludedCases { code reason }
+    }
+  }
+`;
+const PHASES_QUERY = /* GraphQL */ `
+  query ReportPhases($studyId: ID!) {
+    studyReport(studyId: $studyId) {
       phases {
         phase fleissKappa fleissPValue
         readers {
@@ -59,8 +69,12 @@ const QUERY = /* GraphQL */ `
         regions { key a b c d total }
         regionsByReader { key a b c d total }
       }
-      mrmc { subtype readers unaidedAuc aidedAuc difference lower upper f ddf pValue }
-      excludedCases { code reason }
+    }
+  }
+`;
+const CASES_QUERY = /* GraphQL */ `
+  query ReportCases($studyId: ID!) {
+    studyReport(studyId: $studyId) {
       statistics
       cases { code siteCode truth aiAnswer images { id laterality view widthPx heightPx displayUrl } aiHeatmaps { imageId url } reads { readerLabel phase answer confidence isCorrect region roi { imageId shape geometry } } }
     }
@@ -103,7 +117,12 @@ export default async function StudyReportPage({ params }: { params: Promise<{ st
   const studyId = decodeURIComponent((await params).studyId);
   let report: Report;
   try {
-    report = (await graphql<{ studyReport: Report }>(QUERY, { studyId })).studyReport;
+    const [summary, phases, details] = await Promise.all([
+      graphql<{ studyReport: Omit<Report, "phases" | "statistics" | "cases"> }>(QUERY, { studyId }),
+      graphql<{ studyReport: Pick<Report, "phases"> }>(PHASES_QUERY, { studyId }),
+      graphql<{ studyReport: Pick<Report, "statistics" | "cases"> }>(CASES_QUERY, { studyId }),
+    ]);
+    report = { ...summary.studyReport, ...phases.studyReport, ...details.studyReport };
   } catch (error) {
     if (error instanceof GraphQLRequestError && (error.code === "NOT_FOUND" || error.code === "BAD_USER_INPUT")) notFound();
     if (error instanceof GraphQLRequestError && error.code === "CONFLICT")
