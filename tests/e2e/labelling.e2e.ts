@@ -10,7 +10,10 @@ test("an annotator draws, edits and deletes ROIs, and adjudicates conflicting la
   await expect(page.getByRole("heading", { name: /Case N-0005/ })).toBeVisible();
   await expectViewerReady(page);
   const rows = page.getByTestId("roi-row");
+  // The demo seed outlines each lesion with a polygon already: count from what is there.
   const before = await rows.count();
+  const polygonsBefore = await rows.filter({ hasText: "Polygon" }).count();
+  const boxesBefore = await rows.filter({ hasText: "Box" }).count();
 
   // Window/level by dragging changes the window shown on the image.
   const rcc = page.getByTestId("viewport-RCC");
@@ -42,7 +45,7 @@ test("an annotator draws, edits and deletes ROIs, and adjudicates conflicting la
   await page.keyboard.press("Enter");
   await expect(page.getByRole("status").filter({ hasText: "Polygon saved." })).toBeVisible();
   await expect(rows).toHaveCount(before + 2);
-  await expect(rows.filter({ hasText: "Polygon" })).toHaveCount(1);
+  await expect(rows.filter({ hasText: "Polygon" })).toHaveCount(polygonsBefore + 1);
 
   // Edit: select the box and drag it; then delete it with the Delete key.
   await toolbar.getByRole("button", { name: "Select" }).click();
@@ -55,6 +58,7 @@ test("an annotator draws, edits and deletes ROIs, and adjudicates conflicting la
   await page.keyboard.press("Delete");
   await expect(page.getByRole("status").filter({ hasText: "Region deleted." })).toBeVisible();
   await expect(rows).toHaveCount(before + 1);
+  await expect(rows.filter({ hasText: "Box" })).toHaveCount(boxesBefore);
 
   // A second label that disagrees: the case is in conflict, labels side by side, then adjudicated.
   const form = page.getByRole("form", { name: "Add pathology label" });
@@ -79,7 +83,7 @@ test("an annotator draws, edits and deletes ROIs, and adjudicates conflicting la
   await page.reload();
   await expectViewerReady(page);
   await expect(rows).toHaveCount(before + 1);
-  await expect(rows.filter({ hasText: "Polygon" })).toHaveCount(1);
+  await expect(rows.filter({ hasText: "Polygon" })).toHaveCount(polygonsBefore + 1);
   await expect(page.getByRole("heading", { name: /Case N-0005/ })).toContainText("Adjudicated");
   await expect(page.getByTestId("roi-layer").first()).toBeVisible();
 });
