@@ -48,7 +48,7 @@ describe("trainer workers as processes", () => {
     const checkpoint = async () => readProgress((await runStatus(database.db, run.id)).progress)?.checkpoints["0"]?.epochsCompleted ?? 0;
     const waitForCheckpoint = (after: number) => waitFor(`a checkpoint after epoch ${after}`, async () => ((await checkpoint()) > after ? checkpoint() : false), 120_000, 50);
 
-    // 1. SIGTERM: the worker finishes its batch (here its short epoch), checkpoints, gives the job back and exits 0.
+    // 1. SIGTERM: the worker finishes its batch, checkpoints (inside the epoch), gives the job back and exits 0.
     const first = startWorker("stop-1");
     await boss.send("train", { trainingRunId: run.id });
     await waitForCheckpoint(0);
@@ -76,10 +76,11 @@ describe("trainer workers as processes", () => {
       return r.status === "SUCCEEDED";
     });
     expect(await database.db.modelVersion.count({ where: { trainingRunId: run.id } })).toBe(1);
-    const resumed = (await database.db.auditEvent.findMany({ where: { action: "trainingRun.resume", entityId: run.id }, orderBy: { id: "asc" } })).map((e) => e.after as { fromEpoch: number; workerId: string });
+    const resumed = (await database.db.auditEvent.findMany({ where: { action: "trainingRun.resume", entityId: run.id }, orderBy: { id: "asc" } })).map((e) => e.after as { fromEpoch: number; fromBatch: number; workerId: string });
     expect(resumed).toEqual([
-      { fold: 0, fromEpoch: atTerm, workerId: "crash-2" },
-      { fold: 0, fromEpoch: atKill, workerId: "crash-3" },
+      { fold: 0, fromEpoch: atTerm, fromBatch: expect.any(Number), workerId: "crash-2" },
+      // kill -9 leaves the last epoch's checkpoint: the epoch in progress is trained again.
+      { fold: 0, fromEpoch: atKill, fromBatch: 0, workerId: "crash-3" },
     ]);
     const last = (await jobsOf([run.id])).filter((j) => j.data.fold === 0).at(-1)!;
     expect(last).toMatchObject({ state: "completed", retry_count: 1, output: { workerId: "crash-3", resumedFrom: atKill } });

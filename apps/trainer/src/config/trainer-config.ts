@@ -19,8 +19,6 @@ export type TrainerConfig = {
   leaseGraceSeconds: number;
   /** A train job gives itself back to the queue after this long (at an epoch end), to stay far below pg-boss's expiry. */
   sliceSeconds: number;
-  /** On SIGTERM, a fold finishes its epoch when the epoch would end within this time; otherwise it stops after the batch. */
-  stopGraceSeconds: number;
   unreadableImages: UnreadableImagePolicy;
   /** Filled into runs whose parameters ask for ImageNet weights without naming a file. */
   imagenetWeightsPath: string | null;
@@ -66,7 +64,6 @@ export function trainerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Trai
     reapIntervalMs: positiveNumber(env, "TRAINER_REAP_INTERVAL_MS", 10_000),
     leaseGraceSeconds: positiveNumber(env, "TRAINER_LEASE_GRACE_SECONDS", 30),
     sliceSeconds: positiveNumber(env, "TRAINER_SLICE_SECONDS", 3 * 3600),
-    stopGraceSeconds: positiveNumber(env, "TRAINER_STOP_GRACE_SECONDS", 20),
     unreadableImages: parseUnreadablePolicy(env.TRAINER_UNREADABLE_IMAGES, "TRAINER_UNREADABLE_IMAGES"),
     imagenetWeightsPath: env.IMAGENET_WEIGHTS_PATH || null,
   };

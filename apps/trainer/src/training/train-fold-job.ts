@@ -20,8 +20,9 @@ type StopReason = "cancel" | "over" | "give-back";
 /**
  * One fold of a run (the `train` job with a fold): resumes from the fold's last checkpoint when
  * there is one, trains, writes progress and metrics, checkpoints after every epoch, and stops at
- * the next batch when the run is cancelled. When asked to stop (SIGTERM) or after its time slice
- * it gives the job back: a continuation job and this job's completion commit together. The
+ * the next batch when the run is cancelled. When asked to stop (SIGTERM) it finishes the batch,
+ * checkpoints the epoch so far and gives the job back; after its time slice it does so at an
+ * epoch's end. A continuation job and this job's completion commit together. The
  * finished fold's model goes to the blob store; the last fold to finish queues the publish step.
  */
 export async function trainRunFold(services: TrainerServices, runId: string, fold: number, ctx: JobContext): Promise<Record<string, unknown>> {
@@ -47,9 +48,10 @@ export async function trainRunFold(services: TrainerServices, runId: string, fol
   let resumeFrom: TrainingCheckpoint | undefined;
   if (saved) {
     resumeFrom = decodeCheckpoint(await blobs.get(saved.key), `checkpoint of fold ${fold}`);
-    ctx.log(`resuming fold ${fold} after epoch ${resumeFrom.epochsCompleted}`);
+    const inEpoch = resumeFrom.inEpoch ? ` and ${resumeFrom.inEpoch.batchesDone} batches of the next` : "";
+    ctx.log(`resuming fold ${fold} after epoch ${resumeFrom.epochsCompleted}${inEpoch}`);
     await db.$transaction((tx) =>
-      recordWorkerAudit(tx, { siteId: run.siteId, action: "trainingRun.resume", entityType: "TrainingRun", entityId: runId, after: { fold, fromEpoch: resumeFrom!.epochsCompleted }, workerId: ctx.workerId }),
+      recordWorkerAudit(tx, { siteId: run.siteId, action: "trainingRun.resume", entityType: "TrainingRun", entityId: runId, after: { fold, fromEpoch: resumeFrom!.epochsCompleted, fromBatch: resumeFrom!.inEpoch?.batchesDone ?? 0 }, workerId: ctx.workerId }),
     );
   }
 
@@ -59,38 +61,28 @@ export async function trainRunFold(services: TrainerServices, runId: string, fol
   let lastCheck = 0;
   let lastRunState: RunCheck = "running";
   let atEpochStart = true;
-  let batchTimes: number[] = [];
-  let lastBatchAt = Date.now();
-  let batchesLeft = Infinity;
   let lastCheckpointKey = saved?.key ?? null;
 
-  const shouldStop = async (): Promise<boolean> => {
+  const shouldStop = async (): Promise<boolean | "checkpoint"> => {
     if (Date.now() - lastCheck >= RUN_CHECK_INTERVAL_MS) {
       lastCheck = Date.now();
       lastRunState = await checkRun(db, runId);
     }
     if (lastRunState !== "running") stopReason = lastRunState;
     else if (atEpochStart && Date.now() > sliceEndsAt) stopReason = "give-back";
-    else if (ctx.isStopRequested()) {
-      // Finish the epoch when it ends within the grace time (its checkpoint then keeps the work); stop after this batch otherwise.
-      const secondsPerBatch = batchTimes.length ? batchTimes.reduce((a, b) => a + b, 0) / batchTimes.length / 1000 : Infinity;
-      if (atEpochStart || batchesLeft * secondsPerBatch > config.stopGraceSeconds) stopReason = "give-back";
-    }
+    // Asked to stop (SIGTERM): after this batch, with a checkpoint of the epoch so far.
+    else if (ctx.isStopRequested()) stopReason = "give-back";
+    if (stopReason === "give-back") return "checkpoint";
     return stopReason !== null;
   };
 
   const onProgress = async (event: TrainingProgress) => {
     if (event.kind === "batch") {
-      const now = Date.now();
-      batchTimes = [...batchTimes.slice(-19), now - lastBatchAt];
-      lastBatchAt = now;
-      batchesLeft = event.batches - event.batch;
       atEpochStart = false;
       await metrics.batch(event);
       ctx.onProgress?.({ ...event, folds: progress.foldCount });
     } else {
       atEpochStart = true;
-      lastBatchAt = Date.now();
       await metrics.epoch(event);
       ctx.onProgress?.({ kind: "epoch", fold, folds: progress.foldCount, epoch: event.epoch, epochs: event.epochs, loss: event.loss, accuracy: event.accuracy, valLoss: event.valLoss, valAccuracy: event.valAccuracy });
     }

@@ -25,6 +25,12 @@ export type TrainingCheckpoint = {
   weights: WeightsSnapshot;
   optimizer: WeightsSnapshot;
   bestWeights: WeightsSnapshot | null;
+  /**
+   * Set when the run stopped inside an epoch (asked to stop with a checkpoint, e.g. on SIGTERM):
+   * that epoch's sample order and how far it got, so a resumed run finishes the epoch instead of
+   * repeating it. rngState is then the generator's state after the batches done.
+   */
+  inEpoch?: { order: number[]; batchesDone: number; lossSum: number; correctSum: number; seconds: number };
 };
 
 const BINARIES = ["weights", "optimizer", "bestWeights"] as const;

@@ -72,6 +72,30 @@ describe("trainFold", () => {
     [straight, again, resumed].forEach((r) => r.classifier!.model.dispose());
   });
 
+  it("on a stop that asks for a checkpoint, saves the batches done inside the epoch; the resumed run ends exactly as one never stopped", async () => {
+    const twoEpochs = { ...params, epochs: 2 };
+    const straight = await trainFold({ params: twoEpochs, classNames, train, validation });
+
+    // Stop after the first batch of epoch 2 (8 images, batch 4: 2 batches per epoch).
+    let batches = 0;
+    const saved: TrainingCheckpoint[] = [];
+    const stopped = await trainFold({ params: twoEpochs, classNames, train, validation, onCheckpoint: (c) => void saved.push(c), shouldStop: () => (++batches > 3 ? "checkpoint" : false) });
+    expect(stopped.status).toBe("stopped");
+    expect(saved.map((c) => [c.epochsCompleted, c.inEpoch?.batchesDone ?? null])).toEqual([[1, null], [1, 1]]);
+    expect(stopped.checkpoint).toBe(saved[1]);
+
+    const events: TrainingProgress[] = [];
+    const resumed = await trainFold({ params: twoEpochs, classNames, train, validation, resumeFrom: decodeCheckpoint(encodeCheckpoint(stopped.checkpoint!)), onProgress: (e) => void events.push(e) });
+    expect(events.filter((e) => e.kind === "batch").map((e) => e.kind === "batch" && [e.epoch, e.batch])).toEqual([[2, 2]]); // only the batch not yet done
+    expect(resumed.history).toEqual(straight.history.map((h, i) => ({ ...h, seconds: resumed.history[i]!.seconds })));
+    expect(resumed.best).toEqual(straight.best);
+    expect(weightsOf(resumed.classifier!.model)).toEqual(weightsOf(straight.classifier!.model));
+    // A stop before the epoch's first batch has nothing to add to the epoch's checkpoint.
+    const atStart = await trainFold({ params: twoEpochs, classNames, train, validation, shouldStop: () => "checkpoint" });
+    expect(atStart.checkpoint).toBeNull();
+    [straight, resumed].forEach((r) => r.classifier!.model.dispose());
+  });
+
   it("refuses a checkpoint of other parameters, bad labels and missing ImageNet weights", async () => {
     const first = await trainFold({ params: { ...params, epochs: 1 }, classNames, train, validation });
     first.classifier!.model.dispose();

@@ -29,10 +29,14 @@ export type TrainFoldInput = {
   /** Continue a stopped run (same params, classes and fold). */
   resumeFrom?: TrainingCheckpoint;
   onProgress?: (progress: TrainingProgress) => void | Promise<void>;
-  /** Called after every epoch; store it (encodeCheckpoint) to be able to resume. */
+  /** Called after every epoch (and on a stop that asks for one); store it (encodeCheckpoint) to be able to resume. */
   onCheckpoint?: (checkpoint: TrainingCheckpoint) => void | Promise<void>;
-  /** Checked before every batch; true stops the run (it resumes from the last checkpoint). */
-  shouldStop?: () => boolean | Promise<boolean>;
+  /**
+   * Checked before every batch. true stops the run (it resumes from the last epoch's
+   * checkpoint); "checkpoint" stops it after a checkpoint of the batches done so far, so a
+   * resumed run loses nothing (e.g. a worker asked to stop).
+   */
+  shouldStop?: () => boolean | "checkpoint" | Promise<boolean | "checkpoint">;
 };
 
 export type TrainFoldResult = {
@@ -42,7 +46,7 @@ export type TrainFoldResult = {
   best: BestEpoch | null;
   /** The best epoch's model (or the last, without validation); null when stopped. The caller disposes it. */
   classifier: ClassifierModel | null;
-  /** The last epoch's checkpoint (null if stopped before the first epoch ended). */
+  /** The last checkpoint: the last epoch's, or the stop's (null if there was none). */
   checkpoint: TrainingCheckpoint | null;
 };
 
@@ -83,7 +87,8 @@ function makeBatch(examples: readonly LabelledImage[], indices: readonly number[
 
 /**
  * Trains one fold of a run: per-epoch class balancing, augmentation, Adam with clipnorm,
- * categorical cross-entropy, the best epoch by validation loss, a checkpoint after every epoch.
+ * categorical cross-entropy, the best epoch by validation loss, a checkpoint after every epoch
+ * (and inside one when a stop asks for it).
  * Seeded by params.seed and the fold: the same inputs and backend give the same weights, and a
  * run resumed from a checkpoint ends with the same weights as one never stopped.
  */
@@ -124,6 +129,7 @@ export async function trainFold(input: TrainFoldInput): Promise<TrainFoldResult>
   let best: BestEpoch | null = null;
   let bestWeights: WeightsSnapshot | null = null;
   let startEpoch = 0;
+  let resumeInEpoch: TrainingCheckpoint["inEpoch"] = undefined;
   let lastCheckpoint: TrainingCheckpoint | null = null;
   const finish = (status: TrainFoldResult["status"], result: ClassifierModel | null): TrainFoldResult => {
     optimizer.dispose();
@@ -143,20 +149,50 @@ export async function trainFold(input: TrainFoldInput): Promise<TrainFoldResult>
       best = saved.best;
       bestWeights = saved.bestWeights;
       startEpoch = saved.epochsCompleted;
+      resumeInEpoch = saved.inEpoch;
       lastCheckpoint = saved;
     } else if (params.model.weights === "imagenet") {
       await loadImagenetWeights(model, params.model.imagenetWeightsPath!);
     }
 
     const labels = input.train.map((e) => e.label);
+    const checkpointOf = async (epochsCompleted: number, inEpoch?: TrainingCheckpoint["inEpoch"]): Promise<TrainingCheckpoint> => {
+      const optimizerWeights = await optimizer.getWeights();
+      const optimizerSnapshot = await snapshotTensors(optimizerWeights);
+      tf.dispose(optimizerWeights[0]!.tensor); // the step counter is a fresh scalar; the rest are the optimizer's own variables
+      return {
+        format: "mammo-checkpoint",
+        version: 1,
+        params,
+        classNames,
+        fold,
+        epochsCompleted,
+        rngState: rng.state(),
+        history: [...history],
+        best,
+        weights: await snapshotModel(model),
+        optimizer: optimizerSnapshot,
+        bestWeights,
+        ...(inEpoch ? { inEpoch } : {}),
+      };
+    };
     for (let epoch = startEpoch; epoch < params.epochs; epoch++) {
-      const started = performance.now();
-      const order = params.classBalance === "downsample-per-epoch" ? balancedEpochIndices(labels, rng) : shuffledEpochIndices(labels.length, rng);
+      // A run stopped inside this epoch goes on with the same order, from the next batch.
+      const partial = epoch === startEpoch ? resumeInEpoch : undefined;
+      const started = performance.now() - (partial?.seconds ?? 0) * 1000;
+      const order = partial ? partial.order : params.classBalance === "downsample-per-epoch" ? balancedEpochIndices(labels, rng) : shuffledEpochIndices(labels.length, rng);
       const batches = Math.ceil(order.length / params.batchSize);
-      let lossSum = 0;
-      let correctSum = 0;
-      for (let b = 0; b < batches; b++) {
-        if (await input.shouldStop?.()) return finish("stopped", null);
+      let lossSum = partial?.lossSum ?? 0;
+      let correctSum = partial?.correctSum ?? 0;
+      for (let b = partial?.batchesDone ?? 0; b < batches; b++) {
+        const stop = await input.shouldStop?.();
+        if (stop) {
+          if (stop === "checkpoint" && b > 0) {
+            lastCheckpoint = await checkpointOf(epoch, { order, batchesDone: b, lossSum, correctSum, seconds: (performance.now() - started) / 1000 });
+            await input.onCheckpoint?.(lastCheckpoint);
+          }
+          return finish("stopped", null);
+        }
         const indices = order.slice(b * params.batchSize, (b + 1) * params.batchSize);
         const { x, y } = makeBatch(input.train, indices, params, numClasses, rng);
         for (const layer of dropouts) layer.seed = rng.seed();
@@ -187,23 +223,7 @@ export async function trainFold(input: TrainFoldInput): Promise<TrainFoldResult>
         best = { epoch: epoch + 1, valLoss: validation.loss, valAccuracy: validation.accuracy };
         bestWeights = await snapshotModel(model);
       }
-      const optimizerWeights = await optimizer.getWeights();
-      const optimizerSnapshot = await snapshotTensors(optimizerWeights);
-      tf.dispose(optimizerWeights[0]!.tensor); // the step counter is a fresh scalar; the rest are the optimizer's own variables
-      lastCheckpoint = {
-        format: "mammo-checkpoint",
-        version: 1,
-        params,
-        classNames,
-        fold,
-        epochsCompleted: epoch + 1,
-        rngState: rng.state(),
-        history: [...history],
-        best,
-        weights: await snapshotModel(model),
-        optimizer: optimizerSnapshot,
-        bestWeights,
-      };
+      lastCheckpoint = await checkpointOf(epoch + 1);
       await input.onProgress?.({ kind: "epoch", fold, epochs: params.epochs, isBest, ...summary });
       await input.onCheckpoint?.(lastCheckpoint);
     }
