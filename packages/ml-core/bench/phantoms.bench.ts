@@ -26,6 +26,8 @@ const { values: args } = parseArgs({
     seed: { type: "string", default: "1" },
     "width-scale": { type: "string", default: "1" },
     backend: { type: "string" },
+    // Further layer/method pairs whose pointing game is reported next to block5_conv3 Grad-CAM's.
+    also: { type: "string", default: "block5_conv3/gradcam++,block4_conv3/gradcam,block4_conv3/gradcam++" },
     out: { type: "string", default: join(dirname(fileURLToPath(import.meta.url)), "results", "phantoms.json") },
   },
 });
@@ -51,7 +53,14 @@ const result = await runPhantomExperiment({
   phantomSeed: `bench-${args.seed}`,
   lesionScale: Number(args["lesion-scale"]),
   tolerancePx: Number(args.tolerance),
-  alsoExplain: [{ layerName: "block5_conv3", method: "gradcam++" }],
+  alsoExplain: args.also
+    .split(",")
+    .filter(Boolean)
+    .map((pair) => {
+      const [layerName, method] = pair.split("/");
+      if (!layerName || (method !== "gradcam" && method !== "gradcam++")) throw new Error(`--also: "${pair}" is not layer/gradcam or layer/gradcam++`);
+      return { layerName, method };
+    }),
   onProgress: (p) => {
     if (p.kind === "epoch") console.log(`epoch ${p.epoch}/${p.epochs}: loss ${p.loss.toFixed(3)} acc ${p.accuracy.toFixed(2)}, val loss ${p.valLoss?.toFixed(3)} acc ${p.valAccuracy?.toFixed(2)} (${p.seconds.toFixed(0)} s)`);
   },
@@ -69,6 +78,7 @@ const figures = {
   confusion: result.confusion,
   pointing: { layer: "block5_conv3", method: "gradcam", tolerancePx: Number(args.tolerance), hitRate: result.pointingHitRate, cases: result.pointingCases },
   otherPointingHitRates: result.otherPointingHitRates,
+  pointingByClass: result.pointingByClass,
   meanEnergyInside: result.meanEnergyInside,
   bestEpoch: result.bestEpoch,
   trainSeconds: Math.round(result.trainSeconds),
@@ -82,6 +92,6 @@ const pct = (v: number | null) => (v === null ? "n/a" : `${(100 * v).toFixed(0)}
 console.log(
   `phantoms ${backend.name} input ${args.input}: VGG-16 on ${result.counts.train} phantoms (${result.counts.validation} validation), ` +
     `test accuracy ${result.testAccuracy.toFixed(3)} on ${result.counts.test}, Grad-CAM block5_conv3 pointing game ${pct(result.pointingHitRate)} ` +
-    `of ${result.pointingCases} correct, Grad-CAM++ ${pct(result.otherPointingHitRates["block5_conv3/gradcam++"] ?? null)} (tolerance ${args.tolerance} px of 256x320), best epoch ${result.bestEpoch}/${args.epochs}, training ${Math.round(result.trainSeconds)} s`,
+    `of ${result.pointingCases} correct, ${Object.entries(result.otherPointingHitRates).map(([key, rate]) => `${key} ${pct(rate)}`).join(", ")} (tolerance ${args.tolerance} px of 256x320), best epoch ${result.bestEpoch}/${args.epochs}, training ${Math.round(result.trainSeconds)} s`,
 );
 console.log(`figures written to ${args.out}`);

@@ -40,6 +40,8 @@ export type PhantomExperimentResult = {
   meanEnergyInside: number | null;
   /** Hit rates for `alsoExplain`, keyed "layer/method". */
   otherPointingHitRates: Record<string, number>;
+  /** Grad-CAM's pointing game per class: hits and cases. */
+  pointingByClass: Record<string, { hits: number; cases: number }>;
   bestEpoch: number | null;
   history: Array<{ epoch: number; loss: number; accuracy: number; valLoss: number | null; valAccuracy: number | null; seconds: number }>;
   trainSeconds: number;
@@ -85,6 +87,7 @@ export async function runPhantomExperiment(options: PhantomExperimentOptions): P
   let cases = 0;
   let energy = 0;
   const otherHits: Record<string, number> = {};
+  const byClass: Record<string, { hits: number; cases: number }> = {};
   parts.test.forEach((phantom, i) => {
     const truth = classes.indexOf(phantom.subtype);
     const predicted = argMax(probabilities[i]!);
@@ -95,7 +98,11 @@ export async function runPhantomExperiment(options: PhantomExperimentOptions): P
     const { heatmap } = explainImage(classifier, toGrey(phantom), { classIndex: predicted });
     const region = { width: phantom.width, height: phantom.height, data: phantom.lesionMask };
     cases++;
-    if (pointingGame(heatmap, region, options.tolerancePx).hit) hits++;
+    const hit = pointingGame(heatmap, region, options.tolerancePx).hit;
+    if (hit) hits++;
+    const tally = (byClass[phantom.subtype] ??= { hits: 0, cases: 0 });
+    tally.cases++;
+    if (hit) tally.hits++;
     energy += energyInside(heatmap, region);
     for (const { layerName, method } of options.alsoExplain ?? []) {
       const other = explainImage(classifier, toGrey(phantom), { classIndex: predicted, layerName, method }).heatmap;
@@ -112,6 +119,7 @@ export async function runPhantomExperiment(options: PhantomExperimentOptions): P
     pointingCases: cases,
     meanEnergyInside: cases > 0 ? energy / cases : null,
     otherPointingHitRates: Object.fromEntries(Object.entries(otherHits).map(([key, n]) => [key, n / cases])),
+    pointingByClass: byClass,
     bestEpoch: result.best?.epoch ?? null,
     history: result.history,
     trainSeconds,
