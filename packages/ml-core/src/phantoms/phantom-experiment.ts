@@ -40,8 +40,12 @@ export type PhantomExperimentResult = {
   meanEnergyInside: number | null;
   /** Hit rates for `alsoExplain`, keyed "layer/method". */
   otherPointingHitRates: Record<string, number>;
-  /** Grad-CAM's pointing game per class: hits and cases. */
-  pointingByClass: Record<string, { hits: number; cases: number }>;
+  /**
+   * Grad-CAM's pointing game per class: hits on the lesion mask, and peaks in the lesion's
+   * surroundings (within 2 lesion radii of its centre: where the generator puts the
+   * tubule-forming type's evidence), with the median peak distance from the mask.
+   */
+  pointingByClass: Record<string, { hits: number; inSurroundings: number; cases: number; medianDistancePx: number | null }>;
   bestEpoch: number | null;
   history: Array<{ epoch: number; loss: number; accuracy: number; valLoss: number | null; valAccuracy: number | null; seconds: number }>;
   trainSeconds: number;
@@ -87,7 +91,8 @@ export async function runPhantomExperiment(options: PhantomExperimentOptions): P
   let cases = 0;
   let energy = 0;
   const otherHits: Record<string, number> = {};
-  const byClass: Record<string, { hits: number; cases: number }> = {};
+  const byClass: Record<string, { hits: number; inSurroundings: number; cases: number; medianDistancePx: number | null }> = {};
+  const distances: Record<string, number[]> = {};
   parts.test.forEach((phantom, i) => {
     const truth = classes.indexOf(phantom.subtype);
     const predicted = argMax(probabilities[i]!);
@@ -98,11 +103,14 @@ export async function runPhantomExperiment(options: PhantomExperimentOptions): P
     const { heatmap } = explainImage(classifier, toGrey(phantom), { classIndex: predicted });
     const region = { width: phantom.width, height: phantom.height, data: phantom.lesionMask };
     cases++;
-    const hit = pointingGame(heatmap, region, options.tolerancePx).hit;
+    const { hit, peak, distancePx } = pointingGame(heatmap, region, options.tolerancePx);
     if (hit) hits++;
-    const tally = (byClass[phantom.subtype] ??= { hits: 0, cases: 0 });
+    const tally = (byClass[phantom.subtype] ??= { hits: 0, inSurroundings: 0, cases: 0, medianDistancePx: null });
     tally.cases++;
     if (hit) tally.hits++;
+    const { centre, radiusPx } = phantom.lesion;
+    if (peak && Math.hypot(peak.x - centre.x, peak.y - centre.y) <= 2 * radiusPx) tally.inSurroundings++;
+    if (distancePx !== null) (distances[phantom.subtype] ??= []).push(distancePx);
     energy += energyInside(heatmap, region);
     for (const { layerName, method } of options.alsoExplain ?? []) {
       const other = explainImage(classifier, toGrey(phantom), { classIndex: predicted, layerName, method }).heatmap;
@@ -119,7 +127,12 @@ export async function runPhantomExperiment(options: PhantomExperimentOptions): P
     pointingCases: cases,
     meanEnergyInside: cases > 0 ? energy / cases : null,
     otherPointingHitRates: Object.fromEntries(Object.entries(otherHits).map(([key, n]) => [key, n / cases])),
-    pointingByClass: byClass,
+    pointingByClass: Object.fromEntries(
+      Object.entries(byClass).map(([subtype, tally]) => {
+        const sorted = (distances[subtype] ?? []).sort((x, y) => x - y);
+        return [subtype, { ...tally, medianDistancePx: sorted.length ? +sorted[Math.floor(sorted.length / 2)]!.toFixed(1) : null }];
+      }),
+    ),
     bestEpoch: result.best?.epoch ?? null,
     history: result.history,
     trainSeconds,
