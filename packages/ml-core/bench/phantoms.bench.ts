@@ -1,7 +1,7 @@
 /**
  * Must-show benchmark: VGG-16 (full width, random init) trained on synthetic phantoms with the
  * best available CPU backend; held-out accuracy and Grad-CAM pointing game on the lesion mask.
- *   npm run bench:phantoms -- [--count 300] [--input 64] [--epochs 40] [--lr 1e-4] [--backend native] ...
+ *   npm run bench:phantoms -- [--count 300] [--input 64] [--epochs 40] [--lr 1e-4] [--backend native] [--head study|gap] ...
  * Writes bench/results/phantoms.json and prints the line for BENCHMARKS.md.
  */
 import { mkdir, writeFile } from "node:fs/promises";
@@ -26,6 +26,7 @@ const { values: args } = parseArgs({
     seed: { type: "string", default: "1" },
     "width-scale": { type: "string", default: "1" },
     backend: { type: "string" },
+    head: { type: "string", default: "study" },
     // Further layer/method pairs whose pointing game is reported next to block5_conv3 Grad-CAM's.
     also: { type: "string", default: "block5_conv3/gradcam++,block4_conv3/gradcam,block4_conv3/gradcam++" },
     out: { type: "string", default: join(dirname(fileURLToPath(import.meta.url)), "results", "phantoms.json") },
@@ -39,7 +40,7 @@ const params = resolveTrainingParams("quick", {
   epochs: Number(args.epochs),
   batchSize: Number(args.batch),
   preprocessing: { inputSize: Number(args.input) },
-  model: { widthScale: Number(args["width-scale"]) },
+  model: { widthScale: Number(args["width-scale"]), head: args.head as "study" | "gap" },
   optimizer: { learningRate: Number(args.lr) },
 });
 const loadAtStart = os.loadavg()[0]!;
@@ -90,7 +91,7 @@ await mkdir(dirname(args.out), { recursive: true });
 await writeFile(args.out, `${JSON.stringify(figures, null, 2)}\n`);
 const pct = (v: number | null) => (v === null ? "n/a" : `${(100 * v).toFixed(0)}%`);
 console.log(
-  `phantoms ${backend.name} input ${args.input}: VGG-16 on ${result.counts.train} phantoms (${result.counts.validation} validation), ` +
+  `phantoms ${backend.name} input ${args.input}, ${args.head} head: VGG-16 on ${result.counts.train} phantoms (${result.counts.validation} validation), ` +
     `test accuracy ${result.testAccuracy.toFixed(3)} on ${result.counts.test}, Grad-CAM block5_conv3 pointing game ${pct(result.pointingHitRate)} ` +
     `of ${result.pointingCases} correct, ${Object.entries(result.otherPointingHitRates).map(([key, rate]) => `${key} ${pct(rate)}`).join(", ")} (tolerance ${args.tolerance} px of 256x320), best epoch ${result.bestEpoch}/${args.epochs}, training ${Math.round(result.trainSeconds)} s`,
 );
