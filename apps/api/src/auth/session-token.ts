@@ -2,7 +2,7 @@ import { decode } from "next-auth/jwt";
 
 /** Decrypted tokens kept, newest last; beyond this the oldest goes. */
 const CACHE_LIMIT = 10_000;
-type Decoded = { userId: string; expiresAtMs: number };
+type Decoded = { secret: string; userId: string; expiresAtMs: number };
 const decoded = new Map<string, Decoded>();
 
 /**
@@ -15,11 +15,10 @@ const decoded = new Map<string, Decoded>();
  * and whether the user may still act is read from the database on every request anyway.
  */
 export async function userIdFromSessionToken(token: string, secret: string): Promise<string | null> {
-  const key = `${secret.length}:${secret}:${token}`;
-  const known = decoded.get(key);
-  if (known) {
+  const known = decoded.get(token);
+  if (known?.secret === secret) {
     if (known.expiresAtMs > Date.now()) return known.userId;
-    decoded.delete(key);
+    decoded.delete(token);
     return null;
   }
   try {
@@ -29,7 +28,7 @@ export async function userIdFromSessionToken(token: string, secret: string): Pro
     const expiresAtMs = typeof payload.exp === "number" ? payload.exp * 1000 : Date.now() + 60_000;
     if (expiresAtMs <= Date.now()) return null;
     if (decoded.size >= CACHE_LIMIT) decoded.delete(decoded.keys().next().value!);
-    decoded.set(key, { userId: payload.sub, expiresAtMs });
+    decoded.set(token, { secret, userId: payload.sub, expiresAtMs });
     return payload.sub;
   } catch {
     return null;

@@ -91,8 +91,7 @@ export async function runPhantomExperiment(options: PhantomExperimentOptions): P
   let cases = 0;
   let energy = 0;
   const otherHits: Record<string, number> = {};
-  const byClass: Record<string, { hits: number; inSurroundings: number; cases: number; medianDistancePx: number | null }> = {};
-  const distances: Record<string, number[]> = {};
+  const byClass: Record<string, { hits: number; inSurroundings: number; cases: number; distances: number[] }> = {};
   parts.test.forEach((phantom, i) => {
     const truth = classes.indexOf(phantom.subtype);
     const predicted = argMax(probabilities[i]!);
@@ -105,12 +104,12 @@ export async function runPhantomExperiment(options: PhantomExperimentOptions): P
     cases++;
     const { hit, peak, distancePx } = pointingGame(heatmap, region, options.tolerancePx);
     if (hit) hits++;
-    const tally = (byClass[phantom.subtype] ??= { hits: 0, inSurroundings: 0, cases: 0, medianDistancePx: null });
+    const tally = (byClass[phantom.subtype] ??= { hits: 0, inSurroundings: 0, cases: 0, distances: [] });
     tally.cases++;
     if (hit) tally.hits++;
     const { centre, radiusPx } = phantom.lesion;
     if (peak && Math.hypot(peak.x - centre.x, peak.y - centre.y) <= 2 * radiusPx) tally.inSurroundings++;
-    if (distancePx !== null) (distances[phantom.subtype] ??= []).push(distancePx);
+    if (distancePx !== null) tally.distances.push(distancePx);
     energy += energyInside(heatmap, region);
     for (const { layerName, method } of options.alsoExplain ?? []) {
       const other = explainImage(classifier, toGrey(phantom), { classIndex: predicted, layerName, method }).heatmap;
@@ -128,8 +127,8 @@ export async function runPhantomExperiment(options: PhantomExperimentOptions): P
     meanEnergyInside: cases > 0 ? energy / cases : null,
     otherPointingHitRates: Object.fromEntries(Object.entries(otherHits).map(([key, n]) => [key, n / cases])),
     pointingByClass: Object.fromEntries(
-      Object.entries(byClass).map(([subtype, tally]) => {
-        const sorted = (distances[subtype] ?? []).sort((x, y) => x - y);
+      Object.entries(byClass).map(([subtype, { distances, ...tally }]) => {
+        const sorted = distances.sort((x, y) => x - y);
         return [subtype, { ...tally, medianDistancePx: sorted.length ? +sorted[Math.floor(sorted.length / 2)]!.toFixed(1) : null }];
       }),
     ),
