@@ -47,7 +47,7 @@ export { evaluatePrepared, type LabelledImage } from "./train/evaluate.ts";
 export { predictClassifier, predictEnsemble, type EnsemblePrediction } from "./train/predict.ts";
 
 // Explanations
-export { gradCam, type GradCamMethod, type GradCamOptions } from "./explain/grad-cam.ts";
+export { gradCam, GRAD_CAM_SCORES, type GradCamMethod, type GradCamOptions, type GradCamScore } from "./explain/grad-cam.ts";
 export { explainImage, type Explanation } from "./explain/explain-image.ts";
 export { type Heatmap, resizeHeatmap, heatmapToSourceImage } from "./explain/heatmap.ts";
 export { encodeHeatmapPng, decodeHeatmapPng, HEATMAP_PNG_SIZE } from "./explain/heatmap-png.ts";

@@ -25,14 +25,14 @@ const W = [
 const x = Array.from({ length: 16 }, (_, i) => i / 15);
 const A = [0, 1].map((k) => x.map((v) => w[k]! * v + b[k]!));
 
-function tinyModel(): tf.LayersModel {
+function tinyModel(scale = 1): tf.LayersModel {
   const input = tf.input({ shape: [4, 4, 1] });
   const conv = tf.layers.conv2d({ name: "conv", filters: 2, kernelSize: 1, activation: "linear" });
   const pool = tf.layers.globalAveragePooling2d({});
   const dense = tf.layers.dense({ units: 2, activation: "softmax" });
   const model = tf.model({ inputs: input, outputs: dense.apply(pool.apply(conv.apply(input))) as tf.SymbolicTensor });
   conv.setWeights([tf.tensor4d(w, [1, 1, 1, 2]), tf.tensor1d(b)]);
-  dense.setWeights([tf.tensor2d(W), tf.zeros([2])]);
+  dense.setWeights([tf.mul(tf.tensor2d(W), scale), tf.zeros([2])]);
   return model;
 }
 
@@ -42,7 +42,7 @@ const normalise = (values: number[]) => {
   return relu.map((v) => (max > 0 ? v / max : 0));
 };
 const camFromWeights = (alpha: number[]) => normalise(x.map((_, i) => alpha[0]! * A[0]![i]! + alpha[1]! * A[1]![i]!));
-const run = (options: Parameters<typeof gradCam>[2]) => Array.from(gradCam(tinyModel(), tf.tensor4d(x, [1, 4, 4, 1]), options).dataSync());
+const run = (options: Parameters<typeof gradCam>[2], scale = 1) => Array.from(gradCam(tinyModel(scale), tf.tensor4d(x, [1, 4, 4, 1]), options).dataSync());
 
 describe("gradCam on a model with closed-form gradients", () => {
   it("Grad-CAM weights each map by its mean gradient W[k][c] / 16", () => {
@@ -72,6 +72,22 @@ describe("gradCam on a model with closed-form gradients", () => {
     const alpha = [0, 1].map((k) => (p[c]! * (W[k]![c]! - (p[0]! * W[k]![0]! + p[1]! * W[k]![1]!))) / 16);
     const expected = camFromWeights(alpha);
     run({ classIndex: c, layerName: "conv", score: "probability" }).forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
+  });
+  it("differentiates the log-odds when asked: d(S_c - S_other)/dA_k = (W[k][c] - W[k][other]) / 16, the probability's map", () => {
+    for (const c of [0, 1]) {
+      const expected = camFromWeights([0, 1].map((k) => (W[k]![c]! - W[k]![1 - c]!) / 16));
+      run({ classIndex: c, layerName: "conv", score: "log-odds" }).forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
+      const probabilityMap = run({ classIndex: c, layerName: "conv", score: "probability" });
+      run({ classIndex: c, layerName: "conv", score: "log-odds" }).forEach((v, i) => expect(v).toBeCloseTo(probabilityMap[i]!, 5));
+    }
+  });
+
+  it("keeps the log-odds map where a saturated probability (p_c = 1 in float32) has no gradient left", () => {
+    const c = 0;
+    const scale = 400; // the logits differ by hundreds: p = [1, 0] exactly
+    const expected = camFromWeights([0, 1].map((k) => (scale * (W[k]![c]! - W[k]![1 - c]!)) / 16));
+    run({ classIndex: c, layerName: "conv", score: "log-odds" }, scale).forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
+    expect(Math.max(...run({ classIndex: c, layerName: "conv", score: "probability" }, scale))).toBe(0);
   });
 });
 

@@ -3,6 +3,16 @@ import { MlCoreError } from "../errors/ml-core-error.ts";
 
 export type GradCamMethod = "gradcam" | "gradcam++";
 
+/**
+ * The class score Grad-CAM differentiates: the pre-softmax logit (the papers' y^c; default), the
+ * softmax probability, or the probability's log-odds log(p_c / (1 - p_c)) = y_c - logsumexp of
+ * the other logits. The log-odds give the probability's map (its gradient is the probability's
+ * divided by p_c (1 - p_c), and the map is normalised) without vanishing when p_c nears 1, and
+ * unlike the logit they cancel evidence that raises every class's logit alike.
+ */
+export type GradCamScore = "logit" | "probability" | "log-odds";
+export const GRAD_CAM_SCORES: readonly GradCamScore[] = ["logit", "probability", "log-odds"];
+
 export type GradCamOptions = {
   /** The class whose evidence is shown (index into the model's outputs). */
   classIndex: number;
@@ -10,8 +20,8 @@ export type GradCamOptions = {
   layerName: string;
   /** Grad-CAM (Selvaraju et al.) or Grad-CAM++ (Chattopadhyay et al.). */
   method?: GradCamMethod;
-  /** Differentiate the class's pre-softmax score (as in the papers; default) or its softmax probability. */
-  score?: "logit" | "probability";
+  /** What is differentiated: see GradCamScore. */
+  score?: GradCamScore;
 };
 
 type Chain = { features: tf.LayersModel; head: tf.layers.Layer[] };
@@ -42,18 +52,24 @@ function splitAt(model: tf.LayersModel, layerName: string): Chain {
 }
 
 /** The class score as a function of the feature maps [1, h, w, k]: the head re-applied in inference mode. */
-function classScore(head: tf.layers.Layer[], classIndex: number, score: "logit" | "probability") {
+function classScore(head: tf.layers.Layer[], classIndex: number, score: GradCamScore) {
   const last = head.at(-1);
-  const useLogit = score === "logit" && last?.getClassName() === "Dense" && last.getConfig().activation === "softmax";
+  const softmaxDense = last?.getClassName() === "Dense" && last.getConfig().activation === "softmax";
+  const useLogits = score !== "probability" && softmaxDense;
   return (features: tf.Tensor): tf.Scalar => {
     let x = features;
-    for (const layer of useLogit ? head.slice(0, -1) : head) x = layer.apply(x) as tf.Tensor;
-    if (useLogit) {
+    for (const layer of useLogits ? head.slice(0, -1) : head) x = layer.apply(x) as tf.Tensor;
+    if (useLogits) {
       const [kernel, bias] = last!.getWeights();
       x = tf.add(tf.matMul(x as tf.Tensor2D, kernel as tf.Tensor2D), bias!);
     }
-    tf.util.assert(classIndex >= 0 && classIndex < x.shape[1]!, () => `Grad-CAM: class ${classIndex} is not one of the model's ${x.shape[1]} outputs`);
-    return x.slice([0, classIndex], [1, 1]).sum();
+    const classes = x.shape[1]!;
+    tf.util.assert(classIndex >= 0 && classIndex < classes, () => `Grad-CAM: class ${classIndex} is not one of the model's ${classes} outputs`);
+    const own = x.slice([0, classIndex], [1, 1]).sum() as tf.Scalar;
+    if (score !== "log-odds") return own;
+    if (!useLogits) return tf.sub(tf.log(own), tf.log1p(tf.neg(own))) as tf.Scalar; // outputs are probabilities
+    const others = Array.from({ length: classes }, (_, j) => j).filter((j) => j !== classIndex);
+    return tf.sub(own, tf.logSumExp(tf.gather(x, others, 1))) as tf.Scalar;
   };
 }
 
