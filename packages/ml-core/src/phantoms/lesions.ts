@@ -53,7 +53,9 @@ export function drawSolid(tissue: Field, centre: [number, number], radiusPx: num
 
 /**
  * Tubule-forming type: a lobulated, moderately dense mass with a soft margin, and its evidence
- * around it: a faint halo and small tubular densities scattered in its surroundings.
+ * around it: a faint halo and tubular densities scattered in its surroundings. The densities
+ * scale with the lesion (not fixed pixels), so they stay visible when the image is shrunk to a
+ * network's input size: at 1-2 px they vanished at 64 px and the type had no local evidence.
  */
 export function drawTubuleForming(tissue: Field, centre: [number, number], radiusPx: number, rng: SeededRng): LesionOutline {
   const lobes = 3 + rng.int(3);
@@ -65,20 +67,22 @@ export function drawTubuleForming(tissue: Field, centre: [number, number], radiu
   for (let y = Math.max(0, Math.floor(cy) - reach); y <= Math.min(tissue.height - 1, Math.ceil(cy) + reach); y++) {
     for (let x = Math.max(0, Math.floor(cx) - reach); x <= Math.min(tissue.width - 1, Math.ceil(cx) + reach); x++) {
       const rho = Math.hypot(x - cx, y - cy) / radiusPx;
-      tissue.data[y * tissue.width + x]! += 0.06 * Math.exp(-(((rho - 1.45) / 0.4) ** 2));
+      tissue.data[y * tissue.width + x]! += 0.07 * Math.exp(-(((rho - 1.45) / 0.4) ** 2));
     }
   }
+  // Sizes relative to a lesion of 18 px radius (the default lesion scale in a 256 px wide image).
+  const size = radiusPx / 18;
   const tubules = 16 + rng.int(10);
   for (let i = 0; i < tubules; i++) {
     const angle = rng.uniform(0, 2 * Math.PI);
     const rho = radiusPx * rng.uniform(1.15, 2.1);
     const [x, y] = [cx + rho * Math.cos(angle), cy + rho * Math.sin(angle)];
     if (rng.bool(0.6)) {
-      addBlob(tissue, x, y, rng.uniform(1, 2.2), rng.uniform(0.08, 0.15));
+      addBlob(tissue, x, y, size * rng.uniform(1.1, 2.2), rng.uniform(0.12, 0.2));
     } else {
       const length = radiusPx * rng.uniform(0.25, 0.5);
       const turn = angle + rng.uniform(-0.6, 0.6);
-      addLine(tissue, [x, y], [x + length * Math.cos(turn), y + length * Math.sin(turn)], rng.uniform(0.8, 1.3), 0.1, 0.05);
+      addLine(tissue, [x, y], [x + length * Math.cos(turn), y + length * Math.sin(turn)], size * rng.uniform(0.8, 1.3), 0.14, 0.07);
     }
   }
   return outlineOf(centre, radiusAt);

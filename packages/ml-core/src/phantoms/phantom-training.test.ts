@@ -19,7 +19,7 @@ describe("training on phantoms", () => {
     const params = resolveTrainingParams("quick", {
       epochs: 18,
       batchSize: 8,
-      preprocessing: { inputSize: 48 },
+      preprocessing: { inputSize: 64 },
       model: { widthScale: 0.25, dropoutRate: 0.2 },
       optimizer: { learningRate: 3e-4 },
     });
@@ -40,10 +40,11 @@ describe("training on phantoms", () => {
 
     expect(result.counts).toEqual({ train: 63, validation: 9, test: 18 });
     expect(result.history.at(-1)!.loss).toBeLessThan(result.history[0]!.loss);
-    expect(result.testAccuracy).toBeGreaterThanOrEqual(0.5); // chance: 1/3
+    expect(result.testAccuracy).toBeGreaterThanOrEqual(0.8); // chance: 1/3
     expect(result.pointingCases).toBeGreaterThanOrEqual(9);
-    // At 48 px block5_conv3 is a 3x3 grid: even a perfect map can only peak at 9 points, so the
-    // bar is half (a random peak lands within 8 px of the lesion about 1 time in 6).
+    // At 64 px block5_conv3 is a 4x4 grid: even a perfect map can only peak at 16 points, so the
+    // bar is half (a random peak lands within 8 px of the lesion about 1 time in 6). Measured
+    // here on wasm: accuracy 18/18, Grad-CAM++ 10/18.
     expect(result.otherPointingHitRates["block5_conv3/gradcam++"]).toBeGreaterThanOrEqual(0.5);
     expect(tf.memory().numTensors).toBe(before);
   });
