@@ -1,7 +1,8 @@
 /**
  * Must-show benchmark: VGG-16 (full width, random init) trained on synthetic phantoms with the
  * best available CPU backend; held-out accuracy and Grad-CAM pointing game on the lesion mask.
- *   npm run bench:phantoms -- [--count 300] [--input 64] [--epochs 40] [--lr 1e-4] [--backend native] [--head study|gap] ...
+ *   npm run bench:phantoms -- [--count 300] [--input 96] [--classes TUBULE_FORMING,SOLID,SCIRRHOUS[,NORMAL]] [--epochs 40] [--lr 1e-4]
+ *     [--backend native] [--head study|gap] [--also layer/method[/score],...] [--save-model DIR] ...
  * Writes bench/results/phantoms.json and prints the line for BENCHMARKS.md.
  */
 import { mkdir, writeFile } from "node:fs/promises";
@@ -10,14 +11,16 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { type BackendName, setupBackend } from "../src/backends/setup-backend.ts";
-import { type PhantomClass } from "../src/phantoms/generate-phantom.ts";
+import { GRAD_CAM_SCORES, type GradCamScore } from "../src/explain/grad-cam.ts";
+import { PHANTOM_CLASSES, type PhantomClass } from "../src/phantoms/generate-phantom.ts";
+import { saveClassifierToDirectory } from "../src/model/model-artifact.ts";
 import { runPhantomExperiment } from "../src/phantoms/phantom-experiment.ts";
 import { resolveTrainingParams } from "../src/train/presets.ts";
 
 const { values: args } = parseArgs({
   options: {
     count: { type: "string", default: "300" },
-    input: { type: "string", default: "64" },
+    input: { type: "string", default: "96" },
     epochs: { type: "string", default: "40" },
     batch: { type: "string", default: "8" },
     lr: { type: "string", default: "1e-4" },
@@ -27,13 +30,19 @@ const { values: args } = parseArgs({
     "width-scale": { type: "string", default: "1" },
     backend: { type: "string" },
     head: { type: "string", default: "study" },
-    // Further layer/method pairs whose pointing game is reported next to block5_conv3 Grad-CAM's.
-    also: { type: "string", default: "block5_conv3/gradcam++,block4_conv3/gradcam,block4_conv3/gradcam++" },
+    // The study's task by default (the three subtypes); add NORMAL for the generator's four classes.
+    classes: { type: "string", default: "TUBULE_FORMING,SOLID,SCIRRHOUS" },
+    // Keep the trained model (TF.js layers format) for a closer look at its heatmaps.
+    "save-model": { type: "string" },
+    // Further layer/method[/score] whose pointing game is reported next to block5_conv3 Grad-CAM's.
+    also: { type: "string", default: "block5_conv3/gradcam/log-odds,block5_conv3/gradcam++,block4_conv3/gradcam" },
     out: { type: "string", default: join(dirname(fileURLToPath(import.meta.url)), "results", "phantoms.json") },
   },
 });
 
-const classes: PhantomClass[] = ["TUBULE_FORMING", "SOLID", "SCIRRHOUS"];
+const classes = args.classes.split(",") as PhantomClass[];
+const unknown = classes.filter((c) => !PHANTOM_CLASSES.includes(c));
+if (unknown.length > 0 || classes.length < 2) throw new Error(`--classes: give two or more of ${PHANTOM_CLASSES.join(", ")} (got ${args.classes})`);
 const backend = await setupBackend(args.backend as BackendName | undefined);
 const params = resolveTrainingParams("quick", {
   seed: Number(args.seed),
@@ -58,14 +67,17 @@ const result = await runPhantomExperiment({
     .split(",")
     .filter(Boolean)
     .map((pair) => {
-      const [layerName, method] = pair.split("/");
-      if (!layerName || (method !== "gradcam" && method !== "gradcam++")) throw new Error(`--also: "${pair}" is not layer/gradcam or layer/gradcam++`);
-      return { layerName, method };
+      const [layerName, method, score = "logit"] = pair.split("/");
+      if (!layerName || (method !== "gradcam" && method !== "gradcam++") || !GRAD_CAM_SCORES.includes(score as GradCamScore)) {
+        throw new Error(`--also: "${pair}" is not layer/gradcam or layer/gradcam++, optionally followed by /${GRAD_CAM_SCORES.join(" or /")}`);
+      }
+      return { layerName, method, score: score as GradCamScore };
     }),
   onProgress: (p) => {
     if (p.kind === "epoch") console.log(`epoch ${p.epoch}/${p.epochs}: loss ${p.loss.toFixed(3)} acc ${p.accuracy.toFixed(2)}, val loss ${p.valLoss?.toFixed(3)} acc ${p.valAccuracy?.toFixed(2)} (${p.seconds.toFixed(0)} s)`);
   },
 });
+if (args["save-model"]) await saveClassifierToDirectory(result.classifier, args["save-model"]);
 result.classifier.model.dispose();
 const totalSeconds = (performance.now() - started) / 1000;
 

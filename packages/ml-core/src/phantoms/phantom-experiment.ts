@@ -1,7 +1,7 @@
 import { type GreyImage } from "../data/grey-image.ts";
 import { prepareGreyImage } from "../data/preprocess.ts";
 import { explainImage } from "../explain/explain-image.ts";
-import { type GradCamMethod } from "../explain/grad-cam.ts";
+import { type GradCamMethod, type GradCamScore } from "../explain/grad-cam.ts";
 import { energyInside, pointingGame } from "../metrics/saliency-metrics.ts";
 import { type ClassifierModel } from "../model/model-metadata.ts";
 import { SeededRng } from "../random/seeded-rng.ts";
@@ -25,7 +25,7 @@ export type PhantomExperimentOptions = {
   /** Pointing-game tolerance in source-image pixels. */
   tolerancePx: number;
   /** Also report the pointing game at these layers and methods (e.g. block4_conv3, Grad-CAM++). */
-  alsoExplain?: ReadonlyArray<{ layerName: string; method: GradCamMethod }>;
+  alsoExplain?: ReadonlyArray<{ layerName: string; method: GradCamMethod; score?: GradCamScore }>;
   onProgress?: (progress: TrainingProgress) => void;
 };
 
@@ -38,7 +38,7 @@ export type PhantomExperimentResult = {
   pointingHitRate: number | null;
   pointingCases: number;
   meanEnergyInside: number | null;
-  /** Hit rates for `alsoExplain`, keyed "layer/method". */
+  /** Hit rates for `alsoExplain`, keyed "layer/method" (and "/score" when not the logit). */
   otherPointingHitRates: Record<string, number>;
   /**
    * Grad-CAM's pointing game per class: hits on the lesion mask, and peaks in the lesion's
@@ -111,9 +111,9 @@ export async function runPhantomExperiment(options: PhantomExperimentOptions): P
     if (peak && Math.hypot(peak.x - centre.x, peak.y - centre.y) <= 2 * radiusPx) tally.inSurroundings++;
     if (distancePx !== null) tally.distances.push(distancePx);
     energy += energyInside(heatmap, region);
-    for (const { layerName, method } of options.alsoExplain ?? []) {
-      const other = explainImage(classifier, toGrey(phantom), { classIndex: predicted, layerName, method }).heatmap;
-      const key = `${layerName}/${method}`;
+    for (const { layerName, method, score } of options.alsoExplain ?? []) {
+      const other = explainImage(classifier, toGrey(phantom), { classIndex: predicted, layerName, method, score }).heatmap;
+      const key = [layerName, method, ...(score && score !== "logit" ? [score] : [])].join("/");
       otherHits[key] = (otherHits[key] ?? 0) + (pointingGame(other, region, options.tolerancePx).hit ? 1 : 0);
     }
   });
