@@ -54,8 +54,9 @@ export function drawSolid(tissue: Field, centre: [number, number], radiusPx: num
 /**
  * Tubule-forming type: a lobulated, moderately dense mass with a soft margin, and its evidence
  * around it: a faint halo and tubular densities scattered in its surroundings. The densities
- * scale with the lesion (not fixed pixels), so they stay visible when the image is shrunk to a
- * network's input size: at 1-2 px they vanished at 64 px and the type had no local evidence.
+ * scale with the lesion (not fixed pixels) and are denser than the tissue's texture, so they stay
+ * visible when the image is shrunk to a network's input size (drawn at 1-2 px, they vanished at
+ * 64 px and the type had no local evidence).
  */
 export function drawTubuleForming(tissue: Field, centre: [number, number], radiusPx: number, rng: SeededRng): LesionOutline {
   const lobes = 3 + rng.int(3);
