@@ -1,26 +1,11 @@
 "use client";
 
 import { useActionState, useState, useTransition } from "react";
-import { addMembershipAction, createUserAction, removeMembershipAction, setUserDisabledAction, type FormState } from "@/app/(app)/admin/actions";
+import { Feedback } from "@/components/common/form-feedback";
+import { INITIAL_FORM_STATE as initial } from "@/lib/form-state";
+import { addMembershipAction, createUserAction, removeMembershipAction, setUserDisabledAction } from "@/app/(app)/admin/actions";
 
 const ROLES = ["ADMIN", "COORDINATOR", "ANNOTATOR", "ML_ENGINEER", "READER"] as const;
-const initial: FormState = { error: null, message: null };
-
-function Feedback({ state }: { state: FormState }) {
-  if (state.error)
-    return (
-      <p role="alert" className="error">
-        {state.error}
-      </p>
-    );
-  if (state.message)
-    return (
-      <p role="status" className="muted">
-        {state.message}
-      </p>
-    );
-  return null;
-}
 
 export function CreateUserForm({ siteId }: { siteId: string }) {
   const [state, action, isPending] = useActionState(createUserAction, initial);

@@ -1,25 +1,9 @@
 "use client";
 
 import { useActionState, useState, useTransition } from "react";
-import { removeAliasAction, requestConcordanceAction, requestEvaluationAction, requestInferenceAction, setAliasAction, type FormState } from "@/app/(app)/models/actions";
-
-const initial: FormState = { error: null, message: null };
-
-function Feedback({ state }: { state: FormState }) {
-  if (state.error)
-    return (
-      <p role="alert" className="error">
-        {state.error}
-      </p>
-    );
-  if (state.message)
-    return (
-      <p role="status" className="muted">
-        {state.message}
-      </p>
-    );
-  return null;
-}
+import { Feedback } from "@/components/common/form-feedback";
+import { type FormState, INITIAL_FORM_STATE as initial } from "@/lib/form-state";
+import { removeAliasAction, requestConcordanceAction, requestEvaluationAction, requestInferenceAction, setAliasAction } from "@/app/(app)/models/actions";
 
 export function AliasForm({ modelVersionId }: { modelVersionId: string }) {
   const [state, action, isPending] = useActionState(setAliasAction, initial);

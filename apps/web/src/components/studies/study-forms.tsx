@@ -1,26 +1,10 @@
 "use client";
 
 import { useActionState, useState, useTransition } from "react";
-import { addCasesAction, addReaderAction, changeStudyStatusAction, createStudyAction, removeCaseAction, removeReaderAction, runStudyInferenceAction, type FormState } from "@/app/(app)/studies/actions";
+import { Feedback } from "@/components/common/form-feedback";
+import { type FormState, INITIAL_FORM_STATE as initial } from "@/lib/form-state";
+import { addCasesAction, addReaderAction, changeStudyStatusAction, createStudyAction, removeCaseAction, removeReaderAction, runStudyInferenceAction } from "@/app/(app)/studies/actions";
 import { SUBTYPE_LABEL, SUBTYPES } from "@/lib/labels";
-
-const initial: FormState = { error: null, message: null };
-
-function Feedback({ state }: { state: FormState }) {
-  if (state.error)
-    return (
-      <p role="alert" className="error">
-        {state.error}
-      </p>
-    );
-  if (state.message)
-    return (
-      <p role="status" className="muted">
-        {state.message}
-      </p>
-    );
-  return null;
-}
 
 export function CreateStudyForm({ sites, models }: { sites: { id: string; code: string }[]; models: { id: string; label: string }[] }) {
   const [state, action, isPending] = useActionState(createStudyAction, initial);

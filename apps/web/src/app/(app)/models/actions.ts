@@ -2,8 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { graphql, GraphQLRequestError } from "@/lib/graphql";
-
-export type FormState = { error: string | null; message: string | null };
+import type { FormState } from "@/lib/form-state";
 
 async function run(modelId: string, mutation: string, variables: Record<string, unknown>, message: string): Promise<FormState> {
   try {

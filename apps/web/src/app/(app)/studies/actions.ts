@@ -3,8 +3,8 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { graphql, GraphQLRequestError } from "@/lib/graphql";
+import type { FormState } from "@/lib/form-state";
 
-export type FormState = { error: string | null; message: string | null };
 const studyPath = (id: string) => `/studies/${encodeURIComponent(id)}`;
 
 async function attempt(run: () => Promise<unknown>): Promise<string | null> {
