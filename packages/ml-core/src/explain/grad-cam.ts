@@ -10,8 +10,8 @@ export type GradCamMethod = "gradcam" | "gradcam++";
  * divided by p_c (1 - p_c), and the map is normalised) without vanishing when p_c nears 1, and
  * unlike the logit they cancel evidence that raises every class's logit alike.
  */
-export type GradCamScore = "logit" | "probability" | "log-odds";
-export const GRAD_CAM_SCORES: readonly GradCamScore[] = ["logit", "probability", "log-odds"];
+export const GRAD_CAM_SCORES = ["logit", "probability", "log-odds"] as const;
+export type GradCamScore = (typeof GRAD_CAM_SCORES)[number];
 
 export type GradCamOptions = {
   /** The class whose evidence is shown (index into the model's outputs). */

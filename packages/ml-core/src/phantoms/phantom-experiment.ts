@@ -87,8 +87,6 @@ export async function runPhantomExperiment(options: PhantomExperimentOptions): P
   const probabilities = predictClassifier(classifier, parts.test.map(toGrey));
   const confusion = classes.map(() => classes.map(() => 0));
   let correct = 0;
-  let hits = 0;
-  let cases = 0;
   let energy = 0;
   const otherHits: Record<string, number> = {};
   const byClass: Record<string, { hits: number; inSurroundings: number; cases: number; distances: number[] }> = {};
@@ -101,9 +99,7 @@ export async function runPhantomExperiment(options: PhantomExperimentOptions): P
     if (!phantom.lesion) return;
     const { heatmap } = explainImage(classifier, toGrey(phantom), { classIndex: predicted });
     const region = { width: phantom.width, height: phantom.height, data: phantom.lesionMask };
-    cases++;
     const { hit, peak, distancePx } = pointingGame(heatmap, region, options.tolerancePx);
-    if (hit) hits++;
     const tally = (byClass[phantom.subtype] ??= { hits: 0, inSurroundings: 0, cases: 0, distances: [] });
     tally.cases++;
     if (hit) tally.hits++;
@@ -117,6 +113,9 @@ export async function runPhantomExperiment(options: PhantomExperimentOptions): P
       otherHits[key] = (otherHits[key] ?? 0) + (pointingGame(other, region, options.tolerancePx).hit ? 1 : 0);
     }
   });
+  const tallies = Object.values(byClass);
+  const cases = tallies.reduce((n, t) => n + t.cases, 0);
+  const hits = tallies.reduce((n, t) => n + t.hits, 0);
   return {
     params,
     counts: { train: parts.train.length, validation: parts.validation.length, test: parts.test.length },
