@@ -36,11 +36,20 @@ if (fromIndex < 0) {
 }
 
 // The WebAssembly engine opens a database connection (it changes nothing): a throw-away cluster.
-const server = await startEmbeddedPostgres({ dataDir: path.join(work, "pg"), port: await findFreePort(), database: "diff", isEphemeral: true });
+const server = await startEmbeddedPostgres({
+  dataDir: path.join(work, "pg"),
+  port: await findFreePort(),
+  database: "diff",
+  isEphemeral: true,
+});
 try {
-  const sql = execFileSync("node", [path.join(tool, "diff.mjs"), from, path.join(repoRoot, "prisma/schema.prisma"), server.url], {
-    encoding: "utf8",
-  });
+  const sql = execFileSync(
+    "node",
+    [path.join(tool, "diff.mjs"), from, path.join(repoRoot, "prisma/schema.prisma"), server.url],
+    {
+      encoding: "utf8",
+    },
+  );
   if (!sql.trim() || /^-- This is an empty migration/m.test(sql)) {
     console.log("schema.prisma has no changes against the old datamodel: no migration written");
   } else {

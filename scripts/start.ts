@@ -41,8 +41,14 @@ function loadSecrets(): { sessionSecret: string; deidSecret: string } {
 
 function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd ?? repoRoot, env: { ...process.env, ...options.env }, stdio: "inherit" });
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new StartError(`${command} ${args.join(" ")} failed (exit ${code})`))));
+    const child = spawn(command, args, {
+      cwd: options.cwd ?? repoRoot,
+      env: { ...process.env, ...options.env },
+      stdio: "inherit",
+    });
+    child.on("exit", (code) =>
+      code === 0 ? resolve() : reject(new StartError(`${command} ${args.join(" ")} failed (exit ${code})`)),
+    );
     child.on("error", reject);
   });
 }
@@ -97,7 +103,11 @@ async function main() {
 
   try {
     database = await resolveDatabase({ rootDir: repoRoot, log: (l) => log(l) });
-    log(database.isEmbedded ? `embedded PostgreSQL ready (data in ${process.env.EMBEDDED_PG_DATA_DIR ?? ".data/postgres"})` : "using DATABASE_URL");
+    log(
+      database.isEmbedded
+        ? `embedded PostgreSQL ready (data in ${process.env.EMBEDDED_PG_DATA_DIR ?? ".data/postgres"})`
+        : "using DATABASE_URL",
+    );
     const result = await migrateDatabase(database.url, { log: (l) => log(l) });
     log(`database schema up to date (${result.applied.length} new migrations)`);
     const db = createPrismaClient(database.url, { maxConnections: 2 });
@@ -116,9 +126,17 @@ async function main() {
       env: { TURBO_TELEMETRY_DISABLED: "1", NEXT_TELEMETRY_DISABLED: "1" },
     });
 
-    const shared = { DATABASE_URL: database.url, NEXTAUTH_SECRET: secrets.sessionSecret, DEID_SECRET: secrets.deidSecret };
+    const shared = {
+      DATABASE_URL: database.url,
+      NEXTAUTH_SECRET: secrets.sessionSecret,
+      DEID_SECRET: secrets.deidSecret,
+    };
     const startChild = (name: string, args: string[], env: NodeJS.ProcessEnv, cwd = repoRoot) => {
-      const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...shared, ...env }, stdio: "inherit" });
+      const child = spawn(process.execPath, args, {
+        cwd,
+        env: { ...process.env, ...shared, ...env },
+        stdio: "inherit",
+      });
       children.push({ name, child });
       child.on("exit", (code, signal) => {
         if (!isStopping) {
@@ -131,11 +149,16 @@ async function main() {
     const tsx = path.join(repoRoot, "node_modules/tsx/dist/cli.mjs");
     const api = startChild("API", [tsx, "apps/api/src/main.ts"], { API_PORT: String(apiPort) });
     const nextBin = path.join(repoRoot, "node_modules/next/dist/bin/next");
-    const web = startChild("web app", [nextBin, "start", "--port", String(webPort)], {
-      API_URL: `http://localhost:${apiPort}`,
-      NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${webPort}`,
-      NEXT_TELEMETRY_DISABLED: "1",
-    }, path.join(repoRoot, "apps/web"));
+    const web = startChild(
+      "web app",
+      [nextBin, "start", "--port", String(webPort)],
+      {
+        API_URL: `http://localhost:${apiPort}`,
+        NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${webPort}`,
+        NEXT_TELEMETRY_DISABLED: "1",
+      },
+      path.join(repoRoot, "apps/web"),
+    );
     startChild("trainer worker", [tsx, "apps/trainer/src/worker/main.ts"], {});
 
     await waitForHttp(`http://localhost:${apiPort}/healthz`, "API", api);
@@ -150,14 +173,21 @@ async function main() {
         "    worker    trainer worker on the PostgreSQL job queue",
         "",
         `  Demo accounts (password: ${DEMO_PASSWORD})`,
-        ...DEMO_ACCOUNTS.map((a) => `    ${a.email.padEnd(width)}  ${a.role} at ${[a.site, ...(a.alsoAt ?? [])].join(", ")}`),
+        ...DEMO_ACCOUNTS.map(
+          (a) => `    ${a.email.padEnd(width)}  ${a.role} at ${[a.site, ...(a.alsoAt ?? [])].join(", ")}`,
+        ),
         "",
         "  Ctrl-C stops everything.",
         "",
       ].join("\n"),
     );
   } catch (error) {
-    const message = error instanceof DatabaseSetupError || error instanceof StartError ? error.message : error instanceof Error ? error.message : String(error);
+    const message =
+      error instanceof DatabaseSetupError || error instanceof StartError
+        ? error.message
+        : error instanceof Error
+          ? error.message
+          : String(error);
     console.error(`[start] error: ${message}`);
     if (!(error instanceof DatabaseSetupError || error instanceof StartError)) console.error(error);
     await stopAll(1);

@@ -41,7 +41,12 @@ test("an annotator draws, edits and deletes ROIs, and adjudicates conflicting la
   // A polygon on the LMLO view: three clicks and Enter.
   const lmlo = (await page.getByTestId("viewport-LMLO").boundingBox())!;
   await toolbar.getByRole("button", { name: "Polygon" }).click();
-  for (const [fx, fy] of [[0.3, 0.3], [0.5, 0.35], [0.4, 0.55]]) await page.mouse.click(lmlo.x + lmlo.width * fx!, lmlo.y + lmlo.height * fy!);
+  for (const [fx, fy] of [
+    [0.3, 0.3],
+    [0.5, 0.35],
+    [0.4, 0.55],
+  ])
+    await page.mouse.click(lmlo.x + lmlo.width * fx!, lmlo.y + lmlo.height * fy!);
   await page.keyboard.press("Enter");
   await expect(page.getByRole("status").filter({ hasText: "Polygon saved." })).toBeVisible();
   await expect(rows).toHaveCount(before + 2);
@@ -62,7 +67,12 @@ test("an annotator draws, edits and deletes ROIs, and adjudicates conflicting la
 
   // A second label that disagrees: the case is in conflict, labels side by side, then adjudicated.
   const form = page.getByRole("form", { name: "Add pathology label" });
-  const current = (await page.getByRole("list", { name: "Current pathology labels" }).getByTestId("pathology-label").first().textContent()) ?? "";
+  const current =
+    (await page
+      .getByRole("list", { name: "Current pathology labels" })
+      .getByTestId("pathology-label")
+      .first()
+      .textContent()) ?? "";
   const other = current.includes("Scirrhous") ? "Solid" : "Scirrhous";
   await form.getByLabel("Subtype").selectOption({ label: other });
   await form.getByLabel("Specimen source").selectOption("BIOPSY");

@@ -10,7 +10,13 @@ test.describe.configure({ mode: "serial" });
 const DATASET = `E2E subtypes ${Date.now()}`;
 const STUDY = `E2E reader study ${Date.now()}`;
 // Tiny inputs so the run takes seconds on 2 cores (the quick preset, overridden smaller).
-const TINY = JSON.stringify({ epochs: 2, folds: 1, batchSize: 8, preprocessing: { inputSize: 32 }, model: { widthScale: 1 / 32, denseUnits: 8 } });
+const TINY = JSON.stringify({
+  epochs: 2,
+  folds: 1,
+  batchSize: 8,
+  preprocessing: { inputSize: 32 },
+  model: { widthScale: 1 / 32, denseUnits: 8 },
+});
 let modelName = "";
 
 /** Chooses the option whose text starts with `text` (labels carry counts and sites after the name). */
@@ -73,7 +79,10 @@ test("an ML engineer starts a quick training run and watches it until its model 
 
 async function readAllCases(page: Page, options: { isAided: boolean; markFirst: boolean }) {
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Reading" }).click();
-  await page.getByRole("row", { name: new RegExp(STUDY) }).getByRole("link", { name: /reading/ }).click();
+  await page
+    .getByRole("row", { name: new RegExp(STUDY) })
+    .getByRole("link", { name: /reading/ })
+    .click();
   const progress = page.getByTestId("reading-progress");
   await expect(progress).toContainText("Case 1 of 3");
   // Blinded: no patient, site or truth on the reading screen.
@@ -110,7 +119,11 @@ async function readAllCases(page: Page, options: { isAided: boolean; markFirst: 
   await expect(page.getByText("All 3 cases read.")).toBeVisible();
 }
 
-test("a reader study: designed, the AI run on it, read by two readers (one aided), closed, and its report explored", async ({ page, browser, consoleErrors }) => {
+test("a reader study: designed, the AI run on it, read by two readers (one aided), closed, and its report explored", async ({
+  page,
+  browser,
+  consoleErrors,
+}) => {
   test.setTimeout(480_000);
   expect(modelName, "the training test publishes the model this study compares").not.toBe("");
   page.on("dialog", (dialog) => void dialog.accept());
@@ -171,13 +184,20 @@ test("a reader study: designed, the AI run on it, read by two readers (one aided
   let withReads = "";
   for (const region of ["A", "B", "C", "D"]) {
     await explorer.getByRole("button", { name: `Region ${region}` }).click();
-    const count = await explorer.getByRole("list", { name: `Reads in region ${region}` }).getByRole("listitem").count();
+    const count = await explorer
+      .getByRole("list", { name: `Reads in region ${region}` })
+      .getByRole("listitem")
+      .count();
     total += count;
     if (count > 0 && !withReads) withReads = region;
   }
   expect(total).toBe(6);
   await explorer.getByRole("button", { name: `Region ${withReads}` }).click();
-  await explorer.getByRole("list", { name: `Reads in region ${withReads}` }).getByRole("button").first().click();
+  await explorer
+    .getByRole("list", { name: `Reads in region ${withReads}` })
+    .getByRole("button")
+    .first()
+    .click();
   await expect(explorer.getByRole("region", { name: /reader's ROI and AI heatmap/ })).toBeVisible();
   await expect(explorer.locator("[data-state=ready]").first()).toBeVisible({ timeout: 30_000 });
   await checkScreen(page, "study-report-explorer");

@@ -15,7 +15,8 @@ test("an annotator labels a case and the label persists", async ({ page, context
   await expect(page.getByRole("heading", { name: /Case N-0002/ })).toBeVisible();
   // The four views, drawn on canvases from the stored full-depth pixels.
   await expectViewerReady(page);
-  for (const view of ["RCC", "LCC", "RMLO", "LMLO"]) await expect(page.getByRole("img", { name: new RegExp(`^${view} mammogram, window`) })).toBeVisible();
+  for (const view of ["RCC", "LCC", "RMLO", "LMLO"])
+    await expect(page.getByRole("img", { name: new RegExp(`^${view} mammogram, window`) })).toBeVisible();
 
   const note = `e2e label ${Date.now()}`;
   const form = page.getByRole("form", { name: "Add pathology label" });
@@ -38,9 +39,14 @@ test("an annotator labels a case and the label persists", async ({ page, context
   const caseId = decodeURIComponent(page.url().split("/cases/")[1]!);
   const response = await page.request.post(`http://localhost:${E2E_API_PORT}/graphql`, {
     headers: { authorization: `Bearer ${session!.value}`, "content-type": "application/json" },
-    data: { query: "query($id: ID!) { case(id: $id) { pathologyLabels { subtype note specimenDate } } }", variables: { id: caseId } },
+    data: {
+      query: "query($id: ID!) { case(id: $id) { pathologyLabels { subtype note specimenDate } } }",
+      variables: { id: caseId },
+    },
   });
-  const body = (await response.json()) as { data: { case: { pathologyLabels: { subtype: string; note: string | null; specimenDate: string | null }[] } } };
+  const body = (await response.json()) as {
+    data: { case: { pathologyLabels: { subtype: string; note: string | null; specimenDate: string | null }[] } };
+  };
   expect(body.data.case.pathologyLabels).toContainEqual({ subtype: "SOLID", note, specimenDate: "2021-05-06" });
 });
 

@@ -7,12 +7,21 @@ import { describe, expect, it } from "vitest";
 
 // `npm start` in a bad environment: one clear line on stderr and a non-zero exit, fast.
 function start(env: NodeJS.ProcessEnv) {
-  const result = spawnSync(process.execPath, [path.join(repoRoot, "node_modules/tsx/dist/cli.mjs"), "scripts/start.ts"], {
-    cwd: repoRoot,
-    env: { ...process.env, NEXTAUTH_SECRET: "test-secret-0123456789abcdef", DEID_SECRET: "test-deid-0123456789abcdef", ...env },
-    encoding: "utf8",
-    timeout: 60_000,
-  });
+  const result = spawnSync(
+    process.execPath,
+    [path.join(repoRoot, "node_modules/tsx/dist/cli.mjs"), "scripts/start.ts"],
+    {
+      cwd: repoRoot,
+      env: {
+        ...process.env,
+        NEXTAUTH_SECRET: "test-secret-0123456789abcdef",
+        DEID_SECRET: "test-deid-0123456789abcdef",
+        ...env,
+      },
+      encoding: "utf8",
+      timeout: 60_000,
+    },
+  );
   const errors = result.stderr.split("\n").filter((l) => l.startsWith("[start] error:"));
   return { status: result.status, errors, stderr: result.stderr };
 }
@@ -58,7 +67,9 @@ describe("npm start refuses a bad environment", () => {
     try {
       const result = start({ API_PORT: String(apiPort), WEB_PORT: String(await findFreePort()) });
       expect(result.status).toBe(1);
-      expect(result.errors).toEqual([`[start] error: port ${apiPort} (API) is already in use: stop the other process or choose another port`]);
+      expect(result.errors).toEqual([
+        `[start] error: port ${apiPort} (API) is already in use: stop the other process or choose another port`,
+      ]);
     } finally {
       blocker.close();
     }

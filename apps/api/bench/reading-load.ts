@@ -30,16 +30,54 @@ const SECRET = "bench-session-secret-0123456789abcdef";
 const NEXT_CASE = /* GraphQL */ `
   query Next($studyId: ID!) {
     myNextCase(studyId: $studyId) {
-      caseCode phase position caseCount
-      questions { kind options isRequired }
-      images { id laterality view widthPx heightPx displayUrl }
-      myUnaidedRead { answer confidence }
-      ai { answer probabilities { subtype probability } heatmaps { imageId url } }
+      caseCode
+      phase
+      position
+      caseCount
+      questions {
+        kind
+        options
+        isRequired
+      }
+      images {
+        id
+        laterality
+        view
+        widthPx
+        heightPx
+        displayUrl
+      }
+      myUnaidedRead {
+        answer
+        confidence
+      }
+      ai {
+        answer
+        probabilities {
+          subtype
+          probability
+        }
+        heatmaps {
+          imageId
+          url
+        }
+      }
     }
   }
 `;
 const SUBMIT = /* GraphQL */ `
-  mutation Submit($input: SubmitReadInput!) { submitRead(input: $input) { read { id version } next { caseCode phase } } }
+  mutation Submit($input: SubmitReadInput!) {
+    submitRead(input: $input) {
+      read {
+        id
+        version
+      }
+      next {
+        caseCode
+        phase
+      }
+    }
+  }
 `;
 
 type Sample = { op: "next" | "submit"; ms: number; at: number };
@@ -48,7 +86,12 @@ type Task = { caseCode: string; phase: string; questions: { kind: string; option
 const log = (line: string) => console.log(`[bench:api] ${line}`);
 
 async function prepare(dir: string) {
-  const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), port: PG_PORT, database: "mammo_bench", isEphemeral: true });
+  const pg = await startEmbeddedPostgres({
+    dataDir: path.join(dir, "pg"),
+    port: PG_PORT,
+    database: "mammo_bench",
+    isEphemeral: true,
+  });
   await migrateDatabase(pg.url);
   const db = createPrismaClient(pg.url, { maxConnections: 4 });
   const blobDir = path.join(dir, "blobs");
@@ -60,14 +103,32 @@ async function prepare(dir: string) {
   const coordinator = await db.user.findUniqueOrThrow({ where: { email: "coordinator@north.example" } });
   const ml = await db.user.findUniqueOrThrow({ where: { email: "ml@north.example" } });
   const datasetVersion = await db.datasetVersion.findFirstOrThrow();
-  const model = await createModelVersion(db, { siteId: north.id, createdById: ml.id, datasetVersionId: datasetVersion.id, name: "bench-model" });
+  const model = await createModelVersion(db, {
+    siteId: north.id,
+    createdById: ml.id,
+    datasetVersionId: datasetVersion.id,
+    name: "bench-model",
+  });
   const cases = await db.case.findMany({ select: { id: true }, orderBy: { accessionKey: "asc" } });
   log(`AI predictions and heatmaps for ${cases.length} cases`);
-  for (const [i, c] of cases.entries()) await createCasePredictions(db, blobs, { modelVersionId: model.id, caseId: c.id, probabilities: [0.5 - (i % 3) * 0.1, 0.3, 0.2 + (i % 3) * 0.1] });
+  for (const [i, c] of cases.entries())
+    await createCasePredictions(db, blobs, {
+      modelVersionId: model.id,
+      caseId: c.id,
+      probabilities: [0.5 - (i % 3) * 0.1, 0.3, 0.2 + (i % 3) * 0.1],
+    });
   const readers = [];
   for (let i = 0; i < READERS; i++) {
     const site = i % 2 === 0 ? north : south;
-    readers.push(await db.user.create({ data: { email: `bench-reader-${i}@bench.example`, name: `Bench reader ${i}`, memberships: { create: { siteId: site.id, role: "READER" } } } }));
+    readers.push(
+      await db.user.create({
+        data: {
+          email: `bench-reader-${i}@bench.example`,
+          name: `Bench reader ${i}`,
+          memberships: { create: { siteId: site.id, role: "READER" } },
+        },
+      }),
+    );
   }
   const { study } = await createStudy(db, {
     siteId: north.id,
@@ -77,7 +138,13 @@ async function prepare(dir: string) {
     readers: readers.map((r, i) => ({ userId: r.id, arm: i % 2 === 0 ? "UNAIDED" : "AIDED" })),
   });
   await db.$disconnect();
-  return { pg, blobDir, studyId: Buffer.from(`ReaderStudy:${study.id}`).toString("base64"), readerIds: readers.map((r) => r.id), caseCount: cases.length };
+  return {
+    pg,
+    blobDir,
+    studyId: Buffer.from(`ReaderStudy:${study.id}`).toString("base64"),
+    readerIds: readers.map((r) => r.id),
+    caseCount: cases.length,
+  };
 }
 
 async function startApi(databaseUrl: string, blobDir: string) {
@@ -85,7 +152,14 @@ async function startApi(databaseUrl: string, blobDir: string) {
   const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? "").split(" ").filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "apps/api/src/main.ts"], {
     cwd: repoRoot,
-    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: databaseUrl, API_PORT: String(API_PORT), NEXTAUTH_SECRET: SECRET, BLOB_DIR: blobDir },
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      DATABASE_URL: databaseUrl,
+      API_PORT: String(API_PORT),
+      NEXTAUTH_SECRET: SECRET,
+      BLOB_DIR: blobDir,
+    },
     stdio: ["ignore", "inherit", "inherit"],
   });
   const url = `http://127.0.0.1:${API_PORT}`;
@@ -121,7 +195,8 @@ function postgresCpuSeconds(): number | null {
     let total = 0;
     for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
       try {
-        if (readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("mammo_bench")) total += cpuSecondsOf(Number(pid)) ?? 0;
+        if (readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("mammo_bench"))
+          total += cpuSecondsOf(Number(pid)) ?? 0;
       } catch {
         // the process ended
       }
@@ -132,7 +207,8 @@ function postgresCpuSeconds(): number | null {
   }
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 async function main() {
   const dir = await mkdtemp(path.join(os.tmpdir(), "mammo-bench-api-"));
@@ -160,9 +236,19 @@ async function main() {
     const start = performance.now();
     const end = start + DURATION_S * 1000;
     let cpuAtWarmup: { api: number | null; postgres: number | null; bench: number } | null = null;
-    const warmup = setTimeout(() => void (cpuAtWarmup = { api: cpuSecondsOf(child.pid), postgres: postgresCpuSeconds(), bench: process.cpuUsage().user + process.cpuUsage().system }), WARMUP_S * 1000);
+    const warmup = setTimeout(
+      () =>
+        void (cpuAtWarmup = {
+          api: cpuSecondsOf(child.pid),
+          postgres: postgresCpuSeconds(),
+          bench: process.cpuUsage().user + process.cpuUsage().system,
+        }),
+      WARMUP_S * 1000,
+    );
     let finishedReaders = 0;
-    log(`${READERS} readers, ${caseCount} cases each (AIDED readers answer twice per case), ${DURATION_S} s, think time ${THINK_MS} ms per step`);
+    log(
+      `${READERS} readers, ${caseCount} cases each (AIDED readers answer twice per case), ${DURATION_S} s, think time ${THINK_MS} ms per step`,
+    );
     await Promise.all(
       tokens.map(async (token, r) => {
         let step = 0;
@@ -176,7 +262,14 @@ async function main() {
           }
           if (THINK_MS > 0) await new Promise((resolve) => setTimeout(resolve, THINK_MS * (0.5 + Math.random())));
           const options = next.questions.find((q) => q.kind === "SUBTYPE")!.options;
-          const input = { studyId, caseCode: next.caseCode, phase: next.phase, answer: options[(r + step) % options.length], confidence: 30 + ((r * 7 + step) % 70), timeSpentMs: 20_000 + step };
+          const input = {
+            studyId,
+            caseCode: next.caseCode,
+            phase: next.phase,
+            answer: options[(r + step) % options.length],
+            confidence: 30 + ((r * 7 + step) % 70),
+            timeSpentMs: 20_000 + step,
+          };
           t0 = performance.now();
           await post(token, SUBMIT, { input });
           samples.push({ op: "submit", ms: performance.now() - t0, at: t0 - start });
@@ -200,17 +293,34 @@ async function main() {
     };
     const cpus = os.cpus();
     console.log("");
-    console.log(`Machine: ${cpus[0]?.model ?? "?"}, ${cpus.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; load average ${load.toFixed(1)} before the run.`);
-    console.log(`${READERS} concurrent readers, think time ${THINK_MS} ms (x0.5-1.5) per step, ${elapsedS.toFixed(1)} s (first ${WARMUP_S} s of warm-up not counted), ${finishedReaders} readers finished the study, ${errors} errors.`);
+    console.log(
+      `Machine: ${cpus[0]?.model ?? "?"}, ${cpus.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; load average ${load.toFixed(1)} before the run.`,
+    );
+    console.log(
+      `${READERS} concurrent readers, think time ${THINK_MS} ms (x0.5-1.5) per step, ${elapsedS.toFixed(1)} s (first ${WARMUP_S} s of warm-up not counted), ${finishedReaders} readers finished the study, ${errors} errors.`,
+    );
     console.log("");
     console.log("| operation | requests | p50 ms | p95 ms | p99 ms | requests/s |");
     console.log("| --- | --- | --- | --- | --- | --- |");
-    console.log(row("myNextCase", measured.filter((s) => s.op === "next")));
-    console.log(row("submitRead", measured.filter((s) => s.op === "submit")));
+    console.log(
+      row(
+        "myNextCase",
+        measured.filter((s) => s.op === "next"),
+      ),
+    );
+    console.log(
+      row(
+        "submitRead",
+        measured.filter((s) => s.op === "submit"),
+      ),
+    );
     console.log(row("all", measured));
     if (cpu) {
-      const per = (seconds: number | null) => (seconds === null ? "?" : `${((seconds * 1000) / measured.length).toFixed(1)} ms`);
-      console.log(`\nCPU per request: API ${per(cpu.api)}, PostgreSQL ${per(cpu.postgres)}, load generator ${per(cpu.bench)} (over ${windowS.toFixed(1)} s).`);
+      const per = (seconds: number | null) =>
+        seconds === null ? "?" : `${((seconds * 1000) / measured.length).toFixed(1)} ms`;
+      console.log(
+        `\nCPU per request: API ${per(cpu.api)}, PostgreSQL ${per(cpu.postgres)}, load generator ${per(cpu.bench)} (over ${windowS.toFixed(1)} s).`,
+      );
     }
     if (errors > 0) process.exitCode = 1;
   } finally {

@@ -10,8 +10,16 @@ const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   API_PORT: z.coerce.number().int().min(1).max(65535).default(4000),
   NEXTAUTH_SECRET: z.string().min(16, "NEXTAUTH_SECRET must be at least 16 characters (shared with the web app)"),
-  MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(200 * 1024 * 1024),
-  MAX_REQUEST_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(200 * 1024 * 1024),
+  MAX_REQUEST_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
   TRUSTED_PROXIES: z.string().default("loopback"),
   OIDC_ISSUER: optional.pipe(z.url("OIDC_ISSUER must be the issuer's URL").optional()),
   OIDC_CLIENT_ID: optional,
@@ -55,7 +63,9 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   }
   const e = result.data;
   if (Boolean(e.OIDC_ISSUER) !== Boolean(e.OIDC_CLIENT_ID)) {
-    throw new Error(`invalid configuration: ${e.OIDC_ISSUER ? "OIDC_CLIENT_ID" : "OIDC_ISSUER"}: single sign-on needs both OIDC_ISSUER and OIDC_CLIENT_ID`);
+    throw new Error(
+      `invalid configuration: ${e.OIDC_ISSUER ? "OIDC_CLIENT_ID" : "OIDC_ISSUER"}: single sign-on needs both OIDC_ISSUER and OIDC_CLIENT_ID`,
+    );
   }
   return {
     isProduction: e.NODE_ENV === "production",
@@ -63,7 +73,9 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     sessionSecret: e.NEXTAUTH_SECRET,
     maxUploadBytes: e.MAX_UPLOAD_BYTES,
     maxRequestBytes: e.MAX_REQUEST_BYTES,
-    trustedProxies: e.TRUSTED_PROXIES.split(",").map((s) => s.trim()).filter(Boolean),
+    trustedProxies: e.TRUSTED_PROXIES.split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
     oidc: e.OIDC_ISSUER && e.OIDC_CLIENT_ID ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID } : null,
     database: { url: e.API_DATABASE_URL, role: e.API_DATABASE_ROLE ?? "mammo_api" },
   };

@@ -46,7 +46,10 @@ async function main() {
 
 main().catch((error: unknown) => {
   console.error(`[api] error: ${error instanceof Error ? error.message : String(error)}`);
-  const isExplained = error instanceof DatabaseSetupError || error instanceof DatabaseRoleError || (error instanceof Error && error.message.startsWith("port"));
+  const isExplained =
+    error instanceof DatabaseSetupError ||
+    error instanceof DatabaseRoleError ||
+    (error instanceof Error && error.message.startsWith("port"));
   if (!isExplained) console.error(error);
   process.exit(1);
 });

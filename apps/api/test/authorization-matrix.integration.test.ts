@@ -5,7 +5,15 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { schema } from "../src/graphql/schema.ts";
-import { ACTORS, countRows, type Actor, type AuthzEntry, type AuthzModule, type AuthzWorld, type SiteFixture } from "./authz/authz.ts";
+import {
+  ACTORS,
+  countRows,
+  type Actor,
+  type AuthzEntry,
+  type AuthzModule,
+  type AuthzWorld,
+  type SiteFixture,
+} from "./authz/authz.ts";
 import { createAuthzWorld } from "./authz/world.ts";
 import { startTestApi, type GraphQLResult, type TestApi } from "./harness.ts";
 
@@ -17,7 +25,10 @@ async function loadAuthzModules(): Promise<{ file: string; module: AuthzModule }
     .filter((f) => f.endsWith(".authz.ts"))
     .sort();
   return Promise.all(
-    files.map(async (file) => ({ file, module: ((await import(path.join(modulesDir, file))) as { default: AuthzModule }).default })),
+    files.map(async (file) => ({
+      file,
+      module: ((await import(path.join(modulesDir, file))) as { default: AuthzModule }).default,
+    })),
   );
 }
 
@@ -39,7 +50,10 @@ async function snapshot(api: TestApi): Promise<string> {
     WHERE table_type = 'BASE TABLE' AND ((table_schema = 'public' AND table_name NOT IN ('_prisma_migrations', 'LoginAttempt'))
        OR (table_schema = 'pgboss' AND table_name = 'job'))
     ORDER BY 1, 2`;
-  const parts = tables.map(({ schema: s, table: t }) => `SELECT '${s}.${t}:' || coalesce(md5(json_agg(x)::text), '-') AS h FROM "${s}"."${t}" x`);
+  const parts = tables.map(
+    ({ schema: s, table: t }) =>
+      `SELECT '${s}.${t}:' || coalesce(md5(json_agg(x)::text), '-') AS h FROM "${s}"."${t}" x`,
+  );
   const rows = await api.db.$queryRawUnsafe<{ h: string }[]>(parts.join(" UNION ALL "));
   return rows
     .map((r) => r.h)
@@ -58,7 +72,11 @@ async function runOne(world: AuthzWorld, entry: AuthzEntry, site: SiteFixture, a
   const isAllowed = (site.key === "own" ? entry.allowed : (entry.allowedOnOtherSite ?? [])).includes(actor);
   const before = isMutation(entry) && !isAllowed ? await snapshot(api) : null;
   const userId = world.userOf(actor);
-  const result: GraphQLResult = await api.graphql(entry.document, variables, userId ? { token: await api.sessionFor(userId) } : {});
+  const result: GraphQLResult = await api.graphql(
+    entry.document,
+    variables,
+    userId ? { token: await api.sessionFor(userId) } : {},
+  );
   const rows = result.data ? countRows((entry.rows ?? firstRoot)(result.data, site)) : 0;
   const codes = (result.errors ?? []).map((e) => e.extensions?.code ?? "?");
   const fail = (problem: string): Outcome => ({ actor, site: site.key, problem });

@@ -10,7 +10,11 @@ export async function createSite(db: Db, code = `S${unique()}`.toUpperCase()) {
   return db.site.create({ data: { code, name: `Site ${code}` } });
 }
 
-export async function createUser(db: Db, memberships: { siteId: string; role: Role }[], options: { email?: string; passwordHash?: string } = {}) {
+export async function createUser(
+  db: Db,
+  memberships: { siteId: string; role: Role }[],
+  options: { email?: string; passwordHash?: string } = {},
+) {
   return db.user.create({
     data: {
       email: options.email ?? `user-${unique()}@test.example`,
@@ -31,7 +35,8 @@ const FOUR_VIEWS: { laterality: Laterality; view: ViewPosition }[] = [
 /** A case with four small, distinct PNG images stored in the blob store. */
 export async function createCase(db: Db, blobs: BlobStore, siteId: string, options: { patientId?: string } = {}) {
   const key = unique();
-  const patientId = options.patientId ?? (await db.patient.create({ data: { siteId, pseudonym: `P-${key}`, dateShiftDays: 0 } })).id;
+  const patientId =
+    options.patientId ?? (await db.patient.create({ data: { siteId, pseudonym: `P-${key}`, dateShiftDays: 0 } })).id;
   const c = await db.case.create({ data: { siteId, patientId, accessionKey: `A-${key}` } });
   for (const [index, v] of FOUR_VIEWS.entries()) {
     const png = await sharp(Buffer.alloc(8 * 10, 40 * index + 1), { raw: { width: 8, height: 10, channels: 1 } })
@@ -59,21 +64,46 @@ export async function createCase(db: Db, blobs: BlobStore, siteId: string, optio
 export const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString("base64");
 
 /** A pathology label on a case (as an annotator of its site would add it). */
-export async function createLabel(db: Db, caseId: string, authorId: string, subtype: Subtype = "SCIRRHOUS", extra: { replacesId?: string; note?: string } = {}) {
-  return db.pathologyLabel.create({ data: { caseId, authorId, subtype, source: "SURGERY", specimenDate: new Date("2020-01-02"), ...extra } });
+export async function createLabel(
+  db: Db,
+  caseId: string,
+  authorId: string,
+  subtype: Subtype = "SCIRRHOUS",
+  extra: { replacesId?: string; note?: string } = {},
+) {
+  return db.pathologyLabel.create({
+    data: { caseId, authorId, subtype, source: "SURGERY", specimenDate: new Date("2020-01-02"), ...extra },
+  });
 }
 
 /** A lesion box on an image. */
 export async function createAnnotation(db: Db, imageId: string, authorId: string, pathologyLabelId?: string) {
   return db.annotation.create({
-    data: { imageId, authorId, purpose: "LESION", shape: "BOX", geometry: { x: 1, y: 1, width: 3, height: 4 }, pathologyLabelId },
+    data: {
+      imageId,
+      authorId,
+      purpose: "LESION",
+      shape: "BOX",
+      geometry: { x: 1, y: 1, width: 3, height: 4 },
+      pathologyLabelId,
+    },
   });
 }
 
 /** A dataset of the site and one frozen version holding every image of the given cases. */
-export async function createFrozenDataset(db: Db, siteId: string, createdById: string, cases: { id: string; patientId: string; subtype: Subtype }[]) {
+export async function createFrozenDataset(
+  db: Db,
+  siteId: string,
+  createdById: string,
+  cases: { id: string; patientId: string; subtype: Subtype }[],
+) {
   const dataset = await db.dataset.create({
-    data: { siteId, name: `Dataset ${unique()}`, filter: { siteIds: [siteId], subtypes: [...new Set([...cases.map((c) => c.subtype), "SOLID", "SCIRRHOUS"])] }, createdById },
+    data: {
+      siteId,
+      name: `Dataset ${unique()}`,
+      filter: { siteIds: [siteId], subtypes: [...new Set([...cases.map((c) => c.subtype), "SOLID", "SCIRRHOUS"])] },
+      createdById,
+    },
   });
   const images = await db.image.findMany({ where: { caseId: { in: cases.map((c) => c.id) } } });
   const version = await db.datasetVersion.create({
@@ -90,7 +120,15 @@ export async function createFrozenDataset(db: Db, siteId: string, createdById: s
       items: {
         create: images.map((image) => {
           const c = cases.find((x) => x.id === image.caseId)!;
-          return { imageId: image.id, caseId: c.id, patientId: c.patientId, siteId, subtype: c.subtype, split: "TRAIN" as const, fold: 0 };
+          return {
+            imageId: image.id,
+            caseId: c.id,
+            patientId: c.patientId,
+            siteId,
+            subtype: c.subtype,
+            split: "TRAIN" as const,
+            fold: 0,
+          };
         }),
       },
     },

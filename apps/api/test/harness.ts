@@ -17,7 +17,11 @@ import { dropDatabaseRole, provisionDatabaseRole } from "../src/lib/database-rol
 
 export const TEST_SESSION_SECRET = "test-session-secret-0123456789";
 
-export type GraphQLError = { message: string; path?: (string | number)[]; extensions?: { code?: string; field?: string } };
+export type GraphQLError = {
+  message: string;
+  path?: (string | number)[];
+  extensions?: { code?: string; field?: string };
+};
 export type GraphQLResult<T = Record<string, unknown>> = {
   data?: T | null;
   errors?: GraphQLError[];
@@ -30,7 +34,10 @@ export type RequestOptions = { token?: string; headers?: Record<string, string> 
  * show that a listing costs a constant number of statements.
  */
 function createCountingClient(url: string) {
-  const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }), log: [{ emit: "event", level: "query" }] });
+  const client = new PrismaClient({
+    adapter: new PrismaPg({ connectionString: url, max: 10 }),
+    log: [{ emit: "event", level: "query" }],
+  });
   const statements: string[] = [];
   client.$on("query", (event) => statements.push(event.query));
   return { db: client as unknown as Db, statements };
@@ -52,7 +59,10 @@ export async function startTestApi(overrides: Partial<ApiConfig> = {}) {
     ...overrides,
   };
   // The API's own role, as main.ts prepares it; the fixtures below write as the owner (`db`).
-  const appDatabaseUrl = await provisionDatabaseRole(database.url, { role: config.database.role, password: randomBytes(18).toString("base64url") });
+  const appDatabaseUrl = await provisionDatabaseRole(database.url, {
+    role: config.database.role,
+    password: randomBytes(18).toString("base64url"),
+  });
   const app = createCountingClient(appDatabaseUrl);
   // A real pg-boss queue on the test database: tests see enqueued jobs in its pgboss.job table.
   const jobs = await startJobQueue(database.url, { supervise: false, max: 2 });
@@ -81,14 +91,22 @@ export async function startTestApi(overrides: Partial<ApiConfig> = {}) {
   }
 
   /** graphql() as a user (by id), failing the test on any error. */
-  async function as<T = Record<string, unknown>>(userId: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  async function as<T = Record<string, unknown>>(
+    userId: string,
+    query: string,
+    variables: Record<string, unknown> = {},
+  ): Promise<T> {
     const result = await graphql<T>(query, variables, { token: await sessionFor(userId) });
     if (result.errors?.length) throw new Error(`GraphQL error: ${JSON.stringify(result.errors)}`);
     return result.data as T;
   }
 
   /** graphql() as a user (by id), returning errors too (for refusals). */
-  async function tryAs<T = Record<string, unknown>>(userId: string | null, query: string, variables: Record<string, unknown> = {}) {
+  async function tryAs<T = Record<string, unknown>>(
+    userId: string | null,
+    query: string,
+    variables: Record<string, unknown> = {},
+  ) {
     return graphql<T>(query, variables, userId ? { token: await sessionFor(userId) } : {});
   }
 

@@ -33,7 +33,13 @@ type Pick = (name: string, isList: boolean) => string;
 const literal = (value: unknown) => JSON.stringify(value);
 
 /** The literal for an input type (ids from `pick`). Optional input fields are left out except ids. */
-function inputLiteral(type: GraphQLInputType, fieldName: string, pick: Pick, values: ArgumentValues, depth = 0): string | undefined {
+function inputLiteral(
+  type: GraphQLInputType,
+  fieldName: string,
+  pick: Pick,
+  values: ArgumentValues,
+  depth = 0,
+): string | undefined {
   if (isNonNullType(type)) return inputLiteral(type.ofType, fieldName, pick, values, depth);
   if (isListType(type)) {
     if (getNamedType(type).name === "ID") return pick(fieldName, true);
@@ -108,7 +114,11 @@ function idNames(field: GraphQLField<unknown, unknown>): string[] {
   return field.args.flatMap((arg) => {
     const named = getNamedType(arg.type);
     if (named.name === "ID") return [arg.name];
-    return isInputObjectType(named) ? Object.values(named.getFields()).filter((f) => getNamedType(f.type).name === "ID").map((f) => f.name) : [];
+    return isInputObjectType(named)
+      ? Object.values(named.getFields())
+          .filter((f) => getNamedType(f.type).name === "ID")
+          .map((f) => f.name)
+      : [];
   });
 }
 
@@ -137,14 +147,18 @@ export function selectionOf(schema: GraphQLSchema, type: GraphQLNamedType, depth
 /** The direct sub-selections of a selection of `type`, one per field: used to split a too costly selection. */
 export function fieldSelectionsOf(schema: GraphQLSchema, type: GraphQLNamedType, depth: number): string[] {
   if (isInterfaceType(type) || isUnionType(type)) {
-    return schema.getPossibleTypes(type).flatMap((t) => fieldSelectionsOf(schema, t, depth).map((s) => `{ __typename ... on ${t.name} ${s} }`));
+    return schema
+      .getPossibleTypes(type)
+      .flatMap((t) => fieldSelectionsOf(schema, t, depth).map((s) => `{ __typename ... on ${t.name} ${s} }`));
   }
   if (!isObjectType(type)) return [selectionOf(schema, type, depth)];
   return Object.values(type.getFields())
     .filter((field) => !field.args.some((a) => isNonNullType(a.type)))
     .map((field) => {
       const named = getNamedType(field.type);
-      return isScalarType(named) || isEnumType(named) ? `{ ${field.name} }` : `{ ${field.name} ${selectionOf(schema, named, depth - 1)} }`;
+      return isScalarType(named) || isEnumType(named)
+        ? `{ ${field.name} }`
+        : `{ ${field.name} ${selectionOf(schema, named, depth - 1)} }`;
     });
 }
 
@@ -157,7 +171,12 @@ export type RootCall = {
 };
 
 /** Every root field of an operation type, with its calls (aliases x candidate ids). */
-export function rootCalls(schema: GraphQLSchema, operation: "query" | "mutation", values: ArgumentValues, skip: readonly string[] = []): RootCall[] {
+export function rootCalls(
+  schema: GraphQLSchema,
+  operation: "query" | "mutation",
+  values: ArgumentValues,
+  skip: readonly string[] = [],
+): RootCall[] {
   const root = operation === "query" ? schema.getQueryType() : schema.getMutationType();
   if (!root) return [];
   const out: RootCall[] = [];

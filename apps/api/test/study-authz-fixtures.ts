@@ -16,20 +16,80 @@ export async function ensureStudyWorld(world: AuthzWorld): Promise<void> {
   const { db, blobs } = world.api;
   for (const site of [world.own, world.other]) {
     const caseId = site.ids.caseId!;
-    const model = await createModelVersion(db, { siteId: site.siteId, createdById: site.users.ML_ENGINEER, datasetVersionId: site.ids.datasetVersionId });
+    const model = await createModelVersion(db, {
+      siteId: site.siteId,
+      createdById: site.users.ML_ENGINEER,
+      datasetVersionId: site.ids.datasetVersionId,
+    });
     const inferenceRun = await db.inferenceRun.create({
-      data: { siteId: site.siteId, modelVersionId: model.id, target: "IMAGES", imageIds: [site.ids.imageId!], status: "SUCCEEDED", requestedById: site.users.ML_ENGINEER },
+      data: {
+        siteId: site.siteId,
+        modelVersionId: model.id,
+        target: "IMAGES",
+        imageIds: [site.ids.imageId!],
+        status: "SUCCEEDED",
+        requestedById: site.users.ML_ENGINEER,
+      },
     });
-    await createCasePredictions(db, blobs, { modelVersionId: model.id, caseId, probabilities: [0.2, 0.3, 0.5], inferenceRunId: inferenceRun.id });
+    await createCasePredictions(db, blobs, {
+      modelVersionId: model.id,
+      caseId,
+      probabilities: [0.2, 0.3, 0.5],
+      inferenceRunId: inferenceRun.id,
+    });
     const trainingRun = await db.trainingRun.create({
-      data: { siteId: site.siteId, datasetVersionId: site.ids.datasetVersionId!, preset: "quick", params: {}, seed: 1, requestedById: site.users.ML_ENGINEER },
+      data: {
+        siteId: site.siteId,
+        datasetVersionId: site.ids.datasetVersionId!,
+        preset: "quick",
+        params: {},
+        seed: 1,
+        requestedById: site.users.ML_ENGINEER,
+      },
     });
-    const evaluation = await db.evaluation.create({ data: { modelVersionId: model.id, datasetVersionId: site.ids.datasetVersionId!, split: "TEST", requestedById: site.users.ML_ENGINEER } });
-    await db.modelAlias.create({ data: { siteId: site.siteId, modelName: model.name, alias: "production", modelVersionId: model.id, updatedById: site.users.ML_ENGINEER } });
-    const open = await createStudy(db, { siteId: site.siteId, createdById: site.users.COORDINATOR, caseIds: [caseId], readers: [{ userId: site.users.READER, arm: "AIDED" }], modelVersionId: model.id });
-    const read = await createRead(db, { studyReaderId: open.readers[0]!.id, studyCaseId: open.studyCases[0]!.id, answer: "SOLID" });
-    const closed = await createStudy(db, { siteId: site.siteId, createdById: site.users.COORDINATOR, caseIds: [caseId], readers: [{ userId: site.users.READER, arm: "UNAIDED" }], modelVersionId: model.id, status: "CLOSED" });
-    await createRead(db, { studyReaderId: closed.readers[0]!.id, studyCaseId: closed.studyCases[0]!.id, answer: "SCIRRHOUS", confidence: 80 });
+    const evaluation = await db.evaluation.create({
+      data: {
+        modelVersionId: model.id,
+        datasetVersionId: site.ids.datasetVersionId!,
+        split: "TEST",
+        requestedById: site.users.ML_ENGINEER,
+      },
+    });
+    await db.modelAlias.create({
+      data: {
+        siteId: site.siteId,
+        modelName: model.name,
+        alias: "production",
+        modelVersionId: model.id,
+        updatedById: site.users.ML_ENGINEER,
+      },
+    });
+    const open = await createStudy(db, {
+      siteId: site.siteId,
+      createdById: site.users.COORDINATOR,
+      caseIds: [caseId],
+      readers: [{ userId: site.users.READER, arm: "AIDED" }],
+      modelVersionId: model.id,
+    });
+    const read = await createRead(db, {
+      studyReaderId: open.readers[0]!.id,
+      studyCaseId: open.studyCases[0]!.id,
+      answer: "SOLID",
+    });
+    const closed = await createStudy(db, {
+      siteId: site.siteId,
+      createdById: site.users.COORDINATOR,
+      caseIds: [caseId],
+      readers: [{ userId: site.users.READER, arm: "UNAIDED" }],
+      modelVersionId: model.id,
+      status: "CLOSED",
+    });
+    await createRead(db, {
+      studyReaderId: closed.readers[0]!.id,
+      studyCaseId: closed.studyCases[0]!.id,
+      answer: "SCIRRHOUS",
+      confidence: 80,
+    });
     Object.assign(site.ids, {
       modelVersionId: model.id,
       modelName: model.name,
@@ -44,7 +104,11 @@ export async function ensureStudyWorld(world: AuthzWorld): Promise<void> {
 }
 
 /** A fresh study of the site for one matrix run (mutations act on their own object). */
-export async function freshStudy(world: AuthzWorld, site: SiteFixture, options: { status?: StudyStatus; arm?: ArmKind; withReader?: boolean } = {}) {
+export async function freshStudy(
+  world: AuthzWorld,
+  site: SiteFixture,
+  options: { status?: StudyStatus; arm?: ArmKind; withReader?: boolean } = {},
+) {
   return createStudy(world.api.db, {
     siteId: site.siteId,
     createdById: site.users.COORDINATOR,

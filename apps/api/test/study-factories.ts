@@ -10,7 +10,9 @@ const unique = () => randomBytes(4).toString("hex");
 
 /** A frozen (empty) dataset version at a site, for model lineage and training requests. */
 export async function createDatasetVersion(db: Db, siteId: string, createdById: string) {
-  const dataset = await db.dataset.create({ data: { siteId, name: `Dataset ${unique()}`, filter: { siteIds: [siteId] }, createdById } });
+  const dataset = await db.dataset.create({
+    data: { siteId, name: `Dataset ${unique()}`, filter: { siteIds: [siteId] }, createdById },
+  });
   return db.datasetVersion.create({
     data: {
       datasetId: dataset.id,
@@ -27,8 +29,12 @@ export async function createDatasetVersion(db: Db, siteId: string, createdById: 
 }
 
 /** A published model version of the three IDC subtypes. */
-export async function createModelVersion(db: Db, options: { siteId: string; createdById: string; datasetVersionId?: string; name?: string; version?: number }) {
-  const datasetVersionId = options.datasetVersionId ?? (await createDatasetVersion(db, options.siteId, options.createdById)).id;
+export async function createModelVersion(
+  db: Db,
+  options: { siteId: string; createdById: string; datasetVersionId?: string; name?: string; version?: number },
+) {
+  const datasetVersionId =
+    options.datasetVersionId ?? (await createDatasetVersion(db, options.siteId, options.createdById)).id;
   const dv = await db.datasetVersion.findUniqueOrThrow({ where: { id: datasetVersionId } });
   return db.modelVersion.create({
     data: {
@@ -58,7 +64,11 @@ export async function createModelVersion(db: Db, options: { siteId: string; crea
  * A prediction of every active image of a case, with a Grad-CAM heatmap per class stored as a
  * real PNG in the blob store. `probabilities` (aligned with the model's classes) applies to every image.
  */
-export async function createCasePredictions(db: Db, blobs: BlobStore, options: { modelVersionId: string; caseId: string; probabilities: number[]; inferenceRunId?: string }) {
+export async function createCasePredictions(
+  db: Db,
+  blobs: BlobStore,
+  options: { modelVersionId: string; caseId: string; probabilities: number[]; inferenceRunId?: string },
+) {
   const model = await db.modelVersion.findUniqueOrThrow({ where: { id: options.modelVersionId } });
   const images = await db.image.findMany({ where: { caseId: options.caseId, status: "ACTIVE" } });
   const best = options.probabilities.indexOf(Math.max(...options.probabilities));
@@ -74,10 +84,20 @@ export async function createCasePredictions(db: Db, blobs: BlobStore, options: {
       },
     });
     for (let classIndex = 0; classIndex < model.classNames.length; classIndex++) {
-      const png = await sharp(Buffer.from(randomBytes(16 * 16)), { raw: { width: 16, height: 16, channels: 1 } }).png().toBuffer();
+      const png = await sharp(Buffer.from(randomBytes(16 * 16)), { raw: { width: 16, height: 16, channels: 1 } })
+        .png()
+        .toBuffer();
       const stored = await blobs.put(png);
       const map = await db.saliencyMap.create({
-        data: { predictionId: prediction.id, method: "GRAD_CAM", layerName: "block5_conv3", classIndex, storageKey: stored.key, widthPx: 16, heightPx: 16 },
+        data: {
+          predictionId: prediction.id,
+          method: "GRAD_CAM",
+          layerName: "block5_conv3",
+          classIndex,
+          storageKey: stored.key,
+          widthPx: 16,
+          heightPx: 16,
+        },
       });
       maps.push(map.id);
     }
@@ -93,7 +113,15 @@ export type StudyReaderSpec = { userId: string; arm: ArmKind };
  */
 export async function createStudy(
   db: Db,
-  options: { siteId: string; createdById: string; caseIds: string[]; readers: StudyReaderSpec[]; status?: StudyStatus; modelVersionId?: string; seed?: number },
+  options: {
+    siteId: string;
+    createdById: string;
+    caseIds: string[];
+    readers: StudyReaderSpec[];
+    status?: StudyStatus;
+    modelVersionId?: string;
+    seed?: number;
+  },
 ) {
   const status = options.status ?? "OPEN";
   const study = await db.readerStudy.create({
@@ -110,16 +138,35 @@ export async function createStudy(
   });
   const kinds = [...new Set<ArmKind>(["UNAIDED", ...options.readers.map((r) => r.arm)])];
   const arms = new Map<ArmKind, string>();
-  for (const kind of kinds) arms.set(kind, (await db.studyArm.create({ data: { studyId: study.id, kind, name: kind } })).id);
-  await db.studyQuestion.createMany({ data: DEFAULT_QUESTIONS.map((q, position) => ({ studyId: study.id, kind: q.kind, prompt: q.prompt, options: [...q.options], isRequired: q.isRequired, position })) });
+  for (const kind of kinds)
+    arms.set(kind, (await db.studyArm.create({ data: { studyId: study.id, kind, name: kind } })).id);
+  await db.studyQuestion.createMany({
+    data: DEFAULT_QUESTIONS.map((q, position) => ({
+      studyId: study.id,
+      kind: q.kind,
+      prompt: q.prompt,
+      options: [...q.options],
+      isRequired: q.isRequired,
+      position,
+    })),
+  });
   const studyCases = [];
-  for (const caseId of options.caseIds) studyCases.push(await db.studyCase.create({ data: { studyId: study.id, caseId, code: `C-${unique().toUpperCase()}` } }));
+  for (const caseId of options.caseIds)
+    studyCases.push(
+      await db.studyCase.create({ data: { studyId: study.id, caseId, code: `C-${unique().toUpperCase()}` } }),
+    );
   const readers = [];
   for (const spec of options.readers) {
-    const reader = await db.studyReader.create({ data: { studyId: study.id, userId: spec.userId, armId: arms.get(spec.arm)! } });
+    const reader = await db.studyReader.create({
+      data: { studyId: study.id, userId: spec.userId, armId: arms.get(spec.arm)! },
+    });
     if (status !== "DRAFT") {
       await db.readerCaseOrder.createMany({
-        data: readerCaseOrder(studyCases, study.seed, spec.userId).map((sc, position) => ({ studyReaderId: reader.id, studyCaseId: sc.id, position })),
+        data: readerCaseOrder(studyCases, study.seed, spec.userId).map((sc, position) => ({
+          studyReaderId: reader.id,
+          studyCaseId: sc.id,
+          position,
+        })),
       });
     }
     readers.push(reader);
@@ -130,7 +177,16 @@ export async function createStudy(
 /** A submitted read written straight to the database. */
 export async function createRead(
   db: Db,
-  options: { studyReaderId: string; studyCaseId: string; phase?: ArmKind; answer: Subtype; confidence?: number; timeSpentMs?: number; roi?: { imageId: string; geometry: Record<string, number> }; classScores?: Record<string, number> },
+  options: {
+    studyReaderId: string;
+    studyCaseId: string;
+    phase?: ArmKind;
+    answer: Subtype;
+    confidence?: number;
+    timeSpentMs?: number;
+    roi?: { imageId: string; geometry: Record<string, number> };
+    classScores?: Record<string, number>;
+  },
 ) {
   return db.read.create({
     data: {
@@ -141,7 +197,9 @@ export async function createRead(
       confidence: options.confidence ?? 50,
       classScores: options.classScores,
       timeSpentMs: options.timeSpentMs ?? 12_000,
-      ...(options.roi ? { roiImageId: options.roi.imageId, roiShape: "POINT" as const, roiGeometry: options.roi.geometry } : {}),
+      ...(options.roi
+        ? { roiImageId: options.roi.imageId, roiShape: "POINT" as const, roiGeometry: options.roi.geometry }
+        : {}),
     },
   });
 }

@@ -7,7 +7,11 @@ import type { TrainerServices } from "./services.ts";
 import { codeRevision } from "./shared/code-revision.ts";
 
 /** The services of a worker or CLI process: database, blob store, TensorFlow.js backend, code revision. */
-export async function createTrainerServices(databaseUrl: string, config: TrainerConfig, options: { blobs?: BlobStore; log?: (line: string) => void } = {}): Promise<TrainerServices> {
+export async function createTrainerServices(
+  databaseUrl: string,
+  config: TrainerConfig,
+  options: { blobs?: BlobStore; log?: (line: string) => void } = {},
+): Promise<TrainerServices> {
   const backend = await setupBackend(config.backend ?? undefined, options.log);
   const blobs = options.blobs ?? createBlobStoreFromEnv(repoRoot);
   return {

@@ -9,7 +9,19 @@ import { generatePhantom } from "../src/ml/ml-core.ts";
 
 const unique = () => randomBytes(4).toString("hex");
 
-export type PhantomCase = { caseId: string; patientId: string; subtype: Subtype; split: DatasetSplit; labelId: string; images: { imageId: string; view: "CC" | "MLO"; annotationId: string | null; lesionCentre: { x: number; y: number } | null }[] };
+export type PhantomCase = {
+  caseId: string;
+  patientId: string;
+  subtype: Subtype;
+  split: DatasetSplit;
+  labelId: string;
+  images: {
+    imageId: string;
+    view: "CC" | "MLO";
+    annotationId: string | null;
+    lesionCentre: { x: number; y: number } | null;
+  }[];
+};
 
 export type PhantomDatasetOptions = {
   classes: Subtype[];
@@ -29,14 +41,28 @@ export async function createPhantomDataset(db: Db, blobs: BlobStore, options: Ph
     data: {
       email: `ml-${unique()}@test.example`,
       name: "ML engineer",
-      memberships: { create: [{ siteId: site.id, role: "ML_ENGINEER" }, { siteId: site.id, role: "COORDINATOR" }, { siteId: site.id, role: "ANNOTATOR" }] },
+      memberships: {
+        create: [
+          { siteId: site.id, role: "ML_ENGINEER" },
+          { siteId: site.id, role: "COORDINATOR" },
+          { siteId: site.id, role: "ANNOTATOR" },
+        ],
+      },
     },
   });
   const seed = options.seed ?? unique();
   const size = options.sizePx ?? 64;
   const foldCount = options.foldCount ?? 2;
   const cases: PhantomCase[] = [];
-  const items: { imageId: string; caseId: string; patientId: string; subtype: Subtype; split: DatasetSplit; fold: number | null; sha: string }[] = [];
+  const items: {
+    imageId: string;
+    caseId: string;
+    patientId: string;
+    subtype: Subtype;
+    split: DatasetSplit;
+    fold: number | null;
+    sha: string;
+  }[] = [];
   const splits: [DatasetSplit, number][] = [
     ["TRAIN", options.perClass.train],
     ["VALIDATION", options.perClass.validation ?? 0],
@@ -51,14 +77,32 @@ export async function createPhantomDataset(db: Db, blobs: BlobStore, options: Ph
         const key = `${seed}-${n}`;
         const patient = await db.patient.create({ data: { siteId: site.id, pseudonym: `P-${key}`, dateShiftDays: 0 } });
         const c = await db.case.create({ data: { siteId: site.id, patientId: patient.id, accessionKey: `A-${key}` } });
-        const label = await db.pathologyLabel.create({ data: { caseId: c.id, authorId: user.id, subtype, source: "SURGERY", laterality: n % 2 ? "R" : "L" } });
-        const phantomClass = subtype === "TUBULE_FORMING" || subtype === "SOLID" || subtype === "SCIRRHOUS" ? subtype : "NORMAL";
+        const label = await db.pathologyLabel.create({
+          data: { caseId: c.id, authorId: user.id, subtype, source: "SURGERY", laterality: n % 2 ? "R" : "L" },
+        });
+        const phantomClass =
+          subtype === "TUBULE_FORMING" || subtype === "SOLID" || subtype === "SCIRRHOUS" ? subtype : "NORMAL";
         const images: PhantomCase["images"] = [];
         for (const view of ["CC", "MLO"] as const) {
-          const phantom = generatePhantom({ seed: `${key}/${view}`, subtype: phantomClass, view, laterality: n % 2 ? "R" : "L", widthPx: size, heightPx: size });
-          const png = await sharp(phantom.image8, { raw: { width: phantom.width, height: phantom.height, channels: 1 } }).png().toBuffer();
+          const phantom = generatePhantom({
+            seed: `${key}/${view}`,
+            subtype: phantomClass,
+            view,
+            laterality: n % 2 ? "R" : "L",
+            widthPx: size,
+            heightPx: size,
+          });
+          const png = await sharp(phantom.image8, {
+            raw: { width: phantom.width, height: phantom.height, channels: 1 },
+          })
+            .png()
+            .toBuffer();
           const stored = await blobs.put(png);
-          await db.blob.upsert({ where: { sha256: stored.sha256 }, create: { sha256: stored.sha256, sizeBytes: BigInt(stored.sizeBytes), mediaType: "image/png" }, update: {} });
+          await db.blob.upsert({
+            where: { sha256: stored.sha256 },
+            create: { sha256: stored.sha256, sizeBytes: BigInt(stored.sizeBytes), mediaType: "image/png" },
+            update: {},
+          });
           const image = await db.image.create({
             data: {
               caseId: c.id,
@@ -74,17 +118,48 @@ export async function createPhantomDataset(db: Db, blobs: BlobStore, options: Ph
             },
           });
           const annotation = phantom.lesion
-            ? await db.annotation.create({ data: { imageId: image.id, authorId: user.id, purpose: "LESION", shape: "POLYGON", geometry: { points: phantom.lesion.outline }, pathologyLabelId: label.id } })
+            ? await db.annotation.create({
+                data: {
+                  imageId: image.id,
+                  authorId: user.id,
+                  purpose: "LESION",
+                  shape: "POLYGON",
+                  geometry: { points: phantom.lesion.outline },
+                  pathologyLabelId: label.id,
+                },
+              })
             : null;
-          images.push({ imageId: image.id, view, annotationId: annotation?.id ?? null, lesionCentre: phantom.lesion?.centre ?? null });
-          items.push({ imageId: image.id, caseId: c.id, patientId: patient.id, subtype, split, fold: split === "TEST" ? null : i % foldCount, sha: stored.sha256 });
+          images.push({
+            imageId: image.id,
+            view,
+            annotationId: annotation?.id ?? null,
+            lesionCentre: phantom.lesion?.centre ?? null,
+          });
+          items.push({
+            imageId: image.id,
+            caseId: c.id,
+            patientId: patient.id,
+            subtype,
+            split,
+            fold: split === "TEST" ? null : i % foldCount,
+            sha: stored.sha256,
+          });
         }
         cases.push({ caseId: c.id, patientId: patient.id, subtype, split, labelId: label.id, images });
       }
     }
   }
-  const dataset = await db.dataset.create({ data: { siteId: site.id, name: `phantoms-${seed}`, filter: { siteIds: [site.id] }, createdById: user.id } });
-  const digest = createHash("sha256").update(items.map((i) => [i.sha, i.imageId, i.subtype, i.split, i.fold ?? ""].join("\t")).sort().join("\n")).digest("hex");
+  const dataset = await db.dataset.create({
+    data: { siteId: site.id, name: `phantoms-${seed}`, filter: { siteIds: [site.id] }, createdById: user.id },
+  });
+  const digest = createHash("sha256")
+    .update(
+      items
+        .map((i) => [i.sha, i.imageId, i.subtype, i.split, i.fold ?? ""].join("\t"))
+        .sort()
+        .join("\n"),
+    )
+    .digest("hex");
   const version = await db.datasetVersion.create({
     data: {
       datasetId: dataset.id,
@@ -114,8 +189,24 @@ export const TINY_PARAMS = {
 };
 
 /** A QUEUED training run of the quick preset on a dataset version (as the API would create it, without the job). */
-export async function createTrainingRun(db: Db, options: { siteId: string; datasetVersionId: string; requestedById: string; params?: Record<string, unknown>; seed?: number }) {
+export async function createTrainingRun(
+  db: Db,
+  options: {
+    siteId: string;
+    datasetVersionId: string;
+    requestedById: string;
+    params?: Record<string, unknown>;
+    seed?: number;
+  },
+) {
   return db.trainingRun.create({
-    data: { siteId: options.siteId, datasetVersionId: options.datasetVersionId, preset: "quick", params: (options.params ?? TINY_PARAMS) as object, seed: options.seed ?? 5, requestedById: options.requestedById },
+    data: {
+      siteId: options.siteId,
+      datasetVersionId: options.datasetVersionId,
+      preset: "quick",
+      params: (options.params ?? TINY_PARAMS) as object,
+      seed: options.seed ?? 5,
+      requestedById: options.requestedById,
+    },
   });
 }

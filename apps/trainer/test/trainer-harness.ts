@@ -27,12 +27,27 @@ export async function createTempBlobDir() {
 }
 
 /** A worker in this process, with its own queue connection. */
-export async function startInProcessWorker(databaseUrl: string, blobs: BlobStore, overrides: Partial<TrainerConfig> = {}) {
-  const config = { ...trainerConfigFromEnv({ NODE_ENV: "test", ...TEST_WORKER_ENV }), workerId: `in-process-${process.pid}`, ...overrides };
+export async function startInProcessWorker(
+  databaseUrl: string,
+  blobs: BlobStore,
+  overrides: Partial<TrainerConfig> = {},
+) {
+  const config = {
+    ...trainerConfigFromEnv({ NODE_ENV: "test", ...TEST_WORKER_ENV }),
+    workerId: `in-process-${process.pid}`,
+    ...overrides,
+  };
   const services: TrainerServices = await createTrainerServices(databaseUrl, config, { blobs, log: () => {} });
   const boss: JobQueue = await startJobQueue(databaseUrl, { supervise: false, max: 3 });
   const lines: string[] = [];
-  const worker: Worker = await startWorker({ db: services.db, boss, databaseUrl, handlers: createJobHandlers(services), config, log: (l) => lines.push(l) });
+  const worker: Worker = await startWorker({
+    db: services.db,
+    boss,
+    databaseUrl,
+    handlers: createJobHandlers(services),
+    config,
+    log: (l) => lines.push(l),
+  });
   return {
     services,
     boss,
@@ -48,11 +63,23 @@ export async function startInProcessWorker(databaseUrl: string, blobs: BlobStore
 export type WorkerProcess = { child: ChildProcess; output: () => string; exited: Promise<number | null> };
 
 /** A worker as its own OS process (what `npm run worker` starts). */
-export function spawnWorkerProcess(databaseUrl: string, blobDir: string, workerId: string, env: Record<string, string> = {}): WorkerProcess {
+export function spawnWorkerProcess(
+  databaseUrl: string,
+  blobDir: string,
+  workerId: string,
+  env: Record<string, string> = {},
+): WorkerProcess {
   // `node --import tsx` rather than the tsx CLI: one process, so a kill reaches the worker itself.
   const child = spawn(process.execPath, ["--import", "tsx", "apps/trainer/src/worker/main.ts"], {
     cwd: repoRoot,
-    env: { ...process.env, ...TEST_WORKER_ENV, DATABASE_URL: databaseUrl, BLOB_DIR: blobDir, TRAINER_WORKER_ID: workerId, ...env },
+    env: {
+      ...process.env,
+      ...TEST_WORKER_ENV,
+      DATABASE_URL: databaseUrl,
+      BLOB_DIR: blobDir,
+      TRAINER_WORKER_ID: workerId,
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -63,7 +90,12 @@ export function spawnWorkerProcess(databaseUrl: string, blobDir: string, workerI
 }
 
 /** Polls until `check` returns a value (not undefined/false), or fails after `timeoutMs` with `what`. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false | null>, timeoutMs = 120_000, intervalMs = 200): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false | null>,
+  timeoutMs = 120_000,
+  intervalMs = 200,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -28,7 +28,12 @@ function syntheticMammogram(variant: number): Uint16Array {
     for (let x = 0; x < W; x++) {
       const depth = W - 1 - x;
       let v = 300 + ((x * 7919 + y * 104729) % 61); // detector background and noise
-      if (depth < edge) v = 5000 + 4000 * (1 - depth / Math.max(edge, 1)) + 1500 * Math.sin(x / 97) * Math.cos(y / 131) + ((x * 31 + y * 17) % 200);
+      if (depth < edge)
+        v =
+          5000 +
+          4000 * (1 - depth / Math.max(edge, 1)) +
+          1500 * Math.sin(x / 97) * Math.cos(y / 131) +
+          ((x * 31 + y * 17) % 200);
       if (Math.abs(depth - edge) < 6) v += 1200;
       out[y * W + x] = Math.min(16383, Math.max(0, Math.round(v + variant)));
     }
@@ -80,13 +85,25 @@ const DRAG_IN_PAGE = `async ({ testId, frames }) => {
 }`;
 
 /** A window/level drag of DRAG_FRAMES frames on one viewport, driven from inside the page. */
-async function drag(page: Page, testId: string): Promise<{ renders: number[]; intervals: number[]; window: string | undefined }> {
+async function drag(
+  page: Page,
+  testId: string,
+): Promise<{ renders: number[]; intervals: number[]; window: string | undefined }> {
   return page.evaluate(`(${DRAG_IN_PAGE})(${JSON.stringify({ testId, frames: DRAG_FRAMES })})`);
 }
 
 async function main() {
   const env = { ...process.env, E2E_WEB_PORT: String(WEB_PORT), E2E_API_PORT: String(API_PORT) };
-  const platform = spawn(process.execPath, [path.join(repoRoot, "node_modules/tsx/dist/cli.mjs"), "tests/e2e/serve.ts"], { cwd: repoRoot, env, stdio: ["ignore", process.env.BENCH_VERBOSE ? "inherit" : "ignore", "inherit"], detached: true });
+  const platform = spawn(
+    process.execPath,
+    [path.join(repoRoot, "node_modules/tsx/dist/cli.mjs"), "tests/e2e/serve.ts"],
+    {
+      cwd: repoRoot,
+      env,
+      stdio: ["ignore", process.env.BENCH_VERBOSE ? "inherit" : "ignore", "inherit"],
+      detached: true,
+    },
+  );
   const stop = () => {
     try {
       process.kill(-platform.pid!, "SIGTERM");
@@ -98,12 +115,19 @@ async function main() {
     stop();
     process.exit(130);
   });
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
   try {
     console.error("[bench:viewer] starting the platform (production build, fresh database)…");
     await waitFor(`${WEB}/sign-in`, 900_000);
     await waitFor(`http://localhost:${API_PORT}/healthz`, 120_000);
-    const context = await browser.newContext({ baseURL: WEB, viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1 });
+    const context = await browser.newContext({
+      baseURL: WEB,
+      viewport: { width: 1920, height: 1080 },
+      deviceScaleFactor: 1,
+    });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
@@ -114,28 +138,66 @@ async function main() {
     try {
       await page.getByRole("navigation", { name: "Main" }).waitFor({ timeout: 120_000 });
     } catch (error) {
-      throw new Error(`sign-in failed (${(await page.getByRole("alert").allTextContents()).join(" ")} at ${page.url()})`, { cause: error });
+      throw new Error(
+        `sign-in failed (${(await page.getByRole("alert").allTextContents()).join(" ")} at ${page.url()})`,
+        { cause: error },
+      );
     }
     const token = (await context.cookies()).find((c) => c.name.endsWith("next-auth.session-token"))!.value;
 
     console.error("[bench:viewer] importing four 3328x4096 DICOM views (14 bits stored)…");
     const form = new FormData();
     form.append("site", "NORTH");
-    const views = [["R", "CC"], ["L", "CC"], ["R", "MLO"], ["L", "MLO"]] as const;
-    form.append("manifest", new Blob([`file,patient,case,laterality,view\n${views.map(([l, v]) => `${l}${v}.dcm,BENCH-P1,BENCH-C1,${l},${v}`).join("\n")}\n`], { type: "text/csv" }), "manifest.csv");
+    const views = [
+      ["R", "CC"],
+      ["L", "CC"],
+      ["R", "MLO"],
+      ["L", "MLO"],
+    ] as const;
+    form.append(
+      "manifest",
+      new Blob(
+        [
+          `file,patient,case,laterality,view\n${views.map(([l, v]) => `${l}${v}.dcm,BENCH-P1,BENCH-C1,${l},${v}`).join("\n")}\n`,
+        ],
+        { type: "text/csv" },
+      ),
+      "manifest.csv",
+    );
     for (const [index, [laterality, view]] of views.entries()) {
-      const dicom = buildDicom({ widthPx: W, heightPx: H, bitsStored: 14, pixels: syntheticMammogram(index), attributes: { WindowCenter: 7000, WindowWidth: 9000, ImageLaterality: laterality, ViewPosition: view, SOPInstanceUID: `1.2.826.0.1.3680043.8.498.1${index + 1}` } });
+      const dicom = buildDicom({
+        widthPx: W,
+        heightPx: H,
+        bitsStored: 14,
+        pixels: syntheticMammogram(index),
+        attributes: {
+          WindowCenter: 7000,
+          WindowWidth: 9000,
+          ImageLaterality: laterality,
+          ViewPosition: view,
+          SOPInstanceUID: `1.2.826.0.1.3680043.8.498.1${index + 1}`,
+        },
+      });
       form.append("files", new Blob([new Uint8Array(dicom)]), `${laterality}${view}.dcm`);
     }
-    const imported = await fetch(`http://localhost:${API_PORT}/imports`, { method: "POST", body: form, headers: { authorization: `Bearer ${token}` } });
+    const imported = await fetch(`http://localhost:${API_PORT}/imports`, {
+      method: "POST",
+      body: form,
+      headers: { authorization: `Bearer ${token}` },
+    });
     const summary = await imported.text();
-    if (!imported.ok || !summary.includes('"errorCount":0')) throw new Error(`import failed: ${imported.status} ${summary}`);
+    if (!imported.ok || !summary.includes('"errorCount":0'))
+      throw new Error(`import failed: ${imported.status} ${summary}`);
     const found = await fetch(`http://localhost:${API_PORT}/graphql`, {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
       body: JSON.stringify({ query: "{ cases(first: 100) { edges { node { id images { widthPx bitsStored } } } } }" }),
     });
-    const cases = ((await found.json()) as { data: { cases: { edges: { node: { id: string; images: { widthPx: number; bitsStored: number }[] } }[] } } }).data.cases.edges;
+    const cases = (
+      (await found.json()) as {
+        data: { cases: { edges: { node: { id: string; images: { widthPx: number; bitsStored: number }[] } }[] } };
+      }
+    ).data.cases.edges;
     const caseId = cases.find((e) => e.node.images.some((i) => i.widthPx === W))?.node.id;
     if (!caseId) throw new Error("the imported case is not listed");
 
@@ -143,7 +205,11 @@ async function main() {
     const open = async (label: string) => {
       const started = Date.now();
       await page.goto(`/cases/${encodeURIComponent(caseId)}`);
-      for (const view of ["RCC", "LCC", "RMLO", "LMLO"]) await page.getByTestId(`viewport-${view}`).and(page.locator("[data-state=ready]")).waitFor({ timeout: 300_000 });
+      for (const view of ["RCC", "LCC", "RMLO", "LMLO"])
+        await page
+          .getByTestId(`viewport-${view}`)
+          .and(page.locator("[data-state=ready]"))
+          .waitFor({ timeout: 300_000 });
       await page.waitForFunction('performance.getEntriesByName("viewer-frame").length > 0');
       rows.push(`| ${label} | ${((Date.now() - started) / 1000).toFixed(2)} s | | | |`);
     };
@@ -166,7 +232,9 @@ async function main() {
     await page.getByRole("button", { name: "1:1" }).click();
     await scenario("single view, 1 image px per screen px", "viewport-RCC");
 
-    console.log(`machine: ${os.cpus()[0]?.model ?? "?"}, ${os.cpus().length} cores, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB; Chromium headless, software rendering (--disable-gpu), 1920x1080 window, device pixel ratio 1`);
+    console.log(
+      `machine: ${os.cpus()[0]?.model ?? "?"}, ${os.cpus().length} cores, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB; Chromium headless, software rendering (--disable-gpu), 1920x1080 window, device pixel ratio 1`,
+    );
     console.log("| scenario | draws | one canvas draw p50 / p95 | frame interval p50 / p95 | frames/s |");
     console.log("| --- | --- | --- | --- | --- |");
     for (const row of rows) console.log(row);

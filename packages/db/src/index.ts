@@ -1,8 +1,18 @@
 export { createPrismaClient, type Db, type CreatePrismaClientOptions } from "./client.ts";
 export { DatabaseSetupError, type DatabaseSetupErrorCode } from "./errors.ts";
 export { migrateDatabase, readMigrations, defaultMigrationsDir, type MigrateResult } from "./migrate/migrate.ts";
-export { resolveDatabase, assertDatabaseReachable, parseDatabaseUrl, type ResolvedDatabase } from "./postgres/resolve-database.ts";
-export { startEmbeddedPostgres, assertPortFree, ensureDatabaseExists, type RunningPostgres } from "./postgres/embedded-postgres.ts";
+export {
+  resolveDatabase,
+  assertDatabaseReachable,
+  parseDatabaseUrl,
+  type ResolvedDatabase,
+} from "./postgres/resolve-database.ts";
+export {
+  startEmbeddedPostgres,
+  assertPortFree,
+  ensureDatabaseExists,
+  type RunningPostgres,
+} from "./postgres/embedded-postgres.ts";
 export { repoRoot } from "./repo-root.ts";
 export * from "./generated/prisma/client.ts";
 

@@ -20,7 +20,10 @@ async function measure(name: string, bytes: Uint8Array, runs: number) {
   started = performance.now();
   for (let i = 0; i < runs; i++) {
     const display = await renderDisplayPixels(bytes);
-    await sharp(display.pixels, { raw: { width: display.widthPx, height: display.heightPx, channels: 1 } }).toColourspace("b-w").png().toBuffer();
+    await sharp(display.pixels, { raw: { width: display.widthPx, height: display.heightPx, channels: 1 } })
+      .toColourspace("b-w")
+      .png()
+      .toBuffer();
   }
   const displaySeconds = (performance.now() - started) / 1000 / runs;
   console.log(
@@ -28,13 +31,23 @@ async function measure(name: string, bytes: Uint8Array, runs: number) {
   );
 }
 
-console.log(`machine: ${os.cpus()[0]?.model ?? "?"}, ${os.cpus().length} cores, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}`);
+console.log(
+  `machine: ${os.cpus()[0]?.model ?? "?"}, ${os.cpus().length} cores, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}`,
+);
 console.log("| input | file size | ingest images/s | ingest per image | display PNG images/s |");
 console.log("| --- | --- | --- | --- | --- |");
 const pixels = patternPixels(W, H, 14);
-const dicom = buildDicom({ widthPx: W, heightPx: H, bitsStored: 14, pixels, attributes: { WindowCenter: 8000, WindowWidth: 12000 } });
+const dicom = buildDicom({
+  widthPx: W,
+  heightPx: H,
+  bitsStored: 14,
+  pixels,
+  attributes: { WindowCenter: 8000, WindowWidth: 12000 },
+});
 await measure("DICOM 16-bit 3328x4096, uncompressed", dicom, 5);
 await measure("DICOM 16-bit 3328x4096, JPEG-LS lossless", await transcode(dicom, "JpegLsLossless"), 3);
 await measure("DICOM 16-bit 3328x4096, JPEG 2000 lossless", await transcode(dicom, "Jpeg2000Lossless"), 2);
-const png = await sharp(Buffer.from(patternPixels(1024, 1024, 8)), { raw: { width: 1024, height: 1024, channels: 1 } }).png().toBuffer();
+const png = await sharp(Buffer.from(patternPixels(1024, 1024, 8)), { raw: { width: 1024, height: 1024, channels: 1 } })
+  .png()
+  .toBuffer();
 await measure("PNG 8-bit 1024x1024", new Uint8Array(png), 30);

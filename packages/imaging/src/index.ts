@@ -5,7 +5,14 @@ export { DEFAULT_IMAGING_LIMITS, type ImagingLimits } from "./limits.ts";
 export { detectFormat, type FileFormat } from "./format/detect-format.ts";
 export type { GreyImage } from "./grey-image.ts";
 export { readDicomFile } from "./dicom/read-dicom.ts";
-export { readImageInfo, MAMMOGRAPHY_SOP_CLASSES, type DicomImageInfo, type Laterality, type ViewPosition, type DisplayWindow } from "./dicom/image-info.ts";
+export {
+  readImageInfo,
+  MAMMOGRAPHY_SOP_CLASSES,
+  type DicomImageInfo,
+  type Laterality,
+  type ViewPosition,
+  type DisplayWindow,
+} from "./dicom/image-info.ts";
 export { decodeDicomPixels } from "./dicom/decode-pixels.ts";
 export { SUPPORTED_TRANSFER_SYNTAXES } from "./dicom/transfer-syntax.ts";
 export { loadWasmCodecs } from "./codecs/wasm-codecs.ts";
@@ -15,8 +22,21 @@ export { replacementUid, dateShiftDaysFor } from "./deid/pseudonyms.ts";
 export { displayTransformOf, renderDisplay8, voiValue, type DisplayTransform } from "./display/display-transform.ts";
 export { decodeForDisplay, renderDisplayPixels } from "./display/decode-for-display.ts";
 export { ingestFile, type IngestedImage, type DeidContext } from "./ingest/ingest-file.ts";
-export { createDerivedImages, derivedKeys, THUMBNAIL_SIZES_PX, type DerivedImages, type ThumbnailSizePx, type StoredImageRef } from "./derived/derived-images.ts";
-export { importManifest, IMPORT_ROLES, type ImportDeps, type ImportInput, type ImportSummary } from "./import/import-service.ts";
+export {
+  createDerivedImages,
+  derivedKeys,
+  THUMBNAIL_SIZES_PX,
+  type DerivedImages,
+  type ThumbnailSizePx,
+  type StoredImageRef,
+} from "./derived/derived-images.ts";
+export {
+  importManifest,
+  IMPORT_ROLES,
+  type ImportDeps,
+  type ImportInput,
+  type ImportSummary,
+} from "./import/import-service.ts";
 export { parseManifest, type ManifestRow, type RowError } from "./import/manifest.ts";
 export { resolveActor } from "./import/resolve-actor.ts";
 export { assertSafeRelativeName, resolveInside } from "./import/safe-file-name.ts";

@@ -62,7 +62,13 @@ declare module "@cornerstonejs/codec-openjpeg/decodewasmjs" {
       getEncodedBuffer(length: number): Uint8Array;
       readHeader(): void;
       decode(): void;
-      getFrameInfo(): { width: number; height: number; bitsPerSample: number; componentCount: number; isSigned: boolean };
+      getFrameInfo(): {
+        width: number;
+        height: number;
+        bitsPerSample: number;
+        componentCount: number;
+        isSigned: boolean;
+      };
       getDecodedBuffer(): Uint8Array;
       delete(): void;
     };
@@ -72,7 +78,10 @@ declare module "@cornerstonejs/codec-openjpeg/decodewasmjs" {
 declare module "dcmjs-codecs" {
   const dcmjsCodecs: {
     NativeCodecs: { initializeAsync(options?: Record<string, unknown>): Promise<void> };
-    Transcoder: new (buffer: ArrayBuffer) => { transcode(syntax: string, options?: Record<string, unknown>): void; getDicomPart10(): ArrayBuffer };
+    Transcoder: new (buffer: ArrayBuffer) => {
+      transcode(syntax: string, options?: Record<string, unknown>): void;
+      getDicomPart10(): ArrayBuffer;
+    };
     constants: { TransferSyntax: Record<string, string> };
   };
   export default dcmjsCodecs;

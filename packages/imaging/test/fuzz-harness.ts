@@ -24,14 +24,40 @@ const DEID = { secret: "fuzz", patientPseudonym: "P-FUZZ", dateShiftDays: -10 };
 export async function fuzzSeeds(): Promise<{ name: string; bytes: Uint8Array }[]> {
   const w = 24;
   const h = 20;
-  const base = buildDicom({ widthPx: w, heightPx: h, attributes: { WindowCenter: 2000, WindowWidth: 1000, ReferencedImageSequence: [{ ReferencedSOPClassUID: "1.2.3", ReferencedSOPInstanceUID: "1.2.3.4" }] } });
-  const png8 = await sharp(Buffer.from(patternPixels(w, h, 8).map((v) => v)), { raw: { width: w, height: h, channels: 1 } }).png().toBuffer();
-  const png16 = await sharp(Buffer.from(patternPixels(w, h, 16).buffer), { raw: { width: w, height: h, channels: 1 } }).toColourspace("grey16").png().toBuffer();
-  const jpeg = await sharp(Buffer.alloc(w * h, 100), { raw: { width: w, height: h, channels: 1 } }).jpeg().toBuffer();
+  const base = buildDicom({
+    widthPx: w,
+    heightPx: h,
+    attributes: {
+      WindowCenter: 2000,
+      WindowWidth: 1000,
+      ReferencedImageSequence: [{ ReferencedSOPClassUID: "1.2.3", ReferencedSOPInstanceUID: "1.2.3.4" }],
+    },
+  });
+  const png8 = await sharp(Buffer.from(patternPixels(w, h, 8).map((v) => v)), {
+    raw: { width: w, height: h, channels: 1 },
+  })
+    .png()
+    .toBuffer();
+  const png16 = await sharp(Buffer.from(patternPixels(w, h, 16).buffer), { raw: { width: w, height: h, channels: 1 } })
+    .toColourspace("grey16")
+    .png()
+    .toBuffer();
+  const jpeg = await sharp(Buffer.alloc(w * h, 100), { raw: { width: w, height: h, channels: 1 } })
+    .jpeg()
+    .toBuffer();
   return [
     { name: "dicom-native", bytes: base },
     { name: "dicom-rle", bytes: await transcode(base, "RleLossless") },
-    { name: "dicom-jpeg-lossless", bytes: buildDicom({ widthPx: w, heightPx: h, bitsStored: 12, transferSyntaxUid: "1.2.840.10008.1.2.4.57", encapsulatedFrame: encodeJpegLossless(patternPixels(w, h, 12), w, h, 12, 6) }) },
+    {
+      name: "dicom-jpeg-lossless",
+      bytes: buildDicom({
+        widthPx: w,
+        heightPx: h,
+        bitsStored: 12,
+        transferSyntaxUid: "1.2.840.10008.1.2.4.57",
+        encapsulatedFrame: encodeJpegLossless(patternPixels(w, h, 12), w, h, 12, 6),
+      }),
+    },
     { name: "dicom-jpeg-ls", bytes: await transcode(base, "JpegLsLossless") },
     { name: "dicom-j2k", bytes: await transcode(base, "Jpeg2000Lossless") },
     { name: "png-8", bytes: new Uint8Array(png8) },
@@ -83,7 +109,11 @@ export async function runFuzz(iterations: number, seed = 1): Promise<FuzzReport>
       report.accepted++;
     } catch (error) {
       if (isImagingError(error)) report.rejected[error.code] = (report.rejected[error.code] ?? 0) + 1;
-      else report.crashes.push({ seed: `${seed}:${i}:${source.name}`, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+      else
+        report.crashes.push({
+          seed: `${seed}:${i}:${source.name}`,
+          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        });
     }
     const elapsed = performance.now() - started;
     if (process.env.FUZZ_TRACE && elapsed > 200) console.log(`slow ${elapsed.toFixed(0)} ms: ${source.name} #${i}`);

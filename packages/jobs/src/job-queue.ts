@@ -4,7 +4,10 @@ import { QUEUES } from "./queues.ts";
 export type JobQueue = PgBoss;
 
 /** A started pg-boss instance on the platform's database, with every platform queue created. */
-export async function startJobQueue(databaseUrl: string, options: { max?: number; supervise?: boolean } = {}): Promise<JobQueue> {
+export async function startJobQueue(
+  databaseUrl: string,
+  options: { max?: number; supervise?: boolean } = {},
+): Promise<JobQueue> {
   const boss = new PgBoss({
     connectionString: databaseUrl,
     schema: "pgboss",

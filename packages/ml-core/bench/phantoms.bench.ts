@@ -42,7 +42,8 @@ const { values: args } = parseArgs({
 
 const classes = args.classes.split(",") as PhantomClass[];
 const unknown = classes.filter((c) => !PHANTOM_CLASSES.includes(c));
-if (unknown.length > 0 || classes.length < 2) throw new Error(`--classes: give two or more of ${PHANTOM_CLASSES.join(", ")} (got ${args.classes})`);
+if (unknown.length > 0 || classes.length < 2)
+  throw new Error(`--classes: give two or more of ${PHANTOM_CLASSES.join(", ")} (got ${args.classes})`);
 const backend = await setupBackend(args.backend as BackendName | undefined);
 const params = resolveTrainingParams("quick", {
   seed: Number(args.seed),
@@ -68,13 +69,22 @@ const result = await runPhantomExperiment({
     .filter(Boolean)
     .map((pair) => {
       const [layerName, method, score = "logit"] = pair.split("/");
-      if (!layerName || (method !== "gradcam" && method !== "gradcam++") || !GRAD_CAM_SCORES.includes(score as GradCamScore)) {
-        throw new Error(`--also: "${pair}" is not layer/gradcam or layer/gradcam++, optionally followed by /${GRAD_CAM_SCORES.join(" or /")}`);
+      if (
+        !layerName ||
+        (method !== "gradcam" && method !== "gradcam++") ||
+        !GRAD_CAM_SCORES.includes(score as GradCamScore)
+      ) {
+        throw new Error(
+          `--also: "${pair}" is not layer/gradcam or layer/gradcam++, optionally followed by /${GRAD_CAM_SCORES.join(" or /")}`,
+        );
       }
       return { layerName, method, score: score as GradCamScore };
     }),
   onProgress: (p) => {
-    if (p.kind === "epoch") console.log(`epoch ${p.epoch}/${p.epochs}: loss ${p.loss.toFixed(3)} acc ${p.accuracy.toFixed(2)}, val loss ${p.valLoss?.toFixed(3)} acc ${p.valAccuracy?.toFixed(2)} (${p.seconds.toFixed(0)} s)`);
+    if (p.kind === "epoch")
+      console.log(
+        `epoch ${p.epoch}/${p.epochs}: loss ${p.loss.toFixed(3)} acc ${p.accuracy.toFixed(2)}, val loss ${p.valLoss?.toFixed(3)} acc ${p.valAccuracy?.toFixed(2)} (${p.seconds.toFixed(0)} s)`,
+      );
   },
 });
 if (args["save-model"]) await saveClassifierToDirectory(result.classifier, args["save-model"]);
@@ -83,13 +93,24 @@ const totalSeconds = (performance.now() - started) / 1000;
 
 const figures = {
   date: new Date().toISOString(),
-  machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, loadAverageAtStart: +loadAtStart.toFixed(1), node: process.version },
+  machine: {
+    cpu: os.cpus()[0]?.model,
+    cores: os.cpus().length,
+    loadAverageAtStart: +loadAtStart.toFixed(1),
+    node: process.version,
+  },
   backend: `${backend.name} (${backend.detail})`,
   phantoms: { count: Number(args.count), classes, lesionScale: Number(args["lesion-scale"]), sizePx: [256, 320] },
   counts: result.counts,
   testAccuracy: result.testAccuracy,
   confusion: result.confusion,
-  pointing: { layer: "block5_conv3", method: "gradcam", tolerancePx: Number(args.tolerance), hitRate: result.pointingHitRate, cases: result.pointingCases },
+  pointing: {
+    layer: "block5_conv3",
+    method: "gradcam",
+    tolerancePx: Number(args.tolerance),
+    hitRate: result.pointingHitRate,
+    cases: result.pointingCases,
+  },
   otherPointingHitRates: result.otherPointingHitRates,
   pointingByClass: result.pointingByClass,
   meanEnergyInside: result.meanEnergyInside,
@@ -105,6 +126,10 @@ const pct = (v: number | null) => (v === null ? "n/a" : `${(100 * v).toFixed(0)}
 console.log(
   `phantoms ${backend.name} input ${args.input}, ${args.head} head: VGG-16 on ${result.counts.train} phantoms (${result.counts.validation} validation), ` +
     `test accuracy ${result.testAccuracy.toFixed(3)} on ${result.counts.test}, Grad-CAM block5_conv3 pointing game ${pct(result.pointingHitRate)} ` +
-    `of ${result.pointingCases} correct, ${Object.entries(result.otherPointingHitRates).map(([key, rate]) => `${key} ${pct(rate)}`).join(", ")} (tolerance ${args.tolerance} px of 256x320), best epoch ${result.bestEpoch}/${args.epochs}, training ${Math.round(result.trainSeconds)} s`,
+    `of ${result.pointingCases} correct, ${Object.entries(result.otherPointingHitRates)
+      .map(([key, rate]) => `${key} ${pct(rate)}`)
+      .join(
+        ", ",
+      )} (tolerance ${args.tolerance} px of 256x320), best epoch ${result.bestEpoch}/${args.epochs}, training ${Math.round(result.trainSeconds)} s`,
 );
 console.log(`figures written to ${args.out}`);

@@ -28,7 +28,10 @@ print(2 * n ** 3 / wall / 1e9, 2 * n ** 3 / cpu / 1e9)
 export function numpySgemmCeilings(): SgemmCeiling[] {
   const runs: Array<{ label: string; env: NodeJS.ProcessEnv }> = [];
   const coreType = process.env.OPENBLAS_CORETYPE;
-  runs.push({ label: coreType ? `numpy sgemm (OPENBLAS_CORETYPE=${coreType} as set here)` : "numpy sgemm", env: process.env });
+  runs.push({
+    label: coreType ? `numpy sgemm (OPENBLAS_CORETYPE=${coreType} as set here)` : "numpy sgemm",
+    env: process.env,
+  });
   if (coreType) {
     const env = { ...process.env };
     delete env.OPENBLAS_CORETYPE;
@@ -38,7 +41,8 @@ export function numpySgemmCeilings(): SgemmCeiling[] {
   for (const run of runs) {
     const result = spawnSync("python3", ["-c", NUMPY_SCRIPT], { env: run.env, encoding: "utf8", timeout: 120_000 });
     const [gflops, gflopsPerCpuSecond] = (result.stdout ?? "").trim().split(" ").map(Number);
-    if (result.status === 0 && Number.isFinite(gflops) && Number.isFinite(gflopsPerCpuSecond)) ceilings.push({ label: run.label, gflops, gflopsPerCpuSecond });
+    if (result.status === 0 && Number.isFinite(gflops) && Number.isFinite(gflopsPerCpuSecond))
+      ceilings.push({ label: run.label, gflops, gflopsPerCpuSecond });
   }
   return ceilings;
 }
@@ -59,5 +63,9 @@ export function nativeSgemmCeiling(native: NativeKernels, blasCore: string): Sge
     runs.push([(performance.now() - start) / 1000, (cpu.user + cpu.system) / 1e6]);
   }
   const [wall, cpu] = runs.sort((p, q) => p[0] - q[0])[0];
-  return { label: `native sgemm (OpenBLAS ${blasCore})`, gflops: (2 * SIZE ** 3) / wall / 1e9, gflopsPerCpuSecond: (2 * SIZE ** 3) / cpu / 1e9 };
+  return {
+    label: `native sgemm (OpenBLAS ${blasCore})`,
+    gflops: (2 * SIZE ** 3) / wall / 1e9,
+    gflopsPerCpuSecond: (2 * SIZE ** 3) / cpu / 1e9,
+  };
 }

@@ -48,16 +48,21 @@ const { values: options } = parseArgs({
 const size = Number(options.size);
 const batch = Number(options.batch);
 const backends = (options.backends?.split(",") ?? BACKEND_NAMES) as BackendName[];
-for (const name of backends) if (!BACKEND_NAMES.includes(name)) throw new Error(`unknown backend "${name}" (expected some of ${BACKEND_NAMES.join(", ")})`);
+for (const name of backends)
+  if (!BACKEND_NAMES.includes(name))
+    throw new Error(`unknown backend "${name}" (expected some of ${BACKEND_NAMES.join(", ")})`);
 
 const cpus = os.cpus();
-console.log(`machine: ${cpus.length} x ${cpus[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; load average at start ${os.loadavg()[0].toFixed(1)}`);
+console.log(
+  `machine: ${cpus.length} x ${cpus[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; load average at start ${os.loadavg()[0].toFixed(1)}`,
+);
 console.log(`VGG-16 training step, ${size}x${size}, batch ${batch}\n`);
 
 const ceilings = measureCeilings();
 const ceiling = Math.max(...ceilings.map((c) => c.gflops));
 const ceilingPerCpuSecond = Math.max(...ceilings.map((c) => c.gflopsPerCpuSecond));
-const describeCeiling = (c: SgemmCeiling) => `sgemm ceiling: ${c.label}: ${c.gflops.toFixed(0)} GFLOP/s (${c.gflopsPerCpuSecond.toFixed(0)} per CPU-second)`;
+const describeCeiling = (c: SgemmCeiling) =>
+  `sgemm ceiling: ${c.label}: ${c.gflops.toFixed(0)} GFLOP/s (${c.gflopsPerCpuSecond.toFixed(0)} per CPU-second)`;
 for (const c of ceilings) console.log(describeCeiling(c));
 console.log("");
 
@@ -72,22 +77,36 @@ console.log(`\n## Results (${date}; ${cpus.length} cores, load average now ${os.
 for (const c of ceilings) console.log(describeCeiling(c));
 if (results[0]) {
   const step = results[0].flopsPerImage;
-  console.log(`FLOPs per image: ${(step / TRAINING_STEP_FORWARD_MULTIPLE / 1e9).toFixed(2)} G forward (convolutions and dense layers, multiply-add = 2), ${(step / 1e9).toFixed(2)} G per training step (3 x forward)`);
+  console.log(
+    `FLOPs per image: ${(step / TRAINING_STEP_FORWARD_MULTIPLE / 1e9).toFixed(2)} G forward (convolutions and dense layers, multiply-add = 2), ${(step / 1e9).toFixed(2)} G per training step (3 x forward)`,
+  );
 }
 for (const r of results) {
-  const spread = r.stepSeconds.length > 1 ? ` (steps ${r.stepSeconds.map((s) => s.toFixed(2)).join(", ")} s)` : ` (1 step, ${r.stepSeconds[0].toFixed(1)} s)`;
-  console.log(`train ${r.backend} ${size} b${batch}: ${r.imagesPerSecond.toFixed(r.imagesPerSecond < 0.1 ? 3 : 2)} img/s, ${r.gflops.toFixed(1)} GFLOP/s (${((100 * r.gflops) / ceiling).toFixed(1)}% of ceiling)${spread}; ${r.coresUsed.toFixed(2)} cores busy, ${r.gflopsPerCpuSecond.toFixed(1)} GFLOP per CPU-second (${((100 * r.gflopsPerCpuSecond) / ceilingPerCpuSecond).toFixed(0)}% of sgemm's); ${r.detail}`);
+  const spread =
+    r.stepSeconds.length > 1
+      ? ` (steps ${r.stepSeconds.map((s) => s.toFixed(2)).join(", ")} s)`
+      : ` (1 step, ${r.stepSeconds[0].toFixed(1)} s)`;
+  console.log(
+    `train ${r.backend} ${size} b${batch}: ${r.imagesPerSecond.toFixed(r.imagesPerSecond < 0.1 ? 3 : 2)} img/s, ${r.gflops.toFixed(1)} GFLOP/s (${((100 * r.gflops) / ceiling).toFixed(1)}% of ceiling)${spread}; ${r.coresUsed.toFixed(2)} cores busy, ${r.gflopsPerCpuSecond.toFixed(1)} GFLOP per CPU-second (${((100 * r.gflopsPerCpuSecond) / ceilingPerCpuSecond).toFixed(0)}% of sgemm's); ${r.detail}`,
+  );
 }
 const cpu = results.find((r) => r.backend === "cpu");
-const fastest = results.reduce<Result | undefined>((best, r) => (!best || r.imagesPerSecond > best.imagesPerSecond ? r : best), undefined);
-if (cpu && fastest && fastest !== cpu) console.log(`fastest (${fastest.backend}) / pure-JS cpu: ${(fastest.imagesPerSecond / cpu.imagesPerSecond).toFixed(1)}x`);
+const fastest = results.reduce<Result | undefined>(
+  (best, r) => (!best || r.imagesPerSecond > best.imagesPerSecond ? r : best),
+  undefined,
+);
+if (cpu && fastest && fastest !== cpu)
+  console.log(
+    `fastest (${fastest.backend}) / pure-JS cpu: ${(fastest.imagesPerSecond / cpu.imagesPerSecond).toFixed(1)}x`,
+  );
 if (options.profile && fastest) await profileStep(fastest.backend);
 
 function measureCeilings(): SgemmCeiling[] {
   const measured = numpySgemmCeilings();
   const native = loadNativeKernels();
   if (native.isLoaded) measured.push(nativeSgemmCeiling(native.kernels, native.info.blasCore));
-  if (measured.length === 0) throw new Error("no sgemm ceiling could be measured (needs python3 with numpy, or the native kernels)");
+  if (measured.length === 0)
+    throw new Error("no sgemm ceiling could be measured (needs python3 with numpy, or the native kernels)");
   return measured;
 }
 
@@ -124,7 +143,16 @@ async function measureBackend(name: BackendName): Promise<Result | undefined> {
   const imagesPerSecond = batch / median;
   const coresUsed = cpuSeconds / stepSeconds.reduce((a, b) => a + b, 0);
   const gflopsPerCpuSecond = (stepSeconds.length * batch * flopsPerImage) / cpuSeconds / 1e9;
-  return { backend: name, detail, stepSeconds, imagesPerSecond, gflops: (imagesPerSecond * flopsPerImage) / 1e9, flopsPerImage, coresUsed, gflopsPerCpuSecond };
+  return {
+    backend: name,
+    detail,
+    stepSeconds,
+    imagesPerSecond,
+    gflops: (imagesPerSecond * flopsPerImage) / 1e9,
+    flopsPerImage,
+    coresUsed,
+    gflopsPerCpuSecond,
+  };
 }
 
 function makeStep(): { model: tf.LayersModel; x: tf.Tensor4D; y: tf.Tensor2D } {
@@ -132,7 +160,12 @@ function makeStep(): { model: tf.LayersModel; x: tf.Tensor4D; y: tf.Tensor2D } {
   const model = buildVgg16({ inputSize: size, numClasses: 3, head: "study", seed: 1 });
   model.compile({ optimizer: new ClippedAdamOptimizer(params.optimizer), loss: "categoricalCrossentropy" });
   const x = tf.randomUniform([batch, size, size, 3], 0, 1, "float32", 1) as tf.Tensor4D;
-  const y = tf.oneHot(Array.from({ length: batch }, (_, i) => i % 3), 3).toFloat() as tf.Tensor2D;
+  const y = tf
+    .oneHot(
+      Array.from({ length: batch }, (_, i) => i % 3),
+      3,
+    )
+    .toFloat() as tf.Tensor2D;
   return { model, x, y };
 }
 
@@ -146,10 +179,12 @@ async function profileStep(name: BackendName): Promise<void> {
   });
   const wallMs = performance.now() - start;
   const byKernel = new Map<string, number>();
-  for (const kernel of profile.kernels) byKernel.set(kernel.name, (byKernel.get(kernel.name) ?? 0) + Number(kernel.kernelTimeMs));
+  for (const kernel of profile.kernels)
+    byKernel.set(kernel.name, (byKernel.get(kernel.name) ?? 0) + Number(kernel.kernelTimeMs));
   const kernelMs = [...byKernel.values()].reduce((a, b) => a + b, 0);
   console.log(`\nprofile (${name}, one step): ${wallMs.toFixed(0)} ms wall, ${kernelMs.toFixed(0)} ms in kernels`);
-  for (const [kernel, ms] of [...byKernel].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`  ${kernel.padEnd(24)} ${ms.toFixed(0).padStart(6)} ms`);
+  for (const [kernel, ms] of [...byKernel].sort((a, b) => b[1] - a[1]).slice(0, 15))
+    console.log(`  ${kernel.padEnd(24)} ${ms.toFixed(0).padStart(6)} ms`);
   tf.dispose([x, y]);
   model.dispose();
 }

@@ -5,7 +5,13 @@ export { MlCoreError, type MlCoreErrorCode } from "./errors/ml-core-error.ts";
 export { SeededRng, type RngState } from "./random/seeded-rng.ts";
 
 // Model, weights, artifacts
-export { buildVgg16, VGG16_CONV_LAYERS, DEFAULT_GRADCAM_LAYER, type HeadKind, type Vgg16Options } from "./model/vgg16.ts";
+export {
+  buildVgg16,
+  VGG16_CONV_LAYERS,
+  DEFAULT_GRADCAM_LAYER,
+  type HeadKind,
+  type Vgg16Options,
+} from "./model/vgg16.ts";
 export { createClassifier, type ClassifierOptions } from "./model/create-classifier.ts";
 export { type ClassifierModel, type ModelMetadata } from "./model/model-metadata.ts";
 export {
@@ -34,20 +40,44 @@ export {
   type ResizeMode,
   type Normalization,
 } from "./data/preprocess.ts";
-export { STUDY_AUGMENTATION, drawAugmentation, applyAugmentation, type AugmentationSettings, type AugmentationDraw } from "./data/augment.ts";
+export {
+  STUDY_AUGMENTATION,
+  drawAugmentation,
+  applyAugmentation,
+  type AugmentationSettings,
+  type AugmentationDraw,
+} from "./data/augment.ts";
 export { balancedEpochIndices } from "./data/class-balance.ts";
 export { stratifiedKFold, type FoldSplit } from "./data/folds.ts";
 
 // Training and prediction
-export { resolveTrainingParams, PRESET_NAMES, type PresetName, type TrainingParams, type TrainingOverrides } from "./train/presets.ts";
+export {
+  resolveTrainingParams,
+  PRESET_NAMES,
+  type PresetName,
+  type TrainingParams,
+  type TrainingOverrides,
+} from "./train/presets.ts";
 export { trainFold, type TrainFoldInput, type TrainFoldResult, type TrainingProgress } from "./train/train-fold.ts";
 export { trainCrossValidation, crossValidationSplits, type CrossValidationInput } from "./train/cross-validate.ts";
-export { encodeCheckpoint, decodeCheckpoint, type TrainingCheckpoint, type EpochSummary, type BestEpoch } from "./train/checkpoint.ts";
+export {
+  encodeCheckpoint,
+  decodeCheckpoint,
+  type TrainingCheckpoint,
+  type EpochSummary,
+  type BestEpoch,
+} from "./train/checkpoint.ts";
 export { evaluatePrepared, type LabelledImage } from "./train/evaluate.ts";
 export { predictClassifier, predictEnsemble, type EnsemblePrediction } from "./train/predict.ts";
 
 // Explanations
-export { gradCam, GRAD_CAM_SCORES, type GradCamMethod, type GradCamOptions, type GradCamScore } from "./explain/grad-cam.ts";
+export {
+  gradCam,
+  GRAD_CAM_SCORES,
+  type GradCamMethod,
+  type GradCamOptions,
+  type GradCamScore,
+} from "./explain/grad-cam.ts";
 export { explainImage, type Explanation } from "./explain/explain-image.ts";
 export { type Heatmap, resizeHeatmap, heatmapToSourceImage } from "./explain/heatmap.ts";
 export { encodeHeatmapPng, decodeHeatmapPng, HEATMAP_PNG_SIZE } from "./explain/heatmap-png.ts";
@@ -66,5 +96,17 @@ export {
 } from "./metrics/saliency-metrics.ts";
 
 // Synthetic phantoms
-export { generatePhantom, generatePhantomSet, PHANTOM_CLASSES, type Phantom, type PhantomClass, type PhantomOptions, type PhantomLesion } from "./phantoms/generate-phantom.ts";
-export { runPhantomExperiment, type PhantomExperimentOptions, type PhantomExperimentResult } from "./phantoms/phantom-experiment.ts";
+export {
+  generatePhantom,
+  generatePhantomSet,
+  PHANTOM_CLASSES,
+  type Phantom,
+  type PhantomClass,
+  type PhantomOptions,
+  type PhantomLesion,
+} from "./phantoms/generate-phantom.ts";
+export {
+  runPhantomExperiment,
+  type PhantomExperimentOptions,
+  type PhantomExperimentResult,
+} from "./phantoms/phantom-experiment.ts";

@@ -38,7 +38,11 @@ else done(false, `Node's headers are not installed next to ${process.execPath} (
 const result = spawnSync(process.execPath, args, { cwd: packageDir, encoding: "utf8", timeout: 300_000 });
 if (result.status === 0 && existsSync(addonPath)) done(true, `built ${addonPath}`);
 const output = `${result.stdout ?? ""}${result.stderr ?? ""}`.split("\n");
-const firstError = output.find((line) => /error|not found/i.test(line) && !/^gyp (info|ERR!)/.test(line)) ?? output.find((line) => /ERR!/.test(line)) ?? result.error?.message ?? `exit ${result.status}`;
+const firstError =
+  output.find((line) => /error|not found/i.test(line) && !/^gyp (info|ERR!)/.test(line)) ??
+  output.find((line) => /ERR!/.test(line)) ??
+  result.error?.message ??
+  `exit ${result.status}`;
 if (process.env.MAMMO_NATIVE_BUILD_VERBOSE === "1") console.log(output.join("\n"));
 done(false, `${firstError.trim()} (MAMMO_NATIVE_BUILD_VERBOSE=1 shows the whole output)`);
 
@@ -49,7 +53,7 @@ function done(isBuilt, detail) {
 
 async function acquireLock() {
   const staleMs = 10 * 60_000;
-  for (const start = Date.now(); Date.now() - start < staleMs; ) {
+  for (const start = Date.now(); Date.now() - start < staleMs;) {
     try {
       closeSync(openSync(lockPath, "wx"));
       return;
@@ -64,7 +68,10 @@ async function acquireLock() {
 function isUpToDate() {
   if (!existsSync(addonPath)) return false;
   const built = statSync(addonPath).mtimeMs;
-  const sources = [join(packageDir, "binding.gyp"), ...readdirSync(join(packageDir, "native")).map((name) => join(packageDir, "native", name))];
+  const sources = [
+    join(packageDir, "binding.gyp"),
+    ...readdirSync(join(packageDir, "native")).map((name) => join(packageDir, "native", name)),
+  ];
   return sources.every((file) => statSync(file).mtimeMs <= built);
 }
 
@@ -75,7 +82,20 @@ function findNodeGyp() {
   } catch {
     // not installed as a package: use npm's own copy
   }
-  if (process.env.npm_execpath) candidates.push(join(dirname(process.env.npm_execpath), "..", "node_modules", "node-gyp", "bin", "node-gyp.js"));
-  candidates.push(join(dirname(process.execPath), "..", "lib", "node_modules", "npm", "node_modules", "node-gyp", "bin", "node-gyp.js"));
+  if (process.env.npm_execpath)
+    candidates.push(join(dirname(process.env.npm_execpath), "..", "node_modules", "node-gyp", "bin", "node-gyp.js"));
+  candidates.push(
+    join(
+      dirname(process.execPath),
+      "..",
+      "lib",
+      "node_modules",
+      "npm",
+      "node_modules",
+      "node-gyp",
+      "bin",
+      "node-gyp.js",
+    ),
+  );
   return candidates.find((path) => path && existsSync(path));
 }

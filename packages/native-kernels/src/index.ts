@@ -1,4 +1,9 @@
-export { loadNativeKernels, type NativeKernels, type NativeKernelsInfo, type NativeKernelsLoad } from "./load-native-kernels.ts";
+export {
+  loadNativeKernels,
+  type NativeKernels,
+  type NativeKernelsInfo,
+  type NativeKernelsLoad,
+} from "./load-native-kernels.ts";
 export {
   ACTIVATION_CODES,
   BINARY_OPS,

@@ -5,7 +5,8 @@ import type { NativeKernels, NativeKernelsInfo } from "./native-kernels.types.ts
 
 export type { NativeKernels, NativeKernelsInfo };
 
-export type NativeKernelsLoad = { isLoaded: true; kernels: NativeKernels; info: NativeKernelsInfo } | { isLoaded: false; reason: string };
+export type NativeKernelsLoad =
+  { isLoaded: true; kernels: NativeKernels; info: NativeKernelsInfo } | { isLoaded: false; reason: string };
 
 const addonPath = fileURLToPath(new URL("../build/Release/native_kernels.node", import.meta.url));
 let cached: NativeKernelsLoad | undefined;
@@ -21,8 +22,13 @@ export function loadNativeKernels(): NativeKernelsLoad {
 }
 
 function load(): NativeKernelsLoad {
-  if (process.env.MAMMO_NATIVE_KERNELS === "off") return { isLoaded: false, reason: "disabled by MAMMO_NATIVE_KERNELS=off" };
-  if (!existsSync(addonPath)) return { isLoaded: false, reason: "addon not built (needs a C++ compiler at install; `npm run build:native -w @mammo/native-kernels`)" };
+  if (process.env.MAMMO_NATIVE_KERNELS === "off")
+    return { isLoaded: false, reason: "disabled by MAMMO_NATIVE_KERNELS=off" };
+  if (!existsSync(addonPath))
+    return {
+      isLoaded: false,
+      reason: "addon not built (needs a C++ compiler at install; `npm run build:native -w @mammo/native-kernels`)",
+    };
   try {
     const kernels = createRequire(import.meta.url)(addonPath) as NativeKernels;
     return { isLoaded: true, kernels, info: kernels.info() };

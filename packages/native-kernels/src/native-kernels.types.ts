@@ -3,7 +3,16 @@ export const ACTIVATION_CODES = { linear: 0, relu: 1, relu6: 2, leakyrelu: 3, si
 export type NativeActivation = keyof typeof ACTIVATION_CODES;
 
 /** Element-wise binary ops (codes shared with the C++ side). */
-export const BINARY_OPS = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, squaredDifference: 6, pow: 7 } as const;
+export const BINARY_OPS = {
+  add: 0,
+  sub: 1,
+  mul: 2,
+  div: 3,
+  maximum: 4,
+  minimum: 5,
+  squaredDifference: 6,
+  pow: 7,
+} as const;
 export type NativeBinaryOp = keyof typeof BINARY_OPS;
 
 /** How the two sides of a binary op line up: same length, one a scalar, or one repeating along leading axes. */
@@ -11,7 +20,21 @@ export const BROADCASTS = { none: 0, scalarA: 1, scalarB: 2, repeatB: 3, repeatA
 export type NativeBroadcast = keyof typeof BROADCASTS;
 
 /** Element-wise unary ops (codes shared with the C++ side). */
-export const UNARY_OPS = { relu: 0, step: 1, sqrt: 2, square: 3, neg: 4, abs: 5, exp: 6, log: 7, reciprocal: 8, rsqrt: 9, sigmoid: 10, tanh: 11, relu6: 12 } as const;
+export const UNARY_OPS = {
+  relu: 0,
+  step: 1,
+  sqrt: 2,
+  square: 3,
+  neg: 4,
+  abs: 5,
+  exp: 6,
+  log: 7,
+  reciprocal: 8,
+  rsqrt: 9,
+  sigmoid: 10,
+  tanh: 11,
+  relu6: 12,
+} as const;
 export type NativeUnaryOp = keyof typeof UNARY_OPS;
 
 export type NativeKernelsInfo = {
@@ -31,7 +54,15 @@ export type NativeKernelsInfo = {
 export type NativeKernels = {
   info(): NativeKernelsInfo;
   /** y [n, oh, ow, co] = act(conv(x [n, h, w, ci], filter [kh, kw, ci, co]) + bias [co]). */
-  conv2d(x: Float32Array, filter: Float32Array, bias: Float32Array | null, geometry: Int32Array, activation: number, alpha: number, y: Float32Array): void;
+  conv2d(
+    x: Float32Array,
+    filter: Float32Array,
+    bias: Float32Array | null,
+    geometry: Int32Array,
+    activation: number,
+    alpha: number,
+    y: Float32Array,
+  ): void;
   /** dx [n, h, w, ci] from dy [n, oh, ow, co] and filter [kh, kw, ci, co]. */
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, geometry: Int32Array, dx: Float32Array): void;
   /** dFilter [kh, kw, ci, co] from x [n, h, w, ci] and dy [n, oh, ow, co]. */
@@ -41,7 +72,17 @@ export type NativeKernels = {
    * m, n, k] where batchA and batchB are 1 (broadcast) or batch; a is [batchA, m, k] ([batchA, k, m]
    * when transposeA), b is [batchB, k, n] ([batchB, n, k] when transposeB).
    */
-  matmul(a: Float32Array, b: Float32Array, bias: Float32Array | null, shape: Int32Array, transposeA: boolean, transposeB: boolean, activation: number, alpha: number, out: Float32Array): void;
+  matmul(
+    a: Float32Array,
+    b: Float32Array,
+    bias: Float32Array | null,
+    shape: Int32Array,
+    transposeA: boolean,
+    transposeB: boolean,
+    activation: number,
+    alpha: number,
+    out: Float32Array,
+  ): void;
   /** out = a op b, out's length; the broadcast says how a and b line up with it (BROADCASTS). */
   binary(op: number, broadcast: number, a: Float32Array, b: Float32Array, out: Float32Array): void;
   /** out = op(x), same length; alpha is Step's value for x <= 0 (UNARY_OPS). */

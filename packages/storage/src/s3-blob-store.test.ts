@@ -17,18 +17,33 @@ let endpoint: string;
 
 const hmac = (key: Buffer | string, data: string) => createHmac("sha256", key).update(data).digest();
 const hex = (data: Buffer | string) => createHash("sha256").update(data).digest("hex");
-const rfc3986 = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+const rfc3986 = (s: string) =>
+  encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 function verifySignature(req: IncomingMessage, body: Buffer): boolean {
-  const auth = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/s3\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/.exec(req.headers.authorization ?? "");
+  const auth =
+    /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/s3\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/.exec(
+      req.headers.authorization ?? "",
+    );
   if (!auth) return false;
   const [, accessKey, date, region, signedHeaders, signature] = auth;
   if (accessKey !== ACCESS_KEY) return false;
   const url = new URL(req.url!, "http://fake");
   const payloadHash = String(req.headers["x-amz-content-sha256"]);
   if (payloadHash !== "UNSIGNED-PAYLOAD" && payloadHash !== hex(body)) return false;
-  const query = [...url.searchParams].map(([k, v]) => `${rfc3986(k)}=${rfc3986(v)}`).sort().join("&");
-  const headers = signedHeaders!.split(";").map((h) => `${h}:${String(req.headers[h] ?? "").trim().replace(/\s+/g, " ")}\n`).join("");
+  const query = [...url.searchParams]
+    .map(([k, v]) => `${rfc3986(k)}=${rfc3986(v)}`)
+    .sort()
+    .join("&");
+  const headers = signedHeaders!
+    .split(";")
+    .map(
+      (h) =>
+        `${h}:${String(req.headers[h] ?? "")
+          .trim()
+          .replace(/\s+/g, " ")}\n`,
+    )
+    .join("");
   const canonical = [req.method, url.pathname, query, headers, signedHeaders, payloadHash].join("\n");
   const amzDate = String(req.headers["x-amz-date"]);
   const stringToSign = ["AWS4-HMAC-SHA256", amzDate, `${date}/${region}/s3/aws4_request`, hex(canonical)].join("\n");
@@ -45,7 +60,9 @@ async function startFakeS3(): Promise<Server> {
     const signatureValid = verifySignature(req, body);
     requests.push({ method: req.method!, path, signatureValid });
     if (!signatureValid) {
-      res.writeHead(403, { "content-type": "application/xml" }).end("<Error><Code>SignatureDoesNotMatch</Code></Error>");
+      res
+        .writeHead(403, { "content-type": "application/xml" })
+        .end("<Error><Code>SignatureDoesNotMatch</Code></Error>");
       return;
     }
     const stored = objects.get(path);
@@ -55,8 +72,12 @@ async function startFakeS3(): Promise<Server> {
     } else if (req.method === "HEAD") {
       res.writeHead(stored ? 200 : 404, stored ? { "content-length": stored.length } : {}).end();
     } else if (req.method === "GET") {
-      if (!stored) res.writeHead(404, { "content-type": "application/xml" }).end("<Error><Code>NoSuchKey</Code><Message>missing</Message></Error>");
-      else res.writeHead(200, { "content-length": stored.length, "content-type": "application/octet-stream" }).end(stored);
+      if (!stored)
+        res
+          .writeHead(404, { "content-type": "application/xml" })
+          .end("<Error><Code>NoSuchKey</Code><Message>missing</Message></Error>");
+      else
+        res.writeHead(200, { "content-length": stored.length, "content-type": "application/octet-stream" }).end(stored);
     } else if (req.method === "DELETE") {
       objects.delete(path);
       res.writeHead(204).end();
@@ -81,14 +102,25 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 const store = (secretAccessKey = SECRET_KEY) =>
-  createS3BlobStore({ bucket: "mammo-bucket", prefix: "site-a/", region: "eu-west-1", endpoint, credentials: { accessKeyId: ACCESS_KEY, secretAccessKey } });
+  createS3BlobStore({
+    bucket: "mammo-bucket",
+    prefix: "site-a/",
+    region: "eu-west-1",
+    endpoint,
+    credentials: { accessKeyId: ACCESS_KEY, secretAccessKey },
+  });
 
 describe("S3-compatible blob store (against a local fake S3)", () => {
   it("stores content-addressed, path-style, every request signed (SigV4)", async () => {
     const blobs = store();
     const bytes = new TextEncoder().encode("de-identified image bytes");
     const first = await blobs.put(bytes);
-    expect(first).toEqual({ key: `sha256/${sha256Hex(bytes).slice(0, 2)}/${sha256Hex(bytes)}`, sha256: sha256Hex(bytes), sizeBytes: bytes.length, isNew: true });
+    expect(first).toEqual({
+      key: `sha256/${sha256Hex(bytes).slice(0, 2)}/${sha256Hex(bytes)}`,
+      sha256: sha256Hex(bytes),
+      sizeBytes: bytes.length,
+      isNew: true,
+    });
     expect(objects.has(`/mammo-bucket/site-a/${first.key}`)).toBe(true);
     const second = await blobs.put(bytes);
     expect(second.isNew).toBe(false); // the same bytes are stored once
@@ -115,7 +147,13 @@ describe("S3-compatible blob store (against a local fake S3)", () => {
   });
 
   it("is chosen by S3_BUCKET in the environment", async () => {
-    const blobs = createBlobStoreFromEnv("/nonexistent", { S3_BUCKET: "mammo-bucket", S3_ENDPOINT: endpoint, S3_REGION: "eu-west-1", AWS_ACCESS_KEY_ID: ACCESS_KEY, AWS_SECRET_ACCESS_KEY: SECRET_KEY });
+    const blobs = createBlobStoreFromEnv("/nonexistent", {
+      S3_BUCKET: "mammo-bucket",
+      S3_ENDPOINT: endpoint,
+      S3_REGION: "eu-west-1",
+      AWS_ACCESS_KEY_ID: ACCESS_KEY,
+      AWS_SECRET_ACCESS_KEY: SECRET_KEY,
+    });
     const put = await blobs.put(new Uint8Array([4, 5, 6]));
     expect(objects.has(`/mammo-bucket/${put.key}`)).toBe(true);
   });

@@ -1,4 +1,13 @@
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, NoSuchKey, NotFound, PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  NoSuchKey,
+  NotFound,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from "@aws-sdk/client-s3";
 import { assertSafeKey, BlobNotFoundError, contentKey, sha256Hex, type BlobStore } from "./blob-store.ts";
 
 export type S3BlobStoreOptions = {
@@ -34,7 +43,9 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore {
     return `${prefix}${key}`;
   };
   const isMissing = (error: unknown) =>
-    error instanceof NoSuchKey || error instanceof NotFound || (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404);
+    error instanceof NoSuchKey ||
+    error instanceof NotFound ||
+    (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404);
 
   async function has(key: string): Promise<boolean> {
     try {
@@ -51,12 +62,27 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore {
       const sha256 = sha256Hex(bytes);
       const key = contentKey(sha256);
       const isNew = !(await has(key));
-      if (isNew) await client.send(new PutObjectCommand({ Bucket: options.bucket, Key: objectKey(key), Body: bytes, ContentLength: bytes.byteLength }));
+      if (isNew)
+        await client.send(
+          new PutObjectCommand({
+            Bucket: options.bucket,
+            Key: objectKey(key),
+            Body: bytes,
+            ContentLength: bytes.byteLength,
+          }),
+        );
       return { key, sha256, sizeBytes: bytes.byteLength, isNew };
     },
     async putAt(key, bytes) {
       if (!key.startsWith("derived/")) throw new Error(`putAt is for derived/ keys only (got ${key})`);
-      await client.send(new PutObjectCommand({ Bucket: options.bucket, Key: objectKey(key), Body: bytes, ContentLength: bytes.byteLength }));
+      await client.send(
+        new PutObjectCommand({
+          Bucket: options.bucket,
+          Key: objectKey(key),
+          Body: bytes,
+          ContentLength: bytes.byteLength,
+        }),
+      );
     },
     async get(key) {
       try {

@@ -38,7 +38,11 @@ export {
 } from "./agreement/kappa.ts";
 
 export { mcnemarExact, mcnemarPaired, type McNemarResult, type PairedCorrectness } from "./paired/mcnemar.ts";
-export { bootstrapAccuracyDifference, type StratifiedPairedCase, type AccuracyDifferenceResult } from "./paired/bootstrap.ts";
+export {
+  bootstrapAccuracyDifference,
+  type StratifiedPairedCase,
+  type AccuracyDifferenceResult,
+} from "./paired/bootstrap.ts";
 
 export {
   empiricalAuc,
@@ -61,7 +65,13 @@ export {
   type OneVsRestRoc,
 } from "./roc/roc-curve.ts";
 
-export { buildMrmcDataset, fomCovariance, type MrmcDataset, type MrmcRecord, type CovarianceMethod } from "./mrmc/mrmc-dataset.ts";
+export {
+  buildMrmcDataset,
+  fomCovariance,
+  type MrmcDataset,
+  type MrmcRecord,
+  type CovarianceMethod,
+} from "./mrmc/mrmc-dataset.ts";
 export {
   obuchowskiRockette,
   orVarianceComponents,
@@ -72,7 +82,13 @@ export {
   type ArmEstimate,
 } from "./mrmc/or-analysis.ts";
 export { aiVsReaders, type AiVsReadersResult } from "./mrmc/ai-vs-readers.ts";
-export { mrmcPower, casesForPower, type PowerAnalysis, type PilotComponents, type PowerResult } from "./mrmc/sample-size.ts";
+export {
+  mrmcPower,
+  casesForPower,
+  type PowerAnalysis,
+  type PilotComponents,
+  type PowerResult,
+} from "./mrmc/sample-size.ts";
 
 export {
   regionOf,
@@ -85,7 +101,14 @@ export {
   type RegionReport,
 } from "./regions/regions.ts";
 
-export { toImrmc, toRjafrocCsv, parseRjafrocCsv, toAnswersCsv, type MrmcExport, type AnswerRow } from "./export/mrmc-export.ts";
+export {
+  toImrmc,
+  toRjafrocCsv,
+  parseRjafrocCsv,
+  toAnswersCsv,
+  type MrmcExport,
+  type AnswerRow,
+} from "./export/mrmc-export.ts";
 
 export {
   studyStatistics,

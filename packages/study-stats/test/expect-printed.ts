@@ -10,5 +10,7 @@ export function expectPrinted(actual: number, printed: string): void {
   const decimals = printed.includes(".") ? printed.split(".")[1]!.replace(/e.*$/i, "").length : 0;
   const exponent = /e([+-]?\d+)$/i.exec(printed);
   const unit = 10 ** (-decimals + (exponent ? Number(exponent[1]) : 0));
-  expect(Math.abs(actual - expected), `expected ${actual} to print as ${printed}`).toBeLessThanOrEqual(unit / 2 + 1e-15);
+  expect(Math.abs(actual - expected), `expected ${actual} to print as ${printed}`).toBeLessThanOrEqual(
+    unit / 2 + 1e-15,
+  );
 }

@@ -21,7 +21,10 @@ export const test = base.extend<{ consoleErrors: ConsoleWatch }>({
       };
       watch(context);
       await use({ errors, allow: (pattern) => allowed.push(pattern), watch });
-      expect(errors.filter((e) => !allowed.some((p) => p.test(e))), "console errors").toEqual([]);
+      expect(
+        errors.filter((e) => !allowed.some((p) => p.test(e))),
+        "console errors",
+      ).toEqual([]);
     },
     { auto: true },
   ],
@@ -30,7 +33,10 @@ export { expect };
 
 /** A second person at the same time: a new browser context, signed in, watched for console errors. */
 export async function pageFor(browser: Browser, consoleErrors: ConsoleWatch, email: string): Promise<Page> {
-  const context = await browser.newContext({ baseURL: test.info().project.use.baseURL, viewport: { width: 1440, height: 900 } });
+  const context = await browser.newContext({
+    baseURL: test.info().project.use.baseURL,
+    viewport: { width: 1440, height: 900 },
+  });
   consoleErrors.watch(context);
   const page = await context.newPage();
   await signIn(page, email);
@@ -46,12 +52,19 @@ export async function checkScreen(page: Page, name: string): Promise<void> {
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   expect(
-    serious.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`),
+    serious.map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} at ${v.nodes
+          .slice(0, 3)
+          .map((n) => n.target.join(" "))
+          .join(" | ")}`,
+    ),
     `accessibility of ${name}`,
   ).toEqual([]);
 }
 
 /** Waits until the viewer has drawn every image of the hanging from its full-depth pixels. */
 export async function expectViewerReady(page: Page, views: string[] = ["RCC", "LCC", "RMLO", "LMLO"]): Promise<void> {
-  for (const view of views) await expect(page.getByTestId(`viewport-${view}`)).toHaveAttribute("data-state", "ready", { timeout: 30_000 });
+  for (const view of views)
+    await expect(page.getByTestId(`viewport-${view}`)).toHaveAttribute("data-state", "ready", { timeout: 30_000 });
 }

@@ -17,7 +17,11 @@ export function appErrorFromDatabase(error: unknown): AppError | null {
   if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return null;
   const cause = adapterCause(error);
   if (error.code === "P2002" || cause.kind === "UniqueConstraintViolation") {
-    return new AppError("CONFLICT", "this conflicts with an existing record (it may have just been created by another request)", { cause: error });
+    return new AppError(
+      "CONFLICT",
+      "this conflicts with an existing record (it may have just been created by another request)",
+      { cause: error },
+    );
   }
   if (cause.originalCode === "23001" || cause.kind === "RestrictViolation") {
     return new AppError("CONFLICT", "this record is immutable", { cause: error });

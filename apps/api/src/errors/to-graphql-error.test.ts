@@ -6,7 +6,14 @@ import { formatGraphQLError } from "./to-graphql-error.ts";
 
 const format = (original: Error) => {
   const error = new GraphQLError(original.message, { path: ["field"], originalError: original });
-  return formatGraphQLError({ message: original.message, path: ["field"], extensions: { code: "INTERNAL_SERVER_ERROR", stacktrace: ["at secret.ts:1"] } }, error);
+  return formatGraphQLError(
+    {
+      message: original.message,
+      path: ["field"],
+      extensions: { code: "INTERNAL_SERVER_ERROR", stacktrace: ["at secret.ts:1"] },
+    },
+    error,
+  );
 };
 
 describe("the one error mapper", () => {
@@ -21,7 +28,11 @@ describe("the one error mapper", () => {
   it("turns anything unexpected into a bare internal error: no message, no stack", () => {
     const log = vi.spyOn(console, "error").mockImplementation(() => {});
     const formatted = format(new Error("connection to db-secret-host:5432 refused"));
-    expect(formatted).toEqual({ message: "internal error", path: ["field"], extensions: { code: "INTERNAL_SERVER_ERROR" } });
+    expect(formatted).toEqual({
+      message: "internal error",
+      path: ["field"],
+      extensions: { code: "INTERNAL_SERVER_ERROR" },
+    });
     expect(log).toHaveBeenCalled();
     log.mockRestore();
   });

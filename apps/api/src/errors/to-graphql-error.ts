@@ -42,7 +42,10 @@ export function graphqlCodeOf(code: AppErrorCode): string {
 export function formatGraphQLError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const thrown = error instanceof GraphQLError ? error.originalError : error;
   // Pothos rejects malformed arguments (e.g. "Invalid global ID") before any resolver runs.
-  const original = thrown instanceof PothosValidationError ? new AppError("VALIDATION", thrown.message) : (appErrorFromDatabase(thrown) ?? thrown);
+  const original =
+    thrown instanceof PothosValidationError
+      ? new AppError("VALIDATION", thrown.message)
+      : (appErrorFromDatabase(thrown) ?? thrown);
   if (original instanceof AppError) {
     return {
       message: original.message,
@@ -54,7 +57,12 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
   const code = formatted.extensions?.code;
   // Errors GraphQL itself raises (parse, validation, limits) are about the request: keep them.
   if (!original || (typeof code === "string" && code !== "INTERNAL_SERVER_ERROR")) {
-    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: code ?? "BAD_REQUEST" } };
+    return {
+      message: formatted.message,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: code ?? "BAD_REQUEST" },
+    };
   }
   console.error("[api] unexpected error", original);
   return { message: "internal error", path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };

@@ -19,9 +19,7 @@ export function aliasLimitRule(max = MAX_ALIASES): ValidationRule {
         if (!node.alias) return;
         count += 1;
         if (count === max + 1) {
-          context.reportError(
-            new GraphQLError(`too many aliases: at most ${max} per operation`, { nodes: node }),
-          );
+          context.reportError(new GraphQLError(`too many aliases: at most ${max} per operation`, { nodes: node }));
         }
       },
     };

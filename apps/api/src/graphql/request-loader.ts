@@ -7,7 +7,11 @@ const loadersByRequest = new WeakMap<object, Map<string, DataLoader<unknown, unk
  * field that asks for the same `name`: the labels behind `Case.pathologyLabels` and
  * `Case.labelStatus` are fetched once, in one query for all cases of the page.
  */
-export function requestLoader<K, V>(ctx: object, name: string, batch: (keys: readonly K[]) => Promise<readonly V[]>): DataLoader<K, V> {
+export function requestLoader<K, V>(
+  ctx: object,
+  name: string,
+  batch: (keys: readonly K[]) => Promise<readonly V[]>,
+): DataLoader<K, V> {
   let loaders = loadersByRequest.get(ctx);
   if (!loaders) loadersByRequest.set(ctx, (loaders = new Map()));
   let loader = loaders.get(name) as DataLoader<K, V> | undefined;

@@ -15,7 +15,8 @@ builder.scalarType("Date", {
   description: "A calendar date, YYYY-MM-DD",
   serialize: (value) => (value as Date).toISOString().slice(0, 10),
   parseValue: (value) => {
-    if (typeof value !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new GraphQLError("Date must be YYYY-MM-DD");
+    if (typeof value !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(value))
+      throw new GraphQLError("Date must be YYYY-MM-DD");
     const date = new Date(`${value}T00:00:00Z`);
     if (Number.isNaN(date.getTime())) throw new GraphQLError("Date is not a real date");
     return date;

@@ -39,7 +39,18 @@ describe("GET /images/:id/pixels.bin: the stored pixels at full bit depth", () =
     });
     const stored = await api.blobs.put(dicom);
     const image = await api.db.image.create({
-      data: { caseId: c.id, laterality: "R", view: "CC", widthPx: 6, heightPx: 5, bitsStored: 12, photometric: "MONOCHROME1", sourceFormat: "DICOM", contentSha256: stored.sha256, storageKey: stored.key },
+      data: {
+        caseId: c.id,
+        laterality: "R",
+        view: "CC",
+        widthPx: 6,
+        heightPx: 5,
+        bitsStored: 12,
+        photometric: "MONOCHROME1",
+        sourceFormat: "DICOM",
+        contentSha256: stored.sha256,
+        storageKey: stored.key,
+      },
     });
 
     const url = `${api.url}/images/${image.id}/pixels.bin`;
@@ -47,7 +58,16 @@ describe("GET /images/:id/pixels.bin: the stored pixels at full bit depth", () =
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("application/gzip");
     const { header, samples } = parse(await response.arrayBuffer());
-    expect(header).toMatchObject({ widthPx: 6, heightPx: 5, bitsStored: 12, isSigned: false, isInverted: true, window: { center: 2048, width: 1000 }, minStored: 100, maxStored: 100 + 29 * 131 });
+    expect(header).toMatchObject({
+      widthPx: 6,
+      heightPx: 5,
+      bitsStored: 12,
+      isSigned: false,
+      isInverted: true,
+      window: { center: 2048, width: 1000 },
+      minStored: 100,
+      maxStored: 100 + 29 * 131,
+    });
     expect([...samples]).toEqual([...values]);
     expect(await api.blobs.has(fullDepthKey(stored.sha256))).toBe(true);
 
@@ -55,7 +75,9 @@ describe("GET /images/:id/pixels.bin: the stored pixels at full bit depth", () =
     const again = await fetch(url, { headers: { authorization: `Bearer ${await api.sessionFor(annotator.id)}` } });
     expect([...parse(await again.arrayBuffer()).samples]).toEqual([...values]);
 
-    expect((await fetch(url, { headers: { authorization: `Bearer ${await api.sessionFor(stranger.id)}` } })).status).toBe(404);
+    expect(
+      (await fetch(url, { headers: { authorization: `Bearer ${await api.sessionFor(stranger.id)}` } })).status,
+    ).toBe(404);
     expect((await fetch(url)).status).toBe(401);
   });
 
@@ -64,10 +86,17 @@ describe("GET /images/:id/pixels.bin: the stored pixels at full bit depth", () =
     const annotator = await createUser(api.db, [{ siteId: site.id, role: "ANNOTATOR" }]);
     const c = await createCase(api.db, api.blobs, site.id);
     const image = await api.db.image.findFirstOrThrow({ where: { caseId: c.id } });
-    const response = await fetch(`${api.url}/images/${image.id}/pixels.bin`, { headers: { authorization: `Bearer ${await api.sessionFor(annotator.id)}` } });
+    const response = await fetch(`${api.url}/images/${image.id}/pixels.bin`, {
+      headers: { authorization: `Bearer ${await api.sessionFor(annotator.id)}` },
+    });
     expect(response.status).toBe(200);
     const { header, samples } = parse(await response.arrayBuffer());
-    expect(header).toMatchObject({ widthPx: image.widthPx, heightPx: image.heightPx, bitsStored: 8, window: { center: 127.5, width: 255 } });
+    expect(header).toMatchObject({
+      widthPx: image.widthPx,
+      heightPx: image.heightPx,
+      bitsStored: 8,
+      window: { center: 127.5, width: 255 },
+    });
     expect(samples).toHaveLength(image.widthPx * image.heightPx);
   });
 });

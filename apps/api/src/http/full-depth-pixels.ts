@@ -77,7 +77,9 @@ export async function encodeFullDepthPixels(fileBytes: Uint8Array, limits?: Imag
   out.write("MMPX", 0, "latin1");
   out.writeUInt32LE(json.length, 4);
   json.copy(out, 8);
-  const view = image.isSigned ? new Int16Array(out.buffer, out.byteOffset + offset, samples.length) : new Uint16Array(out.buffer, out.byteOffset + offset, samples.length);
+  const view = image.isSigned
+    ? new Int16Array(out.buffer, out.byteOffset + offset, samples.length)
+    : new Uint16Array(out.buffer, out.byteOffset + offset, samples.length);
   view.set(samples);
   // Level 1: mammograms compress well already and the first request should not wait long.
   return gzipAsync(out, { level: 1 });

@@ -26,7 +26,11 @@ describe("request limits", () => {
   });
 
   const post = (body: string, headers: Record<string, string> = {}) =>
-    fetch(`${api.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}`, ...headers }, body });
+    fetch(`${api.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}`, ...headers },
+      body,
+    });
 
   it(`refuses queries deeper than ${QUERY_LIMITS.depth} before resolving anything`, async () => {
     const ok = await api.graphql(deepQuery(QUERY_LIMITS.depth), { id: caseId }, { token });
@@ -49,14 +53,19 @@ describe("request limits", () => {
     const aliases = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `m${i}: me { id }`).join(" ")} }`;
     expect((await api.graphql(aliases(MAX_ALIASES), {}, { token })).errors).toBeUndefined();
     const tooMany = await api.graphql(aliases(MAX_ALIASES + 1), {}, { token });
-    expect(tooMany.errors?.[0]).toMatchObject({ message: `too many aliases: at most ${MAX_ALIASES} per operation`, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } });
+    expect(tooMany.errors?.[0]).toMatchObject({
+      message: `too many aliases: at most ${MAX_ALIASES} per operation`,
+      extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
+    });
     expect(tooMany.data).toBeUndefined();
   });
 
   it("refuses batched requests, bodies over the size limit and documents with too many tokens", async () => {
     const batch = await post(JSON.stringify([{ query: "{ me { id } }" }, { query: "{ me { id } }" }]));
     expect(batch.status).toBe(400);
-    const huge = await post(JSON.stringify({ query: "{ me { id } }", variables: { pad: "x".repeat(api.config.maxRequestBytes) } }));
+    const huge = await post(
+      JSON.stringify({ query: "{ me { id } }", variables: { pad: "x".repeat(api.config.maxRequestBytes) } }),
+    );
     expect(huge.status).toBe(413);
     expect(await huge.json()).toEqual({ error: { code: "PAYLOAD_TOO_LARGE", message: "request body too large" } });
     const manyTokens = await api.graphql(`{ me { ${"id ".repeat(12_000)} } }`, {}, { token });
@@ -64,23 +73,34 @@ describe("request limits", () => {
   });
 
   it("CSRF prevention: simple (form-like) requests are refused, JSON and preflighted GETs pass", async () => {
-    const form = await fetch(`${api.url}/graphql`, { method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify({ query: "{ me { id } }" }) });
+    const form = await fetch(`${api.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: JSON.stringify({ query: "{ me { id } }" }),
+    });
     expect(form.status).toBe(400);
     const simpleGet = await fetch(`${api.url}/graphql?query=${encodeURIComponent("{ me { id } }")}`);
     expect(simpleGet.status).toBe(400);
-    const preflighted = await fetch(`${api.url}/graphql?query=${encodeURIComponent("{ me { id } }")}`, { headers: { "apollo-require-preflight": "true" } });
+    const preflighted = await fetch(`${api.url}/graphql?query=${encodeURIComponent("{ me { id } }")}`, {
+      headers: { "apollo-require-preflight": "true" },
+    });
     expect(preflighted.status).toBe(200);
   });
 
   it("in development: introspection and field suggestions are on", async () => {
-    expect((await api.graphql("{ __schema { queryType { name } } }", {}, { token })).data).toEqual({ __schema: { queryType: { name: "Query" } } });
+    expect((await api.graphql("{ __schema { queryType { name } } }", {}, { token })).data).toEqual({
+      __schema: { queryType: { name: "Query" } },
+    });
     expect((await api.graphql("{ mee { id } }", {}, { token })).errors?.[0]?.message).toMatch(/Did you mean "me"/);
   });
 
   it("a malformed id is a client error, without a stack trace", async () => {
     const result = await post(JSON.stringify({ query: '{ case(id: "nope") { id } }' }));
     const body = (await result.json()) as { errors: { message: string; extensions: Record<string, unknown> }[] };
-    expect(body.errors[0]).toMatchObject({ message: "Invalid global ID: nope", extensions: { code: "BAD_USER_INPUT" } });
+    expect(body.errors[0]).toMatchObject({
+      message: "Invalid global ID: nope",
+      extensions: { code: "BAD_USER_INPUT" },
+    });
     expect(JSON.stringify(body)).not.toMatch(/stacktrace|\.ts:\d+|node_modules/);
   });
 });

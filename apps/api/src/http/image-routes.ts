@@ -35,7 +35,8 @@ export function imageRoutes(services: Services, config: ApiConfig): Router {
   router.get("/images/:imageId/thumbnail.png", async (req, res, next) => {
     try {
       const size = Number(req.query.size ?? 256);
-      if (!THUMBNAIL_SIZES_PX.includes(size as ThumbnailSizePx)) throw new AppError("VALIDATION", `size must be one of ${THUMBNAIL_SIZES_PX.join(", ")}`, { field: "size" });
+      if (!THUMBNAIL_SIZES_PX.includes(size as ThumbnailSizePx))
+        throw new AppError("VALIDATION", `size must be one of ${THUMBNAIL_SIZES_PX.join(", ")}`, { field: "size" });
       const image = await visibleImage(req.headers.authorization, req.params.imageId);
       sendPng(res, await derived.thumbnailPng(image, size as ThumbnailSizePx));
     } catch (error) {

@@ -83,7 +83,18 @@ export async function createApiServer(services: Services, config: ApiConfig): Pr
   app.use((thrown: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const error = appErrorFromDatabase(thrown) ?? thrown;
     if (error instanceof AppError) {
-      const status = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, VALIDATION: 400, CONFLICT: 409, RATE_LIMITED: 429, PAYLOAD_TOO_LARGE: 413, UNSUPPORTED_MEDIA: 415, QUERY_TOO_COMPLEX: 400, INTERNAL: 500 }[error.code];
+      const status = {
+        UNAUTHENTICATED: 401,
+        FORBIDDEN: 403,
+        NOT_FOUND: 404,
+        VALIDATION: 400,
+        CONFLICT: 409,
+        RATE_LIMITED: 429,
+        PAYLOAD_TOO_LARGE: 413,
+        UNSUPPORTED_MEDIA: 415,
+        QUERY_TOO_COMPLEX: 400,
+        INTERNAL: 500,
+      }[error.code];
       res.status(status).json({ error: { code: graphqlCodeOf(error.code), message: error.message } });
       return;
     }

@@ -13,8 +13,16 @@ beforeAll(async () => {
   process.env.DEID_SECRET ??= "upload-test-deid-secret";
   api = await startTestApi({ maxUploadBytes: MAX_FILE_BYTES });
   const site = await api.db.site.create({ data: { code: "UPL", name: "Upload site" } });
-  const admin = await api.db.user.create({ data: { email: "admin@upl.example", name: "Admin", memberships: { create: [{ siteId: site.id, role: "ADMIN" }] } } });
-  const reader = await api.db.user.create({ data: { email: "reader@upl.example", name: "Reader", memberships: { create: [{ siteId: site.id, role: "READER" }] } } });
+  const admin = await api.db.user.create({
+    data: { email: "admin@upl.example", name: "Admin", memberships: { create: [{ siteId: site.id, role: "ADMIN" }] } },
+  });
+  const reader = await api.db.user.create({
+    data: {
+      email: "reader@upl.example",
+      name: "Reader",
+      memberships: { create: [{ siteId: site.id, role: "READER" }] },
+    },
+  });
   adminToken = await api.sessionFor(admin.id);
   readerToken = await api.sessionFor(reader.id);
 });
@@ -22,7 +30,13 @@ afterAll(() => api?.stop());
 
 // A DICOM whose every pixel sits on the window centre: its display image is mid-grey (128).
 const flatDicom = () =>
-  buildDicom({ widthPx: 40, heightPx: 30, bitsStored: 12, pixels: new Uint16Array(40 * 30).fill(2000), attributes: { WindowCenter: 2000, WindowWidth: 400, ImageLaterality: "R", ViewPosition: "CC" } });
+  buildDicom({
+    widthPx: 40,
+    heightPx: 30,
+    bitsStored: 12,
+    pixels: new Uint16Array(40 * 30).fill(2000),
+    attributes: { WindowCenter: 2000, WindowWidth: 400, ImageLaterality: "R", ViewPosition: "CC" },
+  });
 
 function form(parts: { manifest?: string; site?: string; files?: Record<string, Uint8Array> }) {
   const body = new FormData();
@@ -32,13 +46,20 @@ function form(parts: { manifest?: string; site?: string; files?: Record<string, 
   return body;
 }
 
-const post = (body: FormData, token?: string) => fetch(`${api.url}/imports`, { method: "POST", body, headers: token ? { authorization: `Bearer ${token}` } : {} });
+const post = (body: FormData, token?: string) =>
+  fetch(`${api.url}/imports`, { method: "POST", body, headers: token ? { authorization: `Bearer ${token}` } : {} });
 
 describe("REST upload: POST /imports", () => {
   it("imports uploaded files by manifest, and serves the windowed display image and thumbnails", async () => {
-    const png = await sharp(Buffer.alloc(64 * 48, 77), { raw: { width: 64, height: 48, channels: 1 } }).png().toBuffer();
+    const png = await sharp(Buffer.alloc(64 * 48, 77), { raw: { width: 64, height: 48, channels: 1 } })
+      .png()
+      .toBuffer();
     const response = await post(
-      form({ site: "UPL", manifest: "file,patient,laterality,view\nrcc.dcm,P-1,,\nlmlo.png,P-1,L,MLO\n", files: { "rcc.dcm": flatDicom(), "lmlo.png": png } }),
+      form({
+        site: "UPL",
+        manifest: "file,patient,laterality,view\nrcc.dcm,P-1,,\nlmlo.png,P-1,L,MLO\n",
+        files: { "rcc.dcm": flatDicom(), "lmlo.png": png },
+      }),
       adminToken,
     );
     expect(response.status).toBe(200);
@@ -48,7 +69,9 @@ describe("REST upload: POST /imports", () => {
     expect(batch.source).toBe("api");
 
     const dicomImage = await api.db.image.findFirstOrThrow({ where: { sourceFormat: "DICOM" } });
-    const display = await fetch(`${api.url}/images/${dicomImage.id}/display.png`, { headers: { authorization: `Bearer ${adminToken}` } });
+    const display = await fetch(`${api.url}/images/${dicomImage.id}/display.png`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
     expect(display.headers.get("content-type")).toBe("image/png");
     const displayPng = Buffer.from(await display.arrayBuffer());
     const meta = await sharp(displayPng).metadata();
@@ -57,13 +80,20 @@ describe("REST upload: POST /imports", () => {
     expect(new Set(data)).toEqual(new Set([128]));
     expect(await api.blobs.has(derivedKeys.display(dicomImage.contentSha256))).toBe(true);
 
-    const thumb = await fetch(`${api.url}/images/${dicomImage.id}/thumbnail.png?size=128`, { headers: { authorization: `Bearer ${adminToken}` } });
+    const thumb = await fetch(`${api.url}/images/${dicomImage.id}/thumbnail.png?size=128`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
     const thumbMeta = await sharp(Buffer.from(await thumb.arrayBuffer())).metadata();
     expect([thumbMeta.width, thumbMeta.height]).toEqual([128, 96]);
 
     const pngImage = await api.db.image.findFirstOrThrow({ where: { sourceFormat: "PNG" } });
-    const pngDisplay = await fetch(`${api.url}/images/${pngImage.id}/display.png`, { headers: { authorization: `Bearer ${adminToken}` } });
-    const pngPixels = await sharp(Buffer.from(await pngDisplay.arrayBuffer())).extractChannel(0).raw().toBuffer();
+    const pngDisplay = await fetch(`${api.url}/images/${pngImage.id}/display.png`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    const pngPixels = await sharp(Buffer.from(await pngDisplay.arrayBuffer()))
+      .extractChannel(0)
+      .raw()
+      .toBuffer();
     expect(new Set(pngPixels)).toEqual(new Set([77]));
   });
 
@@ -75,13 +105,25 @@ describe("REST upload: POST /imports", () => {
   });
 
   it("refuses a file over the per-file limit with 413, and never uses an uploaded name as a path", async () => {
-    const tooBig = await post(form({ site: "UPL", manifest: "file,patient\nbig.dcm,P-3\n", files: { "big.dcm": new Uint8Array(MAX_FILE_BYTES + 1) } }), adminToken);
+    const tooBig = await post(
+      form({
+        site: "UPL",
+        manifest: "file,patient\nbig.dcm,P-3\n",
+        files: { "big.dcm": new Uint8Array(MAX_FILE_BYTES + 1) },
+      }),
+      adminToken,
+    );
     expect(tooBig.status).toBe(413);
-    expect(((await tooBig.json()) as { error: { message: string } }).error.message).toMatch(/exceeds the limit of 262144 bytes per file/);
+    expect(((await tooBig.json()) as { error: { message: string } }).error.message).toMatch(
+      /exceeds the limit of 262144 bytes per file/,
+    );
 
     // The multipart parser keeps only the base name; the manifest's "../evil.dcm" is merely a
     // key that matches no uploaded file.
-    const traversal = await post(form({ site: "UPL", manifest: "file,patient\n../evil.dcm,P-4\n", files: { "../evil.dcm": flatDicom() } }), adminToken);
+    const traversal = await post(
+      form({ site: "UPL", manifest: "file,patient\n../evil.dcm,P-4\n", files: { "../evil.dcm": flatDicom() } }),
+      adminToken,
+    );
     expect(await traversal.json()).toMatchObject({ imageCount: 0, errors: [{ row: 2, code: "FILE_NOT_FOUND" }] });
     expect(await api.db.patient.count({ where: { pseudonym: { in: ["P-3", "P-4"] } } })).toBe(0);
   });

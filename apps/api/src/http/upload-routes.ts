@@ -32,21 +32,30 @@ export function uploadRoutes(services: Services, config: ApiConfig): Router {
     try {
       const viewer = await authenticate(services.db, req.headers.authorization, config.sessionSecret);
       if (!viewer) throw new AppError("UNAUTHENTICATED", "sign in first");
-      if (!req.headers["content-type"]?.startsWith("multipart/form-data")) throw new AppError("UNSUPPORTED_MEDIA", "send the import as multipart/form-data");
+      if (!req.headers["content-type"]?.startsWith("multipart/form-data"))
+        throw new AppError("UNSUPPORTED_MEDIA", "send the import as multipart/form-data");
       const declared = Number(req.headers["content-length"] ?? 0);
-      if (declared > maxRequestBytes) throw new AppError("PAYLOAD_TOO_LARGE", `request is ${declared} bytes; the limit is ${maxRequestBytes}`);
+      if (declared > maxRequestBytes)
+        throw new AppError("PAYLOAD_TOO_LARGE", `request is ${declared} bytes; the limit is ${maxRequestBytes}`);
       const deidSecret = process.env.DEID_SECRET;
       if (!deidSecret) throw new AppError("INTERNAL", "DEID_SECRET is not configured");
 
       tempDir = await mkdtemp(path.join(os.tmpdir(), "mammo-upload-"));
       const uploaded = await receive(req, tempDir, config.maxUploadBytes, maxRequestBytes);
-      if (!uploaded.manifest) throw new AppError("VALIDATION", "the upload has no manifest part", { field: "manifest" });
-      if (!uploaded.siteCode) throw new AppError("VALIDATION", "the upload has no site part (the site code)", { field: "site" });
+      if (!uploaded.manifest)
+        throw new AppError("VALIDATION", "the upload has no manifest part", { field: "manifest" });
+      if (!uploaded.siteCode)
+        throw new AppError("VALIDATION", "the upload has no site part (the site code)", { field: "site" });
       const site = await services.db.site.findUnique({ where: { code: uploaded.siteCode } });
       if (!site) throw new AppError("NOT_FOUND", "site not found");
 
       const summary = await importManifest(
-        { db: services.db, blobs: services.blobs, deidSecret, limits: { ...DEFAULT_IMAGING_LIMITS, maxFileBytes: config.maxUploadBytes } },
+        {
+          db: services.db,
+          blobs: services.blobs,
+          deidSecret,
+          limits: { ...DEFAULT_IMAGING_LIMITS, maxFileBytes: config.maxUploadBytes },
+        },
         {
           actorUserId: viewer.userId,
           siteId: site.id,
@@ -55,7 +64,11 @@ export function uploadRoutes(services: Services, config: ApiConfig): Router {
           manifestCsv: await readFile(uploaded.manifest.path),
           readFile: async (name) => {
             const file = uploaded.files.get(name);
-            if (!file) throw new ImagingError("FILE_NOT_FOUND", `file ${JSON.stringify(name)} named in the manifest was not uploaded`);
+            if (!file)
+              throw new ImagingError(
+                "FILE_NOT_FOUND",
+                `file ${JSON.stringify(name)} named in the manifest was not uploaded`,
+              );
             return readFile(file);
           },
           requestId: req.requestId,
@@ -78,7 +91,10 @@ function receive(req: Request, dir: string, maxFileBytes: number, maxRequestByte
     const result: Uploaded = { files: new Map() };
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: req.headers, limits: { fileSize: maxFileBytes, files: MAX_FILES + 1, fields: 10, fieldSize: 1024 } });
+      parser = busboy({
+        headers: req.headers,
+        limits: { fileSize: maxFileBytes, files: MAX_FILES + 1, fields: 10, fieldSize: 1024 },
+      });
     } catch {
       reject(new AppError("VALIDATION", "malformed multipart request"));
       return;
@@ -101,18 +117,34 @@ function receive(req: Request, dir: string, maxFileBytes: number, maxRequestByte
       // eslint-disable-next-line no-control-regex -- control bytes are what this refuses
       if (!/^[^\0-\x1f\x7f/\\]{1,255}$/.test(name) || name === "." || name === "..") {
         stream.resume();
-        fail(new AppError("VALIDATION", `uploaded file name ${JSON.stringify(name)} is not allowed (no paths, no control characters)`));
+        fail(
+          new AppError(
+            "VALIDATION",
+            `uploaded file name ${JSON.stringify(name)} is not allowed (no paths, no control characters)`,
+          ),
+        );
         return;
       }
       const target = path.join(dir, `${index++}.part`);
       stream.on("data", (chunk: Buffer) => {
         total += chunk.length;
-        if (total > maxRequestBytes) fail(new AppError("PAYLOAD_TOO_LARGE", `the upload exceeds the limit of ${maxRequestBytes} bytes per request`));
+        if (total > maxRequestBytes)
+          fail(
+            new AppError("PAYLOAD_TOO_LARGE", `the upload exceeds the limit of ${maxRequestBytes} bytes per request`),
+          );
       });
-      stream.on("limit", () => fail(new AppError("PAYLOAD_TOO_LARGE", `file ${JSON.stringify(name)} exceeds the limit of ${maxFileBytes} bytes per file`)));
+      stream.on("limit", () =>
+        fail(
+          new AppError(
+            "PAYLOAD_TOO_LARGE",
+            `file ${JSON.stringify(name)} exceeds the limit of ${maxFileBytes} bytes per file`,
+          ),
+        ),
+      );
       writes.push(pipeline(stream, createWriteStream(target)).catch(fail));
       if (field === "manifest") result.manifest = { name, path: target };
-      else if (result.files.has(name)) fail(new AppError("VALIDATION", `file ${JSON.stringify(name)} was uploaded twice`));
+      else if (result.files.has(name))
+        fail(new AppError("VALIDATION", `file ${JSON.stringify(name)} was uploaded twice`));
       else result.files.set(name, target);
     });
     parser.on("filesLimit", () => fail(new AppError("PAYLOAD_TOO_LARGE", `at most ${MAX_FILES} files per upload`)));

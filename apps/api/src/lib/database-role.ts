@@ -22,7 +22,10 @@ export class DatabaseRoleError extends Error {}
  * connection URL for it. Idempotent: run at every API start, so tables added by later migrations
  * are covered. Needs an owner with CREATEROLE (a superuser, as the embedded PostgreSQL's is).
  */
-export async function provisionDatabaseRole(ownerUrl: string, options: { role: string; password: string }): Promise<string> {
+export async function provisionDatabaseRole(
+  ownerUrl: string,
+  options: { role: string; password: string },
+): Promise<string> {
   const { role, password } = options;
   if (!ROLE_NAME.test(role)) throw new DatabaseRoleError(`invalid database role name ${JSON.stringify(role)}`);
   const client = new pg.Client({ connectionString: ownerUrl });
@@ -35,7 +38,8 @@ export async function provisionDatabaseRole(ownerUrl: string, options: { role: s
       [role],
     );
     const { owner, database, isMissing, hasPgboss } = rows[0]!;
-    if (owner === role) throw new DatabaseRoleError(`API_DATABASE_ROLE (${role}) must differ from the owner role of DATABASE_URL`);
+    if (owner === role)
+      throw new DatabaseRoleError(`API_DATABASE_ROLE (${role}) must differ from the owner role of DATABASE_URL`);
     const r = client.escapeIdentifier(role);
     const statements = [
       isMissing ? `CREATE ROLE ${r} LOGIN` : null,

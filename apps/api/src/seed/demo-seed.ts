@@ -25,7 +25,15 @@ const SITES = [
   { code: "NORTH", name: "North University Hospital", cases: 40 },
   { code: "SOUTH", name: "South General Hospital", cases: 20 },
 ];
-const SUBTYPE_CYCLE: Subtype[] = ["TUBULE_FORMING", "SOLID", "SCIRRHOUS", "TUBULE_FORMING", "SOLID", "SCIRRHOUS", "NORMAL"];
+const SUBTYPE_CYCLE: Subtype[] = [
+  "TUBULE_FORMING",
+  "SOLID",
+  "SCIRRHOUS",
+  "TUBULE_FORMING",
+  "SOLID",
+  "SCIRRHOUS",
+  "NORMAL",
+];
 const VIEWS: { laterality: Laterality; view: ViewPosition }[] = [
   { laterality: "R", view: "CC" },
   { laterality: "L", view: "CC" },
@@ -49,8 +57,22 @@ export async function seedDemo(db: Db, blobs: BlobStore, log: (line: string) => 
   const random = seededRandom(20_200_333);
 
   // Images first (blob store writes are idempotent), then every row in one transaction.
-  type PlannedImage = { laterality: Laterality; view: ViewPosition; sha256: string; key: string; sizeBytes: number; outline?: [number, number][] };
-  type PlannedCase = { site: string; accessionKey: string; pseudonym: string; subtype: Subtype; lesionSide: Laterality; images: PlannedImage[] };
+  type PlannedImage = {
+    laterality: Laterality;
+    view: ViewPosition;
+    sha256: string;
+    key: string;
+    sizeBytes: number;
+    outline?: [number, number][];
+  };
+  type PlannedCase = {
+    site: string;
+    accessionKey: string;
+    pseudonym: string;
+    subtype: Subtype;
+    lesionSide: Laterality;
+    images: PlannedImage[];
+  };
   const planned: PlannedCase[] = [];
   let n = 0;
   for (const site of SITES) {
@@ -69,9 +91,17 @@ export async function seedDemo(db: Db, blobs: BlobStore, log: (line: string) => 
           widthPx: IMAGE_W,
           heightPx: IMAGE_H,
         });
-        const png = await sharp(phantom.image8, { raw: { width: IMAGE_W, height: IMAGE_H, channels: 1 } }).png().toBuffer();
+        const png = await sharp(phantom.image8, { raw: { width: IMAGE_W, height: IMAGE_H, channels: 1 } })
+          .png()
+          .toBuffer();
         const stored = await blobs.put(png);
-        images.push({ ...v, sha256: stored.sha256, key: stored.key, sizeBytes: stored.sizeBytes, outline: phantom.lesion ? simplifyOutline(phantom.lesion.outline) : undefined });
+        images.push({
+          ...v,
+          sha256: stored.sha256,
+          key: stored.key,
+          sizeBytes: stored.sizeBytes,
+          outline: phantom.lesion ? simplifyOutline(phantom.lesion.outline) : undefined,
+        });
       }
       planned.push({
         site: site.code,
@@ -99,16 +129,33 @@ export async function seedDemo(db: Db, blobs: BlobStore, log: (line: string) => 
         users.set(account.email, user.id);
       }
       await tx.blob.createMany({
-        data: planned.flatMap((c) => c.images).map((i) => ({ sha256: i.sha256, sizeBytes: BigInt(i.sizeBytes), mediaType: "image/png" })),
+        data: planned
+          .flatMap((c) => c.images)
+          .map((i) => ({ sha256: i.sha256, sizeBytes: BigInt(i.sizeBytes), mediaType: "image/png" })),
         skipDuplicates: true,
       });
 
-      const caseRows: { id: string; patientId: string; site: string; subtype: Subtype; images: { id: string; sha256: string }[] }[] = [];
+      const caseRows: {
+        id: string;
+        patientId: string;
+        site: string;
+        subtype: Subtype;
+        images: { id: string; sha256: string }[];
+      }[] = [];
       for (const c of planned) {
         const siteId = sites.get(c.site)!;
         const annotatorId = users.get(c.site === "NORTH" ? "annotator@north.example" : "annotator@south.example")!;
-        const patient = await tx.patient.create({ data: { siteId, pseudonym: c.pseudonym, dateShiftDays: -Math.round(random() * 365) } });
-        const row = await tx.case.create({ data: { siteId, patientId: patient.id, accessionKey: c.accessionKey, examDate: new Date(Date.UTC(2019, 0, 1 + Math.round(random() * 700))) } });
+        const patient = await tx.patient.create({
+          data: { siteId, pseudonym: c.pseudonym, dateShiftDays: -Math.round(random() * 365) },
+        });
+        const row = await tx.case.create({
+          data: {
+            siteId,
+            patientId: patient.id,
+            accessionKey: c.accessionKey,
+            examDate: new Date(Date.UTC(2019, 0, 1 + Math.round(random() * 700))),
+          },
+        });
         const label = await tx.pathologyLabel.create({
           data: {
             caseId: row.id,
@@ -169,7 +216,16 @@ export async function seedDemo(db: Db, blobs: BlobStore, log: (line: string) => 
       });
       const candidates = caseRows
         .filter((c) => classNames.includes(c.subtype))
-        .flatMap((c) => c.images.map((i) => ({ imageId: i.id, patientId: c.patientId, subtype: c.subtype, contentSha256: i.sha256, caseId: c.id, siteId: sites.get(c.site)! })));
+        .flatMap((c) =>
+          c.images.map((i) => ({
+            imageId: i.id,
+            patientId: c.patientId,
+            subtype: c.subtype,
+            contentSha256: i.sha256,
+            caseId: c.id,
+            siteId: sites.get(c.site)!,
+          })),
+        );
       const fractions = { train: 0.7, validation: 0.1, test: 0.2 };
       const items = splitByPatient(candidates, { seed: 42, fractions, folds: 4 });
       const version = await tx.datasetVersion.create({
@@ -188,36 +244,80 @@ export async function seedDemo(db: Db, blobs: BlobStore, log: (line: string) => 
       await tx.datasetItem.createMany({
         data: items.map((i) => {
           const c = candidates.find((x) => x.imageId === i.imageId)!;
-          return { datasetVersionId: version.id, imageId: i.imageId, caseId: c.caseId, patientId: i.patientId, siteId: c.siteId, subtype: i.subtype as Subtype, split: i.split, fold: i.fold };
+          return {
+            datasetVersionId: version.id,
+            imageId: i.imageId,
+            caseId: c.caseId,
+            patientId: i.patientId,
+            siteId: c.siteId,
+            subtype: i.subtype as Subtype,
+            split: i.split,
+            fold: i.fold,
+          };
         }),
       });
 
       // An open reader study: 12 cases, reader 1 unaided, reader 2 aided.
       const study = await tx.readerStudy.create({
-        data: { siteId: northId, name: "Demo reader study", description: "Two readers, twelve cases", status: "OPEN", seed: 7, createdById: coordinatorId, openedAt: new Date() },
+        data: {
+          siteId: northId,
+          name: "Demo reader study",
+          description: "Two readers, twelve cases",
+          status: "OPEN",
+          seed: 7,
+          createdById: coordinatorId,
+          openedAt: new Date(),
+        },
       });
       const unaided = await tx.studyArm.create({ data: { studyId: study.id, kind: "UNAIDED", name: "Unaided" } });
-      const aided = await tx.studyArm.create({ data: { studyId: study.id, kind: "AIDED", name: "AI-aided (sequential)" } });
+      const aided = await tx.studyArm.create({
+        data: { studyId: study.id, kind: "AIDED", name: "AI-aided (sequential)" },
+      });
       await tx.studyQuestion.createMany({
         data: [
           { studyId: study.id, kind: "SUBTYPE", prompt: "Pathological subtype", options: classNames, position: 0 },
           { studyId: study.id, kind: "CONFIDENCE", prompt: "Confidence (0-100)", options: [], position: 1 },
-          { studyId: study.id, kind: "ROI", prompt: "Mark the lesion (optional)", options: [], position: 2, isRequired: false },
+          {
+            studyId: study.id,
+            kind: "ROI",
+            prompt: "Mark the lesion (optional)",
+            options: [],
+            position: 2,
+            isRequired: false,
+          },
         ],
       });
       const studyCases = [];
       const chosen = caseRows.filter((c) => classNames.includes(c.subtype)).slice(0, 12);
       for (const [index, c] of chosen.entries()) {
-        studyCases.push(await tx.studyCase.create({ data: { studyId: study.id, caseId: c.id, code: `C-${String(index + 1).padStart(3, "0")}` } }));
+        studyCases.push(
+          await tx.studyCase.create({
+            data: { studyId: study.id, caseId: c.id, code: `C-${String(index + 1).padStart(3, "0")}` },
+          }),
+        );
       }
-      for (const [email, arm] of [["reader1@north.example", unaided], ["reader2@south.example", aided]] as const) {
+      for (const [email, arm] of [
+        ["reader1@north.example", unaided],
+        ["reader2@south.example", aided],
+      ] as const) {
         const userId = users.get(email)!;
         const reader = await tx.studyReader.create({ data: { studyId: study.id, userId, armId: arm.id } });
         await tx.readerCaseOrder.createMany({
-          data: readerCaseOrder(studyCases, study.seed, userId).map((sc, position) => ({ studyReaderId: reader.id, studyCaseId: sc.id, position })),
+          data: readerCaseOrder(studyCases, study.seed, userId).map((sc, position) => ({
+            studyReaderId: reader.id,
+            studyCaseId: sc.id,
+            position,
+          })),
         });
       }
-      await tx.auditEvent.create({ data: { action: "seed.demo", entityType: "Database", entityId: "demo", after: { sites: SITES.length, cases: caseRows.length } } });
+      await tx.auditEvent.create({
+        data: {
+          action: "seed.demo",
+          entityType: "Database",
+          entityId: "demo",
+          after: { sites: SITES.length, cases: caseRows.length },
+        },
+      });
     },
     { timeout: 120_000 },
   );

@@ -7,7 +7,15 @@
 import type { Role } from "@mammo/db";
 import type { TestApi } from "../harness.ts";
 
-export const ACTORS = ["ADMIN", "COORDINATOR", "READER", "ANNOTATOR", "ML_ENGINEER", "NO_MEMBERSHIP", "ANONYMOUS"] as const;
+export const ACTORS = [
+  "ADMIN",
+  "COORDINATOR",
+  "READER",
+  "ANNOTATOR",
+  "ML_ENGINEER",
+  "NO_MEMBERSHIP",
+  "ANONYMOUS",
+] as const;
 /** A role held at the own site only, a signed-in user with no membership, or no credentials. */
 export type Actor = (typeof ACTORS)[number];
 export const SIGNED_IN: readonly Actor[] = ACTORS.filter((a) => a !== "ANONYMOUS");
@@ -43,7 +51,11 @@ export type AuthzEntry = {
    * Variables for one run against `site`'s objects (the own site, then the other site). Runs
    * once per actor and site, so it may create a fresh object to act on (e.g. a label to retract).
    */
-  variables: (site: SiteFixture, world: AuthzWorld, actor: Actor) => Record<string, unknown> | Promise<Record<string, unknown>>;
+  variables: (
+    site: SiteFixture,
+    world: AuthzWorld,
+    actor: Actor,
+  ) => Record<string, unknown> | Promise<Record<string, unknown>>;
   /** Actors that succeed on their own site's objects. Everyone else: refused or zero rows. */
   allowed: readonly Actor[];
   /** Actors that succeed on the other site's objects (default: none). */

@@ -3,7 +3,14 @@
 // dataset version. Module setups (src/modules/<x>/<x>.authz.ts) add their own objects.
 import { Role } from "@mammo/db";
 import type { TestApi } from "../harness.ts";
-import { createAnnotation, createCase, createFrozenDataset, createLabel, createSite, createUser } from "../factories.ts";
+import {
+  createAnnotation,
+  createCase,
+  createFrozenDataset,
+  createLabel,
+  createSite,
+  createUser,
+} from "../factories.ts";
 import type { Actor, AuthzWorld, SiteFixture } from "./authz.ts";
 
 async function createSiteFixture(api: TestApi, key: SiteFixture["key"]): Promise<SiteFixture> {
@@ -14,7 +21,9 @@ async function createSiteFixture(api: TestApi, key: SiteFixture["key"]): Promise
   const images = await api.db.image.findMany({ where: { caseId: c.id }, orderBy: { createdAt: "asc" } });
   const label = await createLabel(api.db, c.id, users.ANNOTATOR, "SCIRRHOUS");
   const annotation = await createAnnotation(api.db, images[0]!.id, users.ANNOTATOR, label.id);
-  const { dataset, version } = await createFrozenDataset(api.db, site.id, users.COORDINATOR, [{ id: c.id, patientId: c.patientId, subtype: "SCIRRHOUS" }]);
+  const { dataset, version } = await createFrozenDataset(api.db, site.id, users.COORDINATOR, [
+    { id: c.id, patientId: c.patientId, subtype: "SCIRRHOUS" },
+  ]);
   return {
     key,
     siteId: site.id,
@@ -36,6 +45,7 @@ export async function createAuthzWorld(api: TestApi): Promise<AuthzWorld> {
   const own = await createSiteFixture(api, "own");
   const other = await createSiteFixture(api, "other");
   const noMembershipUserId = (await createUser(api.db, [])).id;
-  const userOf = (actor: Actor) => (actor === "ANONYMOUS" ? null : actor === "NO_MEMBERSHIP" ? noMembershipUserId : own.users[actor]);
+  const userOf = (actor: Actor) =>
+    actor === "ANONYMOUS" ? null : actor === "NO_MEMBERSHIP" ? noMembershipUserId : own.users[actor];
   return { api, own, other, noMembershipUserId, userOf };
 }

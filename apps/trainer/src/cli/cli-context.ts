@@ -9,12 +9,18 @@ export class CliError extends Error {}
 export type CommonFlags = { backend?: string; "unreadable-images"?: string };
 
 /** Database and services for a CLI command; `--backend` and `--unreadable-images` override the environment. */
-export async function openCli(flags: CommonFlags, log: (line: string) => void): Promise<{ services: TrainerServices; database: ResolvedDatabase; workerId: string; close: () => Promise<void> }> {
+export async function openCli(
+  flags: CommonFlags,
+  log: (line: string) => void,
+): Promise<{ services: TrainerServices; database: ResolvedDatabase; workerId: string; close: () => Promise<void> }> {
   const env = trainerConfigFromEnv();
   const config = {
     ...env,
     backend: flags.backend !== undefined ? parseBackend(flags.backend, "--backend") : env.backend,
-    unreadableImages: flags["unreadable-images"] !== undefined ? parseUnreadablePolicy(flags["unreadable-images"], "--unreadable-images") : env.unreadableImages,
+    unreadableImages:
+      flags["unreadable-images"] !== undefined
+        ? parseUnreadablePolicy(flags["unreadable-images"], "--unreadable-images")
+        : env.unreadableImages,
     workerId: `cli:${hostname()}:${process.pid}`,
   };
   const database = await resolveDatabase({ rootDir: repoRoot, log });
@@ -31,7 +37,12 @@ export async function openCli(flags: CommonFlags, log: (line: string) => void): 
 }
 
 /** The user a command acts as (`--as EMAIL`), who must hold `role` at `siteId`. */
-export async function actingUser(db: Db, email: string | undefined, siteId: string, role: Role): Promise<{ id: string; email: string }> {
+export async function actingUser(
+  db: Db,
+  email: string | undefined,
+  siteId: string,
+  role: Role,
+): Promise<{ id: string; email: string }> {
   if (!email) throw new CliError("--as EMAIL is required: the user the request is recorded for");
   const user = await db.user.findUnique({ where: { email: email.toLowerCase() }, include: { memberships: true } });
   if (!user || user.disabledAt) throw new CliError(`--as: no active user ${email}`);

@@ -11,7 +11,14 @@ import { createProgressReporter } from "./progress-reporter.ts";
 
 type Flags = CommonFlags & Record<string, string | undefined>;
 
-const audit = (actorId: string, siteId: string, action: string, entityType: string, entityId: string, after: unknown) => ({
+const audit = (
+  actorId: string,
+  siteId: string,
+  action: string,
+  entityType: string,
+  entityId: string,
+  after: unknown,
+) => ({
   actorId,
   siteId,
   action,
@@ -21,7 +28,14 @@ const audit = (actorId: string, siteId: string, action: string, entityType: stri
 });
 
 /** Runs jobs in this process with a progress display; Ctrl-C gives the running job back (it checkpoints) and stops. */
-async function withCli<T>(flags: Flags, body: (cli: Awaited<ReturnType<typeof openCli>>, inline: (first: Parameters<typeof runInline>[1]) => Promise<Array<Record<string, unknown>>>, say: (line: string) => void) => Promise<T>): Promise<T> {
+async function withCli<T>(
+  flags: Flags,
+  body: (
+    cli: Awaited<ReturnType<typeof openCli>>,
+    inline: (first: Parameters<typeof runInline>[1]) => Promise<Array<Record<string, unknown>>>,
+    say: (line: string) => void,
+  ) => Promise<T>,
+): Promise<T> {
   const reporter = createProgressReporter();
   const cli = await openCli(flags, reporter.log);
   let isStopping = false;
@@ -33,7 +47,17 @@ async function withCli<T>(flags: Flags, body: (cli: Awaited<ReturnType<typeof op
   process.on("SIGINT", onSigint);
   try {
     const handlers = createJobHandlers(cli.services);
-    return await body(cli, (first) => runInline(handlers, first, { workerId: cli.workerId, log: (l) => reporter.log(`[trainer] ${l}`), onProgress: reporter.onProgress, isStopRequested: () => isStopping }), reporter.log);
+    return await body(
+      cli,
+      (first) =>
+        runInline(handlers, first, {
+          workerId: cli.workerId,
+          log: (l) => reporter.log(`[trainer] ${l}`),
+          onProgress: reporter.onProgress,
+          isStopRequested: () => isStopping,
+        }),
+      reporter.log,
+    );
   } finally {
     reporter.stop();
     process.off("SIGINT", onSigint);
@@ -50,7 +74,8 @@ export function trainCommand(flags: Flags) {
       const versionId = flags["dataset-version"];
       if (!versionId) throw new CliError("--dataset-version ID is required (or --run ID to continue a run)");
       const preset = flags.preset ?? "quick";
-      if (!(PRESET_NAMES as readonly string[]).includes(preset)) throw new CliError(`--preset must be one of ${PRESET_NAMES.join(", ")}`);
+      if (!(PRESET_NAMES as readonly string[]).includes(preset))
+        throw new CliError(`--preset must be one of ${PRESET_NAMES.join(", ")}`);
       const version = await db.datasetVersion.findUnique({ where: { id: versionId }, include: { dataset: true } });
       if (!version) throw new CliError(`--dataset-version: no dataset version ${versionId}`);
       const user = await actingUser(db, flags.as, version.dataset.siteId, "ML_ENGINEER");
@@ -58,8 +83,22 @@ export function trainCommand(flags: Flags) {
       if (!Number.isInteger(seed) || seed < 0) throw new CliError("--seed must be a non-negative integer");
       const params = parseJsonFlag(flags.params, "--params") ?? {};
       const run = await db.$transaction(async (tx) => {
-        const created = await tx.trainingRun.create({ data: { siteId: version.dataset.siteId, datasetVersionId: version.id, preset, params: params as Prisma.InputJsonValue, seed, requestedById: user.id } });
-        await tx.auditEvent.create({ data: audit(user.id, created.siteId, "trainingRun.request", "TrainingRun", created.id, { ...created, source: "cli" }) });
+        const created = await tx.trainingRun.create({
+          data: {
+            siteId: version.dataset.siteId,
+            datasetVersionId: version.id,
+            preset,
+            params: params as Prisma.InputJsonValue,
+            seed,
+            requestedById: user.id,
+          },
+        });
+        await tx.auditEvent.create({
+          data: audit(user.id, created.siteId, "trainingRun.request", "TrainingRun", created.id, {
+            ...created,
+            source: "cli",
+          }),
+        });
         return created;
       });
       runId = run.id;
@@ -70,13 +109,21 @@ export function trainCommand(flags: Flags) {
       if (!run) throw new CliError(`--run: no training run ${runId}`);
       const progress = readProgress(run.progress);
       if (run.status === "QUEUED") await inline({ name: "train", payload: { trainingRunId: runId } });
-      else if (run.status !== "RUNNING" || !progress) throw new CliError(`--run: the run is ${run.status.toLowerCase()}, nothing to continue`);
+      else if (run.status !== "RUNNING" || !progress)
+        throw new CliError(`--run: the run is ${run.status.toLowerCase()}, nothing to continue`);
       else {
         const missing = Array.from({ length: progress.foldCount }, (_, k) => k).filter((k) => !progress.foldResults[k]);
-        say(`[trainer] continuing run ${runId}: ${missing.length ? `fold(s) ${missing.map((k) => k + 1).join(", ")}` : "publishing"}`);
+        say(
+          `[trainer] continuing run ${runId}: ${missing.length ? `fold(s) ${missing.map((k) => k + 1).join(", ")}` : "publishing"}`,
+        );
         for (const fold of missing) await inline({ name: "train", payload: { trainingRunId: runId, fold } });
         const after = readProgress((await db.trainingRun.findUniqueOrThrow({ where: { id: runId } })).progress);
-        if (missing.length === 0 || (after && Object.keys(after.foldResults).length === after.foldCount && !(await db.modelVersion.findUnique({ where: { trainingRunId: runId } })))) {
+        if (
+          missing.length === 0 ||
+          (after &&
+            Object.keys(after.foldResults).length === after.foldCount &&
+            !(await db.modelVersion.findUnique({ where: { trainingRunId: runId } })))
+        ) {
           await inline({ name: "train", payload: { trainingRunId: runId, fold: PUBLISH_FOLD } });
         }
       }
@@ -84,9 +131,13 @@ export function trainCommand(flags: Flags) {
     const done = await db.trainingRun.findUniqueOrThrow({ where: { id: runId }, include: { modelVersion: true } });
     if (done.modelVersion) {
       const accuracy = (done.modelVersion.metrics as { ensemble?: { accuracy?: number } }).ensemble?.accuracy;
-      say(`[trainer] published ${done.modelVersion.name} v${done.modelVersion.version} (model version ${done.modelVersion.id}); test accuracy ${accuracy?.toFixed(3) ?? "n/a"}`);
+      say(
+        `[trainer] published ${done.modelVersion.name} v${done.modelVersion.version} (model version ${done.modelVersion.id}); test accuracy ${accuracy?.toFixed(3) ?? "n/a"}`,
+      );
     } else if (done.status === "RUNNING") {
-      say(`[trainer] stopped; the run keeps its checkpoints: continue with \`npm run trainer -- train --run ${runId}\``);
+      say(
+        `[trainer] stopped; the run keeps its checkpoints: continue with \`npm run trainer -- train --run ${runId}\``,
+      );
     } else {
       say(`[trainer] run ${runId} is ${done.status.toLowerCase()}${done.error ? `: ${done.error}` : ""}`);
     }
@@ -106,19 +157,36 @@ export function evaluateCommand(flags: Flags) {
     if (!(split in DatasetSplit)) throw new CliError(`--split must be one of ${Object.keys(DatasetSplit).join(", ")}`);
     const user = await actingUser(db, flags.as, model.siteId, "ML_ENGINEER");
     const evaluation = await db.$transaction(async (tx) => {
-      const key = { modelVersionId_datasetVersionId_split: { modelVersionId: model.id, datasetVersionId: version.id, split: split as DatasetSplit } };
+      const key = {
+        modelVersionId_datasetVersionId_split: {
+          modelVersionId: model.id,
+          datasetVersionId: version.id,
+          split: split as DatasetSplit,
+        },
+      };
       const row = await tx.evaluation.upsert({
         where: key,
-        create: { modelVersionId: model.id, datasetVersionId: version.id, split: split as DatasetSplit, requestedById: user.id },
+        create: {
+          modelVersionId: model.id,
+          datasetVersionId: version.id,
+          split: split as DatasetSplit,
+          requestedById: user.id,
+        },
         update: { status: "QUEUED", error: null, finishedAt: null, requestedById: user.id },
       });
-      await tx.auditEvent.create({ data: audit(user.id, model.siteId, "evaluation.request", "Evaluation", row.id, { ...row, source: "cli" }) });
+      await tx.auditEvent.create({
+        data: audit(user.id, model.siteId, "evaluation.request", "Evaluation", row.id, { ...row, source: "cli" }),
+      });
       return row;
     });
     await inline({ name: "evaluate", payload: { evaluationId: evaluation.id } });
     const done = await db.evaluation.findUniqueOrThrow({ where: { id: evaluation.id } });
-    const metrics = done.metrics as { ensemble?: { accuracy: number; n: number; macro: { f1: number | null; auc: number | null } } } | null;
-    say(`[trainer] evaluation ${done.id}: ${done.status.toLowerCase()}${metrics?.ensemble ? `; accuracy ${metrics.ensemble.accuracy.toFixed(3)} on ${metrics.ensemble.n} images, macro F1 ${metrics.ensemble.macro.f1?.toFixed(3) ?? "n/a"}, macro AUC ${metrics.ensemble.macro.auc?.toFixed(3) ?? "n/a"}` : ""}`);
+    const metrics = done.metrics as {
+      ensemble?: { accuracy: number; n: number; macro: { f1: number | null; auc: number | null } };
+    } | null;
+    say(
+      `[trainer] evaluation ${done.id}: ${done.status.toLowerCase()}${metrics?.ensemble ? `; accuracy ${metrics.ensemble.accuracy.toFixed(3)} on ${metrics.ensemble.n} images, macro F1 ${metrics.ensemble.macro.f1?.toFixed(3) ?? "n/a"}, macro AUC ${metrics.ensemble.macro.auc?.toFixed(3) ?? "n/a"}` : ""}`,
+    );
     return done.status === "SUCCEEDED" ? 0 : 1;
   });
 }
@@ -129,8 +197,13 @@ export function inferCommand(flags: Flags) {
     const { db } = services;
     const model = await db.modelVersion.findUnique({ where: { id: flags["model-version"] ?? "" } });
     if (!model) throw new CliError("--model-version ID: no such model version");
-    const targets = [flags.study && "STUDY", flags["dataset-version"] && "DATASET_VERSION", flags.images && "IMAGES"].filter(Boolean) as InferenceTarget[];
-    if (targets.length !== 1) throw new CliError("give exactly one of --study ID, --dataset-version ID, --images ID,ID,...");
+    const targets = [
+      flags.study && "STUDY",
+      flags["dataset-version"] && "DATASET_VERSION",
+      flags.images && "IMAGES",
+    ].filter(Boolean) as InferenceTarget[];
+    if (targets.length !== 1)
+      throw new CliError("give exactly one of --study ID, --dataset-version ID, --images ID,ID,...");
     const method = (flags.method ?? "GRAD_CAM").toUpperCase().replace(/\+\+$/, "_PLUS_PLUS").replace("-", "_");
     if (!(method in SaliencyMethod)) throw new CliError(`--method must be GRAD_CAM or GRAD_CAM_PLUS_PLUS`);
     const user = await actingUser(db, flags.as, model.siteId, "ML_ENGINEER");
@@ -148,18 +221,31 @@ export function inferCommand(flags: Flags) {
           requestedById: user.id,
         },
       });
-      await tx.auditEvent.create({ data: audit(user.id, model.siteId, "inferenceRun.request", "InferenceRun", created.id, { ...created, source: "cli" }) });
+      await tx.auditEvent.create({
+        data: audit(user.id, model.siteId, "inferenceRun.request", "InferenceRun", created.id, {
+          ...created,
+          source: "cli",
+        }),
+      });
       return created;
     });
     await inline({ name: "infer", payload: { inferenceRunId: run.id } });
     const done = await db.inferenceRun.findUniqueOrThrow({ where: { id: run.id } });
     const predictions = await db.prediction.count({ where: { modelVersionId: model.id, inferenceRunId: run.id } });
-    say(`[trainer] inference run ${run.id}: ${done.status.toLowerCase()}, ${predictions} new prediction(s) with heatmaps${done.error ? ` (${done.error})` : ""}`);
+    say(
+      `[trainer] inference run ${run.id}: ${done.status.toLowerCase()}, ${predictions} new prediction(s) with heatmaps${done.error ? ` (${done.error})` : ""}`,
+    );
     if (done.status === "SUCCEEDED") {
       const summary = summariseConcordance(await loadConcordancePairs(db, run.id));
-      say(`[trainer] concordance: ${summary.overall.n} heatmap-region pairs; pointing game ${summary.overall.pointingHitRate?.toFixed(3) ?? "n/a"}, energy inside ${summary.overall.meanEnergyInside?.toFixed(3) ?? "n/a"}, IoU ${summary.overall.meanIou?.toFixed(3) ?? "n/a"}`);
-      for (const [subtype, stats] of Object.entries(summary.bySubtype)) say(`[trainer]   ${subtype}: ${stats.n} pairs, pointing game ${stats.pointingHitRate?.toFixed(3) ?? "n/a"}`);
-      if (summary.viewConsistency.lesions > 0) say(`[trainer]   CC vs MLO: ${summary.viewConsistency.lesions} lesions, hit agreement ${summary.viewConsistency.hitAgreement?.toFixed(3)}`);
+      say(
+        `[trainer] concordance: ${summary.overall.n} heatmap-region pairs; pointing game ${summary.overall.pointingHitRate?.toFixed(3) ?? "n/a"}, energy inside ${summary.overall.meanEnergyInside?.toFixed(3) ?? "n/a"}, IoU ${summary.overall.meanIou?.toFixed(3) ?? "n/a"}`,
+      );
+      for (const [subtype, stats] of Object.entries(summary.bySubtype))
+        say(`[trainer]   ${subtype}: ${stats.n} pairs, pointing game ${stats.pointingHitRate?.toFixed(3) ?? "n/a"}`);
+      if (summary.viewConsistency.lesions > 0)
+        say(
+          `[trainer]   CC vs MLO: ${summary.viewConsistency.lesions} lesions, hit agreement ${summary.viewConsistency.hitAgreement?.toFixed(3)}`,
+        );
     }
     return done.status === "SUCCEEDED" ? 0 : 1;
   });

@@ -9,10 +9,21 @@ import { renderModelCard, type ModelCardInput } from "./model-card.ts";
 
 /** Everything a model card says about a model version, from the database. */
 export async function modelCardInput(db: Db, modelVersionId: string): Promise<ModelCardInput> {
-  const model = await db.modelVersion.findUnique({ where: { id: modelVersionId }, include: { datasetVersion: { include: { dataset: true } }, aliases: true } });
+  const model = await db.modelVersion.findUnique({
+    where: { id: modelVersionId },
+    include: { datasetVersion: { include: { dataset: true } }, aliases: true },
+  });
   if (!model) throw new CliError(`--model-version: no model version ${modelVersionId}`);
-  const counts = await db.datasetItem.groupBy({ by: ["split", "subtype"], where: { datasetVersionId: model.datasetVersionId }, _count: true });
-  const siteIds = await db.datasetItem.findMany({ where: { datasetVersionId: model.datasetVersionId }, distinct: ["siteId"], select: { siteId: true } });
+  const counts = await db.datasetItem.groupBy({
+    by: ["split", "subtype"],
+    where: { datasetVersionId: model.datasetVersionId },
+    _count: true,
+  });
+  const siteIds = await db.datasetItem.findMany({
+    where: { datasetVersionId: model.datasetVersionId },
+    distinct: ["siteId"],
+    select: { siteId: true },
+  });
   const sites = await db.site.findMany({ where: { id: { in: siteIds.map((s) => s.siteId) } }, select: { code: true } });
   return {
     name: model.name,
@@ -44,7 +55,12 @@ export async function modelCardInput(db: Db, modelVersionId: string): Promise<Mo
  * directory (fold-<k>/model.json + weights.bin, loadable with tf.loadLayersModel), the metrics as
  * JSON and a model card (model-card.md).
  */
-export async function exportModelVersion(db: Db, blobs: ReturnType<typeof createBlobStoreFromEnv>, modelVersionId: string, outDir: string): Promise<string[]> {
+export async function exportModelVersion(
+  db: Db,
+  blobs: ReturnType<typeof createBlobStoreFromEnv>,
+  modelVersionId: string,
+  outDir: string,
+): Promise<string[]> {
   const card = await modelCardInput(db, modelVersionId);
   const model = await db.modelVersion.findUniqueOrThrow({ where: { id: modelVersionId } });
   const bytes = await blobs.get(model.artifactKey);
@@ -59,7 +75,8 @@ export async function exportModelVersion(db: Db, blobs: ReturnType<typeof create
   };
   await write("model.tar", bytes);
   for (const m of manifest.models) {
-    for (const [name, data] of readTarFiles(files.get(m.file)!.slice(), m.file)) await write(path.join(`fold-${m.fold}`, name), data);
+    for (const [name, data] of readTarFiles(files.get(m.file)!.slice(), m.file))
+      await write(path.join(`fold-${m.fold}`, name), data);
   }
   await write("ensemble.json", JSON.stringify(manifest, null, 2));
   await write("metrics.json", JSON.stringify(model.metrics, null, 2));

@@ -64,7 +64,11 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const known = error instanceof CliError || error instanceof DatabaseSetupError || isPermanentError(error) || (error as Error).name === "TypeError" && String((error as { code?: string }).code).startsWith("ERR_PARSE_ARGS");
+    const known =
+      error instanceof CliError ||
+      error instanceof DatabaseSetupError ||
+      isPermanentError(error) ||
+      ((error as Error).name === "TypeError" && String((error as { code?: string }).code).startsWith("ERR_PARSE_ARGS"));
     console.error(`[trainer] error: ${messageOf(error)}`);
     if (!known) console.error(error);
     process.exit(1);

@@ -13,8 +13,24 @@ export type ModelCardInput = {
   codeRevision: string;
   trainingStartedAt: Date;
   trainingFinishedAt: Date;
-  dataset: { name: string; version: number; digest: string; sites: string[]; counts: Array<{ split: string; subtype: string; images: number }> };
-  metrics: { split?: string; ensemble?: ClassificationMetrics; folds?: Array<{ fold: number; bestEpoch: number | null; validation: { loss: number; accuracy: number } | null; test?: ClassificationMetrics }>; skippedImages?: unknown[] };
+  dataset: {
+    name: string;
+    version: number;
+    digest: string;
+    sites: string[];
+    counts: Array<{ split: string; subtype: string; images: number }>;
+  };
+  metrics: {
+    split?: string;
+    ensemble?: ClassificationMetrics;
+    folds?: Array<{
+      fold: number;
+      bestEpoch: number | null;
+      validation: { loss: number; accuracy: number } | null;
+      test?: ClassificationMetrics;
+    }>;
+    skippedImages?: unknown[];
+  };
   aliases: string[];
 };
 
@@ -22,12 +38,25 @@ const pct = (v: number | null | undefined) => (v === null || v === undefined ? "
 const num = (v: number | null | undefined) => (v === null || v === undefined ? "n/a" : v.toFixed(3));
 
 function table(header: string[], rows: string[][]): string {
-  return [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+  return [
+    `| ${header.join(" | ")} |`,
+    `| ${header.map(() => "---").join(" | ")} |`,
+    ...rows.map((r) => `| ${r.join(" | ")} |`),
+  ].join("\n");
 }
 
 /** A model card (Markdown): data, parameters, metrics, intended use, limitations. */
 export function renderModelCard(card: ModelCardInput): string {
-  const p = card.params as { epochs?: number; folds?: number; batchSize?: number; model?: { weights?: string; widthScale?: number; head?: string }; optimizer?: { learningRate?: number; clipNorm?: number | null }; preprocessing?: { resize?: string; normalization?: string }; augmentation?: unknown; classBalance?: string };
+  const p = card.params as {
+    epochs?: number;
+    folds?: number;
+    batchSize?: number;
+    model?: { weights?: string; widthScale?: number; head?: string };
+    optimizer?: { learningRate?: number; clipNorm?: number | null };
+    preprocessing?: { resize?: string; normalization?: string };
+    augmentation?: unknown;
+    classBalance?: string;
+  };
   const e = card.metrics.ensemble;
   const splits = [...new Set(card.dataset.counts.map((c) => c.split))];
   const isVgg16 = (p.model?.widthScale ?? 1) === 1;
@@ -40,7 +69,13 @@ Classes (output order): ${card.classNames.join(", ")}.
 Dataset "${card.dataset.name}" version ${card.dataset.version} (digest \`${card.dataset.digest}\`), sites: ${card.dataset.sites.join(", ")}.
 Split by patient; images per split and class:
 
-${table(["class", ...splits], card.classNames.map((c) => [c, ...splits.map((s) => String(card.dataset.counts.find((x) => x.split === s && x.subtype === c)?.images ?? 0))]))}
+${table(
+  ["class", ...splits],
+  card.classNames.map((c) => [
+    c,
+    ...splits.map((s) => String(card.dataset.counts.find((x) => x.split === s && x.subtype === c)?.images ?? 0)),
+  ]),
+)}
 ${card.metrics.skippedImages?.length ? `\n${card.metrics.skippedImages.length} unreadable image(s) were left out.\n` : ""}
 ## Training
 - Preset \`${card.preset}\`, seed ${card.seed}; the complete parameters are below.
@@ -61,11 +96,17 @@ ${
   e
     ? `Ensemble: accuracy ${pct(e.accuracy)} (95% CI ${pct(e.accuracyCi[0])}-${pct(e.accuracyCi[1])}) on ${e.n} images; macro F1 ${num(e.macro.f1)}, macro AUC ${num(e.macro.auc)}.
 
-${table(["class", "support", "precision", "recall", "F1", "AUC (one-vs-rest)"], e.perClass.map((c) => [c.className, String(c.support), num(c.precision), num(c.recall), num(c.f1), num(c.auc)]))}
+${table(
+  ["class", "support", "precision", "recall", "F1", "AUC (one-vs-rest)"],
+  e.perClass.map((c) => [c.className, String(c.support), num(c.precision), num(c.recall), num(c.f1), num(c.auc)]),
+)}
 
 Confusion matrix (rows: truth, columns: prediction):
 
-${table(["", ...e.confusion.classes], e.confusion.classes.map((c, i) => [c, ...e.confusion.counts[i]!.map(String)]))}
+${table(
+  ["", ...e.confusion.classes],
+  e.confusion.classes.map((c, i) => [c, ...e.confusion.counts[i]!.map(String)]),
+)}
 
 Fold models: ${(card.metrics.folds ?? []).map((f) => `fold ${f.fold + 1}: best epoch ${f.bestEpoch ?? "last"}, validation accuracy ${pct(f.validation?.accuracy)}, test accuracy ${pct(f.test?.accuracy)}`).join("; ")}.`
     : "No test metrics were recorded."

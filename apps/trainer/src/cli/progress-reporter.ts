@@ -28,13 +28,23 @@ export function createProgressReporter(stream: NodeJS.WriteStream = process.stde
       if (event.kind === "step") return line(`[trainer] ${event.message}`);
       const where = `fold ${event.fold + 1}/${event.folds} epoch ${event.epoch}/${event.epochs}`;
       if (event.kind === "epoch") {
-        return line(`[trainer] ${where}: loss ${fixed(event.loss)} accuracy ${fixed(event.accuracy)} val_loss ${fixed(event.valLoss)} val_accuracy ${fixed(event.valAccuracy)}`);
+        return line(
+          `[trainer] ${where}: loss ${fixed(event.loss)} accuracy ${fixed(event.accuracy)} val_loss ${fixed(event.valLoss)} val_accuracy ${fixed(event.valAccuracy)}`,
+        );
       }
       if (!isTty) return;
       const key = `${event.fold}/${event.epoch}`;
       if (barKey !== key) {
         stopBar();
-        bar = new cliProgress.SingleBar({ format: `${where} [{bar}] batch {value}/{total}  loss {loss}  accuracy {accuracy}`, stream, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic);
+        bar = new cliProgress.SingleBar(
+          {
+            format: `${where} [{bar}] batch {value}/{total}  loss {loss}  accuracy {accuracy}`,
+            stream,
+            hideCursor: true,
+            clearOnComplete: true,
+          },
+          cliProgress.Presets.shades_classic,
+        );
         bar.start(event.batches, 0, { loss: "-", accuracy: "-" });
         barKey = key;
       }

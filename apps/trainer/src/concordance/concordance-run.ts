@@ -12,7 +12,14 @@ const POINTING_TOLERANCE = 0.02;
 /** A POINT region (a reader's click) counts as a disc of this radius, as a fraction of the image's longer side. */
 const POINT_RADIUS = 0.03;
 
-type Region = { source: "READ" | "ANNOTATION"; readId: string | null; annotationId: string | null; imageId: string; shape: RoiShape; geometry: Prisma.JsonValue };
+type Region = {
+  source: "READ" | "ANNOTATION";
+  readId: string | null;
+  annotationId: string | null;
+  imageId: string;
+  shape: RoiShape;
+  geometry: Prisma.JsonValue;
+};
 
 /**
  * Compares every heatmap of an inference run (the map of each image's predicted class, with the
@@ -21,9 +28,16 @@ type Region = { source: "READ" | "ANNOTATION"; readId: string | null; annotation
  * the reads of that study). One ConcordanceResult per pair; pairs already measured are kept, so a
  * retried or repeated job only adds what is new (reads submitted since).
  */
-export async function runConcordance(services: TrainerServices, inferenceRunId: string, ctx: JobContext): Promise<Record<string, unknown>> {
+export async function runConcordance(
+  services: TrainerServices,
+  inferenceRunId: string,
+  ctx: JobContext,
+): Promise<Record<string, unknown>> {
   const { db, blobs } = services;
-  const run = await db.inferenceRun.findUnique({ where: { id: inferenceRunId }, include: { modelVersion: { select: { classNames: true } } } });
+  const run = await db.inferenceRun.findUnique({
+    where: { id: inferenceRunId },
+    include: { modelVersion: { select: { classNames: true } } },
+  });
   if (!run) return { outcome: "the inference run no longer exists" };
   if (run.status !== "SUCCEEDED") return { outcome: `nothing to do: the inference run is ${run.status.toLowerCase()}` };
   const images = new Map((await targetImages(db, run)).map((i) => [i.id, i]));
@@ -41,21 +55,46 @@ export async function runConcordance(services: TrainerServices, inferenceRunId: 
   );
 
   const [annotations, reads] = await Promise.all([
-    db.annotation.findMany({ where: { imageId: { in: imageIds }, deletedAt: null, purpose: { in: ["LESION", "FINDING"] } }, select: { id: true, imageId: true, shape: true, geometry: true } }),
+    db.annotation.findMany({
+      where: { imageId: { in: imageIds }, deletedAt: null, purpose: { in: ["LESION", "FINDING"] } },
+      select: { id: true, imageId: true, shape: true, geometry: true },
+    }),
     db.read.findMany({
-      where: { roiImageId: { in: imageIds }, roiShape: { not: null }, correctedBy: null, ...(run.target === "STUDY" ? { studyCase: { studyId: run.studyId! } } : {}) },
+      where: {
+        roiImageId: { in: imageIds },
+        roiShape: { not: null },
+        correctedBy: null,
+        ...(run.target === "STUDY" ? { studyCase: { studyId: run.studyId! } } : {}),
+      },
       select: { id: true, roiImageId: true, roiShape: true, roiGeometry: true },
     }),
   ]);
   const regions: Region[] = [
-    ...annotations.map((a) => ({ source: "ANNOTATION" as const, readId: null, annotationId: a.id, imageId: a.imageId, shape: a.shape, geometry: a.geometry })),
-    ...reads.map((r) => ({ source: "READ" as const, readId: r.id, annotationId: null, imageId: r.roiImageId!, shape: r.roiShape!, geometry: r.roiGeometry })),
+    ...annotations.map((a) => ({
+      source: "ANNOTATION" as const,
+      readId: null,
+      annotationId: a.id,
+      imageId: a.imageId,
+      shape: a.shape,
+      geometry: a.geometry,
+    })),
+    ...reads.map((r) => ({
+      source: "READ" as const,
+      readId: r.id,
+      annotationId: null,
+      imageId: r.roiImageId!,
+      shape: r.roiShape!,
+      geometry: r.roiGeometry,
+    })),
   ];
   const mapIds = [...mapByImage.values()].map((m) => m.id);
   const measured = new Set(
-    (await db.concordanceResult.findMany({ where: { saliencyMapId: { in: mapIds } }, select: { saliencyMapId: true, readId: true, annotationId: true } })).map(
-      (c) => `${c.saliencyMapId}/${c.readId ?? c.annotationId}`,
-    ),
+    (
+      await db.concordanceResult.findMany({
+        where: { saliencyMapId: { in: mapIds } },
+        select: { saliencyMapId: true, readId: true, annotationId: true },
+      })
+    ).map((c) => `${c.saliencyMapId}/${c.readId ?? c.annotationId}`),
   );
 
   const heatmaps = new Map<string, Heatmap>();
@@ -75,13 +114,33 @@ export async function runConcordance(services: TrainerServices, inferenceRunId: 
       });
       if (!mask.data.some((v) => v)) throw new Error("the region lies outside the image");
       const m = saliencyRegionMetrics(heatmap, mask, { tolerancePx: POINTING_TOLERANCE * heatmap.width });
-      rows.push({ saliencyMapId: map.id, source: region.source, readId: region.readId, annotationId: region.annotationId, isPointingHit: m.pointingHit, energyInside: m.energyInside, iou: m.iouHalfMax, iouThreshold: IOU_THRESHOLD, pixelAuc: m.auc });
+      rows.push({
+        saliencyMapId: map.id,
+        source: region.source,
+        readId: region.readId,
+        annotationId: region.annotationId,
+        isPointingHit: m.pointingHit,
+        energyInside: m.energyInside,
+        iou: m.iouHalfMax,
+        iouThreshold: IOU_THRESHOLD,
+        pixelAuc: m.auc,
+      });
     } catch (error) {
       // One malformed mark must not keep every other comparison from being made.
-      invalid.push(`${region.source === "READ" ? `read ${region.readId}` : `annotation ${region.annotationId}`}: ${messageOf(error)}`);
+      invalid.push(
+        `${region.source === "READ" ? `read ${region.readId}` : `annotation ${region.annotationId}`}: ${messageOf(error)}`,
+      );
     }
   }
-  for (let i = 0; i < rows.length; i += 500) await db.concordanceResult.createMany({ data: rows.slice(i, i + 500), skipDuplicates: true });
-  if (invalid.length > 0) ctx.log(`${invalid.length} region(s) could not be compared: ${invalid.slice(0, 3).join("; ")}`);
-  return { outcome: `compared ${rows.length} new heatmap-region pairs`, pairs: rows.length, invalidRegions: invalid.length, heatmaps: mapByImage.size, regions: regions.length };
+  for (let i = 0; i < rows.length; i += 500)
+    await db.concordanceResult.createMany({ data: rows.slice(i, i + 500), skipDuplicates: true });
+  if (invalid.length > 0)
+    ctx.log(`${invalid.length} region(s) could not be compared: ${invalid.slice(0, 3).join("; ")}`);
+  return {
+    outcome: `compared ${rows.length} new heatmap-region pairs`,
+    pairs: rows.length,
+    invalidRegions: invalid.length,
+    heatmaps: mapByImage.size,
+    regions: regions.length,
+  };
 }

@@ -23,10 +23,44 @@ describe("summariseConcordance", () => {
   const pairs = [
     pair({ view: "CC", isPointingHit: true, energyInside: 0.6, iou: 0.5 }),
     pair({ view: "MLO", imageId: "i2", isPointingHit: false, energyInside: 0.2, iou: 0.1, pixelAuc: null }),
-    pair({ caseId: "c2", subtype: "SCIRRHOUS", lesionKey: "label-2", view: "CC", isPointingHit: true, energyInside: 0.7, iou: 0.6 }),
-    pair({ caseId: "c2", subtype: "SCIRRHOUS", lesionKey: "label-2", view: "MLO", isPointingHit: true, energyInside: 0.5, iou: 0.4 }),
-    pair({ source: "READ", readerId: "u1", region: "B", lesionKey: null, isPointingHit: true, energyInside: 0.3, iou: 0.2, pixelAuc: 0.7 }),
-    pair({ source: "READ", readerId: "u2", region: "C", lesionKey: null, isPointingHit: false, energyInside: 0.1, iou: 0, pixelAuc: 0.3 }),
+    pair({
+      caseId: "c2",
+      subtype: "SCIRRHOUS",
+      lesionKey: "label-2",
+      view: "CC",
+      isPointingHit: true,
+      energyInside: 0.7,
+      iou: 0.6,
+    }),
+    pair({
+      caseId: "c2",
+      subtype: "SCIRRHOUS",
+      lesionKey: "label-2",
+      view: "MLO",
+      isPointingHit: true,
+      energyInside: 0.5,
+      iou: 0.4,
+    }),
+    pair({
+      source: "READ",
+      readerId: "u1",
+      region: "B",
+      lesionKey: null,
+      isPointingHit: true,
+      energyInside: 0.3,
+      iou: 0.2,
+      pixelAuc: 0.7,
+    }),
+    pair({
+      source: "READ",
+      readerId: "u2",
+      region: "C",
+      lesionKey: null,
+      isPointingHit: false,
+      energyInside: 0.1,
+      iou: 0,
+      pixelAuc: 0.3,
+    }),
   ];
   const summary = summariseConcordance(pairs);
 
@@ -37,16 +71,28 @@ describe("summariseConcordance", () => {
     expect(summary.bySubtype.SCIRRHOUS).toMatchObject({ n: 2, pointingHitRate: 1 });
     expect(summary.bySubtype.SCIRRHOUS!.meanEnergyInside).toBeCloseTo(0.6);
     expect(Object.keys(summary.byReader)).toEqual(["u1", "u2"]);
-    expect(summary.byRegion).toEqual({ B: expect.objectContaining({ n: 1, pointingHitRate: 1 }), C: expect.objectContaining({ n: 1, pointingHitRate: 0 }) });
+    expect(summary.byRegion).toEqual({
+      B: expect.objectContaining({ n: 1, pointingHitRate: 1 }),
+      C: expect.objectContaining({ n: 1, pointingHitRate: 0 }),
+    });
   });
 
   it("pairs the CC and MLO comparisons of one lesion (a reader's single mark has no partner)", () => {
-    expect(summary.viewConsistency).toMatchObject({ lesions: 2, bothHit: 1, oneHit: 1, neitherHit: 0, hitAgreement: 0.5 });
+    expect(summary.viewConsistency).toMatchObject({
+      lesions: 2,
+      bothHit: 1,
+      oneHit: 1,
+      neitherHit: 0,
+      hitAgreement: 0.5,
+    });
     expect(summary.viewConsistency.meanAbsEnergyDifference).toBeCloseTo((0.4 + 0.2) / 2);
     expect(summary.viewConsistency.meanAbsIouDifference).toBeCloseTo((0.4 + 0.2) / 2);
   });
 
   it("gives nulls, not NaN, for nothing to summarise", () => {
-    expect(summariseConcordance([])).toMatchObject({ overall: { n: 0, pointingHitRate: null, meanIou: null }, viewConsistency: { lesions: 0, hitAgreement: null } });
+    expect(summariseConcordance([])).toMatchObject({
+      overall: { n: 0, pointingHitRate: null, meanIou: null },
+      viewConsistency: { lesions: 0, hitAgreement: null },
+    });
   });
 });

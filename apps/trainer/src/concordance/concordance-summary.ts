@@ -69,13 +69,18 @@ export function concordanceStats(pairs: readonly ConcordancePair[]): Concordance
   };
 }
 
-function groupStats(pairs: readonly ConcordancePair[], keyOf: (p: ConcordancePair) => string | null): Record<string, ConcordanceStats> {
+function groupStats(
+  pairs: readonly ConcordancePair[],
+  keyOf: (p: ConcordancePair) => string | null,
+): Record<string, ConcordanceStats> {
   const groups = new Map<string, ConcordancePair[]>();
   for (const pair of pairs) {
     const key = keyOf(pair);
     if (key !== null) groups.set(key, [...(groups.get(key) ?? []), pair]);
   }
-  return Object.fromEntries([...groups].sort(([a], [b]) => a.localeCompare(b)).map(([key, group]) => [key, concordanceStats(group)]));
+  return Object.fromEntries(
+    [...groups].sort(([a], [b]) => a.localeCompare(b)).map(([key, group]) => [key, concordanceStats(group)]),
+  );
 }
 
 /** Pairs CC with MLO comparisons of one lesion (same source, reader, case, breast and lesion key); averages a view's several regions. */
@@ -99,7 +104,9 @@ export function viewConsistency(pairs: readonly ConcordancePair[]): ViewConsiste
     oneHit: matched.length - bothHit - neitherHit,
     neitherHit,
     hitAgreement: matched.length > 0 ? (bothHit + neitherHit) / matched.length : null,
-    meanAbsEnergyDifference: mean(matched.map((l) => Math.abs(avg(l.CC, (p) => p.energyInside) - avg(l.MLO, (p) => p.energyInside)))),
+    meanAbsEnergyDifference: mean(
+      matched.map((l) => Math.abs(avg(l.CC, (p) => p.energyInside) - avg(l.MLO, (p) => p.energyInside))),
+    ),
     meanAbsIouDifference: mean(matched.map((l) => Math.abs(avg(l.CC, (p) => p.iou) - avg(l.MLO, (p) => p.iou)))),
   };
 }

@@ -2,7 +2,10 @@ import type { Db } from "@mammo/db";
 import { regionOf, type ConcordancePair } from "./concordance-summary.ts";
 
 /** A case's truth: its current consensus, else the subtype every current label agrees on (as the API's case-truth.ts). */
-function caseTruth(c: { consensusDecisions: { subtype: string }[]; pathologyLabels: { subtype: string }[] }): string | null {
+function caseTruth(c: {
+  consensusDecisions: { subtype: string }[];
+  pathologyLabels: { subtype: string }[];
+}): string | null {
   if (c.consensusDecisions[0]) return c.consensusDecisions[0].subtype;
   const subtypes = new Set(c.pathologyLabels.map((l) => l.subtype));
   return subtypes.size === 1 ? [...subtypes][0]! : null;
@@ -14,12 +17,27 @@ function caseTruth(c: { consensusDecisions: { subtype: string }[]; pathologyLabe
  * Everything, unfiltered: for workers and the CLI. The API must apply its own visibility rules.
  */
 export async function loadConcordancePairs(db: Db, inferenceRunId: string): Promise<ConcordancePair[]> {
-  const run = await db.inferenceRun.findUniqueOrThrow({ where: { id: inferenceRunId }, include: { modelVersion: { select: { classNames: true } } } });
+  const run = await db.inferenceRun.findUniqueOrThrow({
+    where: { id: inferenceRunId },
+    include: { modelVersion: { select: { classNames: true } } },
+  });
   const rows = await db.concordanceResult.findMany({
-    where: { saliencyMap: { prediction: { modelVersionId: run.modelVersionId }, method: run.saliencyMethod, layerName: run.saliencyLayer } },
+    where: {
+      saliencyMap: {
+        prediction: { modelVersionId: run.modelVersionId },
+        method: run.saliencyMethod,
+        layerName: run.saliencyLayer,
+      },
+    },
     include: {
-      saliencyMap: { select: { prediction: { select: { image: { select: { id: true, caseId: true, laterality: true, view: true } } } } } },
-      read: { select: { answer: true, studyReader: { select: { userId: true } }, studyCase: { select: { studyId: true } } } },
+      saliencyMap: {
+        select: {
+          prediction: { select: { image: { select: { id: true, caseId: true, laterality: true, view: true } } } },
+        },
+      },
+      read: {
+        select: { answer: true, studyReader: { select: { userId: true } }, studyCase: { select: { studyId: true } } },
+      },
       annotation: { select: { pathologyLabelId: true } },
     },
     orderBy: { id: "asc" },
@@ -34,14 +52,19 @@ export async function loadConcordancePairs(db: Db, inferenceRunId: string): Prom
         pathologyLabels: { where: { retractedAt: null, replacedBy: { is: null } }, select: { subtype: true } },
       },
     }),
-    db.prediction.findMany({ where: { modelVersionId: run.modelVersionId, image: { caseId: { in: caseIds }, status: "ACTIVE" } }, select: { probabilities: true, image: { select: { caseId: true } } } }),
+    db.prediction.findMany({
+      where: { modelVersionId: run.modelVersionId, image: { caseId: { in: caseIds }, status: "ACTIVE" } },
+      select: { probabilities: true, image: { select: { caseId: true } } },
+    }),
   ]);
   const truth = new Map(cases.map((c) => [c.id, caseTruth(c)]));
   const { classNames } = run.modelVersion;
   const aiAnswer = new Map(
     caseIds.map((caseId) => {
       const own = predictions.filter((p) => p.image.caseId === caseId).map((p) => p.probabilities);
-      const meanProbabilities = classNames.map((_, k) => own.reduce((s, p) => s + (p[k] ?? 0), 0) / Math.max(1, own.length));
+      const meanProbabilities = classNames.map(
+        (_, k) => own.reduce((s, p) => s + (p[k] ?? 0), 0) / Math.max(1, own.length),
+      );
       return [caseId, own.length > 0 ? classNames[meanProbabilities.indexOf(Math.max(...meanProbabilities))]! : null];
     }),
   );

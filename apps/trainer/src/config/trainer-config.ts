@@ -36,15 +36,20 @@ function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number):
 
 export function parseBackend(raw: string | undefined, source: string): BackendName | null {
   if (raw === undefined || raw === "" || raw === "auto") return null;
-  if (!(BACKEND_NAMES as readonly string[]).includes(raw)) throw new Error(`${source} must be one of auto, ${BACKEND_NAMES.join(", ")} (got ${raw})`);
+  if (!(BACKEND_NAMES as readonly string[]).includes(raw))
+    throw new Error(`${source} must be one of auto, ${BACKEND_NAMES.join(", ")} (got ${raw})`);
   return raw as BackendName;
 }
 
 export function parseQueues(raw: string | undefined, source: string): QueueName[] {
   if (!raw) return [...DEFAULT_QUEUES];
-  const names = raw.split(",").map((s) => s.trim()).filter(Boolean);
+  const names = raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const known = Object.values(QUEUES) as string[];
-  for (const name of names) if (!known.includes(name)) throw new Error(`${source}: unknown queue ${name} (known: ${known.join(", ")})`);
+  for (const name of names)
+    if (!known.includes(name)) throw new Error(`${source}: unknown queue ${name} (known: ${known.join(", ")})`);
   return DEFAULT_QUEUES.filter((q) => names.includes(q));
 }
 

@@ -2,10 +2,27 @@ import { describe, expect, it } from "vitest";
 import { resolveTrainingParams } from "../ml/ml-core.ts";
 import { assertTrainable, foldParts, type DatasetExample, type LoadedDatasetVersion } from "./dataset-version.ts";
 
-const image = (id: string) => ({ id, caseId: id, laterality: "R" as const, view: "CC", widthPx: 64, heightPx: 64, contentSha256: id, storageKey: id, status: "ACTIVE" as const, quarantineReason: null, accessionKey: id });
+const image = (id: string) => ({
+  id,
+  caseId: id,
+  laterality: "R" as const,
+  view: "CC",
+  widthPx: 64,
+  heightPx: 64,
+  contentSha256: id,
+  storageKey: id,
+  status: "ACTIVE" as const,
+  quarantineReason: null,
+  accessionKey: id,
+});
 
 /** Two images (CC, MLO) per patient; patients p0..p(n-1) alternate classes. */
-function dataset(options: { patients: number; test: number; foldCount: number; frozenFolds?: boolean }): LoadedDatasetVersion {
+function dataset(options: {
+  patients: number;
+  test: number;
+  foldCount: number;
+  frozenFolds?: boolean;
+}): LoadedDatasetVersion {
   const classNames = ["SOLID", "SCIRRHOUS"];
   const examples: DatasetExample[] = [];
   for (let p = 0; p < options.patients + options.test; p++) {
@@ -23,7 +40,16 @@ function dataset(options: { patients: number; test: number; foldCount: number; f
       });
     }
   }
-  return { id: "dv", version: 1, digest: "d", foldCount: options.foldCount, classNames, datasetName: "ds", siteId: "s", examples };
+  return {
+    id: "dv",
+    version: 1,
+    digest: "d",
+    foldCount: options.foldCount,
+    classNames,
+    datasetName: "ds",
+    siteId: "s",
+    examples,
+  };
 }
 
 const params = (folds: number) => resolveTrainingParams("quick", { folds });
@@ -48,7 +74,11 @@ describe("fold parts of a run", () => {
     // Frozen folds by class: fold 1 validates on every SOLID patient, so its training part has none.
     const skewed = dataset({ patients: 4, test: 2, foldCount: 2 });
     for (const e of skewed.examples) if (e.split === "TRAIN") e.fold = e.label;
-    expect(() => foldParts(skewed, params(2))).toThrow("fold 1 of 2 has no SOLID image to train on: there are too few such patients for 2-fold cross-validation");
-    expect(() => assertTrainable(dataset({ patients: 2, test: 2, foldCount: 4 }), params(4))).toThrow("4-fold cross-validation needs at least 4 patients in the development data (TRAIN and VALIDATION splits) of dataset version 1 of \"ds\", it has 2: use fewer folds");
+    expect(() => foldParts(skewed, params(2))).toThrow(
+      "fold 1 of 2 has no SOLID image to train on: there are too few such patients for 2-fold cross-validation",
+    );
+    expect(() => assertTrainable(dataset({ patients: 2, test: 2, foldCount: 4 }), params(4))).toThrow(
+      '4-fold cross-validation needs at least 4 patients in the development data (TRAIN and VALIDATION splits) of dataset version 1 of "ds", it has 2: use fewer folds',
+    );
   });
 });

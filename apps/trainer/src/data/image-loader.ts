@@ -49,7 +49,11 @@ export class UnreadableImageError extends Error {
 export function createImageLoader(blobs: BlobStore) {
   const derived = createDerivedImages(blobs);
   return async function loadGrey(image: StoredImage, preprocessing: PreprocessingSettings): Promise<GreyImage> {
-    if (image.status !== "ACTIVE") throw new UnreadableImageError(image.id, `is ${image.status.toLowerCase()}${image.quarantineReason ? ` (${image.quarantineReason})` : ""}`);
+    if (image.status !== "ACTIVE")
+      throw new UnreadableImageError(
+        image.id,
+        `is ${image.status.toLowerCase()}${image.quarantineReason ? ` (${image.quarantineReason})` : ""}`,
+      );
     try {
       if (preprocessing.resize === "square") {
         const size = preprocessing.inputSize;

@@ -22,14 +22,24 @@ export class TrainerError extends Error {
 export const badInput = (message: string, cause?: unknown) => new TrainerError("BAD_INPUT", message, { cause });
 
 // ml-core's codes that describe the caller's input rather than a fault of ours.
-const ML_CORE_INPUT_CODES = new Set(["INVALID_ARGUMENT", "WEIGHTS_NOT_FOUND", "WEIGHTS_MISMATCH", "ARTIFACT_INVALID", "MODEL_UNSUPPORTED"]);
+const ML_CORE_INPUT_CODES = new Set([
+  "INVALID_ARGUMENT",
+  "WEIGHTS_NOT_FOUND",
+  "WEIGHTS_MISMATCH",
+  "ARTIFACT_INVALID",
+  "MODEL_UNSUPPORTED",
+]);
 
 /** True when retrying cannot help: the error names something a person must change. */
 export function isPermanentError(error: unknown): boolean {
   if (error instanceof TrainerError) return true;
   if (isImagingError(error)) return true;
   const code = (error as { name?: string; code?: string } | null)?.code;
-  return (error as { name?: string } | null)?.name === "MlCoreError" && typeof code === "string" && ML_CORE_INPUT_CODES.has(code);
+  return (
+    (error as { name?: string } | null)?.name === "MlCoreError" &&
+    typeof code === "string" &&
+    ML_CORE_INPUT_CODES.has(code)
+  );
 }
 
 export function messageOf(error: unknown): string {

@@ -2,7 +2,16 @@ import { Subtype, type SaliencyMethod } from "@mammo/db";
 import { UnreadableImageError } from "../data/image-loader.ts";
 import { unreadableImagesError, type SkippedImage } from "../data/prepare-examples.ts";
 import { badInput } from "../errors/trainer-error.ts";
-import { encodeHeatmapPng, explainImage, HEATMAP_PNG_SIZE, predictEnsemble, type ClassifierModel, type GradCamMethod, type GreyImage, type Heatmap } from "../ml/ml-core.ts";
+import {
+  encodeHeatmapPng,
+  explainImage,
+  HEATMAP_PNG_SIZE,
+  predictEnsemble,
+  type ClassifierModel,
+  type GradCamMethod,
+  type GreyImage,
+  type Heatmap,
+} from "../ml/ml-core.ts";
 import type { JobContext } from "../queue/job-handler.ts";
 import { loadModelVersion } from "../registry/model-store.ts";
 import type { TrainerServices } from "../services.ts";
@@ -16,7 +25,13 @@ const METHODS: Record<SaliencyMethod, GradCamMethod> = { GRAD_CAM: "gradcam", GR
  * The ensemble's heatmap for a class: each fold model's Grad-CAM (0..1), averaged, then scaled so
  * its maximum is 1 again, like each model's own map.
  */
-export function ensembleHeatmap(classifiers: readonly ClassifierModel[], image: GreyImage, classIndex: number, layerName: string, method: GradCamMethod): Heatmap {
+export function ensembleHeatmap(
+  classifiers: readonly ClassifierModel[],
+  image: GreyImage,
+  classIndex: number,
+  layerName: string,
+  method: GradCamMethod,
+): Heatmap {
   let sum: Heatmap | null = null;
   for (const classifier of classifiers) {
     const { heatmap } = explainImage(classifier, image, { classIndex, layerName, method });
@@ -35,28 +50,46 @@ export function ensembleHeatmap(classifiers: readonly ClassifierModel[], image: 
  * Each image's Prediction and SaliencyMap land in one transaction; the unique keys keep a retried
  * job from writing twice. When it is done the run is SUCCEEDED and its concordance job queued.
  */
-export async function runInference(services: TrainerServices, inferenceRunId: string, ctx: JobContext): Promise<Record<string, unknown>> {
+export async function runInference(
+  services: TrainerServices,
+  inferenceRunId: string,
+  ctx: JobContext,
+): Promise<Record<string, unknown>> {
   const { db, blobs, config } = services;
   const run = await db.inferenceRun.findUnique({ where: { id: inferenceRunId } });
   if (!run) return { outcome: "the inference run no longer exists" };
-  if (run.status !== "QUEUED" && run.status !== "RUNNING") return { outcome: `nothing to do: the run is ${run.status.toLowerCase()}` };
-  await db.inferenceRun.updateMany({ where: { id: run.id, status: "QUEUED" }, data: { status: "RUNNING", startedAt: new Date() } });
+  if (run.status !== "QUEUED" && run.status !== "RUNNING")
+    return { outcome: `nothing to do: the run is ${run.status.toLowerCase()}` };
+  await db.inferenceRun.updateMany({
+    where: { id: run.id, status: "QUEUED" },
+    data: { status: "RUNNING", startedAt: new Date() },
+  });
 
   const { modelVersion, manifest, classifiers } = await loadModelVersion(services, run.modelVersionId);
   const notSubtypes = modelVersion.classNames.filter((c) => !(c in Subtype));
-  if (notSubtypes.length > 0) throw badInput(`model ${modelVersion.name} v${modelVersion.version} has classes that are not subtypes (${notSubtypes.join(", ")}); predictions name a subtype`);
+  if (notSubtypes.length > 0)
+    throw badInput(
+      `model ${modelVersion.name} v${modelVersion.version} has classes that are not subtypes (${notSubtypes.join(", ")}); predictions name a subtype`,
+    );
   if (!classifiers[0]!.model.layers.some((l) => l.name === run.saliencyLayer)) {
-    throw badInput(`the model has no layer ${run.saliencyLayer} for Grad-CAM (its last convolution layer is ${manifest.gradCamLayer})`);
+    throw badInput(
+      `the model has no layer ${run.saliencyLayer} for Grad-CAM (its last convolution layer is ${manifest.gradCamLayer})`,
+    );
   }
   const method = METHODS[run.saliencyMethod];
   const images = await targetImages(db, run);
-  if (images.length === 0) throw badInput(`the run's target has no images (${run.target.toLowerCase().replace("_", " ")})`);
+  if (images.length === 0)
+    throw badInput(`the run's target has no images (${run.target.toLowerCase().replace("_", " ")})`);
 
   const existing = await db.prediction.findMany({
     where: { modelVersionId: modelVersion.id, imageId: { in: images.map((i) => i.id) } },
     include: { saliencyMaps: { where: { method: run.saliencyMethod, layerName: run.saliencyLayer } } },
   });
-  const done = new Set(existing.filter((p) => p.saliencyMaps.some((m) => m.classIndex === modelVersion.classNames.indexOf(p.predictedClass))).map((p) => p.imageId));
+  const done = new Set(
+    existing
+      .filter((p) => p.saliencyMaps.some((m) => m.classIndex === modelVersion.classNames.indexOf(p.predictedClass)))
+      .map((p) => p.imageId),
+  );
   const skipped: SkippedImage[] = [];
   const unreadable: Array<{ image: TargetImage; reason: string }> = [];
   let written = 0;
@@ -85,30 +118,64 @@ export async function runInference(services: TrainerServices, inferenceRunId: st
     // A prediction made before (by another run, with another saliency method) is kept: its class gets the map.
     const before = existing.find((p) => p.imageId === image.id);
     const classIndex = before ? modelVersion.classNames.indexOf(before.predictedClass) : prediction.predicted[0]!;
-    const png = await encodeHeatmapPng(ensembleHeatmap(classifiers, grey, classIndex, run.saliencyLayer, method), HEATMAP_PNG_SIZE);
+    const png = await encodeHeatmapPng(
+      ensembleHeatmap(classifiers, grey, classIndex, run.saliencyLayer, method),
+      HEATMAP_PNG_SIZE,
+    );
     const stored = await putBlob(db, blobs, png, MEDIA_TYPES.heatmap);
     await db.$transaction(async (tx) => {
       const row = await tx.prediction.upsert({
         where: { modelVersionId_imageId: { modelVersionId: modelVersion.id, imageId: image.id } },
-        create: { modelVersionId: modelVersion.id, imageId: image.id, inferenceRunId: run.id, probabilities, predictedClass: modelVersion.classNames[classIndex] as Subtype },
+        create: {
+          modelVersionId: modelVersion.id,
+          imageId: image.id,
+          inferenceRunId: run.id,
+          probabilities,
+          predictedClass: modelVersion.classNames[classIndex] as Subtype,
+        },
         update: {},
       });
       const mapClass = modelVersion.classNames.indexOf(row.predictedClass);
       await tx.saliencyMap.upsert({
-        where: { predictionId_method_layerName_classIndex: { predictionId: row.id, method: run.saliencyMethod, layerName: run.saliencyLayer, classIndex: mapClass } },
-        create: { predictionId: row.id, method: run.saliencyMethod, layerName: run.saliencyLayer, classIndex: mapClass, storageKey: stored.key, widthPx: HEATMAP_PNG_SIZE, heightPx: HEATMAP_PNG_SIZE },
+        where: {
+          predictionId_method_layerName_classIndex: {
+            predictionId: row.id,
+            method: run.saliencyMethod,
+            layerName: run.saliencyLayer,
+            classIndex: mapClass,
+          },
+        },
+        create: {
+          predictionId: row.id,
+          method: run.saliencyMethod,
+          layerName: run.saliencyLayer,
+          classIndex: mapClass,
+          storageKey: stored.key,
+          widthPx: HEATMAP_PNG_SIZE,
+          heightPx: HEATMAP_PNG_SIZE,
+        },
         update: {},
       });
     });
     written++;
     const count = written + done.size;
-    if (count % Math.max(1, Math.round(images.length / 10)) === 0 || count === images.length) ctx.onProgress?.({ kind: "step", message: `image ${count} of ${images.length}` });
+    if (count % Math.max(1, Math.round(images.length / 10)) === 0 || count === images.length)
+      ctx.onProgress?.({ kind: "step", message: `image ${count} of ${images.length}` });
   }
   if (unreadable.length > 0 && config.unreadableImages === "fail") throw unreadableImagesError(unreadable);
 
-  const note = skipped.length > 0 ? `skipped ${skipped.length} unreadable image(s): ${skipped.slice(0, 5).map((s) => `${s.imageId} ${s.reason}`).join("; ")}` : null;
+  const note =
+    skipped.length > 0
+      ? `skipped ${skipped.length} unreadable image(s): ${skipped
+          .slice(0, 5)
+          .map((s) => `${s.imageId} ${s.reason}`)
+          .join("; ")}`
+      : null;
   await db.$transaction(async (tx) => {
-    const changed = await tx.inferenceRun.updateMany({ where: { id: run.id, status: "RUNNING" }, data: { status: "SUCCEEDED", finishedAt: new Date(), error: note } });
+    const changed = await tx.inferenceRun.updateMany({
+      where: { id: run.id, status: "RUNNING" },
+      data: { status: "SUCCEEDED", finishedAt: new Date(), error: note },
+    });
     if (changed.count === 0) return;
     await recordWorkerAudit(tx, {
       siteId: run.siteId,
@@ -124,12 +191,30 @@ export async function runInference(services: TrainerServices, inferenceRunId: st
   return { outcome: `inferred ${written} new of ${images.length} images`, skipped: skipped.length };
 }
 
-export async function markInferenceFailed(services: TrainerServices, inferenceRunId: string, message: string): Promise<void> {
+export async function markInferenceFailed(
+  services: TrainerServices,
+  inferenceRunId: string,
+  message: string,
+): Promise<void> {
   await services.db.$transaction(async (tx) => {
-    const run = await tx.inferenceRun.findUnique({ where: { id: inferenceRunId }, select: { siteId: true, status: true } });
-    const changed = await tx.inferenceRun.updateMany({ where: { id: inferenceRunId, status: { in: ["QUEUED", "RUNNING"] } }, data: { status: "FAILED", error: message.slice(0, 4000), finishedAt: new Date() } });
+    const run = await tx.inferenceRun.findUnique({
+      where: { id: inferenceRunId },
+      select: { siteId: true, status: true },
+    });
+    const changed = await tx.inferenceRun.updateMany({
+      where: { id: inferenceRunId, status: { in: ["QUEUED", "RUNNING"] } },
+      data: { status: "FAILED", error: message.slice(0, 4000), finishedAt: new Date() },
+    });
     if (changed.count === 1 && run) {
-      await recordWorkerAudit(tx, { siteId: run.siteId, action: "inferenceRun.fail", entityType: "InferenceRun", entityId: inferenceRunId, before: { status: run.status }, after: { status: "FAILED", error: message }, workerId: services.config.workerId });
+      await recordWorkerAudit(tx, {
+        siteId: run.siteId,
+        action: "inferenceRun.fail",
+        entityType: "InferenceRun",
+        entityId: inferenceRunId,
+        before: { status: run.status },
+        after: { status: "FAILED", error: message },
+        workerId: services.config.workerId,
+      });
     }
   });
 }

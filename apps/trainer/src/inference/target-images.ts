@@ -9,12 +9,23 @@ const select = { ...storedImageSelect, case: { select: { accessionKey: true } } 
  * The images an inference run covers, in a stable order: every active image of the study's cases,
  * every image of the dataset version, or the chosen images.
  */
-export async function targetImages(db: Db, run: Pick<InferenceRun, "target" | "studyId" | "datasetVersionId" | "imageIds">): Promise<TargetImage[]> {
+export async function targetImages(
+  db: Db,
+  run: Pick<InferenceRun, "target" | "studyId" | "datasetVersionId" | "imageIds">,
+): Promise<TargetImage[]> {
   const rows =
     run.target === "STUDY"
-      ? await db.image.findMany({ where: { status: "ACTIVE", case: { studyCases: { some: { studyId: run.studyId! } } } }, select, orderBy: { id: "asc" } })
+      ? await db.image.findMany({
+          where: { status: "ACTIVE", case: { studyCases: { some: { studyId: run.studyId! } } } },
+          select,
+          orderBy: { id: "asc" },
+        })
       : run.target === "DATASET_VERSION"
-        ? await db.image.findMany({ where: { datasetItems: { some: { datasetVersionId: run.datasetVersionId! } } }, select, orderBy: { id: "asc" } })
+        ? await db.image.findMany({
+            where: { datasetItems: { some: { datasetVersionId: run.datasetVersionId! } } },
+            select,
+            orderBy: { id: "asc" },
+          })
         : await db.image.findMany({ where: { id: { in: run.imageIds } }, select, orderBy: { id: "asc" } });
   return rows.map(({ case: c, ...image }) => ({ ...image, accessionKey: c.accessionKey }));
 }

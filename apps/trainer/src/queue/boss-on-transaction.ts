@@ -14,6 +14,8 @@ const toSqlValue = (value: unknown) => {
  */
 export function bossOnTransaction(tx: Tx) {
   return {
-    executeSql: async (text: string, values: unknown[] = []) => ({ rows: await tx.$queryRawUnsafe<unknown[]>(text, ...values.map(toSqlValue)) }),
+    executeSql: async (text: string, values: unknown[] = []) => ({
+      rows: await tx.$queryRawUnsafe<unknown[]>(text, ...values.map(toSqlValue)),
+    }),
   };
 }

@@ -11,7 +11,12 @@ type QueuedJob = { [N in QueueName]: { name: N; payload: JobPayloads[N] } }[Queu
 export async function runInline(
   handlers: JobHandlers,
   first: QueuedJob,
-  options: { workerId: string; log: (line: string) => void; onProgress?: (event: ProgressEvent) => void; isStopRequested?: () => boolean },
+  options: {
+    workerId: string;
+    log: (line: string) => void;
+    onProgress?: (event: ProgressEvent) => void;
+    isStopRequested?: () => boolean;
+  },
 ): Promise<Array<Record<string, unknown>>> {
   const queue: QueuedJob[] = [first];
   const outputs: Array<Record<string, unknown>> = [];

@@ -4,8 +4,28 @@ import type { z } from "zod";
 
 /** Live training progress, for a CLI progress bar (the database gets the same through TrainingMetric). */
 export type ProgressEvent =
-  | { kind: "batch"; fold: number; folds: number; epoch: number; epochs: number; batch: number; batches: number; loss: number; accuracy: number }
-  | { kind: "epoch"; fold: number; folds: number; epoch: number; epochs: number; loss: number; accuracy: number; valLoss: number | null; valAccuracy: number | null }
+  | {
+      kind: "batch";
+      fold: number;
+      folds: number;
+      epoch: number;
+      epochs: number;
+      batch: number;
+      batches: number;
+      loss: number;
+      accuracy: number;
+    }
+  | {
+      kind: "epoch";
+      fold: number;
+      folds: number;
+      epoch: number;
+      epochs: number;
+      loss: number;
+      accuracy: number;
+      valLoss: number | null;
+      valAccuracy: number | null;
+    }
   | { kind: "step"; message: string };
 
 /**
@@ -24,7 +44,12 @@ export type JobContext = {
   /** Completes the job inside `tx`, so the job is done exactly when the rows it wrote are. */
   completeIn(tx: Tx, output?: Record<string, unknown>): Promise<void>;
   /** Queues a follow-up job inside `tx` (in the CLI: runs it after this one). */
-  enqueueIn<N extends QueueName>(tx: Tx, name: N, payload: JobPayloads[N], options?: { startAfterSeconds?: number }): Promise<void>;
+  enqueueIn<N extends QueueName>(
+    tx: Tx,
+    name: N,
+    payload: JobPayloads[N],
+    options?: { startAfterSeconds?: number },
+  ): Promise<void>;
   onProgress?: (event: ProgressEvent) => void;
 };
 

@@ -33,7 +33,11 @@ export type LeaseHolder = {
 
 /** A dedicated connection that holds this worker's leases. `onLost` is called if it breaks. */
 export async function openLeaseHolder(databaseUrl: string, onLost: (error: Error) => void): Promise<LeaseHolder> {
-  const client = new pg.Client({ connectionString: databaseUrl, keepAlive: true, application_name: "mammo-trainer-lease" });
+  const client = new pg.Client({
+    connectionString: databaseUrl,
+    keepAlive: true,
+    application_name: "mammo-trainer-lease",
+  });
   let healthy = true;
   let closing = false;
   const lost = (error: Error) => {
@@ -46,7 +50,9 @@ export async function openLeaseHolder(databaseUrl: string, onLost: (error: Error
   await client.connect();
   return {
     async tryAcquire(unit) {
-      const { rows } = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1::bigint) AS ok", [leaseKey(unit)]);
+      const { rows } = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1::bigint) AS ok", [
+        leaseKey(unit),
+      ]);
       return rows[0]!.ok;
     },
     async release(unit) {
@@ -61,4 +67,5 @@ export async function openLeaseHolder(databaseUrl: string, onLost: (error: Error
 }
 
 /** True when no session holds the unit's lock. Takes and drops it in one statement (safe on a pooled connection). */
-export const IS_LEASE_FREE_SQL = "SELECT CASE WHEN pg_try_advisory_lock($1::bigint) THEN pg_advisory_unlock($1::bigint) ELSE false END AS free";
+export const IS_LEASE_FREE_SQL =
+  "SELECT CASE WHEN pg_try_advisory_lock($1::bigint) THEN pg_advisory_unlock($1::bigint) ELSE false END AS free";

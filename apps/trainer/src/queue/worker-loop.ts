@@ -38,7 +38,9 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
   let lease: LeaseHolder = await openLease();
 
   async function openLease() {
-    return openLeaseHolder(deps.databaseUrl, (error) => log(`lease connection lost (${error.message}); the current job gives itself back`));
+    return openLeaseHolder(deps.databaseUrl, (error) =>
+      log(`lease connection lost (${error.message}); the current job gives itself back`),
+    );
   }
 
   const sleep = (ms: number) =>
@@ -73,7 +75,10 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
     if (!(await lease.tryAcquire(unit))) {
       // Another live worker holds this unit (a duplicate job): let the queue retry it later.
       log(`${job.name} job ${job.id}: ${unit} is held by another worker; retried later`);
-      await boss.fail(job.name, job.id, { message: `${unit} is being worked on by another worker`, workerId: config.workerId });
+      await boss.fail(job.name, job.id, {
+        message: `${unit} is being worked on by another worker`,
+        workerId: config.workerId,
+      });
       return;
     }
     const jobLease = lease;
@@ -89,7 +94,10 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
         isCompleted = true;
       },
       async enqueueIn(tx, name, next, options = {}) {
-        const id = await boss.send(name, next as object, { db: bossOnTransaction(tx), ...(options.startAfterSeconds ? { startAfter: options.startAfterSeconds } : {}) });
+        const id = await boss.send(name, next as object, {
+          db: bossOnTransaction(tx),
+          ...(options.startAfterSeconds ? { startAfter: options.startAfterSeconds } : {}),
+        });
         if (!id) throw new Error(`the ${name} job could not be queued`);
       },
     };
@@ -105,12 +113,15 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
       if (!isPermanent) console.error(error);
       if (isPermanent || ctx.isFinalAttempt) {
         log(`${unit}: failed: ${message}`);
-        await handler.markFailed(payload, message).catch((e: unknown) => log(`${unit}: could not record the failure: ${messageOf(e)}`));
+        await handler
+          .markFailed(payload, message)
+          .catch((e: unknown) => log(`${unit}: could not record the failure: ${messageOf(e)}`));
       } else {
         log(`${unit}: error (${message}); the queue retries it`);
       }
       // A permanent failure is done with: retrying cannot help until the input changes.
-      if (isPermanent) await boss.complete(job.name, job.id, { outcome: "failed", error: message, workerId: config.workerId });
+      if (isPermanent)
+        await boss.complete(job.name, job.id, { outcome: "failed", error: message, workerId: config.workerId });
       else await boss.fail(job.name, job.id, { message, workerId: config.workerId });
     } finally {
       await jobLease.release(unit).catch(() => {});
@@ -119,7 +130,9 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
 
   /** Fails back to the queue every active job whose worker has died (its lease is free). */
   async function reap(): Promise<void> {
-    const rows = await db.$queryRawUnsafe<{ id: string; name: QueueName; data: unknown; retry_count: number; retry_limit: number }[]>(
+    const rows = await db.$queryRawUnsafe<
+      { id: string; name: QueueName; data: unknown; retry_count: number; retry_limit: number }[]
+    >(
       `SELECT id::text AS id, name, data, retry_count, retry_limit FROM pgboss.job
        WHERE name = ANY($1::text[]) AND state = 'active' AND started_on < now() - make_interval(secs => $2::float8)`,
       Object.keys(deps.handlers),
@@ -133,10 +146,16 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
       const [{ free }] = await db.$queryRawUnsafe<{ free: boolean }[]>(IS_LEASE_FREE_SQL, leaseKey(unit));
       if (!free) continue;
       const isLastTry = row.retry_count >= row.retry_limit;
-      await boss.fail(row.name, row.id, { message: "its worker stopped without finishing (lease released)", reapedBy: config.workerId });
+      await boss.fail(row.name, row.id, {
+        message: "its worker stopped without finishing (lease released)",
+        reapedBy: config.workerId,
+      });
       if (isLastTry) {
         // No retry is left: say so on the run rather than leave it RUNNING for ever.
-        await handler!.markFailed(parsed.data as JobPayloads[QueueName], `the worker running ${unit} stopped ${row.retry_count + 1} times without finishing (crashed or killed: see the workers' logs, e.g. for running out of memory)`);
+        await handler!.markFailed(
+          parsed.data as JobPayloads[QueueName],
+          `the worker running ${unit} stopped ${row.retry_count + 1} times without finishing (crashed or killed: see the workers' logs, e.g. for running out of memory)`,
+        );
         log(`${unit}: its worker is gone and no retry is left; failed`);
       } else {
         log(`${unit}: its worker is gone; job ${row.id} goes back to the queue`);

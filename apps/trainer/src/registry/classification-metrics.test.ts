@@ -32,10 +32,14 @@ describe("classificationMetrics", () => {
   });
 
   it("leaves undefined figures null: a class never predicted, a class absent from the truth", () => {
-    const m = classificationMetrics(["A", "B"], [0, 0], [
-      [0.9, 0.1],
-      [0.8, 0.2],
-    ]);
+    const m = classificationMetrics(
+      ["A", "B"],
+      [0, 0],
+      [
+        [0.9, 0.1],
+        [0.8, 0.2],
+      ],
+    );
     expect(m.perClass[1]).toMatchObject({ support: 0, precision: null, recall: null, f1: null, auc: null });
     expect(m.perClass[0]!.auc).toBeNull(); // no negatives
   });

@@ -34,7 +34,11 @@ const mean = (values: Array<number | null>) => {
  * Accuracy, per-class precision / recall / F1, the confusion matrix (@mammo/study-stats) and
  * one-vs-rest AUC per class. truth[i] and scores[i] belong to image i; scores[i][k] is class k's score.
  */
-export function classificationMetrics(classNames: readonly string[], truth: readonly number[], scores: readonly (readonly number[])[]): ClassificationMetrics {
+export function classificationMetrics(
+  classNames: readonly string[],
+  truth: readonly number[],
+  scores: readonly (readonly number[])[],
+): ClassificationMetrics {
   const predicted = scores.map((s) => s.indexOf(Math.max(...s)));
   const summary = classificationSummary(
     truth.map((t, i) => ({ caseId: String(i), truth: classNames[t]!, answer: classNames[predicted[i]!]! })),
@@ -44,17 +48,39 @@ export function classificationMetrics(classNames: readonly string[], truth: read
     const m = summary.perClass[k]!;
     const precision = m.ppv?.estimate ?? null;
     const recall = m.sensitivity?.estimate ?? null;
-    const f1 = precision === null || recall === null ? null : precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+    const f1 =
+      precision === null || recall === null
+        ? null
+        : precision + recall === 0
+          ? 0
+          : (2 * precision * recall) / (precision + recall);
     const isPositive = truth.map((t) => t === k);
     const hasBoth = isPositive.some(Boolean) && isPositive.some((p) => !p);
-    return { className, support: m.support, precision, recall, f1, auc: hasBoth ? empiricalAuc(scores.map((s) => s[k]!), isPositive) : null };
+    return {
+      className,
+      support: m.support,
+      precision,
+      recall,
+      f1,
+      auc: hasBoth
+        ? empiricalAuc(
+            scores.map((s) => s[k]!),
+            isPositive,
+          )
+        : null,
+    };
   });
   return {
     n: summary.n,
     accuracy: summary.accuracy.estimate,
     accuracyCi: [summary.accuracy.lower, summary.accuracy.upper],
     perClass,
-    macro: { precision: mean(perClass.map((c) => c.precision)), recall: mean(perClass.map((c) => c.recall)), f1: mean(perClass.map((c) => c.f1)), auc: mean(perClass.map((c) => c.auc)) },
+    macro: {
+      precision: mean(perClass.map((c) => c.precision)),
+      recall: mean(perClass.map((c) => c.recall)),
+      f1: mean(perClass.map((c) => c.f1)),
+      auc: mean(perClass.map((c) => c.auc)),
+    },
     confusion: summary.confusion,
   };
 }

@@ -1,4 +1,10 @@
-import { classifierFromBytes, readTarFiles, tarFiles, type ClassifierModel, type PreprocessingSettings } from "../ml/ml-core.ts";
+import {
+  classifierFromBytes,
+  readTarFiles,
+  tarFiles,
+  type ClassifierModel,
+  type PreprocessingSettings,
+} from "../ml/ml-core.ts";
 
 /** Where the model came from: stored in the artifact itself as well as on the ModelVersion row. */
 export type Lineage = {
@@ -36,21 +42,32 @@ export const MANIFEST_FILE = "ensemble.json";
  * (`fold-<k>.tar`, each a TF.js layers model with its metadata). Same inputs, same bytes.
  */
 export function encodeEnsembleArtifact(manifest: EnsembleManifest, foldTars: readonly Uint8Array[]): Uint8Array {
-  if (foldTars.length !== manifest.models.length) throw new Error(`the manifest lists ${manifest.models.length} models, ${foldTars.length} given`);
-  return tarFiles([[MANIFEST_FILE, new TextEncoder().encode(JSON.stringify(manifest, null, 2))], ...manifest.models.map((m, i) => [m.file, foldTars[i]!] as const)]);
+  if (foldTars.length !== manifest.models.length)
+    throw new Error(`the manifest lists ${manifest.models.length} models, ${foldTars.length} given`);
+  return tarFiles([
+    [MANIFEST_FILE, new TextEncoder().encode(JSON.stringify(manifest, null, 2))],
+    ...manifest.models.map((m, i) => [m.file, foldTars[i]!] as const),
+  ]);
 }
 
-export function readEnsembleArtifact(bytes: Uint8Array, source = "model artifact"): { manifest: EnsembleManifest; files: Map<string, Uint8Array> } {
+export function readEnsembleArtifact(
+  bytes: Uint8Array,
+  source = "model artifact",
+): { manifest: EnsembleManifest; files: Map<string, Uint8Array> } {
   const files = readTarFiles(bytes, source);
   const manifestBytes = files.get(MANIFEST_FILE);
   if (!manifestBytes) throw new Error(`${source}: has no ${MANIFEST_FILE}`);
   const manifest = JSON.parse(new TextDecoder().decode(manifestBytes)) as EnsembleManifest;
-  if (manifest.format !== "mammo-ensemble" || manifest.version !== 1) throw new Error(`${source}: not a mammo-ensemble v1 artifact`);
+  if (manifest.format !== "mammo-ensemble" || manifest.version !== 1)
+    throw new Error(`${source}: not a mammo-ensemble v1 artifact`);
   return { manifest, files };
 }
 
 /** The fold models of an artifact, loaded on the current backend. The caller disposes them. */
-export async function loadEnsembleArtifact(bytes: Uint8Array, source = "model artifact"): Promise<{ manifest: EnsembleManifest; classifiers: ClassifierModel[] }> {
+export async function loadEnsembleArtifact(
+  bytes: Uint8Array,
+  source = "model artifact",
+): Promise<{ manifest: EnsembleManifest; classifiers: ClassifierModel[] }> {
   const { manifest, files } = readEnsembleArtifact(bytes, source);
   const classifiers: ClassifierModel[] = [];
   for (const model of manifest.models) {

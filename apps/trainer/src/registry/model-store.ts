@@ -10,11 +10,17 @@ export type LoadedModel = { modelVersion: ModelVersion; manifest: EnsembleManife
 let cached: { sha256: string; models: Omit<LoadedModel, "modelVersion"> } | null = null;
 
 /** A published model version's fold models, from its artifact in the blob store. Do not dispose them: the store does. */
-export async function loadModelVersion(services: Pick<TrainerServices, "db" | "blobs">, modelVersionId: string): Promise<LoadedModel> {
+export async function loadModelVersion(
+  services: Pick<TrainerServices, "db" | "blobs">,
+  modelVersionId: string,
+): Promise<LoadedModel> {
   const modelVersion = await services.db.modelVersion.findUnique({ where: { id: modelVersionId } });
   if (!modelVersion) throw new TrainerError("NOT_FOUND", `model version ${modelVersionId} does not exist`);
   if (cached?.sha256 !== modelVersion.artifactSha256) {
-    const loaded = await loadEnsembleArtifact(await services.blobs.get(modelVersion.artifactKey), `model ${modelVersion.name} v${modelVersion.version}`);
+    const loaded = await loadEnsembleArtifact(
+      await services.blobs.get(modelVersion.artifactKey),
+      `model ${modelVersion.name} v${modelVersion.version}`,
+    );
     for (const c of cached?.models.classifiers ?? []) c.model.dispose();
     cached = { sha256: modelVersion.artifactSha256, models: loaded };
   }

@@ -10,7 +10,11 @@ export const MEDIA_TYPES = {
 /** Stores bytes content-addressed and records the Blob row (so orphans can be found). Idempotent. */
 export async function putBlob(db: Db | Tx, blobs: BlobStore, bytes: Uint8Array, mediaType: string) {
   const stored = await blobs.put(bytes);
-  await db.blob.upsert({ where: { sha256: stored.sha256 }, create: { sha256: stored.sha256, sizeBytes: BigInt(stored.sizeBytes), mediaType }, update: {} });
+  await db.blob.upsert({
+    where: { sha256: stored.sha256 },
+    create: { sha256: stored.sha256, sizeBytes: BigInt(stored.sizeBytes), mediaType },
+    update: {},
+  });
   return stored;
 }
 

@@ -33,7 +33,17 @@ export function createMetricRecorder(db: Db, runId: string) {
     async batch(event: Extract<TrainingProgress, { kind: "batch" }>) {
       point(event.fold, event.epoch, event.batch, "loss", event.loss);
       point(event.fold, event.epoch, event.batch, "accuracy", event.accuracy);
-      live = { fold: event.fold, epoch: event.epoch, epochs: event.epochs, batch: event.batch, batches: event.batches, loss: event.loss, accuracy: event.accuracy, valLoss: live?.fold === event.fold ? live.valLoss : null, valAccuracy: live?.fold === event.fold ? live.valAccuracy : null };
+      live = {
+        fold: event.fold,
+        epoch: event.epoch,
+        epochs: event.epochs,
+        batch: event.batch,
+        batches: event.batches,
+        loss: event.loss,
+        accuracy: event.accuracy,
+        valLoss: live?.fold === event.fold ? live.valLoss : null,
+        valAccuracy: live?.fold === event.fold ? live.valAccuracy : null,
+      };
       if (Date.now() - lastFlush >= FLUSH_INTERVAL_MS) await flush();
     },
     async epoch(event: Extract<TrainingProgress, { kind: "epoch" }>) {
@@ -41,7 +51,16 @@ export function createMetricRecorder(db: Db, runId: string) {
       point(event.fold, event.epoch, -1, "accuracy", event.accuracy);
       point(event.fold, event.epoch, -1, "val_loss", event.valLoss);
       point(event.fold, event.epoch, -1, "val_accuracy", event.valAccuracy);
-      live = { ...(live ?? { batch: 0, batches: 0 }), fold: event.fold, epoch: event.epoch, epochs: event.epochs, loss: event.loss, accuracy: event.accuracy, valLoss: event.valLoss, valAccuracy: event.valAccuracy };
+      live = {
+        ...(live ?? { batch: 0, batches: 0 }),
+        fold: event.fold,
+        epoch: event.epoch,
+        epochs: event.epochs,
+        loss: event.loss,
+        accuracy: event.accuracy,
+        valLoss: event.valLoss,
+        valAccuracy: event.valAccuracy,
+      };
       await flush();
     },
     flush,

@@ -8,7 +8,10 @@ import { lockRun, toJsonInput, type RunProgress } from "./run-state.ts";
 import { markRunCancelled } from "./run-status.ts";
 
 /** The dataset without the images the run leaves out. */
-export const withoutSkipped = (dataset: LoadedDatasetVersion, skipped: ReadonlyArray<{ imageId: string }>): LoadedDatasetVersion => {
+export const withoutSkipped = (
+  dataset: LoadedDatasetVersion,
+  skipped: ReadonlyArray<{ imageId: string }>,
+): LoadedDatasetVersion => {
   const ids = new Set(skipped.map((s) => s.imageId));
   return ids.size === 0 ? dataset : { ...dataset, examples: dataset.examples.filter((e) => !ids.has(e.imageId)) };
 };
@@ -18,7 +21,11 @@ export const withoutSkipped = (dataset: LoadedDatasetVersion, skipped: ReadonlyA
  * image, records the resolved parameters, marks the run RUNNING and queues one job per fold, all
  * in one transaction with the job's completion (so a retried plan never queues folds twice).
  */
-export async function planTrainingRun(services: TrainerServices, runId: string, ctx: JobContext): Promise<Record<string, unknown>> {
+export async function planTrainingRun(
+  services: TrainerServices,
+  runId: string,
+  ctx: JobContext,
+): Promise<Record<string, unknown>> {
   const { db, config } = services;
   const run = await db.trainingRun.findUnique({ where: { id: runId } });
   if (!run) return { outcome: "the run no longer exists" };
@@ -31,10 +38,18 @@ export async function planTrainingRun(services: TrainerServices, runId: string, 
   const params = resolveRunParams(run, config.imagenetWeightsPath);
   const dataset = await loadDatasetVersion(db, run.datasetVersionId);
   assertTrainable(dataset, params);
-  ctx.onProgress?.({ kind: "step", message: `checking ${dataset.examples.length} images of dataset version ${dataset.version}` });
+  ctx.onProgress?.({
+    kind: "step",
+    message: `checking ${dataset.examples.length} images of dataset version ${dataset.version}`,
+  });
   // Every image is read once now: a bad one fails the run before any training, and the
   // model-input cache is warm for the folds.
-  const { skipped } = await prepareImages(services.loadGrey, dataset.examples, params.preprocessing, config.unreadableImages);
+  const { skipped } = await prepareImages(
+    services.loadGrey,
+    dataset.examples,
+    params.preprocessing,
+    config.unreadableImages,
+  );
   const usable = withoutSkipped(dataset, skipped);
   if (skipped.length > 0) assertTrainable(usable, params);
   const parts = foldParts(usable, params);
@@ -50,10 +65,18 @@ export async function planTrainingRun(services: TrainerServices, runId: string, 
   };
   const outcome = await db.$transaction(async (tx) => {
     const locked = await lockRun(tx, runId);
-    if (!locked || locked.status !== "QUEUED") return `nothing to do: the run is ${locked?.status.toLowerCase() ?? "gone"}`;
+    if (!locked || locked.status !== "QUEUED")
+      return `nothing to do: the run is ${locked?.status.toLowerCase() ?? "gone"}`;
     await tx.trainingRun.update({
       where: { id: runId },
-      data: { status: "RUNNING", startedAt: new Date(), params: toJsonInput(params), backend: services.backend.name, codeRevision: services.codeRevision, progress: toJsonInput(progress) },
+      data: {
+        status: "RUNNING",
+        startedAt: new Date(),
+        params: toJsonInput(params),
+        backend: services.backend.name,
+        codeRevision: services.codeRevision,
+        progress: toJsonInput(progress),
+      },
     });
     await recordWorkerAudit(tx, {
       siteId: run.siteId,

@@ -28,28 +28,42 @@ async function allocateVersion(tx: Tx, siteId: string, name: string): Promise<nu
  * the audit event in one transaction with the job's completion. ModelVersion.trainingRunId is
  * unique, so a retried publish finds the version it made and never makes a second.
  */
-export async function publishTrainingRun(services: TrainerServices, runId: string, ctx: JobContext): Promise<Record<string, unknown>> {
+export async function publishTrainingRun(
+  services: TrainerServices,
+  runId: string,
+  ctx: JobContext,
+): Promise<Record<string, unknown>> {
   const { db, blobs, config } = services;
-  const run = await db.trainingRun.findUnique({ where: { id: runId }, include: { modelVersion: { select: { id: true, version: true } } } });
+  const run = await db.trainingRun.findUnique({
+    where: { id: runId },
+    include: { modelVersion: { select: { id: true, version: true } } },
+  });
   if (!run) return { outcome: "the run no longer exists" };
-  if (run.modelVersion) return { outcome: `already published as version ${run.modelVersion.version}`, modelVersionId: run.modelVersion.id };
+  if (run.modelVersion)
+    return { outcome: `already published as version ${run.modelVersion.version}`, modelVersionId: run.modelVersion.id };
   if (run.status === "CANCELLING") {
     await db.$transaction((tx) => markRunCancelled(tx, runId, ctx.workerId));
     return { outcome: "cancelled" };
   }
   const progress = readProgress(run.progress);
-  if (run.status !== "RUNNING" || !progress) return { outcome: `nothing to do: the run is ${run.status.toLowerCase()}` };
+  if (run.status !== "RUNNING" || !progress)
+    return { outcome: `nothing to do: the run is ${run.status.toLowerCase()}` };
   const folds = Object.values(progress.foldResults).sort((a, b) => a.fold - b.fold);
-  if (folds.length !== progress.foldCount) throw new Error(`only ${folds.length} of ${progress.foldCount} folds are trained`);
+  if (folds.length !== progress.foldCount)
+    throw new Error(`only ${folds.length} of ${progress.foldCount} folds are trained`);
 
   const params = resolveRunParams(run, config.imagenetWeightsPath);
   const dataset = withoutSkipped(await loadDatasetVersion(db, run.datasetVersionId), progress.skippedImages);
-  ctx.onProgress?.({ kind: "step", message: `scoring ${folds.length} fold model(s) and their ensemble on the test split` });
+  ctx.onProgress?.({
+    kind: "step",
+    message: `scoring ${folds.length} fold model(s) and their ensemble on the test split`,
+  });
   const foldBytes = await Promise.all(folds.map((f) => blobs.get(f.modelKey)));
   const classifiers: ClassifierModel[] = [];
   let evaluation;
   try {
-    for (const [i, bytes] of foldBytes.entries()) classifiers.push(await classifierFromBytes(bytes, `fold ${folds[i]!.fold} model`));
+    for (const [i, bytes] of foldBytes.entries())
+      classifiers.push(await classifierFromBytes(bytes, `fold ${folds[i]!.fold} model`));
     evaluation = await evaluateEnsemble(services.loadGrey, classifiers, testExamples(dataset), "fail");
   } finally {
     for (const c of classifiers) c.model.dispose();
@@ -128,15 +142,23 @@ export async function publishTrainingRun(services: TrainerServices, runId: strin
         createdById: run.requestedById,
       },
     });
-    await tx.$executeRawUnsafe(`UPDATE "TrainingRun" SET progress = progress || '{"stage":"published"}'::jsonb WHERE id = $1::uuid`, runId);
-    await tx.trainingRun.update({ where: { id: runId }, data: { status: "SUCCEEDED", finishedAt, backend, codeRevision } });
+    await tx.$executeRawUnsafe(
+      `UPDATE "TrainingRun" SET progress = progress || '{"stage":"published"}'::jsonb WHERE id = $1::uuid`,
+      runId,
+    );
+    await tx.trainingRun.update({
+      where: { id: runId },
+      data: { status: "SUCCEEDED", finishedAt, backend, codeRevision },
+    });
     const points = [
       ["test_accuracy", evaluation.ensemble.accuracy],
       ["test_macro_f1", evaluation.ensemble.macro.f1],
       ["test_macro_auc", evaluation.ensemble.macro.auc],
     ] as const;
     await tx.trainingMetric.createMany({
-      data: points.filter(([, v]) => v !== null).map(([name, value]) => ({ runId, fold: -1, epoch: 0, batch: -1, name, value: value! })),
+      data: points
+        .filter(([, v]) => v !== null)
+        .map(([name, value]) => ({ runId, fold: -1, epoch: 0, batch: -1, name, value: value! })),
       skipDuplicates: true,
     });
     await recordWorkerAudit(tx, {
@@ -144,7 +166,13 @@ export async function publishTrainingRun(services: TrainerServices, runId: strin
       action: "modelVersion.publish",
       entityType: "ModelVersion",
       entityId: modelVersion.id,
-      after: { name: modelVersion.name, version, trainingRunId: runId, artifactSha256: artifact.sha256, testAccuracy: evaluation.ensemble.accuracy },
+      after: {
+        name: modelVersion.name,
+        version,
+        trainingRunId: runId,
+        artifactSha256: artifact.sha256,
+        testAccuracy: evaluation.ensemble.accuracy,
+      },
       workerId: ctx.workerId,
     });
     await ctx.completeIn(tx, { outcome: "published", modelVersionId: modelVersion.id, version });
@@ -153,6 +181,7 @@ export async function publishTrainingRun(services: TrainerServices, runId: strin
   if (!published) return { outcome: "not published: the run ended meanwhile" };
 
   // Checkpoints have served their purpose, and the fold models live on inside the artifact.
-  for (const key of [...Object.values(progress.checkpoints).map((c) => c.key), ...folds.map((f) => f.modelKey)]) await deleteBlob(db, blobs, key, key.split("/").at(-1)!);
+  for (const key of [...Object.values(progress.checkpoints).map((c) => c.key), ...folds.map((f) => f.modelKey)])
+    await deleteBlob(db, blobs, key, key.split("/").at(-1)!);
   return { outcome: `published ${published.name} version ${published.version}`, modelVersionId: published.id };
 }

@@ -1,7 +1,14 @@
 import { existsSync } from "node:fs";
 import type { Prisma } from "@mammo/db";
 import { badInput } from "../errors/trainer-error.ts";
-import { MlCoreError, PRESET_NAMES, resolveTrainingParams, type PresetName, type TrainingOverrides, type TrainingParams } from "../ml/ml-core.ts";
+import {
+  MlCoreError,
+  PRESET_NAMES,
+  resolveTrainingParams,
+  type PresetName,
+  type TrainingOverrides,
+  type TrainingParams,
+} from "../ml/ml-core.ts";
 
 /**
  * The complete parameters of a run: the preset, the requested overrides (or, once the run has
@@ -10,9 +17,16 @@ import { MlCoreError, PRESET_NAMES, resolveTrainingParams, type PresetName, type
  * file when the parameters ask for ImageNet weights without naming one. Resolving the recorded
  * parameters again gives the same object, key order included, on every worker.
  */
-export function resolveRunParams(run: { preset: string; seed: number; params: Prisma.JsonValue }, imagenetWeightsPath: string | null): TrainingParams {
-  if (!(PRESET_NAMES as readonly string[]).includes(run.preset)) throw badInput(`unknown preset ${run.preset} (known: ${PRESET_NAMES.join(", ")})`);
-  const stored = run.params && typeof run.params === "object" && !Array.isArray(run.params) ? { ...(run.params as Record<string, unknown>) } : {};
+export function resolveRunParams(
+  run: { preset: string; seed: number; params: Prisma.JsonValue },
+  imagenetWeightsPath: string | null,
+): TrainingParams {
+  if (!(PRESET_NAMES as readonly string[]).includes(run.preset))
+    throw badInput(`unknown preset ${run.preset} (known: ${PRESET_NAMES.join(", ")})`);
+  const stored =
+    run.params && typeof run.params === "object" && !Array.isArray(run.params)
+      ? { ...(run.params as Record<string, unknown>) }
+      : {};
   delete stored.preset;
   let params: TrainingParams;
   try {
@@ -30,7 +44,9 @@ export function resolveRunParams(run: { preset: string; seed: number; params: Pr
     params = { ...params, model: { ...params.model, imagenetWeightsPath } };
   }
   if (params.model.weights === "imagenet" && !existsSync(params.model.imagenetWeightsPath!)) {
-    throw badInput(`the ImageNet weights file ${params.model.imagenetWeightsPath} does not exist on worker machine; every worker that trains needs it at that path`);
+    throw badInput(
+      `the ImageNet weights file ${params.model.imagenetWeightsPath} does not exist on worker machine; every worker that trains needs it at that path`,
+    );
   }
   return params;
 }

@@ -7,7 +7,14 @@ export type FoldResult = {
   modelKey: string;
   epochsCompleted: number;
   best: { epoch: number; valLoss: number; valAccuracy: number } | null;
-  history: Array<{ epoch: number; loss: number; accuracy: number; valLoss: number | null; valAccuracy: number | null; seconds: number }>;
+  history: Array<{
+    epoch: number;
+    loss: number;
+    accuracy: number;
+    valLoss: number | null;
+    valAccuracy: number | null;
+    seconds: number;
+  }>;
   validationCount: number;
   trainCount: number;
   backend: string;
@@ -65,7 +72,13 @@ export async function recordLiveProgress(db: Db, runId: string, live: LiveProgre
 }
 
 /** Points the fold's checkpoint at a newer epoch; never backwards (a stale worker cannot undo progress). Returns the key it replaced. */
-export async function recordCheckpoint(db: Db, runId: string, fold: number, key: string, epochsCompleted: number): Promise<string | null> {
+export async function recordCheckpoint(
+  db: Db,
+  runId: string,
+  fold: number,
+  key: string,
+  epochsCompleted: number,
+): Promise<string | null> {
   return db.$transaction(async (tx) => {
     const [row] = await tx.$queryRawUnsafe<{ previous: { key: string; epochsCompleted: number } | null }[]>(
       `SELECT progress->'checkpoints'->$2::text AS previous FROM "TrainingRun" WHERE id = $1::uuid FOR UPDATE`,

@@ -1,6 +1,14 @@
 import { foldParts, loadDatasetVersion, type DatasetExample } from "../data/dataset-version.ts";
 import { prepareImages } from "../data/prepare-examples.ts";
-import { classifierToBytes, decodeCheckpoint, encodeCheckpoint, trainFold, type LabelledImage, type TrainingCheckpoint, type TrainingProgress } from "../ml/ml-core.ts";
+import {
+  classifierToBytes,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  trainFold,
+  type LabelledImage,
+  type TrainingCheckpoint,
+  type TrainingProgress,
+} from "../ml/ml-core.ts";
 import type { JobContext } from "../queue/job-handler.ts";
 import { PUBLISH_FOLD } from "../queue/job-units.ts";
 import type { TrainerServices } from "../services.ts";
@@ -25,7 +33,12 @@ type StopReason = "cancel" | "over" | "give-back";
  * epoch's end. A continuation job and this job's completion commit together. The
  * finished fold's model goes to the blob store; the last fold to finish queues the publish step.
  */
-export async function trainRunFold(services: TrainerServices, runId: string, fold: number, ctx: JobContext): Promise<Record<string, unknown>> {
+export async function trainRunFold(
+  services: TrainerServices,
+  runId: string,
+  fold: number,
+  ctx: JobContext,
+): Promise<Record<string, unknown>> {
   const { db, blobs, config } = services;
   const run = await db.trainingRun.findUnique({ where: { id: runId } });
   if (!run) return { outcome: "the run no longer exists" };
@@ -34,15 +47,22 @@ export async function trainRunFold(services: TrainerServices, runId: string, fol
     await db.$transaction((tx) => markRunCancelled(tx, runId, ctx.workerId));
     return { outcome: "cancelled" };
   }
-  if (run.status !== "RUNNING" || !progress) return { outcome: `nothing to do: the run is ${run.status.toLowerCase()}` };
+  if (run.status !== "RUNNING" || !progress)
+    return { outcome: `nothing to do: the run is ${run.status.toLowerCase()}` };
   if (progress.foldResults[fold]) return { outcome: `fold ${fold} is already trained` };
 
   const params = resolveRunParams(run, config.imagenetWeightsPath);
   const dataset = withoutSkipped(await loadDatasetVersion(db, run.datasetVersionId), progress.skippedImages);
   const part = foldParts(dataset, params).find((p) => p.fold === fold);
   if (!part) throw new Error(`the run has no fold ${fold}`);
-  const { prepared } = await prepareImages(services.loadGrey, [...part.train, ...part.validation], params.preprocessing, "fail");
-  const labelled = (examples: DatasetExample[]): LabelledImage[] => examples.map((e) => ({ image: prepared.get(e.imageId)!, label: e.label }));
+  const { prepared } = await prepareImages(
+    services.loadGrey,
+    [...part.train, ...part.validation],
+    params.preprocessing,
+    "fail",
+  );
+  const labelled = (examples: DatasetExample[]): LabelledImage[] =>
+    examples.map((e) => ({ image: prepared.get(e.imageId)!, label: e.label }));
 
   const saved = progress.checkpoints[fold];
   let resumeFrom: TrainingCheckpoint | undefined;
@@ -51,7 +71,14 @@ export async function trainRunFold(services: TrainerServices, runId: string, fol
     const inEpoch = resumeFrom.inEpoch ? ` and ${resumeFrom.inEpoch.batchesDone} batches of the next` : "";
     ctx.log(`resuming fold ${fold} after epoch ${resumeFrom.epochsCompleted}${inEpoch}`);
     await db.$transaction((tx) =>
-      recordWorkerAudit(tx, { siteId: run.siteId, action: "trainingRun.resume", entityType: "TrainingRun", entityId: runId, after: { fold, fromEpoch: resumeFrom!.epochsCompleted, fromBatch: resumeFrom!.inEpoch?.batchesDone ?? 0 }, workerId: ctx.workerId }),
+      recordWorkerAudit(tx, {
+        siteId: run.siteId,
+        action: "trainingRun.resume",
+        entityType: "TrainingRun",
+        entityId: runId,
+        after: { fold, fromEpoch: resumeFrom!.epochsCompleted, fromBatch: resumeFrom!.inEpoch?.batchesDone ?? 0 },
+        workerId: ctx.workerId,
+      }),
     );
   }
 
@@ -84,7 +111,17 @@ export async function trainRunFold(services: TrainerServices, runId: string, fol
     } else {
       atEpochStart = true;
       await metrics.epoch(event);
-      ctx.onProgress?.({ kind: "epoch", fold, folds: progress.foldCount, epoch: event.epoch, epochs: event.epochs, loss: event.loss, accuracy: event.accuracy, valLoss: event.valLoss, valAccuracy: event.valAccuracy });
+      ctx.onProgress?.({
+        kind: "epoch",
+        fold,
+        folds: progress.foldCount,
+        epoch: event.epoch,
+        epochs: event.epochs,
+        loss: event.loss,
+        accuracy: event.accuracy,
+        valLoss: event.valLoss,
+        valAccuracy: event.valAccuracy,
+      });
     }
   };
 
@@ -95,7 +132,17 @@ export async function trainRunFold(services: TrainerServices, runId: string, fol
     lastCheckpointKey = stored.key;
   };
 
-  const result = await trainFold({ params, classNames: dataset.classNames, train: labelled(part.train), validation: labelled(part.validation), fold, resumeFrom, onProgress, onCheckpoint, shouldStop });
+  const result = await trainFold({
+    params,
+    classNames: dataset.classNames,
+    train: labelled(part.train),
+    validation: labelled(part.validation),
+    fold,
+    resumeFrom,
+    onProgress,
+    onCheckpoint,
+    shouldStop,
+  });
   await metrics.flush();
 
   if (result.status === "stopped") {
@@ -112,7 +159,11 @@ export async function trainRunFold(services: TrainerServices, runId: string, fol
     await db.$transaction(async (tx) => {
       // Starts a moment later, once this worker has released the fold's lease.
       await ctx.enqueueIn(tx, "train", { trainingRunId: runId, fold }, { startAfterSeconds: 2 });
-      await ctx.completeIn(tx, { outcome: "given back", epochsCompleted: result.epochsCompleted, checkpoint: lastCheckpointKey });
+      await ctx.completeIn(tx, {
+        outcome: "given back",
+        epochsCompleted: result.epochsCompleted,
+        checkpoint: lastCheckpointKey,
+      });
     });
     return { outcome: `given back after epoch ${result.epochsCompleted}` };
   }
@@ -141,7 +192,8 @@ export async function trainRunFold(services: TrainerServices, runId: string, fol
   const outcome = await db.$transaction(async (tx) => {
     const locked = await lockRun(tx, runId);
     const current = readProgress(locked?.progress ?? null);
-    if (!locked || locked.status !== "RUNNING" || !current) return `finished, but the run is ${locked?.status.toLowerCase() ?? "gone"}`;
+    if (!locked || locked.status !== "RUNNING" || !current)
+      return `finished, but the run is ${locked?.status.toLowerCase() ?? "gone"}`;
     const foldResults = { ...current.foldResults, [fold]: foldResult };
     const isLast = Object.keys(foldResults).length === current.foldCount;
     const queuePublish = isLast && !current.isPublishQueued;
@@ -153,7 +205,11 @@ export async function trainRunFold(services: TrainerServices, runId: string, fol
       isLast ? "publishing" : current.stage,
     );
     if (queuePublish) await ctx.enqueueIn(tx, "train", { trainingRunId: runId, fold: PUBLISH_FOLD });
-    await ctx.completeIn(tx, { outcome: "fold trained", epochsCompleted: result.epochsCompleted, resumedFrom: resumeFrom?.epochsCompleted ?? null });
+    await ctx.completeIn(tx, {
+      outcome: "fold trained",
+      epochsCompleted: result.epochsCompleted,
+      resumedFrom: resumeFrom?.epochsCompleted ?? null,
+    });
     return queuePublish ? `fold ${fold} trained; the run is ready to publish` : `fold ${fold} trained`;
   });
   return { outcome, epochsCompleted: result.epochsCompleted, resumedFrom: resumeFrom?.epochsCompleted ?? null };

@@ -12,7 +12,12 @@ export function trainHandler(services: TrainerServices): JobHandler<"train"> {
   return {
     payload: trainJob,
     run: ({ trainingRunId, fold }, ctx) =>
-      fold === undefined ? planTrainingRun(services, trainingRunId, ctx) : fold === PUBLISH_FOLD ? publishTrainingRun(services, trainingRunId, ctx) : trainRunFold(services, trainingRunId, fold, ctx),
-    markFailed: ({ trainingRunId }, message) => markRunFailed(services.db, trainingRunId, message, services.config.workerId),
+      fold === undefined
+        ? planTrainingRun(services, trainingRunId, ctx)
+        : fold === PUBLISH_FOLD
+          ? publishTrainingRun(services, trainingRunId, ctx)
+          : trainRunFold(services, trainingRunId, fold, ctx),
+    markFailed: ({ trainingRunId }, message) =>
+      markRunFailed(services.db, trainingRunId, message, services.config.workerId),
   };
 }

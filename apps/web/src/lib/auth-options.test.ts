@@ -28,6 +28,8 @@ describe("the OpenID Connect provider from the environment", () => {
 
   it("names the missing variable when half configured", () => {
     expect(() => oidcProviderFromEnv({ OIDC_ISSUER: "https://sso.example" })).toThrow(/OIDC_CLIENT_ID/);
-    expect(() => oidcProviderFromEnv({ OIDC_ISSUER: "https://sso.example", OIDC_CLIENT_ID: "x" })).toThrow(/OIDC_CLIENT_SECRET/);
+    expect(() => oidcProviderFromEnv({ OIDC_ISSUER: "https://sso.example", OIDC_CLIENT_ID: "x" })).toThrow(
+      /OIDC_CLIENT_SECRET/,
+    );
   });
 });

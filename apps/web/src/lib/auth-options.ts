@@ -13,12 +13,17 @@ type ApiUser = { id: string; email: string; name: string };
  * (`signInWithOidc`: by linked subject, else by verified email on first sign-in; never creates
  * accounts). The session's subject is that user's id, as for password sign-in.
  */
-export function oidcProviderFromEnv(env: Record<string, string | undefined> = process.env): OAuthConfig<OidcProfile> | null {
+export function oidcProviderFromEnv(
+  env: Record<string, string | undefined> = process.env,
+): OAuthConfig<OidcProfile> | null {
   const issuer = env.OIDC_ISSUER?.trim();
   if (!issuer) return null;
   const clientId = env.OIDC_CLIENT_ID?.trim();
   const clientSecret = env.OIDC_CLIENT_SECRET?.trim();
-  if (!clientId || !clientSecret) throw new Error(`invalid configuration: ${clientId ? "OIDC_CLIENT_SECRET" : "OIDC_CLIENT_ID"}: single sign-on needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET`);
+  if (!clientId || !clientSecret)
+    throw new Error(
+      `invalid configuration: ${clientId ? "OIDC_CLIENT_SECRET" : "OIDC_CLIENT_ID"}: single sign-on needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET`,
+    );
   return {
     id: "oidc",
     name: env.OIDC_NAME?.trim() || "Single sign-on",
@@ -39,7 +44,10 @@ export function oidcProviderFromEnv(env: Record<string, string | undefined> = pr
           variables: { idToken: tokens.id_token },
         }),
       });
-      const body = (await response.json()) as { data?: { signInWithOidc: ApiUser } | null; errors?: { message: string }[] };
+      const body = (await response.json()) as {
+        data?: { signInWithOidc: ApiUser } | null;
+        errors?: { message: string }[];
+      };
       const user = body.data?.signInWithOidc;
       if (!user) throw new Error(body.errors?.[0]?.message ?? "single sign-on was refused");
       return { id: user.id, email: user.email, name: user.name };
@@ -68,7 +76,8 @@ export const authOptions: NextAuthOptions = {
           method: "POST",
           headers: { "content-type": "application/json", ...(forwardedFor ? { "x-forwarded-for": forwardedFor } : {}) },
           body: JSON.stringify({
-            query: "mutation Login($email: String!, $password: String!) { login(email: $email, password: $password) { id email name } }",
+            query:
+              "mutation Login($email: String!, $password: String!) { login(email: $email, password: $password) { id email name } }",
             variables: { email: credentials.email, password: credentials.password },
           }),
         });

@@ -14,4 +14,9 @@ export const subtypeLabel = (s: string) => SUBTYPE_LABEL[s as Subtype] ?? s;
 
 export const LABEL_STATUSES = ["UNLABELLED", "LABELLED", "CONFLICT", "ADJUDICATED"] as const;
 export type LabelStatus = (typeof LABEL_STATUSES)[number];
-export const LABEL_STATUS_LABEL: Record<LabelStatus, string> = { UNLABELLED: "Unlabelled", LABELLED: "Labelled", CONFLICT: "Conflict", ADJUDICATED: "Adjudicated" };
+export const LABEL_STATUS_LABEL: Record<LabelStatus, string> = {
+  UNLABELLED: "Unlabelled",
+  LABELLED: "Labelled",
+  CONFLICT: "Conflict",
+  ADJUDICATED: "Adjudicated",
+};

@@ -6,9 +6,24 @@ export type ReadingTask = {
   position: number;
   phase: "UNAIDED" | "AIDED";
   images: { id: string; laterality: "R" | "L"; view: string; widthPx: number; heightPx: number; displayUrl: string }[];
-  questions: { id: string; kind: "SUBTYPE" | "CONFIDENCE" | "ROI"; prompt: string; options: string[]; isRequired: boolean; position: number }[];
-  myUnaidedRead: { answer: string; confidence: number | null; roi: { imageId: string; shape: string; geometry: unknown } | null } | null;
-  ai: { answer: string; probabilities: { subtype: string; probability: number }[]; heatmaps: { imageId: string; url: string }[] } | null;
+  questions: {
+    id: string;
+    kind: "SUBTYPE" | "CONFIDENCE" | "ROI";
+    prompt: string;
+    options: string[];
+    isRequired: boolean;
+    position: number;
+  }[];
+  myUnaidedRead: {
+    answer: string;
+    confidence: number | null;
+    roi: { imageId: string; shape: string; geometry: unknown } | null;
+  } | null;
+  ai: {
+    answer: string;
+    probabilities: { subtype: string; probability: number }[];
+    heatmaps: { imageId: string; url: string }[];
+  } | null;
 };
 
 export const READING_TASK_FIELDS = /* GraphQL */ `

@@ -1,7 +1,14 @@
 /** One line of a run's live progress (TrainingRun.progress, written by the trainer). */
 export function progressLine(progress: Record<string, unknown> | null): string {
   if (!progress) return "";
-  const p = progress as { stage?: string; fold?: number; foldCount?: number; epoch?: number; epochs?: number; loss?: number };
+  const p = progress as {
+    stage?: string;
+    fold?: number;
+    foldCount?: number;
+    epoch?: number;
+    epochs?: number;
+    loss?: number;
+  };
   const parts = [p.stage];
   if (p.fold !== undefined && p.foldCount) parts.push(`fold ${p.fold + 1}/${p.foldCount}`);
   if (p.epoch !== undefined && p.epochs) parts.push(`epoch ${p.epoch}/${p.epochs}`);

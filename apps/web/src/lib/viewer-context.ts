@@ -9,7 +9,19 @@ export type Me = { id: string; name: string; email: string; memberships: { role:
 
 const ME_QUERY = /* GraphQL */ `
   query Me {
-    me { id name email memberships { role site { id code name } } }
+    me {
+      id
+      name
+      email
+      memberships {
+        role
+        site {
+          id
+          code
+          name
+        }
+      }
+    }
   }
 `;
 
@@ -25,7 +37,8 @@ export function sitesOf(me: Me): SiteRef[] {
 }
 
 export const hasRole = (me: Me, ...roles: Role[]) => me.memberships.some((m) => roles.includes(m.role));
-export const sitesWithRole = (me: Me, ...roles: Role[]) => sitesOf(me).filter((s) => me.memberships.some((m) => m.site.id === s.id && roles.includes(m.role)));
+export const sitesWithRole = (me: Me, ...roles: Role[]) =>
+  sitesOf(me).filter((s) => me.memberships.some((m) => m.site.id === s.id && roles.includes(m.role)));
 
 /** The site chosen in the site switcher (null: all the user's sites), if still one of theirs. */
 export async function currentSite(me: Me): Promise<SiteRef | null> {

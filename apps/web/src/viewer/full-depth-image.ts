@@ -42,7 +42,8 @@ export function parseFullDepthPixels(buffer: ArrayBuffer): FullDepthImage {
   if (header.version !== 1) throw new PixelFormatError(`pixel file version ${header.version} is not supported`);
   const offset = Math.ceil((8 + length) / 8) * 8;
   const count = header.widthPx * header.heightPx;
-  if (offset + count * 2 > buffer.byteLength) throw new PixelFormatError(`pixel file holds fewer than ${count} samples`);
+  if (offset + count * 2 > buffer.byteLength)
+    throw new PixelFormatError(`pixel file holds fewer than ${count} samples`);
   const samples = header.isSigned ? new Int16Array(buffer, offset, count) : new Uint16Array(buffer, offset, count);
   return { ...header, samples };
 }
@@ -50,7 +51,12 @@ export function parseFullDepthPixels(buffer: ArrayBuffer): FullDepthImage {
 /** Fetches and decodes an image's full-depth pixels (gzip decoded by the browser's stream). */
 export async function fetchFullDepthImage(url: string, signal?: AbortSignal): Promise<FullDepthImage> {
   const response = await fetch(url, { signal, credentials: "same-origin" });
-  if (!response.ok || !response.body) throw new PixelFormatError(response.status === 404 ? "image not found or not visible to you" : `image could not be loaded (HTTP ${response.status})`);
+  if (!response.ok || !response.body)
+    throw new PixelFormatError(
+      response.status === 404
+        ? "image not found or not visible to you"
+        : `image could not be loaded (HTTP ${response.status})`,
+    );
   const stream = response.body.pipeThrough(new DecompressionStream("gzip"));
   return parseFullDepthPixels(await new Response(stream).arrayBuffer());
 }

@@ -15,7 +15,10 @@ export const heatAlpha = (v: number) => Math.min(1, Math.max(0, (v - 0.1) / 0.4)
 
 /** Colours an 8-bit heatmap (RGBA ImageData bytes, value in the red channel) in place. */
 export function colourHeatmap(rgba: Uint8ClampedArray): void {
-  const table = Array.from({ length: 256 }, (_, i) => [...heatColor(i / 255), Math.round(heatAlpha(i / 255) * 255)] as const);
+  const table = Array.from(
+    { length: 256 },
+    (_, i) => [...heatColor(i / 255), Math.round(heatAlpha(i / 255) * 255)] as const,
+  );
   for (let i = 0; i < rgba.length; i += 4) {
     const c = table[rgba[i]!]!;
     rgba[i] = c[0];

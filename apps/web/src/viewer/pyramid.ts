@@ -8,8 +8,13 @@ export type PyramidLevel = { level: number; widthPx: number; heightPx: number; s
  * mammogram is drawn from a level near screen size (no aliasing, a fraction of the samples).
  * Means keep the full bit depth (same sample type as the source).
  */
-export function buildPyramid(image: Pick<FullDepthImage, "widthPx" | "heightPx" | "samples">, minSidePx = 512): PyramidLevel[] {
-  const levels: PyramidLevel[] = [{ level: 0, widthPx: image.widthPx, heightPx: image.heightPx, samples: image.samples }];
+export function buildPyramid(
+  image: Pick<FullDepthImage, "widthPx" | "heightPx" | "samples">,
+  minSidePx = 512,
+): PyramidLevel[] {
+  const levels: PyramidLevel[] = [
+    { level: 0, widthPx: image.widthPx, heightPx: image.heightPx, samples: image.samples },
+  ];
   for (;;) {
     const prev = levels[levels.length - 1]!;
     if (Math.max(prev.widthPx, prev.heightPx) <= minSidePx) break;

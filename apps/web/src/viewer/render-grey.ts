@@ -13,7 +13,15 @@ const BLACK = 0xff000000 >>> 0;
  * @param affine viewport CSS px per image px (see view-transform.ts); multiplied by `dpr` here.
  * @param out canvas pixels, length = canvasWidth * canvasHeight.
  */
-export function renderGrey(levels: PyramidLevel[], lut: WindowLut, affine: Affine, dpr: number, canvasWidth: number, canvasHeight: number, out: Uint32Array): void {
+export function renderGrey(
+  levels: PyramidLevel[],
+  lut: WindowLut,
+  affine: Affine,
+  dpr: number,
+  canvasWidth: number,
+  canvasHeight: number,
+  out: Uint32Array,
+): void {
   const level = levelForScale(levels, affine.scale * dpr);
   const k = 2 ** level.level;
   const lw = level.widthPx;

@@ -15,10 +15,23 @@ const round1 = (v: number) => Math.round(v * 10) / 10;
 export function roiFromApi(shape: string, geometry: unknown): Roi | null {
   const g = geometry as Record<string, unknown>;
   const num = (k: string) => (typeof g?.[k] === "number" ? (g[k] as number) : NaN);
-  if (shape === "POINT" && Number.isFinite(num("x") + num("y"))) return { shape, geometry: { x: num("x"), y: num("y") } };
-  if (shape === "BOX" && Number.isFinite(num("x") + num("y") + num("width") + num("height"))) return { shape, geometry: { x: num("x"), y: num("y"), width: num("width"), height: num("height") } };
-  if (shape === "ELLIPSE" && Number.isFinite(num("cx") + num("cy") + num("rx") + num("ry"))) return { shape, geometry: { cx: num("cx"), cy: num("cy"), rx: num("rx"), ry: num("ry"), rotationRad: Number.isFinite(num("rotationRad")) ? num("rotationRad") : 0 } };
-  if (shape === "POLYGON" && Array.isArray(g?.points) && g.points.length >= 3) return { shape, geometry: { points: (g.points as [number, number][]).map(([x, y]) => [x, y]) } };
+  if (shape === "POINT" && Number.isFinite(num("x") + num("y")))
+    return { shape, geometry: { x: num("x"), y: num("y") } };
+  if (shape === "BOX" && Number.isFinite(num("x") + num("y") + num("width") + num("height")))
+    return { shape, geometry: { x: num("x"), y: num("y"), width: num("width"), height: num("height") } };
+  if (shape === "ELLIPSE" && Number.isFinite(num("cx") + num("cy") + num("rx") + num("ry")))
+    return {
+      shape,
+      geometry: {
+        cx: num("cx"),
+        cy: num("cy"),
+        rx: num("rx"),
+        ry: num("ry"),
+        rotationRad: Number.isFinite(num("rotationRad")) ? num("rotationRad") : 0,
+      },
+    };
+  if (shape === "POLYGON" && Array.isArray(g?.points) && g.points.length >= 3)
+    return { shape, geometry: { points: (g.points as [number, number][]).map(([x, y]) => [x, y]) } };
   return null;
 }
 
@@ -42,7 +55,15 @@ export function clampRoi(roi: Roi, widthPx: number, heightPx: number): Roi {
     case "BOX": {
       const x = cx(roi.geometry.x);
       const y = cy(roi.geometry.y);
-      return { shape: "BOX", geometry: { x, y, width: round1(clamp(roi.geometry.width, 0, widthPx - x)), height: round1(clamp(roi.geometry.height, 0, heightPx - y)) } };
+      return {
+        shape: "BOX",
+        geometry: {
+          x,
+          y,
+          width: round1(clamp(roi.geometry.width, 0, widthPx - x)),
+          height: round1(clamp(roi.geometry.height, 0, heightPx - y)),
+        },
+      };
     }
     case "ELLIPSE": {
       const g = roi.geometry;
@@ -77,11 +98,21 @@ export function roiHandles(roi: Roi): Point[] {
       return [[roi.geometry.x, roi.geometry.y]];
     case "BOX": {
       const { x, y, width, height } = roi.geometry;
-      return [[x, y], [x + width, y], [x + width, y + height], [x, y + height]];
+      return [
+        [x, y],
+        [x + width, y],
+        [x + width, y + height],
+        [x, y + height],
+      ];
     }
     case "ELLIPSE": {
       const { cx, cy, rx, ry } = roi.geometry;
-      return [[cx - rx, cy - ry], [cx + rx, cy - ry], [cx + rx, cy + ry], [cx - rx, cy + ry]];
+      return [
+        [cx - rx, cy - ry],
+        [cx + rx, cy - ry],
+        [cx + rx, cy + ry],
+        [cx - rx, cy + ry],
+      ];
     }
     case "POLYGON":
       return roi.geometry.points.map((p) => [p[0], p[1]]);
@@ -91,7 +122,11 @@ export function roiHandles(roi: Roi): Point[] {
 /** Drags handle `index` to `to`: corners resize from the opposite corner, vertices move alone. */
 export function dragHandle(roi: Roi, index: number, to: Point): Roi {
   if (roi.shape === "POINT") return { shape: "POINT", geometry: { x: to[0], y: to[1] } };
-  if (roi.shape === "POLYGON") return { shape: "POLYGON", geometry: { points: roi.geometry.points.map((p, i) => (i === index ? [to[0], to[1]] : p)) } };
+  if (roi.shape === "POLYGON")
+    return {
+      shape: "POLYGON",
+      geometry: { points: roi.geometry.points.map((p, i) => (i === index ? [to[0], to[1]] : p)) },
+    };
   const corners = roiHandles(roi);
   const opposite = corners[(index + 2) % 4]!;
   return roiFromDrag(roi.shape, opposite, to);
@@ -104,7 +139,12 @@ export function roiContains(roi: Roi, x: number, y: number, tolerancePx = 4): bo
       return Math.hypot(x - roi.geometry.x, y - roi.geometry.y) <= tolerancePx;
     case "BOX": {
       const g = roi.geometry;
-      return x >= g.x - tolerancePx && x <= g.x + g.width + tolerancePx && y >= g.y - tolerancePx && y <= g.y + g.height + tolerancePx;
+      return (
+        x >= g.x - tolerancePx &&
+        x <= g.x + g.width + tolerancePx &&
+        y >= g.y - tolerancePx &&
+        y <= g.y + g.height + tolerancePx
+      );
     }
     case "ELLIPSE": {
       const g = roi.geometry;
@@ -135,4 +175,9 @@ export function isDegenerate(roi: Roi): boolean {
   return false;
 }
 
-export const ROI_SHAPE_LABEL: Record<RoiShape, string> = { POINT: "Point", BOX: "Box", ELLIPSE: "Ellipse", POLYGON: "Polygon" };
+export const ROI_SHAPE_LABEL: Record<RoiShape, string> = {
+  POINT: "Point",
+  BOX: "Box",
+  ELLIPSE: "Ellipse",
+  POLYGON: "Polygon",
+};

@@ -24,11 +24,14 @@ export function affineOf(state: ViewState, viewport: ViewportSize, image: ImageS
   const scale = fitScale(viewport, image) * state.zoom;
   const dw = image.widthPx * scale;
   const dh = image.heightPx * scale;
-  const baseLeft = placement.hug === "right" ? viewport.widthPx - dw : placement.hug === "left" ? 0 : (viewport.widthPx - dw) / 2;
+  const baseLeft =
+    placement.hug === "right" ? viewport.widthPx - dw : placement.hug === "left" ? 0 : (viewport.widthPx - dw) / 2;
   const sign = placement.mirror ? -1 : 1;
   const left = baseLeft + sign * state.offsetX * viewport.widthPx;
   const top = (viewport.heightPx - dh) / 2 + state.offsetY * viewport.heightPx;
-  return placement.flip ? { scale, scaleX: -scale, translateX: left + dw, translateY: top } : { scale, scaleX: scale, translateX: left, translateY: top };
+  return placement.flip
+    ? { scale, scaleX: -scale, translateX: left + dw, translateY: top }
+    : { scale, scaleX: scale, translateX: left, translateY: top };
 }
 
 export function imageToScreen(a: Affine, x: number, y: number): [number, number] {
@@ -40,7 +43,15 @@ export function screenToImage(a: Affine, sx: number, sy: number): [number, numbe
 }
 
 /** Zooms by `factor` keeping the image point under (sx, sy) where it is. */
-export function zoomAt(state: ViewState, factor: number, sx: number, sy: number, viewport: ViewportSize, image: ImageSize, placement: Placement): ViewState {
+export function zoomAt(
+  state: ViewState,
+  factor: number,
+  sx: number,
+  sy: number,
+  viewport: ViewportSize,
+  image: ImageSize,
+  placement: Placement,
+): ViewState {
   const zoom = Math.min(64, Math.max(0.25, state.zoom * factor));
   const before = affineOf(state, viewport, image, placement);
   const [ix, iy] = screenToImage(before, sx, sy);
@@ -51,13 +62,31 @@ export function zoomAt(state: ViewState, factor: number, sx: number, sy: number,
 }
 
 /** Moves the image by a screen delta. */
-export function panBy(state: ViewState, dxPx: number, dyPx: number, viewport: ViewportSize, placement: Placement): ViewState {
+export function panBy(
+  state: ViewState,
+  dxPx: number,
+  dyPx: number,
+  viewport: ViewportSize,
+  placement: Placement,
+): ViewState {
   const sign = placement.mirror ? -1 : 1;
-  return { ...state, offsetX: state.offsetX + dxPx / viewport.widthPx / sign, offsetY: state.offsetY + dyPx / viewport.heightPx };
+  return {
+    ...state,
+    offsetX: state.offsetX + dxPx / viewport.widthPx / sign,
+    offsetY: state.offsetY + dyPx / viewport.heightPx,
+  };
 }
 
 /** One image pixel per device pixel, centred on the image point under (sx, sy). */
-export function zoomToPixel(state: ViewState, sx: number, sy: number, devicePixelRatio: number, viewport: ViewportSize, image: ImageSize, placement: Placement): ViewState {
+export function zoomToPixel(
+  state: ViewState,
+  sx: number,
+  sy: number,
+  devicePixelRatio: number,
+  viewport: ViewportSize,
+  image: ImageSize,
+  placement: Placement,
+): ViewState {
   const target = 1 / devicePixelRatio / fitScale(viewport, image);
   const zoomed = zoomAt(state, target / state.zoom, sx, sy, viewport, image, placement);
   return panBy(zoomed, viewport.widthPx / 2 - sx, viewport.heightPx / 2 - sy, viewport, placement);

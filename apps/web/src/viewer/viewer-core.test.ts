@@ -7,10 +7,34 @@ import { clampRoi, dragHandle, moveRoi, roiContains, roiFromApi, roiFromDrag } f
 import { affineOf, imageToScreen, panBy, screenToImage, zoomAt, type Placement } from "./view-transform.ts";
 import { adjustedWindow, buildWindowLut, dragWindow } from "./window-lut.ts";
 
-const header = { minStored: 0, maxStored: 4095, rescaleSlope: 1, rescaleIntercept: 0, padding: null, voiLutFunction: "LINEAR" };
+const header = {
+  minStored: 0,
+  maxStored: 4095,
+  rescaleSlope: 1,
+  rescaleIntercept: 0,
+  padding: null,
+  voiLutFunction: "LINEAR",
+};
 
 function pixelFile(samples: Uint16Array, widthPx: number, heightPx: number) {
-  const json = new TextEncoder().encode(JSON.stringify({ format: "mmpx", version: 1, widthPx, heightPx, bitsStored: 12, isSigned: false, rescaleSlope: 1, rescaleIntercept: 0, window: { center: 2048, width: 4096 }, voiLutFunction: "LINEAR", isInverted: false, minStored: 0, maxStored: 4095, padding: null }));
+  const json = new TextEncoder().encode(
+    JSON.stringify({
+      format: "mmpx",
+      version: 1,
+      widthPx,
+      heightPx,
+      bitsStored: 12,
+      isSigned: false,
+      rescaleSlope: 1,
+      rescaleIntercept: 0,
+      window: { center: 2048, width: 4096 },
+      voiLutFunction: "LINEAR",
+      isInverted: false,
+      minStored: 0,
+      maxStored: 4095,
+      padding: null,
+    }),
+  );
   const offset = Math.ceil((8 + json.length) / 8) * 8;
   const buffer = new ArrayBuffer(offset + samples.length * 2);
   const bytes = new Uint8Array(buffer);
@@ -69,7 +93,11 @@ describe("pyramid and rendering", () => {
 
   it("halves by 2x2 means, keeping 16-bit values", () => {
     const levels = buildPyramid({ widthPx: w, heightPx: h, samples: ramp }, 2);
-    expect(levels.map((l) => [l.widthPx, l.heightPx])).toEqual([[8, 4], [4, 2], [2, 1]]);
+    expect(levels.map((l) => [l.widthPx, l.heightPx])).toEqual([
+      [8, 4],
+      [4, 2],
+      [2, 1],
+    ]);
     expect([...levels[1]!.samples.slice(0, 4)]).toEqual([250, 1250, 2250, 3250]);
     expect(levelForScale(levels, 1).level).toBe(0);
     expect(levelForScale(levels, 0.5).level).toBe(1);
@@ -81,13 +109,23 @@ describe("pyramid and rendering", () => {
     const lut = buildWindowLut(header, { center: 1750.5, width: 3501 }, false);
     const out = new Uint32Array(10 * 4);
     const placement: Placement = { hug: "left", flip: false, mirror: false };
-    const affine = affineOf({ zoom: 1, offsetX: 0, offsetY: 0 }, { widthPx: 10, heightPx: 4 }, { widthPx: w, heightPx: h }, placement);
+    const affine = affineOf(
+      { zoom: 1, offsetX: 0, offsetY: 0 },
+      { widthPx: 10, heightPx: 4 },
+      { widthPx: w, heightPx: h },
+      placement,
+    );
     renderGrey(levels, lut, affine, 1, 10, 4, out);
     const grey = (i: number) => out[i]! & 0xff;
     expect(grey(0)).toBe(0);
     expect(grey(7)).toBe(255);
     expect(out[8]).toBe(0xff000000); // right of the image: black
-    const flipped = affineOf({ zoom: 1, offsetX: 0, offsetY: 0 }, { widthPx: 10, heightPx: 4 }, { widthPx: w, heightPx: h }, { ...placement, flip: true });
+    const flipped = affineOf(
+      { zoom: 1, offsetX: 0, offsetY: 0 },
+      { widthPx: 10, heightPx: 4 },
+      { widthPx: w, heightPx: h },
+      { ...placement, flip: true },
+    );
     renderGrey(levels, lut, flipped, 1, 10, 4, out);
     expect(grey(0)).toBe(255);
     expect(grey(7)).toBe(0);
@@ -113,8 +151,12 @@ describe("view transform", () => {
     const right: Placement = { hug: "right", flip: false, mirror: false };
     const left: Placement = { hug: "left", flip: false, mirror: true };
     const state = panBy({ zoom: 2, offsetX: 0, offsetY: 0 }, 40, 0, viewport, right);
-    const moveR = affineOf(state, viewport, image, right).translateX - affineOf({ ...state, offsetX: 0 }, viewport, image, right).translateX;
-    const moveL = affineOf(state, viewport, image, left).translateX - affineOf({ ...state, offsetX: 0 }, viewport, image, left).translateX;
+    const moveR =
+      affineOf(state, viewport, image, right).translateX -
+      affineOf({ ...state, offsetX: 0 }, viewport, image, right).translateX;
+    const moveL =
+      affineOf(state, viewport, image, left).translateX -
+      affineOf({ ...state, offsetX: 0 }, viewport, image, left).translateX;
     expect(moveR).toBeCloseTo(40);
     expect(moveL).toBeCloseTo(-40);
   });
@@ -149,10 +191,27 @@ describe("ROI geometry", () => {
   });
 
   it("keeps moved regions inside the image (the API refuses regions outside)", () => {
-    const polygon = roiFromApi("POLYGON", { points: [[1, 1], [10, 1], [5, 8]] })!;
-    expect(clampRoi(moveRoi(polygon, -5, 0), 100, 100).geometry).toEqual({ points: [[0, 1], [5, 1], [0, 8]] });
+    const polygon = roiFromApi("POLYGON", {
+      points: [
+        [1, 1],
+        [10, 1],
+        [5, 8],
+      ],
+    })!;
+    expect(clampRoi(moveRoi(polygon, -5, 0), 100, 100).geometry).toEqual({
+      points: [
+        [0, 1],
+        [5, 1],
+        [0, 8],
+      ],
+    });
     expect(roiContains(polygon, 5, 3)).toBe(true);
     expect(roiFromApi("POLYGON", { points: [[1, 1]] })).toBeNull();
-    expect(clampRoi({ shape: "BOX", geometry: { x: 90, y: 90, width: 30, height: 5 } }, 100, 100).geometry).toEqual({ x: 90, y: 90, width: 10, height: 5 });
+    expect(clampRoi({ shape: "BOX", geometry: { x: 90, y: 90, width: 30, height: 5 } }, 100, 100).geometry).toEqual({
+      x: 90,
+      y: 90,
+      width: 10,
+      height: 5,
+    });
   });
 });

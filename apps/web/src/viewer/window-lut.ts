@@ -9,7 +9,15 @@ export type WindowLevel = { center: number; width: number };
  */
 export type WindowLut = { offset: number; table: Uint8Array };
 
-export function buildWindowLut(image: Pick<FullDepthHeader, "minStored" | "maxStored" | "rescaleSlope" | "rescaleIntercept" | "padding" | "voiLutFunction">, window: WindowLevel, isInverted: boolean, reuse?: WindowLut): WindowLut {
+export function buildWindowLut(
+  image: Pick<
+    FullDepthHeader,
+    "minStored" | "maxStored" | "rescaleSlope" | "rescaleIntercept" | "padding" | "voiLutFunction"
+  >,
+  window: WindowLevel,
+  isInverted: boolean,
+  reuse?: WindowLut,
+): WindowLut {
   const lo = Math.min(image.minStored, image.padding?.from ?? image.minStored);
   const hi = Math.max(image.maxStored, image.padding?.to ?? image.maxStored);
   const size = hi - lo + 1;
@@ -36,7 +44,10 @@ export type WindowAdjust = { centerShift: number; widthFactor: number };
 export const NO_ADJUST: WindowAdjust = { centerShift: 0, widthFactor: 1 };
 
 export function adjustedWindow(defaultWindow: WindowLevel, adjust: WindowAdjust): WindowLevel {
-  return { center: defaultWindow.center + adjust.centerShift * defaultWindow.width, width: Math.max(1, defaultWindow.width * adjust.widthFactor) };
+  return {
+    center: defaultWindow.center + adjust.centerShift * defaultWindow.width,
+    width: Math.max(1, defaultWindow.width * adjust.widthFactor),
+  };
 }
 
 /**
@@ -44,7 +55,10 @@ export function adjustedWindow(defaultWindow: WindowLevel, adjust: WindowAdjust)
  * (darker image). Sensitivity is relative to the default width, so it feels the same at 8 and 16 bits.
  */
 export function dragWindow(start: WindowAdjust, dxPx: number, dyPx: number): WindowAdjust {
-  return { centerShift: start.centerShift + dyPx * 0.004, widthFactor: Math.min(20, Math.max(0.01, start.widthFactor * Math.exp(dxPx * 0.006))) };
+  return {
+    centerShift: start.centerShift + dyPx * 0.004,
+    widthFactor: Math.min(20, Math.max(0.01, start.widthFactor * Math.exp(dxPx * 0.006))),
+  };
 }
 
 /** Presets relative to the default window (mammograms have no Hounsfield-style absolute presets). */

@@ -17,9 +17,13 @@ describe("database rules", () => {
   });
 
   it("audit events can be inserted but never updated, deleted or truncated", async () => {
-    const { rows } = await client.query(`INSERT INTO "AuditEvent" (action, "entityType", "entityId") VALUES ('x.create', 'X', '1') RETURNING id`);
+    const { rows } = await client.query(
+      `INSERT INTO "AuditEvent" (action, "entityType", "entityId") VALUES ('x.create', 'X', '1') RETURNING id`,
+    );
     const id = rows[0].id as string;
-    await expect(client.query(`UPDATE "AuditEvent" SET action = 'x.forged' WHERE id = $1`, [id])).rejects.toThrow(/immutable/);
+    await expect(client.query(`UPDATE "AuditEvent" SET action = 'x.forged' WHERE id = $1`, [id])).rejects.toThrow(
+      /immutable/,
+    );
     await expect(client.query(`DELETE FROM "AuditEvent" WHERE id = $1`, [id])).rejects.toThrow(/immutable/);
     await expect(client.query(`TRUNCATE "AuditEvent"`)).rejects.toThrow(/immutable/);
     const after = await client.query(`SELECT action FROM "AuditEvent" WHERE id = $1`, [id]);

@@ -47,7 +47,12 @@ describe("db:migrate", () => {
     expect(first.applied).toEqual(migrations.map((m) => m.name));
     const second = await migrateDatabase(url);
     expect(second).toEqual({ applied: [], alreadyApplied: migrations.map((m) => m.name) });
-    const rows = await query<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }>(
+    const rows = await query<{
+      migration_name: string;
+      checksum: string;
+      finished_at: Date | null;
+      applied_steps_count: number;
+    }>(
       url,
       `SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name`,
     );
@@ -61,8 +66,13 @@ describe("db:migrate", () => {
       "001_ok": `CREATE TABLE a (id int);`,
       "002_broken": `CREATE TABLE b (id int); SELECT * FROM no_such_table;`,
     });
-    await expect(migrateDatabase(url, { migrationsDir: dir })).rejects.toThrow(/migration 002_broken failed: .*no_such_table/);
-    const tables = await query<{ tablename: string }>(url, `SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`);
+    await expect(migrateDatabase(url, { migrationsDir: dir })).rejects.toThrow(
+      /migration 002_broken failed: .*no_such_table/,
+    );
+    const tables = await query<{ tablename: string }>(
+      url,
+      `SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`,
+    );
     expect(tables.map((t) => t.tablename)).toEqual(["_prisma_migrations", "a"]);
     const recorded = await query<{ migration_name: string }>(url, `SELECT migration_name FROM "_prisma_migrations"`);
     expect(recorded.map((r) => r.migration_name)).toEqual(["001_ok"]);

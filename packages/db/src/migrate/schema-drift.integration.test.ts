@@ -19,11 +19,36 @@ describe("schema.prisma vs the migrated database", () => {
   // Each planted mismatch must be reported: proves the check can fail.
   const plants: { what: string; sql: string; kind: string; object: string }[] = [
     { what: "a missing table", sql: `DROP TABLE "LoginAttempt"`, kind: "missing table", object: "LoginAttempt" },
-    { what: "a missing column", sql: `ALTER TABLE "Case" DROP COLUMN "note"`, kind: "missing column", object: "Case.note" },
-    { what: "an extra column", sql: `ALTER TABLE "Site" ADD COLUMN "legacy" text`, kind: "extra column", object: "Site.legacy" },
-    { what: "a nullable required column", sql: `ALTER TABLE "Image" ALTER COLUMN "storageKey" DROP NOT NULL`, kind: "nullability", object: "Image.storageKey" },
-    { what: "a changed type", sql: `ALTER TABLE "Image" ALTER COLUMN "widthPx" TYPE bigint`, kind: "column type", object: "Image.widthPx" },
-    { what: "a missing unique constraint", sql: `DROP INDEX "Site_code_key"`, kind: "missing unique", object: "Site(code)" },
+    {
+      what: "a missing column",
+      sql: `ALTER TABLE "Case" DROP COLUMN "note"`,
+      kind: "missing column",
+      object: "Case.note",
+    },
+    {
+      what: "an extra column",
+      sql: `ALTER TABLE "Site" ADD COLUMN "legacy" text`,
+      kind: "extra column",
+      object: "Site.legacy",
+    },
+    {
+      what: "a nullable required column",
+      sql: `ALTER TABLE "Image" ALTER COLUMN "storageKey" DROP NOT NULL`,
+      kind: "nullability",
+      object: "Image.storageKey",
+    },
+    {
+      what: "a changed type",
+      sql: `ALTER TABLE "Image" ALTER COLUMN "widthPx" TYPE bigint`,
+      kind: "column type",
+      object: "Image.widthPx",
+    },
+    {
+      what: "a missing unique constraint",
+      sql: `DROP INDEX "Site_code_key"`,
+      kind: "missing unique",
+      object: "Site(code)",
+    },
     {
       what: "a missing foreign key",
       sql: `ALTER TABLE "Image" DROP CONSTRAINT "Image_caseId_fkey"`,
@@ -36,7 +61,12 @@ describe("schema.prisma vs the migrated database", () => {
       kind: "foreign key action",
       object: "Membership(userId) -> User(id)",
     },
-    { what: "a changed enum", sql: `ALTER TYPE "Subtype" ADD VALUE 'MUCINOUS'`, kind: "enum values", object: "Subtype" },
+    {
+      what: "a changed enum",
+      sql: `ALTER TYPE "Subtype" ADD VALUE 'MUCINOUS'`,
+      kind: "enum values",
+      object: "Subtype",
+    },
   ];
 
   for (const plant of plants) {

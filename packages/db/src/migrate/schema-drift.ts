@@ -26,7 +26,11 @@ type DmmfField = {
 type DmmfModel = { name: string; dbName: string | null; fields: DmmfField[] };
 type DmmfIndex = { model: string; type: "id" | "unique" | "normal" | "fulltext"; fields: { name: string }[] };
 type Dmmf = {
-  datamodel: { models: DmmfModel[]; enums: { name: string; dbName?: string | null; values: { name: string }[] }[]; indexes: DmmfIndex[] };
+  datamodel: {
+    models: DmmfModel[];
+    enums: { name: string; dbName?: string | null; values: { name: string }[] }[];
+    indexes: DmmfIndex[];
+  };
 };
 
 const SCALAR_SQL: Record<string, string> = {
@@ -117,14 +121,28 @@ async function compare(dmmf: Dmmf, client: pg.Client): Promise<SchemaDrift[]> {
     SELECT t.typname AS name, array_agg(e.enumlabel ORDER BY e.enumsortorder)::text[] AS values
     FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid JOIN pg_namespace n ON n.oid = t.typnamespace
     WHERE n.nspname = 'public' GROUP BY t.typname`);
-  const indexes = await client.query<{ table: string; name: string; isUnique: boolean; isPrimary: boolean; columns: string[]; isPartial: boolean }>(`
+  const indexes = await client.query<{
+    table: string;
+    name: string;
+    isUnique: boolean;
+    isPrimary: boolean;
+    columns: string[];
+    isPartial: boolean;
+  }>(`
     SELECT c.relname AS table, i.relname AS name, x.indisunique AS "isUnique", x.indisprimary AS "isPrimary",
       x.indpred IS NOT NULL AS "isPartial",
       ARRAY(SELECT a.attname FROM unnest(x.indkey) WITH ORDINALITY k(attnum, ord)
             JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum ORDER BY k.ord)::text[] AS columns
     FROM pg_index x JOIN pg_class c ON c.oid = x.indrelid JOIN pg_class i ON i.oid = x.indexrelid
     JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'`);
-  const foreignKeys = await client.query<{ table: string; name: string; columns: string[]; refTable: string; refColumns: string[]; onDelete: string }>(`
+  const foreignKeys = await client.query<{
+    table: string;
+    name: string;
+    columns: string[];
+    refTable: string;
+    refColumns: string[];
+    onDelete: string;
+  }>(`
     SELECT c.relname AS table, con.conname AS name, rc.relname AS "refTable", con.confdeltype AS "onDelete",
       ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(attnum, ord)
             JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum ORDER BY k.ord)::text[] AS columns,
@@ -148,10 +166,12 @@ async function compare(dmmf: Dmmf, client: pg.Client): Promise<SchemaDrift[]> {
     const values = dbEnums.get(name);
     const expected = e.values.map((v) => v.name);
     if (!values) add("missing enum", name, `enum ${name} does not exist in the database`);
-    else if (values.join(",") !== expected.join(",")) add("enum values", name, `database has [${values.join(", ")}], schema has [${expected.join(", ")}]`);
+    else if (values.join(",") !== expected.join(","))
+      add("enum values", name, `database has [${values.join(", ")}], schema has [${expected.join(", ")}]`);
     dbEnums.delete(name);
   }
-  for (const name of dbEnums.keys()) add("extra enum", name, `enum ${name} exists in the database but not in schema.prisma`);
+  for (const name of dbEnums.keys())
+    add("extra enum", name, `enum ${name} exists in the database but not in schema.prisma`);
 
   const modelByName = new Map(dmmf.datamodel.models.map((m) => [m.name, m]));
   const tableOf = (m: DmmfModel) => m.dbName ?? m.name;
@@ -178,19 +198,30 @@ async function compare(dmmf: Dmmf, client: pg.Client): Promise<SchemaDrift[]> {
         continue;
       }
       const expectedType = expectedSqlType(field);
-      if (actual.type !== expectedType) add("column type", `${table}.${column}`, `database type ${actual.type}, schema expects ${expectedType}`);
+      if (actual.type !== expectedType)
+        add("column type", `${table}.${column}`, `database type ${actual.type}, schema expects ${expectedType}`);
       // Prisma Migrate creates list columns nullable; any other required field is NOT NULL.
       const expectNotNull = field.isRequired && !field.isList;
       if (actual.notnull !== expectNotNull) {
-        add("nullability", `${table}.${column}`, `database column is ${actual.notnull ? "NOT NULL" : "nullable"}, schema says ${expectNotNull ? "required" : "optional"}`);
+        add(
+          "nullability",
+          `${table}.${column}`,
+          `database column is ${actual.notnull ? "NOT NULL" : "nullable"}, schema says ${expectNotNull ? "required" : "optional"}`,
+        );
       }
     }
     for (const column of dbColumns.keys()) {
-      if (!seen.has(column)) add("extra column", `${table}.${column}`, `column ${table}.${column} exists in the database but not in schema.prisma`);
+      if (!seen.has(column))
+        add(
+          "extra column",
+          `${table}.${column}`,
+          `column ${table}.${column} exists in the database but not in schema.prisma`,
+        );
     }
     dbTables.delete(table);
   }
-  for (const table of dbTables.keys()) add("extra table", table, `table ${table} exists in the database but not in schema.prisma`);
+  for (const table of dbTables.keys())
+    add("extra table", table, `table ${table} exists in the database but not in schema.prisma`);
 
   // Primary keys, unique and plain indexes (partial indexes are hand-written rules: allowed).
   const dbIndexes = indexes.rows.filter((i) => !i.isPartial && !IGNORED_TABLES.has(i.table));
@@ -208,11 +239,21 @@ async function compare(dmmf: Dmmf, client: pg.Client): Promise<SchemaDrift[]> {
         !matched.has(i.name),
     );
     const label = `${table}(${cols.join(", ")})`;
-    if (!found) add(index.type === "id" ? "missing primary key" : index.type === "unique" ? "missing unique" : "missing index", label, `${index.type === "normal" ? "index" : index.type === "id" ? "primary key" : "unique constraint"} on ${label} does not exist in the database`);
+    if (!found)
+      add(
+        index.type === "id" ? "missing primary key" : index.type === "unique" ? "missing unique" : "missing index",
+        label,
+        `${index.type === "normal" ? "index" : index.type === "id" ? "primary key" : "unique constraint"} on ${label} does not exist in the database`,
+      );
     else matched.add(found.name);
   }
   for (const i of dbIndexes) {
-    if (!matched.has(i.name)) add(i.isUnique ? "extra unique" : "extra index", `${i.table}(${i.columns.join(", ")})`, `${i.isUnique ? "unique index" : "index"} ${i.name} exists in the database but not in schema.prisma`);
+    if (!matched.has(i.name))
+      add(
+        i.isUnique ? "extra unique" : "extra index",
+        `${i.table}(${i.columns.join(", ")})`,
+        `${i.isUnique ? "unique index" : "index"} ${i.name} exists in the database but not in schema.prisma`,
+      );
   }
 
   // Foreign keys
@@ -228,7 +269,11 @@ async function compare(dmmf: Dmmf, client: pg.Client): Promise<SchemaDrift[]> {
       const fromFields = field.relationFromFields.map((n) => model.fields.find((f) => f.name === n)!).filter(Boolean);
       const label = `${table}(${cols.join(", ")}) -> ${tableOf(target)}(${refCols.join(", ")})`;
       const fk = foreignKeys.rows.find(
-        (r) => r.table === table && r.columns.join(",") === cols.join(",") && r.refTable === tableOf(target) && r.refColumns.join(",") === refCols.join(","),
+        (r) =>
+          r.table === table &&
+          r.columns.join(",") === cols.join(",") &&
+          r.refTable === tableOf(target) &&
+          r.refColumns.join(",") === refCols.join(","),
       );
       if (!fk) {
         add("missing foreign key", label, `foreign key ${label} does not exist in the database`);
@@ -237,12 +282,17 @@ async function compare(dmmf: Dmmf, client: pg.Client): Promise<SchemaDrift[]> {
       matchedFks.add(fk.name);
       const expected = expectedOnDelete(field, fromFields);
       const actual = PG_ACTION[fk.onDelete] ?? fk.onDelete;
-      if (actual !== expected) add("foreign key action", label, `ON DELETE is ${actual} in the database, schema expects ${expected}`);
+      if (actual !== expected)
+        add("foreign key action", label, `ON DELETE is ${actual} in the database, schema expects ${expected}`);
     }
   }
   for (const fk of foreignKeys.rows) {
     if (!matchedFks.has(fk.name) && !IGNORED_TABLES.has(fk.table)) {
-      add("extra foreign key", `${fk.table}(${fk.columns.join(", ")})`, `foreign key ${fk.name} exists in the database but not in schema.prisma`);
+      add(
+        "extra foreign key",
+        `${fk.table}(${fk.columns.join(", ")})`,
+        `foreign key ${fk.name} exists in the database but not in schema.prisma`,
+      );
     }
   }
   return drift;

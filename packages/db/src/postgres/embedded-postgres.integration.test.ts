@@ -10,7 +10,10 @@ import { startEmbeddedPostgres } from "./embedded-postgres.ts";
 import { assertDatabaseReachable, parseDatabaseUrl, resolveDatabase } from "./resolve-database.ts";
 
 async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(DatabaseSetupError);
   return (error as DatabaseSetupError).code;
 }
@@ -49,7 +52,9 @@ describe("the embedded PostgreSQL of `npm start`", () => {
     const port = await findFreePort();
     await new Promise<void>((resolve) => blocker.listen(port, "127.0.0.1", resolve));
     try {
-      const error = await startEmbeddedPostgres({ dataDir: path.join(dir, "busy"), port, database: "mammo" }).catch((e: Error) => e);
+      const error = await startEmbeddedPostgres({ dataDir: path.join(dir, "busy"), port, database: "mammo" }).catch(
+        (e: Error) => e,
+      );
       expect((error as DatabaseSetupError).code).toBe("PORT_IN_USE");
       expect((error as Error).message).toMatch(new RegExp(`^port ${port} \\(embedded PostgreSQL\\) is already in use`));
       expect((error as Error).message).not.toContain("\n");
@@ -63,7 +68,9 @@ describe("the embedded PostgreSQL of `npm start`", () => {
     const blocker = path.join(dir, "not-a-directory");
     await writeFile(blocker, "x");
     const dataDir = path.join(blocker, "postgres");
-    expect(await codeOf(startEmbeddedPostgres({ dataDir, port: await findFreePort(), database: "mammo" }))).toBe("DATA_DIR_UNWRITABLE");
+    expect(await codeOf(startEmbeddedPostgres({ dataDir, port: await findFreePort(), database: "mammo" }))).toBe(
+      "DATA_DIR_UNWRITABLE",
+    );
   });
 });
 
@@ -85,7 +92,10 @@ describe("DATABASE_URL", () => {
 
   it("is used as given instead of the embedded server", async () => {
     const { inject } = await import("vitest");
-    const database = await resolveDatabase({ rootDir: "/nonexistent", env: { DATABASE_URL: inject("testDatabaseAdminUrl") } });
+    const database = await resolveDatabase({
+      rootDir: "/nonexistent",
+      env: { DATABASE_URL: inject("testDatabaseAdminUrl") },
+    });
     expect(database.isEmbedded).toBe(false);
     expect(database.url).toBe(inject("testDatabaseAdminUrl"));
   });

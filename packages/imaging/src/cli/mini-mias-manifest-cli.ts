@@ -15,4 +15,6 @@ const labels = await readFile(path.join(dir, "labels.csv"), "utf8").catch(() => 
 });
 await mkdir(path.dirname(out), { recursive: true });
 await writeFile(out, miniMiasManifest(labels));
-console.log(`wrote ${out}\nimport with: npm run import -- --site CODE --as EMAIL --manifest ${path.relative(process.cwd(), out)} --dir ${path.relative(process.cwd(), dir)}`);
+console.log(
+  `wrote ${out}\nimport with: npm run import -- --site CODE --as EMAIL --manifest ${path.relative(process.cwd(), out)} --dir ${path.relative(process.cwd(), dir)}`,
+);

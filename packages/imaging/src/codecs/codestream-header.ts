@@ -6,12 +6,17 @@ import type { FrameGeometry } from "./decoded-frame.ts";
  * against the DICOM header before any decoder runs: a corrupt or hostile size would otherwise
  * make a codec allocate and work for seconds (decompression bombs hide here too).
  */
-export function assertCodestreamMatches(codec: "JPEG Lossless" | "JPEG-LS" | "JPEG 2000", bytes: Uint8Array, frame: FrameGeometry): void {
+export function assertCodestreamMatches(
+  codec: "JPEG Lossless" | "JPEG-LS" | "JPEG 2000",
+  bytes: Uint8Array,
+  frame: FrameGeometry,
+): void {
   // Both families end with FFD9 (EOI / EOC), possibly followed by a DICOM padding byte. A
   // truncated codestream is refused here: some decoders spend seconds looking for the rest.
   let end = bytes.length;
   while (end > 2 && bytes[end - 1] === 0x00) end--;
-  if (bytes[end - 2] !== 0xff || bytes[end - 1] !== 0xd9) throw new ImagingError("CORRUPT_PIXEL_DATA", `${codec} data is truncated (no end-of-image marker)`);
+  if (bytes[end - 2] !== 0xff || bytes[end - 1] !== 0xd9)
+    throw new ImagingError("CORRUPT_PIXEL_DATA", `${codec} data is truncated (no end-of-image marker)`);
   const size = codec === "JPEG 2000" ? j2kSize(bytes) : jpegSize(bytes, codec === "JPEG-LS" ? 0xf7 : undefined);
   if (!size) throw new ImagingError("CORRUPT_PIXEL_DATA", `${codec} data has no readable frame header`);
   if (size.width !== frame.widthPx || size.height !== frame.heightPx || size.components !== 1) {
@@ -36,9 +41,16 @@ function jpegSize(b: Uint8Array, sofMarker?: number): Size | undefined {
       continue;
     }
     const length = (b[offset + 2]! << 8) | b[offset + 3]!;
-    const isSof = sofMarker !== undefined ? marker === sofMarker : marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+    const isSof =
+      sofMarker !== undefined
+        ? marker === sofMarker
+        : marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
     if (isSof) {
-      return { height: (b[offset + 5]! << 8) | b[offset + 6]!, width: (b[offset + 7]! << 8) | b[offset + 8]!, components: b[offset + 9]! };
+      return {
+        height: (b[offset + 5]! << 8) | b[offset + 6]!,
+        width: (b[offset + 7]! << 8) | b[offset + 8]!,
+        components: b[offset + 9]!,
+      };
     }
     if (length < 2) return undefined;
     offset += 2 + length;

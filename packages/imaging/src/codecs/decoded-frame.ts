@@ -12,5 +12,7 @@ export type FrameGeometry = {
 export function samplesFromBytes(bytes: Uint8Array, frame: FrameGeometry): DecodedSamples {
   if (frame.bitsAllocated === 8) return new Uint8Array(bytes);
   const copy = new Uint8Array(bytes); // aligned copy
-  return frame.isSigned ? new Int16Array(copy.buffer, 0, copy.byteLength >> 1) : new Uint16Array(copy.buffer, 0, copy.byteLength >> 1);
+  return frame.isSigned
+    ? new Int16Array(copy.buffer, 0, copy.byteLength >> 1)
+    : new Uint16Array(copy.buffer, 0, copy.byteLength >> 1);
 }

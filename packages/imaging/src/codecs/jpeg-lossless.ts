@@ -12,13 +12,21 @@ export function decodeJpegLossless(encoded: Uint8Array, frame: FrameGeometry): U
     const copy = encoded.slice(); // the decoder wants its own ArrayBuffer
     samples = decoder.decode(copy.buffer, 0, copy.byteLength, frame.bitsAllocated / 8);
   } catch (error) {
-    throw new ImagingError("CORRUPT_PIXEL_DATA", `JPEG Lossless data could not be decoded: ${describeThrown(error)}`, { cause: error });
+    throw new ImagingError("CORRUPT_PIXEL_DATA", `JPEG Lossless data could not be decoded: ${describeThrown(error)}`, {
+      cause: error,
+    });
   }
   checkDimensions("JPEG Lossless", decoder.xDim, decoder.yDim, decoder.numComp, frame);
   return new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength);
 }
 
-export function checkDimensions(codec: string, width: number, height: number, components: number, frame: FrameGeometry) {
+export function checkDimensions(
+  codec: string,
+  width: number,
+  height: number,
+  components: number,
+  frame: FrameGeometry,
+) {
   if (width !== frame.widthPx || height !== frame.heightPx || components !== 1) {
     throw new ImagingError(
       "CORRUPT_PIXEL_DATA",

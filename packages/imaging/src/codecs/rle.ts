@@ -13,7 +13,10 @@ export function decodeRle(encoded: Uint8Array, frame: FrameGeometry): Uint8Array
   if (encoded.length < 64) throw corrupt("RLE header is shorter than 64 bytes");
   const view = new DataView(encoded.buffer, encoded.byteOffset, encoded.byteLength);
   const segmentCount = view.getUint32(0, true);
-  if (segmentCount !== bytesPerSample) throw corrupt(`RLE has ${segmentCount} segments, expected ${bytesPerSample} for ${frame.bitsAllocated}-bit greyscale`);
+  if (segmentCount !== bytesPerSample)
+    throw corrupt(
+      `RLE has ${segmentCount} segments, expected ${bytesPerSample} for ${frame.bitsAllocated}-bit greyscale`,
+    );
   const offsets = Array.from({ length: segmentCount }, (_, i) => view.getUint32(4 + 4 * i, true));
   const out = new Uint8Array(pixelCount * bytesPerSample);
   for (let s = 0; s < segmentCount; s++) {
@@ -27,7 +30,15 @@ export function decodeRle(encoded: Uint8Array, frame: FrameGeometry): Uint8Array
   return out;
 }
 
-function decodePackBits(src: Uint8Array, start: number, end: number, out: Uint8Array, byteIndex: number, stride: number, pixelCount: number) {
+function decodePackBits(
+  src: Uint8Array,
+  start: number,
+  end: number,
+  out: Uint8Array,
+  byteIndex: number,
+  stride: number,
+  pixelCount: number,
+) {
   let p = start;
   let written = 0;
   while (written < pixelCount && p < end) {

@@ -28,7 +28,9 @@ export async function decodeJpegLs(encoded: Uint8Array, frame: FrameGeometry): P
     return new Uint8Array(decoder.getDecodedBuffer());
   } catch (error) {
     if (error instanceof ImagingError) throw error;
-    throw new ImagingError("CORRUPT_PIXEL_DATA", `JPEG-LS data could not be decoded: ${describeWasmError(error)}`, { cause: error });
+    throw new ImagingError("CORRUPT_PIXEL_DATA", `JPEG-LS data could not be decoded: ${describeWasmError(error)}`, {
+      cause: error,
+    });
   } finally {
     decoder.delete();
   }
@@ -51,7 +53,9 @@ export async function decodeJpeg2000(encoded: Uint8Array, frame: FrameGeometry):
     return new Uint8Array(decoder.getDecodedBuffer());
   } catch (error) {
     if (error instanceof ImagingError) throw error;
-    throw new ImagingError("CORRUPT_PIXEL_DATA", `JPEG 2000 data could not be decoded: ${describeWasmError(error)}`, { cause: error });
+    throw new ImagingError("CORRUPT_PIXEL_DATA", `JPEG 2000 data could not be decoded: ${describeWasmError(error)}`, {
+      cause: error,
+    });
   } finally {
     decoder.delete();
   }

@@ -62,7 +62,15 @@ function fixture() {
     // A sequence the profile keeps: everything inside it must be cleaned too.
     "00082218": { vr: "SQ", Value: [{ ...nested.elements, "00080100": { vr: "SH", Value: ["T-04000"] } }] },
     // X/Z/U*: kept, its instance UIDs replaced.
-    "00081140": { vr: "SQ", Value: [{ "00081150": { vr: "UI", Value: ["1.2.840.10008.5.1.4.1.1.1.2"] }, "00081155": { vr: "UI", Value: [referenced] } }] },
+    "00081140": {
+      vr: "SQ",
+      Value: [
+        {
+          "00081150": { vr: "UI", Value: ["1.2.840.10008.5.1.4.1.1.1.2"] },
+          "00081155": { vr: "UI", Value: [referenced] },
+        },
+      ],
+    },
   };
   const attributes = { Manufacturer: "KEEP-ACME", SpecificCharacterSet: "ISO_IR 192", BodyPartExamined: "BREAST" };
   return { bytes: buildDicom({ attributes, elements }), top, nested, referenced };
@@ -92,7 +100,10 @@ describe("de-identification (PS3.15 Annex E Basic Profile)", () => {
     const ds = readDicomFile(result.bytes).dict;
     expect(ds["00120062"]!.Value).toEqual(["YES"]);
     expect(ds["00120063"]!.Value![0]).toBe(DEIDENTIFICATION_METHOD.slice(0, 64));
-    expect((ds["00120064"]!.Value as DicomDataset[]).map((item) => item["00080100"]!.Value![0])).toEqual(["113100", "113107"]);
+    expect((ds["00120064"]!.Value as DicomDataset[]).map((item) => item["00080100"]!.Value![0])).toEqual([
+      "113100",
+      "113107",
+    ]);
     expect(ds["00100010"]!.Value).toEqual([{ Alphabetic: "P-0042" }]);
     expect(ds["00100020"]!.Value).toEqual(["P-0042"]);
     expect((ds["00100030"]?.Value ?? []).filter((v) => v !== "")).toEqual([]); // birth date emptied, not shifted
@@ -114,13 +125,20 @@ describe("de-identification (PS3.15 Annex E Basic Profile)", () => {
     expect(reference["00081155"]!.Value).toEqual([replacementUid(SECRET, first.referenced)]);
     expect(reference["00081150"]!.Value).toEqual(["1.2.840.10008.5.1.4.1.1.1.2"]);
     // The file meta header carries the new SOP Instance UID too.
-    expect(readDicomFile(deidentifyDicom(readDicomFile(first.bytes), options).bytes).meta["00020003"]!.Value).toEqual([a["00080018"]!.Value![0]]);
+    expect(readDicomFile(deidentifyDicom(readDicomFile(first.bytes), options).bytes).meta["00020003"]!.Value).toEqual([
+      a["00080018"]!.Value![0],
+    ]);
   });
 
   it("keeps the pixels bit for bit: native (explicit and implicit VR) and compressed", async () => {
     const pixels = patternPixels(48, 40, 12);
     const native = buildDicom({ pixels });
-    const inputs = [native, buildDicom({ pixels, transferSyntaxUid: "1.2.840.10008.1.2" }), await transcode(native, "JpegLsLossless"), await transcode(native, "RleLossless")];
+    const inputs = [
+      native,
+      buildDicom({ pixels, transferSyntaxUid: "1.2.840.10008.1.2" }),
+      await transcode(native, "JpegLsLossless"),
+      await transcode(native, "RleLossless"),
+    ];
     for (const input of inputs) {
       const out = deidentifyDicom(readDicomFile(input), options).bytes;
       const file = readDicomFile(out);

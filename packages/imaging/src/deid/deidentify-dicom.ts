@@ -23,7 +23,8 @@ export type DeidentifyResult = {
   warnings: string[];
 };
 
-export const DEIDENTIFICATION_METHOD = "PS3.15 E.1.1 Basic Profile; Retain Longitudinal Temporal Information with Modified Dates (per-patient shift); UIDs by HMAC-SHA256";
+export const DEIDENTIFICATION_METHOD =
+  "PS3.15 E.1.1 Basic Profile; Retain Longitudinal Temporal Information with Modified Dates (per-patient shift); UIDs by HMAC-SHA256";
 
 // De-identification Method Code Sequence (PS3.16 CID 7050).
 const METHOD_CODES: [string, string][] = [
@@ -81,7 +82,9 @@ export function deidentifyDicom(file: DicomDict, options: DeidentifyOptions): De
   try {
     bytes = writeFile(meta, ds);
   } catch (error) {
-    throw new ImagingError("MALFORMED_DICOM", `de-identified DICOM could not be written: ${describeThrown(error)}`, { cause: error });
+    throw new ImagingError("MALFORMED_DICOM", `de-identified DICOM could not be written: ${describeThrown(error)}`, {
+      cause: error,
+    });
   }
   return { bytes, sopInstanceUid, studyDate: firstString(ds["00080020"]), warnings };
 }
@@ -106,18 +109,43 @@ function writeFile(meta: DicomDataset, ds: DicomDataset): Uint8Array {
   const isEncapsulated = syntax !== "1.2.840.10008.1.2" && syntax !== "1.2.840.10008.1.2.1";
   const data = new Uint8Array(chunks[0]!);
   const padded = data.length % 2 === 1 ? concatBytes([data, new Uint8Array(1)]) : data;
-  return concatBytes([header, pixelElement(padded, { isImplicit, isEncapsulated, vr: pixel.vr === "OB" ? "OB" : "OW" })]);
+  return concatBytes([
+    header,
+    pixelElement(padded, { isImplicit, isEncapsulated, vr: pixel.vr === "OB" ? "OB" : "OW" }),
+  ]);
 }
 
-function pixelElement(data: Uint8Array, o: { isImplicit: boolean; isEncapsulated: boolean; vr: "OB" | "OW" }): Uint8Array {
+function pixelElement(
+  data: Uint8Array,
+  o: { isImplicit: boolean; isEncapsulated: boolean; vr: "OB" | "OW" },
+): Uint8Array {
   const tag = [0xe0, 0x7f, 0x10, 0x00];
   const u32 = (n: number) => [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff];
   if (o.isEncapsulated) {
     // OB, undefined length; an empty Basic Offset Table item, one fragment, a sequence delimiter.
-    const head = [...tag, 0x4f, 0x42, 0, 0, ...u32(0xffffffff), 0xfe, 0xff, 0x00, 0xe0, ...u32(0), 0xfe, 0xff, 0x00, 0xe0, ...u32(data.length)];
+    const head = [
+      ...tag,
+      0x4f,
+      0x42,
+      0,
+      0,
+      ...u32(0xffffffff),
+      0xfe,
+      0xff,
+      0x00,
+      0xe0,
+      ...u32(0),
+      0xfe,
+      0xff,
+      0x00,
+      0xe0,
+      ...u32(data.length),
+    ];
     return concatBytes([Uint8Array.from(head), data, Uint8Array.from([0xfe, 0xff, 0xdd, 0xe0, 0, 0, 0, 0])]);
   }
-  const head = o.isImplicit ? [...tag, ...u32(data.length)] : [...tag, o.vr.charCodeAt(0), o.vr.charCodeAt(1), 0, 0, ...u32(data.length)];
+  const head = o.isImplicit
+    ? [...tag, ...u32(data.length)]
+    : [...tag, o.vr.charCodeAt(0), o.vr.charCodeAt(1), 0, 0, ...u32(data.length)];
   return concatBytes([Uint8Array.from(head), data]);
 }
 
@@ -171,7 +199,11 @@ function cleanDataset(ds: DicomDataset, ctx: Context): void {
         element.Value = dummyValue(element.vr);
         break;
       case "U":
-        element.Value = (element.Value ?? []).map((uid) => (typeof uid === "string" && uid.trim() !== "" ? replacementUid(ctx.secret, uid.replace(/\0/g, "").trim()) : uid));
+        element.Value = (element.Value ?? []).map((uid) =>
+          typeof uid === "string" && uid.trim() !== ""
+            ? replacementUid(ctx.secret, uid.replace(/\0/g, "").trim())
+            : uid,
+        );
         break;
     }
     delete element._rawValue;
@@ -188,7 +220,13 @@ function actionFor(tag: string): ProfileAction | "KEEP" | "REMOVE" {
 
 // Dates follow the Modified Dates option: shifted by the patient's offset wherever they are kept;
 // the birth date is emptied; a date that cannot be parsed cannot be shifted, so it goes.
-function cleanDateElement(ds: DicomDataset, tag: string, element: DicomElement, action: ReturnType<typeof actionFor>, ctx: Context) {
+function cleanDateElement(
+  ds: DicomDataset,
+  tag: string,
+  element: DicomElement,
+  action: ReturnType<typeof actionFor>,
+  ctx: Context,
+) {
   if (action === "X") {
     delete ds[tag];
     return;
@@ -238,7 +276,9 @@ function dummyValue(vr: string): unknown[] {
 }
 
 function items(element: DicomElement): DicomDataset[] {
-  return (element.Value ?? []).filter((v): v is DicomDataset => typeof v === "object" && v !== null && !(v instanceof ArrayBuffer));
+  return (element.Value ?? []).filter(
+    (v): v is DicomDataset => typeof v === "object" && v !== null && !(v instanceof ArrayBuffer),
+  );
 }
 
 function set(ds: DicomDataset, tag: string, vr: string, value: unknown[]) {

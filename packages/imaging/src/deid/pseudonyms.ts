@@ -22,7 +22,8 @@ export function shiftDate(da: string, days: number): string | undefined {
   if (!match) return undefined;
   const [, y, m, d] = match;
   const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
-  if (date.getUTCFullYear() !== Number(y) || date.getUTCMonth() !== Number(m) - 1 || date.getUTCDate() !== Number(d)) return undefined;
+  if (date.getUTCFullYear() !== Number(y) || date.getUTCMonth() !== Number(m) - 1 || date.getUTCDate() !== Number(d))
+    return undefined;
   date.setUTCDate(date.getUTCDate() + days);
   return date.toISOString().slice(0, 10).replace(/-/g, "");
 }

@@ -16,7 +16,16 @@ async function setup() {
   const blobs = createLocalBlobStore(dir);
   // Left half below the window (black), right half above it (white), MONOCHROME1: inverted.
   const pixels = new Uint16Array(200 * 100).map((_, i) => (i % 200 < 100 ? 100 : 4000));
-  const put = await blobs.put(buildDicom({ widthPx: 200, heightPx: 100, bitsStored: 12, photometric: "MONOCHROME1", pixels, attributes: { WindowCenter: 2000, WindowWidth: 1000 } }));
+  const put = await blobs.put(
+    buildDicom({
+      widthPx: 200,
+      heightPx: 100,
+      bitsStored: 12,
+      photometric: "MONOCHROME1",
+      pixels,
+      attributes: { WindowCenter: 2000, WindowWidth: 1000 },
+    }),
+  );
   return { blobs, ref: { contentSha256: put.sha256, storageKey: put.key }, derived: createDerivedImages(blobs) };
 }
 

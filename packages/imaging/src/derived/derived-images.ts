@@ -44,13 +44,24 @@ export function createDerivedImages(blobs: BlobStore, limits?: ImagingLimits) {
   return {
     /** 8-bit greyscale PNG at full size, the display window applied. */
     displayPng: (ref: StoredImageRef) =>
-      cached(derivedKeys.display(ref.contentSha256), async () => rawGrey(await displayPixels(ref)).png({ compressionLevel: 6 }).toBuffer()),
+      cached(derivedKeys.display(ref.contentSha256), async () =>
+        rawGrey(await displayPixels(ref))
+          .png({ compressionLevel: 6 })
+          .toBuffer(),
+      ),
 
     /** 8-bit greyscale PNG whose longer side is `sizePx`, aspect ratio kept. */
     thumbnailPng: (ref: StoredImageRef, sizePx: ThumbnailSizePx) => {
-      if (!THUMBNAIL_SIZES_PX.includes(sizePx)) throw new ImagingError("NOT_FOUND", `thumbnail size ${sizePx} is not offered (${THUMBNAIL_SIZES_PX.join(", ")})`);
+      if (!THUMBNAIL_SIZES_PX.includes(sizePx))
+        throw new ImagingError(
+          "NOT_FOUND",
+          `thumbnail size ${sizePx} is not offered (${THUMBNAIL_SIZES_PX.join(", ")})`,
+        );
       return cached(derivedKeys.thumbnail(ref.contentSha256, sizePx), async () =>
-        rawGrey(await displayPixels(ref)).resize(sizePx, sizePx, { fit: "inside", kernel: "lanczos3" }).png().toBuffer(),
+        rawGrey(await displayPixels(ref))
+          .resize(sizePx, sizePx, { fit: "inside", kernel: "lanczos3" })
+          .png()
+          .toBuffer(),
       );
     },
 
@@ -61,9 +72,14 @@ export function createDerivedImages(blobs: BlobStore, limits?: ImagingLimits) {
      *   3 channels for a VGG-16 input [sizePx, sizePx, 3].
      */
     modelInput: async (ref: StoredImageRef, sizePx: number): Promise<Uint8Array> => {
-      if (!Number.isInteger(sizePx) || sizePx < 8 || sizePx > 2048) throw new ImagingError("CONFIGURATION", `model input size ${sizePx} must be an integer in 8..2048`);
+      if (!Number.isInteger(sizePx) || sizePx < 8 || sizePx > 2048)
+        throw new ImagingError("CONFIGURATION", `model input size ${sizePx} must be an integer in 8..2048`);
       const bytes = await cached(derivedKeys.modelInput(ref.contentSha256, sizePx), async () =>
-        rawGrey(await displayPixels(ref)).resize(sizePx, sizePx, { fit: "fill", kernel: "lanczos3" }).extractChannel(0).raw().toBuffer(),
+        rawGrey(await displayPixels(ref))
+          .resize(sizePx, sizePx, { fit: "fill", kernel: "lanczos3" })
+          .extractChannel(0)
+          .raw()
+          .toBuffer(),
       );
       return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     },

@@ -11,7 +11,8 @@ export function rawValues(dataset: DicomDataset, tag: string): unknown[] {
 export function stringValue(dataset: DicomDataset, tag: string, index = 0): string | undefined {
   const value = rawValues(dataset, tag)[index];
   if (value === undefined || value === null) return undefined;
-  if (typeof value === "object" && value !== null && "Alphabetic" in value) return String((value as { Alphabetic: unknown }).Alphabetic ?? "");
+  if (typeof value === "object" && value !== null && "Alphabetic" in value)
+    return String((value as { Alphabetic: unknown }).Alphabetic ?? "");
   if (typeof value === "string" || typeof value === "number") {
     const text = String(value).replace(/\0/g, "").trim();
     return text === "" ? undefined : text;
@@ -49,5 +50,8 @@ export function numberValues(dataset: DicomDataset, tag: string): number[] {
 }
 
 export function sequenceItems(dataset: DicomDataset, tag: string): DicomDataset[] {
-  return rawValues(dataset, tag).filter((item): item is DicomDataset => typeof item === "object" && item !== null && !Array.isArray(item) && !(item instanceof ArrayBuffer));
+  return rawValues(dataset, tag).filter(
+    (item): item is DicomDataset =>
+      typeof item === "object" && item !== null && !Array.isArray(item) && !(item instanceof ArrayBuffer),
+  );
 }

@@ -4,8 +4,13 @@ import { DEFAULT_IMAGING_LIMITS } from "../limits.ts";
 import { readImageInfo } from "./image-info.ts";
 import { readDicomFile } from "./read-dicom.ts";
 
-const info = (options: Parameters<typeof buildDicom>[0]) => readImageInfo(readDicomFile(buildDicom(options)), DEFAULT_IMAGING_LIMITS);
-const codeItem = (value: string, scheme: string, meaning: string) => ({ CodeValue: value, CodingSchemeDesignator: scheme, CodeMeaning: meaning });
+const info = (options: Parameters<typeof buildDicom>[0]) =>
+  readImageInfo(readDicomFile(buildDicom(options)), DEFAULT_IMAGING_LIMITS);
+const codeItem = (value: string, scheme: string, meaning: string) => ({
+  CodeValue: value,
+  CodingSchemeDesignator: scheme,
+  CodeMeaning: meaning,
+});
 
 describe("mammography header", () => {
   it("takes laterality from Image Laterality (0020,0062), else Laterality (0020,0060)", () => {
@@ -16,20 +21,48 @@ describe("mammography header", () => {
 
   it("takes the view from View Position (0018,5101) or the View Code Sequence", () => {
     expect(info({ attributes: { ViewPosition: "MLO" } })).toMatchObject({ view: "MLO" });
-    expect(info({ attributes: { ViewPosition: undefined, ViewCodeSequence: [codeItem("R-10242", "SRT", "cranio-caudal")] } })).toMatchObject({ view: "CC" });
-    expect(info({ attributes: { ViewPosition: undefined, ViewCodeSequence: [codeItem("399368009", "SCT", "medio-lateral oblique")] } })).toMatchObject({ view: "MLO" });
-    expect(info({ attributes: { ViewPosition: "", ViewCodeSequence: [codeItem("R-1024A", "SRT", "cranio-caudal exaggerated laterally")] } })).toMatchObject({ view: "OTHER", viewCode: "XCCL" });
+    expect(
+      info({
+        attributes: { ViewPosition: undefined, ViewCodeSequence: [codeItem("R-10242", "SRT", "cranio-caudal")] },
+      }),
+    ).toMatchObject({ view: "CC" });
+    expect(
+      info({
+        attributes: {
+          ViewPosition: undefined,
+          ViewCodeSequence: [codeItem("399368009", "SCT", "medio-lateral oblique")],
+        },
+      }),
+    ).toMatchObject({ view: "MLO" });
+    expect(
+      info({
+        attributes: {
+          ViewPosition: "",
+          ViewCodeSequence: [codeItem("R-1024A", "SRT", "cranio-caudal exaggerated laterally")],
+        },
+      }),
+    ).toMatchObject({ view: "OTHER", viewCode: "XCCL" });
     expect(info({ attributes: { ViewPosition: "ML" } })).toMatchObject({ view: "OTHER", viewCode: "ML" });
   });
 
   it("recognises mammography by SOP Class UID when Modality is missing, and refuses other modalities", () => {
-    expect(info({ attributes: { Modality: undefined } })).toMatchObject({ modality: undefined, presentationIntent: "FOR_PRESENTATION" });
-    expect(() => info({ attributes: { Modality: "CT", SOPClassUID: "1.2.840.10008.5.1.4.1.1.2" } })).toThrow(/not a mammogram: Modality is CT/);
+    expect(info({ attributes: { Modality: undefined } })).toMatchObject({
+      modality: undefined,
+      presentationIntent: "FOR_PRESENTATION",
+    });
+    expect(() => info({ attributes: { Modality: "CT", SOPClassUID: "1.2.840.10008.5.1.4.1.1.2" } })).toThrow(
+      /not a mammogram: Modality is CT/,
+    );
   });
 
   it("tells FOR PRESENTATION from FOR PROCESSING (attribute first, else SOP Class)", () => {
-    expect(info({ attributes: { PresentationIntentType: "FOR PROCESSING" } }).presentationIntent).toBe("FOR_PROCESSING");
-    expect(info({ attributes: { PresentationIntentType: undefined, SOPClassUID: "1.2.840.10008.5.1.4.1.1.1.2.1" } }).presentationIntent).toBe("FOR_PROCESSING");
+    expect(info({ attributes: { PresentationIntentType: "FOR PROCESSING" } }).presentationIntent).toBe(
+      "FOR_PROCESSING",
+    );
+    expect(
+      info({ attributes: { PresentationIntentType: undefined, SOPClassUID: "1.2.840.10008.5.1.4.1.1.1.2.1" } })
+        .presentationIntent,
+    ).toBe("FOR_PROCESSING");
   });
 
   it("reads Pixel Spacing, else Imager Pixel Spacing", () => {
@@ -38,7 +71,15 @@ describe("mammography header", () => {
   });
 
   it("reads UTF-8 text under Specific Character Set ISO_IR 192", () => {
-    const file = readDicomFile(buildDicom({ attributes: { SpecificCharacterSet: "ISO_IR 192", PatientName: "山田^花子", StudyDescription: "マンモグラフィ" } }));
+    const file = readDicomFile(
+      buildDicom({
+        attributes: {
+          SpecificCharacterSet: "ISO_IR 192",
+          PatientName: "山田^花子",
+          StudyDescription: "マンモグラフィ",
+        },
+      }),
+    );
     expect(file.dict["00081030"]!.Value).toEqual(["マンモグラフィ"]);
     expect(file.dict["00100010"]!.Value).toEqual([{ Alphabetic: "山田^花子" }]);
   });
@@ -51,16 +92,22 @@ describe("mammography header", () => {
     expect(result.rescaleSlope).toBe(1);
     expect(result.windows).toEqual([]);
     expect(result.pixelSpacingMm).toBeUndefined();
-    expect(result.warnings.join("; ")).toMatch(/Rescale Slope is not a number.*Window Width 0 is below 1.*Pixel Spacing is malformed/);
+    expect(result.warnings.join("; ")).toMatch(
+      /Rescale Slope is not a number.*Window Width 0 is below 1.*Pixel Spacing is malformed/,
+    );
   });
 
   it("refuses images over the pixel limit before decoding anything", () => {
     const file = readDicomFile(buildDicom({ widthPx: 100, heightPx: 100 }));
-    expect(() => readImageInfo(file, { ...DEFAULT_IMAGING_LIMITS, maxPixels: 9_999 })).toThrow(/100x100 = 10000 pixels; the limit is 9999/);
+    expect(() => readImageInfo(file, { ...DEFAULT_IMAGING_LIMITS, maxPixels: 9_999 })).toThrow(
+      /100x100 = 10000 pixels; the limit is 9999/,
+    );
   });
 
   it("refuses colour images and missing geometry with errors that name the attribute", () => {
-    expect(() => info({ photometric: "RGB" })).toThrow(/only greyscale images are accepted \(Photometric Interpretation RGB/);
+    expect(() => info({ photometric: "RGB" })).toThrow(
+      /only greyscale images are accepted \(Photometric Interpretation RGB/,
+    );
     expect(() => info({ attributes: { Rows: undefined } })).toThrow(/Rows \(0028,0010\) is missing/);
   });
 });

@@ -81,37 +81,57 @@ export function readImageInfo(file: DicomDict, limits: ImagingLimits): DicomImag
     throw new ImagingError("UNSUPPORTED_IMAGE", `not a mammogram: Modality is ${modality}`);
   }
   if (!modality && !(sopClassUid && sopClassUid in MAMMOGRAPHY_SOP_CLASSES)) {
-    throw new ImagingError("UNSUPPORTED_IMAGE", `not recognisable as a mammogram: no Modality and SOP Class UID ${sopClassUid ?? "(none)"} is not a Digital Mammography class`);
+    throw new ImagingError(
+      "UNSUPPORTED_IMAGE",
+      `not recognisable as a mammogram: no Modality and SOP Class UID ${sopClassUid ?? "(none)"} is not a Digital Mammography class`,
+    );
   }
 
   const heightPx = requiredInteger(ds, "00280010", "Rows");
   const widthPx = requiredInteger(ds, "00280011", "Columns");
-  if (widthPx < 1 || heightPx < 1) throw new ImagingError("MALFORMED_DICOM", `image has no pixels (${widthPx}x${heightPx})`);
+  if (widthPx < 1 || heightPx < 1)
+    throw new ImagingError("MALFORMED_DICOM", `image has no pixels (${widthPx}x${heightPx})`);
   if (widthPx * heightPx > limits.maxPixels) {
-    throw new ImagingError("TOO_MANY_PIXELS", `image is ${widthPx}x${heightPx} = ${widthPx * heightPx} pixels; the limit is ${limits.maxPixels}`);
+    throw new ImagingError(
+      "TOO_MANY_PIXELS",
+      `image is ${widthPx}x${heightPx} = ${widthPx * heightPx} pixels; the limit is ${limits.maxPixels}`,
+    );
   }
   const bitsAllocated = requiredInteger(ds, "00280100", "Bits Allocated");
-  if (bitsAllocated !== 8 && bitsAllocated !== 16) throw new ImagingError("UNSUPPORTED_IMAGE", `Bits Allocated ${bitsAllocated} is not supported (8 or 16)`);
+  if (bitsAllocated !== 8 && bitsAllocated !== 16)
+    throw new ImagingError("UNSUPPORTED_IMAGE", `Bits Allocated ${bitsAllocated} is not supported (8 or 16)`);
   let bitsStored = numberValue(ds, "00280101") ?? bitsAllocated;
   if (!Number.isInteger(bitsStored) || bitsStored < 1 || bitsStored > bitsAllocated) {
     warnings.push(`Bits Stored ${bitsStored} is invalid; using ${bitsAllocated}`);
     bitsStored = bitsAllocated;
   }
   const isSigned = numberValue(ds, "00280103") === 1;
-  if (isSigned && bitsAllocated === 8) throw new ImagingError("UNSUPPORTED_IMAGE", "signed 8-bit pixel data is not supported");
+  if (isSigned && bitsAllocated === 8)
+    throw new ImagingError("UNSUPPORTED_IMAGE", "signed 8-bit pixel data is not supported");
   const samplesPerPixel = numberValue(ds, "00280002") ?? 1;
   const photometric = stringValue(ds, "00280004");
   if (samplesPerPixel !== 1 || (photometric !== "MONOCHROME1" && photometric !== "MONOCHROME2")) {
-    throw new ImagingError("UNSUPPORTED_IMAGE", `only greyscale images are accepted (Photometric Interpretation ${photometric ?? "missing"}, Samples per Pixel ${samplesPerPixel})`);
+    throw new ImagingError(
+      "UNSUPPORTED_IMAGE",
+      `only greyscale images are accepted (Photometric Interpretation ${photometric ?? "missing"}, Samples per Pixel ${samplesPerPixel})`,
+    );
   }
   const frames = numberValue(ds, "00280008") ?? 1;
-  if (frames > 1) throw new ImagingError("UNSUPPORTED_IMAGE", `multi-frame images are not supported (Number of Frames ${frames})`);
+  if (frames > 1)
+    throw new ImagingError("UNSUPPORTED_IMAGE", `multi-frame images are not supported (Number of Frames ${frames})`);
   if (!ds["7FE00010"]) throw new ImagingError("MALFORMED_DICOM", "DICOM file has no Pixel Data (7FE0,0010)");
 
   const rescaleSlope = optionalNumber(ds, "00281053", "Rescale Slope", warnings) ?? 1;
   const rescaleIntercept = optionalNumber(ds, "00281052", "Rescale Intercept", warnings) ?? 0;
   const intent = stringValue(ds, "00080068");
-  const presentationIntent = intent === "FOR PRESENTATION" ? "FOR_PRESENTATION" : intent === "FOR PROCESSING" ? "FOR_PROCESSING" : sopClassUid ? MAMMOGRAPHY_SOP_CLASSES[sopClassUid] : undefined;
+  const presentationIntent =
+    intent === "FOR PRESENTATION"
+      ? "FOR_PRESENTATION"
+      : intent === "FOR PROCESSING"
+        ? "FOR_PROCESSING"
+        : sopClassUid
+          ? MAMMOGRAPHY_SOP_CLASSES[sopClassUid]
+          : undefined;
   const shape = stringValue(ds, "20500020");
 
   return {
@@ -145,7 +165,11 @@ export function readImageInfo(file: DicomDict, limits: ImagingLimits): DicomImag
 
 function requiredInteger(ds: DicomDataset, tag: string, name: string): number {
   const value = numberValue(ds, tag);
-  if (value === undefined || !Number.isInteger(value)) throw new ImagingError("MALFORMED_DICOM", `${name} (${tag.slice(0, 4)},${tag.slice(4)}) is missing or not an integer`);
+  if (value === undefined || !Number.isInteger(value))
+    throw new ImagingError(
+      "MALFORMED_DICOM",
+      `${name} (${tag.slice(0, 4)},${tag.slice(4)}) is missing or not an integer`,
+    );
   return value;
 }
 
@@ -209,7 +233,8 @@ function readPixelSpacing(ds: DicomDataset, warnings: string[]): { row: number; 
   for (const tag of ["00280030", "00181164"]) {
     const values = numberValues(ds, tag);
     if (values.length >= 2 && values[0]! > 0 && values[1]! > 0) return { row: values[0]!, col: values[1]! };
-    if (ds[tag]?.Value?.length) warnings.push(`${tag === "00280030" ? "Pixel Spacing" : "Imager Pixel Spacing"} is malformed; ignored`);
+    if (ds[tag]?.Value?.length)
+      warnings.push(`${tag === "00280030" ? "Pixel Spacing" : "Imager Pixel Spacing"} is malformed; ignored`);
   }
   return undefined;
 }

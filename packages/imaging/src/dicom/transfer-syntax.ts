@@ -9,7 +9,10 @@ export const SUPPORTED_TRANSFER_SYNTAXES: Record<string, TransferSyntax> = {
   "1.2.840.10008.1.2": { name: "Implicit VR Little Endian", encoding: "NATIVE" },
   "1.2.840.10008.1.2.1": { name: "Explicit VR Little Endian", encoding: "NATIVE" },
   "1.2.840.10008.1.2.4.57": { name: "JPEG Lossless, Non-Hierarchical (Process 14)", encoding: "JPEG_LOSSLESS" },
-  "1.2.840.10008.1.2.4.70": { name: "JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [SV1])", encoding: "JPEG_LOSSLESS" },
+  "1.2.840.10008.1.2.4.70": {
+    name: "JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [SV1])",
+    encoding: "JPEG_LOSSLESS",
+  },
   "1.2.840.10008.1.2.4.80": { name: "JPEG-LS Lossless", encoding: "JPEG_LS" },
   "1.2.840.10008.1.2.4.81": { name: "JPEG-LS Lossy (Near-Lossless)", encoding: "JPEG_LS" },
   "1.2.840.10008.1.2.4.90": { name: "JPEG 2000 (Lossless Only)", encoding: "JPEG_2000" },
@@ -36,7 +39,9 @@ export function transferSyntaxOf(uid: string): TransferSyntax {
   const name = KNOWN_UNSUPPORTED[uid];
   throw new ImagingError(
     "UNSUPPORTED_TRANSFER_SYNTAX",
-    `transfer syntax ${uid}${name ? ` (${name})` : ""} is not supported; supported: ${Object.entries(SUPPORTED_TRANSFER_SYNTAXES)
+    `transfer syntax ${uid}${name ? ` (${name})` : ""} is not supported; supported: ${Object.entries(
+      SUPPORTED_TRANSFER_SYNTAXES,
+    )
       .map(([id, s]) => `${id} ${s.name}`)
       .join("; ")}`,
   );

@@ -1,5 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildDicom, encapsulatedFrameOf, patternPixels, transcode, wrapInJp2 } from "../../test/fixtures/synthetic-dicom.ts";
+import {
+  buildDicom,
+  encapsulatedFrameOf,
+  patternPixels,
+  transcode,
+  wrapInJp2,
+} from "../../test/fixtures/synthetic-dicom.ts";
 import { encodeJpegLossless } from "../../test/fixtures/jpeg-lossless-encoder.ts";
 import { loadWasmCodecs } from "../codecs/wasm-codecs.ts";
 import { ImagingError } from "../errors.ts";
@@ -56,7 +62,13 @@ describe("compressed transfer syntaxes decode to the pixels of the uncompressed 
   it("JPEG Lossless 1.2.840.10008.1.2.4.57 with every predictor 1..7", async () => {
     for (let predictor = 1; predictor <= 7; predictor++) {
       const frame = encodeJpegLossless(original16, W, H, 16, predictor);
-      const file = buildDicom({ widthPx: W, heightPx: H, bitsStored: 16, transferSyntaxUid: "1.2.840.10008.1.2.4.57", encapsulatedFrame: frame });
+      const file = buildDicom({
+        widthPx: W,
+        heightPx: H,
+        bitsStored: 16,
+        transferSyntaxUid: "1.2.840.10008.1.2.4.57",
+        encapsulatedFrame: frame,
+      });
       const { image } = await decode(file);
       expect(Array.from(image.samples), `predictor ${predictor}`).toEqual(Array.from(original16));
     }
@@ -72,20 +84,34 @@ describe("compressed transfer syntaxes decode to the pixels of the uncompressed 
 
   it("JPEG 2000 1.2.840.10008.1.2.4.91: a lossless codestream is exact, a lossy one close", async () => {
     const codestream = encapsulatedFrameOf(await transcode(base12, "Jpeg2000Lossless"));
-    const asJ2k = buildDicom({ widthPx: W, heightPx: H, bitsStored: 12, transferSyntaxUid: "1.2.840.10008.1.2.4.91", encapsulatedFrame: codestream });
+    const asJ2k = buildDicom({
+      widthPx: W,
+      heightPx: H,
+      bitsStored: 12,
+      transferSyntaxUid: "1.2.840.10008.1.2.4.91",
+      encapsulatedFrame: codestream,
+    });
     expect(Array.from((await decode(asJ2k)).image.samples)).toEqual(Array.from(original12));
 
     const lossy = await transcode(base12, "Jpeg2000Lossy", { rate: 10 });
     const { info, image } = await decode(lossy);
     expect(info.transferSyntaxUid).toBe("1.2.840.10008.1.2.4.91");
-    const meanError = Array.from(image.samples, (v, i) => Math.abs(v - original12[i]!)).reduce((a, b) => a + b, 0) / image.samples.length;
+    const meanError =
+      Array.from(image.samples, (v, i) => Math.abs(v - original12[i]!)).reduce((a, b) => a + b, 0) /
+      image.samples.length;
     expect(meanError).toBeLessThan(4095 * 0.02);
   });
 
   it("JPEG 2000 wrapped as a full JP2 file (.90 and .91) decodes like the bare codestream", async () => {
     const codestream = encapsulatedFrameOf(await transcode(base12, "Jpeg2000Lossless"));
     for (const ts of ["1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91"]) {
-      const jp2 = buildDicom({ widthPx: W, heightPx: H, bitsStored: 12, transferSyntaxUid: ts, encapsulatedFrame: wrapInJp2(codestream, W, H, 12) });
+      const jp2 = buildDicom({
+        widthPx: W,
+        heightPx: H,
+        bitsStored: 12,
+        transferSyntaxUid: ts,
+        encapsulatedFrame: wrapInJp2(codestream, W, H, 12),
+      });
       expect(Array.from((await decode(jp2)).image.samples)).toEqual(Array.from(original12));
     }
   });
@@ -99,7 +125,10 @@ describe("compressed transfer syntaxes decode to the pixels of the uncompressed 
   });
 
   it("rejects other transfer syntaxes with an error naming the syntax", async () => {
-    const baseline = buildDicom({ transferSyntaxUid: "1.2.840.10008.1.2.4.50", encapsulatedFrame: new Uint8Array([0xff, 0xd8, 0xff, 0xd9]) });
+    const baseline = buildDicom({
+      transferSyntaxUid: "1.2.840.10008.1.2.4.50",
+      encapsulatedFrame: new Uint8Array([0xff, 0xd8, 0xff, 0xd9]),
+    });
     const error = await decode(baseline).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ImagingError);
     expect(error).toMatchObject({ code: "UNSUPPORTED_TRANSFER_SYNTAX" });
@@ -111,7 +140,13 @@ describe("compressed transfer syntaxes decode to the pixels of the uncompressed 
 
   it("refuses corrupt compressed data with a domain error, not garbage pixels", async () => {
     const frame = encapsulatedFrameOf(await transcode(base12, "JpegLsLossless"));
-    const broken = buildDicom({ widthPx: W, heightPx: H, bitsStored: 12, transferSyntaxUid: "1.2.840.10008.1.2.4.80", encapsulatedFrame: frame.subarray(0, 40) });
+    const broken = buildDicom({
+      widthPx: W,
+      heightPx: H,
+      bitsStored: 12,
+      transferSyntaxUid: "1.2.840.10008.1.2.4.80",
+      encapsulatedFrame: frame.subarray(0, 40),
+    });
     await expect(decode(broken)).rejects.toMatchObject({ code: "CORRUPT_PIXEL_DATA" });
   });
 });

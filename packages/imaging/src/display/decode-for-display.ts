@@ -5,10 +5,18 @@ import { detectFormat } from "../format/detect-format.ts";
 import type { GreyImage } from "../grey-image.ts";
 import { DEFAULT_IMAGING_LIMITS, type ImagingLimits } from "../limits.ts";
 import { decodeRaster } from "../raster/decode-raster.ts";
-import { displayTransformOf, plainDisplayTransform, renderDisplay8, type DisplayTransform } from "./display-transform.ts";
+import {
+  displayTransformOf,
+  plainDisplayTransform,
+  renderDisplay8,
+  type DisplayTransform,
+} from "./display-transform.ts";
 
 /** Stored pixels of any supported file, with the display transform its header asks for. */
-export async function decodeForDisplay(bytes: Uint8Array, limits: ImagingLimits = DEFAULT_IMAGING_LIMITS): Promise<{ image: GreyImage; transform: DisplayTransform }> {
+export async function decodeForDisplay(
+  bytes: Uint8Array,
+  limits: ImagingLimits = DEFAULT_IMAGING_LIMITS,
+): Promise<{ image: GreyImage; transform: DisplayTransform }> {
   const format = detectFormat(bytes);
   if (format === "DICOM") {
     const file = readDicomFile(bytes);
@@ -20,7 +28,10 @@ export async function decodeForDisplay(bytes: Uint8Array, limits: ImagingLimits 
 }
 
 /** The file as 8-bit display grey levels (window applied). `pixels.length === widthPx * heightPx`. */
-export async function renderDisplayPixels(bytes: Uint8Array, limits?: ImagingLimits): Promise<{ widthPx: number; heightPx: number; pixels: Uint8Array }> {
+export async function renderDisplayPixels(
+  bytes: Uint8Array,
+  limits?: ImagingLimits,
+): Promise<{ widthPx: number; heightPx: number; pixels: Uint8Array }> {
   const { image, transform } = await decodeForDisplay(bytes, limits);
   return { widthPx: image.widthPx, heightPx: image.heightPx, pixels: renderDisplay8(image, transform) };
 }

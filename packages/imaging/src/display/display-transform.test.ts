@@ -3,8 +3,19 @@ import { buildDicom } from "../../test/fixtures/synthetic-dicom.ts";
 import { renderDisplayPixels } from "./decode-for-display.ts";
 
 // A 4x1 image whose stored values are chosen to sit around the window edges.
-const row = (values: number[], attributes: Record<string, unknown> = {}, extra: Parameters<typeof buildDicom>[0] = {}) =>
-  buildDicom({ widthPx: values.length, heightPx: 1, bitsStored: 12, pixels: Uint16Array.from(values), attributes, ...extra });
+const row = (
+  values: number[],
+  attributes: Record<string, unknown> = {},
+  extra: Parameters<typeof buildDicom>[0] = {},
+) =>
+  buildDicom({
+    widthPx: values.length,
+    heightPx: 1,
+    bitsStored: 12,
+    pixels: Uint16Array.from(values),
+    attributes,
+    ...extra,
+  });
 
 const display = async (bytes: Uint8Array) => Array.from((await renderDisplayPixels(bytes)).pixels);
 
@@ -19,7 +30,11 @@ describe("display image: the DICOM greyscale pipeline", () => {
   });
 
   it("uses the first of several windows", async () => {
-    const file = row([1500], { WindowCenter: [1500, 3000], WindowWidth: [400, 100], WindowCenterWidthExplanation: ["SOFT", "HARD"] });
+    const file = row([1500], {
+      WindowCenter: [1500, 3000],
+      WindowWidth: [400, 100],
+      WindowCenterWidthExplanation: ["SOFT", "HARD"],
+    });
     expect(await display(file)).toEqual([128]);
   });
 
@@ -64,14 +79,30 @@ describe("display image: the DICOM greyscale pipeline", () => {
 
   it("uses a VOI LUT Sequence when there is no window", async () => {
     const lut = Uint16Array.from({ length: 16 }, (_, i) => i * 17); // 0..255 in 16 steps, 8-bit entries
-    const file = row([100, 107, 115, 3000], {}, {
-      elements: { "00283010": { vr: "SQ", Value: [{ "00283002": { vr: "US", Value: [16, 100, 8] }, "00283006": { vr: "OW", Value: [lut.buffer] } }] } },
-    });
+    const file = row(
+      [100, 107, 115, 3000],
+      {},
+      {
+        elements: {
+          "00283010": {
+            vr: "SQ",
+            Value: [{ "00283002": { vr: "US", Value: [16, 100, 8] }, "00283006": { vr: "OW", Value: [lut.buffer] } }],
+          },
+        },
+      },
+    );
     expect(await display(file)).toEqual([0, 7 * 17, 255, 255]);
   });
 
   it("windows signed 16-bit data", async () => {
-    const file = buildDicom({ widthPx: 3, heightPx: 1, bitsStored: 16, isSigned: true, pixels: Int16Array.from([-1000, 0, 1000]), attributes: { WindowCenter: 0, WindowWidth: 2000 } });
+    const file = buildDicom({
+      widthPx: 3,
+      heightPx: 1,
+      bitsStored: 16,
+      isSigned: true,
+      pixels: Int16Array.from([-1000, 0, 1000]),
+      attributes: { WindowCenter: 0, WindowWidth: 2000 },
+    });
     expect(await display(file)).toEqual([0, 128, 255]);
   });
 });

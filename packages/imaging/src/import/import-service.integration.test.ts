@@ -27,15 +27,37 @@ beforeAll(async () => {
   folder = await mkdtemp(path.join(os.tmpdir(), "imaging-import-"));
   const site = await database.db.site.create({ data: { code: "IMP", name: "Import site" } });
   siteId = site.id;
-  adminId = (await database.db.user.create({ data: { email: "admin@imp.example", name: "Admin", memberships: { create: [{ siteId, role: "ADMIN" }] } } })).id;
-  readerId = (await database.db.user.create({ data: { email: "reader@imp.example", name: "Reader", memberships: { create: [{ siteId, role: "READER" }] } } })).id;
+  adminId = (
+    await database.db.user.create({
+      data: { email: "admin@imp.example", name: "Admin", memberships: { create: [{ siteId, role: "ADMIN" }] } },
+    })
+  ).id;
+  readerId = (
+    await database.db.user.create({
+      data: { email: "reader@imp.example", name: "Reader", memberships: { create: [{ siteId, role: "READER" }] } },
+    })
+  ).id;
 
   const dicom = (laterality: string, view: string, extra: Record<string, unknown> = {}) =>
-    buildDicom({ attributes: { ImageLaterality: laterality, ViewPosition: view, SOPInstanceUID: `1.2.999.5.${laterality}${view === "CC" ? 1 : 2}`.replace(/[RL]/, (l) => (l === "R" ? "1" : "2")), ...extra } });
+    buildDicom({
+      attributes: {
+        ImageLaterality: laterality,
+        ViewPosition: view,
+        SOPInstanceUID: `1.2.999.5.${laterality}${view === "CC" ? 1 : 2}`.replace(/[RL]/, (l) =>
+          l === "R" ? "1" : "2",
+        ),
+        ...extra,
+      },
+    });
   await writeFile(path.join(folder, "rcc.dcm"), dicom("R", "CC"));
   await writeFile(path.join(folder, "lcc.dcm"), await transcode(dicom("L", "CC"), "JpegLsLossless"));
   await writeFile(path.join(folder, "rmlo.dcm"), dicom("R", "MLO", { BurnedInAnnotation: "YES" }));
-  await writeFile(path.join(folder, "export.png"), await sharp(Buffer.alloc(64 * 32, 90), { raw: { width: 64, height: 32, channels: 1 } }).png().toBuffer());
+  await writeFile(
+    path.join(folder, "export.png"),
+    await sharp(Buffer.alloc(64 * 32, 90), { raw: { width: 64, height: 32, channels: 1 } })
+      .png()
+      .toBuffer(),
+  );
   await writeFile(path.join(folder, "broken.dcm"), dicom("L", "MLO").subarray(0, 300));
 });
 
@@ -46,7 +68,14 @@ afterAll(async () => {
 });
 
 const run = (manifestCsv: string, actor = adminId): Promise<Awaited<ReturnType<typeof importManifest>>> => {
-  const input: ImportInput = { actorUserId: actor, siteId, source: "cli", manifestName: "test.csv", manifestCsv, readFile: async (name) => readFile(await resolveInside(folder, name)) };
+  const input: ImportInput = {
+    actorUserId: actor,
+    siteId,
+    source: "cli",
+    manifestName: "test.csv",
+    manifestCsv,
+    readFile: async (name) => readFile(await resolveInside(folder, name)),
+  };
   return importManifest({ db: database.db, blobs, deidSecret: SECRET }, input);
 };
 
@@ -83,7 +112,11 @@ describe("bulk import (folder + manifest) into PostgreSQL", () => {
     expect(await db.patient.count({ where: { pseudonym: { in: ["P-0003", "P-0004"] } } })).toBe(0);
     expect(await db.case.count({ where: { siteId } })).toBe(2);
 
-    const images = await db.image.findMany({ where: { case: { accessionKey: "E-0001" } }, include: { annotations: true }, orderBy: { view: "asc" } });
+    const images = await db.image.findMany({
+      where: { case: { accessionKey: "E-0001" } },
+      include: { annotations: true },
+      orderBy: { view: "asc" },
+    });
     expect(images.map((i) => [i.laterality, i.view, i.sourceFormat, i.status])).toEqual(
       expect.arrayContaining([
         ["R", "CC", "DICOM", "ACTIVE"],
@@ -94,7 +127,11 @@ describe("bulk import (folder + manifest) into PostgreSQL", () => {
     const quarantined = images.find((i) => i.status === "QUARANTINED")!;
     expect(quarantined.quarantineReason).toMatch(/Burned In Annotation \(0028,0301\) is "YES"/);
     const rcc = images.find((i) => i.laterality === "R" && i.view === "CC")!;
-    expect(rcc.annotations[0]).toMatchObject({ shape: "ELLIPSE", purpose: "LESION", geometry: { cx: 20, cy: 20, rx: 5, ry: 4, rotationRad: 0 } });
+    expect(rcc.annotations[0]).toMatchObject({
+      shape: "ELLIPSE",
+      purpose: "LESION",
+      geometry: { cx: 20, cy: 20, rx: 5, ry: 4, rotationRad: 0 },
+    });
     expect(rcc.sopInstanceUid).toMatch(/^2\.25\./);
 
     // Stored files are the de-identified ones, and each has its Blob row.
@@ -110,8 +147,15 @@ describe("bulk import (folder + manifest) into PostgreSQL", () => {
     expect(label.specimenDate?.toISOString().slice(0, 10)).toBe(expectedDate.toISOString().slice(0, 10));
     expect(rcc.annotations[0]!.pathologyLabelId).toBe(label.id);
 
-    const audit = await db.auditEvent.findMany({ where: { siteId, action: { in: ["import.case", "importBatch.start", "importBatch.finish"] } } });
-    expect(audit.map((a) => a.action).sort()).toEqual(["import.case", "import.case", "importBatch.finish", "importBatch.start"]);
+    const audit = await db.auditEvent.findMany({
+      where: { siteId, action: { in: ["import.case", "importBatch.start", "importBatch.finish"] } },
+    });
+    expect(audit.map((a) => a.action).sort()).toEqual([
+      "import.case",
+      "import.case",
+      "importBatch.finish",
+      "importBatch.start",
+    ]);
   });
 
   it("is idempotent: importing the same files again adds no images", async () => {
@@ -129,7 +173,8 @@ describe("bulk import (folder + manifest) into PostgreSQL", () => {
 
   it("leaves no orphan blob when a case fails to save", async () => {
     // The same DICOM instance (same SOP Instance UID) cannot be imported into another patient's case.
-    const blobFiles = async () => (await readdir(blobDir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).length;
+    const blobFiles = async () =>
+      (await readdir(blobDir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).length;
     const countBefore = await blobFiles();
     const summary = await run("file,patient,case\nrcc.dcm,P-0009,E-0009\n");
     expect(summary.errors).toEqual([expect.objectContaining({ row: 2, code: "CONFLICT" })]);
@@ -138,9 +183,11 @@ describe("bulk import (folder + manifest) into PostgreSQL", () => {
   });
 });
 
-const MINI_MIAS = process.env.MINI_MIAS_DIR ?? path.resolve(import.meta.dirname, "../../../../../shared/data/mini-mias");
+const MINI_MIAS =
+  process.env.MINI_MIAS_DIR ?? path.resolve(import.meta.dirname, "../../../../../shared/data/mini-mias");
 const hasMiniMias = existsSync(path.join(MINI_MIAS, "labels.csv"));
-if (!hasMiniMias) console.warn(`[mini-MIAS] folder absent at ${MINI_MIAS}: the mini-MIAS import test is SKIPPED (set MINI_MIAS_DIR)`);
+if (!hasMiniMias)
+  console.warn(`[mini-MIAS] folder absent at ${MINI_MIAS}: the mini-MIAS import test is SKIPPED (set MINI_MIAS_DIR)`);
 
 describe.skipIf(!hasMiniMias)("mini-MIAS development set (real images, read in place)", () => {
   it("imports known images with their lesion circles on the right pixel row and column", async () => {
@@ -149,17 +196,38 @@ describe.skipIf(!hasMiniMias)("mini-MIAS development set (real images, read in p
     const subset = [labels[0], ...labels.filter((l) => known.includes(l.split(",")[0]!))].join("\n");
     const summary = await importManifest(
       { db: database.db, blobs, deidSecret: SECRET },
-      { actorUserId: adminId, siteId, source: "cli", manifestCsv: miniMiasManifest(subset), readFile: async (name) => readFile(await resolveInside(MINI_MIAS, name)) },
+      {
+        actorUserId: adminId,
+        siteId,
+        source: "cli",
+        manifestCsv: miniMiasManifest(subset),
+        readFile: async (name) => readFile(await resolveInside(MINI_MIAS, name)),
+      },
     );
     expect(summary).toMatchObject({ errorCount: 0, imageCount: 4 });
     for (const line of subset.split("\n").slice(1)) {
       const [image, patient, , , , , x, y, radius] = line.split(",");
-      const annotation = await database.db.annotation.findFirstOrThrow({ where: { image: { case: { accessionKey: `MIAS-${patient}` }, laterality: image === "mdb001" || image === "mdb019" ? "R" : "L" } }, include: { image: true } });
+      const annotation = await database.db.annotation.findFirstOrThrow({
+        where: {
+          image: {
+            case: { accessionKey: `MIAS-${patient}` },
+            laterality: image === "mdb001" || image === "mdb019" ? "R" : "L",
+          },
+        },
+        include: { image: true },
+      });
       const g = annotation.geometry as { cx: number; cy: number; rx: number };
       expect([annotation.image.widthPx, annotation.image.heightPx]).toEqual([1024, 1024]);
-      expect({ image, row: Math.floor(g.cy), col: Math.floor(g.cx), r: g.rx }).toEqual({ image, row: 1024 - Number(y), col: Number(x), r: Number(radius) });
+      expect({ image, row: Math.floor(g.cy), col: Math.floor(g.cx), r: g.rx }).toEqual({
+        image,
+        row: 1024 - Number(y),
+        col: Number(x),
+        r: Number(radius),
+      });
     }
-    const mdb001 = await database.db.annotation.findFirstOrThrow({ where: { image: { case: { accessionKey: "MIAS-P001" }, laterality: "R" } } });
+    const mdb001 = await database.db.annotation.findFirstOrThrow({
+      where: { image: { case: { accessionKey: "MIAS-P001" }, laterality: "R" } },
+    });
     expect(mdb001.geometry).toMatchObject({ cx: 535.5, cy: 599.5 }); // row 1024 - 425 = 599
   });
 });

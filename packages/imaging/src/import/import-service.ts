@@ -41,21 +41,55 @@ export const IMPORT_ROLES = ["ADMIN", "COORDINATOR"] as const;
  */
 export async function importManifest(deps: ImportDeps, input: ImportInput): Promise<ImportSummary> {
   const { db } = deps;
-  const membership = await db.membership.findFirst({ where: { userId: input.actorUserId, siteId: input.siteId, role: { in: [...IMPORT_ROLES] }, user: { disabledAt: null } } });
-  if (!membership) throw new ImagingError("FORBIDDEN", "importing images needs the ADMIN or COORDINATOR role at the site");
+  const membership = await db.membership.findFirst({
+    where: {
+      userId: input.actorUserId,
+      siteId: input.siteId,
+      role: { in: [...IMPORT_ROLES] },
+      user: { disabledAt: null },
+    },
+  });
+  if (!membership)
+    throw new ImagingError("FORBIDDEN", "importing images needs the ADMIN or COORDINATOR role at the site");
   const { rows, errors, refusedCaseKeys } = parseManifest(input.manifestCsv);
 
   const batch = await db.$transaction(async (tx) => {
-    const created = await tx.importBatch.create({ data: { siteId: input.siteId, createdById: input.actorUserId, source: input.source, manifestName: input.manifestName?.slice(0, 200) } });
-    await audit(tx, input, "importBatch.start", "ImportBatch", created.id, { source: input.source, manifestName: input.manifestName, rowCount: rows.length + errors.length });
+    const created = await tx.importBatch.create({
+      data: {
+        siteId: input.siteId,
+        createdById: input.actorUserId,
+        source: input.source,
+        manifestName: input.manifestName?.slice(0, 200),
+      },
+    });
+    await audit(tx, input, "importBatch.start", "ImportBatch", created.id, {
+      source: input.source,
+      manifestName: input.manifestName,
+      rowCount: rows.length + errors.length,
+    });
     return created;
   });
 
-  const summary: ImportSummary = { batchId: batch.id, status: "SUCCEEDED", caseCount: 0, imageCount: 0, quarantinedCount: 0, skippedDuplicateCount: 0, errorCount: 0, errors: [...errors] };
+  const summary: ImportSummary = {
+    batchId: batch.id,
+    status: "SUCCEEDED",
+    caseCount: 0,
+    imageCount: 0,
+    quarantinedCount: 0,
+    skippedDuplicateCount: 0,
+    errorCount: 0,
+    errors: [...errors],
+  };
   // A case with a bad manifest row is refused whole, like a case with a bad file.
   for (const [caseKey, caseRows] of groupBy(rows, (r) => r.caseKey)) {
     if (refusedCaseKeys.has(caseKey)) {
-      for (const r of caseRows) summary.errors.push({ row: r.row, file: r.file, code: "CASE_REFUSED", message: `case ${caseKey} has an invalid row; none of its rows were imported` });
+      for (const r of caseRows)
+        summary.errors.push({
+          row: r.row,
+          file: r.file,
+          code: "CASE_REFUSED",
+          message: `case ${caseKey} has an invalid row; none of its rows were imported`,
+        });
       continue;
     }
     const result = await importCase(deps, input, batch.id, caseKey, caseRows);
@@ -74,39 +108,82 @@ export async function importManifest(deps: ImportDeps, input: ImportInput): Prom
   await db.$transaction(async (tx) => {
     await tx.importBatch.update({
       where: { id: batch.id },
-      data: { status: summary.status, imageCount: summary.imageCount, errorCount: summary.errorCount, errors: summary.errors as unknown as Prisma.InputJsonValue, finishedAt: new Date() },
+      data: {
+        status: summary.status,
+        imageCount: summary.imageCount,
+        errorCount: summary.errorCount,
+        errors: summary.errors as unknown as Prisma.InputJsonValue,
+        finishedAt: new Date(),
+      },
     });
-    await audit(tx, input, "importBatch.finish", "ImportBatch", batch.id, { status: summary.status, caseCount: summary.caseCount, imageCount: summary.imageCount, errorCount: summary.errorCount });
+    await audit(tx, input, "importBatch.finish", "ImportBatch", batch.id, {
+      status: summary.status,
+      caseCount: summary.caseCount,
+      imageCount: summary.imageCount,
+      errorCount: summary.errorCount,
+    });
   });
   return summary;
 }
 
-type Prepared = { file: string; rows: ManifestRow[]; image: IngestedImage; laterality: "R" | "L"; view: "CC" | "MLO" | "OTHER"; viewCode?: string };
-type CaseResult = { imageCount: number; quarantinedCount: number; skippedDuplicateCount: number } | { errors: RowError[] };
+type Prepared = {
+  file: string;
+  rows: ManifestRow[];
+  image: IngestedImage;
+  laterality: "R" | "L";
+  view: "CC" | "MLO" | "OTHER";
+  viewCode?: string;
+};
+type CaseResult =
+  { imageCount: number; quarantinedCount: number; skippedDuplicateCount: number } | { errors: RowError[] };
 
-async function importCase(deps: ImportDeps, input: ImportInput, batchId: string, caseKey: string, rows: ManifestRow[]): Promise<CaseResult> {
+async function importCase(
+  deps: ImportDeps,
+  input: ImportInput,
+  batchId: string,
+  caseKey: string,
+  rows: ManifestRow[],
+): Promise<CaseResult> {
   const { db, blobs } = deps;
   const errors: RowError[] = [];
   const patientKey = rows[0]!.patientKey;
   const otherPatient = rows.find((r) => r.patientKey !== patientKey);
-  if (otherPatient) return { errors: rows.map((r) => ({ row: r.row, file: r.file, code: "INVALID_MANIFEST", message: `case ${caseKey} lists two patients (${patientKey}, ${otherPatient.patientKey})` })) };
+  if (otherPatient)
+    return {
+      errors: rows.map((r) => ({
+        row: r.row,
+        file: r.file,
+        code: "INVALID_MANIFEST",
+        message: `case ${caseKey} lists two patients (${patientKey}, ${otherPatient.patientKey})`,
+      })),
+    };
 
-  const existingPatient = await db.patient.findUnique({ where: { siteId_pseudonym: { siteId: input.siteId, pseudonym: patientKey } } });
+  const existingPatient = await db.patient.findUnique({
+    where: { siteId_pseudonym: { siteId: input.siteId, pseudonym: patientKey } },
+  });
   const dateShiftDays = existingPatient?.dateShiftDays ?? dateShiftDaysFor(deps.deidSecret, input.siteId, patientKey);
 
   // 1. Read, check and de-identify every file of the case before anything is stored.
   const prepared: Prepared[] = [];
   for (const [file, fileRows] of groupBy(rows, (r) => r.file)) {
-    const rowError = (code: string, message: string) => errors.push(...fileRows.map((r) => ({ row: r.row, file, code, message })));
+    const rowError = (code: string, message: string) =>
+      errors.push(...fileRows.map((r) => ({ row: r.row, file, code, message })));
     try {
       const bytes = await input.readFile(file);
-      const image = await ingestFile(bytes, { secret: deps.deidSecret, patientPseudonym: patientKey, dateShiftDays }, deps.limits ?? DEFAULT_IMAGING_LIMITS);
+      const image = await ingestFile(
+        bytes,
+        { secret: deps.deidSecret, patientPseudonym: patientKey, dateShiftDays },
+        deps.limits ?? DEFAULT_IMAGING_LIMITS,
+      );
       const placement = resolvePlacement(image, fileRows);
       for (const r of fileRows) {
         if (!r.roi) continue;
         const b = roiBounds(r.roi.geometry);
         if (b.minX < 0 || b.minY < 0 || b.maxX > image.widthPx || b.maxY > image.heightPx) {
-          throw new ImagingError("INVALID_MANIFEST", `row ${r.row}: roi lies outside the ${image.widthPx}x${image.heightPx} image`);
+          throw new ImagingError(
+            "INVALID_MANIFEST",
+            `row ${r.row}: roi lies outside the ${image.widthPx}x${image.heightPx} image`,
+          );
         }
       }
       prepared.push({ file, rows: fileRows, image, ...placement });
@@ -130,9 +207,19 @@ async function importCase(deps: ImportDeps, input: ImportInput, batchId: string,
         create: { siteId: input.siteId, pseudonym: patientKey, dateShiftDays },
       });
       const examDate = prepared.map((p) => p.image.examDate).find((d) => d !== undefined);
-      let exam = await tx.case.findUnique({ where: { siteId_accessionKey: { siteId: input.siteId, accessionKey: caseKey } } });
-      if (exam && exam.patientId !== patient.id) throw new ImagingError("CONFLICT", `case ${caseKey} already exists for another patient`);
-      exam ??= await tx.case.create({ data: { siteId: input.siteId, patientId: patient.id, accessionKey: caseKey, examDate: examDate ? new Date(`${examDate}T00:00:00Z`) : null } });
+      let exam = await tx.case.findUnique({
+        where: { siteId_accessionKey: { siteId: input.siteId, accessionKey: caseKey } },
+      });
+      if (exam && exam.patientId !== patient.id)
+        throw new ImagingError("CONFLICT", `case ${caseKey} already exists for another patient`);
+      exam ??= await tx.case.create({
+        data: {
+          siteId: input.siteId,
+          patientId: patient.id,
+          accessionKey: caseKey,
+          examDate: examDate ? new Date(`${examDate}T00:00:00Z`) : null,
+        },
+      });
 
       const labels = await createLabels(tx, input, exam.id, patient.dateShiftDays, rows);
       let imageCount = 0;
@@ -140,8 +227,13 @@ async function importCase(deps: ImportDeps, input: ImportInput, batchId: string,
       let skippedDuplicateCount = 0;
       for (const [i, p] of prepared.entries()) {
         const blob = stored[i]!;
-        await tx.blob.createMany({ data: [{ sha256: blob.sha256, sizeBytes: BigInt(blob.sizeBytes), mediaType: p.image.mediaType }], skipDuplicates: true });
-        const duplicate = await tx.image.findUnique({ where: { caseId_contentSha256: { caseId: exam.id, contentSha256: blob.sha256 } } });
+        await tx.blob.createMany({
+          data: [{ sha256: blob.sha256, sizeBytes: BigInt(blob.sizeBytes), mediaType: p.image.mediaType }],
+          skipDuplicates: true,
+        });
+        const duplicate = await tx.image.findUnique({
+          where: { caseId_contentSha256: { caseId: exam.id, contentSha256: blob.sha256 } },
+        });
         if (duplicate) {
           skippedDuplicateCount++;
           continue;
@@ -187,31 +279,57 @@ async function importCase(deps: ImportDeps, input: ImportInput, batchId: string,
           });
         }
       }
-      await audit(tx, input, "import.case", "Case", exam.id, { batchId, caseKey, imageCount, quarantinedCount, skippedDuplicateCount, labelCount: labels.size, rows: rows.map((r) => r.row) });
+      await audit(tx, input, "import.case", "Case", exam.id, {
+        batchId,
+        caseKey,
+        imageCount,
+        quarantinedCount,
+        skippedDuplicateCount,
+        labelCount: labels.size,
+        rows: rows.map((r) => r.row),
+      });
       return { imageCount, quarantinedCount, skippedDuplicateCount };
     });
   } catch (error) {
     await removeOrphans(db, blobs, stored);
-    const code = isImagingError(error) ? error.code : error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002" ? "CONFLICT" : "WRITE_FAILED";
-    const message = isImagingError(error) ? error.message : code === "CONFLICT" ? "an image of this case was already imported elsewhere (same SOP Instance UID)" : `could not save the case: ${describeThrown(error)}`;
+    const code = isImagingError(error)
+      ? error.code
+      : error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002"
+        ? "CONFLICT"
+        : "WRITE_FAILED";
+    const message = isImagingError(error)
+      ? error.message
+      : code === "CONFLICT"
+        ? "an image of this case was already imported elsewhere (same SOP Instance UID)"
+        : `could not save the case: ${describeThrown(error)}`;
     if (code === "WRITE_FAILED") console.error("[import] case write failed", error);
     return { errors: rows.map((r) => ({ row: r.row, file: r.file, code, message })) };
   }
 }
 
 // Laterality and view: the manifest's, else the DICOM header's; when both are there they must agree.
-function resolvePlacement(image: IngestedImage, rows: ManifestRow[]): Pick<Prepared, "laterality" | "view" | "viewCode"> {
+function resolvePlacement(
+  image: IngestedImage,
+  rows: ManifestRow[],
+): Pick<Prepared, "laterality" | "view" | "viewCode"> {
   const given = rows.find((r) => r.laterality || r.view);
   const laterality = given?.laterality ?? image.laterality;
-  if (!laterality) throw new ImagingError("INVALID_MANIFEST", "laterality is missing (not in the manifest, not in the file)");
+  if (!laterality)
+    throw new ImagingError("INVALID_MANIFEST", "laterality is missing (not in the manifest, not in the file)");
   if (given?.laterality && image.laterality && given.laterality !== image.laterality) {
-    throw new ImagingError("INVALID_MANIFEST", `laterality ${given.laterality} in the manifest contradicts ${image.laterality} in the DICOM header`);
+    throw new ImagingError(
+      "INVALID_MANIFEST",
+      `laterality ${given.laterality} in the manifest contradicts ${image.laterality} in the DICOM header`,
+    );
   }
   const code = given?.view;
   if (code) {
     const view = code === "CC" || code === "MLO" ? code : "OTHER";
     if (image.view && (image.view !== view || (view === "OTHER" && image.viewCode && image.viewCode !== code))) {
-      throw new ImagingError("INVALID_MANIFEST", `view ${code} in the manifest contradicts ${image.viewCode ?? image.view} in the DICOM header`);
+      throw new ImagingError(
+        "INVALID_MANIFEST",
+        `view ${code} in the manifest contradicts ${image.viewCode ?? image.view} in the DICOM header`,
+      );
     }
     return { laterality, view, viewCode: view === "OTHER" ? code : undefined };
   }
@@ -219,21 +337,40 @@ function resolvePlacement(image: IngestedImage, rows: ManifestRow[]): Pick<Prepa
   return { laterality, view: image.view, viewCode: image.viewCode };
 }
 
-const labelKey = (r: ManifestRow) => `${r.label!.subtype}|${r.label!.source}|${r.label!.specimenDate ?? ""}|${r.laterality ?? ""}`;
+const labelKey = (r: ManifestRow) =>
+  `${r.label!.subtype}|${r.label!.source}|${r.label!.specimenDate ?? ""}|${r.laterality ?? ""}`;
 
 async function createLabels(tx: Tx, input: ImportInput, caseId: string, dateShiftDays: number, rows: ManifestRow[]) {
   const ids = new Map<string, string>();
   for (const r of rows) {
     if (!r.label || ids.has(labelKey(r))) continue;
     const shifted = r.label.specimenDate ? shiftDate(r.label.specimenDate.replace(/-/g, ""), dateShiftDays) : undefined;
-    const specimenDate = shifted ? new Date(`${shifted.slice(0, 4)}-${shifted.slice(4, 6)}-${shifted.slice(6)}T00:00:00Z`) : null;
+    const specimenDate = shifted
+      ? new Date(`${shifted.slice(0, 4)}-${shifted.slice(4, 6)}-${shifted.slice(6)}T00:00:00Z`)
+      : null;
     const existing = await tx.pathologyLabel.findFirst({
-      where: { caseId, subtype: r.label.subtype, source: r.label.source, laterality: r.laterality ?? null, specimenDate, retractedAt: null, replacedBy: null },
+      where: {
+        caseId,
+        subtype: r.label.subtype,
+        source: r.label.source,
+        laterality: r.laterality ?? null,
+        specimenDate,
+        retractedAt: null,
+        replacedBy: null,
+      },
     });
     const label =
       existing ??
       (await tx.pathologyLabel.create({
-        data: { caseId, subtype: r.label.subtype, source: r.label.source, laterality: r.laterality, specimenDate, authorId: input.actorUserId, note: r.note },
+        data: {
+          caseId,
+          subtype: r.label.subtype,
+          source: r.label.source,
+          laterality: r.laterality,
+          specimenDate,
+          authorId: input.actorUserId,
+          note: r.note,
+        },
       }));
     ids.set(labelKey(r), label.id);
   }
@@ -254,7 +391,17 @@ async function removeOrphans(db: Db, blobs: BlobStore, stored: PutResult[]) {
 
 function withCaseRefusal(rows: ManifestRow[], errors: RowError[], caseKey: string): RowError[] {
   const failed = new Set(errors.map((e) => e.row));
-  return [...errors, ...rows.filter((r) => !failed.has(r.row)).map((r) => ({ row: r.row, file: r.file, code: "CASE_REFUSED", message: `another file of case ${caseKey} failed; the case was not imported` }))];
+  return [
+    ...errors,
+    ...rows
+      .filter((r) => !failed.has(r.row))
+      .map((r) => ({
+        row: r.row,
+        file: r.file,
+        code: "CASE_REFUSED",
+        message: `another file of case ${caseKey} failed; the case was not imported`,
+      })),
+  ];
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
@@ -265,6 +412,14 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
 
 async function audit(tx: Tx, input: ImportInput, action: string, entityType: string, entityId: string, after: unknown) {
   await tx.auditEvent.create({
-    data: { actorId: input.actorUserId, siteId: input.siteId, action, entityType, entityId, after: after as Prisma.InputJsonValue, requestId: input.requestId },
+    data: {
+      actorId: input.actorUserId,
+      siteId: input.siteId,
+      action,
+      entityType,
+      entityId,
+      after: after as Prisma.InputJsonValue,
+      requestId: input.requestId,
+    },
   });
 }

@@ -18,12 +18,25 @@ describe("import manifest", () => {
       ].join("\n"),
     );
     expect(errors).toEqual([]);
-    expect(rows.map((r) => r.roi?.geometry)).toEqual([{ x: 10, y: 20 }, { x: 1, y: 2, width: 30, height: 40 }, { cx: 50, cy: 60, rx: 5, ry: 6, rotationRad: 0.5 }, { points: [[0, 0], [10, 0], [10, 10]] }]);
+    expect(rows.map((r) => r.roi?.geometry)).toEqual([
+      { x: 10, y: 20 },
+      { x: 1, y: 2, width: 30, height: 40 },
+      { cx: 50, cy: 60, rx: 5, ry: 6, rotationRad: 0.5 },
+      {
+        points: [
+          [0, 0],
+          [10, 0],
+          [10, 10],
+        ],
+      },
+    ]);
     expect(rows[0]).toMatchObject({ row: 2, label: { subtype: "SOLID", source: "BIOPSY" } });
   });
 
   it("reports bad rows by CSV line, and refuses their whole case", () => {
-    const { rows, errors, refusedCaseKeys } = parseManifest("file,patient,roi_shape,roi\na.png,P-1,circle,1 2 3\nb.png,P-2,box,1 2\nc.png,P-3,,\n");
+    const { rows, errors, refusedCaseKeys } = parseManifest(
+      "file,patient,roi_shape,roi\na.png,P-1,circle,1 2 3\nb.png,P-2,box,1 2\nc.png,P-3,,\n",
+    );
     expect(errors.map((e) => [e.row, e.message])).toEqual([
       [2, "roi_shape must be point, box, ellipse or polygon (got circle)"],
       [3, 'roi for box must be "x y width height" (got 2 numbers)'],
@@ -35,10 +48,17 @@ describe("import manifest", () => {
 
 describe("mini-MIAS manifest converter", () => {
   it("flips the bottom-left origin: (x, y) becomes pixel column x, row height - y", () => {
-    const labels = "image,patient,side,background_tissue,abnormality,severity,x,y,radius\nmdb001,P001,R,G,CIRC,B,535,425,197\nmdb002,P001,L,G,NORM,,,,\nmdb005,P003,R,F,CALC,M,,,\n";
+    const labels =
+      "image,patient,side,background_tissue,abnormality,severity,x,y,radius\nmdb001,P001,R,G,CIRC,B,535,425,197\nmdb002,P001,L,G,NORM,,,,\nmdb005,P003,R,F,CALC,M,,,\n";
     const { rows, errors } = parseManifest(miniMiasManifest(labels));
     expect(errors).toEqual([]);
-    expect(rows[0]).toMatchObject({ file: "images/mdb001.png", patientKey: "MIAS-P001", laterality: "R", view: "MLO", label: { subtype: "BENIGN", source: "BIOPSY" } });
+    expect(rows[0]).toMatchObject({
+      file: "images/mdb001.png",
+      patientKey: "MIAS-P001",
+      laterality: "R",
+      view: "MLO",
+      label: { subtype: "BENIGN", source: "BIOPSY" },
+    });
     const g = rows[0]!.roi!.geometry as { cx: number; cy: number; rx: number };
     expect([Math.floor(g.cy), Math.floor(g.cx), g.rx]).toEqual([1024 - 425, 535, 197]);
     expect(rows[1]).toMatchObject({ label: undefined, roi: undefined });
@@ -55,7 +75,9 @@ describe("file names from manifests", () => {
       await writeFile(path.join(root, "secret.txt"), "x");
       await symlink(path.join(root, "secret.txt"), path.join(root, "in", "link.png"));
       const folder = path.join(root, "in");
-      expect(await resolveInside(folder, "ok.png")).toBe(path.join(await import("node:fs/promises").then((f) => f.realpath(folder)), "ok.png"));
+      expect(await resolveInside(folder, "ok.png")).toBe(
+        path.join(await import("node:fs/promises").then((f) => f.realpath(folder)), "ok.png"),
+      );
       await expect(resolveInside(folder, "../secret.txt")).rejects.toMatchObject({ code: "INVALID_FILE_NAME" });
       await expect(resolveInside(folder, "/etc/passwd")).rejects.toMatchObject({ code: "INVALID_FILE_NAME" });
       await expect(resolveInside(folder, "ok.png\0.dcm")).rejects.toMatchObject({ code: "INVALID_FILE_NAME" });

@@ -49,23 +49,51 @@ export type RoiGeometry =
 export type RowError = { row: number; file?: string; code: string; message: string };
 
 const SUBTYPES = new Set(["TUBULE_FORMING", "SOLID", "SCIRRHOUS", "OTHER_INVASIVE", "BENIGN", "NORMAL"]);
-const KNOWN_COLUMNS = new Set(["file", "patient", "case", "laterality", "view", "subtype", "specimen_source", "specimen_date", "roi_shape", "roi", "roi_purpose", "note"]);
+const KNOWN_COLUMNS = new Set([
+  "file",
+  "patient",
+  "case",
+  "laterality",
+  "view",
+  "subtype",
+  "specimen_source",
+  "specimen_date",
+  "roi_shape",
+  "roi",
+  "roi_purpose",
+  "note",
+]);
 export const PSEUDONYM_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const MAX_ROWS = 100_000;
 
 /** Parses and checks a manifest. A bad header throws; bad rows come back as errors, by row. */
-export function parseManifest(csv: string | Uint8Array): { rows: ManifestRow[]; errors: RowError[]; refusedCaseKeys: Set<string> } {
+export function parseManifest(csv: string | Uint8Array): {
+  rows: ManifestRow[];
+  errors: RowError[];
+  refusedCaseKeys: Set<string>;
+} {
   let records: string[][];
   try {
-    records = parse(typeof csv === "string" ? csv : Buffer.from(csv), { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true, to_line: MAX_ROWS + 1 });
+    records = parse(typeof csv === "string" ? csv : Buffer.from(csv), {
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      trim: true,
+      to_line: MAX_ROWS + 1,
+    });
   } catch (error) {
     throw new ImagingError("INVALID_MANIFEST", `manifest is not valid CSV: ${describeThrown(error)}`, { cause: error });
   }
   const header = (records[0] ?? []).map((h) => h.toLowerCase());
   const unknown = header.filter((h) => !KNOWN_COLUMNS.has(h));
-  if (unknown.length) throw new ImagingError("INVALID_MANIFEST", `manifest has unknown column(s): ${unknown.join(", ")}`);
+  if (unknown.length)
+    throw new ImagingError("INVALID_MANIFEST", `manifest has unknown column(s): ${unknown.join(", ")}`);
   for (const required of ["file", "patient"]) {
-    if (!header.includes(required)) throw new ImagingError("INVALID_MANIFEST", `manifest has no "${required}" column (header: ${header.join(",") || "empty"})`);
+    if (!header.includes(required))
+      throw new ImagingError(
+        "INVALID_MANIFEST",
+        `manifest has no "${required}" column (header: ${header.join(",") || "empty"})`,
+      );
   }
   if (records.length < 2) throw new ImagingError("INVALID_MANIFEST", "manifest has no image rows");
 
@@ -94,13 +122,17 @@ function parseRow(row: number, get: (column: string) => string | undefined): Man
   const file = get("file");
   if (!file) throw new Error("file is empty");
   const patientKey = get("patient");
-  if (!patientKey || !PSEUDONYM_PATTERN.test(patientKey)) throw new Error(`patient key ${JSON.stringify(patientKey ?? "")} must be 1-64 letters, digits, '.', '_' or '-'`);
+  if (!patientKey || !PSEUDONYM_PATTERN.test(patientKey))
+    throw new Error(`patient key ${JSON.stringify(patientKey ?? "")} must be 1-64 letters, digits, '.', '_' or '-'`);
   const caseKey = get("case") ?? patientKey;
-  if (!PSEUDONYM_PATTERN.test(caseKey)) throw new Error(`case key ${JSON.stringify(caseKey)} must be 1-64 letters, digits, '.', '_' or '-'`);
+  if (!PSEUDONYM_PATTERN.test(caseKey))
+    throw new Error(`case key ${JSON.stringify(caseKey)} must be 1-64 letters, digits, '.', '_' or '-'`);
   const laterality = get("laterality")?.toUpperCase();
-  if (laterality !== undefined && laterality !== "R" && laterality !== "L") throw new Error(`laterality must be R or L (got ${laterality})`);
+  if (laterality !== undefined && laterality !== "R" && laterality !== "L")
+    throw new Error(`laterality must be R or L (got ${laterality})`);
   const view = get("view")?.toUpperCase();
-  if (view !== undefined && !/^[A-Z]{1,16}$/.test(view)) throw new Error(`view must be a view code such as CC or MLO (got ${view})`);
+  if (view !== undefined && !/^[A-Z]{1,16}$/.test(view))
+    throw new Error(`view must be a view code such as CC or MLO (got ${view})`);
   const note = get("note");
   if (note && note.length > 500) throw new Error("note is longer than 500 characters");
   return { row, file, patientKey, caseKey, laterality, view, label: parseLabel(get), roi: parseRoi(get), note };
@@ -115,8 +147,12 @@ function parseLabel(get: (column: string) => string | undefined): ManifestRow["l
     return undefined;
   }
   if (!SUBTYPES.has(subtype)) throw new Error(`subtype must be one of ${[...SUBTYPES].join(", ")} (got ${subtype})`);
-  if (source !== "BIOPSY" && source !== "SURGERY") throw new Error(`specimen_source must be BIOPSY or SURGERY when a subtype is given (got ${source ?? "nothing"})`);
-  if (specimenDate !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(specimenDate) || Number.isNaN(Date.parse(`${specimenDate}T00:00:00Z`)))) {
+  if (source !== "BIOPSY" && source !== "SURGERY")
+    throw new Error(`specimen_source must be BIOPSY or SURGERY when a subtype is given (got ${source ?? "nothing"})`);
+  if (
+    specimenDate !== undefined &&
+    (!/^\d{4}-\d{2}-\d{2}$/.test(specimenDate) || Number.isNaN(Date.parse(`${specimenDate}T00:00:00Z`)))
+  ) {
     throw new Error(`specimen_date must be YYYY-MM-DD (got ${specimenDate})`);
   }
   return { subtype: subtype as Subtype, source, specimenDate };
@@ -129,12 +165,18 @@ function parseRoi(get: (column: string) => string | undefined): ManifestRow["roi
     if (text) throw new Error("roi given without roi_shape");
     return undefined;
   }
-  const numbers = (text ?? "").split(/[\s;]+/).filter((t) => t !== "").map(Number);
-  if (numbers.some((n) => !Number.isFinite(n))) throw new Error(`roi must be numbers separated by spaces (got ${JSON.stringify(text ?? "")})`);
+  const numbers = (text ?? "")
+    .split(/[\s;]+/)
+    .filter((t) => t !== "")
+    .map(Number);
+  if (numbers.some((n) => !Number.isFinite(n)))
+    throw new Error(`roi must be numbers separated by spaces (got ${JSON.stringify(text ?? "")})`);
   const purpose = (get("roi_purpose")?.toUpperCase() ?? "LESION") as "LESION" | "FINDING" | "OTHER";
-  if (!["LESION", "FINDING", "OTHER"].includes(purpose)) throw new Error(`roi_purpose must be LESION, FINDING or OTHER (got ${purpose})`);
+  if (!["LESION", "FINDING", "OTHER"].includes(purpose))
+    throw new Error(`roi_purpose must be LESION, FINDING or OTHER (got ${purpose})`);
   const expect = (counts: number[], form: string) => {
-    if (!counts.includes(numbers.length)) throw new Error(`roi for ${shape.toLowerCase()} must be "${form}" (got ${numbers.length} numbers)`);
+    if (!counts.includes(numbers.length))
+      throw new Error(`roi for ${shape.toLowerCase()} must be "${form}" (got ${numbers.length} numbers)`);
   };
   const [a, b, c, d, e] = numbers as [number, number, number, number, number?];
   switch (shape) {
@@ -150,7 +192,8 @@ function parseRoi(get: (column: string) => string | undefined): ManifestRow["roi
       if (c <= 0 || d <= 0) throw new Error("ellipse radii must be positive");
       return { shape, purpose, geometry: { cx: a, cy: b, rx: c, ry: d, rotationRad: e ?? 0 } };
     case "POLYGON": {
-      if (numbers.length < 6 || numbers.length % 2 !== 0) throw new Error(`roi for polygon must be "x1 y1 x2 y2 x3 y3 ..." (got ${numbers.length} numbers)`);
+      if (numbers.length < 6 || numbers.length % 2 !== 0)
+        throw new Error(`roi for polygon must be "x1 y1 x2 y2 x3 y3 ..." (got ${numbers.length} numbers)`);
       const points: [number, number][] = [];
       for (let i = 0; i < numbers.length; i += 2) points.push([numbers[i]!, numbers[i + 1]!]);
       return { shape, purpose, geometry: { points } };
@@ -167,7 +210,19 @@ export function roiBounds(geometry: RoiGeometry): { minX: number; minY: number; 
     const ys = geometry.points.map((p) => p[1]);
     return { minX: Math.min(...xs), minY: Math.min(...ys), maxX: Math.max(...xs), maxY: Math.max(...ys) };
   }
-  if ("cx" in geometry) return { minX: geometry.cx - geometry.rx, minY: geometry.cy - geometry.ry, maxX: geometry.cx + geometry.rx, maxY: geometry.cy + geometry.ry };
-  if ("width" in geometry) return { minX: geometry.x, minY: geometry.y, maxX: geometry.x + geometry.width, maxY: geometry.y + geometry.height };
+  if ("cx" in geometry)
+    return {
+      minX: geometry.cx - geometry.rx,
+      minY: geometry.cy - geometry.ry,
+      maxX: geometry.cx + geometry.rx,
+      maxY: geometry.cy + geometry.ry,
+    };
+  if ("width" in geometry)
+    return {
+      minX: geometry.x,
+      minY: geometry.y,
+      maxX: geometry.x + geometry.width,
+      maxY: geometry.y + geometry.height,
+    };
   return { minX: geometry.x, minY: geometry.y, maxX: geometry.x, maxY: geometry.y };
 }

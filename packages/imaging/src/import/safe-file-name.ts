@@ -9,9 +9,21 @@ const SAFE_NAME = /^[^\0-\x1f\x7f\\]{1,255}$/;
 
 /** Checks a manifest `file` value; throws INVALID_FILE_NAME naming the problem. */
 export function assertSafeRelativeName(name: string): void {
-  if (!SAFE_NAME.test(name)) throw new ImagingError("INVALID_FILE_NAME", `file name ${JSON.stringify(name)} has control characters, backslashes or a bad length`);
-  if (path.posix.isAbsolute(name) || /^[A-Za-z]:/.test(name)) throw new ImagingError("INVALID_FILE_NAME", `file name ${JSON.stringify(name)} is absolute; give a path inside the import folder`);
-  if (name.split("/").some((part) => part === ".." || part === "")) throw new ImagingError("INVALID_FILE_NAME", `file name ${JSON.stringify(name)} leaves the import folder or has empty parts`);
+  if (!SAFE_NAME.test(name))
+    throw new ImagingError(
+      "INVALID_FILE_NAME",
+      `file name ${JSON.stringify(name)} has control characters, backslashes or a bad length`,
+    );
+  if (path.posix.isAbsolute(name) || /^[A-Za-z]:/.test(name))
+    throw new ImagingError(
+      "INVALID_FILE_NAME",
+      `file name ${JSON.stringify(name)} is absolute; give a path inside the import folder`,
+    );
+  if (name.split("/").some((part) => part === ".." || part === ""))
+    throw new ImagingError(
+      "INVALID_FILE_NAME",
+      `file name ${JSON.stringify(name)} leaves the import folder or has empty parts`,
+    );
 }
 
 /** Resolves a manifest name inside `rootDir`, following symlinks, and refuses anything outside it. */
@@ -25,6 +37,7 @@ export async function resolveInside(rootDir: string, name: string): Promise<stri
     throw new ImagingError("FILE_NOT_FOUND", `file ${JSON.stringify(name)} does not exist in the import folder`);
   }
   const relative = path.relative(root, resolved);
-  if (relative.startsWith("..") || path.isAbsolute(relative)) throw new ImagingError("INVALID_FILE_NAME", `file ${JSON.stringify(name)} resolves outside the import folder`);
+  if (relative.startsWith("..") || path.isAbsolute(relative))
+    throw new ImagingError("INVALID_FILE_NAME", `file ${JSON.stringify(name)} resolves outside the import folder`);
   return resolved;
 }

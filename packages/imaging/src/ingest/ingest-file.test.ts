@@ -20,21 +20,40 @@ function withTextChunk(png: Buffer, text: string): Uint8Array {
 
 describe("ingesting one file", () => {
   it("recognises the format by content, not by name, and reads 8- and 16-bit PNG", async () => {
-    const png16 = await sharp(Buffer.from(patternPixels(20, 10, 16).buffer), { raw: { width: 20, height: 10, channels: 1 } }).toColourspace("grey16").png().toBuffer();
-    expect(await ingest(new Uint8Array(png16))).toMatchObject({ sourceFormat: "PNG", bitsStored: 16, widthPx: 20, heightPx: 10 });
-    const jpeg = await sharp(Buffer.alloc(30 * 20, 50), { raw: { width: 30, height: 20, channels: 1 } }).jpeg().toBuffer();
+    const png16 = await sharp(Buffer.from(patternPixels(20, 10, 16).buffer), {
+      raw: { width: 20, height: 10, channels: 1 },
+    })
+      .toColourspace("grey16")
+      .png()
+      .toBuffer();
+    expect(await ingest(new Uint8Array(png16))).toMatchObject({
+      sourceFormat: "PNG",
+      bitsStored: 16,
+      widthPx: 20,
+      heightPx: 10,
+    });
+    const jpeg = await sharp(Buffer.alloc(30 * 20, 50), { raw: { width: 30, height: 20, channels: 1 } })
+      .jpeg()
+      .toBuffer();
     expect(await ingest(new Uint8Array(jpeg))).toMatchObject({ sourceFormat: "JPEG", bitsStored: 8, widthPx: 30 });
-    await expect(ingest(new TextEncoder().encode("%PDF-1.7 not an image"))).rejects.toMatchObject({ code: "UNSUPPORTED_FORMAT" });
+    await expect(ingest(new TextEncoder().encode("%PDF-1.7 not an image"))).rejects.toMatchObject({
+      code: "UNSUPPORTED_FORMAT",
+    });
   });
 
   it("drops PNG text chunks and JPEG EXIF/comments, losslessly", async () => {
-    const png = await sharp(Buffer.alloc(16 * 8, 99), { raw: { width: 16, height: 8, channels: 1 } }).png().toBuffer();
+    const png = await sharp(Buffer.alloc(16 * 8, 99), { raw: { width: 16, height: 8, channels: 1 } })
+      .png()
+      .toBuffer();
     const tagged = withTextChunk(png, "Jane Doe");
     const stored = (await ingest(tagged)).storedBytes;
     expect(Buffer.from(stored).toString("latin1")).not.toContain("Jane Doe");
     expect(Buffer.from(stored)).toEqual(png);
 
-    const jpeg = await sharp(Buffer.alloc(16 * 8, 99), { raw: { width: 16, height: 8, channels: 1 } }).jpeg().withExif({ IFD0: { Artist: "Jane Doe" } }).toBuffer();
+    const jpeg = await sharp(Buffer.alloc(16 * 8, 99), { raw: { width: 16, height: 8, channels: 1 } })
+      .jpeg()
+      .withExif({ IFD0: { Artist: "Jane Doe" } })
+      .toBuffer();
     expect(jpeg.toString("latin1")).toContain("Jane Doe");
     const storedJpeg = Buffer.from((await ingest(new Uint8Array(jpeg))).storedBytes);
     expect(storedJpeg.toString("latin1")).not.toContain("Jane Doe");
@@ -43,8 +62,12 @@ describe("ingesting one file", () => {
 
   it("quarantines DICOM whose Burned In Annotation is not NO", async () => {
     expect((await ingest(buildDicom())).quarantineReason).toBeUndefined();
-    expect((await ingest(buildDicom({ attributes: { BurnedInAnnotation: "YES" } }))).quarantineReason).toMatch(/is "YES"/);
-    expect((await ingest(buildDicom({ attributes: { BurnedInAnnotation: undefined } }))).quarantineReason).toMatch(/is missing/);
+    expect((await ingest(buildDicom({ attributes: { BurnedInAnnotation: "YES" } }))).quarantineReason).toMatch(
+      /is "YES"/,
+    );
+    expect((await ingest(buildDicom({ attributes: { BurnedInAnnotation: undefined } }))).quarantineReason).toMatch(
+      /is missing/,
+    );
   });
 
   it("refuses truncated DICOM and a missing meta header with a domain error, fast", async () => {
@@ -60,6 +83,8 @@ describe("ingesting one file", () => {
   });
 
   it("refuses files over the size limit before parsing them", async () => {
-    await expect(ingest(buildDicom(), { ...DEFAULT_IMAGING_LIMITS, maxFileBytes: 100 })).rejects.toMatchObject({ code: "FILE_TOO_LARGE" });
+    await expect(ingest(buildDicom(), { ...DEFAULT_IMAGING_LIMITS, maxFileBytes: 100 })).rejects.toMatchObject({
+      code: "FILE_TOO_LARGE",
+    });
   });
 });

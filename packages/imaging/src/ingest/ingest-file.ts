@@ -92,9 +92,13 @@ async function ingestDicom(bytes: Uint8Array, deid: DeidContext, limits: Imaging
     view: info.view,
     viewCode: info.viewCode,
     sopInstanceUid: result.sopInstanceUid,
-    examDate: result.studyDate ? `${result.studyDate.slice(0, 4)}-${result.studyDate.slice(4, 6)}-${result.studyDate.slice(6, 8)}` : undefined,
+    examDate: result.studyDate
+      ? `${result.studyDate.slice(0, 4)}-${result.studyDate.slice(4, 6)}-${result.studyDate.slice(6, 8)}`
+      : undefined,
     quarantineReason:
-      burnedIn === "NO" ? undefined : `Burned In Annotation (0028,0301) is ${burnedIn ? JSON.stringify(burnedIn) : "missing"}: the pixels may show identifying text`,
+      burnedIn === "NO"
+        ? undefined
+        : `Burned In Annotation (0028,0301) is ${burnedIn ? JSON.stringify(burnedIn) : "missing"}: the pixels may show identifying text`,
     warnings: [...info.warnings, ...result.warnings],
   };
 }

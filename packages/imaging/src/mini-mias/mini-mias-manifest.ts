@@ -18,7 +18,10 @@ import { ImagingError } from "../errors.ts";
 export function miniMiasManifest(labelsCsv: string, imageHeightPx = 1024): string {
   const records = parse(labelsCsv, { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
   if (records.length === 0 || !("image" in records[0]!) || !("patient" in records[0]!)) {
-    throw new ImagingError("INVALID_MANIFEST", "not a mini-MIAS labels.csv (expected columns image,patient,side,background_tissue,abnormality,severity,x,y,radius)");
+    throw new ImagingError(
+      "INVALID_MANIFEST",
+      "not a mini-MIAS labels.csv (expected columns image,patient,side,background_tissue,abnormality,severity,x,y,radius)",
+    );
   }
   const lines = ["file,patient,case,laterality,view,subtype,specimen_source,roi_shape,roi,roi_purpose,note"];
   for (const r of records) {
@@ -26,7 +29,9 @@ export function miniMiasManifest(labelsCsv: string, imageHeightPx = 1024): strin
     const isNormal = r.abnormality === "NORM";
     const subtype = isNormal ? "" : r.severity === "M" ? "OTHER_INVASIVE" : r.severity === "B" ? "BENIGN" : "";
     const hasCircle = !isNormal && r.x && r.y && r.radius;
-    const roi = hasCircle ? `${Number(r.x) + 0.5} ${imageHeightPx - Number(r.y) + 0.5} ${Number(r.radius)} ${Number(r.radius)}` : "";
+    const roi = hasCircle
+      ? `${Number(r.x) + 0.5} ${imageHeightPx - Number(r.y) + 0.5} ${Number(r.radius)} ${Number(r.radius)}`
+      : "";
     lines.push(
       [
         `images/${r.image}.png`,

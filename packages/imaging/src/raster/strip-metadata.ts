@@ -14,7 +14,8 @@ export function stripPngMetadata(png: Uint8Array): Uint8Array {
     const length = view.getUint32(offset);
     const type = String.fromCharCode(...png.subarray(offset + 4, offset + 8));
     const end = offset + 12 + length;
-    if (end > png.length) throw new ImagingError("CORRUPT_PIXEL_DATA", `PNG chunk ${JSON.stringify(type)} runs past the end of the file`);
+    if (end > png.length)
+      throw new ImagingError("CORRUPT_PIXEL_DATA", `PNG chunk ${JSON.stringify(type)} runs past the end of the file`);
     if (PNG_KEEP.has(type)) kept.push(png.subarray(offset, end));
     offset = end;
     if (type === "IEND") {
@@ -43,7 +44,8 @@ export function stripJpegMetadata(jpeg: Uint8Array): Uint8Array {
     }
     const length = (jpeg[offset + 2]! << 8) | jpeg[offset + 3]!;
     const end = offset + 2 + length;
-    if (length < 2 || end > jpeg.length) throw new ImagingError("CORRUPT_PIXEL_DATA", "JPEG segment runs past the end of the file");
+    if (length < 2 || end > jpeg.length)
+      throw new ImagingError("CORRUPT_PIXEL_DATA", "JPEG segment runs past the end of the file");
     if (marker === 0xda) {
       kept.push(jpeg.subarray(offset)); // start of scan: the rest is entropy-coded data and EOI
       return concat(kept);

@@ -11,7 +11,9 @@ const MIN_POOLED_BYTES = 256 * 1024;
  * Idle arrays kept at most: a quarter of the machine's memory (VGG-16 at 224x224, batch 4, keeps
  * about 2 GB idle between uses; with less, every step allocates afresh), or MAMMO_NATIVE_POOL_MB.
  */
-const DEFAULT_IDLE_LIMIT_BYTES = process.env.MAMMO_NATIVE_POOL_MB ? Number(process.env.MAMMO_NATIVE_POOL_MB) * 2 ** 20 : Math.min(os.totalmem() / 4, 8 * 2 ** 30);
+const DEFAULT_IDLE_LIMIT_BYTES = process.env.MAMMO_NATIVE_POOL_MB
+  ? Number(process.env.MAMMO_NATIVE_POOL_MB) * 2 ** 20
+  : Math.min(os.totalmem() / 4, 8 * 2 ** 30);
 
 /**
  * The cpu backend with recycled output arrays. Every fresh multi-megabyte Float32Array costs a
@@ -82,7 +84,12 @@ export class NativeBackendCPU extends MathBackendCPU {
 
   /** Bytes of output arrays: idle in the pool now, and since the start newly allocated or reused. */
   poolStats(): { idleBytes: number; peakIdleBytes: number; freshBytes: number; reusedBytes: number } {
-    return { idleBytes: this.idleBytes, peakIdleBytes: this.peakIdleBytes, freshBytes: this.freshBytes, reusedBytes: this.reusedBytes };
+    return {
+      idleBytes: this.idleBytes,
+      peakIdleBytes: this.peakIdleBytes,
+      freshBytes: this.freshBytes,
+      reusedBytes: this.reusedBytes,
+    };
   }
 
   private release(dataId: DataId): void {

@@ -13,7 +13,10 @@ const isDisabled = process.env.MAMMO_NATIVE_KERNELS === "off";
 beforeAll(() => {
   if (isDisabled) return;
   const load = registerNativeBackend();
-  if (!load.isLoaded) throw new Error(`native kernels unavailable: ${load.reason}. Install g++ and libopenblas-dev (see .ci/run) or set MAMMO_NATIVE_KERNELS=off.`);
+  if (!load.isLoaded)
+    throw new Error(
+      `native kernels unavailable: ${load.reason}. Install g++ and libopenblas-dev (see .ci/run) or set MAMMO_NATIVE_KERNELS=off.`,
+    );
 });
 
 const seeded = (shape: number[], seed: number) => tf.tensor(randomValues(tf.util.sizeFromShape(shape), seed), shape);
@@ -26,7 +29,14 @@ async function expectSameAsCpu(compute: () => tf.Tensor[], what: string): Promis
   native.forEach((values, i) => expect(relativeError(values, cpu[i]), `${what}, output ${i}`).toBeLessThan(1e-4));
 }
 
-type ConvCase = { x: [number, number, number, number]; kernel: [number, number]; outC: number; stride: number | [number, number]; pad: "same" | "valid" | number; dilation?: number };
+type ConvCase = {
+  x: [number, number, number, number];
+  kernel: [number, number];
+  outC: number;
+  stride: number | [number, number];
+  pad: "same" | "valid" | number;
+  dilation?: number;
+};
 
 const CONV_CASES: ConvCase[] = [
   { x: [2, 9, 11, 3], kernel: [3, 3], outC: 5, stride: 1, pad: "same" },
@@ -41,39 +51,68 @@ const CONV_CASES: ConvCase[] = [
 ];
 const DILATED_CASES: ConvCase[] = [{ x: [2, 15, 14, 3], kernel: [3, 3], outC: 4, stride: 1, pad: "same", dilation: 2 }];
 
-const convLabel = (c: ConvCase) => `x ${c.x.join("x")}, kernel ${c.kernel.join("x")}, ${c.outC} filters, stride ${c.stride}, pad ${c.pad}${c.dilation ? `, dilation ${c.dilation}` : ""}`;
+const convLabel = (c: ConvCase) =>
+  `x ${c.x.join("x")}, kernel ${c.kernel.join("x")}, ${c.outC} filters, stride ${c.stride}, pad ${c.pad}${c.dilation ? `, dilation ${c.dilation}` : ""}`;
 
 describe.runIf(!isDisabled)("native backend kernels against the pure-JS cpu backend", () => {
-  it.each([...CONV_CASES, ...DILATED_CASES].map((c) => [convLabel(c), c] as const))("Conv2D forward: %s", async (what, c) => {
-    await expectSameAsCpu(() => {
-      const filter = seeded([...c.kernel, c.x[3], c.outC], 2);
-      return [tf.conv2d(seeded(c.x, 1) as tf.Tensor4D, filter as tf.Tensor4D, c.stride, c.pad, "NHWC", c.dilation ?? 1)];
-    }, what);
-  });
+  it.each([...CONV_CASES, ...DILATED_CASES].map((c) => [convLabel(c), c] as const))(
+    "Conv2D forward: %s",
+    async (what, c) => {
+      await expectSameAsCpu(() => {
+        const filter = seeded([...c.kernel, c.x[3], c.outC], 2);
+        return [
+          tf.conv2d(seeded(c.x, 1) as tf.Tensor4D, filter as tf.Tensor4D, c.stride, c.pad, "NHWC", c.dilation ?? 1),
+        ];
+      }, what);
+    },
+  );
 
-  it.each(CONV_CASES.map((c) => [convLabel(c), c] as const))("Conv2D input and filter gradients: %s", async (what, c) => {
-    await expectSameAsCpu(() => {
-      const x = seeded(c.x, 1);
-      const filter = seeded([...c.kernel, c.x[3], c.outC], 2);
-      const y = tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, c.stride, c.pad);
-      const weights = seeded(y.shape, 3);
-      return tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, c.pad).mul(weights).sum())([x, filter]);
-    }, what);
-  });
+  it.each(CONV_CASES.map((c) => [convLabel(c), c] as const))(
+    "Conv2D input and filter gradients: %s",
+    async (what, c) => {
+      await expectSameAsCpu(() => {
+        const x = seeded(c.x, 1);
+        const filter = seeded([...c.kernel, c.x[3], c.outC], 2);
+        const y = tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, c.stride, c.pad);
+        const weights = seeded(y.shape, 3);
+        return tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+          tf
+            .conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, c.pad)
+            .mul(weights)
+            .sum(),
+        )([x, filter]);
+      }, what);
+    },
+  );
 
-  it.each(["linear", "relu", "relu6", "elu", "leakyrelu", "sigmoid", "prelu"] as const)("FusedConv2D with bias and %s, and its gradients", async (activation) => {
-    await expectSameAsCpu(() => {
-      const x = seeded([2, 9, 8, 6], 1);
-      const filter = seeded([3, 3, 6, 5], 2);
-      const bias = seeded([5], 3);
-      const alpha = activation === "prelu" ? seeded([5], 4) : undefined;
-      const run = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
-        tf.fused.conv2d({ x: a as tf.Tensor4D, filter: b as tf.Tensor4D, bias: c, strides: 1, pad: "same", activation, preluActivationWeights: alpha, leakyreluAlpha: 0.3 });
-      const y = run(x, filter, bias);
-      const weights = seeded(y.shape, 5);
-      return [y, ...tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => run(a, b, c).mul(weights).sum())([x, filter, bias])];
-    }, activation);
-  });
+  it.each(["linear", "relu", "relu6", "elu", "leakyrelu", "sigmoid", "prelu"] as const)(
+    "FusedConv2D with bias and %s, and its gradients",
+    async (activation) => {
+      await expectSameAsCpu(() => {
+        const x = seeded([2, 9, 8, 6], 1);
+        const filter = seeded([3, 3, 6, 5], 2);
+        const bias = seeded([5], 3);
+        const alpha = activation === "prelu" ? seeded([5], 4) : undefined;
+        const run = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
+          tf.fused.conv2d({
+            x: a as tf.Tensor4D,
+            filter: b as tf.Tensor4D,
+            bias: c,
+            strides: 1,
+            pad: "same",
+            activation,
+            preluActivationWeights: alpha,
+            leakyreluAlpha: 0.3,
+          });
+        const y = run(x, filter, bias);
+        const weights = seeded(y.shape, 5);
+        return [
+          y,
+          ...tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => run(a, b, c).mul(weights).sum())([x, filter, bias]),
+        ];
+      }, activation);
+    },
+  );
 
   it.each([
     ["[3, 5] x [5, 4]", [3, 5], [5, 4], false, false],
@@ -88,7 +127,10 @@ describe.runIf(!isDisabled)("native backend kernels against the pure-JS cpu back
       const b = seeded([...bShape], 2);
       const y = tf.matMul(a, b, transposeA, transposeB);
       const weights = seeded(y.shape, 3);
-      return [y, ...tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.matMul(p, q, transposeA, transposeB).mul(weights).sum())([a, b])];
+      return [
+        y,
+        ...tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.matMul(p, q, transposeA, transposeB).mul(weights).sum())([a, b]),
+      ];
     }, what);
   });
 
@@ -105,12 +147,25 @@ describe.runIf(!isDisabled)("native backend kernels against the pure-JS cpu back
       const a = seeded([6, 20], 1);
       const b = seeded([20, 7], 2);
       const bias = seeded([7], 3);
-      const run = (p: tf.Tensor, q: tf.Tensor, r: tf.Tensor) => tf.fused.matMul({ a: p as tf.Tensor2D, b: q as tf.Tensor2D, bias: r, activation: "relu" });
-      return [run(a, b, bias), ...tf.grads((p: tf.Tensor, q: tf.Tensor, r: tf.Tensor) => run(p, q, r).square().sum())([a, b, bias])];
+      const run = (p: tf.Tensor, q: tf.Tensor, r: tf.Tensor) =>
+        tf.fused.matMul({ a: p as tf.Tensor2D, b: q as tf.Tensor2D, bias: r, activation: "relu" });
+      return [
+        run(a, b, bias),
+        ...tf.grads((p: tf.Tensor, q: tf.Tensor, r: tf.Tensor) => run(p, q, r).square().sum())([a, b, bias]),
+      ];
     }, "dense");
   });
 
-  const binaryOps = [["add", tf.add], ["sub", tf.sub], ["mul", tf.mul], ["div", tf.div], ["maximum", tf.maximum], ["minimum", tf.minimum], ["squaredDifference", tf.squaredDifference], ["pow", (a: tf.Tensor, b: tf.Tensor) => tf.pow(a.abs(), b)]] as const;
+  const binaryOps = [
+    ["add", tf.add],
+    ["sub", tf.sub],
+    ["mul", tf.mul],
+    ["div", tf.div],
+    ["maximum", tf.maximum],
+    ["minimum", tf.minimum],
+    ["squaredDifference", tf.squaredDifference],
+    ["pow", (a: tf.Tensor, b: tf.Tensor) => tf.pow(a.abs(), b)],
+  ] as const;
   const broadcasts = [
     ["same shape", [4, 5, 6], [4, 5, 6]],
     ["scalar right", [4, 5, 6], []],
@@ -119,12 +174,23 @@ describe.runIf(!isDisabled)("native backend kernels against the pure-JS cpu back
     ["bias left", [1, 5, 6], [3, 5, 6]],
     ["row and column (cpu path)", [4, 1], [1, 6]],
   ] as const;
-  it.each(binaryOps.flatMap(([name, op]) => broadcasts.map(([how, aShape, bShape]) => [`${name}, ${how}`, op, aShape, bShape] as const)))("%s", async (what, op, aShape, bShape) => {
+  it.each(
+    binaryOps.flatMap(([name, op]) =>
+      broadcasts.map(([how, aShape, bShape]) => [`${name}, ${how}`, op, aShape, bShape] as const),
+    ),
+  )("%s", async (what, op, aShape, bShape) => {
     await expectSameAsCpu(() => [op(seeded([...aShape], 1), seeded([...bShape], 2).add(2))], what);
   });
 
   it("pow and mul take a one-value int32 tensor as float32 (tf.norm's exponent)", async () => {
-    await expectSameAsCpu(() => [tf.pow(seeded([40, 30], 1), tf.scalar(2, "int32")), tf.mul(tf.scalar(3, "int32"), seeded([40, 30], 2)), tf.norm(seeded([3, 50, 20], 3))], "int32 scalar");
+    await expectSameAsCpu(
+      () => [
+        tf.pow(seeded([40, 30], 1), tf.scalar(2, "int32")),
+        tf.mul(tf.scalar(3, "int32"), seeded([40, 30], 2)),
+        tf.norm(seeded([3, 50, 20], 3)),
+      ],
+      "int32 scalar",
+    );
   });
 
   it("binary ops on int32 go to the cpu kernels and keep their dtype", async () => {
@@ -136,9 +202,19 @@ describe.runIf(!isDisabled)("native backend kernels against the pure-JS cpu back
   });
 
   const unaryOps: Array<[string, (x: tf.Tensor) => tf.Tensor]> = [
-    ["relu", (x) => tf.relu(x)], ["step", (x) => tf.step(x, 0.25)], ["sqrt", (x) => tf.sqrt(x.abs())], ["square", (x) => tf.square(x)], ["neg", (x) => tf.neg(x)],
-    ["abs", (x) => tf.abs(x)], ["exp", (x) => tf.exp(x)], ["log", (x) => tf.log(x.abs())], ["reciprocal", (x) => tf.reciprocal(x)], ["rsqrt", (x) => tf.rsqrt(x.abs())],
-    ["sigmoid", (x) => tf.sigmoid(x)], ["tanh", (x) => tf.tanh(x)], ["relu6", (x) => tf.relu6(x.mul(8))],
+    ["relu", (x) => tf.relu(x)],
+    ["step", (x) => tf.step(x, 0.25)],
+    ["sqrt", (x) => tf.sqrt(x.abs())],
+    ["square", (x) => tf.square(x)],
+    ["neg", (x) => tf.neg(x)],
+    ["abs", (x) => tf.abs(x)],
+    ["exp", (x) => tf.exp(x)],
+    ["log", (x) => tf.log(x.abs())],
+    ["reciprocal", (x) => tf.reciprocal(x)],
+    ["rsqrt", (x) => tf.rsqrt(x.abs())],
+    ["sigmoid", (x) => tf.sigmoid(x)],
+    ["tanh", (x) => tf.tanh(x)],
+    ["relu6", (x) => tf.relu6(x.mul(8))],
   ];
   it.each(unaryOps)("%s", async (what, op) => {
     await expectSameAsCpu(() => [op(seeded([3, 70, 50], 1))], what);
@@ -147,7 +223,9 @@ describe.runIf(!isDisabled)("native backend kernels against the pure-JS cpu back
   it("relu, step, maximum and minimum keep NaN as JavaScript does", async () => {
     await expectSameAsCpu(() => {
       const x = tf.tensor([NaN, -1, 0, 2]);
-      return [tf.relu(x), tf.step(x), tf.maximum(x, 1), tf.minimum(x, 1)].map((t) => tf.where(tf.isNaN(t), tf.fill(t.shape, -99), t));
+      return [tf.relu(x), tf.step(x), tf.maximum(x, 1), tf.minimum(x, 1)].map((t) =>
+        tf.where(tf.isNaN(t), tf.fill(t.shape, -99), t),
+      );
     }, "NaN");
   });
 
@@ -173,12 +251,23 @@ describe.runIf(!isDisabled)("native backend kernels against the pure-JS cpu back
       const x = seeded([...shape], 1);
       const y = tf.maxPool(x as tf.Tensor4D, size, stride, pad);
       const weights = seeded(y.shape, 2);
-      return [y, tf.grad((a: tf.Tensor) => tf.maxPool(a as tf.Tensor4D, size, stride, pad).mul(weights).sum())(x)];
+      return [
+        y,
+        tf.grad((a: tf.Tensor) =>
+          tf
+            .maxPool(a as tf.Tensor4D, size, stride, pad)
+            .mul(weights)
+            .sum(),
+        )(x),
+      ];
     }, what);
   });
 
   it("MaxPool gives a tied window's gradient to its first maximum, as cpu does", async () => {
-    await expectSameAsCpu(() => [tf.grad((a: tf.Tensor) => tf.maxPool(a as tf.Tensor4D, 2, 2, "valid").sum())(tf.ones([1, 4, 4, 3]))], "ties");
+    await expectSameAsCpu(
+      () => [tf.grad((a: tf.Tensor) => tf.maxPool(a as tf.Tensor4D, 2, 2, "valid").sum())(tf.ones([1, 4, 4, 3]))],
+      "ties",
+    );
   });
 
   // The global-average-pooling head: the study head's BatchNormalization makes fc1's bias gradient
@@ -190,7 +279,13 @@ describe.runIf(!isDisabled)("native backend kernels against the pure-JS cpu back
       const optimizer = tf.train.adam(1e-3);
       const labels = tf.oneHot([0, 2], 3);
       for (let i = 0; i < 2; i++)
-        optimizer.minimize(() => tf.losses.softmaxCrossEntropy(labels, model.apply(tf.tensor4d(images, [2, 32, 32, 3]), { training: true }) as tf.Tensor) as tf.Scalar);
+        optimizer.minimize(
+          () =>
+            tf.losses.softmaxCrossEntropy(
+              labels,
+              model.apply(tf.tensor4d(images, [2, 32, 32, 3]), { training: true }) as tf.Tensor,
+            ) as tf.Scalar,
+        );
       const weights = model.getWeights().map((w) => w.clone());
       optimizer.dispose();
       model.dispose();
@@ -208,7 +303,13 @@ describe.runIf(!isDisabled)("native backend determinism", () => {
       const optimizer = tf.train.adam(1e-3);
       const labels = tf.oneHot([0, 1, 1, 0], 2);
       for (let i = 0; i < 2; i++)
-        optimizer.minimize(() => tf.losses.softmaxCrossEntropy(labels, model.apply(tf.tensor4d(images, [4, 32, 32, 3]), { training: true }) as tf.Tensor) as tf.Scalar);
+        optimizer.minimize(
+          () =>
+            tf.losses.softmaxCrossEntropy(
+              labels,
+              model.apply(tf.tensor4d(images, [4, 32, 32, 3]), { training: true }) as tf.Tensor,
+            ) as tf.Scalar,
+        );
       const weights = model.getWeights().map((w) => w.clone());
       optimizer.dispose();
       model.dispose();
@@ -216,7 +317,9 @@ describe.runIf(!isDisabled)("native backend determinism", () => {
     };
     const first = await valuesOn(NATIVE_BACKEND, train);
     const second = await valuesOn(NATIVE_BACKEND, train);
-    first.forEach((values, i) => expect(Buffer.from(second[i].buffer).equals(Buffer.from(values.buffer)), `weight ${i}`).toBe(true));
+    first.forEach((values, i) =>
+      expect(Buffer.from(second[i].buffer).equals(Buffer.from(values.buffer)), `weight ${i}`).toBe(true),
+    );
   });
 });
 
@@ -272,7 +375,11 @@ describe("native kernels loader", () => {
     const load = loadNativeKernels();
     if (!load.isLoaded) throw new Error(load.reason);
     const geometry = Int32Array.of(1, 4, 4, 2, 4, 4, 3, 3, 3, 1, 1, 1, 1, 1, 1);
-    expect(() => load.kernels.conv2d(new Float32Array(31), new Float32Array(54), null, geometry, 0, 0, new Float32Array(48))).toThrow(/x has 31 elements, the shapes need 32/);
-    expect(() => load.kernels.binary(0, 0, new Float32Array(3), new Float32Array(4), new Float32Array(3))).toThrow(/same length/);
+    expect(() =>
+      load.kernels.conv2d(new Float32Array(31), new Float32Array(54), null, geometry, 0, 0, new Float32Array(48)),
+    ).toThrow(/x has 31 elements, the shapes need 32/);
+    expect(() => load.kernels.binary(0, 0, new Float32Array(3), new Float32Array(4), new Float32Array(3))).toThrow(
+      /same length/,
+    );
   });
 });

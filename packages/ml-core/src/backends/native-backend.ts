@@ -16,7 +16,11 @@ export const NATIVE_BACKEND = "native";
 export function registerNativeBackend(): NativeKernelsLoad {
   const load = loadNativeKernels();
   if (!load.isLoaded || tf.findBackendFactory(NATIVE_BACKEND)) return load;
-  const replaced = [...nativeConvKernels(load.kernels), ...nativeMatmulKernels(load.kernels), ...nativeElementwiseKernels(load.kernels)];
+  const replaced = [
+    ...nativeConvKernels(load.kernels),
+    ...nativeMatmulKernels(load.kernels),
+    ...nativeElementwiseKernels(load.kernels),
+  ];
   const replacedNames = new Set(replaced.map((config) => config.kernelName));
   for (const config of tf.getKernelsForBackend("cpu"))
     if (!replacedNames.has(config.kernelName)) tf.registerKernel({ ...config, backendName: NATIVE_BACKEND });

@@ -25,7 +25,14 @@ export function nativeConvKernels(native: NativeKernels): tf.KernelConfig[] {
     const xValues = float32Values(backend, x);
     const filterValues = float32Values(backend, filter);
     if (!xValues || !filterValues || dataFormat === "NCHW") return fallback.conv2d(args);
-    const info = tf.backend_util.computeConv2DInfo(x.shape as Shape4, filter.shape as Shape4, strides, dilations, pad, dimRoundingMode);
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape as Shape4,
+      filter.shape as Shape4,
+      strides,
+      dilations,
+      pad,
+      dimRoundingMode,
+    );
     if (isEmpty(info)) return fallback.conv2d(args);
     const y = backend.allocFloat32(tf.util.sizeFromShape(info.outShape));
     native.conv2d(xValues, filterValues, null, geometry(info), ACTIVATION_CODES.linear, 0, y);
@@ -35,12 +42,20 @@ export function nativeConvKernels(native: NativeKernels): tf.KernelConfig[] {
   const fusedConv2d = (args: KernelArgs) => {
     const backend = args.backend as NativeBackendCPU;
     const { x, filter, bias } = args.inputs as Inputs<"x" | "filter"> & { bias?: tf.TensorInfo };
-    const { strides, pad, dataFormat, dilations, dimRoundingMode, activation, leakyreluAlpha } = args.attrs as unknown as tf.FusedConv2DAttrs;
+    const { strides, pad, dataFormat, dilations, dimRoundingMode, activation, leakyreluAlpha } =
+      args.attrs as unknown as tf.FusedConv2DAttrs;
     const xValues = float32Values(backend, x);
     const filterValues = float32Values(backend, filter);
     const code = activationCode(activation);
     if (!xValues || !filterValues || dataFormat === "NCHW" || code === undefined) return fallback.fused(args);
-    const info = tf.backend_util.computeConv2DInfo(x.shape as Shape4, filter.shape as Shape4, strides, dilations, pad, dimRoundingMode);
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape as Shape4,
+      filter.shape as Shape4,
+      strides,
+      dilations,
+      pad,
+      dimRoundingMode,
+    );
     if (isEmpty(info)) return fallback.fused(args);
     let biasValues: Float32Array | null = null;
     if (bias) {
@@ -55,11 +70,19 @@ export function nativeConvKernels(native: NativeKernels): tf.KernelConfig[] {
   const backpropInput = (args: KernelArgs) => {
     const backend = args.backend as NativeBackendCPU;
     const { dy, filter } = args.inputs as Inputs<"dy" | "filter">;
-    const { inputShape, strides, pad, dataFormat, dimRoundingMode } = args.attrs as unknown as tf.Conv2DBackpropInputAttrs;
+    const { inputShape, strides, pad, dataFormat, dimRoundingMode } =
+      args.attrs as unknown as tf.Conv2DBackpropInputAttrs;
     const dyValues = float32Values(backend, dy);
     const filterValues = float32Values(backend, filter);
     if (!dyValues || !filterValues || dataFormat === "NCHW") return fallback.input(args);
-    const info = tf.backend_util.computeConv2DInfo(inputShape as Shape4, filter.shape as Shape4, strides, 1, pad, dimRoundingMode);
+    const info = tf.backend_util.computeConv2DInfo(
+      inputShape as Shape4,
+      filter.shape as Shape4,
+      strides,
+      1,
+      pad,
+      dimRoundingMode,
+    );
     if (isEmpty(info) || !tf.util.arraysEqual(info.outShape, dy.shape)) return fallback.input(args);
     const dx = backend.allocFloat32(tf.util.sizeFromShape(inputShape));
     native.conv2dBackpropInput(dyValues, filterValues, geometry(info), dx);
@@ -69,11 +92,19 @@ export function nativeConvKernels(native: NativeKernels): tf.KernelConfig[] {
   const backpropFilter = (args: KernelArgs) => {
     const backend = args.backend as NativeBackendCPU;
     const { x, dy } = args.inputs as Inputs<"x" | "dy">;
-    const { strides, pad, dataFormat, dimRoundingMode, filterShape } = args.attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+    const { strides, pad, dataFormat, dimRoundingMode, filterShape } =
+      args.attrs as unknown as tf.Conv2DBackpropFilterAttrs;
     const xValues = float32Values(backend, x);
     const dyValues = float32Values(backend, dy);
     if (!xValues || !dyValues || dataFormat === "NCHW") return fallback.filter(args);
-    const info = tf.backend_util.computeConv2DInfo(x.shape as Shape4, filterShape as Shape4, strides, 1, pad, dimRoundingMode);
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape as Shape4,
+      filterShape as Shape4,
+      strides,
+      1,
+      pad,
+      dimRoundingMode,
+    );
     if (isEmpty(info) || !tf.util.arraysEqual(info.outShape, dy.shape)) return fallback.filter(args);
     const dFilter = backend.allocFloat32(tf.util.sizeFromShape(filterShape));
     native.conv2dBackpropFilter(xValues, dyValues, geometry(info), dFilter);
@@ -91,16 +122,30 @@ export function nativeConvKernels(native: NativeKernels): tf.KernelConfig[] {
 /** The addon's geometry vector (see NativeKernels). */
 function geometry(info: tf.backend_util.Conv2DInfo): Int32Array {
   return Int32Array.of(
-    info.batchSize, info.inHeight, info.inWidth, info.inChannels,
-    info.outHeight, info.outWidth, info.outChannels,
-    info.filterHeight, info.filterWidth,
-    info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth,
-    info.padInfo.top, info.padInfo.left,
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outHeight,
+    info.outWidth,
+    info.outChannels,
+    info.filterHeight,
+    info.filterWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.dilationHeight,
+    info.dilationWidth,
+    info.padInfo.top,
+    info.padInfo.left,
   );
 }
 
 function isEmpty(info: tf.backend_util.Conv2DInfo): boolean {
-  return tf.util.sizeFromShape(info.inShape) === 0 || tf.util.sizeFromShape(info.outShape) === 0 || info.filterHeight * info.filterWidth === 0;
+  return (
+    tf.util.sizeFromShape(info.inShape) === 0 ||
+    tf.util.sizeFromShape(info.outShape) === 0 ||
+    info.filterHeight * info.filterWidth === 0
+  );
 }
 
 /** A bias of one value per output channel: shape [c], [1, c], [1, 1, 1, c]... */

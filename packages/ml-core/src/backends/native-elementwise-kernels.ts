@@ -46,8 +46,8 @@ export function nativeElementwiseKernels(native: NativeKernels): tf.KernelConfig
       const { a, b } = args.inputs as Inputs<"a" | "b">;
       // float32 with float32, or with any one-value tensor.
       const isFloat = a.dtype === "float32" || b.dtype === "float32";
-      const aValues = isFloat ? float32Values(backend, a) ?? scalarAsFloat32(backend, a) : null;
-      const bValues = isFloat ? float32Values(backend, b) ?? scalarAsFloat32(backend, b) : null;
+      const aValues = isFloat ? (float32Values(backend, a) ?? scalarAsFloat32(backend, a)) : null;
+      const bValues = isFloat ? (float32Values(backend, b) ?? scalarAsFloat32(backend, b)) : null;
       const plan = aValues && bValues ? planBroadcast(a.shape, b.shape) : null;
       if (!aValues || !bValues || !plan) return fallback(args);
       const out = backend.allocFloat32(tf.util.sizeFromShape(plan.outShape));
@@ -105,8 +105,12 @@ export function nativeElementwiseKernels(native: NativeKernels): tf.KernelConfig
     const { dy, input } = args.inputs as Inputs<"dy" | "input">;
     const xValues = float32Values(backend, input);
     const dyValues = float32Values(backend, dy);
-    const info = xValues && dyValues && input.shape.length === 4 ? poolInfo(input.shape, args.attrs as unknown as tf.MaxPoolGradAttrs) : null;
-    if (!xValues || !dyValues || !info || !tf.util.arraysEqual(info.outShape, dy.shape)) return maxPoolGradFallback(args);
+    const info =
+      xValues && dyValues && input.shape.length === 4
+        ? poolInfo(input.shape, args.attrs as unknown as tf.MaxPoolGradAttrs)
+        : null;
+    if (!xValues || !dyValues || !info || !tf.util.arraysEqual(info.outShape, dy.shape))
+      return maxPoolGradFallback(args);
     const dx = backend.allocFloat32(xValues.length);
     native.maxPoolGrad(xValues, dyValues, poolGeometry(info), dx);
     return backend.makeTensorInfo(input.shape.slice(), "float32", dx);
@@ -121,9 +125,12 @@ export function nativeElementwiseKernels(native: NativeKernels): tf.KernelConfig
  * tensor the cpu Cast left holding its int32 values (cast from int32 does not convert the data).
  */
 function scalarAsFloat32(backend: NativeBackendCPU, tensor: tf.TensorInfo): Float32Array | null {
-  if (tensor.dtype === "string" || tensor.dtype === "complex64" || tf.util.sizeFromShape(tensor.shape) !== 1) return null;
+  if (tensor.dtype === "string" || tensor.dtype === "complex64" || tf.util.sizeFromShape(tensor.shape) !== 1)
+    return null;
   const values = backend.data.get(tensor.dataId)?.values;
-  return values instanceof Int32Array || values instanceof Uint8Array || values instanceof Float32Array ? Float32Array.of(values[0]) : null;
+  return values instanceof Int32Array || values instanceof Uint8Array || values instanceof Float32Array
+    ? Float32Array.of(values[0])
+    : null;
 }
 
 type BroadcastPlan = { broadcast: number; outShape: number[] };
@@ -170,22 +177,40 @@ function planSum(shape: number[], axis: number | number[], keepDims: boolean): S
   const split = overOuter ? axes.length : rank - axes.length;
   const outer = tf.util.sizeFromShape(shape.slice(0, split));
   const inner = tf.util.sizeFromShape(shape.slice(split));
-  const outShape = keepDims ? shape.map((dim, i) => (axes.includes(i) ? 1 : dim)) : shape.filter((_, i) => !axes.includes(i));
+  const outShape = keepDims
+    ? shape.map((dim, i) => (axes.includes(i) ? 1 : dim))
+    : shape.filter((_, i) => !axes.includes(i));
   return { outer, inner, overOuter, outShape };
 }
 
 type PoolAttrs = Pick<tf.MaxPoolAttrs, "filterSize" | "strides" | "pad" | "dimRoundingMode">;
 
 function poolInfo(shape: number[], attrs: PoolAttrs): tf.backend_util.Conv2DInfo | null {
-  const info = tf.backend_util.computePool2DInfo(shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
+  const info = tf.backend_util.computePool2DInfo(
+    shape as [number, number, number, number],
+    attrs.filterSize,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
   if (tf.util.sizeFromShape(info.outShape) === 0 || tf.util.sizeFromShape(info.inShape) === 0) return null;
   return info;
 }
 
 function poolGeometry(info: tf.backend_util.Conv2DInfo): Int32Array {
   return Int32Array.of(
-    info.batchSize, info.inHeight, info.inWidth, info.inChannels,
-    info.outHeight, info.outWidth, info.filterHeight, info.filterWidth,
-    info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left,
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outHeight,
+    info.outWidth,
+    info.filterHeight,
+    info.filterWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.padInfo.top,
+    info.padInfo.left,
   );
 }

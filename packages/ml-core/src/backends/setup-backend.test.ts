@@ -12,7 +12,11 @@ async function setupInChild(env: Record<string, string>): Promise<{ line: string
   const script = `import { setupBackend } from ${JSON.stringify(setupModule)};
 const lines = []; const info = await setupBackend(undefined, (line) => lines.push(line));
 console.log(JSON.stringify({ line: lines.join("\\n"), name: info.name }));`;
-  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { env: { ...process.env, ...env }, timeout: 60_000 });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ["--import", "tsx", "--input-type=module", "-e", script],
+    { env: { ...process.env, ...env }, timeout: 60_000 },
+  );
   return JSON.parse(stdout.trim().split("\n").at(-1)!);
 }
 
@@ -41,7 +45,9 @@ describe("setupBackend", () => {
   });
 
   it("fails with every reason when the backend asked for cannot start", async () => {
-    await expect(setupBackend("tensorflow", () => {})).rejects.toThrow(/no TensorFlow.js backend could start \(tensorflow: @tensorflow\/tfjs-node is not installed\)/);
+    await expect(setupBackend("tensorflow", () => {})).rejects.toThrow(
+      /no TensorFlow.js backend could start \(tensorflow: @tensorflow\/tfjs-node is not installed\)/,
+    );
     await expect(setupBackend("metal" as BackendName, () => {})).rejects.toThrow(/unknown backend "metal"/);
   });
 
@@ -50,14 +56,19 @@ describe("setupBackend", () => {
     const { line, name } = await defaultChoice;
     expect(name).toBe(isNativeOff ? "wasm" : "native");
     expect(line.split("\n")).toHaveLength(1);
-    expect(line).toMatch(/passed over tensorflow-gpu: @tensorflow\/tfjs-node-gpu is not installed; tensorflow: @tensorflow\/tfjs-node is not installed/);
-    if (!isNativeOff) expect(line).toMatch(/^\[ml-core\] backend: native \(C\+\+ kernels on OpenBLAS \w+, \d+ threads\)/);
+    expect(line).toMatch(
+      /passed over tensorflow-gpu: @tensorflow\/tfjs-node-gpu is not installed; tensorflow: @tensorflow\/tfjs-node is not installed/,
+    );
+    if (!isNativeOff)
+      expect(line).toMatch(/^\[ml-core\] backend: native \(C\+\+ kernels on OpenBLAS \w+, \d+ threads\)/);
   });
 
   it("falls back to wasm when OpenBLAS cannot be loaded, naming the reason", async () => {
     const { line, name } = await withoutOpenBlas;
     expect(name).toBe("wasm");
     expect(line).toMatch(/^\[ml-core\] backend: wasm \(@tensorflow\/tfjs-backend-wasm, SIMD, one thread/);
-    expect(line).toMatch(/native: (OpenBLAS not found \(tried \/nonexistent\/libopenblas\.so\.0;|disabled by MAMMO_NATIVE_KERNELS=off)/);
+    expect(line).toMatch(
+      /native: (OpenBLAS not found \(tried \/nonexistent\/libopenblas\.so\.0;|disabled by MAMMO_NATIVE_KERNELS=off)/,
+    );
   });
 });

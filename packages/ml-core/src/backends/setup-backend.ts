@@ -17,14 +17,20 @@ export type BackendInfo = { name: BackendName; tfBackend: string; detail: string
  * choice in one line (with why better ones were passed over). tfjs-node(-gpu) are
  * optionalDependencies and the native kernels an optional build: each is used only if present.
  */
-export async function setupBackend(preferred?: BackendName, log: (line: string) => void = console.log): Promise<BackendInfo> {
-  if (preferred !== undefined && !BACKEND_NAMES.includes(preferred)) throw new Error(`unknown backend "${preferred}" (expected one of ${BACKEND_NAMES.join(", ")})`);
+export async function setupBackend(
+  preferred?: BackendName,
+  log: (line: string) => void = console.log,
+): Promise<BackendInfo> {
+  if (preferred !== undefined && !BACKEND_NAMES.includes(preferred))
+    throw new Error(`unknown backend "${preferred}" (expected one of ${BACKEND_NAMES.join(", ")})`);
   const candidates = preferred ? [preferred] : [...BACKEND_NAMES];
   const failures: string[] = [];
   for (const name of candidates) {
     try {
       const info = await activate(name);
-      log(`[ml-core] backend: ${info.name} (${info.detail})${failures.length ? `; passed over ${failures.join("; ")}` : ""}`);
+      log(
+        `[ml-core] backend: ${info.name} (${info.detail})${failures.length ? `; passed over ${failures.join("; ")}` : ""}`,
+      );
       return info;
     } catch (error) {
       failures.push(`${name}: ${(error as Error).message.split("\n")[0]}`);
@@ -58,7 +64,11 @@ async function activate(name: BackendName): Promise<BackendInfo> {
       registerWasmTrainingKernels();
       if (!(await tf.setBackend("wasm"))) throw new Error("the wasm backend did not start");
       const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
-      return { name, tfBackend: "wasm", detail: `@tensorflow/tfjs-backend-wasm, ${simd ? "SIMD" : "no SIMD"}, one thread (tfjs has no wasm threads in Node)` };
+      return {
+        name,
+        tfBackend: "wasm",
+        detail: `@tensorflow/tfjs-backend-wasm, ${simd ? "SIMD" : "no SIMD"}, one thread (tfjs has no wasm threads in Node)`,
+      };
     }
     case "cpu": {
       await tf.setBackend("cpu");

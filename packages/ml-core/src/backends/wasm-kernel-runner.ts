@@ -1,7 +1,11 @@
 import * as tf from "@tensorflow/tfjs";
 
 /** Calls a wasm kernel (a kernel calls kernels directly, not through the engine). */
-export type RunKernel = (kernelName: string, inputs: Record<string, tf.TensorInfo> | tf.TensorInfo[], attrs: object) => tf.TensorInfo;
+export type RunKernel = (
+  kernelName: string,
+  inputs: Record<string, tf.TensorInfo> | tf.TensorInfo[],
+  attrs: object,
+) => tf.TensorInfo;
 
 type DisposingBackend = { disposeData(dataId: tf.DataId): boolean };
 
@@ -14,7 +18,11 @@ export function withWasmKernels(backend: unknown, body: (run: RunKernel) => tf.T
   const run: RunKernel = (kernelName, inputs, attrs) => {
     const kernel = tf.getKernel(kernelName, "wasm");
     if (!kernel) throw new Error(`the wasm backend has no ${kernelName} kernel`);
-    const result = kernel.kernelFunc({ inputs: inputs as tf.NamedTensorInfoMap, backend: backend as object, attrs: attrs as tf.NamedAttrMap }) as tf.TensorInfo;
+    const result = kernel.kernelFunc({
+      inputs: inputs as tf.NamedTensorInfoMap,
+      backend: backend as object,
+      attrs: attrs as tf.NamedAttrMap,
+    }) as tf.TensorInfo;
     temporaries.push(result);
     return result;
   };

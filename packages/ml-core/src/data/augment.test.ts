@@ -2,7 +2,13 @@ import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { setupBackend } from "../backends/setup-backend.ts";
 import { SeededRng } from "../random/seeded-rng.ts";
-import { type AugmentationDraw, applyAugmentation, drawAugmentation, IDENTITY_DRAW, STUDY_AUGMENTATION } from "./augment.ts";
+import {
+  type AugmentationDraw,
+  applyAugmentation,
+  drawAugmentation,
+  IDENTITY_DRAW,
+  STUDY_AUGMENTATION,
+} from "./augment.ts";
 
 beforeAll(async () => {
   await setupBackend("cpu", () => {});
@@ -20,7 +26,9 @@ function blobImage(x: number, y: number, fill = 0): tf.Tensor4D {
 
 function centroid(image: tf.Tensor4D): { x: number; y: number } {
   const data = image.dataSync();
-  let sum = 0, sx = 0, sy = 0;
+  let sum = 0,
+    sx = 0,
+    sy = 0;
   data.forEach((v, i) => {
     sum += v;
     sx += v * (i % W);
@@ -29,7 +37,8 @@ function centroid(image: tf.Tensor4D): { x: number; y: number } {
   return { x: sx / sum, y: sy / sum };
 }
 
-const augmentOne = (image: tf.Tensor4D, draw: Partial<AugmentationDraw>) => applyAugmentation(image, [{ ...IDENTITY_DRAW, ...draw }]);
+const augmentOne = (image: tf.Tensor4D, draw: Partial<AugmentationDraw>) =>
+  applyAugmentation(image, [{ ...IDENTITY_DRAW, ...draw }]);
 
 describe("drawAugmentation", () => {
   const draws = (() => {
@@ -66,7 +75,9 @@ describe("drawAugmentation", () => {
     const again = SeededRng.fromSeed(11);
     expect(drawAugmentation(again, STUDY_AUGMENTATION, W, H)).toEqual(draws[0]);
     const rng = SeededRng.fromSeed(3);
-    const noFlips = Array.from({ length: 200 }, () => drawAugmentation(rng, { ...STUDY_AUGMENTATION, horizontalFlip: false, verticalFlip: false }, W, H));
+    const noFlips = Array.from({ length: 200 }, () =>
+      drawAugmentation(rng, { ...STUDY_AUGMENTATION, horizontalFlip: false, verticalFlip: false }, W, H),
+    );
     expect(noFlips.some((d) => d.flipHorizontal || d.flipVertical)).toBe(false);
   });
 });
@@ -97,7 +108,10 @@ describe("applyAugmentation", () => {
   });
 
   it("fills what comes in from outside by reflection (d c b a | a b c d)", () => {
-    const ramp = tf.tensor4d(Float32Array.from({ length: W * H }, (_, i) => (i % W) / W), [1, H, W, 1]);
+    const ramp = tf.tensor4d(
+      Float32Array.from({ length: W * H }, (_, i) => (i % W) / W),
+      [1, H, W, 1],
+    );
     const out = augmentOne(ramp, { shiftXPx: 5 }).dataSync();
     const row = Array.from(out.subarray(0, W));
     // Output column c shows input column c - 5; columns -1..-5 reflect to 0..4.

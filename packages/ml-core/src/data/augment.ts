@@ -39,19 +39,33 @@ export type AugmentationDraw = {
   flipVertical: boolean;
 };
 
-export const IDENTITY_DRAW: AugmentationDraw = { rotationRad: 0, shiftXPx: 0, shiftYPx: 0, brightness: 1, flipHorizontal: false, flipVertical: false };
+export const IDENTITY_DRAW: AugmentationDraw = {
+  rotationRad: 0,
+  shiftXPx: 0,
+  shiftYPx: 0,
+  brightness: 1,
+  flipHorizontal: false,
+  flipVertical: false,
+};
 
 export function assertAugmentationSettings(settings: AugmentationSettings): void {
   const nonNegative = ["rotationRangeRad", "widthShiftFraction", "heightShiftFraction"] as const;
   for (const key of nonNegative) {
-    if (!(settings[key] >= 0)) throw invalidArgument(`augmentation.${key}`, `must be a number >= 0, got ${settings[key]}`);
+    if (!(settings[key] >= 0))
+      throw invalidArgument(`augmentation.${key}`, `must be a number >= 0, got ${settings[key]}`);
   }
   const [lo, hi] = settings.brightnessRange;
-  if (!(lo > 0 && hi >= lo)) throw invalidArgument("augmentation.brightnessRange", `must be [min, max] with 0 < min <= max, got [${lo}, ${hi}]`);
+  if (!(lo > 0 && hi >= lo))
+    throw invalidArgument("augmentation.brightnessRange", `must be [min, max] with 0 < min <= max, got [${lo}, ${hi}]`);
 }
 
 /** Draws one image's augmentation from the generator (always the same number of draws, so runs stay aligned). */
-export function drawAugmentation(rng: SeededRng, settings: AugmentationSettings, width: number, height: number): AugmentationDraw {
+export function drawAugmentation(
+  rng: SeededRng,
+  settings: AugmentationSettings,
+  width: number,
+  height: number,
+): AugmentationDraw {
   const rotationRad = rng.uniform(-settings.rotationRangeRad, settings.rotationRangeRad);
   const shiftXPx = rng.uniform(-settings.widthShiftFraction, settings.widthShiftFraction) * width;
   const shiftYPx = rng.uniform(-settings.heightShiftFraction, settings.heightShiftFraction) * height;
@@ -79,7 +93,11 @@ function inverseAffineRow(draw: AugmentationDraw, width: number, height: number)
  * Applies one draw per image, in Keras' order: rotation and shift (bilinear, `fillMode`), flips,
  * brightness. images: [batch, h, w, c] in 0..1; returns the same shape, clipped to 0..1.
  */
-export function applyAugmentation(images: tf.Tensor4D, draws: readonly AugmentationDraw[], fillMode: FillMode = "reflect"): tf.Tensor4D {
+export function applyAugmentation(
+  images: tf.Tensor4D,
+  draws: readonly AugmentationDraw[],
+  fillMode: FillMode = "reflect",
+): tf.Tensor4D {
   const [batch, height, width] = images.shape;
   tf.util.assert(draws.length === batch, () => `applyAugmentation: ${draws.length} draws for a batch of ${batch}`);
   return tf.tidy(() => {
@@ -87,7 +105,9 @@ export function applyAugmentation(images: tf.Tensor4D, draws: readonly Augmentat
     const perImage = tf.unstack(images).map((image, i) => {
       const draw = draws[i]!;
       const transform = tf.tensor2d([inverseAffineRow(draw, width, height)]);
-      let out = tf.image.transform(image.expandDims(0) as tf.Tensor4D, transform, "bilinear", fillMode, 0).squeeze([0]) as tf.Tensor3D;
+      let out = tf.image
+        .transform(image.expandDims(0) as tf.Tensor4D, transform, "bilinear", fillMode, 0)
+        .squeeze([0]) as tf.Tensor3D;
       if (draw.flipHorizontal) out = tf.reverse(out, 1);
       if (draw.flipVertical) out = tf.reverse(out, 0);
       return out.mul(draw.brightness);

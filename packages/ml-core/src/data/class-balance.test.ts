@@ -24,6 +24,8 @@ describe("balancedEpochIndices", () => {
   });
 
   it("repeats for the same seed", () => {
-    expect(balancedEpochIndices(labels, SeededRng.fromSeed(9))).toEqual(balancedEpochIndices(labels, SeededRng.fromSeed(9)));
+    expect(balancedEpochIndices(labels, SeededRng.fromSeed(9))).toEqual(
+      balancedEpochIndices(labels, SeededRng.fromSeed(9)),
+    );
   });
 });

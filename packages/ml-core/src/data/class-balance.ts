@@ -9,7 +9,8 @@ import { type SeededRng } from "../random/seeded-rng.ts";
 export function balancedEpochIndices(labels: readonly number[], rng: SeededRng): number[] {
   const byClass = new Map<number, number[]>();
   labels.forEach((label, index) => {
-    if (!Number.isInteger(label) || label < 0) throw invalidArgument("labels", `label ${label} at ${index} is not a class index`);
+    if (!Number.isInteger(label) || label < 0)
+      throw invalidArgument("labels", `label ${label} at ${index} is not a class index`);
     byClass.set(label, [...(byClass.get(label) ?? []), index]);
   });
   if (byClass.size === 0) throw invalidArgument("labels", "is empty");

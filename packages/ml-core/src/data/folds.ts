@@ -9,15 +9,22 @@ export type FoldSplit = { fold: number; trainIndices: number[]; validationIndice
  * and validation part; a group is stratified by its first item's label. Returns k splits whose
  * validation parts partition all indices.
  */
-export function stratifiedKFold(labels: readonly number[], k: number, rng: SeededRng, groups?: readonly string[]): FoldSplit[] {
+export function stratifiedKFold(
+  labels: readonly number[],
+  k: number,
+  rng: SeededRng,
+  groups?: readonly string[],
+): FoldSplit[] {
   if (!Number.isInteger(k) || k < 2) throw invalidArgument("folds", `must be an integer of at least 2, got ${k}`);
-  if (groups && groups.length !== labels.length) throw invalidArgument("groups", `has ${groups.length} entries for ${labels.length} labels`);
+  if (groups && groups.length !== labels.length)
+    throw invalidArgument("groups", `has ${groups.length} entries for ${labels.length} labels`);
   const members = new Map<string, number[]>();
   labels.forEach((_, index) => {
     const key = groups ? groups[index]! : `#${index}`;
     members.set(key, [...(members.get(key) ?? []), index]);
   });
-  if (members.size < k) throw invalidArgument("folds", `${k} folds need at least ${k} ${groups ? "groups" : "items"}, got ${members.size}`);
+  if (members.size < k)
+    throw invalidArgument("folds", `${k} folds need at least ${k} ${groups ? "groups" : "items"}, got ${members.size}`);
 
   const groupsByLabel = new Map<number, string[]>();
   for (const [key, indices] of members) {
@@ -28,7 +35,10 @@ export function stratifiedKFold(labels: readonly number[], k: number, rng: Seede
   const foldOf = new Map<string, number>();
   for (const label of [...groupsByLabel.keys()].sort((a, b) => a - b)) {
     // Deal this class's groups round-robin, starting where the folds are smallest.
-    const order = foldSizes.map((size, fold) => ({ size, fold })).sort((a, b) => a.size - b.size || a.fold - b.fold).map((f) => f.fold);
+    const order = foldSizes
+      .map((size, fold) => ({ size, fold }))
+      .sort((a, b) => a.size - b.size || a.fold - b.fold)
+      .map((f) => f.fold);
     rng.shuffle(groupsByLabel.get(label)!).forEach((key, i) => {
       const fold = order[i % k]!;
       foldOf.set(key, fold);

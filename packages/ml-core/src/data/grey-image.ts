@@ -26,7 +26,10 @@ export function assertGreyImage(image: GreyImage, field = "image"): void {
     throw invalidArgument(field, `width and height must be positive integers, got ${width}x${height}`);
   }
   if (data.length !== width * height) {
-    throw invalidArgument(field, `has ${data.length} pixels but ${width}x${height} needs ${width * height} (one channel)`);
+    throw invalidArgument(
+      field,
+      `has ${data.length} pixels but ${width}x${height} needs ${width * height} (one channel)`,
+    );
   }
   if (!(whiteLevel(image) > 0)) throw invalidArgument(field, `maxValue must be positive, got ${image.maxValue}`);
 }
@@ -45,7 +48,9 @@ export async function decodeGreyImage(bytes: Uint8Array): Promise<GreyImage> {
   const base = isColour ? sharp(bytes).greyscale() : sharp(bytes);
   const pipeline = base.extractChannel(0).toColourspace(is16Bit ? "grey16" : "b-w");
   const { data, info } = await pipeline.raw(is16Bit ? { depth: "ushort" } : {}).toBuffer({ resolveWithObject: true });
-  const pixels = is16Bit ? new Uint16Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)) : new Uint8Array(data);
+  const pixels = is16Bit
+    ? new Uint16Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength))
+    : new Uint8Array(data);
   return { width: info.width, height: info.height, data: pixels };
 }
 
@@ -55,5 +60,8 @@ export async function encodeGreyPng(image: GreyImage): Promise<Buffer> {
   if (image.data instanceof Float32Array) throw invalidArgument("image", "encode 8- or 16-bit data, not floats");
   const raw = { width: image.width, height: image.height, channels: 1 as const };
   const input = sharp(image.data, { raw });
-  return input.toColourspace(image.data instanceof Uint16Array ? "grey16" : "b-w").png({ compressionLevel: 9 }).toBuffer();
+  return input
+    .toColourspace(image.data instanceof Uint16Array ? "grey16" : "b-w")
+    .png({ compressionLevel: 9 })
+    .toBuffer();
 }

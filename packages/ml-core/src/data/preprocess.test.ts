@@ -9,14 +9,22 @@ beforeAll(async () => {
   await setupBackend("cpu", () => {});
 });
 
-const filled = (width: number, height: number, value: number, Kind: typeof Uint8Array | typeof Uint16Array = Uint8Array): GreyImage => ({ width, height, data: new Kind(width * height).fill(value) });
+const filled = (
+  width: number,
+  height: number,
+  value: number,
+  Kind: typeof Uint8Array | typeof Uint16Array = Uint8Array,
+): GreyImage => ({ width, height, data: new Kind(width * height).fill(value) });
 const square32: PreprocessingSettings = { inputSize: 32, resize: "square", normalization: "unit" };
 
 describe("prepareGreyImage", () => {
   it("scales 8-bit, 16-bit and 12-bit-in-16 images to 0..1", () => {
     expect(prepareGreyImage(filled(40, 50, 51), square32).pixels[0]).toBeCloseTo(0.2, 5);
     expect(prepareGreyImage(filled(40, 50, 32768, Uint16Array), square32).pixels[100]).toBeCloseTo(0.5, 4);
-    expect(prepareGreyImage({ ...filled(40, 50, 4095, Uint16Array), maxValue: 4095 }, square32).pixels[7]).toBeCloseTo(1, 5);
+    expect(prepareGreyImage({ ...filled(40, 50, 4095, Uint16Array), maxValue: 4095 }, square32).pixels[7]).toBeCloseTo(
+      1,
+      5,
+    );
   });
 
   it("stretches to a square, or keeps the aspect ratio and pads with black", () => {
@@ -25,13 +33,24 @@ describe("prepareGreyImage", () => {
     expect(Math.min(...square.pixels)).toBeCloseTo(1, 5);
 
     const padded = prepareGreyImage(wide, { ...square32, resize: "pad" });
-    expect(padded.placement).toEqual({ sourceWidth: 100, sourceHeight: 50, offsetX: 0, offsetY: 8, contentWidth: 32, contentHeight: 16 });
+    expect(padded.placement).toEqual({
+      sourceWidth: 100,
+      sourceHeight: 50,
+      offsetX: 0,
+      offsetY: 8,
+      contentWidth: 32,
+      contentHeight: 16,
+    });
     const row = (y: number) => Array.from(padded.pixels.subarray(y * 32, y * 32 + 32));
     expect(row(7).every((v) => v === 0)).toBe(true);
     expect(row(8).every((v) => Math.abs(v - 1) < 1e-6)).toBe(true);
     expect(row(23).every((v) => Math.abs(v - 1) < 1e-6)).toBe(true);
     expect(row(24).every((v) => v === 0)).toBe(true);
-    expect(placementFor(50, 100, { ...square32, resize: "pad" })).toMatchObject({ offsetX: 8, offsetY: 0, contentWidth: 16 });
+    expect(placementFor(50, 100, { ...square32, resize: "pad" })).toMatchObject({
+      offsetX: 8,
+      offsetY: 0,
+      contentWidth: 16,
+    });
   });
 
   it("averages when shrinking a lot instead of aliasing (a 1-pixel checkerboard becomes mid-grey)", () => {
@@ -43,7 +62,9 @@ describe("prepareGreyImage", () => {
   });
 
   it("names the problem in a malformed image", () => {
-    expect(() => prepareGreyImage({ width: 10, height: 10, data: new Uint8Array(99) }, square32)).toThrow(/image: has 99 pixels but 10x10 needs 100/);
+    expect(() => prepareGreyImage({ width: 10, height: 10, data: new Uint8Array(99) }, square32)).toThrow(
+      /image: has 99 pixels but 10x10 needs 100/,
+    );
     expect(() => prepareGreyImage(filled(10, 10, 1), { ...square32, inputSize: 8 })).toThrow(/preprocessing.inputSize/);
   });
 });
@@ -70,7 +91,9 @@ describe("decodeGreyImage / encodeGreyPng", () => {
     const img8: GreyImage = { width: 2, height: 2, data: Uint8Array.from([0, 50, 200, 255]) };
     expect(Array.from((await decodeGreyImage(await encodeGreyPng(img8))).data)).toEqual([0, 50, 200, 255]);
 
-    const rgb = await sharp(Buffer.from([90, 90, 90, 200, 200, 200]), { raw: { width: 2, height: 1, channels: 3 } }).png().toBuffer();
+    const rgb = await sharp(Buffer.from([90, 90, 90, 200, 200, 200]), { raw: { width: 2, height: 1, channels: 3 } })
+      .png()
+      .toBuffer();
     const grey = await decodeGreyImage(rgb);
     expect([grey.width, grey.height, ...grey.data]).toEqual([2, 1, 90, 200]);
   });

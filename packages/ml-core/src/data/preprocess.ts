@@ -30,17 +30,30 @@ export type PreparedImage = { size: number; pixels: Float32Array; placement: Pla
 const CAFFE_BGR_MEANS = [103.939, 116.779, 123.68] as const;
 
 export function assertPreprocessingSettings(settings: PreprocessingSettings): void {
-  if (!Number.isInteger(settings.inputSize) || settings.inputSize < 32) throw invalidArgument("preprocessing.inputSize", `must be an integer of at least 32, got ${settings.inputSize}`);
-  if (settings.resize !== "square" && settings.resize !== "pad") throw invalidArgument("preprocessing.resize", `must be "square" or "pad", got ${String(settings.resize)}`);
+  if (!Number.isInteger(settings.inputSize) || settings.inputSize < 32)
+    throw invalidArgument("preprocessing.inputSize", `must be an integer of at least 32, got ${settings.inputSize}`);
+  if (settings.resize !== "square" && settings.resize !== "pad")
+    throw invalidArgument("preprocessing.resize", `must be "square" or "pad", got ${String(settings.resize)}`);
   if (settings.normalization !== "unit" && settings.normalization !== "imagenet-caffe") {
-    throw invalidArgument("preprocessing.normalization", `must be "unit" or "imagenet-caffe", got ${String(settings.normalization)}`);
+    throw invalidArgument(
+      "preprocessing.normalization",
+      `must be "unit" or "imagenet-caffe", got ${String(settings.normalization)}`,
+    );
   }
 }
 
 /** Where an image of this size lands in the model input. */
 export function placementFor(width: number, height: number, settings: PreprocessingSettings): Placement {
   const size = settings.inputSize;
-  if (settings.resize === "square") return { sourceWidth: width, sourceHeight: height, offsetX: 0, offsetY: 0, contentWidth: size, contentHeight: size };
+  if (settings.resize === "square")
+    return {
+      sourceWidth: width,
+      sourceHeight: height,
+      offsetX: 0,
+      offsetY: 0,
+      contentWidth: size,
+      contentHeight: size,
+    };
   const scale = size / Math.max(width, height);
   const contentWidth = Math.max(1, Math.min(size, Math.round(width * scale)));
   const contentHeight = Math.max(1, Math.min(size, Math.round(height * scale)));
@@ -76,7 +89,10 @@ export function prepareGreyImage(image: GreyImage, settings: PreprocessingSettin
   const placement = placementFor(image.width, image.height, settings);
   const size = settings.inputSize;
   const pixels = tf.tidy(() => {
-    const source = tf.tensor3d(Float32Array.from(image.data), [image.height, image.width, 1]).div(whiteLevel(image)).clipByValue(0, 1) as tf.Tensor3D;
+    const source = tf
+      .tensor3d(Float32Array.from(image.data), [image.height, image.width, 1])
+      .div(whiteLevel(image))
+      .clipByValue(0, 1) as tf.Tensor3D;
     const content = resizeSmooth(source, placement.contentHeight, placement.contentWidth);
     const padded = tf.pad(content, [
       [placement.offsetY, size - placement.contentHeight - placement.offsetY],

@@ -21,4 +21,5 @@ export class MlCoreError extends Error {
   }
 }
 
-export const invalidArgument = (field: string, message: string) => new MlCoreError("INVALID_ARGUMENT", `${field}: ${message}`, { field });
+export const invalidArgument = (field: string, message: string) =>
+  new MlCoreError("INVALID_ARGUMENT", `${field}: ${message}`, { field });

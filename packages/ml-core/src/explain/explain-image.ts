@@ -21,7 +21,11 @@ export type Explanation = {
  * Grad-CAM (or ++) of a grey image for `classIndex` (default: the predicted class), preprocessed
  * with the classifier's own settings, at the layer from its metadata unless one is named.
  */
-export function explainImage(classifier: ClassifierModel, image: GreyImage, options: { classIndex?: number; layerName?: string; method?: GradCamMethod; score?: GradCamScore } = {}): Explanation {
+export function explainImage(
+  classifier: ClassifierModel,
+  image: GreyImage,
+  options: { classIndex?: number; layerName?: string; method?: GradCamMethod; score?: GradCamScore } = {},
+): Explanation {
   const { model, metadata } = classifier;
   const prepared = prepareGreyImage(image, metadata.preprocessing);
   const input = tf.tidy(() => toModelInput(stackPrepared([prepared]), metadata.preprocessing.normalization));
@@ -35,7 +39,15 @@ export function explainImage(classifier: ClassifierModel, image: GreyImage, opti
     const size = prepared.size;
     const modelMap = { width: size, height: size, data: map.dataSync() as Float32Array };
     map.dispose();
-    return { heatmap: heatmapToSourceImage(modelMap, prepared.placement), classIndex, className: metadata.classNames[classIndex]!, probabilities, layerName, method, score };
+    return {
+      heatmap: heatmapToSourceImage(modelMap, prepared.placement),
+      classIndex,
+      className: metadata.classNames[classIndex]!,
+      probabilities,
+      layerName,
+      method,
+      score,
+    };
   } finally {
     input.dispose();
   }

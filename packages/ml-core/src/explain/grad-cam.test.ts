@@ -42,7 +42,8 @@ const normalise = (values: number[]) => {
   return relu.map((v) => (max > 0 ? v / max : 0));
 };
 const camFromWeights = (alpha: number[]) => normalise(x.map((_, i) => alpha[0]! * A[0]![i]! + alpha[1]! * A[1]![i]!));
-const run = (options: Parameters<typeof gradCam>[2], scale = 1) => Array.from(gradCam(tinyModel(scale), tf.tensor4d(x, [1, 4, 4, 1]), options).dataSync());
+const run = (options: Parameters<typeof gradCam>[2], scale = 1) =>
+  Array.from(gradCam(tinyModel(scale), tf.tensor4d(x, [1, 4, 4, 1]), options).dataSync());
 
 describe("gradCam on a model with closed-form gradients", () => {
   it("Grad-CAM weights each map by its mean gradient W[k][c] / 16", () => {
@@ -60,7 +61,9 @@ describe("gradCam on a model with closed-form gradients", () => {
       return (16 * Math.max(0, g)) / (2 + g * sumA);
     });
     const expected = camFromWeights(alpha);
-    run({ classIndex: c, layerName: "conv", method: "gradcam++" }).forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
+    run({ classIndex: c, layerName: "conv", method: "gradcam++" }).forEach((v, i) =>
+      expect(v).toBeCloseTo(expected[i]!, 5),
+    );
   });
 
   it("differentiates the softmax probability when asked: dp_c/dA_k = p_c (W[k][c] - sum_j p_j W[k][j]) / 16", () => {
@@ -71,14 +74,20 @@ describe("gradCam on a model with closed-form gradients", () => {
     const c = 1;
     const alpha = [0, 1].map((k) => (p[c]! * (W[k]![c]! - (p[0]! * W[k]![0]! + p[1]! * W[k]![1]!))) / 16);
     const expected = camFromWeights(alpha);
-    run({ classIndex: c, layerName: "conv", score: "probability" }).forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
+    run({ classIndex: c, layerName: "conv", score: "probability" }).forEach((v, i) =>
+      expect(v).toBeCloseTo(expected[i]!, 5),
+    );
   });
   it("differentiates the log-odds when asked: d(S_c - S_other)/dA_k = (W[k][c] - W[k][other]) / 16, the probability's map", () => {
     for (const c of [0, 1]) {
       const expected = camFromWeights([0, 1].map((k) => (W[k]![c]! - W[k]![1 - c]!) / 16));
-      run({ classIndex: c, layerName: "conv", score: "log-odds" }).forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
+      run({ classIndex: c, layerName: "conv", score: "log-odds" }).forEach((v, i) =>
+        expect(v).toBeCloseTo(expected[i]!, 5),
+      );
       const probabilityMap = run({ classIndex: c, layerName: "conv", score: "probability" });
-      run({ classIndex: c, layerName: "conv", score: "log-odds" }).forEach((v, i) => expect(v).toBeCloseTo(probabilityMap[i]!, 5));
+      run({ classIndex: c, layerName: "conv", score: "log-odds" }).forEach((v, i) =>
+        expect(v).toBeCloseTo(probabilityMap[i]!, 5),
+      );
     }
   });
 
@@ -86,7 +95,9 @@ describe("gradCam on a model with closed-form gradients", () => {
     const c = 0;
     const scale = 400; // the logits differ by hundreds: p = [1, 0] exactly
     const expected = camFromWeights([0, 1].map((k) => (scale * (W[k]![c]! - W[k]![1 - c]!)) / 16));
-    run({ classIndex: c, layerName: "conv", score: "log-odds" }, scale).forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
+    run({ classIndex: c, layerName: "conv", score: "log-odds" }, scale).forEach((v, i) =>
+      expect(v).toBeCloseTo(expected[i]!, 5),
+    );
     expect(Math.max(...run({ classIndex: c, layerName: "conv", score: "probability" }, scale))).toBe(0);
   });
 });
@@ -112,16 +123,26 @@ describe("gradCam on VGG-16", () => {
   });
 
   it("names a layer that is not a convolution, listing the ones there are", () => {
-    expect(() => gradCam(model, input, { classIndex: 0, layerName: "block5_pool" })).toThrow(/block5_pool is not a convolution layer of this model \(its convolutions: block1_conv1, .*block5_conv3\)/);
+    expect(() => gradCam(model, input, { classIndex: 0, layerName: "block5_pool" })).toThrow(
+      /block5_pool is not a convolution layer of this model \(its convolutions: block1_conv1, .*block5_conv3\)/,
+    );
   });
 });
 
 describe("explainImage", () => {
   it("returns the heatmap at the source image's size, with the padding removed", () => {
-    const classifier = createClassifier({ classNames: ["a", "b"], preprocessing: { inputSize: 32, resize: "pad", normalization: "unit" }, head: "gap", seed: 1, widthScale: 1 / 16 });
+    const classifier = createClassifier({
+      classNames: ["a", "b"],
+      preprocessing: { inputSize: 32, resize: "pad", normalization: "unit" },
+      head: "gap",
+      seed: 1,
+      widthScale: 1 / 16,
+    });
     const image = { width: 60, height: 30, data: Uint8Array.from({ length: 1800 }, (_, i) => (i * 37) % 256) };
     const explanation = explainImage(classifier, image, { method: "gradcam++" });
-    expect([explanation.heatmap.width, explanation.heatmap.height, explanation.heatmap.data.length]).toEqual([60, 30, 1800]);
+    expect([explanation.heatmap.width, explanation.heatmap.height, explanation.heatmap.data.length]).toEqual([
+      60, 30, 1800,
+    ]);
     expect(explanation.classIndex).toBe(explanation.probabilities.indexOf(Math.max(...explanation.probabilities)));
     expect(explanation).toMatchObject({ layerName: "block5_conv3", method: "gradcam++" });
   });

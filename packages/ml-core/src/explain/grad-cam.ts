@@ -34,14 +34,20 @@ function splitAt(model: tf.LayersModel, layerName: string): Chain {
   const index = model.layers.findIndex((l) => l.name === layerName);
   const convLayers = model.layers.filter((l) => l.getClassName() === "Conv2D").map((l) => l.name);
   if (index < 0 || model.layers[index]!.getClassName() !== "Conv2D") {
-    throw new MlCoreError("MODEL_UNSUPPORTED", `Grad-CAM: ${layerName} is not a convolution layer of this model (its convolutions: ${convLayers.join(", ") || "none"})`);
+    throw new MlCoreError(
+      "MODEL_UNSUPPORTED",
+      `Grad-CAM: ${layerName} is not a convolution layer of this model (its convolutions: ${convLayers.join(", ") || "none"})`,
+    );
   }
   const head = model.layers.slice(index + 1);
   head.forEach((layer, i) => {
     const previous = model.layers[index + i]!;
     const inbound = layer.inboundNodes[0]?.inboundLayers ?? [];
     if (layer.inboundNodes.length !== 1 || inbound.length !== 1 || inbound[0] !== previous) {
-      throw new MlCoreError("MODEL_UNSUPPORTED", `Grad-CAM: the layers after ${layerName} are not a simple chain (${layer.name} is not fed by ${previous.name} alone)`);
+      throw new MlCoreError(
+        "MODEL_UNSUPPORTED",
+        `Grad-CAM: the layers after ${layerName} are not a simple chain (${layer.name} is not fed by ${previous.name} alone)`,
+      );
     }
   });
   const features = tf.model({ inputs: model.inputs, outputs: model.layers[index]!.output as tf.SymbolicTensor });
@@ -64,7 +70,10 @@ function classScore(head: tf.layers.Layer[], classIndex: number, score: GradCamS
       x = tf.add(tf.matMul(x as tf.Tensor2D, kernel as tf.Tensor2D), bias!);
     }
     const classes = x.shape[1]!;
-    tf.util.assert(classIndex >= 0 && classIndex < classes, () => `Grad-CAM: class ${classIndex} is not one of the model's ${classes} outputs`);
+    tf.util.assert(
+      classIndex >= 0 && classIndex < classes,
+      () => `Grad-CAM: class ${classIndex} is not one of the model's ${classes} outputs`,
+    );
     const own = x.slice([0, classIndex], [1, 1]).sum() as tf.Scalar;
     if (score !== "log-odds") return own;
     if (!useLogits) return tf.sub(tf.log(own), tf.log1p(tf.neg(own))) as tf.Scalar; // outputs are probabilities
@@ -80,7 +89,10 @@ function classScore(head: tf.layers.Layer[], classIndex: number, score: GradCamS
  * when nothing is positive). All tensor work is tidied: only the result survives.
  */
 export function gradCam(model: tf.LayersModel, input: tf.Tensor4D, options: GradCamOptions): tf.Tensor2D {
-  tf.util.assert(input.rank === 4 && input.shape[0] === 1, () => `Grad-CAM: input must be [1, H, W, C], got [${input.shape.join(", ")}]`);
+  tf.util.assert(
+    input.rank === 4 && input.shape[0] === 1,
+    () => `Grad-CAM: input must be [1, H, W, C], got [${input.shape.join(", ")}]`,
+  );
   const { features, head } = splitAt(model, options.layerName);
   const [, height, width] = input.shape;
   return tf.tidy(() => {

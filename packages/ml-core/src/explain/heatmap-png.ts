@@ -9,7 +9,10 @@ export async function encodeHeatmapPng(map: Heatmap, size = HEATMAP_PNG_SIZE): P
   assertHeatmap(map);
   const fixed = resizeHeatmap(map, size, size);
   const bytes = Uint8Array.from(fixed.data, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255));
-  return sharp(bytes, { raw: { width: size, height: size, channels: 1 } }).toColourspace("b-w").png({ compressionLevel: 9 }).toBuffer();
+  return sharp(bytes, { raw: { width: size, height: size, channels: 1 } })
+    .toColourspace("b-w")
+    .png({ compressionLevel: 9 })
+    .toBuffer();
 }
 
 /** PNG -> 0..1 map, at the PNG's size or resized to `size` (e.g. the source image's). */

@@ -11,7 +11,9 @@ beforeAll(async () => {
 const gaussian = (width: number, height: number, cx: number, cy: number, sigma: number): Heatmap => ({
   width,
   height,
-  data: Float32Array.from({ length: width * height }, (_, i) => Math.exp(-(((i % width) - cx) ** 2 + (Math.floor(i / width) - cy) ** 2) / (2 * sigma * sigma))),
+  data: Float32Array.from({ length: width * height }, (_, i) =>
+    Math.exp(-(((i % width) - cx) ** 2 + (Math.floor(i / width) - cy) ** 2) / (2 * sigma * sigma)),
+  ),
 });
 
 describe("heatmap PNG", () => {
@@ -34,7 +36,10 @@ describe("heatmapToSourceImage", () => {
     // Model square 8x8 holding a 16x8 source at offsetY 2 (content 8x4); content rows are 1.0, padding 0.
     const data = new Float32Array(64);
     for (let y = 2; y < 6; y++) for (let xx = 0; xx < 8; xx++) data[y * 8 + xx] = 1;
-    const source = heatmapToSourceImage({ width: 8, height: 8, data }, { sourceWidth: 16, sourceHeight: 8, offsetX: 0, offsetY: 2, contentWidth: 8, contentHeight: 4 });
+    const source = heatmapToSourceImage(
+      { width: 8, height: 8, data },
+      { sourceWidth: 16, sourceHeight: 8, offsetX: 0, offsetY: 2, contentWidth: 8, contentHeight: 4 },
+    );
     expect([source.width, source.height]).toEqual([16, 8]);
     expect(Math.min(...source.data)).toBeCloseTo(1, 6);
   });

@@ -6,8 +6,17 @@ import { invalidArgument } from "../errors/ml-core-error.ts";
 export type Heatmap = { width: number; height: number; data: Float32Array };
 
 export function assertHeatmap(map: Heatmap, field = "heatmap"): void {
-  if (!Number.isInteger(map.width) || !Number.isInteger(map.height) || map.width < 1 || map.height < 1 || map.data.length !== map.width * map.height) {
-    throw invalidArgument(field, `must have width x height values, got ${map.data.length} for ${map.width}x${map.height}`);
+  if (
+    !Number.isInteger(map.width) ||
+    !Number.isInteger(map.height) ||
+    map.width < 1 ||
+    map.height < 1 ||
+    map.data.length !== map.width * map.height
+  ) {
+    throw invalidArgument(
+      field,
+      `must have width x height values, got ${map.data.length} for ${map.width}x${map.height}`,
+    );
   }
 }
 
@@ -15,7 +24,12 @@ export function assertHeatmap(map: Heatmap, field = "heatmap"): void {
 export function resizeHeatmap(map: Heatmap, width: number, height: number): Heatmap {
   assertHeatmap(map);
   if (map.width === width && map.height === height) return { width, height, data: Float32Array.from(map.data) };
-  const data = tf.tidy(() => tf.image.resizeBilinear(tf.tensor3d(map.data, [map.height, map.width, 1]), [height, width], false, true).dataSync() as Float32Array);
+  const data = tf.tidy(
+    () =>
+      tf.image
+        .resizeBilinear(tf.tensor3d(map.data, [map.height, map.width, 1]), [height, width], false, true)
+        .dataSync() as Float32Array,
+  );
   return { width, height, data: Float32Array.from(data) };
 }
 
@@ -28,5 +42,9 @@ export function heatmapToSourceImage(modelMap: Heatmap, placement: Placement): H
     const row = (y + offsetY) * modelMap.width + offsetX;
     content.set(modelMap.data.subarray(row, row + contentWidth), y * contentWidth);
   }
-  return resizeHeatmap({ width: contentWidth, height: contentHeight, data: content }, placement.sourceWidth, placement.sourceHeight);
+  return resizeHeatmap(
+    { width: contentWidth, height: contentHeight, data: content },
+    placement.sourceWidth,
+    placement.sourceHeight,
+  );
 }

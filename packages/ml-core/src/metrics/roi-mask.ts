@@ -22,30 +22,54 @@ export type RasterOptions = {
 };
 
 const finite = (field: string, value: unknown) => {
-  if (typeof value !== "number" || !Number.isFinite(value)) throw invalidArgument(field, `must be a finite number, got ${String(value)}`);
+  if (typeof value !== "number" || !Number.isFinite(value))
+    throw invalidArgument(field, `must be a finite number, got ${String(value)}`);
   return value;
 };
 
 type Bounds = [minX: number, minY: number, maxX: number, maxY: number];
 
 /** The region's own test for an image-coordinate point, its bounds, and a point surely inside it (for tiny regions). */
-function describe(roi: Roi, pointRadiusPx: number): { contains: (x: number, y: number) => boolean; centre: [number, number]; bounds: Bounds } {
+function describe(
+  roi: Roi,
+  pointRadiusPx: number,
+): { contains: (x: number, y: number) => boolean; centre: [number, number]; bounds: Bounds } {
   const g = roi.geometry as Record<string, unknown>;
   switch (roi.shape) {
     case "POINT": {
       const [x, y] = [finite("roi.geometry.x", g.x), finite("roi.geometry.y", g.y)];
       const r = pointRadiusPx;
-      return { contains: (px, py) => (px - x) ** 2 + (py - y) ** 2 <= r ** 2, centre: [x, y], bounds: [x - r, y - r, x + r, y + r] };
+      return {
+        contains: (px, py) => (px - x) ** 2 + (py - y) ** 2 <= r ** 2,
+        centre: [x, y],
+        bounds: [x - r, y - r, x + r, y + r],
+      };
     }
     case "BOX": {
-      const [x, y, w, h] = [finite("roi.geometry.x", g.x), finite("roi.geometry.y", g.y), finite("roi.geometry.width", g.width), finite("roi.geometry.height", g.height)];
-      if (w <= 0 || h <= 0) throw invalidArgument("roi.geometry", `a box needs positive width and height, got ${w}x${h}`);
-      return { contains: (px, py) => px >= x && px < x + w && py >= y && py < y + h, centre: [x + w / 2, y + h / 2], bounds: [x, y, x + w, y + h] };
+      const [x, y, w, h] = [
+        finite("roi.geometry.x", g.x),
+        finite("roi.geometry.y", g.y),
+        finite("roi.geometry.width", g.width),
+        finite("roi.geometry.height", g.height),
+      ];
+      if (w <= 0 || h <= 0)
+        throw invalidArgument("roi.geometry", `a box needs positive width and height, got ${w}x${h}`);
+      return {
+        contains: (px, py) => px >= x && px < x + w && py >= y && py < y + h,
+        centre: [x + w / 2, y + h / 2],
+        bounds: [x, y, x + w, y + h],
+      };
     }
     case "ELLIPSE": {
-      const [cx, cy, rx, ry] = [finite("roi.geometry.cx", g.cx), finite("roi.geometry.cy", g.cy), finite("roi.geometry.rx", g.rx), finite("roi.geometry.ry", g.ry)];
+      const [cx, cy, rx, ry] = [
+        finite("roi.geometry.cx", g.cx),
+        finite("roi.geometry.cy", g.cy),
+        finite("roi.geometry.rx", g.rx),
+        finite("roi.geometry.ry", g.ry),
+      ];
       const angle = g.rotationRad === undefined ? 0 : finite("roi.geometry.rotationRad", g.rotationRad);
-      if (rx <= 0 || ry <= 0) throw invalidArgument("roi.geometry", `an ellipse needs positive radii, got ${rx}, ${ry}`);
+      if (rx <= 0 || ry <= 0)
+        throw invalidArgument("roi.geometry", `an ellipse needs positive radii, got ${rx}, ${ry}`);
       const [cos, sin] = [Math.cos(angle), Math.sin(angle)];
       return {
         contains: (px, py) => {
@@ -60,7 +84,8 @@ function describe(roi: Roi, pointRadiusPx: number): { contains: (x: number, y: n
     }
     case "POLYGON": {
       const points = g.points;
-      if (!Array.isArray(points) || points.length < 3) throw invalidArgument("roi.geometry.points", "a polygon needs at least 3 [x, y] points");
+      if (!Array.isArray(points) || points.length < 3)
+        throw invalidArgument("roi.geometry.points", "a polygon needs at least 3 [x, y] points");
       const pts = points.map((p, i) => {
         if (!Array.isArray(p) || p.length !== 2) throw invalidArgument(`roi.geometry.points[${i}]`, "must be [x, y]");
         return [finite(`roi.geometry.points[${i}][0]`, p[0]), finite(`roi.geometry.points[${i}][1]`, p[1])] as const;
@@ -74,13 +99,19 @@ function describe(roi: Roi, pointRadiusPx: number): { contains: (x: number, y: n
         }
         return inside;
       };
-      const centre: [number, number] = [pts.reduce((s, p) => s + p[0], 0) / pts.length, pts.reduce((s, p) => s + p[1], 0) / pts.length];
+      const centre: [number, number] = [
+        pts.reduce((s, p) => s + p[0], 0) / pts.length,
+        pts.reduce((s, p) => s + p[1], 0) / pts.length,
+      ];
       const xs = pts.map((p) => p[0]);
       const ys = pts.map((p) => p[1]);
       return { contains, centre, bounds: [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)] };
     }
     default:
-      throw invalidArgument("roi.shape", `must be POINT, BOX, ELLIPSE or POLYGON, got ${String((roi as { shape: unknown }).shape)}`);
+      throw invalidArgument(
+        "roi.shape",
+        `must be POINT, BOX, ELLIPSE or POLYGON, got ${String((roi as { shape: unknown }).shape)}`,
+      );
   }
 }
 
@@ -90,7 +121,8 @@ function describe(roi: Roi, pointRadiusPx: number): { contains: (x: number, y: n
  * is ever empty while it lies in the image.
  */
 export function roiToMask(roi: Roi, width: number, height: number, options: RasterOptions = {}): RegionMask {
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) throw invalidArgument("mask size", `must be positive integers, got ${width}x${height}`);
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1)
+    throw invalidArgument("mask size", `must be positive integers, got ${width}x${height}`);
   const image = options.imageSize ?? { width, height };
   const [sx, sy] = [image.width / width, image.height / height];
   const { contains, centre, bounds } = describe(roi, options.pointRadiusPx ?? 0);

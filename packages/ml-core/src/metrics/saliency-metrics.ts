@@ -4,10 +4,15 @@ import { type RegionMask } from "./roi-mask.ts";
 
 function check(map: Heatmap, region: RegionMask, needsOutside = false): number {
   assertHeatmap(map);
-  if (map.width !== region.width || map.height !== region.height) throw invalidArgument("region", `is ${region.width}x${region.height} but the heatmap is ${map.width}x${map.height}`);
+  if (map.width !== region.width || map.height !== region.height)
+    throw invalidArgument(
+      "region",
+      `is ${region.width}x${region.height} but the heatmap is ${map.width}x${map.height}`,
+    );
   const inside = region.data.reduce((s, v) => s + (v ? 1 : 0), 0);
   if (inside === 0) throw invalidArgument("region", "is empty (it lies outside the image?)");
-  if (needsOutside && inside === region.data.length) throw invalidArgument("region", "covers the whole image: nothing to compare against");
+  if (needsOutside && inside === region.data.length)
+    throw invalidArgument("region", "covers the whole image: nothing to compare against");
   return inside;
 }
 
@@ -61,10 +66,12 @@ export function iouAtThreshold(map: Heatmap, region: RegionMask, threshold: Sali
   check(map, region);
   let cut: number;
   if ("fractionOfMax" in threshold) {
-    if (!(threshold.fractionOfMax > 0 && threshold.fractionOfMax <= 1)) throw invalidArgument("threshold.fractionOfMax", `must be in (0, 1], got ${threshold.fractionOfMax}`);
+    if (!(threshold.fractionOfMax > 0 && threshold.fractionOfMax <= 1))
+      throw invalidArgument("threshold.fractionOfMax", `must be in (0, 1], got ${threshold.fractionOfMax}`);
     cut = threshold.fractionOfMax * map.data.reduce((m, v) => Math.max(m, v), -Infinity);
   } else {
-    if (!(threshold.topFraction > 0 && threshold.topFraction <= 1)) throw invalidArgument("threshold.topFraction", `must be in (0, 1], got ${threshold.topFraction}`);
+    if (!(threshold.topFraction > 0 && threshold.topFraction <= 1))
+      throw invalidArgument("threshold.topFraction", `must be in (0, 1], got ${threshold.topFraction}`);
     const sorted = Float32Array.from(map.data).sort();
     const keep = Math.max(1, Math.round(threshold.topFraction * sorted.length));
     cut = sorted[sorted.length - keep]!;
@@ -117,7 +124,11 @@ export type SaliencyRegionMetrics = {
 };
 
 /** All four comparisons of a heatmap with a region, as the concordance reports list them. */
-export function saliencyRegionMetrics(map: Heatmap, region: RegionMask, options: { tolerancePx?: number; topFraction?: number } = {}): SaliencyRegionMetrics {
+export function saliencyRegionMetrics(
+  map: Heatmap,
+  region: RegionMask,
+  options: { tolerancePx?: number; topFraction?: number } = {},
+): SaliencyRegionMetrics {
   const pointing = pointingGame(map, region, options.tolerancePx ?? 0);
   const coversAll = region.data.every((v) => v);
   return {

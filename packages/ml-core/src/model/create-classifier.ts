@@ -20,7 +20,8 @@ export type ClassifierOptions = {
 /** A randomly initialised (seeded) VGG-16 classifier with its metadata. Input [batch, inputSize, inputSize, 3]; output [batch, classNames.length]. */
 export function createClassifier(options: ClassifierOptions): ClassifierModel {
   const classNames = [...options.classNames];
-  if (new Set(classNames).size !== classNames.length) throw invalidArgument("classNames", `must be distinct, got ${classNames.join(", ")}`);
+  if (new Set(classNames).size !== classNames.length)
+    throw invalidArgument("classNames", `must be distinct, got ${classNames.join(", ")}`);
   const model = buildVgg16({
     inputSize: options.preprocessing.inputSize,
     numClasses: classNames.length,

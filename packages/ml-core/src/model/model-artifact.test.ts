@@ -5,7 +5,12 @@ import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { setupBackend } from "../backends/setup-backend.ts";
 import { createClassifier } from "./create-classifier.ts";
-import { classifierFromBytes, classifierToBytes, loadClassifierFromDirectory, saveClassifierToDirectory } from "./model-artifact.ts";
+import {
+  classifierFromBytes,
+  classifierToBytes,
+  loadClassifierFromDirectory,
+  saveClassifierToDirectory,
+} from "./model-artifact.ts";
 import { type ClassifierModel } from "./model-metadata.ts";
 
 beforeAll(async () => {
@@ -22,7 +27,8 @@ const make = (seed = 3) =>
     training: { preset: "quick", epochs: 2 },
   });
 
-const predict = (c: ClassifierModel) => tf.tidy(() => Array.from((c.model.predict(tf.ones([1, 32, 32, 3]).mul(0.5)) as tf.Tensor).dataSync()));
+const predict = (c: ClassifierModel) =>
+  tf.tidy(() => Array.from((c.model.predict(tf.ones([1, 32, 32, 3]).mul(0.5)) as tf.Tensor).dataSync()));
 
 describe("model artifacts", () => {
   it("round-trips through a directory in TF.js layers format with its metadata", async () => {

@@ -3,7 +3,12 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { createTar, parseTar } from "nanotar";
 import { MlCoreError } from "../errors/ml-core-error.ts";
-import { assertClassifierConsistent, assertModelMetadata, type ClassifierModel, METADATA_KEY } from "./model-metadata.ts";
+import {
+  assertClassifierConsistent,
+  assertModelMetadata,
+  type ClassifierModel,
+  METADATA_KEY,
+} from "./model-metadata.ts";
 
 /*
  * A saved classifier is a TF.js layers model: `model.json` (topology, weights manifest and
@@ -29,14 +34,21 @@ export async function classifierToArtifacts(classifier: ClassifierModel): Promis
   return { ...saved!, weightData: tf.io.CompositeArrayBuffer.join(saved!.weightData) };
 }
 
-export async function classifierFromArtifacts(artifacts: tf.io.ModelArtifacts, source = "model"): Promise<ClassifierModel> {
+export async function classifierFromArtifacts(
+  artifacts: tf.io.ModelArtifacts,
+  source = "model",
+): Promise<ClassifierModel> {
   const metadata = (artifacts.userDefinedMetadata as Record<string, unknown> | undefined)?.[METADATA_KEY];
   assertModelMetadata(metadata, source);
   let model: tf.LayersModel;
   try {
     model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
   } catch (error) {
-    throw new MlCoreError("ARTIFACT_INVALID", `${source}: not a loadable TF.js layers model (${(error as Error).message})`, { cause: error });
+    throw new MlCoreError(
+      "ARTIFACT_INVALID",
+      `${source}: not a loadable TF.js layers model (${(error as Error).message})`,
+      { cause: error },
+    );
   }
   const classifier = { model, metadata };
   assertClassifierConsistent(classifier, source);
@@ -54,7 +66,11 @@ function toModelJson(artifacts: tf.io.ModelArtifacts): tf.io.ModelJSON {
   };
 }
 
-async function fromModelJson(json: tf.io.ModelJSON, weightsBin: ArrayBuffer | undefined, source: string): Promise<ClassifierModel> {
+async function fromModelJson(
+  json: tf.io.ModelJSON,
+  weightsBin: ArrayBuffer | undefined,
+  source: string,
+): Promise<ClassifierModel> {
   const artifacts = await tf.io.getModelArtifactsForJSON(json, async (manifest) => {
     if (weightsBin === undefined) throw new MlCoreError("ARTIFACT_INVALID", `${source}: ${WEIGHTS_BIN} is missing`);
     const specs = manifest.flatMap((group) => group.weights);
@@ -69,7 +85,10 @@ function parseModelJson(text: string, source: string): tf.io.ModelJSON {
     if (typeof json !== "object" || json === null || !json.modelTopology) throw new Error("no modelTopology");
     return json;
   } catch (error) {
-    throw new MlCoreError("ARTIFACT_INVALID", `${source}: ${MODEL_JSON} is not a TF.js layers model (${(error as Error).message})`);
+    throw new MlCoreError(
+      "ARTIFACT_INVALID",
+      `${source}: ${MODEL_JSON} is not a TF.js layers model (${(error as Error).message})`,
+    );
   }
 }
 
@@ -86,7 +105,10 @@ export async function loadClassifierFromDirectory(dir: string): Promise<Classifi
     try {
       return await readFile(join(dir, name));
     } catch (error) {
-      throw new MlCoreError("ARTIFACT_INVALID", `${dir}: cannot read ${name} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      throw new MlCoreError(
+        "ARTIFACT_INVALID",
+        `${dir}: cannot read ${name} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      );
     }
   };
   const json = parseModelJson((await read(MODEL_JSON)).toString("utf8"), dir);

@@ -25,10 +25,17 @@ export const METADATA_KEY = "mammo";
 
 export function assertModelMetadata(value: unknown, source: string): asserts value is ModelMetadata {
   const fail = (what: string) => new MlCoreError("ARTIFACT_INVALID", `${source}: ${what}`);
-  if (typeof value !== "object" || value === null) throw fail("has no ml-core metadata (userDefinedMetadata.mammo); was it saved by ml-core?");
+  if (typeof value !== "object" || value === null)
+    throw fail("has no ml-core metadata (userDefinedMetadata.mammo); was it saved by ml-core?");
   const meta = value as Partial<ModelMetadata>;
-  if (meta.format !== "mammo-classifier" || meta.version !== 1) throw fail(`metadata format ${String(meta.format)} v${String(meta.version)} is not mammo-classifier v1`);
-  if (!Array.isArray(meta.classNames) || meta.classNames.length < 2 || meta.classNames.some((n) => typeof n !== "string")) throw fail("metadata.classNames must list at least two class names");
+  if (meta.format !== "mammo-classifier" || meta.version !== 1)
+    throw fail(`metadata format ${String(meta.format)} v${String(meta.version)} is not mammo-classifier v1`);
+  if (
+    !Array.isArray(meta.classNames) ||
+    meta.classNames.length < 2 ||
+    meta.classNames.some((n) => typeof n !== "string")
+  )
+    throw fail("metadata.classNames must list at least two class names");
   if (!meta.preprocessing) throw fail("metadata.preprocessing is missing");
   try {
     assertPreprocessingSettings(meta.preprocessing);
@@ -45,9 +52,15 @@ export function assertClassifierConsistent(classifier: ClassifierModel, source: 
   const outputUnits = model.outputs[0]!.shape.at(-1);
   const size = metadata.preprocessing.inputSize;
   if (inputShape[1] !== size || inputShape[2] !== size || inputShape[3] !== 3) {
-    throw new MlCoreError("ARTIFACT_INVALID", `${source}: the network takes [${inputShape.join(", ")}] but its metadata says ${size}x${size}x3`);
+    throw new MlCoreError(
+      "ARTIFACT_INVALID",
+      `${source}: the network takes [${inputShape.join(", ")}] but its metadata says ${size}x${size}x3`,
+    );
   }
   if (outputUnits !== metadata.classNames.length) {
-    throw new MlCoreError("ARTIFACT_INVALID", `${source}: the network has ${outputUnits} outputs but its metadata names ${metadata.classNames.length} classes`);
+    throw new MlCoreError(
+      "ARTIFACT_INVALID",
+      `${source}: the network has ${outputUnits} outputs but its metadata names ${metadata.classNames.length} classes`,
+    );
   }
 }

@@ -14,7 +14,13 @@ describe("buildVgg16", () => {
     const model = buildVgg16({ inputSize: 32, numClasses: 3, head: "study", seed: 1 });
     const names = model.layers.map((l) => l.name);
     expect(names.filter((n) => n.includes("_conv"))).toEqual(VGG16_CONV_LAYERS);
-    expect(names.filter((n) => n.endsWith("_pool"))).toEqual(["block1_pool", "block2_pool", "block3_pool", "block4_pool", "block5_pool"]);
+    expect(names.filter((n) => n.endsWith("_pool"))).toEqual([
+      "block1_pool",
+      "block2_pool",
+      "block3_pool",
+      "block4_pool",
+      "block5_pool",
+    ]);
     expect(names.slice(-5)).toEqual(["flatten", "fc1", "fc1_bn", "fc1_dropout", "predictions"]);
     const kernelShapes = VGG16_CONV_LAYERS.map((n) => model.getLayer(n).getWeights()[0]!.shape);
     expect(kernelShapes[0]).toEqual([3, 3, 3, 64]);
@@ -42,7 +48,14 @@ describe("buildVgg16", () => {
       return Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
     };
     const glorot = buildVgg16({ inputSize: 32, numClasses: 2, head: "gap", seed: 1, widthScale: 0.25 });
-    const he = buildVgg16({ inputSize: 32, numClasses: 2, head: "gap", seed: 1, widthScale: 0.25, convInitializer: "he_normal" });
+    const he = buildVgg16({
+      inputSize: 32,
+      numClasses: 2,
+      head: "gap",
+      seed: 1,
+      widthScale: 0.25,
+      convInitializer: "he_normal",
+    });
     const fanIn = 9 * 64;
     expect(std(glorot)).toBeCloseTo(Math.sqrt(2 / (fanIn + fanIn)), 3); // uniform with the same variance
     expect(std(he) / std(glorot)).toBeGreaterThan(1.2); // truncated normal, sqrt(2 / fanIn) before truncation
@@ -50,6 +63,8 @@ describe("buildVgg16", () => {
   });
 
   it("rejects an input too small for five poolings", () => {
-    expect(() => buildVgg16({ inputSize: 16, numClasses: 3, head: "study", seed: 1 })).toThrow(/inputSize: must be an integer of at least 32/);
+    expect(() => buildVgg16({ inputSize: 16, numClasses: 3, head: "study", seed: 1 })).toThrow(
+      /inputSize: must be an integer of at least 32/,
+    );
   });
 });

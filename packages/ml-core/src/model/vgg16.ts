@@ -45,7 +45,9 @@ const BLOCKS: ReadonlyArray<readonly [number, number, number]> = [
 ];
 
 /** The 13 convolution layer names, as Keras names them (block1_conv1 ... block5_conv3). */
-export const VGG16_CONV_LAYERS: readonly string[] = BLOCKS.flatMap(([block, convs]) => Array.from({ length: convs }, (_, i) => `block${block}_conv${i + 1}`));
+export const VGG16_CONV_LAYERS: readonly string[] = BLOCKS.flatMap(([block, convs]) =>
+  Array.from({ length: convs }, (_, i) => `block${block}_conv${i + 1}`),
+);
 
 export const DEFAULT_GRADCAM_LAYER = "block5_conv3";
 
@@ -60,11 +62,14 @@ export function buildVgg16(options: Vgg16Options): tf.LayersModel {
   const dropoutRate = options.dropoutRate ?? 0.5;
   const widthScale = options.widthScale ?? 1;
   const convInitializer = options.convInitializer ?? "glorot_uniform";
-  if (!Number.isInteger(inputSize) || inputSize < 32) throw invalidArgument("inputSize", `must be an integer of at least 32, got ${inputSize}`);
-  if (!Number.isInteger(numClasses) || numClasses < 2) throw invalidArgument("numClasses", `must be an integer of at least 2, got ${numClasses}`);
+  if (!Number.isInteger(inputSize) || inputSize < 32)
+    throw invalidArgument("inputSize", `must be an integer of at least 32, got ${inputSize}`);
+  if (!Number.isInteger(numClasses) || numClasses < 2)
+    throw invalidArgument("numClasses", `must be an integer of at least 2, got ${numClasses}`);
   if (!(widthScale > 0 && widthScale <= 1)) throw invalidArgument("widthScale", `must be in (0, 1], got ${widthScale}`);
   if (!Number.isInteger(seed)) throw invalidArgument("seed", `must be an integer, got ${seed}`);
-  if (convInitializer !== "glorot_uniform" && convInitializer !== "he_normal") throw invalidArgument("convInitializer", `must be glorot_uniform or he_normal, got ${String(convInitializer)}`);
+  if (convInitializer !== "glorot_uniform" && convInitializer !== "he_normal")
+    throw invalidArgument("convInitializer", `must be glorot_uniform or he_normal, got ${String(convInitializer)}`);
 
   let layerSeed = seed;
   const nextSeed = () => (layerSeed = (layerSeed * 1_103_515_245 + 12_345) % 2_147_483_647);
@@ -80,7 +85,10 @@ export function buildVgg16(options: Vgg16Options): tf.LayersModel {
           kernelSize: 3,
           padding: "same",
           activation: "relu",
-          kernelInitializer: convInitializer === "he_normal" ? tf.initializers.heNormal({ seed: nextSeed() }) : tf.initializers.glorotUniform({ seed: nextSeed() }),
+          kernelInitializer:
+            convInitializer === "he_normal"
+              ? tf.initializers.heNormal({ seed: nextSeed() })
+              : tf.initializers.glorotUniform({ seed: nextSeed() }),
           biasInitializer: "zeros",
         })
         .apply(x) as tf.SymbolicTensor;
@@ -90,14 +98,28 @@ export function buildVgg16(options: Vgg16Options): tf.LayersModel {
 
   if (head === "study") {
     x = tf.layers.flatten({ name: "flatten" }).apply(x) as tf.SymbolicTensor;
-    x = tf.layers.dense({ name: "fc1", units: denseUnits, activation: "relu", kernelInitializer: tf.initializers.heNormal({ seed: nextSeed() }) }).apply(x) as tf.SymbolicTensor;
-    x = tf.layers.batchNormalization({ name: "fc1_bn", momentum: options.batchNormMomentum ?? 0.99 }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers
+      .dense({
+        name: "fc1",
+        units: denseUnits,
+        activation: "relu",
+        kernelInitializer: tf.initializers.heNormal({ seed: nextSeed() }),
+      })
+      .apply(x) as tf.SymbolicTensor;
+    x = tf.layers
+      .batchNormalization({ name: "fc1_bn", momentum: options.batchNormMomentum ?? 0.99 })
+      .apply(x) as tf.SymbolicTensor;
     x = tf.layers.dropout({ name: "fc1_dropout", rate: dropoutRate, seed: nextSeed() }).apply(x) as tf.SymbolicTensor;
   } else {
     x = tf.layers.globalAveragePooling2d({ name: "global_average_pooling" }).apply(x) as tf.SymbolicTensor;
   }
   const output = tf.layers
-    .dense({ name: "predictions", units: numClasses, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }) })
+    .dense({
+      name: "predictions",
+      units: numClasses,
+      activation: "softmax",
+      kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }),
+    })
     .apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: output, name: "vgg16" });
 }

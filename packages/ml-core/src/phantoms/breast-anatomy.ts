@@ -30,12 +30,22 @@ const smoothstep = (e0: number, e1: number, v: number) => {
  * the axillary tail and the pectoral muscle at the top in MLO), density falling off towards the
  * skin, fibroglandular texture in the central breast, strands converging on the nipple, a skin line.
  */
-export function drawBreast(width: number, height: number, view: View, laterality: Laterality, rng: SeededRng): BreastAnatomy {
+export function drawBreast(
+  width: number,
+  height: number,
+  view: View,
+  laterality: Laterality,
+  rng: SeededRng,
+): BreastAnatomy {
   const fromChestWall = (x: number) => (laterality === "R" ? width - 1 - x : x);
   const reachPx = width * (view === "CC" ? rng.uniform(0.78, 0.92) : rng.uniform(0.7, 0.85));
   const centreY = height * (view === "CC" ? rng.uniform(0.45, 0.55) : rng.uniform(0.5, 0.6));
   const radiusY = height * (view === "CC" ? rng.uniform(0.4, 0.47) : rng.uniform(0.5, 0.62));
-  const wobble = Array.from({ length: 3 }, (_, k) => ({ amplitude: rng.uniform(0, 0.035) / (k + 1), frequency: k + 2, phase: rng.uniform(0, 2 * Math.PI) }));
+  const wobble = Array.from({ length: 3 }, (_, k) => ({
+    amplitude: rng.uniform(0, 0.035) / (k + 1),
+    frequency: k + 2,
+    phase: rng.uniform(0, 2 * Math.PI),
+  }));
   const extentAt = (y: number) => {
     const t = (y - centreY) / radiusY;
     if (Math.abs(t) >= 1) return 0;
@@ -58,7 +68,8 @@ export function drawBreast(width: number, height: number, view: View, laterality
     const bulge = rng.uniform(0.9, 1.3);
     for (let y = 0; y < heightPx; y++) {
       const edge = baseWidth * Math.pow(1 - y / heightPx, bulge);
-      for (let x = 0; x < width; x++) if (fromChestWall(x) <= edge && breastMask[y * width + x]) pectoralMask[y * width + x] = 1;
+      for (let x = 0; x < width; x++)
+        if (fromChestWall(x) <= edge && breastMask[y * width + x]) pectoralMask[y * width + x] = 1;
     }
   }
 

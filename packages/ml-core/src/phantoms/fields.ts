@@ -3,7 +3,11 @@ import { type SeededRng } from "../random/seeded-rng.ts";
 /** Float images used while drawing phantoms: row-major, width x height. */
 export type Field = { width: number; height: number; data: Float32Array };
 
-export const newField = (width: number, height: number): Field => ({ width, height, data: new Float32Array(width * height) });
+export const newField = (width: number, height: number): Field => ({
+  width,
+  height,
+  data: new Float32Array(width * height),
+});
 
 const smooth = (t: number) => t * t * (3 - 2 * t);
 
@@ -57,14 +61,26 @@ export function distanceInside(mask: Uint8Array, width: number, height: number):
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
       if (!mask[i]) continue;
-      d.data[i] = Math.min(d.data[i]!, at(x - 1, y) + 1, at(x, y - 1) + 1, at(x - 1, y - 1) + r2, at(x + 1, y - 1) + r2);
+      d.data[i] = Math.min(
+        d.data[i]!,
+        at(x - 1, y) + 1,
+        at(x, y - 1) + 1,
+        at(x - 1, y - 1) + r2,
+        at(x + 1, y - 1) + r2,
+      );
     }
   }
   for (let y = height - 1; y >= 0; y--) {
     for (let x = width - 1; x >= 0; x--) {
       const i = y * width + x;
       if (!mask[i]) continue;
-      d.data[i] = Math.min(d.data[i]!, at(x + 1, y) + 1, at(x, y + 1) + 1, at(x + 1, y + 1) + r2, at(x - 1, y + 1) + r2);
+      d.data[i] = Math.min(
+        d.data[i]!,
+        at(x + 1, y) + 1,
+        at(x, y + 1) + 1,
+        at(x + 1, y + 1) + r2,
+        at(x - 1, y + 1) + r2,
+      );
     }
   }
   return d;
@@ -86,7 +102,14 @@ export function sample(field: Field, x: number, y: number): number {
 }
 
 /** Adds a line segment with a Gaussian cross-section (sigmaPx) and linearly varying strength. */
-export function addLine(field: Field, from: [number, number], to: [number, number], sigmaPx: number, strengthFrom: number, strengthTo: number): void {
+export function addLine(
+  field: Field,
+  from: [number, number],
+  to: [number, number],
+  sigmaPx: number,
+  strengthFrom: number,
+  strengthTo: number,
+): void {
   const [x0, y0] = from;
   const [x1, y1] = to;
   const reach = 3 * sigmaPx;
@@ -101,7 +124,8 @@ export function addLine(field: Field, from: [number, number], to: [number, numbe
       const t = Math.min(1, Math.max(0, ((x - x0) * dx + (y - y0) * dy) / length2));
       const distance2 = (x - (x0 + t * dx)) ** 2 + (y - (y0 + t * dy)) ** 2;
       if (distance2 > reach * reach) continue;
-      field.data[y * field.width + x]! += (strengthFrom + (strengthTo - strengthFrom) * t) * Math.exp(-distance2 / (2 * sigmaPx * sigmaPx));
+      field.data[y * field.width + x]! +=
+        (strengthFrom + (strengthTo - strengthFrom) * t) * Math.exp(-distance2 / (2 * sigmaPx * sigmaPx));
     }
   }
 }
@@ -111,7 +135,8 @@ export function addBlob(field: Field, cx: number, cy: number, sigmaPx: number, s
   const reach = Math.ceil(3 * sigmaPx);
   for (let y = Math.max(0, Math.floor(cy) - reach); y <= Math.min(field.height - 1, Math.ceil(cy) + reach); y++) {
     for (let x = Math.max(0, Math.floor(cx) - reach); x <= Math.min(field.width - 1, Math.ceil(cx) + reach); x++) {
-      field.data[y * field.width + x]! += strength * Math.exp(-((x - cx) ** 2 + (y - cy) ** 2) / (2 * sigmaPx * sigmaPx));
+      field.data[y * field.width + x]! +=
+        strength * Math.exp(-((x - cx) ** 2 + (y - cy) ** 2) / (2 * sigmaPx * sigmaPx));
     }
   }
 }

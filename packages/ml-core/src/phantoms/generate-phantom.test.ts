@@ -53,7 +53,9 @@ describe("generatePhantom", () => {
     expect(Buffer.from(b.image8).equals(Buffer.from(a.image8))).toBe(true);
     expect(Buffer.from(b.lesionMask).equals(Buffer.from(a.lesionMask))).toBe(true);
     expect([b.lesion, b.view, b.laterality]).toEqual([a.lesion, a.view, a.laterality]);
-    expect(Buffer.from(generatePhantom({ seed: 2, subtype: "SOLID" }).image8).equals(Buffer.from(a.image8))).toBe(false);
+    expect(Buffer.from(generatePhantom({ seed: 2, subtype: "SOLID" }).image8).equals(Buffer.from(a.image8))).toBe(
+      false,
+    );
   });
 
   it("hangs the breast for reading: chest wall on the right for R, on the left for L", () => {
@@ -86,7 +88,12 @@ describe("generatePhantom", () => {
       expect(area / outlineShape(p.lesion!.outline).area).toBeLessThan(1.1);
       expect(p.lesionMask.every((v, i) => !v || p.breastMask[i])).toBe(true);
       const { x, y, width, height } = p.lesion!.boundingBox;
-      expect(x <= p.lesion!.centre.x && p.lesion!.centre.x <= x + width && y <= p.lesion!.centre.y && p.lesion!.centre.y <= y + height).toBe(true);
+      expect(
+        x <= p.lesion!.centre.x &&
+          p.lesion!.centre.x <= x + width &&
+          y <= p.lesion!.centre.y &&
+          p.lesion!.centre.y <= y + height,
+      ).toBe(true);
       expect(p.image16!.every((v, i) => Math.abs(v / 257 - p.image8[i]!) <= 1)).toBe(true);
     }
     const normal = generatePhantom({ seed: 5, subtype: "NORMAL" });
@@ -95,7 +102,10 @@ describe("generatePhantom", () => {
 
   it("shapes each subtype's lesion as its morphology says", () => {
     const sets = Object.fromEntries(
-      (["SOLID", "TUBULE_FORMING", "SCIRRHOUS"] as const).map((subtype) => [subtype, Array.from({ length: 4 }, (_, i) => generatePhantom({ seed: `morph-${i}`, subtype }))]),
+      (["SOLID", "TUBULE_FORMING", "SCIRRHOUS"] as const).map((subtype) => [
+        subtype,
+        Array.from({ length: 4 }, (_, i) => generatePhantom({ seed: `morph-${i}`, subtype })),
+      ]),
     );
     const circularity = (subtype: string) => sets[subtype]!.map((p) => outlineShape(p.lesion!.outline).circularity);
     const contrast = (subtype: string) => sets[subtype]!.map(lesionContrast);
@@ -104,16 +114,22 @@ describe("generatePhantom", () => {
     // Tubule forming: lobulated outline, and density in its surroundings.
     expect(Math.max(...circularity("TUBULE_FORMING"))).toBeLessThan(0.9);
     expect(Math.min(...circularity("TUBULE_FORMING"))).toBeGreaterThan(0.5);
-    expect(mean(contrast("TUBULE_FORMING").map((c) => c.surroundings))).toBeGreaterThan(mean(contrast("SOLID").map((c) => c.surroundings)) + 5);
+    expect(mean(contrast("TUBULE_FORMING").map((c) => c.surroundings))).toBeGreaterThan(
+      mean(contrast("SOLID").map((c) => c.surroundings)) + 5,
+    );
     // Scirrhous: a spiculated star.
     expect(Math.max(...circularity("SCIRRHOUS"))).toBeLessThan(0.3);
-    expect(mean(contrast("SOLID").map((c) => c.mass))).toBeGreaterThan(mean(contrast("TUBULE_FORMING").map((c) => c.mass)));
+    expect(mean(contrast("SOLID").map((c) => c.mass))).toBeGreaterThan(
+      mean(contrast("TUBULE_FORMING").map((c) => c.mass)),
+    );
   });
 
   it("makes balanced sets and refuses bad options", () => {
     const set = generatePhantomSet({ count: 6, seed: "set", classes: ["SOLID", "NORMAL"], widthPx: 64, heightPx: 80 });
     expect(set.map((p) => p.subtype)).toEqual(["SOLID", "NORMAL", "SOLID", "NORMAL", "SOLID", "NORMAL"]);
-    expect(() => generatePhantom({ seed: 1, subtype: "SOLID", widthPx: 20 })).toThrow(/phantom size: must be integers of at least 64/);
+    expect(() => generatePhantom({ seed: 1, subtype: "SOLID", widthPx: 20 })).toThrow(
+      /phantom size: must be integers of at least 64/,
+    );
     expect(() => generatePhantom({ seed: 1, subtype: "LOBULAR" as never })).toThrow(/subtype: must be one of/);
   });
 });

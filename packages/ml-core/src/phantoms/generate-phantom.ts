@@ -46,7 +46,13 @@ export type Phantom = {
 };
 
 /** A lesion centre well inside the breast: away from the skin, the chest wall and the pectoral muscle. */
-function placeLesion(anatomy: BreastAnatomy, width: number, height: number, radiusPx: number, rng: SeededRng): [number, number] {
+function placeLesion(
+  anatomy: BreastAnatomy,
+  width: number,
+  height: number,
+  radiusPx: number,
+  rng: SeededRng,
+): [number, number] {
   const { breastMask, pectoralMask, depthPx, fromChestWall, reachPx } = anatomy;
   const clearOfPectoral = (x: number, y: number) => {
     for (let a = 0; a < 8; a++) {
@@ -61,7 +67,8 @@ function placeLesion(anatomy: BreastAnatomy, width: number, height: number, radi
     const y = rng.uniform(0, height);
     const i = Math.floor(y) * width + Math.floor(x);
     const u = fromChestWall(x) / reachPx;
-    if (breastMask[i] && depthPx.data[i]! >= 2.2 * radiusPx && u > 0.15 && u < 0.8 && clearOfPectoral(x, y)) return [x, y];
+    if (breastMask[i] && depthPx.data[i]! >= 2.2 * radiusPx && u > 0.15 && u < 0.8 && clearOfPectoral(x, y))
+      return [x, y];
   }
   // A small breast: the deepest point.
   let deepest = 0;
@@ -80,8 +87,10 @@ function placeLesion(anatomy: BreastAnatomy, width: number, height: number, radi
 export function generatePhantom(options: PhantomOptions): Phantom {
   const width = options.widthPx ?? 256;
   const height = options.heightPx ?? 320;
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 64 || height < 64) throw invalidArgument("phantom size", `must be integers of at least 64, got ${width}x${height}`);
-  if (!PHANTOM_CLASSES.includes(options.subtype)) throw invalidArgument("subtype", `must be one of ${PHANTOM_CLASSES.join(", ")}, got ${String(options.subtype)}`);
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 64 || height < 64)
+    throw invalidArgument("phantom size", `must be integers of at least 64, got ${width}x${height}`);
+  if (!PHANTOM_CLASSES.includes(options.subtype))
+    throw invalidArgument("subtype", `must be one of ${PHANTOM_CLASSES.join(", ")}, got ${String(options.subtype)}`);
   const rng = SeededRng.fromSeed(`phantom/${options.seed}`);
   const view: View = options.view ?? (rng.bool() ? "CC" : "MLO");
   const laterality: Laterality = options.laterality ?? (rng.bool() ? "R" : "L");
@@ -103,7 +112,12 @@ export function generatePhantom(options: PhantomOptions): Phantom {
       centre: { x: +centre[0].toFixed(2), y: +centre[1].toFixed(2) },
       radiusPx: +Math.max(...drawn.outline.map(([x, y]) => Math.hypot(x - centre[0], y - centre[1]))).toFixed(2),
       outline: drawn.outline,
-      boundingBox: { x: +minX.toFixed(2), y: +minY.toFixed(2), width: +(maxX - minX).toFixed(2), height: +(maxY - minY).toFixed(2) },
+      boundingBox: {
+        x: +minX.toFixed(2),
+        y: +minY.toFixed(2),
+        width: +(maxX - minX).toFixed(2),
+        height: +(maxY - minY).toFixed(2),
+      },
     };
   }
 
@@ -116,11 +130,30 @@ export function generatePhantom(options: PhantomOptions): Phantom {
     image8[i] = Math.round(value * 255);
     if (image16) image16[i] = Math.round(value * 65535);
   }
-  return { seed: options.seed, subtype: options.subtype, view, laterality, width, height, image8, image16, lesionMask, lesion, breastMask: anatomy.breastMask };
+  return {
+    seed: options.seed,
+    subtype: options.subtype,
+    view,
+    laterality,
+    width,
+    height,
+    image8,
+    image16,
+    lesionMask,
+    lesion,
+    breastMask: anatomy.breastMask,
+  };
 }
 
 /** `count` phantoms cycling through `classes` (balanced), seeds `${seed}/${i}`. */
-export function generatePhantomSet(options: { count: number; seed: number | string; classes?: readonly PhantomClass[] } & Omit<PhantomOptions, "seed" | "subtype">): Phantom[] {
+export function generatePhantomSet(
+  options: { count: number; seed: number | string; classes?: readonly PhantomClass[] } & Omit<
+    PhantomOptions,
+    "seed" | "subtype"
+  >,
+): Phantom[] {
   const classes = options.classes ?? PHANTOM_CLASSES;
-  return Array.from({ length: options.count }, (_, i) => generatePhantom({ ...options, seed: `${options.seed}/${i}`, subtype: classes[i % classes.length]! }));
+  return Array.from({ length: options.count }, (_, i) =>
+    generatePhantom({ ...options, seed: `${options.seed}/${i}`, subtype: classes[i % classes.length]! }),
+  );
 }

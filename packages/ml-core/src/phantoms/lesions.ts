@@ -4,7 +4,11 @@ import { addBlob, addLine, type Field, sample } from "./fields.ts";
 export type LesionSubtype = "TUBULE_FORMING" | "SOLID" | "SCIRRHOUS";
 
 /** Where a lesion is and how far its outline reaches (radius in px as a function of angle). */
-export type LesionOutline = { centre: [number, number]; radiusAt: (angle: number) => number; outline: Array<[number, number]> };
+export type LesionOutline = {
+  centre: [number, number];
+  radiusAt: (angle: number) => number;
+  outline: Array<[number, number]>;
+};
 
 const OUTLINE_POINTS = 96;
 
@@ -12,13 +16,25 @@ function outlineOf(centre: [number, number], radiusAt: (angle: number) => number
   const outline = Array.from({ length: OUTLINE_POINTS }, (_, i) => {
     const angle = (2 * Math.PI * i) / OUTLINE_POINTS;
     const r = radiusAt(angle);
-    return [+(centre[0] + r * Math.cos(angle)).toFixed(2), +(centre[1] + r * Math.sin(angle)).toFixed(2)] as [number, number];
+    return [+(centre[0] + r * Math.cos(angle)).toFixed(2), +(centre[1] + r * Math.sin(angle)).toFixed(2)] as [
+      number,
+      number,
+    ];
   });
   return { centre, radiusAt, outline };
 }
 
 /** Adds a mass of density `strength` bounded by radiusAt, with an edge `edgePx` wide, and mottle from `texture`. */
-function addMass(tissue: Field, centre: [number, number], radiusAt: (angle: number) => number, maxRadius: number, strength: number, edgePx: number, mottle: number, rng: SeededRng): void {
+function addMass(
+  tissue: Field,
+  centre: [number, number],
+  radiusAt: (angle: number) => number,
+  maxRadius: number,
+  strength: number,
+  edgePx: number,
+  mottle: number,
+  rng: SeededRng,
+): void {
   const [cx, cy] = centre;
   const reach = Math.ceil(maxRadius + 2 * edgePx + 1);
   const phase = rng.uniform(0, 100);
@@ -58,10 +74,16 @@ export function drawSolid(tissue: Field, centre: [number, number], radiusPx: num
  * visible when the image is shrunk to a network's input size (drawn at 1-2 px, they vanished at
  * 64 px and the type had no local evidence).
  */
-export function drawTubuleForming(tissue: Field, centre: [number, number], radiusPx: number, rng: SeededRng): LesionOutline {
+export function drawTubuleForming(
+  tissue: Field,
+  centre: [number, number],
+  radiusPx: number,
+  rng: SeededRng,
+): LesionOutline {
   const lobes = 3 + rng.int(3);
   const [p1, p2] = [rng.uniform(0, 2 * Math.PI), rng.uniform(0, 2 * Math.PI)];
-  const radiusAt = (angle: number) => radiusPx * (1 + 0.17 * Math.sin(lobes * angle + p1) + 0.07 * Math.sin((lobes + 2) * angle + p2));
+  const radiusAt = (angle: number) =>
+    radiusPx * (1 + 0.17 * Math.sin(lobes * angle + p1) + 0.07 * Math.sin((lobes + 2) * angle + p2));
   addMass(tissue, centre, radiusAt, radiusPx * 1.25, rng.uniform(0.2, 0.26), 2.2, 0.08, rng);
   const [cx, cy] = centre;
   const reach = Math.ceil(radiusPx * 2.4);
@@ -83,7 +105,14 @@ export function drawTubuleForming(tissue: Field, centre: [number, number], radiu
     } else {
       const length = radiusPx * rng.uniform(0.25, 0.5);
       const turn = angle + rng.uniform(-0.6, 0.6);
-      addLine(tissue, [x, y], [x + length * Math.cos(turn), y + length * Math.sin(turn)], size * rng.uniform(0.8, 1.3), 0.14, 0.07);
+      addLine(
+        tissue,
+        [x, y],
+        [x + length * Math.cos(turn), y + length * Math.sin(turn)],
+        size * rng.uniform(0.8, 1.3),
+        0.14,
+        0.07,
+      );
     }
   }
   return outlineOf(centre, radiusAt);
@@ -93,7 +122,13 @@ export function drawTubuleForming(tissue: Field, centre: [number, number], radiu
  * Scirrhous type: a small irregular dense core with spicules radiating from it, and architectural
  * distortion: the surrounding tissue pulled in towards the core.
  */
-export function drawScirrhous(tissue: Field, centre: [number, number], radiusPx: number, rng: SeededRng, depthPx: Field): LesionOutline {
+export function drawScirrhous(
+  tissue: Field,
+  centre: [number, number],
+  radiusPx: number,
+  rng: SeededRng,
+  depthPx: Field,
+): LesionOutline {
   const [cx, cy] = centre;
   // Architectural distortion first: resample the tissue pulled towards the centre (not at the skin).
   const pullRadius = radiusPx * 2.4;
@@ -111,11 +146,19 @@ export function drawScirrhous(tissue: Field, centre: [number, number], radiusPx:
       if (warped > 0) tissue.data[i] = warped;
     }
   }
-  const harmonics = Array.from({ length: 3 }, (_, k) => ({ amplitude: rng.uniform(0.05, 0.14), frequency: k + 2 + rng.int(3), phase: rng.uniform(0, 2 * Math.PI) }));
+  const harmonics = Array.from({ length: 3 }, (_, k) => ({
+    amplitude: rng.uniform(0.05, 0.14),
+    frequency: k + 2 + rng.int(3),
+    phase: rng.uniform(0, 2 * Math.PI),
+  }));
   const core = radiusPx * rng.uniform(0.55, 0.7);
-  const coreAt = (angle: number) => core * (1 + harmonics.reduce((s, h) => s + h.amplitude * Math.sin(h.frequency * angle + h.phase), 0));
+  const coreAt = (angle: number) =>
+    core * (1 + harmonics.reduce((s, h) => s + h.amplitude * Math.sin(h.frequency * angle + h.phase), 0));
   const count = 10 + rng.int(7);
-  const spicules = Array.from({ length: count }, (_, i) => ({ angle: (2 * Math.PI * (i + rng.uniform(-0.3, 0.3))) / count, length: radiusPx * rng.uniform(1.7, 2.9) }));
+  const spicules = Array.from({ length: count }, (_, i) => ({
+    angle: (2 * Math.PI * (i + rng.uniform(-0.3, 0.3))) / count,
+    length: radiusPx * rng.uniform(1.7, 2.9),
+  }));
   for (const s of spicules) {
     const start = coreAt(s.angle) * 0.8;
     const bend = rng.uniform(-0.12, 0.12);
@@ -126,11 +169,19 @@ export function drawScirrhous(tissue: Field, centre: [number, number], radiusPx:
   addMass(tissue, centre, coreAt, core * 1.5, rng.uniform(0.28, 0.36), 1.4, 0.06, rng);
   // The outline a reader would draw: the core plus the inner half of each spicule.
   const radiusAt = (angle: number) =>
-    Math.max(coreAt(angle), ...spicules.map((s) => coreAt(angle) + 0.5 * (s.length - coreAt(angle)) * Math.max(0, Math.cos(angle - s.angle)) ** 60));
+    Math.max(
+      coreAt(angle),
+      ...spicules.map(
+        (s) => coreAt(angle) + 0.5 * (s.length - coreAt(angle)) * Math.max(0, Math.cos(angle - s.angle)) ** 60,
+      ),
+    );
   return outlineOf(centre, radiusAt);
 }
 
-export const LESION_DRAWERS: Record<LesionSubtype, (tissue: Field, centre: [number, number], radiusPx: number, rng: SeededRng, depthPx: Field) => LesionOutline> = {
+export const LESION_DRAWERS: Record<
+  LesionSubtype,
+  (tissue: Field, centre: [number, number], radiusPx: number, rng: SeededRng, depthPx: Field) => LesionOutline
+> = {
   TUBULE_FORMING: drawTubuleForming,
   SOLID: drawSolid,
   SCIRRHOUS: drawScirrhous,

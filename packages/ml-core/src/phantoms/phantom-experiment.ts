@@ -45,9 +45,19 @@ export type PhantomExperimentResult = {
    * surroundings (within 2 lesion radii of its centre: where the generator puts the
    * tubule-forming type's evidence), with the median peak distance from the mask.
    */
-  pointingByClass: Record<string, { hits: number; inSurroundings: number; cases: number; medianDistancePx: number | null }>;
+  pointingByClass: Record<
+    string,
+    { hits: number; inSurroundings: number; cases: number; medianDistancePx: number | null }
+  >;
   bestEpoch: number | null;
-  history: Array<{ epoch: number; loss: number; accuracy: number; valLoss: number | null; valAccuracy: number | null; seconds: number }>;
+  history: Array<{
+    epoch: number;
+    loss: number;
+    accuracy: number;
+    valLoss: number | null;
+    valAccuracy: number | null;
+    seconds: number;
+  }>;
   trainSeconds: number;
   classifier: ClassifierModel;
 };
@@ -55,7 +65,13 @@ export type PhantomExperimentResult = {
 const toGrey = (p: Phantom): GreyImage => ({ width: p.width, height: p.height, data: p.image8 });
 
 /** Splits phantoms per class into train / validation / test, so every part has every class. */
-function split(phantoms: Phantom[], classes: readonly PhantomClass[], validationFraction: number, testFraction: number, rng: SeededRng) {
+function split(
+  phantoms: Phantom[],
+  classes: readonly PhantomClass[],
+  validationFraction: number,
+  testFraction: number,
+  rng: SeededRng,
+) {
   const parts = { train: [] as Phantom[], validation: [] as Phantom[], test: [] as Phantom[] };
   for (const cls of classes) {
     const members = rng.shuffle(phantoms.filter((p) => p.subtype === cls));
@@ -75,12 +91,32 @@ function split(phantoms: Phantom[], classes: readonly PhantomClass[], validation
  */
 export async function runPhantomExperiment(options: PhantomExperimentOptions): Promise<PhantomExperimentResult> {
   const { params, classes } = options;
-  const phantoms = generatePhantomSet({ count: options.count, seed: options.phantomSeed, classes, widthPx: options.widthPx, heightPx: options.heightPx, lesionScale: options.lesionScale });
-  const parts = split(phantoms, classes, options.validationFraction, options.testFraction, SeededRng.fromSeed(`${options.phantomSeed}/split`));
-  const labelled = (list: Phantom[]): LabelledImage[] => list.map((p) => ({ image: prepareGreyImage(toGrey(p), params.preprocessing), label: classes.indexOf(p.subtype) }));
+  const phantoms = generatePhantomSet({
+    count: options.count,
+    seed: options.phantomSeed,
+    classes,
+    widthPx: options.widthPx,
+    heightPx: options.heightPx,
+    lesionScale: options.lesionScale,
+  });
+  const parts = split(
+    phantoms,
+    classes,
+    options.validationFraction,
+    options.testFraction,
+    SeededRng.fromSeed(`${options.phantomSeed}/split`),
+  );
+  const labelled = (list: Phantom[]): LabelledImage[] =>
+    list.map((p) => ({ image: prepareGreyImage(toGrey(p), params.preprocessing), label: classes.indexOf(p.subtype) }));
 
   const started = performance.now();
-  const result = await trainFold({ params, classNames: classes, train: labelled(parts.train), validation: labelled(parts.validation), onProgress: options.onProgress });
+  const result = await trainFold({
+    params,
+    classNames: classes,
+    train: labelled(parts.train),
+    validation: labelled(parts.validation),
+    onProgress: options.onProgress,
+  });
   const trainSeconds = (performance.now() - started) / 1000;
   const classifier = result.classifier!;
 
@@ -108,7 +144,12 @@ export async function runPhantomExperiment(options: PhantomExperimentOptions): P
     if (distancePx !== null) tally.distances.push(distancePx);
     energy += energyInside(heatmap, region);
     for (const { layerName, method, score } of options.alsoExplain ?? []) {
-      const other = explainImage(classifier, toGrey(phantom), { classIndex: predicted, layerName, method, score }).heatmap;
+      const other = explainImage(classifier, toGrey(phantom), {
+        classIndex: predicted,
+        layerName,
+        method,
+        score,
+      }).heatmap;
       const key = [layerName, method, ...(score && score !== "logit" ? [score] : [])].join("/");
       otherHits[key] = (otherHits[key] ?? 0) + (pointingGame(other, region, options.tolerancePx).hit ? 1 : 0);
     }
@@ -128,7 +169,10 @@ export async function runPhantomExperiment(options: PhantomExperimentOptions): P
     pointingByClass: Object.fromEntries(
       Object.entries(byClass).map(([subtype, { distances, ...tally }]) => {
         const sorted = distances.sort((x, y) => x - y);
-        return [subtype, { ...tally, medianDistancePx: sorted.length ? +sorted[Math.floor(sorted.length / 2)]!.toFixed(1) : null }];
+        return [
+          subtype,
+          { ...tally, medianDistancePx: sorted.length ? +sorted[Math.floor(sorted.length / 2)]!.toFixed(1) : null },
+        ];
       }),
     ),
     bestEpoch: result.best?.epoch ?? null,

@@ -10,7 +10,18 @@ export function leftRightExample(label: number, size: number, rng: SeededRng): L
   const cy = Math.round(size / 2);
   const r = Math.max(2, Math.round(size / 8));
   for (let y = cy - r; y < cy + r; y++) for (let x = cx - r; x < cx + r; x++) pixels[y * size + x] = 0.9;
-  const image: PreparedImage = { size, pixels, placement: { sourceWidth: size, sourceHeight: size, offsetX: 0, offsetY: 0, contentWidth: size, contentHeight: size } };
+  const image: PreparedImage = {
+    size,
+    pixels,
+    placement: {
+      sourceWidth: size,
+      sourceHeight: size,
+      offsetX: 0,
+      offsetY: 0,
+      contentWidth: size,
+      contentHeight: size,
+    },
+  };
   return { image, label };
 }
 

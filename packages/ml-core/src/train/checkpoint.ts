@@ -4,7 +4,14 @@ import { type RngState } from "../random/seeded-rng.ts";
 import { type TrainingParams } from "./presets.ts";
 import { type WeightsSnapshot } from "./weights-snapshot.ts";
 
-export type EpochSummary = { epoch: number; loss: number; accuracy: number; valLoss: number | null; valAccuracy: number | null; seconds: number };
+export type EpochSummary = {
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  valLoss: number | null;
+  valAccuracy: number | null;
+  seconds: number;
+};
 export type BestEpoch = { epoch: number; valLoss: number; valAccuracy: number };
 
 /**
@@ -56,7 +63,8 @@ export function decodeCheckpoint(bytes: Uint8Array, source = "checkpoint"): Trai
   const json = files.get("checkpoint.json");
   if (!json) throw new MlCoreError("ARTIFACT_INVALID", `${source}: has no checkpoint.json`);
   const header = JSON.parse(new TextDecoder().decode(json)) as Record<string, unknown>;
-  if (header.format !== "mammo-checkpoint" || header.version !== 1) throw new MlCoreError("ARTIFACT_INVALID", `${source}: not a mammo-checkpoint v1`);
+  if (header.format !== "mammo-checkpoint" || header.version !== 1)
+    throw new MlCoreError("ARTIFACT_INVALID", `${source}: not a mammo-checkpoint v1`);
   const snapshots: Partial<Record<(typeof BINARIES)[number], WeightsSnapshot | null>> = {};
   for (const key of BINARIES) {
     const specs = header[key] as WeightsSnapshot["specs"] | null;
@@ -64,5 +72,10 @@ export function decodeCheckpoint(bytes: Uint8Array, source = "checkpoint"): Trai
     if (specs && !data) throw new MlCoreError("ARTIFACT_INVALID", `${source}: ${key}.bin is missing`);
     snapshots[key] = specs ? { specs, data: data!.slice().buffer } : null;
   }
-  return { ...(header as unknown as TrainingCheckpoint), weights: snapshots.weights!, optimizer: snapshots.optimizer!, bestWeights: snapshots.bestWeights ?? null };
+  return {
+    ...(header as unknown as TrainingCheckpoint),
+    weights: snapshots.weights!,
+    optimizer: snapshots.optimizer!,
+    bestWeights: snapshots.bestWeights ?? null,
+  };
 }

@@ -17,7 +17,11 @@ describe("clipByNorm", () => {
 describe("ClippedAdamOptimizer", () => {
   it("updates as Adam would on the clipped gradients, each tensor clipped by its own norm", () => {
     const settings = { learningRate: 0.1, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
-    const steps = [[30, 40], [0.03, 0.04], [-6, 8]];
+    const steps = [
+      [30, 40],
+      [0.03, 0.04],
+      [-6, 8],
+    ];
     const run = (optimizer: tf.Optimizer, clip: number | null) => {
       const v = tf.variable(tf.tensor1d([1, 1]), true, `v-${clip}-${Math.random()}`);
       for (const g of steps) {

@@ -16,7 +16,13 @@ type AdamInternals = { accBeta1: tf.Variable; accBeta2: tf.Variable; iterations_
 export class ClippedAdamOptimizer extends tf.AdamOptimizer {
   readonly clipNorm: number | null;
 
-  constructor(options: { learningRate: number; beta1: number; beta2: number; epsilon: number; clipNorm: number | null }) {
+  constructor(options: {
+    learningRate: number;
+    beta1: number;
+    beta2: number;
+    epsilon: number;
+    clipNorm: number | null;
+  }) {
     super(options.learningRate, options.beta1, options.beta2, options.epsilon);
     this.clipNorm = options.clipNorm;
   }

@@ -13,7 +13,11 @@ export type CrossValidationInput = Pick<TrainFoldInput, "onProgress" | "onCheckp
 };
 
 /** The folds of a run, as trainCrossValidation draws them (so a worker can train one fold at a time). */
-export function crossValidationSplits(params: TrainingParams, labels: readonly number[], groups?: readonly string[]): FoldSplit[] {
+export function crossValidationSplits(
+  params: TrainingParams,
+  labels: readonly number[],
+  groups?: readonly string[],
+): FoldSplit[] {
   if (params.folds === 1) return [{ fold: 0, trainIndices: labels.map((_, i) => i), validationIndices: [] }];
   return stratifiedKFold(labels, params.folds, SeededRng.fromSeed(`${params.seed}/folds`), groups);
 }
@@ -22,8 +26,14 @@ export function crossValidationSplits(params: TrainingParams, labels: readonly n
  * Trains every fold in turn (params.folds; 1 = all examples, no validation, the last epoch kept).
  * Stops early (status "stopped") when a fold is stopped. The caller disposes the classifiers.
  */
-export async function trainCrossValidation(input: CrossValidationInput): Promise<{ splits: FoldSplit[]; folds: TrainFoldResult[] }> {
-  const splits = crossValidationSplits(input.params, input.examples.map((e) => e.label), input.groups);
+export async function trainCrossValidation(
+  input: CrossValidationInput,
+): Promise<{ splits: FoldSplit[]; folds: TrainFoldResult[] }> {
+  const splits = crossValidationSplits(
+    input.params,
+    input.examples.map((e) => e.label),
+    input.groups,
+  );
   const folds: TrainFoldResult[] = [];
   for (const split of splits) {
     const result = await trainFold({

@@ -9,20 +9,46 @@ export function categoricalCrossEntropy(yTrue: tf.Tensor2D, yPred: tf.Tensor2D):
 }
 
 /** Softmax outputs for prepared images, in batches: [n][classes]. */
-export function predictPrepared(model: tf.LayersModel, images: readonly PreparedImage[], normalization: Normalization, batchSize = 16): number[][] {
+export function predictPrepared(
+  model: tf.LayersModel,
+  images: readonly PreparedImage[],
+  normalization: Normalization,
+  batchSize = 16,
+): number[][] {
   const out: number[][] = [];
   for (let start = 0; start < images.length; start += batchSize) {
     const batch = images.slice(start, start + batchSize);
-    const probabilities = tf.tidy(() => (model.predict(toModelInput(stackPrepared(batch), normalization)) as tf.Tensor2D).arraySync());
+    const probabilities = tf.tidy(() =>
+      (model.predict(toModelInput(stackPrepared(batch), normalization)) as tf.Tensor2D).arraySync(),
+    );
     out.push(...probabilities);
   }
   return out;
 }
 
 /** Mean loss and accuracy (inference mode: no dropout, BatchNorm's moving statistics). */
-export function evaluatePrepared(model: tf.LayersModel, examples: readonly LabelledImage[], normalization: Normalization, numClasses: number): { loss: number; accuracy: number } {
-  const probabilities = predictPrepared(model, examples.map((e) => e.image), normalization);
-  const losses = tf.tidy(() => categoricalCrossEntropy(tf.oneHot(examples.map((e) => e.label), numClasses).toFloat() as tf.Tensor2D, tf.tensor2d(probabilities)).arraySync());
+export function evaluatePrepared(
+  model: tf.LayersModel,
+  examples: readonly LabelledImage[],
+  normalization: Normalization,
+  numClasses: number,
+): { loss: number; accuracy: number } {
+  const probabilities = predictPrepared(
+    model,
+    examples.map((e) => e.image),
+    normalization,
+  );
+  const losses = tf.tidy(() =>
+    categoricalCrossEntropy(
+      tf
+        .oneHot(
+          examples.map((e) => e.label),
+          numClasses,
+        )
+        .toFloat() as tf.Tensor2D,
+      tf.tensor2d(probabilities),
+    ).arraySync(),
+  );
   const correct = probabilities.filter((p, i) => argMax(p) === examples[i]!.label).length;
   return { loss: losses.reduce((a, b) => a + b, 0) / examples.length, accuracy: correct / examples.length };
 }

@@ -6,7 +6,11 @@ import { type ClassifierModel } from "../model/model-metadata.ts";
 import { argMax } from "./evaluate.ts";
 
 /** Softmax outputs [images][classes], each image preprocessed with the classifier's own settings. */
-export function predictClassifier(classifier: ClassifierModel, images: readonly GreyImage[], batchSize = 8): number[][] {
+export function predictClassifier(
+  classifier: ClassifierModel,
+  images: readonly GreyImage[],
+  batchSize = 8,
+): number[][] {
   const out: number[][] = [];
   for (let start = 0; start < images.length; start += batchSize) {
     const input = preprocessImages(images.slice(start, start + batchSize), classifier.metadata.preprocessing);
@@ -30,12 +34,18 @@ export type EnsemblePrediction = {
 };
 
 /** The cross-validation ensemble: sum of the fold models' softmax outputs, then argmax. Models must share class names and order. */
-export function predictEnsemble(classifiers: readonly ClassifierModel[], images: readonly GreyImage[]): EnsemblePrediction {
+export function predictEnsemble(
+  classifiers: readonly ClassifierModel[],
+  images: readonly GreyImage[],
+): EnsemblePrediction {
   if (classifiers.length === 0) throw invalidArgument("classifiers", "is empty");
   const classNames = classifiers[0]!.metadata.classNames;
   classifiers.forEach((c, i) => {
     if (c.metadata.classNames.join("\u0000") !== classNames.join("\u0000")) {
-      throw invalidArgument("classifiers", `model ${i} has classes ${c.metadata.classNames.join(", ")}, model 0 has ${classNames.join(", ")}`);
+      throw invalidArgument(
+        "classifiers",
+        `model ${i} has classes ${c.metadata.classNames.join(", ")}, model 0 has ${classNames.join(", ")}`,
+      );
     }
   });
   const perModel = classifiers.map((c) => predictClassifier(c, images));

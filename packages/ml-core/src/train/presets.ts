@@ -49,14 +49,26 @@ export type TrainingParams = {
   ensemble: "sum-softmax";
 };
 
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends readonly unknown[] | null ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+type DeepPartial<T> = {
+  [K in keyof T]?: T[K] extends readonly unknown[] | null ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K];
+};
 export type TrainingOverrides = DeepPartial<Omit<TrainingParams, "preset">>;
 
 /** Ueda et al. 2020 and their reference code (see shared/DOMAIN.md). */
 const UEDA_2020: TrainingParams = {
   preset: "ueda-2020",
   seed: 2020,
-  model: { architecture: "vgg16", head: "study", denseUnits: 256, dropoutRate: 0.5, batchNormMomentum: 0.99, widthScale: 1, convInitializer: "glorot_uniform", weights: "imagenet", imagenetWeightsPath: null },
+  model: {
+    architecture: "vgg16",
+    head: "study",
+    denseUnits: 256,
+    dropoutRate: 0.5,
+    batchNormMomentum: 0.99,
+    widthScale: 1,
+    convInitializer: "glorot_uniform",
+    weights: "imagenet",
+    imagenetWeightsPath: null,
+  },
   preprocessing: { inputSize: 224, resize: "square", normalization: "unit" },
   optimizer: { name: "adam", learningRate: 1e-5, clipNorm: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
   loss: "categorical-crossentropy",
@@ -87,15 +99,23 @@ const QUICK: TrainingParams = {
 
 const PRESETS: Record<PresetName, TrainingParams> = { "ueda-2020": UEDA_2020, quick: QUICK };
 
-function merge(base: Record<string, unknown>, overrides: Record<string, unknown>, path: string): Record<string, unknown> {
+function merge(
+  base: Record<string, unknown>,
+  overrides: Record<string, unknown>,
+  path: string,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(overrides)) {
     const field = path ? `${path}.${key}` : key;
-    if (!(key in base)) throw invalidArgument(field, `is not a training parameter (known: ${Object.keys(base).join(", ")})`);
+    if (!(key in base))
+      throw invalidArgument(field, `is not a training parameter (known: ${Object.keys(base).join(", ")})`);
     if (value === undefined) continue;
     const current = base[key];
     const isObject = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
-    out[key] = isObject(current) && isObject(value) ? merge(current as Record<string, unknown>, value as Record<string, unknown>, field) : value;
+    out[key] =
+      isObject(current) && isObject(value)
+        ? merge(current as Record<string, unknown>, value as Record<string, unknown>, field)
+        : value;
   }
   return out;
 }
@@ -111,23 +131,43 @@ const positiveInteger = (field: string, value: number) => {
 export function resolveTrainingParams(preset: PresetName, overrides: TrainingOverrides = {}): TrainingParams {
   const base = PRESETS[preset];
   if (!base) throw invalidArgument("preset", `unknown preset ${String(preset)} (known: ${PRESET_NAMES.join(", ")})`);
-  const params = merge(structuredClone(base) as unknown as Record<string, unknown>, overrides as Record<string, unknown>, "") as unknown as TrainingParams;
+  const params = merge(
+    structuredClone(base) as unknown as Record<string, unknown>,
+    overrides as Record<string, unknown>,
+    "",
+  ) as unknown as TrainingParams;
   if (!Number.isInteger(params.seed)) throw invalidArgument("seed", `must be an integer, got ${params.seed}`);
   positiveInteger("epochs", params.epochs);
   positiveInteger("batchSize", params.batchSize);
-  if (!Number.isInteger(params.folds) || params.folds < 1) throw invalidArgument("folds", `must be a positive integer (1 = no cross-validation), got ${params.folds}`);
+  if (!Number.isInteger(params.folds) || params.folds < 1)
+    throw invalidArgument("folds", `must be a positive integer (1 = no cross-validation), got ${params.folds}`);
   assertPreprocessingSettings(params.preprocessing);
   if (params.augmentation) assertAugmentationSettings(params.augmentation);
   const { model, optimizer } = params;
-  if (model.head !== "study" && model.head !== "gap") throw invalidArgument("model.head", `must be "study" or "gap", got ${String(model.head)}`);
-  if (model.weights !== "imagenet" && model.weights !== "random") throw invalidArgument("model.weights", `must be "imagenet" or "random", got ${String(model.weights)}`);
-  if (model.weights === "imagenet" && model.widthScale !== 1) throw invalidArgument("model.widthScale", "must be 1 with ImageNet weights");
-  if (!(model.batchNormMomentum > 0 && model.batchNormMomentum < 1)) throw invalidArgument("model.batchNormMomentum", `must be in (0, 1), got ${model.batchNormMomentum}`);
-  if (!(model.dropoutRate >= 0 && model.dropoutRate < 1)) throw invalidArgument("model.dropoutRate", `must be in [0, 1), got ${model.dropoutRate}`);
+  if (model.head !== "study" && model.head !== "gap")
+    throw invalidArgument("model.head", `must be "study" or "gap", got ${String(model.head)}`);
+  if (model.weights !== "imagenet" && model.weights !== "random")
+    throw invalidArgument("model.weights", `must be "imagenet" or "random", got ${String(model.weights)}`);
+  if (model.weights === "imagenet" && model.widthScale !== 1)
+    throw invalidArgument("model.widthScale", "must be 1 with ImageNet weights");
+  if (!(model.batchNormMomentum > 0 && model.batchNormMomentum < 1))
+    throw invalidArgument("model.batchNormMomentum", `must be in (0, 1), got ${model.batchNormMomentum}`);
+  if (!(model.dropoutRate >= 0 && model.dropoutRate < 1))
+    throw invalidArgument("model.dropoutRate", `must be in [0, 1), got ${model.dropoutRate}`);
   positiveInteger("model.denseUnits", model.denseUnits);
-  if (model.convInitializer !== "glorot_uniform" && model.convInitializer !== "he_normal") throw invalidArgument("model.convInitializer", `must be "glorot_uniform" or "he_normal", got ${String(model.convInitializer)}`);
-  if (!(optimizer.learningRate > 0)) throw invalidArgument("optimizer.learningRate", `must be positive, got ${optimizer.learningRate}`);
-  if (optimizer.clipNorm !== null && !(optimizer.clipNorm > 0)) throw invalidArgument("optimizer.clipNorm", `must be positive or null, got ${optimizer.clipNorm}`);
-  if (params.classBalance !== "downsample-per-epoch" && params.classBalance !== "none") throw invalidArgument("classBalance", `must be "downsample-per-epoch" or "none", got ${String(params.classBalance)}`);
+  if (model.convInitializer !== "glorot_uniform" && model.convInitializer !== "he_normal")
+    throw invalidArgument(
+      "model.convInitializer",
+      `must be "glorot_uniform" or "he_normal", got ${String(model.convInitializer)}`,
+    );
+  if (!(optimizer.learningRate > 0))
+    throw invalidArgument("optimizer.learningRate", `must be positive, got ${optimizer.learningRate}`);
+  if (optimizer.clipNorm !== null && !(optimizer.clipNorm > 0))
+    throw invalidArgument("optimizer.clipNorm", `must be positive or null, got ${optimizer.clipNorm}`);
+  if (params.classBalance !== "downsample-per-epoch" && params.classBalance !== "none")
+    throw invalidArgument(
+      "classBalance",
+      `must be "downsample-per-epoch" or "none", got ${String(params.classBalance)}`,
+    );
   return params;
 }

@@ -11,10 +11,25 @@ import { type BestEpoch, type EpochSummary, type TrainingCheckpoint } from "./ch
 import { ClippedAdamOptimizer } from "./clipped-adam.ts";
 import { evaluatePrepared, type LabelledImage } from "./evaluate.ts";
 import { type TrainingParams } from "./presets.ts";
-import { restoreModel, snapshotModel, snapshotTensors, snapshotTensorsList, type WeightsSnapshot } from "./weights-snapshot.ts";
+import {
+  restoreModel,
+  snapshotModel,
+  snapshotTensors,
+  snapshotTensorsList,
+  type WeightsSnapshot,
+} from "./weights-snapshot.ts";
 
 export type TrainingProgress =
-  | { kind: "batch"; fold: number; epoch: number; epochs: number; batch: number; batches: number; loss: number; accuracy: number }
+  | {
+      kind: "batch";
+      fold: number;
+      epoch: number;
+      epochs: number;
+      batch: number;
+      batches: number;
+      loss: number;
+      accuracy: number;
+    }
   | ({ kind: "epoch"; fold: number; epochs: number; isBest: boolean } & EpochSummary);
 
 export type TrainFoldInput = {
@@ -52,16 +67,21 @@ export type TrainFoldResult = {
 
 function assertExamples(examples: readonly LabelledImage[], field: string, size: number, numClasses: number): void {
   examples.forEach(({ image, label }, i) => {
-    if (image.size !== size) throw invalidArgument(field, `example ${i} is ${image.size} px, the parameters say ${size}`);
-    if (!Number.isInteger(label) || label < 0 || label >= numClasses) throw invalidArgument(field, `example ${i} has label ${label}, not one of 0..${numClasses - 1}`);
+    if (image.size !== size)
+      throw invalidArgument(field, `example ${i} is ${image.size} px, the parameters say ${size}`);
+    if (!Number.isInteger(label) || label < 0 || label >= numClasses)
+      throw invalidArgument(field, `example ${i} has label ${label}, not one of 0..${numClasses - 1}`);
   });
 }
 
 function assertResumable(checkpoint: TrainingCheckpoint, input: TrainFoldInput, fold: number): void {
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-  if (!same(checkpoint.params, input.params)) throw invalidArgument("resumeFrom", "the checkpoint was made with other training parameters");
-  if (!same(checkpoint.classNames, [...input.classNames])) throw invalidArgument("resumeFrom", `the checkpoint is for classes ${checkpoint.classNames.join(", ")}`);
-  if (checkpoint.fold !== fold) throw invalidArgument("resumeFrom", `the checkpoint is for fold ${checkpoint.fold}, not ${fold}`);
+  if (!same(checkpoint.params, input.params))
+    throw invalidArgument("resumeFrom", "the checkpoint was made with other training parameters");
+  if (!same(checkpoint.classNames, [...input.classNames]))
+    throw invalidArgument("resumeFrom", `the checkpoint is for classes ${checkpoint.classNames.join(", ")}`);
+  if (checkpoint.fold !== fold)
+    throw invalidArgument("resumeFrom", `the checkpoint is for fold ${checkpoint.fold}, not ${fold}`);
 }
 
 function dropoutLayers(model: tf.LayersModel): Array<{ seed?: number }> {
@@ -71,7 +91,13 @@ function dropoutLayers(model: tf.LayersModel): Array<{ seed?: number }> {
 }
 
 /** One training step's input: [batch, size, size, 3] augmented and normalised, and one-hot labels [batch, classes]. */
-function makeBatch(examples: readonly LabelledImage[], indices: readonly number[], params: TrainingParams, numClasses: number, rng: SeededRng): { x: tf.Tensor4D; y: tf.Tensor2D } {
+function makeBatch(
+  examples: readonly LabelledImage[],
+  indices: readonly number[],
+  params: TrainingParams,
+  numClasses: number,
+  rng: SeededRng,
+): { x: tf.Tensor4D; y: tf.Tensor2D } {
   const size = params.preprocessing.inputSize;
   const augmentation = params.augmentation;
   const draws = augmentation ? indices.map(() => drawAugmentation(rng, augmentation, size, size)) : null;
@@ -80,7 +106,12 @@ function makeBatch(examples: readonly LabelledImage[], indices: readonly number[
     const augmented = draws ? applyAugmentation(grey, draws, augmentation!.fillMode) : grey;
     return {
       x: toModelInput(augmented, params.preprocessing.normalization),
-      y: tf.oneHot(indices.map((i) => examples[i]!.label), numClasses).toFloat() as tf.Tensor2D,
+      y: tf
+        .oneHot(
+          indices.map((i) => examples[i]!.label),
+          numClasses,
+        )
+        .toFloat() as tf.Tensor2D,
     };
   });
 }
@@ -102,7 +133,10 @@ export async function trainFold(input: TrainFoldInput): Promise<TrainFoldResult>
   assertExamples(input.train, "train", size, numClasses);
   assertExamples(input.validation, "validation", size, numClasses);
   if (params.model.weights === "imagenet" && !params.model.imagenetWeightsPath && !input.resumeFrom) {
-    throw invalidArgument("model.imagenetWeightsPath", `preset ${params.preset} starts from ImageNet weights: give the path of a converted VGG16 weights file, or set model.weights to "random"`);
+    throw invalidArgument(
+      "model.imagenetWeightsPath",
+      `preset ${params.preset} starts from ImageNet weights: give the path of a converted VGG16 weights file, or set model.weights to "random"`,
+    );
   }
   if (input.resumeFrom) assertResumable(input.resumeFrom, input, fold);
 
@@ -156,7 +190,10 @@ export async function trainFold(input: TrainFoldInput): Promise<TrainFoldResult>
     }
 
     const labels = input.train.map((e) => e.label);
-    const checkpointOf = async (epochsCompleted: number, inEpoch?: TrainingCheckpoint["inEpoch"]): Promise<TrainingCheckpoint> => {
+    const checkpointOf = async (
+      epochsCompleted: number,
+      inEpoch?: TrainingCheckpoint["inEpoch"],
+    ): Promise<TrainingCheckpoint> => {
       const optimizerWeights = await optimizer.getWeights();
       const optimizerSnapshot = await snapshotTensors(optimizerWeights);
       tf.dispose(optimizerWeights[0]!.tensor); // the step counter is a fresh scalar; the rest are the optimizer's own variables
@@ -180,7 +217,11 @@ export async function trainFold(input: TrainFoldInput): Promise<TrainFoldResult>
       // A run stopped inside this epoch goes on with the same order, from the next batch.
       const partial = epoch === startEpoch ? resumeInEpoch : undefined;
       const started = performance.now() - (partial?.seconds ?? 0) * 1000;
-      const order = partial ? partial.order : params.classBalance === "downsample-per-epoch" ? balancedEpochIndices(labels, rng) : shuffledEpochIndices(labels.length, rng);
+      const order = partial
+        ? partial.order
+        : params.classBalance === "downsample-per-epoch"
+          ? balancedEpochIndices(labels, rng)
+          : shuffledEpochIndices(labels.length, rng);
       const batches = Math.ceil(order.length / params.batchSize);
       let lossSum = partial?.lossSum ?? 0;
       let correctSum = partial?.correctSum ?? 0;
@@ -188,7 +229,13 @@ export async function trainFold(input: TrainFoldInput): Promise<TrainFoldResult>
         const stop = await input.shouldStop?.();
         if (stop) {
           if (stop === "checkpoint" && b > 0) {
-            lastCheckpoint = await checkpointOf(epoch, { order, batchesDone: b, lossSum, correctSum, seconds: (performance.now() - started) / 1000 });
+            lastCheckpoint = await checkpointOf(epoch, {
+              order,
+              batchesDone: b,
+              lossSum,
+              correctSum,
+              seconds: (performance.now() - started) / 1000,
+            });
             await input.onCheckpoint?.(lastCheckpoint);
           }
           return finish("stopped", null);
@@ -202,13 +249,30 @@ export async function trainFold(input: TrainFoldInput): Promise<TrainFoldResult>
         } finally {
           tf.dispose([x, y]);
         }
-        if (!Number.isFinite(loss)) throw new MlCoreError("INVALID_ARGUMENT", `training diverged at epoch ${epoch + 1}, batch ${b + 1} (loss ${loss}); lower optimizer.learningRate`, { field: "optimizer.learningRate" });
+        if (!Number.isFinite(loss))
+          throw new MlCoreError(
+            "INVALID_ARGUMENT",
+            `training diverged at epoch ${epoch + 1}, batch ${b + 1} (loss ${loss}); lower optimizer.learningRate`,
+            { field: "optimizer.learningRate" },
+          );
         lossSum += loss * indices.length;
         correctSum += accuracy * indices.length;
-        await input.onProgress?.({ kind: "batch", fold, epoch: epoch + 1, epochs: params.epochs, batch: b + 1, batches, loss, accuracy });
+        await input.onProgress?.({
+          kind: "batch",
+          fold,
+          epoch: epoch + 1,
+          epochs: params.epochs,
+          batch: b + 1,
+          batches,
+          loss,
+          accuracy,
+        });
       }
 
-      const validation = input.validation.length > 0 ? evaluatePrepared(model, input.validation, params.preprocessing.normalization, numClasses) : null;
+      const validation =
+        input.validation.length > 0
+          ? evaluatePrepared(model, input.validation, params.preprocessing.normalization, numClasses)
+          : null;
       const summary: EpochSummary = {
         epoch: epoch + 1,
         loss: lossSum / order.length,

@@ -27,11 +27,18 @@ export function snapshotTensorsList(snapshot: WeightsSnapshot): NamedTensor[] {
 export function restoreModel(model: tf.LayersModel, snapshot: WeightsSnapshot): void {
   const tensors = snapshotTensorsList(snapshot);
   try {
-    if (tensors.length !== model.weights.length) throw new MlCoreError("ARTIFACT_INVALID", `weights snapshot has ${tensors.length} tensors, the model ${model.weights.length}`);
+    if (tensors.length !== model.weights.length)
+      throw new MlCoreError(
+        "ARTIFACT_INVALID",
+        `weights snapshot has ${tensors.length} tensors, the model ${model.weights.length}`,
+      );
     model.weights.forEach((w, i) => {
       const { name, tensor } = tensors[i]!;
       if (name !== w.originalName || !tf.util.arraysEqual(tensor.shape, w.shape as number[])) {
-        throw new MlCoreError("ARTIFACT_INVALID", `weights snapshot has ${name} [${tensor.shape.join(", ")}] where the model has ${w.originalName} [${w.shape.join(", ")}]`);
+        throw new MlCoreError(
+          "ARTIFACT_INVALID",
+          `weights snapshot has ${name} [${tensor.shape.join(", ")}] where the model has ${w.originalName} [${w.shape.join(", ")}]`,
+        );
       }
     });
     model.setWeights(tensors.map((t) => t.tensor));

@@ -31,12 +31,19 @@ async function readOrFail(path: string, what: string): Promise<Buffer> {
     return await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new MlCoreError("WEIGHTS_NOT_FOUND", `imagenet weights: ${what} ${path} cannot be read (${code ?? (error as Error).message})`, { cause: error });
+    throw new MlCoreError(
+      "WEIGHTS_NOT_FOUND",
+      `imagenet weights: ${what} ${path} cannot be read (${code ?? (error as Error).message})`,
+      { cause: error },
+    );
   }
 }
 
 async function readManifest(path: string): Promise<{ manifest: tf.io.WeightsManifestConfig; jsonPath: string }> {
-  const isDirectory = await stat(path).then((s) => s.isDirectory(), () => false);
+  const isDirectory = await stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   const jsonPath = isDirectory ? join(path, "model.json") : path;
   const text = (await readOrFail(jsonPath, "file")).toString("utf8");
   let json: unknown;
@@ -47,8 +54,10 @@ async function readManifest(path: string): Promise<{ manifest: tf.io.WeightsMani
   }
   const manifest = Array.isArray(json) ? json : (json as { weightsManifest?: unknown }).weightsManifest;
   type Group = tf.io.WeightsManifestConfig[number];
-  const isGroup = (g: unknown) => typeof g === "object" && g !== null && Array.isArray((g as Group).paths) && Array.isArray((g as Group).weights);
-  if (!Array.isArray(manifest) || !manifest.every(isGroup)) throw mismatch(`${jsonPath} has no weights manifest (a list of {paths, weights} groups)`);
+  const isGroup = (g: unknown) =>
+    typeof g === "object" && g !== null && Array.isArray((g as Group).paths) && Array.isArray((g as Group).weights);
+  if (!Array.isArray(manifest) || !manifest.every(isGroup))
+    throw mismatch(`${jsonPath} has no weights manifest (a list of {paths, weights} groups)`);
   return { manifest: manifest as tf.io.WeightsManifestConfig, jsonPath };
 }
 
@@ -59,9 +68,14 @@ async function readWeights(manifest: tf.io.WeightsManifestConfig, jsonPath: stri
     const shards = await Promise.all(group.paths.map((p) => readOrFail(join(dirname(jsonPath), p), "shard")));
     const buffer = tf.io.CompositeArrayBuffer.join(shards.map((b) => new Uint8Array(b).buffer));
     const isPlain = group.weights.every((w) => !w.quantization && BYTES_PER_VALUE[w.dtype]);
-    const expectedBytes = group.weights.reduce((sum, w) => sum + w.shape.reduce((a, b) => a * b, 1) * (BYTES_PER_VALUE[w.dtype] ?? 0), 0);
+    const expectedBytes = group.weights.reduce(
+      (sum, w) => sum + w.shape.reduce((a, b) => a * b, 1) * (BYTES_PER_VALUE[w.dtype] ?? 0),
+      0,
+    );
     if (isPlain && buffer.byteLength !== expectedBytes) {
-      throw mismatch(`shards ${group.paths.join(", ")} hold ${buffer.byteLength} bytes but their manifest describes ${expectedBytes}`);
+      throw mismatch(
+        `shards ${group.paths.join(", ")} hold ${buffer.byteLength} bytes but their manifest describes ${expectedBytes}`,
+      );
     }
     Object.assign(tensors, tf.io.decodeWeights(buffer, group.weights));
   }
@@ -96,14 +110,21 @@ export async function loadImagenetWeights(model: tf.LayersModel, path: string): 
     for (const layerName of VGG16_CONV_LAYERS) {
       const entry = byLayer.get(layerName);
       if (!entry?.kernel || !entry.bias) {
-        throw mismatch(`layer ${layerName} has no ${entry?.kernel ? "bias" : "kernel"} in ${jsonPath} (it has ${sample || "no weights"}); expected names like block1_conv1/kernel`);
+        throw mismatch(
+          `layer ${layerName} has no ${entry?.kernel ? "bias" : "kernel"} in ${jsonPath} (it has ${sample || "no weights"}); expected names like block1_conv1/kernel`,
+        );
       }
       const layer = model.layers.find((l) => l.name === layerName);
       if (!layer) throw new MlCoreError("MODEL_UNSUPPORTED", `imagenet weights: the model has no layer ${layerName}`);
       const [kernel, bias] = layer.getWeights();
-      for (const [kind, fromFile, expected] of [["kernel", entry.kernel, kernel!], ["bias", entry.bias, bias!]] as const) {
+      for (const [kind, fromFile, expected] of [
+        ["kernel", entry.kernel, kernel!],
+        ["bias", entry.bias, bias!],
+      ] as const) {
         if (!tf.util.arraysEqual(fromFile.shape, expected.shape)) {
-          throw mismatch(`layer ${layerName} ${kind} has shape [${fromFile.shape.join(", ")}] in ${jsonPath} but the model expects [${expected.shape.join(", ")}]`);
+          throw mismatch(
+            `layer ${layerName} ${kind} has shape [${fromFile.shape.join(", ")}] in ${jsonPath} but the model expects [${expected.shape.join(", ")}]`,
+          );
         }
       }
       assignments.push([layer, [entry.kernel, entry.bias]]);

@@ -49,8 +49,10 @@ export function confusionMatrix(answers: readonly LabelledAnswer[], classes?: re
   for (const a of answers) {
     const t = index.get(a.truth);
     const p = index.get(a.answer);
-    if (t === undefined) throw invalidInput(`case ${a.caseId}: truth "${a.truth}" is not one of the classes ${order.join(", ")}`);
-    if (p === undefined) throw invalidInput(`case ${a.caseId}: answer "${a.answer}" is not one of the classes ${order.join(", ")}`);
+    if (t === undefined)
+      throw invalidInput(`case ${a.caseId}: truth "${a.truth}" is not one of the classes ${order.join(", ")}`);
+    if (p === undefined)
+      throw invalidInput(`case ${a.caseId}: answer "${a.answer}" is not one of the classes ${order.join(", ")}`);
     counts[t]![p]! += 1;
   }
   return { classes: order, counts };

@@ -52,8 +52,10 @@ export function cohenKappaFromTable(
   const confidence = options.confidence ?? 0.95;
   requireConfidence(confidence);
   const k = table.length;
-  if (k < 2 || table.some((row) => row.length !== k)) throw invalidInput("a kappa table must be square with at least 2 categories");
-  if (table.some((row) => row.some((v) => !(v >= 0) || !Number.isFinite(v)))) throw invalidInput("kappa table counts must be non-negative numbers");
+  if (k < 2 || table.some((row) => row.length !== k))
+    throw invalidInput("a kappa table must be square with at least 2 categories");
+  if (table.some((row) => row.some((v) => !(v >= 0) || !Number.isFinite(v))))
+    throw invalidInput("kappa table counts must be non-negative numbers");
   const n = table.reduce((s, row) => s + row.reduce((a, b) => a + b, 0), 0);
   if (n === 0) throw invalidInput("a kappa table needs at least one rated subject");
   const w = kappaWeights(k, weighting);
@@ -119,7 +121,8 @@ export function cohenKappa<T extends string | number>(
   options: { weighting?: KappaWeighting; confidence?: number; categories?: readonly T[] } = {},
 ): CohenKappaResult {
   const { a, b } = ratings;
-  if (a.length !== b.length) throw invalidInput(`the two raters rated different numbers of subjects (${a.length} and ${b.length})`);
+  if (a.length !== b.length)
+    throw invalidInput(`the two raters rated different numbers of subjects (${a.length} and ${b.length})`);
   if (a.length === 0) throw invalidInput("no rated subjects");
   const categories = options.categories ? [...options.categories] : sortedUnique([...a, ...b]);
   const index = new Map<T, number>(categories.map((c, i) => [c, i]));
@@ -127,7 +130,8 @@ export function cohenKappa<T extends string | number>(
   a.forEach((ra, s) => {
     const i = index.get(ra);
     const j = index.get(b[s]!);
-    if (i === undefined || j === undefined) throw invalidInput(`subject ${s}: label not among the categories ${categories.join(", ")}`);
+    if (i === undefined || j === undefined)
+      throw invalidInput(`subject ${s}: label not among the categories ${categories.join(", ")}`);
     table[i]![j]! += 1;
   });
   return cohenKappaFromTable(table, { ...options, categories: categories.map(String) });
@@ -153,12 +157,16 @@ export type FleissKappaResult = {
  * Fleiss' kappa for m raters who each rate every subject (Fleiss, Psychol Bull 1971;76:378-382).
  * `ratings[s][r]` is rater r's label for subject s; every subject needs the same number of raters.
  */
-export function fleissKappa<T extends string | number>(ratings: readonly (readonly T[])[], options: { categories?: readonly T[] } = {}): FleissKappaResult {
+export function fleissKappa<T extends string | number>(
+  ratings: readonly (readonly T[])[],
+  options: { categories?: readonly T[] } = {},
+): FleissKappaResult {
   const subjects = ratings.length;
   if (subjects < 2) throw invalidInput("Fleiss' kappa needs at least 2 subjects");
   const m = ratings[0]!.length;
   if (m < 2) throw invalidInput("Fleiss' kappa needs at least 2 raters per subject");
-  if (ratings.some((row) => row.length !== m)) throw invalidInput("every subject must be rated by the same number of raters");
+  if (ratings.some((row) => row.length !== m))
+    throw invalidInput("every subject must be rated by the same number of raters");
   const categories = options.categories ? [...options.categories] : sortedUnique(ratings.flat());
   const index = new Map<T, number>(categories.map((c, i) => [c, i]));
   const counts = ratings.map((row, s) => {
@@ -184,7 +192,10 @@ export function fleissKappa<T extends string | number>(ratings: readonly (readon
   const perCategory = categories.map((category, j) => {
     const p = pj[j]!;
     const disagreement = counts.reduce((s, row) => s + row[j]! * (m - row[j]!), 0);
-    return { category: String(category), kappa: p > 0 && p < 1 ? 1 - disagreement / (subjects * m * (m - 1) * p * (1 - p)) : null };
+    return {
+      category: String(category),
+      kappa: p > 0 && p < 1 ? 1 - disagreement / (subjects * m * (m - 1) * p * (1 - p)) : null,
+    };
   });
   return {
     kappa,

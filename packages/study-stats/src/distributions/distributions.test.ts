@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { expectPrinted } from "../../test/expect-printed.ts";
-import { binomialCdf, chiSquareCdf, fCdf, fQuantile, noncentralFCdf, normalCdf, normalQuantile, tCdf, tQuantile } from "./distributions.ts";
+import {
+  binomialCdf,
+  chiSquareCdf,
+  fCdf,
+  fQuantile,
+  noncentralFCdf,
+  normalCdf,
+  normalQuantile,
+  tCdf,
+  tQuantile,
+} from "./distributions.ts";
 
 describe("distributions (stdlib wrappers and the noncentral F written here)", () => {
   it("reproduces textbook quantiles", () => {

@@ -15,7 +15,8 @@ function caseNumbering(dataset: MrmcDataset): Record<string, number> {
 
 /** Reader and modality names go into comma-separated fields: refuse ones that would break a row. */
 function field(name: string, what: string): string {
-  if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw invalidInput(`${what} "${name}" must use only letters, digits, "_", "." or "-" to be exported`);
+  if (!/^[A-Za-z0-9_.-]+$/.test(name))
+    throw invalidInput(`${what} "${name}" must use only letters, digits, "_", "." or "-" to be exported`);
   return name;
 }
 
@@ -45,7 +46,11 @@ export function toImrmc(dataset: MrmcDataset, description = "Exported by @mammo/
   dataset.caseIds.forEach((id, k) => lines.push(`-1,${caseNumbers[id]},0,${dataset.truth[k] ? 1 : 0}`));
   dataset.modalities.forEach((m, i) =>
     dataset.readers.forEach((r, j) =>
-      dataset.caseIds.forEach((id, k) => lines.push(`${readerNumbers[r]},${caseNumbers[id]},${field(m, "modality")},${score(dataset.ratings[i]![j]![k]!)}`)),
+      dataset.caseIds.forEach((id, k) =>
+        lines.push(
+          `${readerNumbers[r]},${caseNumbers[id]},${field(m, "modality")},${score(dataset.ratings[i]![j]![k]!)}`,
+        ),
+      ),
     ),
   );
   return { text: `${lines.join("\n")}\n`, caseNumbers, readerNumbers };
@@ -62,7 +67,9 @@ export function toRjafrocCsv(dataset: MrmcDataset): MrmcExport {
   dataset.modalities.forEach((m, i) =>
     dataset.readers.forEach((r, j) =>
       dataset.caseIds.forEach((id, k) =>
-        lines.push(`${field(r, "reader")},${field(m, "modality")},${caseNumbers[id]},${dataset.truth[k] ? 1 : 0},${score(dataset.ratings[i]![j]![k]!)}`),
+        lines.push(
+          `${field(r, "reader")},${field(m, "modality")},${caseNumbers[id]},${dataset.truth[k] ? 1 : 0},${score(dataset.ratings[i]![j]![k]!)}`,
+        ),
       ),
     ),
   );
@@ -70,7 +77,9 @@ export function toRjafrocCsv(dataset: MrmcDataset): MrmcExport {
 }
 
 /** Parses rows written by toRjafrocCsv back into flat records (used to prove the round trip). */
-export function parseRjafrocCsv(text: string): { reader: string; treatment: string; caseNumber: number; truth: boolean; rating: number }[] {
+export function parseRjafrocCsv(
+  text: string,
+): { reader: string; treatment: string; caseNumber: number; truth: boolean; rating: number }[] {
   const [header, ...rows] = text.trim().split("\n");
   if (header !== "Reader,Treatment,Case,Truth,Rating") throw invalidInput("not an RJafroc MRMC csv: unexpected header");
   return rows.map((row, n) => {
@@ -82,7 +91,15 @@ export function parseRjafrocCsv(text: string): { reader: string; treatment: stri
 }
 
 /** A categorical answer row for the plain answers export. */
-export type AnswerRow = { caseId: string; site?: string; truth: string; rater: string; modality?: string; answer: string; confidence?: number };
+export type AnswerRow = {
+  caseId: string;
+  site?: string;
+  truth: string;
+  rater: string;
+  modality?: string;
+  answer: string;
+  confidence?: number;
+};
 
 function csvCell(value: string): string {
   return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
@@ -94,12 +111,24 @@ function csvCell(value: string): string {
  */
 export function toAnswersCsv(rows: readonly AnswerRow[]): string {
   const sorted = [...rows].sort(
-    (a, b) => a.caseId.localeCompare(b.caseId) || a.rater.localeCompare(b.rater) || (a.modality ?? "").localeCompare(b.modality ?? ""),
+    (a, b) =>
+      a.caseId.localeCompare(b.caseId) ||
+      a.rater.localeCompare(b.rater) ||
+      (a.modality ?? "").localeCompare(b.modality ?? ""),
   );
   const lines = ["caseId,site,truth,rater,modality,answer,correct,confidence"];
   for (const r of sorted) {
     lines.push(
-      [r.caseId, r.site ?? "", r.truth, r.rater, r.modality ?? "", r.answer, r.answer === r.truth ? "1" : "0", r.confidence === undefined ? "" : String(r.confidence)]
+      [
+        r.caseId,
+        r.site ?? "",
+        r.truth,
+        r.rater,
+        r.modality ?? "",
+        r.answer,
+        r.answer === r.truth ? "1" : "0",
+        r.confidence === undefined ? "" : String(r.confidence),
+      ]
         .map(csvCell)
         .join(","),
     );

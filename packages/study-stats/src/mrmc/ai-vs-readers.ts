@@ -43,7 +43,12 @@ export type AiVsReadersResult = {
 export function aiVsReaders(
   dataset: MrmcDataset,
   aiScores: readonly number[],
-  options: { method?: "1T-RRRC" | "1T-RRFC"; covariance?: CovarianceMethod; confidence?: number; modality?: string } = {},
+  options: {
+    method?: "1T-RRRC" | "1T-RRFC";
+    covariance?: CovarianceMethod;
+    confidence?: number;
+    modality?: string;
+  } = {},
 ): AiVsReadersResult {
   const method = options.method ?? "1T-RRRC";
   const covarianceMethod = options.covariance ?? "jackknife";
@@ -54,12 +59,19 @@ export function aiVsReaders(
     if (i < 0) throw invalidInput(`modality "${options.modality}" is not among ${dataset.modalities.join(", ")}`);
     dataset = { ...dataset, modalities: [options.modality], ratings: [dataset.ratings[i]!] };
   }
-  if (dataset.modalities.length !== 1) throw invalidInput("AI vs readers needs one modality: pass `modality` to pick one of a multi-arm dataset");
-  if (aiScores.length !== dataset.caseIds.length) throw invalidInput(`got ${aiScores.length} AI scores for ${dataset.caseIds.length} cases`);
+  if (dataset.modalities.length !== 1)
+    throw invalidInput("AI vs readers needs one modality: pass `modality` to pick one of a multi-arm dataset");
+  if (aiScores.length !== dataset.caseIds.length)
+    throw invalidInput(`got ${aiScores.length} AI scores for ${dataset.caseIds.length} cases`);
   const J = dataset.readers.length;
-  if (J < 2) throw new StudyStatsError("INSUFFICIENT_DATA", "comparing AI with a reader panel needs at least 2 readers");
+  if (J < 2)
+    throw new StudyStatsError("INSUFFICIENT_DATA", "comparing AI with a reader panel needs at least 2 readers");
   // The AI joins as reader 0 so that one covariance matrix holds it and every reader.
-  const joint: MrmcDataset = { ...dataset, readers: ["AI", ...dataset.readers], ratings: [[[...aiScores], ...dataset.ratings[0]!]] };
+  const joint: MrmcDataset = {
+    ...dataset,
+    readers: ["AI", ...dataset.readers],
+    ratings: [[[...aiScores], ...dataset.ratings[0]!]],
+  };
   const { foms, covariance } = fomCovariance(joint, covarianceMethod);
   const aucs = foms[0]!;
   const aiAuc = aucs[0]!;
@@ -68,7 +80,8 @@ export function aiVsReaders(
   const psiMean = mean(psi);
   const msR = psi.reduce((s, v) => s + (v - psiMean) ** 2, 0) / (J - 1);
   // Covariance of ψ_a and ψ_b = c(a,b) − c(a,0) − c(0,b) + c(0,0), readers at index 1..J.
-  const psiCov = (a: number, b: number) => covariance[a]![b]! - covariance[a]![0]! - covariance[0]![b]! + covariance[0]![0]!;
+  const psiCov = (a: number, b: number) =>
+    covariance[a]![b]! - covariance[a]![0]! - covariance[0]![b]! + covariance[0]![0]!;
   let varSum = 0;
   let covSum = 0;
   for (let a = 1; a <= J; a++) {
@@ -94,7 +107,11 @@ export function aiVsReaders(
   for (let a = 1; a <= J; a++) for (let b = 1; b <= J; b++) if (a !== b) readerCovSum += covariance[a]![b]!;
   const readerCov2 = readerCovSum / (J * (J - 1));
   const readerDen = isRandomCases ? msRReaders + J * Math.max(readerCov2, 0) : msRReaders;
-  const readerDf = isRandomCases ? (msRReaders > 0 ? (readerDen * readerDen) / ((msRReaders * msRReaders) / (J - 1)) : Infinity) : J - 1;
+  const readerDf = isRandomCases
+    ? msRReaders > 0
+      ? (readerDen * readerDen) / ((msRReaders * msRReaders) / (J - 1))
+      : Infinity
+    : J - 1;
   const readerHalf = tQuantile(1 - alpha / 2, readerDf) * Math.sqrt(readerDen / J);
 
   return {

@@ -22,9 +22,14 @@ export type MrmcRecord = { caseId: string; truth: boolean; readerId: string; mod
  * order unless `modalities` fixes the arm order (e.g. ["unaided", "aided"]). Every reader must
  * rate every case in every arm, once; a case's truth must be the same in every record.
  */
-export function buildMrmcDataset(records: readonly MrmcRecord[], options: { modalities?: readonly string[] } = {}): MrmcDataset {
+export function buildMrmcDataset(
+  records: readonly MrmcRecord[],
+  options: { modalities?: readonly string[] } = {},
+): MrmcDataset {
   if (records.length === 0) throw invalidInput("no ratings");
-  const modalities = options.modalities ? [...options.modalities] : [...new Set(records.map((r) => r.modality))].sort(compareStrings);
+  const modalities = options.modalities
+    ? [...options.modalities]
+    : [...new Set(records.map((r) => r.modality))].sort(compareStrings);
   const readers = [...new Set(records.map((r) => r.readerId))].sort(compareStrings);
   const caseIds = [...new Set(records.map((r) => r.caseId))].sort(compareStrings);
   const mIndex = new Map(modalities.map((m, i) => [m, i]));
@@ -33,15 +38,18 @@ export function buildMrmcDataset(records: readonly MrmcRecord[], options: { moda
   const truthById = new Map<string, boolean>();
   const ratings = modalities.map(() => readers.map(() => caseIds.map(() => Number.NaN)));
   for (const r of records) {
-    if (!Number.isFinite(r.score)) throw invalidInput(`reader ${r.readerId}, case ${r.caseId}: score must be a finite number`);
+    if (!Number.isFinite(r.score))
+      throw invalidInput(`reader ${r.readerId}, case ${r.caseId}: score must be a finite number`);
     const known = truthById.get(r.caseId);
-    if (known !== undefined && known !== r.truth) throw invalidInput(`case ${r.caseId} has conflicting truth across records`);
+    if (known !== undefined && known !== r.truth)
+      throw invalidInput(`case ${r.caseId} has conflicting truth across records`);
     truthById.set(r.caseId, r.truth);
     const i = mIndex.get(r.modality);
     if (i === undefined) throw invalidInput(`modality "${r.modality}" is not among ${modalities.join(", ")}`);
     const row = ratings[i]![rIndex.get(r.readerId)!]!;
     const k = cIndex.get(r.caseId)!;
-    if (!Number.isNaN(row[k]!)) throw invalidInput(`reader ${r.readerId} rated case ${r.caseId} twice in modality ${r.modality}`);
+    if (!Number.isNaN(row[k]!))
+      throw invalidInput(`reader ${r.readerId} rated case ${r.caseId} twice in modality ${r.modality}`);
     row[k] = r.score;
   }
   ratings.forEach((byReader, i) =>
@@ -66,22 +74,33 @@ export type CovarianceMethod = "jackknife" | "delong";
  * the leave-one-out AUCs come from the structural components without refitting. DeLong: S10/m +
  * S01/n of the structural components (DeLong et al. 1988).
  */
-export function fomCovariance(dataset: MrmcDataset, method: CovarianceMethod): { foms: number[][]; covariance: number[][] } {
+export function fomCovariance(
+  dataset: MrmcDataset,
+  method: CovarianceMethod,
+): { foms: number[][]; covariance: number[][] } {
   const { ratings, truth } = dataset;
   const comps = ratings.flatMap((byReader) => byReader.map((scores) => structuralComponents(scores, truth)));
   const J = dataset.readers.length;
   const foms = ratings.map((byReader, i) => byReader.map((_s, j) => comps[i * J + j]!.auc));
   const m = comps[0]!.v10.length;
   const n = comps[0]!.v01.length;
-  if (m < 2 || n < 2) throw new StudyStatsError("INSUFFICIENT_DATA", "MRMC analysis needs at least 2 positive and 2 negative cases");
+  if (m < 2 || n < 2)
+    throw new StudyStatsError("INSUFFICIENT_DATA", "MRMC analysis needs at least 2 positive and 2 negative cases");
   if (method === "delong") {
-    return { foms, covariance: comps.map((a) => comps.map((b) => sampleCovariance(a.v10, b.v10) / m + sampleCovariance(a.v01, b.v01) / n)) };
+    return {
+      foms,
+      covariance: comps.map((a) =>
+        comps.map((b) => sampleCovariance(a.v10, b.v10) / m + sampleCovariance(a.v01, b.v01) / n),
+      ),
+    };
   }
   // Leave-one-out AUCs in case order: positives and negatives interleave as in `truth`.
   const pseudo = comps.map((c) => {
     let p = 0;
     let q = 0;
-    return truth.map((isPositive) => (isPositive ? (m * c.auc - c.v10[p++]!) / (m - 1) : (n * c.auc - c.v01[q++]!) / (n - 1)));
+    return truth.map((isPositive) =>
+      isPositive ? (m * c.auc - c.v10[p++]!) / (m - 1) : (n * c.auc - c.v01[q++]!) / (n - 1),
+    );
   });
   const K = truth.length;
   const factor = ((K - 1) * (K - 1)) / K;

@@ -134,7 +134,8 @@ describe("DeLong covariance for the OR analysis", () => {
 /** Paths of every NaN or ±Infinity inside a result (JSON would silently turn them into null). */
 function nonFiniteNumbers(value: unknown, path = "$"): string[] {
   if (typeof value === "number") return Number.isFinite(value) ? [] : [path];
-  if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => nonFiniteNumbers(v, `${path}.${k}`));
+  if (value && typeof value === "object")
+    return Object.entries(value).flatMap(([k, v]) => nonFiniteNumbers(v, `${path}.${k}`));
   return [];
 }
 

@@ -1,4 +1,11 @@
-import { chiSquareCdf, fCdf, normalQuantile, tQuantile, twoSidedNormalP, twoSidedTP } from "../distributions/distributions.ts";
+import {
+  chiSquareCdf,
+  fCdf,
+  normalQuantile,
+  tQuantile,
+  twoSidedNormalP,
+  twoSidedTP,
+} from "../distributions/distributions.ts";
 import { requireConfidence, StudyStatsError } from "../util/errors.ts";
 import { mean } from "../util/math.ts";
 import { type CovarianceMethod, fomCovariance, type MrmcDataset } from "./mrmc-dataset.ts";
@@ -39,7 +46,14 @@ export type ArmDifference = {
 };
 
 /** The reader-averaged AUC of one arm with its interval. */
-export type ArmEstimate = { modality: string; estimate: number; standardError: number; df: number | null; lower: number; upper: number };
+export type ArmEstimate = {
+  modality: string;
+  estimate: number;
+  standardError: number;
+  df: number | null;
+  lower: number;
+  upper: number;
+};
 
 export type OrTest = {
   /** F statistic (chi-square / (I−1) for fixed readers), numerator and denominator df (null = ∞). */
@@ -95,7 +109,12 @@ function dfOut(df: number): number | null {
 }
 
 /** Mean of covariance entries over (i, j), (i', j') pairs selected by `keep`. */
-function meanCov(cov: number[][], I: number, J: number, keep: (i: number, j: number, i2: number, j2: number) => boolean): number {
+function meanCov(
+  cov: number[][],
+  I: number,
+  J: number,
+  keep: (i: number, j: number, i2: number, j2: number) => boolean,
+): number {
   let sum = 0;
   let count = 0;
   for (let i = 0; i < I; i++)
@@ -123,7 +142,8 @@ export function orVarianceComponents(foms: number[][], covariance: number[][], c
   const msT = I > 1 ? (J * armMeans.reduce((s, m) => s + (m - grand) ** 2, 0)) / (I - 1) : Number.NaN;
   const msR = J > 1 ? (I * readerMeans.reduce((s, m) => s + (m - grand) ** 2, 0)) / (J - 1) : Number.NaN;
   let ssTR = 0;
-  for (let i = 0; i < I; i++) for (let j = 0; j < J; j++) ssTR += (foms[i]![j]! - armMeans[i]! - readerMeans[j]! + grand) ** 2;
+  for (let i = 0; i < I; i++)
+    for (let j = 0; j < J; j++) ssTR += (foms[i]![j]! - armMeans[i]! - readerMeans[j]! + grand) ** 2;
   const msTR = I > 1 && J > 1 ? ssTR / ((I - 1) * (J - 1)) : Number.NaN;
   // From E[MS(TR)] = σ²_TR + Var − Cov1 − Cov2 + Cov3 and
   // E[MS(R)] = I·σ²_R + σ²_TR + Var + (I−1)Cov1 − Cov2 − (I−1)Cov3 (Hillis et al. 2005).
@@ -184,15 +204,40 @@ export function obuchowskiRockette(
     const d = diffOf(p);
     const t = se > 0 ? d / se : d === 0 ? 0 : Math.sign(d) * Infinity;
     const crit = tQuantile(1 - alpha / 2, df);
-    return { ...namesOf(p), difference: d, standardError: se, df: dfOut(df), statistic: t, pValue: twoSidedTP(t, df), lower: d - crit * se, upper: d + crit * se };
+    return {
+      ...namesOf(p),
+      difference: d,
+      standardError: se,
+      df: dfOut(df),
+      statistic: t,
+      pValue: twoSidedTP(t, df),
+      lower: d - crit * se,
+      upper: d + crit * se,
+    };
   };
   const zDifference = (names: { first: string; second: string }, d: number, se: number): ArmDifference => {
     const z = se > 0 ? d / se : d === 0 ? 0 : Math.sign(d) * Infinity;
-    return { ...names, difference: d, standardError: se, df: null, statistic: z, pValue: twoSidedNormalP(z), lower: d - zCrit * se, upper: d + zCrit * se };
+    return {
+      ...names,
+      difference: d,
+      standardError: se,
+      df: null,
+      statistic: z,
+      pValue: twoSidedNormalP(z),
+      lower: d - zCrit * se,
+      upper: d + zCrit * se,
+    };
   };
   const arm = (i: number, se: number, df: number): ArmEstimate => {
     const crit = tQuantile(1 - alpha / 2, df);
-    return { modality: dataset.modalities[i]!, estimate: armMeans[i]!, standardError: se, df: dfOut(df), lower: armMeans[i]! - crit * se, upper: armMeans[i]! + crit * se };
+    return {
+      modality: dataset.modalities[i]!,
+      estimate: armMeans[i]!,
+      standardError: se,
+      df: dfOut(df),
+      lower: armMeans[i]! - crit * se,
+      upper: armMeans[i]! + crit * se,
+    };
   };
   const perArm = dataset.modalities.map((_m, i) => armComponents(foms, covariance, i));
 

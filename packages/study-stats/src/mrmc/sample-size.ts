@@ -59,7 +59,11 @@ export function mrmcPower(
     den = varTR + scale * (withinReader - (pilot.cov2 - pilot.cov3));
     ddf = J - 1;
   }
-  if (!(den > 0)) throw new StudyStatsError("INSUFFICIENT_DATA", "the pilot variance components give no positive error variance; power cannot be estimated");
+  if (!(den > 0))
+    throw new StudyStatsError(
+      "INSUFFICIENT_DATA",
+      "the pilot variance components give no positive error variance; power cannot be estimated",
+    );
   const ncp = (J * plan.effectSize * plan.effectSize) / (2 * den);
   const fCritical = fQuantile(1 - alpha, 1, ddf);
   return {
@@ -82,7 +86,14 @@ export function mrmcPower(
  */
 export function casesForPower(
   pilot: PilotComponents,
-  plan: { readers: number; effectSize: number; power?: number; alpha?: number; analysis?: PowerAnalysis; maxCases?: number },
+  plan: {
+    readers: number;
+    effectSize: number;
+    power?: number;
+    alpha?: number;
+    analysis?: PowerAnalysis;
+    maxCases?: number;
+  },
 ): PowerResult | null {
   const target = plan.power ?? 0.8;
   const maxCases = plan.maxCases ?? 2000;

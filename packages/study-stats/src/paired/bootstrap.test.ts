@@ -24,10 +24,12 @@ describe("bootstrapAccuracyDifference", () => {
   });
 
   it("draws different resamples for different seeds", () => {
-    const bounds = new Set([1, 2, 3, 4, 5].map((seed) => {
-      const r = bootstrapAccuracyDifference(cases, { seed, replicates: 200 });
-      return `${r.lower}/${r.upper}`;
-    }));
+    const bounds = new Set(
+      [1, 2, 3, 4, 5].map((seed) => {
+        const r = bootstrapAccuracyDifference(cases, { seed, replicates: 200 });
+        return `${r.lower}/${r.upper}`;
+      }),
+    );
     expect(bounds.size).toBeGreaterThan(1);
   });
 

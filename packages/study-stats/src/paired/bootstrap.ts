@@ -40,7 +40,8 @@ export function bootstrapAccuracyDifference(
   const confidence = options.confidence ?? 0.95;
   const seed = options.seed ?? 20200101;
   requireConfidence(confidence);
-  if (!Number.isInteger(replicates) || replicates < 100) throw invalidInput(`use at least 100 bootstrap replicates, got ${replicates}`);
+  if (!Number.isInteger(replicates) || replicates < 100)
+    throw invalidInput(`use at least 100 bootstrap replicates, got ${replicates}`);
   if (cases.length === 0) throw invalidInput("no cases to compare");
   const sorted = [...cases].sort((x, y) => compareStrings(x.caseId, y.caseId));
   for (let i = 1; i < sorted.length; i++) {
@@ -52,7 +53,8 @@ export function bootstrapAccuracyDifference(
   const n = sorted.length;
   const diffOf = (pick: (s: StratifiedPairedCase[]) => Iterable<StratifiedPairedCase>) => {
     let d = 0;
-    for (const stratum of strataList) for (const c of pick(stratum)) d += Number(c.firstCorrect) - Number(c.secondCorrect);
+    for (const stratum of strataList)
+      for (const c of pick(stratum)) d += Number(c.firstCorrect) - Number(c.secondCorrect);
     return d / n;
   };
   const firstAccuracy = sorted.filter((c) => c.firstCorrect).length / n;

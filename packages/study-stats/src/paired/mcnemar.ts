@@ -20,7 +20,8 @@ export type McNemarResult = {
  * binom.test(b, b + c).
  */
 export function mcnemarExact(b: number, c: number): { pValue: number; midP: number } {
-  if (![b, c].every((v) => Number.isInteger(v) && v >= 0)) throw invalidInput(`McNemar counts must be non-negative integers, got ${b} and ${c}`);
+  if (![b, c].every((v) => Number.isInteger(v) && v >= 0))
+    throw invalidInput(`McNemar counts must be non-negative integers, got ${b} and ${c}`);
   const n = b + c;
   if (n === 0) return { pValue: 1, midP: 1 };
   const low = Math.min(b, c);
@@ -47,5 +48,11 @@ export function mcnemarPaired(cases: readonly PairedCorrectness[]): McNemarResul
     else if (c.secondCorrect) onlySecondCorrect++;
     else bothWrong++;
   }
-  return { onlyFirstCorrect, onlySecondCorrect, bothCorrect, bothWrong, ...mcnemarExact(onlyFirstCorrect, onlySecondCorrect) };
+  return {
+    onlyFirstCorrect,
+    onlySecondCorrect,
+    bothCorrect,
+    bothWrong,
+    ...mcnemarExact(onlyFirstCorrect, onlySecondCorrect),
+  };
 }

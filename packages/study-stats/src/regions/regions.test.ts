@@ -3,7 +3,12 @@ import { regionOf, regionReport } from "./regions.ts";
 
 describe("regions A/B/C/D", () => {
   it("follows the definition: A reader right/AI wrong, B both right, C reader wrong/AI right, D both wrong", () => {
-    expect([regionOf(true, false), regionOf(true, true), regionOf(false, true), regionOf(false, false)]).toEqual(["A", "B", "C", "D"]);
+    expect([regionOf(true, false), regionOf(true, true), regionOf(false, true), regionOf(false, false)]).toEqual([
+      "A",
+      "B",
+      "C",
+      "D",
+    ]);
   });
 
   const cases = [
@@ -42,7 +47,13 @@ describe("regions A/B/C/D", () => {
       { readerId: "r1", counts: { A: 1, B: 1, C: 1, D: 0, total: 3 } },
       { readerId: "r2", counts: { A: 0, B: 1, C: 0, D: 1, total: 2 } },
     ]);
-    expect(report.bySubtype.find((s) => s.subtype === "scirrhous")!.counts).toEqual({ A: 1, B: 0, C: 0, D: 1, total: 2 });
+    expect(report.bySubtype.find((s) => s.subtype === "scirrhous")!.counts).toEqual({
+      A: 1,
+      B: 0,
+      C: 0,
+      D: 1,
+      total: 2,
+    });
     expect(report.bySite).toEqual([
       { site: "NORTH", counts: { A: 1, B: 1, C: 1, D: 1, total: 4 } },
       { site: "SOUTH", counts: { A: 0, B: 1, C: 0, D: 0, total: 1 } },
@@ -50,7 +61,9 @@ describe("regions A/B/C/D", () => {
   });
 
   it("names a read of an unknown case and a repeated read", () => {
-    expect(() => regionReport(cases, [{ caseId: "c9", readerId: "r1", answer: "solid" }])).toThrow(/c9, which is not among the cases/);
+    expect(() => regionReport(cases, [{ caseId: "c9", readerId: "r1", answer: "solid" }])).toThrow(
+      /c9, which is not among the cases/,
+    );
     expect(() => regionReport(cases, [reads[0]!, reads[0]!])).toThrow(/r2 answered case c1 twice/);
   });
 });

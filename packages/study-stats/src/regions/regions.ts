@@ -43,8 +43,13 @@ function emptyCounts(): RegionCounts {
   return { A: 0, B: 0, C: 0, D: 0, total: 0 };
 }
 
-function grouped<K extends string>(map: Map<string, RegionCounts>, key: K): ({ counts: RegionCounts } & Record<K, string>)[] {
-  return [...map.keys()].sort(compareStrings).map((k) => ({ [key]: k, counts: map.get(k)! }) as { counts: RegionCounts } & Record<K, string>);
+function grouped<K extends string>(
+  map: Map<string, RegionCounts>,
+  key: K,
+): ({ counts: RegionCounts } & Record<K, string>)[] {
+  return [...map.keys()]
+    .sort(compareStrings)
+    .map((k) => ({ [key]: k, counts: map.get(k)! }) as { counts: RegionCounts } & Record<K, string>);
 }
 
 /**
@@ -61,7 +66,8 @@ export function regionReport(cases: readonly RegionCase[], reads: readonly Regio
   const readsByCase = new Map<string, RegionRead[]>();
   const seen = new Set<string>();
   for (const r of reads) {
-    if (!byId.has(r.caseId)) throw invalidInput(`reader ${r.readerId} answered case ${r.caseId}, which is not among the cases`);
+    if (!byId.has(r.caseId))
+      throw invalidInput(`reader ${r.readerId} answered case ${r.caseId}, which is not among the cases`);
     const key = `${r.readerId}\u0000${r.caseId}`;
     if (seen.has(key)) throw invalidInput(`reader ${r.readerId} answered case ${r.caseId} twice`);
     seen.add(key);
@@ -93,7 +99,14 @@ export function regionReport(cases: readonly RegionCase[], reads: readonly Regio
           bump(bySite, c.site ?? "", region);
           return { readerId: r.readerId, answer: r.answer, correct, region };
         });
-      return { caseId: c.caseId, truth: c.truth, site: c.site ?? null, aiAnswer: c.aiAnswer, aiCorrect, reads: caseReads };
+      return {
+        caseId: c.caseId,
+        truth: c.truth,
+        site: c.site ?? null,
+        aiAnswer: c.aiAnswer,
+        aiCorrect,
+        reads: caseReads,
+      };
     });
   return {
     perCase,

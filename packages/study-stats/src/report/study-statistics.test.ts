@@ -15,14 +15,29 @@ function syntheticStudy(withConfidence = true): { cases: StudyCase[]; reads: Stu
     const total = raw.reduce((a, b) => a + b, 0);
     const probabilities = Object.fromEntries(classes.map((c, i) => [c, raw[i]! / total]));
     const answer = classes[raw.indexOf(Math.max(...raw))]!;
-    return { caseId: `case-${String(k).padStart(2, "0")}`, truth, site: k < 18 ? "NORTH" : "SOUTH", ai: { answer, probabilities } };
+    return {
+      caseId: `case-${String(k).padStart(2, "0")}`,
+      truth,
+      site: k < 18 ? "NORTH" : "SOUTH",
+      ai: { answer, probabilities },
+    };
   });
   const reads: StudyRead[] = [];
   for (const modality of ["unaided", "aided"]) {
-    for (const [readerId, skill] of [["r1", 0.5], ["r2", 0.6], ["r3", 0.7]] as const) {
+    for (const [readerId, skill] of [
+      ["r1", 0.5],
+      ["r2", 0.6],
+      ["r3", 0.7],
+    ] as const) {
       for (const c of cases) {
         const answer = pick(c.truth, modality === "aided" ? skill + 0.15 : skill);
-        reads.push({ caseId: c.caseId, readerId, modality, answer, ...(withConfidence ? { confidence: Math.round(40 + 60 * random()) } : {}) });
+        reads.push({
+          caseId: c.caseId,
+          readerId,
+          modality,
+          answer,
+          ...(withConfidence ? { confidence: Math.round(40 + 60 * random()) } : {}),
+        });
       }
     }
   }
@@ -40,13 +55,20 @@ describe("studyStatistics", () => {
     const r1Answers = reads.filter((r) => r.readerId === "r1" && r.modality === "unaided");
     expect(r1.summary).toEqual(
       classificationSummary(
-        r1Answers.map((r) => ({ caseId: r.caseId, truth: cases.find((c) => c.caseId === r.caseId)!.truth, answer: r.answer })),
+        r1Answers.map((r) => ({
+          caseId: r.caseId,
+          truth: cases.find((c) => c.caseId === r.caseId)!.truth,
+          answer: r.answer,
+        })),
         { classes },
       ),
     );
     const m = r1.mcnemarVsAi!;
     expect(m.onlyFirstCorrect + m.onlySecondCorrect + m.bothCorrect + m.bothWrong).toBe(36);
-    expect(r1.accuracyDifferenceVsAi!.difference).toBeCloseTo(r1.summary.accuracy.estimate - s.ai!.summary.accuracy.estimate, 12);
+    expect(r1.accuracyDifferenceVsAi!.difference).toBeCloseTo(
+      r1.summary.accuracy.estimate - s.ai!.summary.accuracy.estimate,
+      12,
+    );
     expect(r1.roc!.map((x) => x.className)).toEqual(classes);
     expect(r1.delongVsAi!.every((d) => d.test !== null)).toBe(true);
     expect(s.arms[0]!.readerPairs.map((p) => `${p.first}-${p.second}`)).toEqual(["r1-r2", "r1-r3", "r2-r3"]);
@@ -71,15 +93,27 @@ describe("studyStatistics", () => {
   it("notes an unbalanced arm instead of failing the whole report", () => {
     const { cases, reads } = syntheticStudy();
     const partial = reads.filter((r) => !(r.readerId === "r3" && r.modality === "aided" && r.caseId === "case-05"));
-    const s = studyStatistics({ classes, cases, reads: partial, modalities: ["unaided", "aided"], bootstrapReplicates: 200 });
+    const s = studyStatistics({
+      classes,
+      cases,
+      reads: partial,
+      modalities: ["unaided", "aided"],
+      bootstrapReplicates: 200,
+    });
     expect(s.mrmc).toEqual([]);
-    expect(s.notes.some((n) => /MRMC tubule: reader r3 has no rating for case case-05 in modality aided/.test(n))).toBe(true);
+    expect(s.notes.some((n) => /MRMC tubule: reader r3 has no rating for case case-05 in modality aided/.test(n))).toBe(
+      true,
+    );
     expect(s.arms[1]!.readers[2]!.summary.n).toBe(35);
   });
 
   it("names bad input", () => {
     const { cases, reads } = syntheticStudy();
-    expect(() => studyStatistics({ classes, cases, reads: [...reads, { caseId: "nope", readerId: "r1", answer: "solid" }] })).toThrow(/case nope/);
-    expect(() => studyStatistics({ classes, cases, reads: [{ caseId: "case-00", readerId: "r1", answer: "lobular" }] })).toThrow(/"lobular"/);
+    expect(() =>
+      studyStatistics({ classes, cases, reads: [...reads, { caseId: "nope", readerId: "r1", answer: "solid" }] }),
+    ).toThrow(/case nope/);
+    expect(() =>
+      studyStatistics({ classes, cases, reads: [{ caseId: "case-00", readerId: "r1", answer: "lobular" }] }),
+    ).toThrow(/"lobular"/);
   });
 });

@@ -7,7 +7,13 @@ import { type AccuracyDifferenceResult, bootstrapAccuracyDifference } from "../p
 import { type McNemarResult, mcnemarPaired } from "../paired/mcnemar.ts";
 import { type RegionReport, regionReport } from "../regions/regions.ts";
 import type { PairedDelongResult } from "../roc/delong.ts";
-import { type ClassScoredCase, type OneVsRestRoc, oneVsRestPairedDelong, oneVsRestRoc, scoresFromAnswer } from "../roc/roc-curve.ts";
+import {
+  type ClassScoredCase,
+  type OneVsRestRoc,
+  oneVsRestPairedDelong,
+  oneVsRestRoc,
+  scoresFromAnswer,
+} from "../roc/roc-curve.ts";
 import { invalidInput, StudyStatsError } from "../util/errors.ts";
 import { compareStrings } from "../util/math.ts";
 
@@ -107,13 +113,19 @@ export function studyStatistics(input: StudyStatisticsInput): StudyStatistics {
   const caseById = new Map<string, StudyCase>();
   for (const c of input.cases) {
     if (caseById.has(c.caseId)) throw invalidInput(`case ${c.caseId} is listed twice`);
-    if (!classSet.has(c.truth)) throw invalidInput(`case ${c.caseId}: truth "${c.truth}" is not one of ${classes.join(", ")}`);
-    if (c.ai && !classSet.has(c.ai.answer)) throw invalidInput(`case ${c.caseId}: AI answer "${c.ai.answer}" is not one of ${classes.join(", ")}`);
+    if (!classSet.has(c.truth))
+      throw invalidInput(`case ${c.caseId}: truth "${c.truth}" is not one of ${classes.join(", ")}`);
+    if (c.ai && !classSet.has(c.ai.answer))
+      throw invalidInput(`case ${c.caseId}: AI answer "${c.ai.answer}" is not one of ${classes.join(", ")}`);
     caseById.set(c.caseId, c);
   }
   for (const r of input.reads) {
-    if (!caseById.has(r.caseId)) throw invalidInput(`reader ${r.readerId} read case ${r.caseId}, which is not among the cases`);
-    if (!classSet.has(r.answer)) throw invalidInput(`reader ${r.readerId}, case ${r.caseId}: answer "${r.answer}" is not one of ${classes.join(", ")}`);
+    if (!caseById.has(r.caseId))
+      throw invalidInput(`reader ${r.readerId} read case ${r.caseId}, which is not among the cases`);
+    if (!classSet.has(r.answer))
+      throw invalidInput(
+        `reader ${r.readerId}, case ${r.caseId}: answer "${r.answer}" is not one of ${classes.join(", ")}`,
+      );
   }
   const notes: string[] = [];
   const confidence = input.confidence ?? 0.95;
@@ -146,7 +158,11 @@ export function studyStatistics(input: StudyStatisticsInput): StudyStatistics {
     const byReader = groupBy(armReads, (r) => r.readerId);
     const scoredOf = (reads: StudyRead[]): ClassScoredCase[] | null =>
       reads.every((r) => r.confidence !== undefined)
-        ? reads.map((r) => ({ caseId: r.caseId, truth: caseById.get(r.caseId)!.truth, scores: scoresFromAnswer(r.answer, r.confidence!, classes) }))
+        ? reads.map((r) => ({
+            caseId: r.caseId,
+            truth: caseById.get(r.caseId)!.truth,
+            scores: scoresFromAnswer(r.answer, r.confidence!, classes),
+          }))
         : null;
     const readers = [...byReader.entries()].map(([readerId, reads]): ReaderStatistics => {
       const label = `reader ${readerId}${modality ? ` (${modality})` : ""}`;
@@ -154,7 +170,12 @@ export function studyStatistics(input: StudyStatisticsInput): StudyStatistics {
       const withAi = reads.filter((r) => caseById.get(r.caseId)!.ai);
       const paired = withAi.map((r) => {
         const c = caseById.get(r.caseId)!;
-        return { caseId: r.caseId, stratum: c.truth, firstCorrect: r.answer === c.truth, secondCorrect: c.ai!.answer === c.truth };
+        return {
+          caseId: r.caseId,
+          stratum: c.truth,
+          firstCorrect: r.answer === c.truth,
+          secondCorrect: c.ai!.answer === c.truth,
+        };
       });
       const scored = scoredOf(reads);
       if (!scored) notes.push(`${label}: no confidences; no ROC`);
@@ -163,15 +184,23 @@ export function studyStatistics(input: StudyStatisticsInput): StudyStatistics {
         modality,
         summary: classificationSummary(answers, { classes, confidence }),
         kappaVsTruth: attempt(notes, `${label} kappa vs truth`, () =>
-          cohenKappa({ a: answers.map((a) => a.answer), b: answers.map((a) => a.truth) }, { categories: classes, confidence }),
+          cohenKappa(
+            { a: answers.map((a) => a.answer), b: answers.map((a) => a.truth) },
+            { categories: classes, confidence },
+          ),
         ),
         kappaVsAi: withAi.length
           ? attempt(notes, `${label} kappa vs AI`, () =>
-              cohenKappa({ a: withAi.map((r) => r.answer), b: withAi.map((r) => caseById.get(r.caseId)!.ai!.answer) }, { categories: classes, confidence }),
+              cohenKappa(
+                { a: withAi.map((r) => r.answer), b: withAi.map((r) => caseById.get(r.caseId)!.ai!.answer) },
+                { categories: classes, confidence },
+              ),
             )
           : null,
         mcnemarVsAi: withAi.length ? mcnemarPaired(paired) : null,
-        accuracyDifferenceVsAi: withAi.length ? bootstrapAccuracyDifference(paired, { replicates, confidence, seed }) : null,
+        accuracyDifferenceVsAi: withAi.length
+          ? bootstrapAccuracyDifference(paired, { replicates, confidence, seed })
+          : null,
         roc: scored ? oneVsRestRoc(scored, { classes, confidence }) : null,
         delongVsAi:
           scored && aiScored
@@ -190,11 +219,16 @@ export function studyStatistics(input: StudyStatisticsInput): StudyStatistics {
     for (let a = 0; a < readerIds.length; a++) {
       for (let b = a + 1; b < readerIds.length; b++) {
         const [first, second] = [readerIds[a]!, readerIds[b]!];
-        const common = cases.filter((c) => answerOf.has(`${first}\u0000${c.caseId}`) && answerOf.has(`${second}\u0000${c.caseId}`));
+        const common = cases.filter(
+          (c) => answerOf.has(`${first}\u0000${c.caseId}`) && answerOf.has(`${second}\u0000${c.caseId}`),
+        );
         if (common.length === 0) continue;
         const kappa = attempt(notes, `kappa ${first} vs ${second}`, () =>
           cohenKappa(
-            { a: common.map((c) => answerOf.get(`${first}\u0000${c.caseId}`)!), b: common.map((c) => answerOf.get(`${second}\u0000${c.caseId}`)!) },
+            {
+              a: common.map((c) => answerOf.get(`${first}\u0000${c.caseId}`)!),
+              b: common.map((c) => answerOf.get(`${second}\u0000${c.caseId}`)!),
+            },
             { categories: classes, confidence },
           ),
         );
@@ -241,7 +275,9 @@ export function studyStatistics(input: StudyStatisticsInput): StudyStatistics {
       aiVsReaders: aiPanel,
       regions: regionReport(
         aiCases.map((c) => ({ caseId: c.caseId, truth: c.truth, aiAnswer: c.ai!.answer, site: c.site })),
-        armReads.filter((r) => caseById.get(r.caseId)!.ai).map((r) => ({ caseId: r.caseId, readerId: r.readerId, answer: r.answer })),
+        armReads
+          .filter((r) => caseById.get(r.caseId)!.ai)
+          .map((r) => ({ caseId: r.caseId, readerId: r.readerId, answer: r.answer })),
       ),
     };
   });
@@ -258,7 +294,9 @@ export function studyStatistics(input: StudyStatisticsInput): StudyStatistics {
           modality: r.modality ?? "",
           score: scoresFromAnswer(r.answer, r.confidence!, classes)[className]!,
         }));
-        const analysis = attempt(notes, `MRMC ${className}`, () => obuchowskiRockette(buildMrmcDataset(records, { modalities: armOrder }), { confidence }));
+        const analysis = attempt(notes, `MRMC ${className}`, () =>
+          obuchowskiRockette(buildMrmcDataset(records, { modalities: armOrder }), { confidence }),
+        );
         if (analysis) mrmc.push({ className, analysis });
       }
     } else {

@@ -42,7 +42,12 @@ describe("DeLong AUC on pROC's aSAH data", () => {
 describe("ROC curve", () => {
   it("steps through every distinct score from (0,0) to (1,1) with ties as one point", () => {
     const points = rocCurve([0.9, 0.8, 0.8, 0.3], [true, true, false, false]);
-    expect(points.map((p) => [p.fpr, p.tpr])).toEqual([[0, 0], [0, 0.5], [0.5, 1], [1, 1]]);
+    expect(points.map((p) => [p.fpr, p.tpr])).toEqual([
+      [0, 0],
+      [0, 0.5],
+      [0.5, 1],
+      [1, 1],
+    ]);
     expect(empiricalAuc([0.9, 0.8, 0.8, 0.3], [true, true, false, false])).toBe(0.875);
   });
 
@@ -80,7 +85,10 @@ describe("one-vs-rest per class", () => {
   });
 
   it("gives no AUC (instead of failing the whole report) for a class with a single case", () => {
-    const few = [...cases, { caseId: "7", truth: "lobular", scores: { tubule: 0.1, solid: 0.1, scirrhous: 0.1, lobular: 0.7 } }];
+    const few = [
+      ...cases,
+      { caseId: "7", truth: "lobular", scores: { tubule: 0.1, solid: 0.1, scirrhous: 0.1, lobular: 0.7 } },
+    ];
     const rocs = oneVsRestRoc(
       few.map((c) => ({ ...c, scores: { lobular: 0, ...c.scores } })),
       { classes: [...classes, "lobular"] },

@@ -21,7 +21,9 @@ function assertScores(scores: readonly number[], truth: BinaryTruth): { positive
     (truth[i] ? positives : negatives).push(s);
   });
   if (positives.length === 0 || negatives.length === 0) {
-    throw invalidInput(`an AUC needs positive and negative cases, got ${positives.length} positive and ${negatives.length} negative`);
+    throw invalidInput(
+      `an AUC needs positive and negative cases, got ${positives.length} positive and ${negatives.length} negative`,
+    );
   }
   return { positives, negatives };
 }
@@ -74,12 +76,17 @@ export function empiricalAuc(scores: readonly number[], truth: BinaryTruth): num
  * S = S10/m + S01/n, S10 and S01 the sample covariance matrices (divisor m−1, n−1) of the
  * structural components. Shapes: scoreSets [sets][cases], truth [cases].
  */
-export function delongCovariance(scoreSets: readonly (readonly number[])[], truth: BinaryTruth): { aucs: number[]; covariance: number[][] } {
+export function delongCovariance(
+  scoreSets: readonly (readonly number[])[],
+  truth: BinaryTruth,
+): { aucs: number[]; covariance: number[][] } {
   const comps = scoreSets.map((s) => structuralComponents(s, truth));
   const m = comps[0]!.v10.length;
   const n = comps[0]!.v01.length;
   if (m < 2 || n < 2) throw invalidInput("DeLong variance needs at least 2 positive and 2 negative cases");
-  const covariance = comps.map((a) => comps.map((b) => sampleCovariance(a.v10, b.v10) / m + sampleCovariance(a.v01, b.v01) / n));
+  const covariance = comps.map((a) =>
+    comps.map((b) => sampleCovariance(a.v10, b.v10) / m + sampleCovariance(a.v01, b.v01) / n),
+  );
   return { aucs: comps.map((c) => c.auc), covariance };
 }
 
@@ -95,7 +102,11 @@ export type AucEstimate = {
 };
 
 /** Empirical AUC with the DeLong variance and a normal interval clipped to [0, 1] (as pROC::ci.auc). */
-export function aucWithDelong(scores: readonly number[], truth: BinaryTruth, options: { confidence?: number } = {}): AucEstimate {
+export function aucWithDelong(
+  scores: readonly number[],
+  truth: BinaryTruth,
+  options: { confidence?: number } = {},
+): AucEstimate {
   const confidence = options.confidence ?? 0.95;
   requireConfidence(confidence);
   const { aucs, covariance } = delongCovariance([scores], truth);

@@ -1,6 +1,12 @@
 import { invalidInput } from "../util/errors.ts";
 import { compareStrings, sortedUnique } from "../util/math.ts";
-import { type AucEstimate, aucWithDelong, type BinaryTruth, delongPairedTest, type PairedDelongResult } from "./delong.ts";
+import {
+  type AucEstimate,
+  aucWithDelong,
+  type BinaryTruth,
+  delongPairedTest,
+  type PairedDelongResult,
+} from "./delong.ts";
 
 /** One operating point: cases with score ≥ threshold are called positive. */
 export type RocPoint = { threshold: number; fpr: number; tpr: number };
@@ -23,7 +29,8 @@ export function rocCurve(scores: readonly number[], truth: BinaryTruth): RocPoin
     if (truth[i]) tp++;
     else fp++;
     const next = order[k + 1];
-    if (next === undefined || scores[next]! !== scores[i]!) points.push({ threshold: scores[i]!, fpr: fp / negatives, tpr: tp / positives });
+    if (next === undefined || scores[next]! !== scores[i]!)
+      points.push({ threshold: scores[i]!, fpr: fp / negatives, tpr: tp / positives });
   }
   return points;
 }
@@ -50,7 +57,10 @@ function scoreOf(c: ClassScoredCase, className: string): number {
 }
 
 /** One-vs-rest ROC curve and DeLong AUC per class (positives: truth = class; score: that class's score). */
-export function oneVsRestRoc(cases: readonly ClassScoredCase[], options: { classes?: readonly string[]; confidence?: number } = {}): OneVsRestRoc[] {
+export function oneVsRestRoc(
+  cases: readonly ClassScoredCase[],
+  options: { classes?: readonly string[]; confidence?: number } = {},
+): OneVsRestRoc[] {
   const sorted = [...cases].sort((a, b) => compareStrings(a.caseId, b.caseId));
   return classesOf(sorted, options.classes).map((className) => {
     const truth = sorted.map((c) => c.truth === className);
@@ -96,8 +106,13 @@ export function oneVsRestPairedDelong(
  * c outranks a hesitant one, and a hesitant other answer outranks a confident one. A convention
  * of this platform (not a published method); the empirical AUC only uses the ordering.
  */
-export function scoresFromAnswer(answer: string, confidence: number, classes: readonly string[]): Record<string, number> {
+export function scoresFromAnswer(
+  answer: string,
+  confidence: number,
+  classes: readonly string[],
+): Record<string, number> {
   if (!classes.includes(answer)) throw invalidInput(`answer "${answer}" is not one of ${classes.join(", ")}`);
-  if (!(confidence >= 0 && confidence <= 100)) throw invalidInput(`confidence must be within 0..100, got ${confidence}`);
+  if (!(confidence >= 0 && confidence <= 100))
+    throw invalidInput(`confidence must be within 0..100, got ${confidence}`);
   return Object.fromEntries(classes.map((c) => [c, c === answer ? 100 + confidence : 100 - confidence]));
 }

@@ -19,7 +19,9 @@ export function sampleCovariance(a: readonly number[], b: readonly number[]): nu
 /** Sorted unique values, numbers numerically and strings lexically. */
 export function sortedUnique<T extends string | number>(values: Iterable<T>): T[] {
   const unique = [...new Set(values)];
-  return unique.sort((x, y) => (typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y))));
+  return unique.sort((x, y) =>
+    typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y)),
+  );
 }
 
 export function compareStrings(a: string, b: string): number {

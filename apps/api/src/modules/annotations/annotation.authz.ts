@@ -1,4 +1,11 @@
-import { defineAuthz, globalIdOf, idOf, type Actor, type AuthzWorld, type SiteFixture } from "../../../test/authz/authz.ts";
+import {
+  defineAuthz,
+  globalIdOf,
+  idOf,
+  type Actor,
+  type AuthzWorld,
+  type SiteFixture,
+} from "../../../test/authz/authz.ts";
 import { createAnnotation } from "../../../test/factories.ts";
 import { CASE_VIEWERS } from "../cases/case.authz.ts";
 
@@ -20,13 +27,22 @@ export default defineAuthz({
     {
       field: "Mutation.createAnnotation",
       document: "mutation ($input: CreateAnnotationInput!) { createAnnotation(input: $input) { id } }",
-      variables: (site) => ({ input: { imageId: globalIdOf("Image", site.ids.imageId!), purpose: "FINDING", shape: "POINT", geometry: { x: 2, y: 3 } } }),
+      variables: (site) => ({
+        input: {
+          imageId: globalIdOf("Image", site.ids.imageId!),
+          purpose: "FINDING",
+          shape: "POINT",
+          geometry: { x: 2, y: 3 },
+        },
+      }),
       allowed: ["ANNOTATOR"],
     },
     {
       field: "Mutation.updateAnnotation",
       document: "mutation ($input: UpdateAnnotationInput!) { updateAnnotation(input: $input) { id } }",
-      variables: async (site, world, actor) => ({ input: { annotationId: (await freshAnnotation(site, world, actor)).id, note: "moved" } }),
+      variables: async (site, world, actor) => ({
+        input: { annotationId: (await freshAnnotation(site, world, actor)).id, note: "moved" },
+      }),
       allowed: ["ANNOTATOR"],
     },
     {

@@ -4,12 +4,54 @@ import { errorCode, startTestApi, type TestApi } from "../../../test/harness.ts"
 
 const CREATE = /* GraphQL */ `
   mutation Create($input: CreateAnnotationInput!) {
-    createAnnotation(input: $input) { id purpose shape geometry note author { name } pathologyLabel { subtype } image { widthPx } }
+    createAnnotation(input: $input) {
+      id
+      purpose
+      shape
+      geometry
+      note
+      author {
+        name
+      }
+      pathologyLabel {
+        subtype
+      }
+      image {
+        widthPx
+      }
+    }
   }
 `;
-const UPDATE = /* GraphQL */ `mutation Update($input: UpdateAnnotationInput!) { updateAnnotation(input: $input) { id shape geometry note } }`;
-const DELETE = /* GraphQL */ `mutation Delete($id: ID!) { deleteAnnotation(id: $id) { id deletedAt } }`;
-const IMAGE = /* GraphQL */ `query Image($id: ID!) { node(id: $id) { ... on Image { annotations { id shape } } } }`;
+const UPDATE = /* GraphQL */ `
+  mutation Update($input: UpdateAnnotationInput!) {
+    updateAnnotation(input: $input) {
+      id
+      shape
+      geometry
+      note
+    }
+  }
+`;
+const DELETE = /* GraphQL */ `
+  mutation Delete($id: ID!) {
+    deleteAnnotation(id: $id) {
+      id
+      deletedAt
+    }
+  }
+`;
+const IMAGE = /* GraphQL */ `
+  query Image($id: ID!) {
+    node(id: $id) {
+      ... on Image {
+        annotations {
+          id
+          shape
+        }
+      }
+    }
+  }
+`;
 
 describe("ROI annotations", () => {
   let api: TestApi;
@@ -37,18 +79,39 @@ describe("ROI annotations", () => {
   });
 
   const create = (userId: string, shape: string, geometry: unknown, extra: Record<string, unknown> = {}) =>
-    api.tryAs<{ createAnnotation: { id: string; geometry: unknown } }>(userId, CREATE, { input: { imageId, purpose: "LESION", shape, geometry, ...extra } });
-  const shapes = async (userId = annotator) => (await api.as<{ node: { annotations: { shape: string }[] } }>(userId, IMAGE, { id: imageId })).node.annotations.map((a) => a.shape);
+    api.tryAs<{ createAnnotation: { id: string; geometry: unknown } }>(userId, CREATE, {
+      input: { imageId, purpose: "LESION", shape, geometry, ...extra },
+    });
+  const shapes = async (userId = annotator) =>
+    (await api.as<{ node: { annotations: { shape: string }[] } }>(userId, IMAGE, { id: imageId })).node.annotations.map(
+      (a) => a.shape,
+    );
 
   it("draws points, boxes, ellipses and polygons in pixel coordinates, linked to a label, with author and audit", async () => {
     const drawn = [
       await create(annotator, "POINT", { x: 4, y: 5 }),
       await create(annotator, "BOX", { x: 1, y: 1, width: 6, height: 8 }),
-      await create(annotator, "ELLIPSE", { cx: 4, cy: 5, rx: 3, ry: 4, rotationRad: 0 }, { pathologyLabelId: labelId, note: "spiculated margin" }),
-      await create(annotator, "POLYGON", { points: [[1, 1], [7, 1], [4, 9]] }),
+      await create(
+        annotator,
+        "ELLIPSE",
+        { cx: 4, cy: 5, rx: 3, ry: 4, rotationRad: 0 },
+        { pathologyLabelId: labelId, note: "spiculated margin" },
+      ),
+      await create(annotator, "POLYGON", {
+        points: [
+          [1, 1],
+          [7, 1],
+          [4, 9],
+        ],
+      }),
     ];
     expect(drawn.map((d) => d.errors)).toEqual([undefined, undefined, undefined, undefined]);
-    expect(drawn[2]!.data?.createAnnotation).toMatchObject({ geometry: { cx: 4, cy: 5, rx: 3, ry: 4, rotationRad: 0 }, pathologyLabel: { subtype: "SOLID" }, note: "spiculated margin", image: { widthPx: 8 } });
+    expect(drawn[2]!.data?.createAnnotation).toMatchObject({
+      geometry: { cx: 4, cy: 5, rx: 3, ry: 4, rotationRad: 0 },
+      pathologyLabel: { subtype: "SOLID" },
+      note: "spiculated margin",
+      image: { widthPx: 8 },
+    });
     expect(await shapes()).toEqual(["POINT", "BOX", "ELLIPSE", "POLYGON"]);
     expect(await api.db.auditEvent.count({ where: { action: "annotation.create" } })).toBe(4);
   });
@@ -60,35 +123,73 @@ describe("ROI annotations", () => {
       ["BOX", { x: 4, y: 4, width: 5, height: 2 }, /outside/],
       ["ELLIPSE", { cx: 4, cy: 5, rx: 1, ry: 4.5, rotationRad: Math.PI / 2 }, /outside/], // fits upright, not turned sideways
       ["ELLIPSE", { cx: 2, cy: 5, rx: 3, ry: 1 }, /outside/],
-      ["POLYGON", { points: [[1, 1], [2, 2]] }, /at least 3 points/],
-      ["POLYGON", { points: [[1, 1], [2, 2], [3, 3]] }, /no area/],
+      [
+        "POLYGON",
+        {
+          points: [
+            [1, 1],
+            [2, 2],
+          ],
+        },
+        /at least 3 points/,
+      ],
+      [
+        "POLYGON",
+        {
+          points: [
+            [1, 1],
+            [2, 2],
+            [3, 3],
+          ],
+        },
+        /no area/,
+      ],
       ["BOX", { x: 1, y: 1, width: -2, height: 3 }, /width/],
       ["POINT", { x: 1 }, /geometry\.y/],
     ] as const) {
       const result = await create(annotator, shape, geometry);
-      expect(result.errors?.[0]?.extensions, JSON.stringify(geometry)).toMatchObject({ code: "BAD_USER_INPUT", field: "geometry" });
+      expect(result.errors?.[0]?.extensions, JSON.stringify(geometry)).toMatchObject({
+        code: "BAD_USER_INPUT",
+        field: "geometry",
+      });
       expect(result.errors?.[0]?.message).toMatch(message);
     }
-    const wrongLabel = await create(annotator, "POINT", { x: 1, y: 1 }, { pathologyLabelId: globalId("PathologyLabel", "00000000-0000-4000-8000-000000000001") });
+    const wrongLabel = await create(
+      annotator,
+      "POINT",
+      { x: 1, y: 1 },
+      { pathologyLabelId: globalId("PathologyLabel", "00000000-0000-4000-8000-000000000001") },
+    );
     expect(wrongLabel.errors?.[0]?.extensions).toMatchObject({ field: "pathologyLabelId" });
     expect(await api.db.annotation.count()).toBe(before);
   });
 
   it("only the author edits and deletes (softly); deleted regions leave the lists", async () => {
     const { id } = (await create(annotator, "BOX", { x: 1, y: 1, width: 2, height: 2 })).data!.createAnnotation;
-    expect(errorCode(await api.tryAs(otherAnnotator, UPDATE, { input: { annotationId: id, note: "mine now" } }))).toBe("FORBIDDEN");
+    expect(errorCode(await api.tryAs(otherAnnotator, UPDATE, { input: { annotationId: id, note: "mine now" } }))).toBe(
+      "FORBIDDEN",
+    );
     expect(errorCode(await api.tryAs(coordinator, DELETE, { id }))).toBe("FORBIDDEN");
     expect(errorCode(await api.tryAs(foreignAnnotator, DELETE, { id }))).toBe("NOT_FOUND");
     const onlyShape = await api.tryAs(annotator, UPDATE, { input: { annotationId: id, shape: "POINT" } });
     expect(onlyShape.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "geometry" });
-    const moved = await api.as<{ updateAnnotation: unknown }>(annotator, UPDATE, { input: { annotationId: id, shape: "POINT", geometry: { x: 3, y: 3 }, note: "a point after all" } });
-    expect(moved.updateAnnotation).toMatchObject({ shape: "POINT", geometry: { x: 3, y: 3 }, note: "a point after all" });
+    const moved = await api.as<{ updateAnnotation: unknown }>(annotator, UPDATE, {
+      input: { annotationId: id, shape: "POINT", geometry: { x: 3, y: 3 }, note: "a point after all" },
+    });
+    expect(moved.updateAnnotation).toMatchObject({
+      shape: "POINT",
+      geometry: { x: 3, y: 3 },
+      note: "a point after all",
+    });
     const count = (await shapes()).length;
     const deleted = await api.as<{ deleteAnnotation: { deletedAt: string | null } }>(annotator, DELETE, { id });
     expect(deleted.deleteAnnotation.deletedAt).not.toBeNull();
     expect((await shapes()).length).toBe(count - 1);
     expect(errorCode(await api.tryAs(annotator, DELETE, { id }))).toBe("NOT_FOUND");
-    const audit = await api.db.auditEvent.findMany({ where: { entityType: "Annotation", entityId: Buffer.from(id, "base64").toString().split(":")[1] }, orderBy: { id: "asc" } });
+    const audit = await api.db.auditEvent.findMany({
+      where: { entityType: "Annotation", entityId: Buffer.from(id, "base64").toString().split(":")[1] },
+      orderBy: { id: "asc" },
+    });
     expect(audit.map((a) => a.action)).toEqual(["annotation.create", "annotation.update", "annotation.delete"]);
   });
 

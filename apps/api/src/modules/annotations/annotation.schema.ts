@@ -8,12 +8,20 @@ import { PathologyLabelRef } from "../pathology/pathology-label.schema.ts";
 import { loadVisibleLabels } from "../pathology/pathology-label.service.ts";
 import { RoiShapeEnum } from "../reading/reading.schema.ts";
 import { UserSummaryRef } from "../users/user.schema.ts";
-import { createAnnotation, deleteAnnotation, loadAnnotationsByImageIds, loadVisibleAnnotations, updateAnnotation } from "./annotation.service.ts";
+import {
+  createAnnotation,
+  deleteAnnotation,
+  loadAnnotationsByImageIds,
+  loadVisibleAnnotations,
+  updateAnnotation,
+} from "./annotation.service.ts";
 
 export const AnnotationPurposeEnum = builder.enumType(AnnotationPurpose, { name: "AnnotationPurpose" });
 
 const annotationsOfImage = (ctx: GraphQLContext) =>
-  requestLoader(ctx, "annotationsByImage", (ids: readonly string[]) => loadAnnotationsByImageIds(ctx.db, ctx.viewer, ids));
+  requestLoader(ctx, "annotationsByImage", (ids: readonly string[]) =>
+    loadAnnotationsByImageIds(ctx.db, ctx.viewer, ids),
+  );
 const userSummaries = (ctx: GraphQLContext) =>
   requestLoader(ctx, "userSummaries", async (ids: readonly string[]) => {
     const users = await ctx.db.user.findMany({ where: { id: { in: [...ids] } }, select: { id: true, name: true } });
@@ -30,19 +38,24 @@ builder.node(AnnotationRef, {
     shape: t.expose("shape", { type: RoiShapeEnum }),
     geometry: t.expose("geometry", {
       type: "JSON",
-      description: "POINT {x,y}; BOX {x,y,width,height}; ELLIPSE {cx,cy,rx,ry,rotationRad}; POLYGON {points:[[x,y],...]}",
+      description:
+        "POINT {x,y}; BOX {x,y,width,height}; ELLIPSE {cx,cy,rx,ry,rotationRad}; POLYGON {points:[[x,y],...]}",
     }),
     note: t.exposeString("note", { nullable: true }),
     author: t.field({ type: UserSummaryRef, resolve: (a, _args, ctx) => userSummaries(ctx).load(a.authorId) }),
     image: t.field({
       type: ImageRef,
-      resolve: async (a, _args, ctx) => (await requestLoader(ctx, "visibleImages", (ids: readonly string[]) => loadVisibleImages(ctx.db, ctx.viewer, ids)).load(a.imageId))!,
+      resolve: async (a, _args, ctx) =>
+        (await requestLoader(ctx, "visibleImages", (ids: readonly string[]) =>
+          loadVisibleImages(ctx.db, ctx.viewer, ids),
+        ).load(a.imageId))!,
     }),
     pathologyLabel: t.field({
       type: PathologyLabelRef,
       nullable: true,
       description: "The label this outline belongs to (for LESION outlines)",
-      resolve: async (a, _args, ctx) => (a.pathologyLabelId ? ((await loadVisibleLabels(ctx.db, ctx.viewer, [a.pathologyLabelId]))[0] ?? null) : null),
+      resolve: async (a, _args, ctx) =>
+        a.pathologyLabelId ? ((await loadVisibleLabels(ctx.db, ctx.viewer, [a.pathologyLabelId]))[0] ?? null) : null,
     }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     updatedAt: t.expose("updatedAt", { type: "DateTime" }),
@@ -133,6 +146,7 @@ builder.mutationField("deleteAnnotation", (t) =>
     authScopes: { authenticated: true },
     description: "Removes one's own region (kept as history, hidden from lists)",
     args: { id: t.arg.globalID({ required: true, for: AnnotationRef }) },
-    resolve: (_root, args, ctx) => deleteAnnotation(ctx.db, requireViewer(ctx), args.id.id, { requestId: ctx.requestId }),
+    resolve: (_root, args, ctx) =>
+      deleteAnnotation(ctx.db, requireViewer(ctx), args.id.id, { requestId: ctx.requestId }),
   }),
 );

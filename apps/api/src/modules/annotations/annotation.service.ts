@@ -16,15 +16,29 @@ import { parseRoiGeometry, type RoiGeometry } from "../reading/roi-geometry.ts";
  * itself needs: an ellipse wholly inside the image (its rotated extent, not only its centre) and
  * a polygon that encloses an area.
  */
-export function parseAnnotationGeometry(shape: RoiShape, geometry: unknown, image: { widthPx: number; heightPx: number }): RoiGeometry {
+export function parseAnnotationGeometry(
+  shape: RoiShape,
+  geometry: unknown,
+  image: { widthPx: number; heightPx: number },
+): RoiGeometry {
   const g = parseRoiGeometry(shape, geometry, image, "geometry");
-  const outside = () => new AppError("VALIDATION", `geometry: the region lies outside the ${image.widthPx}x${image.heightPx} image`, { field: "geometry" });
+  const outside = () =>
+    new AppError("VALIDATION", `geometry: the region lies outside the ${image.widthPx}x${image.heightPx} image`, {
+      field: "geometry",
+    });
   if (shape === "ELLIPSE") {
-    const { cx, cy, rx, ry, rotationRad } = g as { cx: number; cy: number; rx: number; ry: number; rotationRad: number };
+    const { cx, cy, rx, ry, rotationRad } = g as {
+      cx: number;
+      cy: number;
+      rx: number;
+      ry: number;
+      rotationRad: number;
+    };
     const [c, s] = [Math.cos(rotationRad), Math.sin(rotationRad)];
     const halfWidth = Math.hypot(rx * c, ry * s);
     const halfHeight = Math.hypot(rx * s, ry * c);
-    if (cx - halfWidth < 0 || cy - halfHeight < 0 || cx + halfWidth > image.widthPx || cy + halfHeight > image.heightPx) throw outside();
+    if (cx - halfWidth < 0 || cy - halfHeight < 0 || cx + halfWidth > image.widthPx || cy + halfHeight > image.heightPx)
+      throw outside();
   }
   if (shape === "POLYGON") {
     const points = (g as { points: [number, number][] }).points;
@@ -32,7 +46,8 @@ export function parseAnnotationGeometry(shape: RoiShape, geometry: unknown, imag
       const [nx, ny] = points[(i + 1) % points.length]!;
       return sum + x * ny - nx * y;
     }, 0);
-    if (Math.abs(twiceArea) < 1e-9) throw new AppError("VALIDATION", "geometry.points: the polygon encloses no area", { field: "geometry" });
+    if (Math.abs(twiceArea) < 1e-9)
+      throw new AppError("VALIDATION", "geometry.points: the polygon encloses no area", { field: "geometry" });
   }
   return g;
 }
@@ -47,7 +62,10 @@ const createInput = z.object({
 });
 
 async function visibleImage(tx: Tx, viewer: Viewer, imageId: string) {
-  const image = await tx.image.findFirst({ where: { id: imageId, case: visibleCasesWhere(viewer) }, include: { case: { select: { siteId: true } } } });
+  const image = await tx.image.findFirst({
+    where: { id: imageId, case: visibleCasesWhere(viewer) },
+    include: { case: { select: { siteId: true } } },
+  });
   if (!image) throw notFound("image");
   return image;
 }
@@ -55,14 +73,23 @@ async function visibleImage(tx: Tx, viewer: Viewer, imageId: string) {
 async function assertLabelOfCase(tx: Tx, labelId: string | undefined, caseId: string) {
   if (!labelId) return;
   const label = await tx.pathologyLabel.findFirst({ where: { id: labelId, caseId }, select: { id: true } });
-  if (!label) throw new AppError("VALIDATION", "pathologyLabelId: not a label of this image's case", { field: "pathologyLabelId" });
+  if (!label)
+    throw new AppError("VALIDATION", "pathologyLabelId: not a label of this image's case", {
+      field: "pathologyLabelId",
+    });
 }
 
-export async function createAnnotation(db: Db, viewer: Viewer, input: z.input<typeof createInput>, audit: { requestId?: string } = {}) {
+export async function createAnnotation(
+  db: Db,
+  viewer: Viewer,
+  input: z.input<typeof createInput>,
+  audit: { requestId?: string } = {},
+) {
   const args = parseInput(createInput, input);
   return db.$transaction(async (tx) => {
     const image = await visibleImage(tx, viewer, args.imageId);
-    if (!hasRole(viewer, image.case.siteId, "ANNOTATOR")) throw forbidden("only annotators of the case's site can draw regions");
+    if (!hasRole(viewer, image.case.siteId, "ANNOTATOR"))
+      throw forbidden("only annotators of the case's site can draw regions");
     const geometry = parseAnnotationGeometry(args.shape, args.geometry, image);
     await assertLabelOfCase(tx, args.pathologyLabelId, image.caseId);
     const annotation = await tx.annotation.create({
@@ -76,7 +103,15 @@ export async function createAnnotation(db: Db, viewer: Viewer, input: z.input<ty
         note: args.note || null,
       },
     });
-    await recordAudit(tx, { actorId: viewer.userId, siteId: image.case.siteId, action: "annotation.create", entityType: "Annotation", entityId: annotation.id, after: annotation, requestId: audit.requestId });
+    await recordAudit(tx, {
+      actorId: viewer.userId,
+      siteId: image.case.siteId,
+      action: "annotation.create",
+      entityType: "Annotation",
+      entityId: annotation.id,
+      after: annotation,
+      requestId: audit.requestId,
+    });
     return annotation;
   });
 }
@@ -90,7 +125,10 @@ const updateInput = z
     pathologyLabelId: z.uuid().nullable().optional(),
     note: z.string().trim().max(2000).nullable().optional(),
   })
-  .refine((a) => (a.shape === undefined) === (a.geometry === undefined), { message: "give shape and geometry together", path: ["geometry"] });
+  .refine((a) => (a.shape === undefined) === (a.geometry === undefined), {
+    message: "give shape and geometry together",
+    path: ["geometry"],
+  });
 
 /** The author's own, not deleted annotation, locked for the change. */
 async function ownAnnotation(tx: Tx, viewer: Viewer, annotationId: string) {
@@ -106,7 +144,12 @@ async function ownAnnotation(tx: Tx, viewer: Viewer, annotationId: string) {
   return annotation;
 }
 
-export async function updateAnnotation(db: Db, viewer: Viewer, input: z.input<typeof updateInput>, audit: { requestId?: string } = {}) {
+export async function updateAnnotation(
+  db: Db,
+  viewer: Viewer,
+  input: z.input<typeof updateInput>,
+  audit: { requestId?: string } = {},
+) {
   const args = parseInput(updateInput, input);
   return db.$transaction(async (tx) => {
     const { image, ...before } = await ownAnnotation(tx, viewer, args.annotationId);
@@ -122,18 +165,41 @@ export async function updateAnnotation(db: Db, viewer: Viewer, input: z.input<ty
         note: args.note === undefined ? undefined : args.note || null,
       },
     });
-    await recordAudit(tx, { actorId: viewer.userId, siteId: image.case.siteId, action: "annotation.update", entityType: "Annotation", entityId: after.id, before, after, requestId: audit.requestId });
+    await recordAudit(tx, {
+      actorId: viewer.userId,
+      siteId: image.case.siteId,
+      action: "annotation.update",
+      entityType: "Annotation",
+      entityId: after.id,
+      before,
+      after,
+      requestId: audit.requestId,
+    });
     return after;
   });
 }
 
 /** Soft delete: the row stays (history, concordance results refer to it), hidden from lists. */
-export async function deleteAnnotation(db: Db, viewer: Viewer, annotationId: string, audit: { requestId?: string } = {}) {
+export async function deleteAnnotation(
+  db: Db,
+  viewer: Viewer,
+  annotationId: string,
+  audit: { requestId?: string } = {},
+) {
   const id = parseInput(z.uuid(), annotationId);
   return db.$transaction(async (tx) => {
     const { image, ...before } = await ownAnnotation(tx, viewer, id);
     const after = await tx.annotation.update({ where: { id }, data: { deletedAt: new Date() } });
-    await recordAudit(tx, { actorId: viewer.userId, siteId: image.case.siteId, action: "annotation.delete", entityType: "Annotation", entityId: id, before, after, requestId: audit.requestId });
+    await recordAudit(tx, {
+      actorId: viewer.userId,
+      siteId: image.case.siteId,
+      action: "annotation.delete",
+      entityType: "Annotation",
+      entityId: id,
+      before,
+      after,
+      requestId: audit.requestId,
+    });
     return after;
   });
 }
@@ -151,6 +217,8 @@ export async function loadAnnotationsByImageIds(db: Db, viewer: Viewer | null, i
 /** Annotations by id (node lookup; deleted ones too, marked); visible cases only. */
 export async function loadVisibleAnnotations(db: Db, viewer: Viewer | null, ids: readonly string[]) {
   if (!viewer) return ids.map(() => null);
-  const rows = await db.annotation.findMany({ where: { id: { in: [...ids] }, image: { case: visibleCasesWhere(viewer) } } });
+  const rows = await db.annotation.findMany({
+    where: { id: { in: [...ids] }, image: { case: visibleCasesWhere(viewer) } },
+  });
   return ids.map((id) => rows.find((a) => a.id === id) ?? null);
 }

@@ -1,5 +1,12 @@
 import { hashApiToken, newApiTokenSecret } from "../../auth/api-token.ts";
-import { defineAuthz, globalIdOf, SIGNED_IN, type Actor, type AuthzWorld, type SiteFixture } from "../../../test/authz/authz.ts";
+import {
+  defineAuthz,
+  globalIdOf,
+  SIGNED_IN,
+  type Actor,
+  type AuthzWorld,
+  type SiteFixture,
+} from "../../../test/authz/authz.ts";
 
 const NAME = { own: "authz-own", other: "authz-other" } as const;
 
@@ -9,7 +16,13 @@ async function tokenFor(site: SiteFixture, world: AuthzWorld, actor: Actor): Pro
   if (!userId) return null;
   const secret = newApiTokenSecret();
   const token = await world.api.db.apiToken.create({
-    data: { userId, name: NAME[site.key], tokenHash: hashApiToken(secret), tokenPrefix: secret.slice(0, 10), expiresAt: new Date(Date.now() + 86_400_000) },
+    data: {
+      userId,
+      name: NAME[site.key],
+      tokenHash: hashApiToken(secret),
+      tokenPrefix: secret.slice(0, 10),
+      expiresAt: new Date(Date.now() + 86_400_000),
+    },
   });
   return token.id;
 }

@@ -4,13 +4,57 @@ import { createSite, createUser } from "../../../test/factories.ts";
 import { errorCode, startTestApi, type TestApi } from "../../../test/harness.ts";
 
 const CREATE = /* GraphQL */ `
-  mutation Create($input: CreateApiTokenInput!) { createApiToken(input: $input) { secret token { id name tokenPrefix expiresAt isActive } } }
+  mutation Create($input: CreateApiTokenInput!) {
+    createApiToken(input: $input) {
+      secret
+      token {
+        id
+        name
+        tokenPrefix
+        expiresAt
+        isActive
+      }
+    }
+  }
 `;
-const LIST = /* GraphQL */ `query { myApiTokens { id name isActive revokedAt lastUsedAt } }`;
-const REVOKE = /* GraphQL */ `mutation Revoke($id: ID!) { revokeApiToken(id: $id) { id revokedAt isActive } }`;
-const ME = /* GraphQL */ `query { me { id isApiToken memberships { role } } }`;
+const LIST = /* GraphQL */ `
+  query {
+    myApiTokens {
+      id
+      name
+      isActive
+      revokedAt
+      lastUsedAt
+    }
+  }
+`;
+const REVOKE = /* GraphQL */ `
+  mutation Revoke($id: ID!) {
+    revokeApiToken(id: $id) {
+      id
+      revokedAt
+      isActive
+    }
+  }
+`;
+const ME = /* GraphQL */ `
+  query {
+    me {
+      id
+      isApiToken
+      memberships {
+        role
+      }
+    }
+  }
+`;
 
-type Created = { createApiToken: { secret: string; token: { id: string; name: string; tokenPrefix: string; expiresAt: string; isActive: boolean } } };
+type Created = {
+  createApiToken: {
+    secret: string;
+    token: { id: string; name: string; tokenPrefix: string; expiresAt: string; isActive: boolean };
+  };
+};
 
 describe("personal API tokens", () => {
   let api: TestApi;
@@ -25,8 +69,10 @@ describe("personal API tokens", () => {
     await api.stop();
   });
 
-  const create = async (input: Record<string, unknown> = { name: "trainer on gpu-1" }) => (await api.as<Created>(userId, CREATE, { input })).createApiToken;
-  const asToken = (secret: string, query: string, variables: Record<string, unknown> = {}) => api.graphql(query, variables, { token: secret });
+  const create = async (input: Record<string, unknown> = { name: "trainer on gpu-1" }) =>
+    (await api.as<Created>(userId, CREATE, { input })).createApiToken;
+  const asToken = (secret: string, query: string, variables: Record<string, unknown> = {}) =>
+    api.graphql(query, variables, { token: secret });
 
   it("shows the secret once and stores only its hash; the token authenticates as its user", async () => {
     const { secret, token } = await create();
@@ -38,12 +84,15 @@ describe("personal API tokens", () => {
     const stored = await api.db.apiToken.findFirstOrThrow({ where: { userId, name: "trainer on gpu-1" } });
     expect(stored.tokenHash).toBe(hashApiToken(secret));
     expect(JSON.stringify(stored)).not.toContain(secret);
-    const audit = await api.db.auditEvent.findFirstOrThrow({ where: { action: "apiToken.create", entityId: stored.id } });
+    const audit = await api.db.auditEvent.findFirstOrThrow({
+      where: { action: "apiToken.create", entityId: stored.id },
+    });
     expect(JSON.stringify([audit.before, audit.after])).not.toContain(secret);
 
     const me = await asToken(secret, ME);
     expect(me.data).toMatchObject({ me: { id: userId, isApiToken: true, memberships: [{ role: "ML_ENGINEER" }] } });
-    const listed = (await api.as<{ myApiTokens: { id: string; lastUsedAt: string | null }[] }>(userId, LIST)).myApiTokens;
+    const listed = (await api.as<{ myApiTokens: { id: string; lastUsedAt: string | null }[] }>(userId, LIST))
+      .myApiTokens;
     expect(listed.find((t) => t.id === token.id)?.lastUsedAt).not.toBeNull();
   });
 
@@ -84,6 +133,8 @@ describe("personal API tokens", () => {
   it("a made-up or malformed bearer is simply not signed in", async () => {
     expect((await asToken("mmp_not-a-real-token", ME)).data?.me).toBeNull();
     expect((await api.graphql(ME, {}, { headers: { authorization: "Bearer" } })).data?.me).toBeNull();
-    expect((await api.graphql(ME, {}, { token: "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0.x.y.z.w" })).data?.me).toBeNull();
+    expect(
+      (await api.graphql(ME, {}, { token: "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0.x.y.z.w" })).data?.me,
+    ).toBeNull();
   });
 });

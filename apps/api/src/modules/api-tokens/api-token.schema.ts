@@ -6,7 +6,8 @@ import { createApiToken, listMyApiTokens, loadMyApiTokens, revokeApiToken } from
 export const ApiTokenRef = builder.objectRef<ApiToken>("ApiToken");
 builder.node(ApiTokenRef, {
   id: { resolve: (t) => t.id },
-  description: "A personal API token (send it as `Authorization: Bearer mmp_...`); the secret itself is shown only once",
+  description:
+    "A personal API token (send it as `Authorization: Bearer mmp_...`); the secret itself is shown only once",
   loadMany: (ids, ctx) => loadMyApiTokens(ctx.db, ctx.viewer, ids),
   fields: (t) => ({
     name: t.exposeString("name"),
@@ -49,7 +50,12 @@ builder.mutationField("createApiToken", (t) =>
     description: "A new personal API token (from a web session only)",
     args: { input: t.arg({ type: CreateApiTokenInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      createApiToken(ctx.db, requireViewer(ctx), { name: input.name, expiresInDays: input.expiresInDays ?? undefined }, { requestId: ctx.requestId }),
+      createApiToken(
+        ctx.db,
+        requireViewer(ctx),
+        { name: input.name, expiresInDays: input.expiresInDays ?? undefined },
+        { requestId: ctx.requestId },
+      ),
   }),
 );
 

@@ -15,20 +15,34 @@ const DAY_MS = 86_400_000;
 
 const createInput = z.object({
   name: z.string().trim().min(1, "required").max(100),
-  expiresInDays: z.number().int().min(1, "at least 1 day").max(MAX_TOKEN_DAYS, `at most ${MAX_TOKEN_DAYS} days`).default(90),
+  expiresInDays: z
+    .number()
+    .int()
+    .min(1, "at least 1 day")
+    .max(MAX_TOKEN_DAYS, `at most ${MAX_TOKEN_DAYS} days`)
+    .default(90),
 });
 
 /**
  * A new token of the viewer's own. Only from a web session: a token cannot mint further tokens
  * (a leaked token must not outlive its own expiry).
  */
-export async function createApiToken(db: Db, viewer: Viewer, input: z.input<typeof createInput>, audit: { requestId?: string } = {}) {
+export async function createApiToken(
+  db: Db,
+  viewer: Viewer,
+  input: z.input<typeof createInput>,
+  audit: { requestId?: string } = {},
+) {
   const args = parseInput(createInput, input);
-  if (viewer.via !== "session") throw forbidden("API tokens are created from a signed-in web session, not with another token");
+  if (viewer.via !== "session")
+    throw forbidden("API tokens are created from a signed-in web session, not with another token");
   const secret = newApiTokenSecret();
   const token = await db.$transaction(async (tx) => {
-    const active = await tx.apiToken.count({ where: { userId: viewer.userId, revokedAt: null, expiresAt: { gt: new Date() } } });
-    if (active >= MAX_ACTIVE_TOKENS) throw new AppError("CONFLICT", `you have ${MAX_ACTIVE_TOKENS} active tokens; revoke one first`);
+    const active = await tx.apiToken.count({
+      where: { userId: viewer.userId, revokedAt: null, expiresAt: { gt: new Date() } },
+    });
+    if (active >= MAX_ACTIVE_TOKENS)
+      throw new AppError("CONFLICT", `you have ${MAX_ACTIVE_TOKENS} active tokens; revoke one first`);
     const created = await tx.apiToken.create({
       data: {
         userId: viewer.userId,
@@ -39,7 +53,15 @@ export async function createApiToken(db: Db, viewer: Viewer, input: z.input<type
       },
     });
     const { tokenHash: _hash, ...shown } = created;
-    await recordAudit(tx, { actorId: viewer.userId, siteId: null, action: "apiToken.create", entityType: "ApiToken", entityId: created.id, after: shown, requestId: audit.requestId });
+    await recordAudit(tx, {
+      actorId: viewer.userId,
+      siteId: null,
+      action: "apiToken.create",
+      entityType: "ApiToken",
+      entityId: created.id,
+      after: shown,
+      requestId: audit.requestId,
+    });
     return created;
   });
   return { token, secret };
@@ -47,7 +69,11 @@ export async function createApiToken(db: Db, viewer: Viewer, input: z.input<type
 
 /** The viewer's tokens, newest first (revoked and expired ones included, for the record). */
 export function listMyApiTokens(db: Db, viewer: Viewer) {
-  return db.apiToken.findMany({ where: { userId: viewer.userId }, orderBy: [{ createdAt: "desc" }, { id: "asc" }], take: 200 });
+  return db.apiToken.findMany({
+    where: { userId: viewer.userId },
+    orderBy: [{ createdAt: "desc" }, { id: "asc" }],
+    take: 200,
+  });
 }
 
 export async function loadMyApiTokens(db: Db, viewer: Viewer | null, ids: readonly string[]) {

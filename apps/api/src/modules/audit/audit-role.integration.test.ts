@@ -15,7 +15,9 @@ describe("the API's database role and the audit log", () => {
     api = await startTestApi();
     asApp = new pg.Client({ connectionString: api.appDatabaseUrl });
     await asApp.connect();
-    const { rows } = await asApp.query(`INSERT INTO "AuditEvent" (action, "entityType", "entityId") VALUES ('x.create', 'X', '1') RETURNING id`);
+    const { rows } = await asApp.query(
+      `INSERT INTO "AuditEvent" (action, "entityType", "entityId") VALUES ('x.create', 'X', '1') RETURNING id`,
+    );
     eventId = rows[0].id as string;
   });
   afterAll(async () => {
@@ -30,12 +32,16 @@ describe("the API's database role and the audit log", () => {
     );
     expect(rows[0]).toEqual({ user: api.config.database.role, isSuper: false, isOwner: false });
     await api.graphql("{ me { id } }");
-    const sessions = await api.db.$queryRaw<{ usename: string }[]>`SELECT DISTINCT usename FROM pg_stat_activity WHERE datname = current_database() AND usename = ${api.config.database.role}`;
+    const sessions = await api.db.$queryRaw<
+      { usename: string }[]
+    >`SELECT DISTINCT usename FROM pg_stat_activity WHERE datname = current_database() AND usename = ${api.config.database.role}`;
     expect(sessions).toHaveLength(1);
   });
 
   it("can insert audit events but not update, delete or truncate them", async () => {
-    await expect(asApp.query(`UPDATE "AuditEvent" SET action = 'x.forged' WHERE id = $1`, [eventId])).rejects.toThrow(/permission denied/);
+    await expect(asApp.query(`UPDATE "AuditEvent" SET action = 'x.forged' WHERE id = $1`, [eventId])).rejects.toThrow(
+      /permission denied/,
+    );
     await expect(asApp.query(`DELETE FROM "AuditEvent" WHERE id = $1`, [eventId])).rejects.toThrow(/permission denied/);
     await expect(asApp.query(`TRUNCATE "AuditEvent"`)).rejects.toThrow(/permission denied/);
     const stored = await api.db.auditEvent.findUniqueOrThrow({ where: { id: BigInt(eventId) } });
@@ -61,7 +67,9 @@ describe("the API's database role and the audit log", () => {
     const again = await provisionDatabaseRole(api.ownerDatabaseUrl, { role: api.config.database.role, password });
     expect(again).toBe(api.appDatabaseUrl);
     // The harness started pg-boss (as the owner) after provisioning: default privileges apply.
-    const { rows } = await asApp.query(`SELECT has_table_privilege('pgboss.job', 'INSERT') AS "canEnqueue", has_table_privilege('pgboss.job', 'TRUNCATE') AS "canTruncate"`);
+    const { rows } = await asApp.query(
+      `SELECT has_table_privilege('pgboss.job', 'INSERT') AS "canEnqueue", has_table_privilege('pgboss.job', 'TRUNCATE') AS "canTruncate"`,
+    );
     expect(rows[0]).toEqual({ canEnqueue: true, canTruncate: false });
   });
 });

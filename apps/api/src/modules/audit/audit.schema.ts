@@ -1,5 +1,10 @@
 import type { AuditEvent } from "@mammo/db";
-import { decodeGlobalID, encodeGlobalID, resolveCursorConnection, type ResolveCursorConnectionArgs } from "@pothos/plugin-relay";
+import {
+  decodeGlobalID,
+  encodeGlobalID,
+  resolveCursorConnection,
+  type ResolveCursorConnectionArgs,
+} from "@pothos/plugin-relay";
 import { AppError } from "../../errors/app-error.ts";
 import { builder } from "../../graphql/builder.ts";
 import { requireViewer } from "../../graphql/context.ts";
@@ -17,11 +22,19 @@ const AuditEventRef = builder.objectRef<AuditEvent>("AuditEvent").implement({
       type: UserSummaryRef,
       nullable: true,
       description: "null for the system (seed, workers)",
-      resolve: (e, _args, ctx) => (e.actorId ? requestLoader(ctx, "auditActors", (ids: readonly string[]) => loadActorSummaries(ctx.db, ids)).load(e.actorId) : null),
+      resolve: (e, _args, ctx) =>
+        e.actorId
+          ? requestLoader(ctx, "auditActors", (ids: readonly string[]) => loadActorSummaries(ctx.db, ids)).load(
+              e.actorId,
+            )
+          : null,
     }),
     action: t.exposeString("action"),
     entityType: t.exposeString("entityType"),
-    entityId: t.id({ description: "The global id of the entity", resolve: (e) => encodeGlobalID(e.entityType, e.entityId) }),
+    entityId: t.id({
+      description: "The global id of the entity",
+      resolve: (e) => encodeGlobalID(e.entityType, e.entityId),
+    }),
     before: t.expose("before", { type: "JSON", nullable: true }),
     after: t.expose("after", { type: "JSON", nullable: true }),
     requestId: t.exposeString("requestId", { nullable: true }),

@@ -16,7 +16,11 @@ export type AuditEntry = {
 };
 
 const toJson = (value: unknown) =>
-  value === undefined || value === null ? Prisma.DbNull : (JSON.parse(JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v))) as Prisma.InputJsonValue);
+  value === undefined || value === null
+    ? Prisma.DbNull
+    : (JSON.parse(
+        JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v)),
+      ) as Prisma.InputJsonValue);
 
 /** Records a change. Call inside the transaction that makes the change, so both or neither land. */
 export async function recordAudit(tx: Tx, entry: AuditEntry): Promise<void> {
@@ -53,14 +57,23 @@ export async function listAuditEvents(db: Db, viewer: Viewer, input: z.input<typ
   const args = parseInput(listInput, input);
   if (!hasRole(viewer, args.siteId, "ADMIN")) return [];
   const isBlinded = await db.studyReader.count({ where: { userId: viewer.userId, study: { status: "OPEN" } } });
-  if (isBlinded > 0) throw new AppError("FORBIDDEN", "the audit log is closed to you while you are a reader in an open study (blinding)");
+  if (isBlinded > 0)
+    throw new AppError(
+      "FORBIDDEN",
+      "the audit log is closed to you while you are a reader in an open study (blinding)",
+    );
   const where: Prisma.AuditEventWhereInput = {
     siteId: args.siteId,
     ...(args.entityType ? { entityType: args.entityType } : {}),
     ...(args.entityId ? { entityId: args.entityId } : {}),
     ...(args.action ? { action: args.action } : {}),
     ...(args.after || args.before
-      ? { id: { ...(args.after ? { lt: BigInt(args.after) } : {}), ...(args.before ? { gt: BigInt(args.before) } : {}) } }
+      ? {
+          id: {
+            ...(args.after ? { lt: BigInt(args.after) } : {}),
+            ...(args.before ? { gt: BigInt(args.before) } : {}),
+          },
+        }
       : {}),
   };
   return db.auditEvent.findMany({ where, orderBy: { id: args.inverted ? "asc" : "desc" }, take: args.limit });

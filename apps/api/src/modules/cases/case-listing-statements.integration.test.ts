@@ -9,10 +9,37 @@ const LISTING = /* GraphQL */ `
     cases(first: $first) {
       edges {
         node {
-          id accessionKey patientPseudonym labelStatus truth site { code }
-          pathologyLabels { subtype isCurrent author { name } }
-          consensus { subtype }
-          images { id laterality view annotations { id shape geometry author { name } } }
+          id
+          accessionKey
+          patientPseudonym
+          labelStatus
+          truth
+          site {
+            code
+          }
+          pathologyLabels {
+            subtype
+            isCurrent
+            author {
+              name
+            }
+          }
+          consensus {
+            subtype
+          }
+          images {
+            id
+            laterality
+            view
+            annotations {
+              id
+              shape
+              geometry
+              author {
+                name
+              }
+            }
+          }
         }
       }
     }
@@ -33,7 +60,9 @@ describe("the case listing's SQL statements", () => {
     // the listing never reads pixels).
     for (let i = 0; i < 100; i++) {
       const patient = await api.db.patient.create({ data: { siteId: site.id, pseudonym: `P-${i}`, dateShiftDays: 0 } });
-      const c = await api.db.case.create({ data: { siteId: site.id, patientId: patient.id, accessionKey: `A-${String(i).padStart(3, "0")}` } });
+      const c = await api.db.case.create({
+        data: { siteId: site.id, patientId: patient.id, accessionKey: `A-${String(i).padStart(3, "0")}` },
+      });
       await api.db.image.createMany({
         data: (["R", "L"] as const).flatMap((laterality) =>
           (["CC", "MLO"] as const).map((view) => ({
@@ -50,10 +79,23 @@ describe("the case listing's SQL statements", () => {
           })),
         ),
       });
-      const label = await api.db.pathologyLabel.create({ data: { caseId: c.id, subtype: "SOLID", source: "BIOPSY", authorId: viewer } });
-      await api.db.pathologyLabel.create({ data: { caseId: c.id, subtype: "SOLID", source: "SURGERY", authorId: viewer } });
+      const label = await api.db.pathologyLabel.create({
+        data: { caseId: c.id, subtype: "SOLID", source: "BIOPSY", authorId: viewer },
+      });
+      await api.db.pathologyLabel.create({
+        data: { caseId: c.id, subtype: "SOLID", source: "SURGERY", authorId: viewer },
+      });
       const image = await api.db.image.findFirstOrThrow({ where: { caseId: c.id, laterality: "R", view: "CC" } });
-      await api.db.annotation.create({ data: { imageId: image.id, authorId: viewer, purpose: "LESION", shape: "POINT", geometry: { x: 5, y: 5 }, pathologyLabelId: label.id } });
+      await api.db.annotation.create({
+        data: {
+          imageId: image.id,
+          authorId: viewer,
+          purpose: "LESION",
+          shape: "POINT",
+          geometry: { x: 5, y: 5 },
+          pathologyLabelId: label.id,
+        },
+      });
     }
   }, 120_000);
   afterAll(async () => {
@@ -65,7 +107,12 @@ describe("the case listing's SQL statements", () => {
     const data = await api.as<Listing>(viewer, LISTING, { first });
     const nodes = data.cases.edges.map((e) => e.node);
     expect(nodes).toHaveLength(first);
-    expect(nodes.every((n) => n.images.length === 4 && n.pathologyLabels.length === 2 && n.images.some((i) => i.annotations.length === 1))).toBe(true);
+    expect(
+      nodes.every(
+        (n) =>
+          n.images.length === 4 && n.pathologyLabels.length === 2 && n.images.some((i) => i.annotations.length === 1),
+      ),
+    ).toBe(true);
     return api.statements.list();
   }
 

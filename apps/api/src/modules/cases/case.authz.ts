@@ -17,7 +17,8 @@ export default defineAuthz({
       document: `query { cases(first: 100) { edges { node { id site { code } } } } }`,
       variables: () => ({}),
       allowed: CASE_VIEWERS,
-      rows: (data, site) => data.cases.edges.filter((e: { node: { site: { code: string } } }) => e.node.site.code === site.siteCode),
+      rows: (data, site) =>
+        data.cases.edges.filter((e: { node: { site: { code: string } } }) => e.node.site.code === site.siteCode),
     },
     {
       field: "Query.case",
@@ -43,7 +44,13 @@ export default defineAuthz({
       field: "Query.nodes",
       name: "a case, an image, a label",
       document: "query ($ids: [ID!]!) { nodes(ids: $ids) { id } }",
-      variables: (site) => ({ ids: [globalIdOf("Case", site.ids.caseId!), globalIdOf("Image", site.ids.imageId!), globalIdOf("PathologyLabel", site.ids.labelId!)] }),
+      variables: (site) => ({
+        ids: [
+          globalIdOf("Case", site.ids.caseId!),
+          globalIdOf("Image", site.ids.imageId!),
+          globalIdOf("PathologyLabel", site.ids.labelId!),
+        ],
+      }),
       allowed: CASE_VIEWERS,
       rows: (data) => data.nodes.filter(Boolean),
     },

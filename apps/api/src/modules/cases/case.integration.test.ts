@@ -1,27 +1,62 @@
 import type { StudyStatus, Subtype } from "@mammo/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCase, createFrozenDataset, createLabel, createSite, createUser, globalId } from "../../../test/factories.ts";
+import {
+  createCase,
+  createFrozenDataset,
+  createLabel,
+  createSite,
+  createUser,
+  globalId,
+} from "../../../test/factories.ts";
 import { errorCode, startTestApi, type TestApi } from "../../../test/harness.ts";
 
 const CASES = /* GraphQL */ `
   query Cases($filter: CaseFilter, $first: Int, $after: String) {
     cases(filter: $filter, first: $first, after: $after) {
-      edges { node { id accessionKey labelStatus truth } }
-      pageInfo { hasNextPage endCursor }
+      edges {
+        node {
+          id
+          accessionKey
+          labelStatus
+          truth
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
     }
   }
 `;
 const CASE = /* GraphQL */ `
   query Case($id: ID!, $laterality: Laterality, $view: ViewPosition) {
     case(id: $id) {
-      accessionKey patientPseudonym site { code }
-      images { laterality view widthPx heightPx displayUrl }
-      selected: images(laterality: $laterality, view: $view) { laterality view }
+      accessionKey
+      patientPseudonym
+      site {
+        code
+      }
+      images {
+        laterality
+        view
+        widthPx
+        heightPx
+        displayUrl
+      }
+      selected: images(laterality: $laterality, view: $view) {
+        laterality
+        view
+      }
     }
   }
 `;
 
-type Page = { cases: { edges: { node: { id: string; accessionKey: string; labelStatus: string; truth: string | null } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } };
+type Page = {
+  cases: {
+    edges: { node: { id: string; accessionKey: string; labelStatus: string; truth: string | null } }[];
+    pageInfo: { hasNextPage: boolean; endCursor: string };
+  };
+};
 
 describe("cases", () => {
   let api: TestApi;
@@ -51,7 +86,9 @@ describe("cases", () => {
     await label(byStatus.CONFLICT, "SOLID", "SCIRRHOUS");
     byStatus.ADJUDICATED = (await createCase(api.db, api.blobs, site.id)).id;
     await label(byStatus.ADJUDICATED, "SOLID", "TUBULE_FORMING");
-    await api.db.consensusDecision.create({ data: { caseId: byStatus.ADJUDICATED, subtype: "TUBULE_FORMING", method: "ADJUDICATED", decidedById: annotator } });
+    await api.db.consensusDecision.create({
+      data: { caseId: byStatus.ADJUDICATED, subtype: "TUBULE_FORMING", method: "ADJUDICATED", decidedById: annotator },
+    });
     await createCase(api.db, api.blobs, otherSite.id);
   });
   afterAll(async () => {
@@ -63,10 +100,17 @@ describe("cases", () => {
 
   it("filters by label status and truth (consensus first, else agreeing labels)", async () => {
     for (const [status, caseId] of Object.entries(byStatus)) {
-      expect((await list(annotator, { labelStatus: status })).map((c) => c.id), status).toEqual([globalId("Case", caseId)]);
+      expect(
+        (await list(annotator, { labelStatus: status })).map((c) => c.id),
+        status,
+      ).toEqual([globalId("Case", caseId)]);
     }
-    expect((await list(annotator, { subtype: "SOLID" })).map((c) => c.id)).toEqual([globalId("Case", byStatus.LABELLED!)]);
-    expect((await list(annotator, { subtype: "TUBULE_FORMING" })).map((c) => c.id)).toEqual([globalId("Case", byStatus.ADJUDICATED!)]);
+    expect((await list(annotator, { subtype: "SOLID" })).map((c) => c.id)).toEqual([
+      globalId("Case", byStatus.LABELLED!),
+    ]);
+    expect((await list(annotator, { subtype: "TUBULE_FORMING" })).map((c) => c.id)).toEqual([
+      globalId("Case", byStatus.ADJUDICATED!),
+    ]);
     expect(await list(annotator, { subtype: "SCIRRHOUS" })).toEqual([]);
     const shown = await list(annotator);
     expect(shown.map((c) => [c.labelStatus, c.truth]).sort()).toEqual([
@@ -82,10 +126,19 @@ describe("cases", () => {
     expect(await list(otherSiteCoordinator, { siteId: globalId("Site", site.id) })).toEqual([]);
     expect(await list(otherSiteCoordinator)).toHaveLength(1);
     const labelled = await api.db.case.findUniqueOrThrow({ where: { id: byStatus.LABELLED! } });
-    const { version } = await createFrozenDataset(api.db, site.id, coordinator, [{ id: labelled.id, patientId: labelled.patientId, subtype: "SOLID" }]);
-    expect((await list(coordinator, { datasetVersionId: globalId("DatasetVersion", version.id) })).map((c) => c.id)).toEqual([globalId("Case", labelled.id)]);
-    const wrongType = await api.tryAs(coordinator, CASES, { filter: { datasetVersionId: globalId("Case", labelled.id) } });
-    expect(wrongType.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "filter.datasetVersionId" });
+    const { version } = await createFrozenDataset(api.db, site.id, coordinator, [
+      { id: labelled.id, patientId: labelled.patientId, subtype: "SOLID" },
+    ]);
+    expect(
+      (await list(coordinator, { datasetVersionId: globalId("DatasetVersion", version.id) })).map((c) => c.id),
+    ).toEqual([globalId("Case", labelled.id)]);
+    const wrongType = await api.tryAs(coordinator, CASES, {
+      filter: { datasetVersionId: globalId("Case", labelled.id) },
+    });
+    expect(wrongType.errors?.[0]?.extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "filter.datasetVersionId",
+    });
   });
 
   it("pages with cursors in accession key order, without gaps or repeats", async () => {
@@ -104,7 +157,9 @@ describe("cases", () => {
   });
 
   it("shows a case's four images in hanging order, or one laterality and view", async () => {
-    const data = await api.as<{ case: { images: { laterality: string; view: string; displayUrl: string }[]; selected: unknown[] } }>(annotator, CASE, {
+    const data = await api.as<{
+      case: { images: { laterality: string; view: string; displayUrl: string }[]; selected: unknown[] };
+    }>(annotator, CASE, {
       id: globalId("Case", byStatus.LABELLED!),
       laterality: "L",
       view: "MLO",
@@ -121,29 +176,42 @@ describe("cases", () => {
 
     const setStatus = (status: StudyStatus) => api.db.readerStudy.update({ where: { id: studyId }, data: { status } });
     const imageStatus = async (userId: string, imageId = studyImageId) =>
-      (await fetch(`${api.url}/images/${imageId}/display.png`, { headers: { authorization: `Bearer ${await api.sessionFor(userId)}` } })).status;
+      (
+        await fetch(`${api.url}/images/${imageId}/display.png`, {
+          headers: { authorization: `Bearer ${await api.sessionFor(userId)}` },
+        })
+      ).status;
 
     beforeAll(async () => {
       studyCaseId = byStatus.LABELLED!;
       studyImageId = (await api.db.image.findFirstOrThrow({ where: { caseId: studyCaseId } })).id;
       // A coordinator of the site who is also a reader in the site's open study.
-      coordinatorReader = (await createUser(api.db, [
-        { siteId: site.id, role: "COORDINATOR" },
-        { siteId: site.id, role: "READER" },
-      ])).id;
-      const study = await api.db.readerStudy.create({ data: { siteId: site.id, name: `Study ${Date.now()}`, seed: 1, createdById: coordinator, status: "OPEN" } });
+      coordinatorReader = (
+        await createUser(api.db, [
+          { siteId: site.id, role: "COORDINATOR" },
+          { siteId: site.id, role: "READER" },
+        ])
+      ).id;
+      const study = await api.db.readerStudy.create({
+        data: { siteId: site.id, name: `Study ${Date.now()}`, seed: 1, createdById: coordinator, status: "OPEN" },
+      });
       studyId = study.id;
       const arm = await api.db.studyArm.create({ data: { studyId, kind: "UNAIDED", name: "Unaided" } });
       await api.db.studyCase.create({ data: { studyId, caseId: studyCaseId, code: "C-001" } });
-      for (const userId of [coordinatorReader, reader]) await api.db.studyReader.create({ data: { studyId, userId, armId: arm.id } });
+      for (const userId of [coordinatorReader, reader])
+        await api.db.studyReader.create({ data: { studyId, userId, armId: arm.id } });
     });
 
     it("an assigned reader of an OPEN study does not see its cases in the case browser, even as the site's coordinator", async () => {
       const ids = (await list(coordinatorReader)).map((c) => c.id);
       expect(ids).not.toContain(globalId("Case", studyCaseId));
       expect(ids).toHaveLength(3);
-      expect(errorCode(await api.tryAs(coordinatorReader, CASE, { id: globalId("Case", studyCaseId) }))).toBe("NOT_FOUND");
-      const node = await api.as<{ node: unknown }>(coordinatorReader, "query ($id: ID!) { node(id: $id) { id } }", { id: globalId("Case", studyCaseId) });
+      expect(errorCode(await api.tryAs(coordinatorReader, CASE, { id: globalId("Case", studyCaseId) }))).toBe(
+        "NOT_FOUND",
+      );
+      const node = await api.as<{ node: unknown }>(coordinatorReader, "query ($id: ID!) { node(id: $id) { id } }", {
+        id: globalId("Case", studyCaseId),
+      });
       expect(node.node).toBeNull();
       // Once the study is closed the case browser shows it again.
       await setStatus("CLOSED");

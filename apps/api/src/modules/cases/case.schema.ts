@@ -72,11 +72,18 @@ builder.node(CaseRef, {
     }),
     images: t.field({
       type: [ImageRef],
-      description: "The case's images in hanging order (R before L, CC before MLO), optionally one laterality and/or view",
-      args: { laterality: t.arg({ type: LateralityEnum, required: false }), view: t.arg({ type: ViewPositionEnum, required: false }) },
+      description:
+        "The case's images in hanging order (R before L, CC before MLO), optionally one laterality and/or view",
+      args: {
+        laterality: t.arg({ type: LateralityEnum, required: false }),
+        view: t.arg({ type: ViewPositionEnum, required: false }),
+      },
       complexity: { field: 1, multiplier: 4 },
       resolve: async (c, args, ctx) =>
-        selectImages(await imagesOfCase(ctx).load(c.id), { laterality: args.laterality ?? undefined, view: args.view ?? undefined }),
+        selectImages(await imagesOfCase(ctx).load(c.id), {
+          laterality: args.laterality ?? undefined,
+          view: args.view ?? undefined,
+        }),
     }),
   }),
 });
@@ -108,7 +115,11 @@ function decodeCursor(cursor: string): CaseCursor {
   }
 }
 
-function idOfType(id: { typename: string; id: string } | null | undefined, typename: string, field: string): string | undefined {
+function idOfType(
+  id: { typename: string; id: string } | null | undefined,
+  typename: string,
+  field: string,
+): string | undefined {
   if (!id) return undefined;
   if (id.typename !== typename) throw new AppError("VALIDATION", `${field}: not the id of a ${typename}`, { field });
   return id.id;
@@ -118,7 +129,8 @@ builder.queryField("cases", (t) =>
   t.connection({
     type: CaseRef,
     authScopes: { authenticated: true },
-    description: "Cases the viewer may see (non-reader roles at the case's site; not the cases of an open study they read), by accession key",
+    description:
+      "Cases the viewer may see (non-reader roles at the case's site; not the cases of an open study they read), by accession key",
     args: {
       siteId: t.arg.globalID({ required: false, for: SiteRef, description: "Shorthand for filter.siteId" }),
       filter: t.arg({ type: CaseFilterInput, required: false }),

@@ -88,7 +88,10 @@ export async function getCase(db: Db, viewer: Viewer, caseId: string) {
 /** Cases by id that the viewer may see (node lookup; null where not visible). */
 export async function loadVisibleCases(db: Db, viewer: Viewer | null, ids: readonly string[]) {
   if (!viewer) return ids.map(() => null);
-  const cases = await db.case.findMany({ where: { AND: [{ id: { in: [...ids] } }, visibleCasesWhere(viewer)] }, include: withPatient });
+  const cases = await db.case.findMany({
+    where: { AND: [{ id: { in: [...ids] } }, visibleCasesWhere(viewer)] },
+    include: withPatient,
+  });
   return ids.map((id) => cases.find((c) => c.id === id) ?? null);
 }
 
@@ -108,7 +111,10 @@ export async function loadImagesByCaseIds(db: Db, viewer: Viewer | null, caseIds
 }
 
 /** Narrows a case's images to one laterality and/or view (validated arguments). */
-export function selectImages<T extends { laterality: Laterality; view: ViewPosition }>(images: T[], selection: z.input<typeof imageSelection>): T[] {
+export function selectImages<T extends { laterality: Laterality; view: ViewPosition }>(
+  images: T[],
+  selection: z.input<typeof imageSelection>,
+): T[] {
   const { laterality, view } = parseInput(imageSelection, selection);
   return images.filter((i) => (!laterality || i.laterality === laterality) && (!view || i.view === view));
 }
@@ -137,7 +143,10 @@ export async function getVisibleImage(db: Db, viewer: Viewer, imageId: string) {
   const image = await db.image.findFirst({
     where: {
       id,
-      OR: [{ case: visibleCasesWhere(viewer) }, { status: "ACTIVE", case: { studyCases: { some: { study: viaStudy } } } }],
+      OR: [
+        { case: visibleCasesWhere(viewer) },
+        { status: "ACTIVE", case: { studyCases: { some: { study: viaStudy } } } },
+      ],
     },
   });
   if (!image) throw notFound("image");

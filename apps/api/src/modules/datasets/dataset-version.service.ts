@@ -5,7 +5,13 @@ import { AppError, forbidden, notFound } from "../../errors/app-error.ts";
 import { parseInput } from "../../errors/parse-input.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { blindedCasesWhere } from "../cases/case.service.ts";
-import { datasetCandidates, getVisibleDataset, parseStoredFilter, visibleDatasetsWhere, type Candidate } from "./dataset.service.ts";
+import {
+  datasetCandidates,
+  getVisibleDataset,
+  parseStoredFilter,
+  visibleDatasetsWhere,
+  type Candidate,
+} from "./dataset.service.ts";
 import { datasetDigest, splitByPatient, type SplitItem } from "./split.ts";
 
 const splitOptions = z
@@ -14,14 +20,22 @@ const splitOptions = z
     fractions: z
       .object({ train: z.number().min(0).max(1), validation: z.number().min(0).max(1), test: z.number().min(0).max(1) })
       .default({ train: 0.7, validation: 0.1, test: 0.2 })
-      .refine((f) => Math.abs(f.train + f.validation + f.test - 1) < 1e-6, "train, validation and test must add up to 1")
+      .refine(
+        (f) => Math.abs(f.train + f.validation + f.test - 1) < 1e-6,
+        "train, validation and test must add up to 1",
+      )
       .refine((f) => f.train > 0, "train must be more than 0"),
     folds: z.number().int().min(1).max(20).default(4),
   })
   .default({ seed: 42, fractions: { train: 0.7, validation: 0.1, test: 0.2 }, folds: 4 });
 export type SplitOptions = z.infer<typeof splitOptions>;
 
-type Planned = { items: (SplitItem & Candidate)[]; classNames: Subtype[]; digest: string; excluded: Awaited<ReturnType<typeof datasetCandidates>>["excluded"] };
+type Planned = {
+  items: (SplitItem & Candidate)[];
+  classNames: Subtype[];
+  digest: string;
+  excluded: Awaited<ReturnType<typeof datasetCandidates>>["excluded"];
+};
 
 /** What freezing would produce now: the filter's images, split by patient, and the digest. */
 async function plan(db: Db | Tx, filterJson: unknown, options: SplitOptions): Promise<Planned> {
@@ -36,25 +50,49 @@ async function plan(db: Db | Tx, filterJson: unknown, options: SplitOptions): Pr
 
 type Count = { siteId: string; subtype: Subtype; split: DatasetSplit; images: number; cases: number; patients: number };
 function countBy(items: Planned["items"]): Count[] {
-  const groups = new Map<string, { siteId: string; subtype: Subtype; split: DatasetSplit; images: number; cases: Set<string>; patients: Set<string> }>();
+  const groups = new Map<
+    string,
+    { siteId: string; subtype: Subtype; split: DatasetSplit; images: number; cases: Set<string>; patients: Set<string> }
+  >();
   for (const i of items) {
     const key = `${i.siteId}|${i.subtype}|${i.split}`;
-    const g = groups.get(key) ?? { siteId: i.siteId, subtype: i.subtype, split: i.split, images: 0, cases: new Set(), patients: new Set() };
+    const g = groups.get(key) ?? {
+      siteId: i.siteId,
+      subtype: i.subtype,
+      split: i.split,
+      images: 0,
+      cases: new Set(),
+      patients: new Set(),
+    };
     g.images++;
     g.cases.add(i.caseId);
     g.patients.add(i.patientId);
     groups.set(key, g);
   }
   return [...groups.values()]
-    .map((g) => ({ siteId: g.siteId, subtype: g.subtype, split: g.split, images: g.images, cases: g.cases.size, patients: g.patients.size }))
-    .sort((a, b) => a.siteId.localeCompare(b.siteId) || a.subtype.localeCompare(b.subtype) || a.split.localeCompare(b.split));
+    .map((g) => ({
+      siteId: g.siteId,
+      subtype: g.subtype,
+      split: g.split,
+      images: g.images,
+      cases: g.cases.size,
+      patients: g.patients.size,
+    }))
+    .sort(
+      (a, b) =>
+        a.siteId.localeCompare(b.siteId) || a.subtype.localeCompare(b.subtype) || a.split.localeCompare(b.split),
+    );
 }
 
 /**
  * Before freezing: class balance and the split per site (images, cases, patients), the excluded
  * cases and the digest a freeze would record. Writes nothing.
  */
-export async function previewDataset(db: Db, viewer: Viewer, input: { datasetId: string; options?: z.input<typeof splitOptions> }) {
+export async function previewDataset(
+  db: Db,
+  viewer: Viewer,
+  input: { datasetId: string; options?: z.input<typeof splitOptions> },
+) {
   const dataset = await getVisibleDataset(db, viewer, input.datasetId);
   const options = parseInput(splitOptions, input.options ?? {});
   const planned = await plan(db, dataset.filter, options);
@@ -69,27 +107,46 @@ export async function previewDataset(db: Db, viewer: Viewer, input: { datasetId:
   };
 }
 
-const freezeInput = z.object({ datasetId: z.uuid(), options: splitOptions, note: z.string().trim().max(2000).optional() });
+const freezeInput = z.object({
+  datasetId: z.uuid(),
+  options: splitOptions,
+  note: z.string().trim().max(2000).optional(),
+});
 
 /**
  * Freezes the dataset's current selection into the next immutable version: items with their
  * truth, split and fold, and a content digest. Needs at least two classes with images.
  */
-export async function freezeDatasetVersion(db: Db, viewer: Viewer, input: z.input<typeof freezeInput>, audit: { requestId?: string } = {}) {
+export async function freezeDatasetVersion(
+  db: Db,
+  viewer: Viewer,
+  input: z.input<typeof freezeInput>,
+  audit: { requestId?: string } = {},
+) {
   const args = parseInput(freezeInput, input);
   return db.$transaction(
     async (tx) => {
       const dataset = await getVisibleDataset(tx, viewer, args.datasetId);
-      if (!hasRole(viewer, dataset.siteId, "COORDINATOR")) throw forbidden("only coordinators of the dataset's site can freeze it");
+      if (!hasRole(viewer, dataset.siteId, "COORDINATOR"))
+        throw forbidden("only coordinators of the dataset's site can freeze it");
       const filter = parseStoredFilter(dataset.filter);
-      if (!filter.siteIds.every((s) => hasRole(viewer, s, "COORDINATOR"))) throw forbidden("a dataset can only draw cases from sites you coordinate");
+      if (!filter.siteIds.every((s) => hasRole(viewer, s, "COORDINATOR")))
+        throw forbidden("a dataset can only draw cases from sites you coordinate");
       // One freeze of a dataset at a time: version numbers follow each other.
       await tx.$queryRaw`SELECT 1 FROM "Dataset" WHERE id = ${dataset.id}::uuid FOR UPDATE`;
       const planned = await plan(tx, dataset.filter, args.options);
       if (planned.classNames.length < 2) {
-        throw new AppError("VALIDATION", `filter: needs labelled images of at least two classes (found: ${planned.classNames.join(", ") || "none"})`, { field: "filter" });
+        throw new AppError(
+          "VALIDATION",
+          `filter: needs labelled images of at least two classes (found: ${planned.classNames.join(", ") || "none"})`,
+          { field: "filter" },
+        );
       }
-      const last = await tx.datasetVersion.findFirst({ where: { datasetId: dataset.id }, orderBy: { version: "desc" }, select: { version: true } });
+      const last = await tx.datasetVersion.findFirst({
+        where: { datasetId: dataset.id },
+        orderBy: { version: "desc" },
+        select: { version: true },
+      });
       const version = await tx.datasetVersion.create({
         data: {
           datasetId: dataset.id,
@@ -144,7 +201,9 @@ export async function getVisibleVersion(db: Db, viewer: Viewer, versionId: strin
 
 export async function loadVisibleVersions(db: Db, viewer: Viewer | null, ids: readonly string[]) {
   if (!viewer) return ids.map(() => null);
-  const rows = await db.datasetVersion.findMany({ where: { AND: [{ id: { in: [...ids] } }, visibleVersionsWhere(viewer)] } });
+  const rows = await db.datasetVersion.findMany({
+    where: { AND: [{ id: { in: [...ids] } }, visibleVersionsWhere(viewer)] },
+  });
   return ids.map((id) => rows.find((v) => v.id === id) ?? null);
 }
 
@@ -186,10 +245,17 @@ const itemsInput = z.object({
 export async function listVersionItems(db: Db, viewer: Viewer, input: z.input<typeof itemsInput>) {
   const args = parseInput(itemsInput, input);
   const version = await getVisibleVersion(db, viewer, args.versionId);
-  const and: Prisma.DatasetItemWhereInput[] = [{ datasetVersionId: version.id }, { NOT: { case: blindedCasesWhere(viewer) } }];
+  const and: Prisma.DatasetItemWhereInput[] = [
+    { datasetVersionId: version.id },
+    { NOT: { case: blindedCasesWhere(viewer) } },
+  ];
   if (args.split) and.push({ split: args.split });
   if (args.fold !== undefined) and.push({ fold: args.fold });
   if (args.after) and.push({ id: { gt: args.after } });
   if (args.before) and.push({ id: { lt: args.before } });
-  return db.datasetItem.findMany({ where: { AND: and }, orderBy: { id: args.inverted ? "desc" : "asc" }, take: args.limit });
+  return db.datasetItem.findMany({
+    where: { AND: and },
+    orderBy: { id: args.inverted ? "desc" : "asc" },
+    take: args.limit,
+  });
 }

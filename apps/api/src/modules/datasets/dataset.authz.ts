@@ -10,7 +10,12 @@ export default defineAuthz({
       const solid = await createCase(world.api.db, world.api.blobs, site.siteId);
       await createLabel(world.api.db, solid.id, site.users.ANNOTATOR, "SOLID");
       const dataset = await world.api.db.dataset.create({
-        data: { siteId: site.siteId, name: "two classes", filter: { siteIds: [site.siteId], subtypes: ["SCIRRHOUS", "SOLID"] }, createdById: site.users.COORDINATOR },
+        data: {
+          siteId: site.siteId,
+          name: "two classes",
+          filter: { siteIds: [site.siteId], subtypes: ["SCIRRHOUS", "SOLID"] },
+          createdById: site.users.COORDINATOR,
+        },
       });
       site.ids.freezableDatasetId = dataset.id;
     }
@@ -22,7 +27,12 @@ export default defineAuthz({
       variables: (site) => ({ siteId: globalIdOf("Site", site.siteId) }),
       allowed: DATASET_VIEWERS,
     },
-    { field: "Query.dataset", document: "query ($id: ID!) { dataset(id: $id) { id name versions { id } } }", variables: idOf("Dataset", "datasetId"), allowed: DATASET_VIEWERS },
+    {
+      field: "Query.dataset",
+      document: "query ($id: ID!) { dataset(id: $id) { id name versions { id } } }",
+      variables: idOf("Dataset", "datasetId"),
+      allowed: DATASET_VIEWERS,
+    },
     {
       field: "Query.node",
       name: "Dataset",
@@ -32,7 +42,8 @@ export default defineAuthz({
     },
     {
       field: "Query.datasetVersion",
-      document: "query ($id: ID!) { datasetVersion(id: $id) { id digest items(first: 5) { edges { node { subtype } } } } }",
+      document:
+        "query ($id: ID!) { datasetVersion(id: $id) { id digest items(first: 5) { edges { node { subtype } } } } }",
       variables: idOf("DatasetVersion", "datasetVersionId"),
       allowed: DATASET_VIEWERS,
     },
@@ -53,20 +64,28 @@ export default defineAuthz({
       field: "Mutation.createDataset",
       document: "mutation ($input: CreateDatasetInput!) { createDataset(input: $input) { id } }",
       variables: (site, _world, actor) => ({
-        input: { siteId: globalIdOf("Site", site.siteId), name: `by ${actor} ${Date.now()}`, filter: { siteIds: [globalIdOf("Site", site.siteId)], subtypes: ["SOLID", "SCIRRHOUS"] } },
+        input: {
+          siteId: globalIdOf("Site", site.siteId),
+          name: `by ${actor} ${Date.now()}`,
+          filter: { siteIds: [globalIdOf("Site", site.siteId)], subtypes: ["SOLID", "SCIRRHOUS"] },
+        },
       }),
       allowed: ["COORDINATOR"],
     },
     {
       field: "Mutation.updateDataset",
       document: "mutation ($input: UpdateDatasetInput!) { updateDataset(input: $input) { id description } }",
-      variables: (site, _world, actor) => ({ input: { datasetId: globalIdOf("Dataset", site.ids.datasetId!), description: `edited by ${actor}` } }),
+      variables: (site, _world, actor) => ({
+        input: { datasetId: globalIdOf("Dataset", site.ids.datasetId!), description: `edited by ${actor}` },
+      }),
       allowed: ["COORDINATOR"],
     },
     {
       field: "Mutation.freezeDatasetVersion",
       document: "mutation ($input: FreezeDatasetInput!) { freezeDatasetVersion(input: $input) { id version } }",
-      variables: (site) => ({ input: { datasetId: globalIdOf("Dataset", site.ids.freezableDatasetId!), options: { folds: 1 } } }),
+      variables: (site) => ({
+        input: { datasetId: globalIdOf("Dataset", site.ids.freezableDatasetId!), options: { folds: 1 } },
+      }),
       allowed: ["COORDINATOR"],
     },
   ],

@@ -3,32 +3,122 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCase, createLabel, createSite, createUser, globalId } from "../../../test/factories.ts";
 import { errorCode, startTestApi, type TestApi } from "../../../test/harness.ts";
 
-const CREATE = /* GraphQL */ `mutation Create($input: CreateDatasetInput!) { createDataset(input: $input) { id name filter { subtypes siteIds } } }`;
-const UPDATE = /* GraphQL */ `mutation Update($input: UpdateDatasetInput!) { updateDataset(input: $input) { id filter { views } } }`;
+const CREATE = /* GraphQL */ `
+  mutation Create($input: CreateDatasetInput!) {
+    createDataset(input: $input) {
+      id
+      name
+      filter {
+        subtypes
+        siteIds
+      }
+    }
+  }
+`;
+const UPDATE = /* GraphQL */ `
+  mutation Update($input: UpdateDatasetInput!) {
+    updateDataset(input: $input) {
+      id
+      filter {
+        views
+      }
+    }
+  }
+`;
 const PREVIEW = /* GraphQL */ `
   query Preview($id: ID!, $options: SplitOptionsInput) {
     previewDataset(datasetId: $id, options: $options) {
-      itemCount caseCount patientCount classNames digest
-      counts { site { code } subtype split images cases patients }
-      excluded { unlabelledCases conflictCases otherClassCases withoutConsensusCases }
+      itemCount
+      caseCount
+      patientCount
+      classNames
+      digest
+      counts {
+        site {
+          code
+        }
+        subtype
+        split
+        images
+        cases
+        patients
+      }
+      excluded {
+        unlabelledCases
+        conflictCases
+        otherClassCases
+        withoutConsensusCases
+      }
     }
   }
 `;
 const FREEZE = /* GraphQL */ `
   mutation Freeze($input: FreezeDatasetInput!) {
-    freezeDatasetVersion(input: $input) { id version digest seed foldCount itemCount classNames splitFractions { train validation test } }
+    freezeDatasetVersion(input: $input) {
+      id
+      version
+      digest
+      seed
+      foldCount
+      itemCount
+      classNames
+      splitFractions {
+        train
+        validation
+        test
+      }
+    }
   }
 `;
 const VERSION = /* GraphQL */ `
   query Version($id: ID!, $split: DatasetSplit, $after: String) {
     datasetVersion(id: $id) {
-      version itemCount dataset { name versions { version } }
-      counts { subtype split images }
-      items(split: $split, first: 7, after: $after) { edges { node { imageId caseId subtype split fold } } pageInfo { hasNextPage endCursor } }
+      version
+      itemCount
+      dataset {
+        name
+        versions {
+          version
+        }
+      }
+      counts {
+        subtype
+        split
+        images
+      }
+      items(split: $split, first: 7, after: $after) {
+        edges {
+          node {
+            imageId
+            caseId
+            subtype
+            split
+            fold
+          }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
     }
   }
 `;
-const DATASETS = /* GraphQL */ `query { datasets(first: 20) { edges { node { id name versions { version } } } } }`;
+const DATASETS = /* GraphQL */ `
+  query {
+    datasets(first: 20) {
+      edges {
+        node {
+          id
+          name
+          versions {
+            version
+          }
+        }
+      }
+    }
+  }
+`;
 
 type Preview = {
   itemCount: number;
@@ -74,7 +164,11 @@ describe("datasets: define, preview, freeze by patient", () => {
     await labelled("unlabelled", []);
     await labelled("tubule", ["TUBULE_FORMING"]);
     const created = await api.as<{ createDataset: { id: string } }>(coordinator, CREATE, {
-      input: { siteId: globalId("Site", site.id), name: "IDC subtypes", filter: { siteIds: [globalId("Site", site.id)], subtypes: ["SOLID", "SCIRRHOUS"] } },
+      input: {
+        siteId: globalId("Site", site.id),
+        name: "IDC subtypes",
+        filter: { siteIds: [globalId("Site", site.id)], subtypes: ["SOLID", "SCIRRHOUS"] },
+      },
     });
     datasetId = created.createDataset.id;
   });
@@ -82,12 +176,15 @@ describe("datasets: define, preview, freeze by patient", () => {
     await api.stop();
   });
 
-  const preview = async (options?: Record<string, unknown>) => (await api.as<{ previewDataset: Preview }>(coordinator, PREVIEW, { id: datasetId, options })).previewDataset;
+  const preview = async (options?: Record<string, unknown>) =>
+    (await api.as<{ previewDataset: Preview }>(coordinator, PREVIEW, { id: datasetId, options })).previewDataset;
   const allItems = async (userId: string, versionId: string, split?: string) => {
     const items: Item[] = [];
     let after: string | null = null;
     do {
-      const page: { datasetVersion: { items: { edges: { node: Item }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } } } = await api.as(userId, VERSION, {
+      const page: {
+        datasetVersion: { items: { edges: { node: Item }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } };
+      } = await api.as(userId, VERSION, {
         id: versionId,
         split,
         after,
@@ -112,10 +209,23 @@ describe("datasets: define, preview, freeze by patient", () => {
   it("freezes an immutable version whose digest the preview predicted; one woman's images never span two splits", async () => {
     const options = { seed: 7, fractions: { train: 0.6, validation: 0.2, test: 0.2 }, folds: 2 };
     const predicted = (await preview(options)).digest;
-    const frozen = (await api.as<{ freezeDatasetVersion: { id: string; version: number; digest: string } }>(coordinator, FREEZE, { input: { datasetId, options, note: "first" } }))
-      .freezeDatasetVersion;
-    expect(frozen).toMatchObject({ version: 1, digest: predicted, seed: 7, foldCount: 2, itemCount: 48, classNames: ["SOLID", "SCIRRHOUS"], splitFractions: options.fractions });
-    const rows = await api.db.datasetItem.findMany({ where: { datasetVersionId: Buffer.from(frozen.id, "base64").toString().split(":")[1] } });
+    const frozen = (
+      await api.as<{ freezeDatasetVersion: { id: string; version: number; digest: string } }>(coordinator, FREEZE, {
+        input: { datasetId, options, note: "first" },
+      })
+    ).freezeDatasetVersion;
+    expect(frozen).toMatchObject({
+      version: 1,
+      digest: predicted,
+      seed: 7,
+      foldCount: 2,
+      itemCount: 48,
+      classNames: ["SOLID", "SCIRRHOUS"],
+      splitFractions: options.fractions,
+    });
+    const rows = await api.db.datasetItem.findMany({
+      where: { datasetVersionId: Buffer.from(frozen.id, "base64").toString().split(":")[1] },
+    });
     const splitsOf = new Map<string, Set<string>>();
     for (const r of rows) splitsOf.set(r.patientId, (splitsOf.get(r.patientId) ?? new Set()).add(r.split));
     expect([...splitsOf.values()].every((s) => s.size === 1)).toBe(true);
@@ -123,7 +233,11 @@ describe("datasets: define, preview, freeze by patient", () => {
     expect(await api.db.auditEvent.count({ where: { action: "datasetVersion.create" } })).toBe(1);
 
     // Same data, same seed: the same digest; a new version number.
-    const again = (await api.as<{ freezeDatasetVersion: { version: number; digest: string } }>(coordinator, FREEZE, { input: { datasetId, options } })).freezeDatasetVersion;
+    const again = (
+      await api.as<{ freezeDatasetVersion: { version: number; digest: string } }>(coordinator, FREEZE, {
+        input: { datasetId, options },
+      })
+    ).freezeDatasetVersion;
     expect(again).toMatchObject({ version: 2, digest: predicted });
     const otherSeed = await preview({ ...options, seed: 8 });
     expect(otherSeed.digest).not.toBe(predicted);
@@ -138,7 +252,13 @@ describe("datasets: define, preview, freeze by patient", () => {
     const test = await allItems(mlEngineer, id, "TEST");
     expect(test.length).toBeGreaterThan(0);
     expect(test.every((i) => i.split === "TEST" && i.fold === null)).toBe(true);
-    const detail = (await api.as<{ datasetVersion: { dataset: { versions: { version: number }[] }; counts: { images: number }[] } }>(mlEngineer, VERSION, { id })).datasetVersion;
+    const detail = (
+      await api.as<{ datasetVersion: { dataset: { versions: { version: number }[] }; counts: { images: number }[] } }>(
+        mlEngineer,
+        VERSION,
+        { id },
+      )
+    ).datasetVersion;
     expect(detail.dataset.versions.map((v) => v.version)).toEqual([2, 1]);
     expect(detail.counts.reduce((n, c) => n + c.images, 0)).toBe(48);
   });
@@ -152,27 +272,60 @@ describe("datasets: define, preview, freeze by patient", () => {
   });
 
   it("requireConsensus takes only adjudicated cases", async () => {
-    await api.as(coordinator, UPDATE, { input: { datasetId, filter: { siteIds: [globalId("Site", site.id)], subtypes: ["SOLID", "SCIRRHOUS"], requireConsensus: true } } });
-    await api.db.consensusDecision.create({ data: { caseId: cases.conflict!, subtype: "SOLID", method: "ADJUDICATED", decidedById: coordinator, rationale: "board" } });
+    await api.as(coordinator, UPDATE, {
+      input: {
+        datasetId,
+        filter: { siteIds: [globalId("Site", site.id)], subtypes: ["SOLID", "SCIRRHOUS"], requireConsensus: true },
+      },
+    });
+    await api.db.consensusDecision.create({
+      data: {
+        caseId: cases.conflict!,
+        subtype: "SOLID",
+        method: "ADJUDICATED",
+        decidedById: coordinator,
+        rationale: "board",
+      },
+    });
     const p = await preview();
     expect(p.caseCount).toBe(1);
     expect(p.excluded.withoutConsensusCases).toBeGreaterThan(0);
-    await api.as(coordinator, UPDATE, { input: { datasetId, filter: { siteIds: [globalId("Site", site.id)], subtypes: ["SOLID", "SCIRRHOUS"] } } });
+    await api.as(coordinator, UPDATE, {
+      input: { datasetId, filter: { siteIds: [globalId("Site", site.id)], subtypes: ["SOLID", "SCIRRHOUS"] } },
+    });
   });
 
   it("validates options and filters, naming the field; a single class cannot be frozen", async () => {
-    const badFractions = await api.tryAs(coordinator, FREEZE, { input: { datasetId, options: { fractions: { train: 0.5, validation: 0.1, test: 0.1 } } } });
+    const badFractions = await api.tryAs(coordinator, FREEZE, {
+      input: { datasetId, options: { fractions: { train: 0.5, validation: 0.1, test: 0.1 } } },
+    });
     expect(badFractions.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "options.fractions" });
     const badFolds = await api.tryAs(coordinator, PREVIEW, { id: datasetId, options: { folds: 0 } });
     expect(badFolds.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "folds" });
-    const oneClass = await api.tryAs(coordinator, CREATE, { input: { siteId: globalId("Site", site.id), name: "x", filter: { siteIds: [globalId("Site", site.id)], subtypes: ["SOLID"] } } });
+    const oneClass = await api.tryAs(coordinator, CREATE, {
+      input: {
+        siteId: globalId("Site", site.id),
+        name: "x",
+        filter: { siteIds: [globalId("Site", site.id)], subtypes: ["SOLID"] },
+      },
+    });
     expect(oneClass.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "filter.subtypes" });
     const tubuleOnly = await api.as<{ createDataset: { id: string } }>(coordinator, CREATE, {
-      input: { siteId: globalId("Site", site.id), name: "sparse", filter: { siteIds: [globalId("Site", site.id)], subtypes: ["TUBULE_FORMING", "BENIGN"] } },
+      input: {
+        siteId: globalId("Site", site.id),
+        name: "sparse",
+        filter: { siteIds: [globalId("Site", site.id)], subtypes: ["TUBULE_FORMING", "BENIGN"] },
+      },
     });
     const frozen = await api.tryAs(coordinator, FREEZE, { input: { datasetId: tubuleOnly.createDataset.id } });
     expect(frozen.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "filter" });
-    const duplicate = await api.tryAs(coordinator, CREATE, { input: { siteId: globalId("Site", site.id), name: "IDC subtypes", filter: { siteIds: [globalId("Site", site.id)], subtypes: ["SOLID", "BENIGN"] } } });
+    const duplicate = await api.tryAs(coordinator, CREATE, {
+      input: {
+        siteId: globalId("Site", site.id),
+        name: "IDC subtypes",
+        filter: { siteIds: [globalId("Site", site.id)], subtypes: ["SOLID", "BENIGN"] },
+      },
+    });
     expect(duplicate.errors?.[0]?.extensions).toMatchObject({ code: "CONFLICT", field: "name" });
   });
 
@@ -182,17 +335,25 @@ describe("datasets: define, preview, freeze by patient", () => {
     expect((await api.as<{ datasets: { edges: unknown[] } }>(otherCoordinator, DATASETS)).datasets.edges).toEqual([]);
     expect(errorCode(await api.tryAs(otherCoordinator, PREVIEW, { id: datasetId }))).toBe("NOT_FOUND");
     const grab = await api.tryAs(otherCoordinator, CREATE, {
-      input: { siteId: globalId("Site", otherSite.id), name: "grab", filter: { siteIds: [globalId("Site", site.id)], subtypes: ["SOLID", "SCIRRHOUS"] } },
+      input: {
+        siteId: globalId("Site", otherSite.id),
+        name: "grab",
+        filter: { siteIds: [globalId("Site", site.id)], subtypes: ["SOLID", "SCIRRHOUS"] },
+      },
     });
     expect(grab.errors?.[0]?.extensions).toMatchObject({ code: "FORBIDDEN", field: "filter.siteIds" });
   });
 
   it("leaves out the items of an open study's cases for its readers (the items carry truth)", async () => {
-    const readerCoordinator = (await createUser(api.db, [
-      { siteId: site.id, role: "COORDINATOR" },
-      { siteId: site.id, role: "READER" },
-    ])).id;
-    const study = await api.db.readerStudy.create({ data: { siteId: site.id, name: "open", seed: 1, createdById: coordinator, status: "OPEN" } });
+    const readerCoordinator = (
+      await createUser(api.db, [
+        { siteId: site.id, role: "COORDINATOR" },
+        { siteId: site.id, role: "READER" },
+      ])
+    ).id;
+    const study = await api.db.readerStudy.create({
+      data: { siteId: site.id, name: "open", seed: 1, createdById: coordinator, status: "OPEN" },
+    });
     const arm = await api.db.studyArm.create({ data: { studyId: study.id, kind: "UNAIDED", name: "Unaided" } });
     await api.db.studyCase.create({ data: { studyId: study.id, caseId: cases["scirrhous-1"]!, code: "C-1" } });
     await api.db.studyReader.create({ data: { studyId: study.id, userId: readerCoordinator, armId: arm.id } });

@@ -32,23 +32,40 @@ import {
 
 export const DatasetSplitEnum = builder.enumType(DatasetSplit, { name: "DatasetSplit" });
 
-const userSummary = (ctx: GraphQLContext, id: string) => ctx.db.user.findUniqueOrThrow({ where: { id }, select: { id: true, name: true } });
+const userSummary = (ctx: GraphQLContext, id: string) =>
+  ctx.db.user.findUniqueOrThrow({ where: { id }, select: { id: true, name: true } });
 
 const DatasetFilterRef = builder.objectRef<DatasetFilter>("DatasetFilter").implement({
-  description: "Which images a dataset takes: active images of these sites, views and lateralities whose case's truth is one of the classes",
+  description:
+    "Which images a dataset takes: active images of these sites, views and lateralities whose case's truth is one of the classes",
   fields: (t) => ({
     siteIds: t.idList({ resolve: (f) => f.siteIds.map((id) => encodeGlobalID("Site", id)) }),
-    subtypes: t.field({ type: [SubtypeEnum], description: "The classes, in class-index order", resolve: (f) => f.subtypes }),
+    subtypes: t.field({
+      type: [SubtypeEnum],
+      description: "The classes, in class-index order",
+      resolve: (f) => f.subtypes,
+    }),
     views: t.field({ type: [ViewPositionEnum], nullable: true, resolve: (f) => f.views ?? null }),
     lateralities: t.field({ type: [LateralityEnum], nullable: true, resolve: (f) => f.lateralities ?? null }),
     requireConsensus: t.boolean({ resolve: (f) => f.requireConsensus ?? false }),
   }),
 });
 
-type CountShape = { siteId: string; subtype: Subtype; split: DatasetSplit; images: number; cases?: number; patients?: number };
+type CountShape = {
+  siteId: string;
+  subtype: Subtype;
+  split: DatasetSplit;
+  images: number;
+  cases?: number;
+  patients?: number;
+};
 const DatasetCountRef = builder.objectRef<CountShape>("DatasetCount").implement({
   fields: (t) => ({
-    site: t.loadable({ type: SiteRef, load: (ids: string[], ctx) => loadSitesByIds(ctx.db, ids), resolve: (c) => c.siteId }),
+    site: t.loadable({
+      type: SiteRef,
+      load: (ids: string[], ctx) => loadSitesByIds(ctx.db, ids),
+      resolve: (c) => c.siteId,
+    }),
     subtype: t.expose("subtype", { type: SubtypeEnum }),
     split: t.expose("split", { type: DatasetSplitEnum }),
     images: t.exposeInt("images"),
@@ -57,12 +74,20 @@ const DatasetCountRef = builder.objectRef<CountShape>("DatasetCount").implement(
   }),
 });
 
-const SplitFractionsRef = builder.objectRef<{ train: number; validation: number; test: number }>("SplitFractions").implement({
-  fields: (t) => ({ train: t.exposeFloat("train"), validation: t.exposeFloat("validation"), test: t.exposeFloat("test") }),
-});
+const SplitFractionsRef = builder
+  .objectRef<{ train: number; validation: number; test: number }>("SplitFractions")
+  .implement({
+    fields: (t) => ({
+      train: t.exposeFloat("train"),
+      validation: t.exposeFloat("validation"),
+      test: t.exposeFloat("test"),
+    }),
+  });
 
 const versionsOfDataset = (ctx: GraphQLContext) =>
-  requestLoader(ctx, "versionsByDataset", (ids: readonly string[]) => loadVersionsByDatasetIds(ctx.db, ctx.viewer, ids));
+  requestLoader(ctx, "versionsByDataset", (ids: readonly string[]) =>
+    loadVersionsByDatasetIds(ctx.db, ctx.viewer, ids),
+  );
 
 export const DatasetRef = builder.objectRef<Dataset>("Dataset");
 export const DatasetVersionRef = builder.objectRef<DatasetVersion>("DatasetVersion");
@@ -74,11 +99,19 @@ builder.node(DatasetRef, {
     name: t.exposeString("name"),
     description: t.exposeString("description", { nullable: true }),
     filter: t.field({ type: DatasetFilterRef, resolve: (d) => parseStoredFilter(d.filter) }),
-    site: t.loadable({ type: SiteRef, load: (ids: string[], ctx) => loadSitesByIds(ctx.db, ids), resolve: (d) => d.siteId }),
+    site: t.loadable({
+      type: SiteRef,
+      load: (ids: string[], ctx) => loadSitesByIds(ctx.db, ids),
+      resolve: (d) => d.siteId,
+    }),
     createdBy: t.field({ type: UserSummaryRef, resolve: (d, _args, ctx) => userSummary(ctx, d.createdById) }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     updatedAt: t.expose("updatedAt", { type: "DateTime" }),
-    versions: t.field({ type: [DatasetVersionRef], description: "Frozen versions, newest first", resolve: (d, _args, ctx) => versionsOfDataset(ctx).load(d.id) }),
+    versions: t.field({
+      type: [DatasetVersionRef],
+      description: "Frozen versions, newest first",
+      resolve: (d, _args, ctx) => versionsOfDataset(ctx).load(d.id),
+    }),
   }),
 });
 
@@ -93,9 +126,15 @@ const DatasetItemRef = builder.objectRef<DatasetItem>("DatasetItem").implement({
       nullable: true,
       description: "The image, where the viewer may see it in the case browser",
       resolve: async (i, _args, ctx) =>
-        requestLoader(ctx, "visibleImages", (ids: readonly string[]) => loadVisibleImages(ctx.db, ctx.viewer, ids)).load(i.imageId),
+        requestLoader(ctx, "visibleImages", (ids: readonly string[]) =>
+          loadVisibleImages(ctx.db, ctx.viewer, ids),
+        ).load(i.imageId),
     }),
-    site: t.loadable({ type: SiteRef, load: (ids: string[], ctx) => loadSitesByIds(ctx.db, ids), resolve: (i) => i.siteId }),
+    site: t.loadable({
+      type: SiteRef,
+      load: (ids: string[], ctx) => loadSitesByIds(ctx.db, ids),
+      resolve: (i) => i.siteId,
+    }),
     subtype: t.expose("subtype", { type: SubtypeEnum }),
     split: t.expose("split", { type: DatasetSplitEnum }),
     fold: t.exposeInt("fold", { nullable: true }),
@@ -108,17 +147,29 @@ builder.node(DatasetVersionRef, {
   loadMany: (ids, ctx) => loadVisibleVersions(ctx.db, ctx.viewer, ids),
   fields: (t) => ({
     version: t.exposeInt("version"),
-    digest: t.exposeString("digest", { description: "sha256 over the sorted items (image content, truth, split, fold)" }),
+    digest: t.exposeString("digest", {
+      description: "sha256 over the sorted items (image content, truth, split, fold)",
+    }),
     seed: t.exposeInt("seed"),
     foldCount: t.exposeInt("foldCount"),
-    splitFractions: t.field({ type: SplitFractionsRef, resolve: (v) => v.splitFractions as { train: number; validation: number; test: number } }),
+    splitFractions: t.field({
+      type: SplitFractionsRef,
+      resolve: (v) => v.splitFractions as { train: number; validation: number; test: number },
+    }),
     classNames: t.field({ type: [SubtypeEnum], resolve: (v) => v.classNames as Subtype[] }),
     itemCount: t.exposeInt("itemCount"),
     note: t.exposeString("note", { nullable: true }),
     frozenAt: t.expose("frozenAt", { type: "DateTime" }),
     createdBy: t.field({ type: UserSummaryRef, resolve: (v, _args, ctx) => userSummary(ctx, v.createdById) }),
-    dataset: t.field({ type: DatasetRef, resolve: async (v, _args, ctx) => (await loadVisibleDatasets(ctx.db, ctx.viewer, [v.datasetId]))[0]! }),
-    counts: t.field({ type: [DatasetCountRef], description: "Images per site, class and split", resolve: (v, _args, ctx) => versionCounts(ctx.db, v.id) }),
+    dataset: t.field({
+      type: DatasetRef,
+      resolve: async (v, _args, ctx) => (await loadVisibleDatasets(ctx.db, ctx.viewer, [v.datasetId]))[0]!,
+    }),
+    counts: t.field({
+      type: [DatasetCountRef],
+      description: "Images per site, class and split",
+      resolve: (v, _args, ctx) => versionCounts(ctx.db, v.id),
+    }),
     items: t.connection({
       type: DatasetItemRef,
       args: { split: t.arg({ type: DatasetSplitEnum, required: false }), fold: t.arg.int({ required: false }) },
@@ -142,14 +193,23 @@ builder.node(DatasetVersionRef, {
 });
 
 const ExcludedCasesRef = builder
-  .objectRef<{ unlabelledCases: number; conflictCases: number; otherClassCases: number; withoutConsensusCases: number }>("ExcludedCases")
+  .objectRef<{
+    unlabelledCases: number;
+    conflictCases: number;
+    otherClassCases: number;
+    withoutConsensusCases: number;
+  }>("ExcludedCases")
   .implement({
     description: "Cases of the filter's sites and views that do not enter, and why",
     fields: (t) => ({
       unlabelledCases: t.exposeInt("unlabelledCases"),
-      conflictCases: t.exposeInt("conflictCases", { description: "Current labels disagree and no consensus was decided" }),
+      conflictCases: t.exposeInt("conflictCases", {
+        description: "Current labels disagree and no consensus was decided",
+      }),
       otherClassCases: t.exposeInt("otherClassCases"),
-      withoutConsensusCases: t.exposeInt("withoutConsensusCases", { description: "Labelled but not adjudicated, when the filter requires a consensus" }),
+      withoutConsensusCases: t.exposeInt("withoutConsensusCases", {
+        description: "Labelled but not adjudicated, when the filter requires a consensus",
+      }),
     }),
   });
 
@@ -161,33 +221,54 @@ const DatasetPreviewRef = builder.objectRef<PreviewShape>("DatasetPreview").impl
     caseCount: t.exposeInt("caseCount"),
     patientCount: t.exposeInt("patientCount"),
     classNames: t.field({ type: [SubtypeEnum], resolve: (p) => p.classNames }),
-    counts: t.field({ type: [DatasetCountRef], description: "Images, cases and patients per site, class and split", resolve: (p) => p.counts }),
+    counts: t.field({
+      type: [DatasetCountRef],
+      description: "Images, cases and patients per site, class and split",
+      resolve: (p) => p.counts,
+    }),
     excluded: t.field({ type: ExcludedCasesRef, resolve: (p) => p.excluded }),
     digest: t.exposeString("digest"),
   }),
 });
 
 const SplitFractionsInput = builder.inputType("SplitFractionsInput", {
-  fields: (t) => ({ train: t.float({ required: true }), validation: t.float({ required: true }), test: t.float({ required: true }) }),
+  fields: (t) => ({
+    train: t.float({ required: true }),
+    validation: t.float({ required: true }),
+    test: t.float({ required: true }),
+  }),
 });
 const SplitOptionsInput = builder.inputType("SplitOptionsInput", {
   fields: (t) => ({
     seed: t.int({ required: false, description: "42 when left out" }),
     fractions: t.field({ type: SplitFractionsInput, required: false, description: "0.7 / 0.1 / 0.2 when left out" }),
-    folds: t.int({ required: false, description: "Cross-validation folds of TRAIN and VALIDATION patients; 4 when left out" }),
+    folds: t.int({
+      required: false,
+      description: "Cross-validation folds of TRAIN and VALIDATION patients; 4 when left out",
+    }),
   }),
 });
 const DatasetFilterInput = builder.inputType("DatasetFilterInput", {
   fields: (t) => ({
     siteIds: t.globalIDList({ required: true, for: SiteRef }),
-    subtypes: t.field({ type: [SubtypeEnum], required: true, description: "The classes, in class-index order (at least two)" }),
+    subtypes: t.field({
+      type: [SubtypeEnum],
+      required: true,
+      description: "The classes, in class-index order (at least two)",
+    }),
     views: t.field({ type: [ViewPositionEnum], required: false }),
     lateralities: t.field({ type: [LateralityEnum], required: false }),
     requireConsensus: t.boolean({ required: false }),
   }),
 });
 
-type FilterArg = { siteIds: { id: string }[]; subtypes: Subtype[]; views?: DatasetFilter["views"] | null; lateralities?: DatasetFilter["lateralities"] | null; requireConsensus?: boolean | null };
+type FilterArg = {
+  siteIds: { id: string }[];
+  subtypes: Subtype[];
+  views?: DatasetFilter["views"] | null;
+  lateralities?: DatasetFilter["lateralities"] | null;
+  requireConsensus?: boolean | null;
+};
 const toFilter = (f: FilterArg): DatasetFilter => ({
   siteIds: f.siteIds.map((s) => s.id),
   subtypes: f.subtypes,
@@ -195,8 +276,19 @@ const toFilter = (f: FilterArg): DatasetFilter => ({
   ...(f.lateralities ? { lateralities: f.lateralities } : {}),
   ...(f.requireConsensus ? { requireConsensus: true } : {}),
 });
-type OptionsArg = { seed?: number | null; fractions?: { train: number; validation: number; test: number } | null; folds?: number | null } | null | undefined;
-const toOptions = (o: OptionsArg) => ({ seed: o?.seed ?? undefined, fractions: o?.fractions ?? undefined, folds: o?.folds ?? undefined });
+type OptionsArg =
+  | {
+      seed?: number | null;
+      fractions?: { train: number; validation: number; test: number } | null;
+      folds?: number | null;
+    }
+  | null
+  | undefined;
+const toOptions = (o: OptionsArg) => ({
+  seed: o?.seed ?? undefined,
+  fractions: o?.fractions ?? undefined,
+  folds: o?.folds ?? undefined,
+});
 
 const encodeCursor = (d: DatasetCursor) => Buffer.from(JSON.stringify([d.name, d.id])).toString("base64url");
 function decodeCursor(cursor: string): DatasetCursor {
@@ -254,8 +346,12 @@ builder.queryField("previewDataset", (t) =>
     type: DatasetPreviewRef,
     authScopes: { authenticated: true },
     description: "Class balance and split per site of what freezing would produce now (writes nothing)",
-    args: { datasetId: t.arg.globalID({ required: true, for: DatasetRef }), options: t.arg({ type: SplitOptionsInput, required: false }) },
-    resolve: (_root, args, ctx) => previewDataset(ctx.db, requireViewer(ctx), { datasetId: args.datasetId.id, options: toOptions(args.options) }),
+    args: {
+      datasetId: t.arg.globalID({ required: true, for: DatasetRef }),
+      options: t.arg({ type: SplitOptionsInput, required: false }),
+    },
+    resolve: (_root, args, ctx) =>
+      previewDataset(ctx.db, requireViewer(ctx), { datasetId: args.datasetId.id, options: toOptions(args.options) }),
   }),
 );
 
@@ -293,7 +389,12 @@ builder.mutationField("createDataset", (t) =>
       createDataset(
         ctx.db,
         requireViewer(ctx),
-        { siteId: input.siteId.id, name: input.name, description: input.description ?? undefined, filter: toFilter(input.filter) },
+        {
+          siteId: input.siteId.id,
+          name: input.name,
+          description: input.description ?? undefined,
+          filter: toFilter(input.filter),
+        },
         { requestId: ctx.requestId },
       ),
   }),

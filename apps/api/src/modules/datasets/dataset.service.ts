@@ -36,7 +36,9 @@ function assertMayDefine(viewer: Viewer, siteId: string, filterSiteIds: readonly
   if (!hasRole(viewer, siteId, "COORDINATOR")) throw forbidden("only coordinators of the site can define its datasets");
   const foreign = filterSiteIds.filter((s) => !hasRole(viewer, s, "COORDINATOR"));
   if (foreign.length > 0) {
-    throw new AppError("FORBIDDEN", "filter.siteIds: a dataset can only draw cases from sites you coordinate", { field: "filter.siteIds" });
+    throw new AppError("FORBIDDEN", "filter.siteIds: a dataset can only draw cases from sites you coordinate", {
+      field: "filter.siteIds",
+    });
   }
 }
 
@@ -47,17 +49,41 @@ const createInput = z.object({
   filter: datasetFilterSchema,
 });
 
-export async function createDataset(db: Db, viewer: Viewer, input: z.input<typeof createInput>, audit: { requestId?: string } = {}) {
+export async function createDataset(
+  db: Db,
+  viewer: Viewer,
+  input: z.input<typeof createInput>,
+  audit: { requestId?: string } = {},
+) {
   const args = parseInput(createInput, input);
   assertMayDefine(viewer, args.siteId, args.filter.siteIds);
   return db.$transaction(async (tx) => {
-    if (await tx.dataset.findUnique({ where: { siteId_name: { siteId: args.siteId, name: args.name } }, select: { id: true } })) {
+    if (
+      await tx.dataset.findUnique({
+        where: { siteId_name: { siteId: args.siteId, name: args.name } },
+        select: { id: true },
+      })
+    ) {
       throw new AppError("CONFLICT", "name: the site already has a dataset of this name", { field: "name" });
     }
     const dataset = await tx.dataset.create({
-      data: { siteId: args.siteId, name: args.name, description: args.description || null, filter: args.filter, createdById: viewer.userId },
+      data: {
+        siteId: args.siteId,
+        name: args.name,
+        description: args.description || null,
+        filter: args.filter,
+        createdById: viewer.userId,
+      },
     });
-    await recordAudit(tx, { actorId: viewer.userId, siteId: args.siteId, action: "dataset.create", entityType: "Dataset", entityId: dataset.id, after: dataset, requestId: audit.requestId });
+    await recordAudit(tx, {
+      actorId: viewer.userId,
+      siteId: args.siteId,
+      action: "dataset.create",
+      entityType: "Dataset",
+      entityId: dataset.id,
+      after: dataset,
+      requestId: audit.requestId,
+    });
     return dataset;
   });
 }
@@ -70,7 +96,12 @@ const updateInput = z.object({
 });
 
 /** Changes the definition; frozen versions keep what they froze. */
-export async function updateDataset(db: Db, viewer: Viewer, input: z.input<typeof updateInput>, audit: { requestId?: string } = {}) {
+export async function updateDataset(
+  db: Db,
+  viewer: Viewer,
+  input: z.input<typeof updateInput>,
+  audit: { requestId?: string } = {},
+) {
   const args = parseInput(updateInput, input);
   return db.$transaction(async (tx) => {
     const before = await getVisibleDataset(tx, viewer, args.datasetId);
@@ -79,7 +110,16 @@ export async function updateDataset(db: Db, viewer: Viewer, input: z.input<typeo
       where: { id: before.id },
       data: { name: args.name, description: args.description, filter: args.filter },
     });
-    await recordAudit(tx, { actorId: viewer.userId, siteId: after.siteId, action: "dataset.update", entityType: "Dataset", entityId: after.id, before, after, requestId: audit.requestId });
+    await recordAudit(tx, {
+      actorId: viewer.userId,
+      siteId: after.siteId,
+      action: "dataset.update",
+      entityType: "Dataset",
+      entityId: after.id,
+      before,
+      after,
+      requestId: audit.requestId,
+    });
     return after;
   });
 }
@@ -92,7 +132,8 @@ function storedSiteIds(filter: unknown): string[] {
 
 export function parseStoredFilter(filter: unknown): DatasetFilter {
   const result = datasetFilterSchema.safeParse(filter);
-  if (!result.success) throw new AppError("CONFLICT", "the dataset's stored filter is not valid any more; update the dataset's filter");
+  if (!result.success)
+    throw new AppError("CONFLICT", "the dataset's stored filter is not valid any more; update the dataset's filter");
   return result.data;
 }
 
@@ -122,13 +163,19 @@ export type DatasetCursor = z.infer<typeof cursor>;
 /** A page of visible datasets by name. */
 export async function listDatasets(db: Db, viewer: Viewer, input: z.input<typeof listInput>) {
   const args = parseInput(listInput, input);
-  const keyset = (c: DatasetCursor, dir: "gt" | "lt"): Prisma.DatasetWhereInput => ({ OR: [{ name: { [dir]: c.name } }, { name: c.name, id: { [dir]: c.id } }] });
+  const keyset = (c: DatasetCursor, dir: "gt" | "lt"): Prisma.DatasetWhereInput => ({
+    OR: [{ name: { [dir]: c.name } }, { name: c.name, id: { [dir]: c.id } }],
+  });
   const and: Prisma.DatasetWhereInput[] = [visibleDatasetsWhere(viewer)];
   if (args.siteId) and.push({ siteId: args.siteId });
   if (args.after) and.push(keyset(args.after, "gt"));
   if (args.before) and.push(keyset(args.before, "lt"));
   const direction = args.inverted ? "desc" : "asc";
-  return db.dataset.findMany({ where: { AND: and }, orderBy: [{ name: direction }, { id: direction }], take: args.limit });
+  return db.dataset.findMany({
+    where: { AND: and },
+    orderBy: [{ name: direction }, { id: direction }],
+    take: args.limit,
+  });
 }
 
 export type Candidate = {
@@ -171,7 +218,16 @@ export async function datasetCandidates(db: Db | Tx, filter: DatasetFilter) {
     else if (truth.status === "CONFLICT") excluded.conflictCases++;
     else if (!filter.subtypes.includes(truth.subtype!)) excluded.otherClassCases++;
     else if (filter.requireConsensus && truth.status !== "ADJUDICATED") excluded.withoutConsensusCases++;
-    else for (const image of c.images) candidates.push({ imageId: image.id, caseId: c.id, patientId: c.patientId, siteId: c.siteId, subtype: truth.subtype!, contentSha256: image.contentSha256 });
+    else
+      for (const image of c.images)
+        candidates.push({
+          imageId: image.id,
+          caseId: c.id,
+          patientId: c.patientId,
+          siteId: c.siteId,
+          subtype: truth.subtype!,
+          contentSha256: image.contentSha256,
+        });
   }
   return { candidates, excluded };
 }

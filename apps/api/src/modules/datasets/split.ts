@@ -26,7 +26,8 @@ export function splitByPatient(
     patientClass.set(patientId, [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]![0]);
   }
   const patientsByClass = new Map<string, string[]>();
-  for (const [patientId, cls] of patientClass) patientsByClass.set(cls, [...(patientsByClass.get(cls) ?? []), patientId]);
+  for (const [patientId, cls] of patientClass)
+    patientsByClass.set(cls, [...(patientsByClass.get(cls) ?? []), patientId]);
 
   const total = options.fractions.train + options.fractions.validation + options.fractions.test;
   const assignment = new Map<string, { split: SplitName; fold: number | null }>();
@@ -45,8 +46,6 @@ export function splitByPatient(
 
 /** sha256 over the sorted items: what was frozen (image content, truth, split, fold). */
 export function datasetDigest(items: readonly SplitItem[]): string {
-  const lines = items
-    .map((i) => [i.contentSha256, i.imageId, i.subtype, i.split, i.fold ?? ""].join("\t"))
-    .sort();
+  const lines = items.map((i) => [i.contentSha256, i.imageId, i.subtype, i.split, i.fold ?? ""].join("\t")).sort();
   return createHash("sha256").update(lines.join("\n")).digest("hex");
 }

@@ -7,7 +7,8 @@ export default defineAuthz({
   entries: [
     {
       field: "Query.evaluations",
-      document: "query ($modelVersionId: ID) { evaluations(first: 10, modelVersionId: $modelVersionId) { edges { node { id split } } } }",
+      document:
+        "query ($modelVersionId: ID) { evaluations(first: 10, modelVersionId: $modelVersionId) { edges { node { id split } } } }",
       variables: idOf("ModelVersion", "modelVersionId", "modelVersionId"),
       allowed: MODEL_VIEWERS,
     },
@@ -27,7 +28,13 @@ export default defineAuthz({
     {
       field: "Mutation.requestEvaluation",
       document: "mutation ($input: RequestEvaluationInput!) { requestEvaluation(input: $input) { id } }",
-      variables: (site) => ({ input: { modelVersionId: globalIdOf("ModelVersion", site.ids.modelVersionId!), datasetVersionId: globalIdOf("DatasetVersion", site.ids.datasetVersionId!), split: "VALIDATION" } }),
+      variables: (site) => ({
+        input: {
+          modelVersionId: globalIdOf("ModelVersion", site.ids.modelVersionId!),
+          datasetVersionId: globalIdOf("DatasetVersion", site.ids.datasetVersionId!),
+          split: "VALIDATION",
+        },
+      }),
       allowed: ["ML_ENGINEER"],
     },
   ],

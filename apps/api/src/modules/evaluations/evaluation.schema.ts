@@ -21,7 +21,12 @@ builder.node(EvaluationRef, {
   id: { resolve: (e) => e.id },
   loadMany: (ids, ctx) => loadVisibleEvaluations(ctx.db, ctx.viewer, ids),
   fields: (t) => ({
-    modelVersion: t.loadable({ type: ModelVersionRef, nullable: true, load: (ids: string[], ctx) => loadVisibleModelVersions(ctx.db, ctx.viewer, ids), resolve: (e) => e.modelVersionId }),
+    modelVersion: t.loadable({
+      type: ModelVersionRef,
+      nullable: true,
+      load: (ids: string[], ctx) => loadVisibleModelVersions(ctx.db, ctx.viewer, ids),
+      resolve: (e) => e.modelVersionId,
+    }),
     datasetVersionId: t.string({ resolve: (e) => encodeGlobalID("DatasetVersion", e.datasetVersionId) }),
     datasetName: t.string({ resolve: (e) => e.datasetVersion.dataset.name }),
     datasetVersion: t.int({ resolve: (e) => e.datasetVersion.version }),
@@ -37,7 +42,11 @@ builder.node(EvaluationRef, {
 });
 
 builder.objectField(ModelVersionRef, "evaluations", (t) =>
-  t.loadableList({ type: EvaluationRef, load: (ids: string[], ctx) => loadEvaluationsByModelVersionIds(ctx.db, ids), resolve: (m) => m.id }),
+  t.loadableList({
+    type: EvaluationRef,
+    load: (ids: string[], ctx) => loadEvaluationsByModelVersionIds(ctx.db, ids),
+    resolve: (m) => m.id,
+  }),
 );
 
 builder.queryField("evaluations", (t) =>
@@ -45,10 +54,20 @@ builder.queryField("evaluations", (t) =>
     type: EvaluationRef,
     authScopes: { authenticated: true },
     description: "Evaluations of the model versions the viewer may see, newest first",
-    args: { modelVersionId: t.arg.globalID({ required: false, for: ModelVersionRef }), datasetVersionId: t.arg.globalID({ required: false }) },
+    args: {
+      modelVersionId: t.arg.globalID({ required: false, for: ModelVersionRef }),
+      datasetVersionId: t.arg.globalID({ required: false }),
+    },
     complexity: (args) => ({ field: 1, multiplier: Math.min(args.first ?? args.last ?? 20, 100) }),
     resolve: (_root, args, ctx) =>
-      resolveCreatedAtConnection(args, (page) => listEvaluations(ctx.db, requireViewer(ctx), { modelVersionId: args.modelVersionId?.id, datasetVersionId: args.datasetVersionId?.id }, page)),
+      resolveCreatedAtConnection(args, (page) =>
+        listEvaluations(
+          ctx.db,
+          requireViewer(ctx),
+          { modelVersionId: args.modelVersionId?.id, datasetVersionId: args.datasetVersionId?.id },
+          page,
+        ),
+      ),
   }),
 );
 
@@ -76,6 +95,16 @@ builder.mutationField("requestEvaluation", (t) =>
     description: "Queues the evaluation of a model version on a split of a frozen dataset version",
     args: { input: t.arg({ type: RequestEvaluationInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      requestEvaluation(ctx.db, ctx.jobs, requireViewer(ctx), { modelVersionId: input.modelVersionId.id, datasetVersionId: input.datasetVersionId.id, split: input.split ?? undefined }, ctx.requestId),
+      requestEvaluation(
+        ctx.db,
+        ctx.jobs,
+        requireViewer(ctx),
+        {
+          modelVersionId: input.modelVersionId.id,
+          datasetVersionId: input.datasetVersionId.id,
+          split: input.split ?? undefined,
+        },
+        ctx.requestId,
+      ),
   }),
 );

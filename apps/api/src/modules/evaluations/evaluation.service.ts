@@ -21,44 +21,94 @@ export const evaluationInclude = {
 } satisfies Prisma.EvaluationInclude;
 export type EvaluationRow = Prisma.EvaluationGetPayload<{ include: typeof evaluationInclude }>;
 
-const requestInput = z.object({ modelVersionId: z.uuid(), datasetVersionId: z.uuid(), split: z.enum(DatasetSplit).default("TEST") });
+const requestInput = z.object({
+  modelVersionId: z.uuid(),
+  datasetVersionId: z.uuid(),
+  split: z.enum(DatasetSplit).default("TEST"),
+});
 
 /**
  * Requests the evaluation of a model version on a split of a frozen dataset version (the row and
  * its `evaluate` job in one transaction). One evaluation per (model, dataset version, split):
  * asking again re-queues it only when the last attempt failed or was cancelled.
  */
-export async function requestEvaluation(db: Db, jobs: JobQueue, viewer: Viewer, input: z.input<typeof requestInput>, requestId?: string) {
+export async function requestEvaluation(
+  db: Db,
+  jobs: JobQueue,
+  viewer: Viewer,
+  input: z.input<typeof requestInput>,
+  requestId?: string,
+) {
   const args = parseInput(requestInput, input);
   const model = await getVisibleModelVersion(db, viewer, args.modelVersionId);
-  if (!hasRole(viewer, model.siteId, "ML_ENGINEER")) throw forbidden("only ML engineers of the model's site can evaluate it");
-  const version = await db.datasetVersion.findFirst({ where: { id: args.datasetVersionId, dataset: { siteId: { in: siteIdsWithRole(viewer, "ML_ENGINEER") } } } });
-  if (!version) throw new AppError("NOT_FOUND", "datasetVersionId: dataset version not found", { field: "datasetVersionId" });
+  if (!hasRole(viewer, model.siteId, "ML_ENGINEER"))
+    throw forbidden("only ML engineers of the model's site can evaluate it");
+  const version = await db.datasetVersion.findFirst({
+    where: { id: args.datasetVersionId, dataset: { siteId: { in: siteIdsWithRole(viewer, "ML_ENGINEER") } } },
+  });
+  if (!version)
+    throw new AppError("NOT_FOUND", "datasetVersionId: dataset version not found", { field: "datasetVersionId" });
   return db.$transaction(async (tx) => {
-    const key = { modelVersionId_datasetVersionId_split: { modelVersionId: model.id, datasetVersionId: version.id, split: args.split } };
+    const key = {
+      modelVersionId_datasetVersionId_split: {
+        modelVersionId: model.id,
+        datasetVersionId: version.id,
+        split: args.split,
+      },
+    };
     const before = await tx.evaluation.findUnique({ where: key });
     if (before && !["FAILED", "CANCELLED"].includes(before.status)) {
-      throw new AppError("CONFLICT", `this model version is already evaluated on that split (${before.status.toLowerCase()})`);
+      throw new AppError(
+        "CONFLICT",
+        `this model version is already evaluated on that split (${before.status.toLowerCase()})`,
+      );
     }
     const evaluation = before
-      ? await tx.evaluation.update({ where: { id: before.id }, data: { status: "QUEUED", error: null, metrics: undefined, finishedAt: null, requestedById: viewer.userId }, include: evaluationInclude })
-      : await tx.evaluation.create({ data: { modelVersionId: model.id, datasetVersionId: version.id, split: args.split, requestedById: viewer.userId }, include: evaluationInclude });
+      ? await tx.evaluation.update({
+          where: { id: before.id },
+          data: { status: "QUEUED", error: null, metrics: undefined, finishedAt: null, requestedById: viewer.userId },
+          include: evaluationInclude,
+        })
+      : await tx.evaluation.create({
+          data: {
+            modelVersionId: model.id,
+            datasetVersionId: version.id,
+            split: args.split,
+            requestedById: viewer.userId,
+          },
+          include: evaluationInclude,
+        });
     const jobId = await enqueueJob(jobs, tx, "evaluate", { evaluationId: evaluation.id });
-    await recordAudit(tx, { actorId: viewer.userId, siteId: model.siteId, action: "evaluation.request", entityType: "Evaluation", entityId: evaluation.id, before, after: { ...evaluation, jobId }, requestId });
+    await recordAudit(tx, {
+      actorId: viewer.userId,
+      siteId: model.siteId,
+      action: "evaluation.request",
+      entityType: "Evaluation",
+      entityId: evaluation.id,
+      before,
+      after: { ...evaluation, jobId },
+      requestId,
+    });
     return evaluation;
   });
 }
 
 export async function getEvaluation(db: Db, viewer: Viewer, evaluationId: string) {
   const id = parseInput(z.uuid(), evaluationId);
-  const found = await db.evaluation.findFirst({ where: { AND: [{ id }, visibleEvaluationsWhere(viewer)] }, include: evaluationInclude });
+  const found = await db.evaluation.findFirst({
+    where: { AND: [{ id }, visibleEvaluationsWhere(viewer)] },
+    include: evaluationInclude,
+  });
   if (!found) throw notFound("evaluation");
   return found;
 }
 
 export async function loadVisibleEvaluations(db: Db, viewer: Viewer | null, ids: readonly string[]) {
   if (!viewer) return ids.map(() => null);
-  const rows = await db.evaluation.findMany({ where: { AND: [{ id: { in: [...ids] } }, visibleEvaluationsWhere(viewer)] }, include: evaluationInclude });
+  const rows = await db.evaluation.findMany({
+    where: { AND: [{ id: { in: [...ids] } }, visibleEvaluationsWhere(viewer)] },
+    include: evaluationInclude,
+  });
   return ids.map((id) => rows.find((r) => r.id === id) ?? null);
 }
 
@@ -84,6 +134,10 @@ export async function listEvaluations(db: Db, viewer: Viewer, input: z.input<typ
 
 /** Evaluations of many model versions (data loader). Caller has authorised the model versions. */
 export async function loadEvaluationsByModelVersionIds(db: Db, ids: readonly string[]) {
-  const rows = await db.evaluation.findMany({ where: { modelVersionId: { in: [...ids] } }, include: evaluationInclude, orderBy: [{ createdAt: "desc" }, { id: "asc" }] });
+  const rows = await db.evaluation.findMany({
+    where: { modelVersionId: { in: [...ids] } },
+    include: evaluationInclude,
+    orderBy: [{ createdAt: "desc" }, { id: "asc" }],
+  });
   return ids.map((id) => rows.filter((r) => r.modelVersionId === id));
 }

@@ -17,7 +17,12 @@ describe("the AI's case-level answer", () => {
   });
 
   it("breaks ties towards the earlier class and ignores malformed rows", () => {
-    expect(caseLevelAnswer(classes, [[0.4, 0.4, 0.2], [0.1, 0.2]])?.answer).toBe("TUBULE_FORMING");
+    expect(
+      caseLevelAnswer(classes, [
+        [0.4, 0.4, 0.2],
+        [0.1, 0.2],
+      ])?.answer,
+    ).toBe("TUBULE_FORMING");
   });
 
   it("has no answer without predictions, or for classes that are not subtypes", () => {

@@ -9,7 +9,10 @@ import { Prisma, Subtype, type Db } from "@mammo/db";
  * every image of a case carries the case's label (datasets/split.ts); no truth (not even the
  * lesion side of a label) enters the AI's answer, so it can be shown to blinded readers.
  */
-export function caseLevelAnswer(classNames: readonly string[], imageProbabilities: readonly (readonly number[])[]): { answer: Subtype; probabilities: number[] } | null {
+export function caseLevelAnswer(
+  classNames: readonly string[],
+  imageProbabilities: readonly (readonly number[])[],
+): { answer: Subtype; probabilities: number[] } | null {
   const usable = imageProbabilities.filter((p) => p.length === classNames.length);
   if (usable.length === 0 || classNames.length === 0) return null;
   const mean = classNames.map((_, k) => usable.reduce((sum, p) => sum + p[k]!, 0) / usable.length);
@@ -33,13 +36,23 @@ export type CaseAiAnswer = {
   heatmaps: { imageId: string; saliencyMap: HeatmapRef }[];
 };
 
-type PredictionRow = { caseId: string; imageId: string; probabilities: number[]; classNames: string[]; maps: HeatmapRef[] };
+type PredictionRow = {
+  caseId: string;
+  imageId: string;
+  probabilities: number[];
+  classNames: string[];
+  maps: HeatmapRef[];
+};
 
 /**
  * The AI's answers for many cases of one model version (cases without predictions are absent).
  * One statement: it runs on every aided reading step.
  */
-export async function loadCaseAiAnswers(db: Db, modelVersionId: string, caseIds: readonly string[]): Promise<Map<string, CaseAiAnswer>> {
+export async function loadCaseAiAnswers(
+  db: Db,
+  modelVersionId: string,
+  caseIds: readonly string[],
+): Promise<Map<string, CaseAiAnswer>> {
   const answers = new Map<string, CaseAiAnswer>();
   if (caseIds.length === 0) return answers;
   const rows = await db.$queryRaw<PredictionRow[]>`
@@ -55,7 +68,10 @@ export async function loadCaseAiAnswers(db: Db, modelVersionId: string, caseIds:
   for (const caseId of caseIds) {
     const own = rows.filter((p) => p.caseId === caseId);
     const classNames = own[0]?.classNames ?? [];
-    const result = caseLevelAnswer(classNames, own.map((p) => p.probabilities));
+    const result = caseLevelAnswer(
+      classNames,
+      own.map((p) => p.probabilities),
+    );
     if (!result) continue;
     const answerIndex = classNames.indexOf(result.answer);
     const heatmaps = own.flatMap((p) => {

@@ -36,7 +36,8 @@ const ViewConsistencyRef = builder.objectRef<ViewConsistency>("ViewConsistency")
   }),
 });
 
-const groups = (record: Record<string, ConcordanceStats>): Group[] => Object.entries(record).map(([key, stats]) => ({ key, stats }));
+const groups = (record: Record<string, ConcordanceStats>): Group[] =>
+  Object.entries(record).map(([key, stats]) => ({ key, stats }));
 
 const ConcordanceSummaryRef = builder.objectRef<ConcordanceSummary>("ConcordanceSummary").implement({
   fields: (t) => ({

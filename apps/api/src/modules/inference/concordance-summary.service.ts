@@ -10,7 +10,11 @@ import { loadVisibleInferenceRuns } from "./inference.service.ts";
  * (overall, by source, subtype, reader, A/B/C/D region, CC vs MLO). Only what the viewer may see
  * goes in: cases visible to them (blinding kept), and readers' marks of CLOSED studies only.
  */
-export async function getConcordanceSummary(db: Db, viewer: Viewer, inferenceRunId: string): Promise<ConcordanceSummary> {
+export async function getConcordanceSummary(
+  db: Db,
+  viewer: Viewer,
+  inferenceRunId: string,
+): Promise<ConcordanceSummary> {
   const [run] = await loadVisibleInferenceRuns(db, viewer, [inferenceRunId]);
   if (!run) throw notFound("inference run");
   const pairs = await loadConcordancePairs(db, run.id);
@@ -23,6 +27,9 @@ export async function getConcordanceSummary(db: Db, viewer: Viewer, inferenceRun
   const caseVisible = new Set(visibleCases.map((c) => c.id));
   const studyClosed = new Set(closedStudies.map((s) => s.id));
   return summariseConcordance(
-    pairs.filter((p) => caseVisible.has(p.caseId) && (p.source === "ANNOTATION" || (p.studyId !== null && studyClosed.has(p.studyId)))),
+    pairs.filter(
+      (p) =>
+        caseVisible.has(p.caseId) && (p.source === "ANNOTATION" || (p.studyId !== null && studyClosed.has(p.studyId))),
+    ),
   );
 }

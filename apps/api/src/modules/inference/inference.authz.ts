@@ -13,7 +13,8 @@ export default defineAuthz({
     },
     {
       field: "Query.inferenceRun",
-      document: "query ($id: ID!) { inferenceRun(id: $id) { id predictions(first: 5) { edges { node { predictedClass saliencyMaps { url } } } } } }",
+      document:
+        "query ($id: ID!) { inferenceRun(id: $id) { id predictions(first: 5) { edges { node { predictedClass saliencyMaps { url } } } } } }",
       variables: idOf("InferenceRun", "inferenceRunId"),
       allowed: MODEL_VIEWERS,
     },
@@ -27,14 +28,21 @@ export default defineAuthz({
     {
       // Predictions need both the case (case browser) and the model: ML engineers and coordinators.
       field: "Query.imagePredictions",
-      document: "query ($imageId: ID!) { imagePredictions(imageId: $imageId) { predictedClass probabilities { probability } } }",
+      document:
+        "query ($imageId: ID!) { imagePredictions(imageId: $imageId) { predictedClass probabilities { probability } } }",
       variables: idOf("Image", "imageId", "imageId"),
       allowed: MODEL_VIEWERS,
     },
     {
       field: "Mutation.requestInference",
       document: "mutation ($input: RequestInferenceInput!) { requestInference(input: $input) { id } }",
-      variables: (site) => ({ input: { modelVersionId: globalIdOf("ModelVersion", site.ids.modelVersionId!), target: "IMAGES", imageIds: [globalIdOf("Image", site.ids.imageId!)] } }),
+      variables: (site) => ({
+        input: {
+          modelVersionId: globalIdOf("ModelVersion", site.ids.modelVersionId!),
+          target: "IMAGES",
+          imageIds: [globalIdOf("Image", site.ids.imageId!)],
+        },
+      }),
       allowed: ["ML_ENGINEER"],
     },
     {

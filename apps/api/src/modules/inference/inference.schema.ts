@@ -1,4 +1,11 @@
-import { ConcordanceSource, InferenceTarget, SaliencyMethod, type ConcordanceResult, type SaliencyMap, type Subtype } from "@mammo/db";
+import {
+  ConcordanceSource,
+  InferenceTarget,
+  SaliencyMethod,
+  type ConcordanceResult,
+  type SaliencyMap,
+  type Subtype,
+} from "@mammo/db";
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { builder } from "../../graphql/builder.ts";
 import { requireViewer } from "../../graphql/context.ts";
@@ -30,7 +37,8 @@ export const InferenceTargetEnum = builder.enumType(InferenceTarget, { name: "In
 export const SaliencyMethodEnum = builder.enumType(SaliencyMethod, { name: "SaliencyMethod" });
 export const ConcordanceSourceEnum = builder.enumType(ConcordanceSource, {
   name: "ConcordanceSource",
-  description: "READ: a radiologist's ROI mark in a reader study; ANNOTATION: a pathology lesion outline or an annotator's ROI",
+  description:
+    "READ: a radiologist's ROI mark in a reader study; ANNOTATION: a pathology lesion outline or an annotator's ROI",
 });
 
 const ConcordanceResultRef = builder.objectRef<ConcordanceResult>("ConcordanceResult").implement({
@@ -38,8 +46,15 @@ const ConcordanceResultRef = builder.objectRef<ConcordanceResult>("ConcordanceRe
   fields: (t) => ({
     id: t.string({ resolve: (c) => encodeGlobalID("ConcordanceResult", c.id) }),
     source: t.expose("source", { type: ConcordanceSourceEnum }),
-    annotationId: t.string({ nullable: true, resolve: (c) => (c.annotationId ? encodeGlobalID("Annotation", c.annotationId) : null) }),
-    readId: t.string({ nullable: true, description: "Only for reads of closed studies", resolve: (c) => (c.readId ? encodeGlobalID("Read", c.readId) : null) }),
+    annotationId: t.string({
+      nullable: true,
+      resolve: (c) => (c.annotationId ? encodeGlobalID("Annotation", c.annotationId) : null),
+    }),
+    readId: t.string({
+      nullable: true,
+      description: "Only for reads of closed studies",
+      resolve: (c) => (c.readId ? encodeGlobalID("Read", c.readId) : null),
+    }),
     isPointingHit: t.exposeBoolean("isPointingHit"),
     energyInside: t.exposeFloat("energyInside"),
     iou: t.exposeFloat("iou"),
@@ -57,10 +72,17 @@ const SaliencyMapRef = builder.objectRef<MapShape>("SaliencyMap").implement({
     method: t.expose("method", { type: SaliencyMethodEnum }),
     layerName: t.exposeString("layerName"),
     classIndex: t.exposeInt("classIndex"),
-    subtype: t.field({ type: SubtypeEnum, nullable: true, resolve: (m) => (m.classNames[m.classIndex] as Subtype | undefined) ?? null }),
+    subtype: t.field({
+      type: SubtypeEnum,
+      nullable: true,
+      resolve: (m) => (m.classNames[m.classIndex] as Subtype | undefined) ?? null,
+    }),
     widthPx: t.exposeInt("widthPx"),
     heightPx: t.exposeInt("heightPx"),
-    url: t.string({ description: "8-bit PNG on the API server (send the same credentials)", resolve: (m) => `/saliency-maps/${m.id}/heatmap.png` }),
+    url: t.string({
+      description: "8-bit PNG on the API server (send the same credentials)",
+      resolve: (m) => `/saliency-maps/${m.id}/heatmap.png`,
+    }),
     concordance: t.loadableList({
       type: ConcordanceResultRef,
       complexity: { field: 1, multiplier: 3 },
@@ -78,13 +100,22 @@ const PredictionRef = builder.objectRef<PredictionRow>("Prediction").implement({
   description: "One image through one model version",
   fields: (t) => ({
     id: t.string({ resolve: (p) => encodeGlobalID("Prediction", p.id) }),
-    image: t.loadable({ type: ImageRef, nullable: true, load: (ids: string[], ctx) => loadVisibleImages(ctx.db, ctx.viewer, ids), resolve: (p) => p.imageId }),
+    image: t.loadable({
+      type: ImageRef,
+      nullable: true,
+      load: (ids: string[], ctx) => loadVisibleImages(ctx.db, ctx.viewer, ids),
+      resolve: (p) => p.imageId,
+    }),
     caseId: t.string({ resolve: (p) => encodeGlobalID("Case", p.image.caseId) }),
     predictedClass: t.expose("predictedClass", { type: SubtypeEnum }),
     probabilities: t.field({
       type: [PredictionClassRef],
       complexity: { field: 1, multiplier: 6 },
-      resolve: (p) => p.modelVersion.classNames.map((name, k) => ({ subtype: name as Subtype, probability: p.probabilities[k] ?? 0 })),
+      resolve: (p) =>
+        p.modelVersion.classNames.map((name, k) => ({
+          subtype: name as Subtype,
+          probability: p.probabilities[k] ?? 0,
+        })),
     }),
     saliencyMaps: t.loadableList({
       type: SaliencyMapRef,
@@ -92,7 +123,12 @@ const PredictionRef = builder.objectRef<PredictionRow>("Prediction").implement({
       load: (ids: string[], ctx) => loadSaliencyMapsByPredictionIds(ctx.db, ids),
       resolve: (p) => p.id,
     }),
-    modelVersion: t.loadable({ type: ModelVersionRef, nullable: true, load: (ids: string[], ctx) => loadVisibleModelVersions(ctx.db, ctx.viewer, ids), resolve: (p) => p.modelVersionId }),
+    modelVersion: t.loadable({
+      type: ModelVersionRef,
+      nullable: true,
+      load: (ids: string[], ctx) => loadVisibleModelVersions(ctx.db, ctx.viewer, ids),
+      resolve: (p) => p.modelVersionId,
+    }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
   }),
 });
@@ -101,11 +137,26 @@ builder.node(InferenceRunRef, {
   id: { resolve: (r) => r.id },
   loadMany: (ids, ctx) => loadVisibleInferenceRuns(ctx.db, ctx.viewer, ids),
   fields: (t) => ({
-    site: t.loadable({ type: SiteRef, load: (ids: string[], ctx) => loadSitesByIds(ctx.db, ids), resolve: (r) => r.siteId }),
-    modelVersion: t.loadable({ type: ModelVersionRef, nullable: true, load: (ids: string[], ctx) => loadVisibleModelVersions(ctx.db, ctx.viewer, ids), resolve: (r) => r.modelVersionId }),
+    site: t.loadable({
+      type: SiteRef,
+      load: (ids: string[], ctx) => loadSitesByIds(ctx.db, ids),
+      resolve: (r) => r.siteId,
+    }),
+    modelVersion: t.loadable({
+      type: ModelVersionRef,
+      nullable: true,
+      load: (ids: string[], ctx) => loadVisibleModelVersions(ctx.db, ctx.viewer, ids),
+      resolve: (r) => r.modelVersionId,
+    }),
     target: t.expose("target", { type: InferenceTargetEnum }),
-    studyId: t.string({ nullable: true, resolve: (r) => (r.studyId ? encodeGlobalID("ReaderStudy", r.studyId) : null) }),
-    datasetVersionId: t.string({ nullable: true, resolve: (r) => (r.datasetVersionId ? encodeGlobalID("DatasetVersion", r.datasetVersionId) : null) }),
+    studyId: t.string({
+      nullable: true,
+      resolve: (r) => (r.studyId ? encodeGlobalID("ReaderStudy", r.studyId) : null),
+    }),
+    datasetVersionId: t.string({
+      nullable: true,
+      resolve: (r) => (r.datasetVersionId ? encodeGlobalID("DatasetVersion", r.datasetVersionId) : null),
+    }),
     imageCount: t.int({ description: "Chosen images (target IMAGES)", resolve: (r) => r.imageIds.length }),
     saliencyMethod: t.expose("saliencyMethod", { type: SaliencyMethodEnum }),
     saliencyLayer: t.exposeString("saliencyLayer"),
@@ -119,7 +170,8 @@ builder.node(InferenceRunRef, {
       type: PredictionRef,
       description: "Predictions on images the viewer may see",
       complexity: (args) => ({ field: 1, multiplier: Math.min(args.first ?? args.last ?? 20, 100) }),
-      resolve: (run, args, ctx) => resolveCreatedAtConnection(args, (page) => listRunPredictions(ctx.db, requireViewer(ctx), run.id, page)),
+      resolve: (run, args, ctx) =>
+        resolveCreatedAtConnection(args, (page) => listRunPredictions(ctx.db, requireViewer(ctx), run.id, page)),
     }),
   }),
 });
@@ -137,7 +189,12 @@ builder.queryField("inferenceRuns", (t) =>
     complexity: (args) => ({ field: 1, multiplier: Math.min(args.first ?? args.last ?? 20, 100) }),
     resolve: (_root, args, ctx) =>
       resolveCreatedAtConnection(args, (page) =>
-        listInferenceRuns(ctx.db, requireViewer(ctx), { siteId: args.siteId?.id, modelVersionId: args.modelVersionId?.id, studyId: args.studyId?.id }, page),
+        listInferenceRuns(
+          ctx.db,
+          requireViewer(ctx),
+          { siteId: args.siteId?.id, modelVersionId: args.modelVersionId?.id, studyId: args.studyId?.id },
+          page,
+        ),
       ),
   }),
 );
@@ -202,8 +259,10 @@ builder.mutationField("requestConcordance", (t) =>
   t.field({
     type: InferenceRunRef,
     authScopes: { authenticated: true },
-    description: "Queues the comparison of a finished run's heatmaps with the regions (lesion outlines, readers' marks)",
+    description:
+      "Queues the comparison of a finished run's heatmaps with the regions (lesion outlines, readers' marks)",
     args: { inferenceRunId: t.arg.globalID({ required: true, for: InferenceRunRef }) },
-    resolve: (_root, args, ctx) => requestConcordance(ctx.db, ctx.jobs, requireViewer(ctx), args.inferenceRunId.id, ctx.requestId),
+    resolve: (_root, args, ctx) =>
+      requestConcordance(ctx.db, ctx.jobs, requireViewer(ctx), args.inferenceRunId.id, ctx.requestId),
   }),
 );

@@ -36,14 +36,23 @@ const requestInput = z
     datasetVersionId: z.uuid().optional(),
     imageIds: z.array(z.uuid()).max(5000).optional(),
     saliencyMethod: z.enum(SaliencyMethod).optional(),
-    saliencyLayer: z.string().trim().regex(/^[A-Za-z0-9_]{1,64}$/, "a layer name such as block5_conv3").optional(),
+    saliencyLayer: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_]{1,64}$/, "a layer name such as block5_conv3")
+      .optional(),
   })
   .superRefine((input, ctx) => {
     const need = { STUDY: "studyId", DATASET_VERSION: "datasetVersionId", IMAGES: "imageIds" } as const;
     for (const [target, field] of Object.entries(need)) {
-      const given = field === "imageIds" ? (input.imageIds?.length ?? 0) > 0 : input[field as "studyId" | "datasetVersionId"] !== undefined;
-      if (input.target === target && !given) ctx.addIssue({ code: "custom", path: [field], message: `required for target ${target}` });
-      if (input.target !== target && given) ctx.addIssue({ code: "custom", path: [field], message: `only for target ${target}` });
+      const given =
+        field === "imageIds"
+          ? (input.imageIds?.length ?? 0) > 0
+          : input[field as "studyId" | "datasetVersionId"] !== undefined;
+      if (input.target === target && !given)
+        ctx.addIssue({ code: "custom", path: [field], message: `required for target ${target}` });
+      if (input.target !== target && given)
+        ctx.addIssue({ code: "custom", path: [field], message: `only for target ${target}` });
     }
   });
 
@@ -52,24 +61,39 @@ const requestInput = z
  * the InferenceRun row and its `infer` job commit together. ML engineers of the model's site may
  * run it on what they can see; coordinators may run their own study's model over their study.
  */
-export async function requestInference(db: Db, jobs: JobQueue, viewer: Viewer, input: z.input<typeof requestInput>, requestId?: string) {
+export async function requestInference(
+  db: Db,
+  jobs: JobQueue,
+  viewer: Viewer,
+  input: z.input<typeof requestInput>,
+  requestId?: string,
+) {
   const args = parseInput(requestInput, input);
   const model = await getVisibleModelVersion(db, viewer, args.modelVersionId);
   const isModelEngineer = hasRole(viewer, model.siteId, "ML_ENGINEER");
   let imageIds: string[] = [];
   if (args.target === "STUDY") {
-    const study = await db.readerStudy.findFirst({ where: { id: args.studyId, siteId: { in: siteIdsWithRole(viewer, "COORDINATOR", "ML_ENGINEER") } } });
+    const study = await db.readerStudy.findFirst({
+      where: { id: args.studyId, siteId: { in: siteIdsWithRole(viewer, "COORDINATOR", "ML_ENGINEER") } },
+    });
     if (!study) throw new AppError("NOT_FOUND", "studyId: reader study not found", { field: "studyId" });
     const coordinatesStudy = hasRole(viewer, study.siteId, "COORDINATOR");
-    if (!isModelEngineer && !coordinatesStudy) throw forbidden("only ML engineers of the model's site or the study's coordinators can run this");
+    if (!isModelEngineer && !coordinatesStudy)
+      throw forbidden("only ML engineers of the model's site or the study's coordinators can run this");
   } else if (args.target === "DATASET_VERSION") {
-    const version = await db.datasetVersion.findFirst({ where: { id: args.datasetVersionId, dataset: { siteId: { in: siteIdsWithRole(viewer, "ML_ENGINEER") } } } });
-    if (!version) throw new AppError("NOT_FOUND", "datasetVersionId: dataset version not found", { field: "datasetVersionId" });
+    const version = await db.datasetVersion.findFirst({
+      where: { id: args.datasetVersionId, dataset: { siteId: { in: siteIdsWithRole(viewer, "ML_ENGINEER") } } },
+    });
+    if (!version)
+      throw new AppError("NOT_FOUND", "datasetVersionId: dataset version not found", { field: "datasetVersionId" });
     if (!isModelEngineer) throw forbidden("only ML engineers of the model's site can run it");
   } else {
     imageIds = [...new Set(args.imageIds)];
     const visible = await db.image.count({ where: { id: { in: imageIds }, case: visibleCasesWhere(viewer) } });
-    if (visible !== imageIds.length) throw new AppError("NOT_FOUND", `imageIds: ${imageIds.length - visible} of the images were not found`, { field: "imageIds" });
+    if (visible !== imageIds.length)
+      throw new AppError("NOT_FOUND", `imageIds: ${imageIds.length - visible} of the images were not found`, {
+        field: "imageIds",
+      });
     if (!isModelEngineer) throw forbidden("only ML engineers of the model's site can run it");
   }
   return db.$transaction(async (tx) => {
@@ -88,39 +112,75 @@ export async function requestInference(db: Db, jobs: JobQueue, viewer: Viewer, i
       include: inferenceRunInclude,
     });
     const jobId = await enqueueJob(jobs, tx, "infer", { inferenceRunId: run.id });
-    await recordAudit(tx, { actorId: viewer.userId, siteId: run.siteId, action: "inferenceRun.request", entityType: "InferenceRun", entityId: run.id, after: { ...run, jobId }, requestId });
+    await recordAudit(tx, {
+      actorId: viewer.userId,
+      siteId: run.siteId,
+      action: "inferenceRun.request",
+      entityType: "InferenceRun",
+      entityId: run.id,
+      after: { ...run, jobId },
+      requestId,
+    });
     return run;
   });
 }
 
 /** Queues the heatmap-vs-region comparison (concordance job) of a finished inference run. */
-export async function requestConcordance(db: Db, jobs: JobQueue, viewer: Viewer, inferenceRunId: string, requestId?: string) {
+export async function requestConcordance(
+  db: Db,
+  jobs: JobQueue,
+  viewer: Viewer,
+  inferenceRunId: string,
+  requestId?: string,
+) {
   const id = parseInput(z.uuid(), inferenceRunId);
-  const run = await db.inferenceRun.findFirst({ where: { AND: [{ id }, visibleInferenceRunsWhere(viewer)] }, include: inferenceRunInclude });
+  const run = await db.inferenceRun.findFirst({
+    where: { AND: [{ id }, visibleInferenceRunsWhere(viewer)] },
+    include: inferenceRunInclude,
+  });
   if (!run) throw notFound("inference run");
   if (!hasRole(viewer, run.siteId, "ML_ENGINEER", "COORDINATOR")) throw forbidden();
-  if (run.status !== "SUCCEEDED") throw new AppError("CONFLICT", "concordance needs a finished inference run (with its heatmaps)");
+  if (run.status !== "SUCCEEDED")
+    throw new AppError("CONFLICT", "concordance needs a finished inference run (with its heatmaps)");
   return db.$transaction(async (tx) => {
     const jobId = await enqueueJob(jobs, tx, "concordance", { inferenceRunId: run.id });
-    await recordAudit(tx, { actorId: viewer.userId, siteId: run.siteId, action: "inferenceRun.requestConcordance", entityType: "InferenceRun", entityId: run.id, after: { jobId }, requestId });
+    await recordAudit(tx, {
+      actorId: viewer.userId,
+      siteId: run.siteId,
+      action: "inferenceRun.requestConcordance",
+      entityType: "InferenceRun",
+      entityId: run.id,
+      after: { jobId },
+      requestId,
+    });
     return run;
   });
 }
 
 export async function getInferenceRun(db: Db, viewer: Viewer, runId: string) {
   const id = parseInput(z.uuid(), runId);
-  const run = await db.inferenceRun.findFirst({ where: { AND: [{ id }, visibleInferenceRunsWhere(viewer)] }, include: inferenceRunInclude });
+  const run = await db.inferenceRun.findFirst({
+    where: { AND: [{ id }, visibleInferenceRunsWhere(viewer)] },
+    include: inferenceRunInclude,
+  });
   if (!run) throw notFound("inference run");
   return run;
 }
 
 export async function loadVisibleInferenceRuns(db: Db, viewer: Viewer | null, ids: readonly string[]) {
   if (!viewer) return ids.map(() => null);
-  const runs = await db.inferenceRun.findMany({ where: { AND: [{ id: { in: [...ids] } }, visibleInferenceRunsWhere(viewer)] }, include: inferenceRunInclude });
+  const runs = await db.inferenceRun.findMany({
+    where: { AND: [{ id: { in: [...ids] } }, visibleInferenceRunsWhere(viewer)] },
+    include: inferenceRunInclude,
+  });
   return ids.map((id) => runs.find((r) => r.id === id) ?? null);
 }
 
-const listInput = z.object({ siteId: z.uuid().optional(), modelVersionId: z.uuid().optional(), studyId: z.uuid().optional() });
+const listInput = z.object({
+  siteId: z.uuid().optional(),
+  modelVersionId: z.uuid().optional(),
+  studyId: z.uuid().optional(),
+});
 
 export async function listInferenceRuns(db: Db, viewer: Viewer, input: z.input<typeof listInput>, page: CreatedAtPage) {
   const args = parseInput(listInput, input);
@@ -161,7 +221,11 @@ export async function listRunPredictions(db: Db, viewer: Viewer, inferenceRunId:
 /** Predictions of one image that the viewer may see, newest first. */
 export async function listImagePredictions(db: Db, viewer: Viewer, imageId: string) {
   const id = parseInput(z.uuid(), imageId);
-  return db.prediction.findMany({ where: { AND: [{ imageId: id }, visiblePredictionsWhere(viewer)] }, orderBy: [{ createdAt: "desc" }, { id: "asc" }], include: predictionInclude });
+  return db.prediction.findMany({
+    where: { AND: [{ imageId: id }, visiblePredictionsWhere(viewer)] },
+    orderBy: [{ createdAt: "desc" }, { id: "asc" }],
+    include: predictionInclude,
+  });
 }
 
 /** Heatmaps of many predictions (data loader). Caller has authorised the predictions. */
@@ -171,7 +235,11 @@ export async function loadSaliencyMapsByPredictionIds(db: Db, ids: readonly stri
     orderBy: [{ classIndex: "asc" }, { method: "asc" }],
     include: { prediction: { select: { modelVersion: { select: { classNames: true } } } } },
   });
-  return ids.map((id) => maps.filter((m) => m.predictionId === id).map(({ prediction, ...map }) => ({ ...map, classNames: prediction.modelVersion.classNames })));
+  return ids.map((id) =>
+    maps
+      .filter((m) => m.predictionId === id)
+      .map(({ prediction, ...map }) => ({ ...map, classNames: prediction.modelVersion.classNames })),
+  );
 }
 
 /**
@@ -181,7 +249,10 @@ export async function loadSaliencyMapsByPredictionIds(db: Db, ids: readonly stri
  */
 export async function loadConcordanceBySaliencyMapIds(db: Db, ids: readonly string[]) {
   const rows = await db.concordanceResult.findMany({
-    where: { saliencyMapId: { in: [...ids] }, OR: [{ source: "ANNOTATION" }, { source: "READ", read: { studyCase: { study: { status: "CLOSED" } } } }] },
+    where: {
+      saliencyMapId: { in: [...ids] },
+      OR: [{ source: "ANNOTATION" }, { source: "READ", read: { studyCase: { study: { status: "CLOSED" } } } }],
+    },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
   });
   return ids.map((id) => rows.filter((r) => r.saliencyMapId === id));
@@ -196,7 +267,10 @@ export async function loadConcordanceBySaliencyMapIds(db: Db, ids: readonly stri
  */
 export async function getVisibleSaliencyMap(db: Db, viewer: Viewer, saliencyMapId: string) {
   const id = parseInput(z.uuid(), saliencyMapId);
-  const map = await db.saliencyMap.findUnique({ where: { id }, include: { prediction: { select: { id: true, modelVersionId: true, image: { select: { caseId: true } } } } } });
+  const map = await db.saliencyMap.findUnique({
+    where: { id },
+    include: { prediction: { select: { id: true, modelVersionId: true, image: { select: { caseId: true } } } } },
+  });
   if (!map) throw notFound("heatmap");
   const { modelVersionId } = map.prediction;
   const { caseId } = map.prediction.image;
@@ -208,10 +282,19 @@ export async function getVisibleSaliencyMap(db: Db, viewer: Viewer, saliencyMapI
           where: {
             phase: "UNAIDED",
             studyCase: { caseId },
-            studyReader: { userId: viewer.userId, arm: { kind: "AIDED" }, study: { modelVersionId, status: { in: ["OPEN", "CLOSED"] } } },
+            studyReader: {
+              userId: viewer.userId,
+              arm: { kind: "AIDED" },
+              study: { modelVersionId, status: { in: ["OPEN", "CLOSED"] } },
+            },
           },
         }),
-    db.studyCase.count({ where: { caseId, study: { status: "CLOSED", modelVersionId, siteId: { in: siteIdsWithRole(viewer, "COORDINATOR") } } } }),
+    db.studyCase.count({
+      where: {
+        caseId,
+        study: { status: "CLOSED", modelVersionId, siteId: { in: siteIdsWithRole(viewer, "COORDINATOR") } },
+      },
+    }),
   ]);
   if (asPrediction + asAidedReader + asCoordinator === 0) throw notFound("heatmap");
   return map;

@@ -13,7 +13,11 @@ builder.node(MembershipRef, {
   loadMany: (ids, ctx) => loadVisibleMemberships(ctx.db, ctx.viewer, ids),
   fields: (t) => ({
     role: t.expose("role", { type: RoleEnum }),
-    site: t.loadable({ type: SiteRef, load: (ids: string[], ctx) => loadSitesByIds(ctx.db, ids), resolve: (m) => m.siteId }),
+    site: t.loadable({
+      type: SiteRef,
+      load: (ids: string[], ctx) => loadSitesByIds(ctx.db, ids),
+      resolve: (m) => m.siteId,
+    }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
   }),
 });
@@ -33,7 +37,12 @@ builder.mutationField("addMembership", (t) =>
     description: "Gives an existing user a role at a site (admins of that site)",
     args: { input: t.arg({ type: AddMembershipInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      addMembership(ctx.db, requireViewer(ctx), { siteId: input.siteId.id, email: input.email, role: input.role }, { requestId: ctx.requestId }),
+      addMembership(
+        ctx.db,
+        requireViewer(ctx),
+        { siteId: input.siteId.id, email: input.email, role: input.role },
+        { requestId: ctx.requestId },
+      ),
   }),
 );
 
@@ -43,6 +52,7 @@ builder.mutationField("removeMembership", (t) =>
     authScopes: { authenticated: true },
     description: "Takes a role away (admins of its site); effective on the user's next request",
     args: { id: t.arg.globalID({ required: true, for: MembershipRef }) },
-    resolve: (_root, args, ctx) => removeMembership(ctx.db, requireViewer(ctx), { membershipId: args.id.id }, { requestId: ctx.requestId }),
+    resolve: (_root, args, ctx) =>
+      removeMembership(ctx.db, requireViewer(ctx), { membershipId: args.id.id }, { requestId: ctx.requestId }),
   }),
 );

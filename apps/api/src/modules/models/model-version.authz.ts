@@ -10,7 +10,8 @@ export default defineAuthz({
   entries: [
     {
       field: "Query.modelVersions",
-      document: "query ($siteId: ID) { modelVersions(first: 10, siteId: $siteId) { edges { node { id lineage { datasetDigest } } } } }",
+      document:
+        "query ($siteId: ID) { modelVersions(first: 10, siteId: $siteId) { edges { node { id lineage { datasetDigest } } } } }",
       variables: (site) => ({ siteId: globalIdOf("Site", site.siteId) }),
       allowed: MODEL_VIEWERS,
     },
@@ -41,10 +42,19 @@ export default defineAuthz({
     },
     {
       field: "Mutation.removeModelAlias",
-      document: "mutation ($siteId: ID!, $modelName: String!, $alias: String!) { removeModelAlias(siteId: $siteId, modelName: $modelName, alias: $alias) { id } }",
+      document:
+        "mutation ($siteId: ID!, $modelName: String!, $alias: String!) { removeModelAlias(siteId: $siteId, modelName: $modelName, alias: $alias) { id } }",
       variables: async (site, world) => {
         const alias = `tmp-${randomBytes(3).toString("hex")}`;
-        await world.api.db.modelAlias.create({ data: { siteId: site.siteId, modelName: site.ids.modelName!, alias, modelVersionId: site.ids.modelVersionId!, updatedById: site.users.ML_ENGINEER } });
+        await world.api.db.modelAlias.create({
+          data: {
+            siteId: site.siteId,
+            modelName: site.ids.modelName!,
+            alias,
+            modelVersionId: site.ids.modelVersionId!,
+            updatedById: site.users.ML_ENGINEER,
+          },
+        });
         return { siteId: globalIdOf("Site", site.siteId), modelName: site.ids.modelName!, alias };
       },
       allowed: ["ML_ENGINEER"],

@@ -35,9 +35,14 @@ const ModelLineageRef = builder.objectRef<ModelVersionWithLineage>("ModelLineage
     datasetName: t.string({ resolve: (m) => m.datasetVersion.dataset.name }),
     datasetVersionId: t.string({ resolve: (m) => encodeGlobalID("DatasetVersion", m.datasetVersionId) }),
     datasetVersion: t.int({ resolve: (m) => m.datasetVersion.version }),
-    datasetDigest: t.exposeString("datasetDigest", { description: "sha256 content digest of the frozen dataset version trained on" }),
+    datasetDigest: t.exposeString("datasetDigest", {
+      description: "sha256 content digest of the frozen dataset version trained on",
+    }),
     datasetItemCount: t.int({ resolve: (m) => m.datasetVersion.itemCount }),
-    trainingRunId: t.string({ nullable: true, resolve: (m) => (m.trainingRunId ? encodeGlobalID("TrainingRun", m.trainingRunId) : null) }),
+    trainingRunId: t.string({
+      nullable: true,
+      resolve: (m) => (m.trainingRunId ? encodeGlobalID("TrainingRun", m.trainingRunId) : null),
+    }),
     preset: t.exposeString("preset"),
     params: t.expose("params", { type: "JSON", description: "Every resolved training parameter" }),
     codeRevision: t.exposeString("codeRevision"),
@@ -56,13 +61,21 @@ builder.node(ModelVersionRef, {
   fields: (t) => ({
     name: t.exposeString("name", { description: "Model family, e.g. idc-subtype" }),
     version: t.exposeInt("version"),
-    site: t.loadable({ type: SiteRef, load: (ids: string[], ctx) => loadSitesByIds(ctx.db, ids), resolve: (m) => m.siteId }),
+    site: t.loadable({
+      type: SiteRef,
+      load: (ids: string[], ctx) => loadSitesByIds(ctx.db, ids),
+      resolve: (m) => m.siteId,
+    }),
     classNames: t.exposeStringList("classNames", { description: "Output order of the class probabilities" }),
     inputSizePx: t.exposeInt("inputSizePx"),
     artifactSha256: t.exposeString("artifactSha256"),
     metrics: t.expose("metrics", { type: "JSON", description: "Per fold and for the ensemble on the test split" }),
     lineage: t.field({ type: ModelLineageRef, resolve: (m) => m }),
-    aliases: t.loadableList({ type: ModelAliasRef, load: (ids: string[], ctx) => loadAliasesByModelVersionIds(ctx.db, ids), resolve: (m) => m.id }),
+    aliases: t.loadableList({
+      type: ModelAliasRef,
+      load: (ids: string[], ctx) => loadAliasesByModelVersionIds(ctx.db, ids),
+      resolve: (m) => m.id,
+    }),
     createdByName: t.string({ resolve: (m) => m.createdBy.name }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
   }),
@@ -86,7 +99,9 @@ builder.queryField("modelVersions", (t) =>
     args: { siteId: t.arg.globalID({ required: false, for: SiteRef }), name: t.arg.string({ required: false }) },
     complexity: (args) => ({ field: 1, multiplier: Math.min(args.first ?? args.last ?? 20, 100) }),
     resolve: (_root, args, ctx) =>
-      resolveCreatedAtConnection(args, (page) => listModelVersions(ctx.db, requireViewer(ctx), { siteId: args.siteId?.id, name: args.name ?? undefined }, page)),
+      resolveCreatedAtConnection(args, (page) =>
+        listModelVersions(ctx.db, requireViewer(ctx), { siteId: args.siteId?.id, name: args.name ?? undefined }, page),
+      ),
   }),
 );
 
@@ -104,7 +119,8 @@ builder.queryField("modelAliases", (t) =>
     type: [ModelAliasRef],
     authScopes: { authenticated: true },
     args: { siteId: t.arg.globalID({ required: false, for: SiteRef }), modelName: t.arg.string({ required: false }) },
-    resolve: (_root, args, ctx) => listModelAliases(ctx.db, requireViewer(ctx), { siteId: args.siteId?.id, modelName: args.modelName ?? undefined }),
+    resolve: (_root, args, ctx) =>
+      listModelAliases(ctx.db, requireViewer(ctx), { siteId: args.siteId?.id, modelName: args.modelName ?? undefined }),
   }),
 );
 
@@ -113,8 +129,17 @@ builder.mutationField("setModelAlias", (t) =>
     type: ModelAliasRef,
     authScopes: { authenticated: true },
     description: "Creates the alias for the version's model family, or moves it to this version",
-    args: { modelVersionId: t.arg.globalID({ required: true, for: ModelVersionRef }), alias: t.arg.string({ required: true }) },
-    resolve: (_root, args, ctx) => setModelAlias(ctx.db, requireViewer(ctx), { modelVersionId: args.modelVersionId.id, alias: args.alias }, ctx.requestId),
+    args: {
+      modelVersionId: t.arg.globalID({ required: true, for: ModelVersionRef }),
+      alias: t.arg.string({ required: true }),
+    },
+    resolve: (_root, args, ctx) =>
+      setModelAlias(
+        ctx.db,
+        requireViewer(ctx),
+        { modelVersionId: args.modelVersionId.id, alias: args.alias },
+        ctx.requestId,
+      ),
   }),
 );
 
@@ -122,7 +147,17 @@ builder.mutationField("removeModelAlias", (t) =>
   t.field({
     type: ModelAliasRef,
     authScopes: { authenticated: true },
-    args: { siteId: t.arg.globalID({ required: true, for: SiteRef }), modelName: t.arg.string({ required: true }), alias: t.arg.string({ required: true }) },
-    resolve: (_root, args, ctx) => removeModelAlias(ctx.db, requireViewer(ctx), { siteId: args.siteId.id, modelName: args.modelName, alias: args.alias }, ctx.requestId),
+    args: {
+      siteId: t.arg.globalID({ required: true, for: SiteRef }),
+      modelName: t.arg.string({ required: true }),
+      alias: t.arg.string({ required: true }),
+    },
+    resolve: (_root, args, ctx) =>
+      removeModelAlias(
+        ctx.db,
+        requireViewer(ctx),
+        { siteId: args.siteId.id, modelName: args.modelName, alias: args.alias },
+        ctx.requestId,
+      ),
   }),
 );

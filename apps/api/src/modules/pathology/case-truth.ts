@@ -16,7 +16,10 @@ const HAS_CONSENSUS: Prisma.CaseWhereInput = { consensusDecisions: { some: { sup
 const NO_CONSENSUS: Prisma.CaseWhereInput = { consensusDecisions: { none: { supersededAt: null } } };
 const HAS_CONFLICT: Prisma.CaseWhereInput = {
   OR: Object.values(Subtype).map((s) => ({
-    AND: [{ pathologyLabels: { some: { ...CURRENT_LABEL, subtype: s } } }, { pathologyLabels: { some: { ...CURRENT_LABEL, subtype: { not: s } } } }],
+    AND: [
+      { pathologyLabels: { some: { ...CURRENT_LABEL, subtype: s } } },
+      { pathologyLabels: { some: { ...CURRENT_LABEL, subtype: { not: s } } } },
+    ],
   })),
 };
 
@@ -40,7 +43,11 @@ export function truthWhere(subtypes: readonly Subtype[]): Prisma.CaseWhereInput 
     OR: subtypes.flatMap((s): Prisma.CaseWhereInput[] => [
       { consensusDecisions: { some: { supersededAt: null, subtype: s } } },
       {
-        AND: [NO_CONSENSUS, { pathologyLabels: { some: { ...CURRENT_LABEL, subtype: s } } }, { pathologyLabels: { none: { ...CURRENT_LABEL, subtype: { not: s } } } }],
+        AND: [
+          NO_CONSENSUS,
+          { pathologyLabels: { some: { ...CURRENT_LABEL, subtype: s } } },
+          { pathologyLabels: { none: { ...CURRENT_LABEL, subtype: { not: s } } } },
+        ],
       },
     ]),
   };
@@ -56,7 +63,10 @@ export function currentLabels<T extends LabelFacts>(labels: readonly T[]): T[] {
 }
 
 /** The same rule in memory, from all labels of one case and its current consensus. */
-export function caseTruth(labels: readonly LabelFacts[], consensus: { subtype: Subtype; method: ConsensusMethod } | null): CaseTruth {
+export function caseTruth(
+  labels: readonly LabelFacts[],
+  consensus: { subtype: Subtype; method: ConsensusMethod } | null,
+): CaseTruth {
   if (consensus) return { status: "ADJUDICATED", subtype: consensus.subtype, method: consensus.method };
   const current = currentLabels(labels);
   const subtypes = new Set(current.map((l) => l.subtype));

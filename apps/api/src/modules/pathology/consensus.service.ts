@@ -23,15 +23,23 @@ const decideInput = z.object({
  * them (a rationale is then required). A subtype no current label names is refused. The
  * previous decision stays, superseded: at most one is current (a partial unique index).
  */
-export async function decideConsensus(db: Db, viewer: Viewer, input: z.input<typeof decideInput>, audit: { requestId?: string } = {}) {
+export async function decideConsensus(
+  db: Db,
+  viewer: Viewer,
+  input: z.input<typeof decideInput>,
+  audit: { requestId?: string } = {},
+) {
   const args = parseInput(decideInput, input);
   return db.$transaction(async (tx) => {
     const target = await lockCaseForPathology(tx, viewer, args.caseId, CONSENSUS_ROLES, "decide a consensus");
     const labels = currentLabels(await tx.pathologyLabel.findMany({ where: { caseId: target.id } }));
-    if (labels.length === 0) throw new AppError("CONFLICT", "the case has no current pathology label to decide between");
+    if (labels.length === 0)
+      throw new AppError("CONFLICT", "the case has no current pathology label to decide between");
     const named = new Set(labels.map((l) => l.subtype));
     if (!named.has(args.subtype)) {
-      throw new AppError("VALIDATION", `subtype: must be one of the case's current labels (${[...named].join(", ")})`, { field: "subtype" });
+      throw new AppError("VALIDATION", `subtype: must be one of the case's current labels (${[...named].join(", ")})`, {
+        field: "subtype",
+      });
     }
     const method: ConsensusMethod = named.size === 1 ? "UNANIMOUS" : "ADJUDICATED";
     if (method === "ADJUDICATED" && !args.rationale) {
@@ -40,7 +48,13 @@ export async function decideConsensus(db: Db, viewer: Viewer, input: z.input<typ
     const previous = await tx.consensusDecision.findFirst({ where: { caseId: target.id, supersededAt: null } });
     await supersedeConsensus(tx, viewer, target, audit);
     const decision = await tx.consensusDecision.create({
-      data: { caseId: target.id, subtype: args.subtype, method, rationale: args.rationale || null, decidedById: viewer.userId },
+      data: {
+        caseId: target.id,
+        subtype: args.subtype,
+        method,
+        rationale: args.rationale || null,
+        decidedById: viewer.userId,
+      },
     });
     await recordAudit(tx, {
       actorId: viewer.userId,
@@ -69,7 +83,8 @@ export async function loadConsensusByCaseIds(db: Db, viewer: Viewer | null, case
   return caseIds.map((id) => decisions.filter((d) => d.caseId === id));
 }
 
-export type PathologyEventKind = "LABEL_ADDED" | "LABEL_CORRECTED" | "LABEL_RETRACTED" | "CONSENSUS_DECIDED" | "CONSENSUS_SUPERSEDED";
+export type PathologyEventKind =
+  "LABEL_ADDED" | "LABEL_CORRECTED" | "LABEL_RETRACTED" | "CONSENSUS_DECIDED" | "CONSENSUS_SUPERSEDED";
 export type PathologyEvent = {
   kind: PathologyEventKind;
   at: Date;
@@ -96,7 +111,11 @@ export async function getPathologyHistory(db: Db, viewer: Viewer, caseId: string
     where: {
       OR: [
         { entityType: "PathologyLabel", action: "pathologyLabel.retract", entityId: { in: labels.map((l) => l.id) } },
-        { entityType: "ConsensusDecision", action: "consensusDecision.supersede", entityId: { in: decisions.map((d) => d.id) } },
+        {
+          entityType: "ConsensusDecision",
+          action: "consensusDecision.supersede",
+          entityId: { in: decisions.map((d) => d.id) },
+        },
       ],
     },
   });
@@ -104,7 +123,7 @@ export async function getPathologyHistory(db: Db, viewer: Viewer, caseId: string
   const actors = await db.user.findMany({ where: { id: { in: actorIds } }, select: { id: true, name: true } });
   const auditOf = (entityId: string) => laterEvents.find((e) => e.entityId === entityId);
   const actorOf = (entityId: string) => actors.find((a) => a.id === auditOf(entityId)?.actorId) ?? null;
-  const reasonOf = (entityId: string) => ((auditOf(entityId)?.after as { reason?: string } | null)?.reason ?? null);
+  const reasonOf = (entityId: string) => (auditOf(entityId)?.after as { reason?: string } | null)?.reason ?? null;
 
   const events: PathologyEvent[] = [];
   for (const l of labels) {
@@ -117,11 +136,37 @@ export async function getPathologyHistory(db: Db, viewer: Viewer, caseId: string
       subtype: l.subtype,
       detail: l.note,
     });
-    if (l.retractedAt) events.push({ kind: "LABEL_RETRACTED", at: l.retractedAt, actor: actorOf(l.id), labelId: l.id, decisionId: null, subtype: l.subtype, detail: reasonOf(l.id) });
+    if (l.retractedAt)
+      events.push({
+        kind: "LABEL_RETRACTED",
+        at: l.retractedAt,
+        actor: actorOf(l.id),
+        labelId: l.id,
+        decisionId: null,
+        subtype: l.subtype,
+        detail: reasonOf(l.id),
+      });
   }
   for (const d of decisions) {
-    events.push({ kind: "CONSENSUS_DECIDED", at: d.createdAt, actor: d.decidedBy, labelId: null, decisionId: d.id, subtype: d.subtype, detail: d.rationale });
-    if (d.supersededAt) events.push({ kind: "CONSENSUS_SUPERSEDED", at: d.supersededAt, actor: actorOf(d.id), labelId: null, decisionId: d.id, subtype: d.subtype, detail: null });
+    events.push({
+      kind: "CONSENSUS_DECIDED",
+      at: d.createdAt,
+      actor: d.decidedBy,
+      labelId: null,
+      decisionId: d.id,
+      subtype: d.subtype,
+      detail: d.rationale,
+    });
+    if (d.supersededAt)
+      events.push({
+        kind: "CONSENSUS_SUPERSEDED",
+        at: d.supersededAt,
+        actor: actorOf(d.id),
+        labelId: null,
+        decisionId: d.id,
+        subtype: d.subtype,
+        detail: null,
+      });
   }
   return events.sort((a, b) => a.at.getTime() - b.at.getTime());
 }

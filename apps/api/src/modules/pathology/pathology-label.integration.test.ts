@@ -4,32 +4,91 @@ import { errorCode, startTestApi, type TestApi } from "../../../test/harness.ts"
 
 const ADD = /* GraphQL */ `
   mutation Add($input: AddPathologyLabelInput!) {
-    addPathologyLabel(input: $input) { id subtype source specimenDate note author { name } isCurrent }
+    addPathologyLabel(input: $input) {
+      id
+      subtype
+      source
+      specimenDate
+      note
+      author {
+        name
+      }
+      isCurrent
+    }
   }
 `;
 const CORRECT = /* GraphQL */ `
   mutation Correct($input: CorrectPathologyLabelInput!) {
-    correctPathologyLabel(input: $input) { id subtype isCurrent replaces { id subtype isCurrent } }
+    correctPathologyLabel(input: $input) {
+      id
+      subtype
+      isCurrent
+      replaces {
+        id
+        subtype
+        isCurrent
+      }
+    }
   }
 `;
 const RETRACT = /* GraphQL */ `
-  mutation Retract($input: RetractPathologyLabelInput!) { retractPathologyLabel(input: $input) { id retractedAt isCurrent } }
+  mutation Retract($input: RetractPathologyLabelInput!) {
+    retractPathologyLabel(input: $input) {
+      id
+      retractedAt
+      isCurrent
+    }
+  }
 `;
 const DECIDE = /* GraphQL */ `
-  mutation Decide($input: DecideConsensusInput!) { decideConsensus(input: $input) { id subtype method rationale decidedBy { name } } }
+  mutation Decide($input: DecideConsensusInput!) {
+    decideConsensus(input: $input) {
+      id
+      subtype
+      method
+      rationale
+      decidedBy {
+        name
+      }
+    }
+  }
 `;
 const CASE = /* GraphQL */ `
   query Case($id: ID!) {
     case(id: $id) {
-      accessionKey labelStatus truth
-      pathologyLabels { id subtype source isCurrent retractedAt }
-      consensus { subtype method }
-      consensusHistory { subtype method supersededAt }
+      accessionKey
+      labelStatus
+      truth
+      pathologyLabels {
+        id
+        subtype
+        source
+        isCurrent
+        retractedAt
+      }
+      consensus {
+        subtype
+        method
+      }
+      consensusHistory {
+        subtype
+        method
+        supersededAt
+      }
     }
   }
 `;
 const HISTORY = /* GraphQL */ `
-  query History($caseId: ID!) { pathologyHistory(caseId: $caseId) { kind subtype detail actor { name } } }
+  query History($caseId: ID!) {
+    pathologyHistory(caseId: $caseId) {
+      kind
+      subtype
+      detail
+      actor {
+        name
+      }
+    }
+  }
 `;
 
 type CaseView = {
@@ -79,7 +138,12 @@ describe("pathology labels and consensus", () => {
   it("an annotator of the case's site adds a label; it is read back, with an audit event in the same transaction", async () => {
     const caseId = await newCase();
     const data = await api.as<{ addPathologyLabel: { id: string } }>(annotator, ADD, { input: input(caseId) });
-    expect(data.addPathologyLabel).toMatchObject({ subtype: "SCIRRHOUS", source: "SURGERY", specimenDate: "2020-03-04", isCurrent: true });
+    expect(data.addPathologyLabel).toMatchObject({
+      subtype: "SCIRRHOUS",
+      source: "SURGERY",
+      specimenDate: "2020-03-04",
+      isCurrent: true,
+    });
     const view = await caseView(caseId);
     expect(view).toMatchObject({ labelStatus: "LABELLED", truth: "SCIRRHOUS" });
     expect(view.pathologyLabels).toHaveLength(1);
@@ -100,31 +164,58 @@ describe("pathology labels and consensus", () => {
 
   it("a correction is a new label that replaces the old one; the old one stays as history and cannot be corrected twice", async () => {
     const caseId = await newCase();
-    const first = (await api.as<{ addPathologyLabel: { id: string } }>(annotator, ADD, { input: input(caseId, { subtype: "SOLID" }) })).addPathologyLabel;
-    const corrected = await api.as<{ correctPathologyLabel: { subtype: string; isCurrent: boolean; replaces: { id: string; isCurrent: boolean } } }>(
-      secondAnnotator,
-      CORRECT,
-      { input: { labelId: first.id, subtype: "TUBULE_FORMING", source: "SURGERY", reason: "surgical specimen reviewed" } },
-    );
-    expect(corrected.correctPathologyLabel).toMatchObject({ subtype: "TUBULE_FORMING", isCurrent: true, replaces: { id: first.id, isCurrent: false } });
+    const first = (
+      await api.as<{ addPathologyLabel: { id: string } }>(annotator, ADD, {
+        input: input(caseId, { subtype: "SOLID" }),
+      })
+    ).addPathologyLabel;
+    const corrected = await api.as<{
+      correctPathologyLabel: { subtype: string; isCurrent: boolean; replaces: { id: string; isCurrent: boolean } };
+    }>(secondAnnotator, CORRECT, {
+      input: { labelId: first.id, subtype: "TUBULE_FORMING", source: "SURGERY", reason: "surgical specimen reviewed" },
+    });
+    expect(corrected.correctPathologyLabel).toMatchObject({
+      subtype: "TUBULE_FORMING",
+      isCurrent: true,
+      replaces: { id: first.id, isCurrent: false },
+    });
     expect(await caseView(caseId)).toMatchObject({ labelStatus: "LABELLED", truth: "TUBULE_FORMING" });
-    const again = await api.graphql(CORRECT, { input: { labelId: first.id, subtype: "SOLID", source: "SURGERY", reason: "x" } }, { token: await api.sessionFor(annotator) });
+    const again = await api.graphql(
+      CORRECT,
+      { input: { labelId: first.id, subtype: "SOLID", source: "SURGERY", reason: "x" } },
+      { token: await api.sessionFor(annotator) },
+    );
     expect(errorCode(again)).toBe("CONFLICT");
-    const audit = await api.db.auditEvent.findFirstOrThrow({ where: { action: "pathologyLabel.correct" }, orderBy: { id: "desc" } });
+    const audit = await api.db.auditEvent.findFirstOrThrow({
+      where: { action: "pathologyLabel.correct" },
+      orderBy: { id: "desc" },
+    });
     expect(audit.after).toMatchObject({ reason: "surgical specimen reviewed", subtype: "TUBULE_FORMING" });
   });
 
   it("a retracted label is no longer current, and the case falls back to what remains", async () => {
     const caseId = await newCase();
-    const solid = (await api.as<{ addPathologyLabel: { id: string } }>(annotator, ADD, { input: input(caseId, { subtype: "SOLID" }) })).addPathologyLabel;
+    const solid = (
+      await api.as<{ addPathologyLabel: { id: string } }>(annotator, ADD, {
+        input: input(caseId, { subtype: "SOLID" }),
+      })
+    ).addPathologyLabel;
     await api.as(annotator, ADD, { input: input(caseId) });
     expect((await caseView(caseId)).labelStatus).toBe("CONFLICT");
-    const retracted = await api.as<{ retractPathologyLabel: { retractedAt: string; isCurrent: boolean } }>(annotator, RETRACT, {
-      input: { labelId: solid.id, reason: "wrong case" },
-    });
+    const retracted = await api.as<{ retractPathologyLabel: { retractedAt: string; isCurrent: boolean } }>(
+      annotator,
+      RETRACT,
+      {
+        input: { labelId: solid.id, reason: "wrong case" },
+      },
+    );
     expect(retracted.retractPathologyLabel.isCurrent).toBe(false);
     expect(await caseView(caseId)).toMatchObject({ labelStatus: "LABELLED", truth: "SCIRRHOUS" });
-    const twice = await api.graphql(RETRACT, { input: { labelId: solid.id, reason: "again" } }, { token: await api.sessionFor(annotator) });
+    const twice = await api.graphql(
+      RETRACT,
+      { input: { labelId: solid.id, reason: "again" } },
+      { token: await api.sessionFor(annotator) },
+    );
     expect(errorCode(twice)).toBe("CONFLICT");
   });
 
@@ -132,14 +223,32 @@ describe("pathology labels and consensus", () => {
     const caseId = await newCase();
     await api.as(annotator, ADD, { input: input(caseId, { subtype: "SOLID" }) });
     await api.as(secondAnnotator, ADD, { input: input(caseId) });
-    const noRationale = await api.graphql(DECIDE, { input: { caseId, subtype: "SOLID" } }, { token: await api.sessionFor(coordinator) });
+    const noRationale = await api.graphql(
+      DECIDE,
+      { input: { caseId, subtype: "SOLID" } },
+      { token: await api.sessionFor(coordinator) },
+    );
     expect(noRationale.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "rationale" });
-    const unnamed = await api.graphql(DECIDE, { input: { caseId, subtype: "BENIGN", rationale: "x" } }, { token: await api.sessionFor(coordinator) });
+    const unnamed = await api.graphql(
+      DECIDE,
+      { input: { caseId, subtype: "BENIGN", rationale: "x" } },
+      { token: await api.sessionFor(coordinator) },
+    );
     expect(unnamed.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "subtype" });
 
-    const decided = await api.as<{ decideConsensus: { method: string } }>(coordinator, DECIDE, { input: { caseId, subtype: "SOLID", rationale: "review board" } });
-    expect(decided.decideConsensus).toMatchObject({ subtype: "SOLID", method: "ADJUDICATED", rationale: "review board" });
-    expect(await caseView(caseId)).toMatchObject({ labelStatus: "ADJUDICATED", truth: "SOLID", consensus: { subtype: "SOLID", method: "ADJUDICATED" } });
+    const decided = await api.as<{ decideConsensus: { method: string } }>(coordinator, DECIDE, {
+      input: { caseId, subtype: "SOLID", rationale: "review board" },
+    });
+    expect(decided.decideConsensus).toMatchObject({
+      subtype: "SOLID",
+      method: "ADJUDICATED",
+      rationale: "review board",
+    });
+    expect(await caseView(caseId)).toMatchObject({
+      labelStatus: "ADJUDICATED",
+      truth: "SOLID",
+      consensus: { subtype: "SOLID", method: "ADJUDICATED" },
+    });
 
     await api.as(annotator, DECIDE, { input: { caseId, subtype: "SCIRRHOUS", rationale: "second look" } });
     const view = await caseView(caseId);
@@ -154,7 +263,9 @@ describe("pathology labels and consensus", () => {
   it("a label change after a consensus supersedes it: the case is back to LABELLED or CONFLICT until decided again", async () => {
     const caseId = await newCase();
     await api.as(annotator, ADD, { input: input(caseId) });
-    const unanimous = await api.as<{ decideConsensus: { method: string } }>(annotator, DECIDE, { input: { caseId, subtype: "SCIRRHOUS" } });
+    const unanimous = await api.as<{ decideConsensus: { method: string } }>(annotator, DECIDE, {
+      input: { caseId, subtype: "SCIRRHOUS" },
+    });
     expect(unanimous.decideConsensus.method).toBe("UNANIMOUS");
     await api.as(secondAnnotator, ADD, { input: input(caseId, { subtype: "SOLID" }) });
     expect(await caseView(caseId)).toMatchObject({ labelStatus: "CONFLICT", truth: null, consensus: null });
@@ -162,12 +273,28 @@ describe("pathology labels and consensus", () => {
 
   it("the history lists every step, oldest first, with who did it and why", async () => {
     const caseId = await newCase();
-    const first = (await api.as<{ addPathologyLabel: { id: string } }>(annotator, ADD, { input: input(caseId, { subtype: "SOLID", note: "core biopsy" }) })).addPathologyLabel;
-    await api.as(secondAnnotator, CORRECT, { input: { labelId: first.id, subtype: "SCIRRHOUS", source: "SURGERY", reason: "surgery", note: "excision" } });
+    const first = (
+      await api.as<{ addPathologyLabel: { id: string } }>(annotator, ADD, {
+        input: input(caseId, { subtype: "SOLID", note: "core biopsy" }),
+      })
+    ).addPathologyLabel;
+    await api.as(secondAnnotator, CORRECT, {
+      input: { labelId: first.id, subtype: "SCIRRHOUS", source: "SURGERY", reason: "surgery", note: "excision" },
+    });
     await api.as(coordinator, DECIDE, { input: { caseId, subtype: "SCIRRHOUS" } });
-    const extra = (await api.as<{ addPathologyLabel: { id: string } }>(annotator, ADD, { input: input(caseId, { subtype: "BENIGN" }) })).addPathologyLabel;
+    const extra = (
+      await api.as<{ addPathologyLabel: { id: string } }>(annotator, ADD, {
+        input: input(caseId, { subtype: "BENIGN" }),
+      })
+    ).addPathologyLabel;
     await api.as(annotator, RETRACT, { input: { labelId: extra.id, reason: "entered on the wrong case" } });
-    const history = (await api.as<{ pathologyHistory: { kind: string; subtype: string; detail: string | null }[] }>(annotator, HISTORY, { caseId })).pathologyHistory;
+    const history = (
+      await api.as<{ pathologyHistory: { kind: string; subtype: string; detail: string | null }[] }>(
+        annotator,
+        HISTORY,
+        { caseId },
+      )
+    ).pathologyHistory;
     expect(history.map((e) => `${e.kind}:${e.subtype}`)).toEqual([
       "LABEL_ADDED:SOLID",
       "LABEL_CORRECTED:SCIRRHOUS",
@@ -181,13 +308,27 @@ describe("pathology labels and consensus", () => {
 
   it("an annotator of another site sees no such case (and cannot label it); readers and coordinators cannot label", async () => {
     const caseId = await newCase();
-    const asOther = await api.graphql(ADD, { input: input(caseId) }, { token: await api.sessionFor(otherSiteAnnotator) });
+    const asOther = await api.graphql(
+      ADD,
+      { input: input(caseId) },
+      { token: await api.sessionFor(otherSiteAnnotator) },
+    );
     expect(errorCode(asOther)).toBe("NOT_FOUND");
-    expect(errorCode(await api.graphql(CASE, { id: caseId }, { token: await api.sessionFor(otherSiteAnnotator) }))).toBe("NOT_FOUND");
-    expect(errorCode(await api.graphql(CASE, { id: caseId }, { token: await api.sessionFor(reader) }))).toBe("NOT_FOUND");
-    expect(errorCode(await api.graphql(ADD, { input: input(caseId) }, { token: await api.sessionFor(coordinator) }))).toBe("FORBIDDEN");
+    expect(
+      errorCode(await api.graphql(CASE, { id: caseId }, { token: await api.sessionFor(otherSiteAnnotator) })),
+    ).toBe("NOT_FOUND");
+    expect(errorCode(await api.graphql(CASE, { id: caseId }, { token: await api.sessionFor(reader) }))).toBe(
+      "NOT_FOUND",
+    );
+    expect(
+      errorCode(await api.graphql(ADD, { input: input(caseId) }, { token: await api.sessionFor(coordinator) })),
+    ).toBe("FORBIDDEN");
     const label = await createLabel(api.db, rawId(caseId), annotator);
-    const retract = await api.graphql(RETRACT, { input: { labelId: globalId("PathologyLabel", label.id), reason: "x" } }, { token: await api.sessionFor(coordinator) });
+    const retract = await api.graphql(
+      RETRACT,
+      { input: { labelId: globalId("PathologyLabel", label.id), reason: "x" } },
+      { token: await api.sessionFor(coordinator) },
+    );
     expect(errorCode(retract)).toBe("FORBIDDEN");
     expect(await api.db.pathologyLabel.count({ where: { caseId: rawId(caseId) } })).toBe(1);
   });
@@ -195,11 +336,23 @@ describe("pathology labels and consensus", () => {
   it("rejects bad input with an error that names the field, and writes nothing", async () => {
     const caseId = await newCase();
     const before = await api.db.pathologyLabel.count();
-    const future = await api.graphql(ADD, { input: input(caseId, { specimenDate: "2999-01-01" }) }, { token: await api.sessionFor(annotator) });
+    const future = await api.graphql(
+      ADD,
+      { input: input(caseId, { specimenDate: "2999-01-01" }) },
+      { token: await api.sessionFor(annotator) },
+    );
     expect(future.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "specimenDate" });
-    const badEnum = await api.graphql(ADD, { input: input(caseId, { subtype: "MUCINOUS" }) }, { token: await api.sessionFor(annotator) });
+    const badEnum = await api.graphql(
+      ADD,
+      { input: input(caseId, { subtype: "MUCINOUS" }) },
+      { token: await api.sessionFor(annotator) },
+    );
     expect(badEnum.errors?.[0]?.message).toMatch(/subtype/);
-    const noReason = await api.graphql(RETRACT, { input: { labelId: globalId("PathologyLabel", "00000000-0000-4000-8000-000000000000"), reason: " " } }, { token: await api.sessionFor(annotator) });
+    const noReason = await api.graphql(
+      RETRACT,
+      { input: { labelId: globalId("PathologyLabel", "00000000-0000-4000-8000-000000000000"), reason: " " } },
+      { token: await api.sessionFor(annotator) },
+    );
     expect(noReason.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "reason" });
     expect(await api.db.pathologyLabel.count()).toBe(before);
   });

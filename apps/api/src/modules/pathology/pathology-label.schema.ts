@@ -7,7 +7,12 @@ import { requestLoader } from "../../graphql/request-loader.ts";
 import { CaseLabelStatusEnum, CaseRef } from "../cases/case.schema.ts";
 import { UserSummaryRef } from "../users/user.schema.ts";
 import { caseTruth, currentLabels } from "./case-truth.ts";
-import { decideConsensus, getPathologyHistory, loadConsensusByCaseIds, type PathologyEvent } from "./consensus.service.ts";
+import {
+  decideConsensus,
+  getPathologyHistory,
+  loadConsensusByCaseIds,
+  type PathologyEvent,
+} from "./consensus.service.ts";
 import {
   addPathologyLabel,
   correctPathologyLabel,
@@ -20,9 +25,12 @@ type Author = { author: { id: string; name: string } };
 type LabelShape = PathologyLabel & Partial<Author>;
 type DecisionShape = ConsensusDecision & { decidedBy?: { id: string; name: string } };
 
-const labelsOfCase = (ctx: GraphQLContext) => requestLoader(ctx, "labelsByCase", (ids: readonly string[]) => loadLabelsByCaseIds(ctx.db, ctx.viewer, ids));
-const decisionsOfCase = (ctx: GraphQLContext) => requestLoader(ctx, "consensusByCase", (ids: readonly string[]) => loadConsensusByCaseIds(ctx.db, ctx.viewer, ids));
-const userName = (ctx: GraphQLContext, id: string) => ctx.db.user.findUniqueOrThrow({ where: { id }, select: { id: true, name: true } });
+const labelsOfCase = (ctx: GraphQLContext) =>
+  requestLoader(ctx, "labelsByCase", (ids: readonly string[]) => loadLabelsByCaseIds(ctx.db, ctx.viewer, ids));
+const decisionsOfCase = (ctx: GraphQLContext) =>
+  requestLoader(ctx, "consensusByCase", (ids: readonly string[]) => loadConsensusByCaseIds(ctx.db, ctx.viewer, ids));
+const userName = (ctx: GraphQLContext, id: string) =>
+  ctx.db.user.findUniqueOrThrow({ where: { id }, select: { id: true, name: true } });
 
 export const ConsensusMethodEnum = builder.enumType(ConsensusMethod, { name: "ConsensusMethod" });
 
@@ -36,18 +44,25 @@ builder.node(PathologyLabelRef, {
     specimenDate: t.expose("specimenDate", { type: "Date", nullable: true }),
     laterality: t.expose("laterality", { type: LateralityEnum, nullable: true }),
     note: t.exposeString("note", { nullable: true }),
-    author: t.field({ type: UserSummaryRef, resolve: (label, _args, ctx) => label.author ?? userName(ctx, label.authorId) }),
+    author: t.field({
+      type: UserSummaryRef,
+      resolve: (label, _args, ctx) => label.author ?? userName(ctx, label.authorId),
+    }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     retractedAt: t.expose("retractedAt", { type: "DateTime", nullable: true }),
     replaces: t.field({
       type: PathologyLabelRef,
       nullable: true,
       description: "The label this one corrects",
-      resolve: async (label, _args, ctx) => (label.replacesId ? (await labelsOfCase(ctx).load(label.caseId)).find((l) => l.id === label.replacesId) ?? null : null),
+      resolve: async (label, _args, ctx) =>
+        label.replacesId
+          ? ((await labelsOfCase(ctx).load(label.caseId)).find((l) => l.id === label.replacesId) ?? null)
+          : null,
     }),
     isCurrent: t.boolean({
       description: "Neither retracted nor replaced by a correction",
-      resolve: async (label, _args, ctx) => currentLabels(await labelsOfCase(ctx).load(label.caseId)).some((l) => l.id === label.id),
+      resolve: async (label, _args, ctx) =>
+        currentLabels(await labelsOfCase(ctx).load(label.caseId)).some((l) => l.id === label.id),
     }),
   }),
 });
@@ -56,7 +71,9 @@ export const ConsensusDecisionRef = builder.objectRef<DecisionShape>("ConsensusD
 builder.node(ConsensusDecisionRef, {
   id: { resolve: (d) => d.id },
   loadMany: async (ids, ctx) => {
-    const caseIds = (await ctx.db.consensusDecision.findMany({ where: { id: { in: [...ids] } }, select: { caseId: true } })).map((d) => d.caseId);
+    const caseIds = (
+      await ctx.db.consensusDecision.findMany({ where: { id: { in: [...ids] } }, select: { caseId: true } })
+    ).map((d) => d.caseId);
     const visible = (await decisionsOfCase(ctx).loadMany(caseIds)).flatMap((d) => (d instanceof Error ? [] : d));
     return ids.map((id) => visible.find((d) => d.id === id) ?? null);
   },
@@ -64,7 +81,10 @@ builder.node(ConsensusDecisionRef, {
     subtype: t.expose("subtype", { type: SubtypeEnum }),
     method: t.expose("method", { type: ConsensusMethodEnum }),
     rationale: t.exposeString("rationale", { nullable: true }),
-    decidedBy: t.field({ type: UserSummaryRef, resolve: (d, _args, ctx) => d.decidedBy ?? userName(ctx, d.decidedById) }),
+    decidedBy: t.field({
+      type: UserSummaryRef,
+      resolve: (d, _args, ctx) => d.decidedBy ?? userName(ctx, d.decidedById),
+    }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     supersededAt: t.expose("supersededAt", { type: "DateTime", nullable: true }),
   }),
@@ -86,7 +106,8 @@ builder.objectFields(CaseRef, (t) => ({
   truth: t.field({
     type: SubtypeEnum,
     nullable: true,
-    description: "The consensus subtype, or the subtype every current label agrees on; null when unlabelled or in conflict",
+    description:
+      "The consensus subtype, or the subtype every current label agrees on; null when unlabelled or in conflict",
     resolve: async (c, _args, ctx) => {
       const [labels, decisions] = await Promise.all([labelsOfCase(ctx).load(c.id), decisionsOfCase(ctx).load(c.id)]);
       return caseTruth(labels, decisions.find((d) => !d.supersededAt) ?? null).subtype;
@@ -118,9 +139,13 @@ const PathologyEventRef = builder.objectRef<PathologyEvent>("PathologyEvent").im
     label: t.field({
       type: PathologyLabelRef,
       nullable: true,
-      resolve: async (e, _args, ctx) => (e.labelId ? ((await loadVisibleLabels(ctx.db, ctx.viewer, [e.labelId]))[0] ?? null) : null),
+      resolve: async (e, _args, ctx) =>
+        e.labelId ? ((await loadVisibleLabels(ctx.db, ctx.viewer, [e.labelId]))[0] ?? null) : null,
     }),
-    detail: t.exposeString("detail", { nullable: true, description: "The label's note, the retraction reason or the decision's rationale" }),
+    detail: t.exposeString("detail", {
+      nullable: true,
+      description: "The label's note, the retraction reason or the decision's rationale",
+    }),
   }),
 });
 
@@ -172,7 +197,13 @@ const DecideConsensusInput = builder.inputType("DecideConsensusInput", {
   }),
 });
 
-const labelInput = (input: { subtype: PathologyLabel["subtype"]; source: PathologyLabel["source"]; specimenDate?: Date | null; laterality?: PathologyLabel["laterality"]; note?: string | null }) => ({
+const labelInput = (input: {
+  subtype: PathologyLabel["subtype"];
+  source: PathologyLabel["source"];
+  specimenDate?: Date | null;
+  laterality?: PathologyLabel["laterality"];
+  note?: string | null;
+}) => ({
   subtype: input.subtype,
   source: input.source,
   specimenDate: input.specimenDate ?? undefined,
@@ -186,7 +217,12 @@ builder.mutationField("addPathologyLabel", (t) =>
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: AddPathologyLabelInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      addPathologyLabel(ctx.db, requireViewer(ctx), { caseId: input.caseId.id, ...labelInput(input) }, { requestId: ctx.requestId }),
+      addPathologyLabel(
+        ctx.db,
+        requireViewer(ctx),
+        { caseId: input.caseId.id, ...labelInput(input) },
+        { requestId: ctx.requestId },
+      ),
   }),
 );
 
@@ -197,7 +233,12 @@ builder.mutationField("correctPathologyLabel", (t) =>
     description: "Adds the corrected label, which replaces the given (current) one",
     args: { input: t.arg({ type: CorrectPathologyLabelInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      correctPathologyLabel(ctx.db, requireViewer(ctx), { labelId: input.labelId.id, ...labelInput(input), reason: input.reason }, { requestId: ctx.requestId }),
+      correctPathologyLabel(
+        ctx.db,
+        requireViewer(ctx),
+        { labelId: input.labelId.id, ...labelInput(input), reason: input.reason },
+        { requestId: ctx.requestId },
+      ),
   }),
 );
 
@@ -207,7 +248,12 @@ builder.mutationField("retractPathologyLabel", (t) =>
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: RetractPathologyLabelInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      retractPathologyLabel(ctx.db, requireViewer(ctx), { labelId: input.labelId.id, reason: input.reason }, { requestId: ctx.requestId }),
+      retractPathologyLabel(
+        ctx.db,
+        requireViewer(ctx),
+        { labelId: input.labelId.id, reason: input.reason },
+        { requestId: ctx.requestId },
+      ),
   }),
 );
 

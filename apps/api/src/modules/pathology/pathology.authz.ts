@@ -6,7 +6,12 @@ export default defineAuthz({
   async setup(world) {
     for (const site of [world.own, world.other]) {
       const decision = await world.api.db.consensusDecision.create({
-        data: { caseId: site.ids.caseId!, subtype: "SCIRRHOUS", method: "UNANIMOUS", decidedById: site.users.ANNOTATOR },
+        data: {
+          caseId: site.ids.caseId!,
+          subtype: "SCIRRHOUS",
+          method: "UNANIMOUS",
+          decidedById: site.users.ANNOTATOR,
+        },
       });
       site.ids.consensusDecisionId = decision.id;
     }
@@ -35,7 +40,9 @@ export default defineAuthz({
     {
       field: "Mutation.addPathologyLabel",
       document: "mutation ($input: AddPathologyLabelInput!) { addPathologyLabel(input: $input) { id } }",
-      variables: (site) => ({ input: { caseId: globalIdOf("Case", site.ids.caseId!), subtype: "SCIRRHOUS", source: "BIOPSY" } }),
+      variables: (site) => ({
+        input: { caseId: globalIdOf("Case", site.ids.caseId!), subtype: "SCIRRHOUS", source: "BIOPSY" },
+      }),
       allowed: ["ANNOTATOR"],
     },
     {
@@ -43,7 +50,14 @@ export default defineAuthz({
       document: "mutation ($input: CorrectPathologyLabelInput!) { correctPathologyLabel(input: $input) { id } }",
       variables: async (site, world) => {
         const label = await createLabel(world.api.db, site.ids.caseId!, site.users.ANNOTATOR, "SCIRRHOUS");
-        return { input: { labelId: globalIdOf("PathologyLabel", label.id), subtype: "SCIRRHOUS", source: "SURGERY", reason: "surgical specimen" } };
+        return {
+          input: {
+            labelId: globalIdOf("PathologyLabel", label.id),
+            subtype: "SCIRRHOUS",
+            source: "SURGERY",
+            reason: "surgical specimen",
+          },
+        };
       },
       allowed: ["ANNOTATOR"],
     },
@@ -59,7 +73,9 @@ export default defineAuthz({
     {
       field: "Mutation.decideConsensus",
       document: "mutation ($input: DecideConsensusInput!) { decideConsensus(input: $input) { id method } }",
-      variables: (site) => ({ input: { caseId: globalIdOf("Case", site.ids.caseId!), subtype: "SCIRRHOUS", rationale: "matrix" } }),
+      variables: (site) => ({
+        input: { caseId: globalIdOf("Case", site.ids.caseId!), subtype: "SCIRRHOUS", rationale: "matrix" },
+      }),
       allowed: ["ANNOTATOR", "COORDINATOR"],
     },
   ],

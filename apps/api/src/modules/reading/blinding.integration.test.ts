@@ -56,7 +56,12 @@ describe("blinding of an open study's readers", () => {
   // Which planted ids an argument gets: by the argument's name ("caseId" -> Case, "id" of the
   // root field "readerStudy" -> ReaderStudy); every planted id for node/nodes; one planted id
   // (the study's) for arguments of types nothing was planted for.
-  const ARG_TYPES: Record<string, string> = { study: "ReaderStudy", label: "PathologyLabel", studyReader: "StudyReader", consensus: "ConsensusDecision" };
+  const ARG_TYPES: Record<string, string> = {
+    study: "ReaderStudy",
+    label: "PathologyLabel",
+    studyReader: "StudyReader",
+    consensus: "ConsensusDecision",
+  };
   const idsFor = (name: string, rootField: string): string[] => {
     const base = name === "id" ? rootField : name.replace(/Ids?$/, "");
     const type = ARG_TYPES[base] ?? base.charAt(0).toUpperCase() + base.slice(1);
@@ -81,32 +86,98 @@ describe("blinding of an open study's readers", () => {
     readerBWithRoles = (
       await createUser(db, [
         { siteId: readerSite.id, role: "READER" },
-        ...(["ADMIN", "COORDINATOR", "ANNOTATOR", "ML_ENGINEER"] as const).map((role) => ({ siteId: caseSite.id, role })),
+        ...(["ADMIN", "COORDINATOR", "ANNOTATOR", "ML_ENGINEER"] as const).map((role) => ({
+          siteId: caseSite.id,
+          role,
+        })),
       ])
     ).id;
     // Positive control: sees the cases' truth and the AI, reads nothing.
-    insider = (await createUser(db, (["ANNOTATOR", "ML_ENGINEER", "COORDINATOR"] as const).map((role) => ({ siteId: caseSite.id, role })))).id;
+    insider = (
+      await createUser(
+        db,
+        (["ANNOTATOR", "ML_ENGINEER", "COORDINATOR"] as const).map((role) => ({ siteId: caseSite.id, role })),
+      )
+    ).id;
 
     const model = await createModelVersion(db, { siteId: caseSite.id, createdById: ml, name: CANARY.modelName });
-    const run = await db.inferenceRun.create({ data: { siteId: caseSite.id, modelVersionId: model.id, target: "IMAGES", imageIds: [], status: "SUCCEEDED", requestedById: ml } });
+    const run = await db.inferenceRun.create({
+      data: {
+        siteId: caseSite.id,
+        modelVersionId: model.id,
+        target: "IMAGES",
+        imageIds: [],
+        status: "SUCCEEDED",
+        requestedById: ml,
+      },
+    });
     const caseIds: string[] = [];
     const ids: string[] = [caseSite.id, model.id, run.id];
     for (let n = 0; n < 2; n++) {
-      const patient = await db.patient.create({ data: { siteId: caseSite.id, pseudonym: `${CANARY.pseudonym}-${n}`, dateShiftDays: -17 } });
-      const c = await db.case.create({ data: { siteId: caseSite.id, patientId: patient.id, accessionKey: `${CANARY.accession}-${n}`, note: CANARY.caseNote, examDate: new Date("2019-05-06") } });
+      const patient = await db.patient.create({
+        data: { siteId: caseSite.id, pseudonym: `${CANARY.pseudonym}-${n}`, dateShiftDays: -17 },
+      });
+      const c = await db.case.create({
+        data: {
+          siteId: caseSite.id,
+          patientId: patient.id,
+          accessionKey: `${CANARY.accession}-${n}`,
+          note: CANARY.caseNote,
+          examDate: new Date("2019-05-06"),
+        },
+      });
       // Four real images per case (reuse the factory's images by moving them onto this case).
       const donor = await createCase(db, api.blobs, caseSite.id);
       await db.image.updateMany({ where: { caseId: donor.id }, data: { caseId: c.id } });
-      const label = await db.pathologyLabel.create({ data: { caseId: c.id, subtype: CANARY.truthSubtype, source: "SURGERY", note: CANARY.truthNote, authorId: annotator, laterality: "L" } });
-      const decision = await db.consensusDecision.create({ data: { caseId: c.id, subtype: CANARY.truthSubtype, method: "ADJUDICATED", decidedById: annotator, rationale: CANARY.consensus } });
+      const label = await db.pathologyLabel.create({
+        data: {
+          caseId: c.id,
+          subtype: CANARY.truthSubtype,
+          source: "SURGERY",
+          note: CANARY.truthNote,
+          authorId: annotator,
+          laterality: "L",
+        },
+      });
+      const decision = await db.consensusDecision.create({
+        data: {
+          caseId: c.id,
+          subtype: CANARY.truthSubtype,
+          method: "ADJUDICATED",
+          decidedById: annotator,
+          rationale: CANARY.consensus,
+        },
+      });
       const images = await db.image.findMany({ where: { caseId: c.id } });
       const annotation = await db.annotation.create({
-        data: { imageId: images[0]!.id, authorId: annotator, purpose: "LESION", shape: "POINT", geometry: { x: 1, y: 1 }, pathologyLabelId: label.id, note: CANARY.annotation },
+        data: {
+          imageId: images[0]!.id,
+          authorId: annotator,
+          purpose: "LESION",
+          shape: "POINT",
+          geometry: { x: 1, y: 1 },
+          pathologyLabelId: label.id,
+          note: CANARY.annotation,
+        },
       });
-      const maps = await createCasePredictions(db, api.blobs, { modelVersionId: model.id, caseId: c.id, probabilities: [Number(CANARY.aiProbability), 0.2, 1 - 0.2 - Number(CANARY.aiProbability)], inferenceRunId: run.id });
+      const maps = await createCasePredictions(db, api.blobs, {
+        modelVersionId: model.id,
+        caseId: c.id,
+        probabilities: [Number(CANARY.aiProbability), 0.2, 1 - 0.2 - Number(CANARY.aiProbability)],
+        inferenceRunId: run.id,
+      });
       const predictions = await db.prediction.findMany({ where: { image: { caseId: c.id } } });
       caseIds.push(c.id);
-      ids.push(c.id, patient.id, label.id, decision.id, annotation.id, ...images.map((i) => i.id), ...maps, ...predictions.map((p) => p.id));
+      ids.push(
+        c.id,
+        patient.id,
+        label.id,
+        decision.id,
+        annotation.id,
+        ...images.map((i) => i.id),
+        ...maps,
+        ...predictions.map((p) => p.id),
+      );
     }
     const { study, studyCases, readers } = await createStudy(db, {
       siteId: caseSite.id,
@@ -124,21 +195,83 @@ describe("blinding of an open study's readers", () => {
     const [a] = readers;
     const images = await db.image.findMany({ where: { caseId: studyCases[0]!.caseId } });
     const roi = { imageId: images[0]!.id, geometry: { x: Number(CANARY.readRoi), y: 3 } };
-    const unaided = await createRead(db, { studyReaderId: a!.id, studyCaseId: studyCases[0]!.id, answer: "SCIRRHOUS", timeSpentMs: Number(CANARY.readTime), roi, classScores: { SOLID: Number(CANARY.readScore) } });
-    const aided = await createRead(db, { studyReaderId: a!.id, studyCaseId: studyCases[0]!.id, phase: "AIDED", answer: "SCIRRHOUS", timeSpentMs: Number(CANARY.readTime) });
+    const unaided = await createRead(db, {
+      studyReaderId: a!.id,
+      studyCaseId: studyCases[0]!.id,
+      answer: "SCIRRHOUS",
+      timeSpentMs: Number(CANARY.readTime),
+      roi,
+      classScores: { SOLID: Number(CANARY.readScore) },
+    });
+    const aided = await createRead(db, {
+      studyReaderId: a!.id,
+      studyCaseId: studyCases[0]!.id,
+      phase: "AIDED",
+      answer: "SCIRRHOUS",
+      timeSpentMs: Number(CANARY.readTime),
+    });
     const corrected = await db.read.create({
-      data: { studyReaderId: a!.id, studyCaseId: studyCases[0]!.id, phase: "AIDED", version: 2, supersedesId: aided.id, correctionReason: CANARY.readReason, answer: "TUBULE_FORMING", timeSpentMs: Number(CANARY.readTime) },
+      data: {
+        studyReaderId: a!.id,
+        studyCaseId: studyCases[0]!.id,
+        phase: "AIDED",
+        version: 2,
+        supersedesId: aided.id,
+        correctionReason: CANARY.readReason,
+        answer: "TUBULE_FORMING",
+        timeSpentMs: Number(CANARY.readTime),
+      },
     });
     const map = await db.saliencyMap.findFirstOrThrow({ where: { prediction: { imageId: images[0]!.id } } });
-    await db.concordanceResult.create({ data: { saliencyMapId: map.id, source: "READ", readId: unaided.id, isPointingHit: true, energyInside: 0.4242424, iou: 0.25, iouThreshold: 0.5 } });
+    await db.concordanceResult.create({
+      data: {
+        saliencyMapId: map.id,
+        source: "READ",
+        readId: unaided.id,
+        isPointingHit: true,
+        energyInside: 0.4242424,
+        iou: 0.25,
+        iouThreshold: 0.5,
+      },
+    });
     ids.push(unaided.id, aided.id, corrected.id, a!.id);
     // The images of a study case are what its readers read: arguments to try, not canaries.
-    imageIds.push(...(await db.image.findMany({ where: { caseId: { in: caseIds } }, select: { id: true } })).map((i) => i.id));
+    imageIds.push(
+      ...(await db.image.findMany({ where: { caseId: { in: caseIds } }, select: { id: true } })).map((i) => i.id),
+    );
 
-    const types = ["Case", "Image", "PathologyLabel", "ConsensusDecision", "Annotation", "Prediction", "SaliencyMap", "Read", "StudyReader", "ModelVersion", "InferenceRun", "Site", "Patient", "StudyCase"];
+    const types = [
+      "Case",
+      "Image",
+      "PathologyLabel",
+      "ConsensusDecision",
+      "Annotation",
+      "Prediction",
+      "SaliencyMap",
+      "Read",
+      "StudyReader",
+      "ModelVersion",
+      "InferenceRun",
+      "Site",
+      "Patient",
+      "StudyCase",
+    ];
     const canaryIds = ids.filter((id) => !imageIds.includes(id));
     planted = {
-      strings: [CANARY.pseudonym, CANARY.accession, CANARY.caseNote, CANARY.truthNote, CANARY.truthSubtype, CANARY.consensus, CANARY.annotation, CANARY.aiProbability, CANARY.readReason, CANARY.readTime, CANARY.readRoi, CANARY.readScore],
+      strings: [
+        CANARY.pseudonym,
+        CANARY.accession,
+        CANARY.caseNote,
+        CANARY.truthNote,
+        CANARY.truthSubtype,
+        CANARY.consensus,
+        CANARY.annotation,
+        CANARY.aiProbability,
+        CANARY.readReason,
+        CANARY.readTime,
+        CANARY.readRoi,
+        CANARY.readScore,
+      ],
       ids: canaryIds,
       globalIds: canaryIds.flatMap((id) => types.map((t) => globalId(t, id))),
     };
@@ -153,7 +286,7 @@ describe("blinding of an open study's readers", () => {
     add("Site", caseSite.id);
     add("ModelVersion", model.id);
     add("InferenceRun", run.id);
-    for (const id of ids) for (const t of types) if ((await rowExists(t, id))) add(t, id);
+    for (const id of ids) for (const t of types) if (await rowExists(t, id)) add(t, id);
     idCandidates = [...idsByType.values()].flat();
   }, 300_000);
   afterAll(async () => {
@@ -162,12 +295,17 @@ describe("blinding of an open study's readers", () => {
 
   async function rowExists(type: string, id: string): Promise<boolean> {
     const db = api.db as unknown as Record<string, { count: (args: { where: { id: string } }) => Promise<number> }>;
-    const model = { StudyReader: "studyReader", StudyCase: "studyCase" }[type] ?? type.charAt(0).toLowerCase() + type.slice(1);
+    const model =
+      { StudyReader: "studyReader", StudyCase: "studyCase" }[type] ?? type.charAt(0).toLowerCase() + type.slice(1);
     return db[model] ? (await db[model].count({ where: { id } })) > 0 : false;
   }
 
   const isTooLarge = (result: GraphQLResult) =>
-    (result.errors ?? []).some((e) => ["QUERY_TOO_COMPLEX", "GRAPHQL_PARSE_FAILED"].includes(e.extensions?.code ?? "") || /too (large|complex|many)|tokens/i.test(e.message));
+    (result.errors ?? []).some(
+      (e) =>
+        ["QUERY_TOO_COMPLEX", "GRAPHQL_PARSE_FAILED"].includes(e.extensions?.code ?? "") ||
+        /too (large|complex|many)|tokens/i.test(e.message),
+    );
 
   /** Runs every root field (queries, or mutations too) as a user; returns every response text and the fields reached. */
   async function walk(userId: string, operations: ("query" | "mutation")[], skip: string[] = []) {
@@ -175,7 +313,11 @@ describe("blinding of an open study's readers", () => {
     const responses: { field: string; text: string }[] = [];
     const reached = new Set<string>();
     const caseCode = async () => {
-      const next = await api.db.readerCaseOrder.findFirst({ where: { studyReader: { userId, studyId } }, orderBy: { position: "asc" }, include: { studyCase: true } });
+      const next = await api.db.readerCaseOrder.findFirst({
+        where: { studyReader: { userId, studyId } },
+        orderBy: { position: "asc" },
+        include: { studyCase: true },
+      });
       return next?.studyCase.code ?? "C-NONE";
     };
     const code = await caseCode();
@@ -183,13 +325,23 @@ describe("blinding of an open study's readers", () => {
       idsFor,
       // B's own read of its current case goes through, as a reader's would.
       scalar: (type: string, field: string) =>
-        ({ JSON: '"{}"', "String caseCode": JSON.stringify(code), "Int confidence": "50", "Subtype answer": "SOLID", "ArmKind phase": "UNAIDED" })[
-          type === "JSON" ? type : `${type} ${field}`
-        ],
+        ({
+          JSON: '"{}"',
+          "String caseCode": JSON.stringify(code),
+          "Int confidence": "50",
+          "Subtype answer": "SOLID",
+          "ArmKind phase": "UNAIDED",
+        })[type === "JSON" ? type : `${type} ${field}`],
     };
     // Selections already refused as too costly for one call: later calls split them at once.
     const tooCostly = new Set<string>();
-    const send = async (call: RootCall, calls: RootCall["calls"], type: GraphQLNamedType, depth: number, selection: string): Promise<void> => {
+    const send = async (
+      call: RootCall,
+      calls: RootCall["calls"],
+      type: GraphQLNamedType,
+      depth: number,
+      selection: string,
+    ): Promise<void> => {
       if (tooCostly.has(`${call.field} ${selection}`)) return split(call, calls, type, depth, selection);
       const started = performance.now();
       const result = await api.graphql(documentOf(call, calls, selection), {}, { token });
@@ -205,7 +357,14 @@ describe("blinding of an open study's readers", () => {
       return split(call, calls, type, depth, selection, result);
     };
     // Too costly for the limits: one alias at a time, then one field at a time, then shallower.
-    const split = async (call: RootCall, calls: RootCall["calls"], type: GraphQLNamedType, depth: number, selection: string, result?: GraphQLResult): Promise<void> => {
+    const split = async (
+      call: RootCall,
+      calls: RootCall["calls"],
+      type: GraphQLNamedType,
+      depth: number,
+      selection: string,
+      result?: GraphQLResult,
+    ): Promise<void> => {
       if (calls.length > 1) {
         for (const one of calls) await send(call, [one], type, depth, selection);
       } else if (selection === selectionOf(schema, type, depth) && depth > 1) {
@@ -223,15 +382,30 @@ describe("blinding of an open study's readers", () => {
         // Queries change nothing: a few at a time.
         const queue = [...calls];
         const worker = async () => {
-          for (let call = queue.shift(); call; call = queue.shift()) await send(call, call.calls, call.returnType, DEPTH, selectionOf(schema, call.returnType, DEPTH));
+          for (let call = queue.shift(); call; call = queue.shift())
+            await send(call, call.calls, call.returnType, DEPTH, selectionOf(schema, call.returnType, DEPTH));
         };
         await Promise.all([worker(), worker(), worker()]);
       } else {
         // A mutation's payload is made of the same types the queries walked in depth.
-        for (const call of calls) await send(call, call.calls, call.returnType, MUTATION_DEPTH, selectionOf(schema, call.returnType, MUTATION_DEPTH));
+        for (const call of calls)
+          await send(
+            call,
+            call.calls,
+            call.returnType,
+            MUTATION_DEPTH,
+            selectionOf(schema, call.returnType, MUTATION_DEPTH),
+          );
       }
     }
-    if (process.env.BLINDING_STATS) console.log(Object.entries(stats).sort((a, b) => b[1].ms - a[1].ms).slice(0, 25).map(([f, s]) => `${f}: ${s.requests} req ${Math.round(s.ms)} ms`).join("\n"));
+    if (process.env.BLINDING_STATS)
+      console.log(
+        Object.entries(stats)
+          .sort((a, b) => b[1].ms - a[1].ms)
+          .slice(0, 25)
+          .map(([f, s]) => `${f}: ${s.requests} req ${Math.round(s.ms)} ms`)
+          .join("\n"),
+      );
     return { responses, reached };
   }
 
@@ -240,9 +414,22 @@ describe("blinding of an open study's readers", () => {
 
   it("reader B (another site) finds no canary in any response of any query or mutation, with every planted id", async () => {
     const { responses, reached } = await walk(readerB, process.env.BLINDING_STATS ? ["query"] : ["query", "mutation"]);
-    const everyField = [...Object.keys(schema.getQueryType()!.getFields()).map((f) => `query.${f}`), ...Object.keys(schema.getMutationType()!.getFields()).map((f) => `mutation.${f}`)];
-    expect(everyField.filter((f) => !reached.has(f)), "root fields the walk could not send").toEqual([]);
-    const canaries = [...planted.strings, CANARY.siteCode, CANARY.siteName, CANARY.modelName, ...planted.ids, ...planted.globalIds.filter((g) => !idCandidates.includes(g))];
+    const everyField = [
+      ...Object.keys(schema.getQueryType()!.getFields()).map((f) => `query.${f}`),
+      ...Object.keys(schema.getMutationType()!.getFields()).map((f) => `mutation.${f}`),
+    ];
+    expect(
+      everyField.filter((f) => !reached.has(f)),
+      "root fields the walk could not send",
+    ).toEqual([]);
+    const canaries = [
+      ...planted.strings,
+      CANARY.siteCode,
+      CANARY.siteName,
+      CANARY.modelName,
+      ...planted.ids,
+      ...planted.globalIds.filter((g) => !idCandidates.includes(g)),
+    ];
     expect(leaks(responses, canaries)).toEqual([]);
     // B did read: the walk submitted B's own current case (the reading path is part of the walk).
     expect(await api.db.read.count({ where: { studyReader: { userId: readerB } } })).toBeGreaterThan(0);
@@ -258,19 +445,48 @@ describe("blinding of an open study's readers", () => {
 
   it("the same walk does reach the planted values for a user allowed to see them (positive control)", async () => {
     const { responses } = await walk(insider, ["query"]);
-    const found = new Set(leaks(responses, [CANARY.truthNote, CANARY.truthSubtype, CANARY.accession, CANARY.pseudonym, CANARY.aiProbability, CANARY.siteCode]).map((l) => l.split(": ")[1]));
-    expect([...found].sort()).toEqual([CANARY.truthNote, CANARY.truthSubtype, CANARY.accession, CANARY.pseudonym, CANARY.aiProbability, CANARY.siteCode].sort());
+    const found = new Set(
+      leaks(responses, [
+        CANARY.truthNote,
+        CANARY.truthSubtype,
+        CANARY.accession,
+        CANARY.pseudonym,
+        CANARY.aiProbability,
+        CANARY.siteCode,
+      ]).map((l) => l.split(": ")[1]),
+    );
+    expect([...found].sort()).toEqual(
+      [
+        CANARY.truthNote,
+        CANARY.truthSubtype,
+        CANARY.accession,
+        CANARY.pseudonym,
+        CANARY.aiProbability,
+        CANARY.siteCode,
+      ].sort(),
+    );
   }, 600_000);
 
   it("serves reader B no heatmap of the study's cases over HTTP", async () => {
     const maps = await api.db.saliencyMap.findMany({ select: { id: true } });
     for (const user of [readerB, readerBWithRoles]) {
       const token = await api.sessionFor(user);
-      const statuses = await Promise.all(maps.map(async (m) => (await fetch(`${api.url}/saliency-maps/${m.id}/heatmap.png`, { headers: { authorization: `Bearer ${token}` } })).status));
+      const statuses = await Promise.all(
+        maps.map(
+          async (m) =>
+            (
+              await fetch(`${api.url}/saliency-maps/${m.id}/heatmap.png`, {
+                headers: { authorization: `Bearer ${token}` },
+              })
+            ).status,
+        ),
+      );
       expect(new Set(statuses)).toEqual(new Set([404]));
     }
     // Control: the insider gets them.
-    const ok = await fetch(`${api.url}/saliency-maps/${maps[0]!.id}/heatmap.png`, { headers: { authorization: `Bearer ${await api.sessionFor(insider)}` } });
+    const ok = await fetch(`${api.url}/saliency-maps/${maps[0]!.id}/heatmap.png`, {
+      headers: { authorization: `Bearer ${await api.sessionFor(insider)}` },
+    });
     expect(ok.status).toBe(200);
   });
 });

@@ -17,7 +17,8 @@ export default defineAuthz({
     },
     {
       field: "Query.myNextCase",
-      document: "query ($studyId: ID!) { myNextCase(studyId: $studyId) { caseCode phase images { id } ai { answer } } }",
+      document:
+        "query ($studyId: ID!) { myNextCase(studyId: $studyId) { caseCode phase images { id } ai { answer } } }",
       variables: idOf("ReaderStudy", "openStudyId", "studyId"),
       allowed: ["READER"],
     },
@@ -32,7 +33,16 @@ export default defineAuthz({
       document: "mutation ($input: SubmitReadInput!) { submitRead(input: $input) { read { id } } }",
       variables: async (site, world) => {
         const { study, studyCases } = await freshStudy(world, site, { status: "OPEN" });
-        return { input: { studyId: globalIdOf("ReaderStudy", study.id), caseCode: studyCases[0]!.code, phase: "UNAIDED", answer: "SOLID", confidence: 50, timeSpentMs: 1000 } };
+        return {
+          input: {
+            studyId: globalIdOf("ReaderStudy", study.id),
+            caseCode: studyCases[0]!.code,
+            phase: "UNAIDED",
+            answer: "SOLID",
+            confidence: 50,
+            timeSpentMs: 1000,
+          },
+        };
       },
       allowed: ["READER"],
     },
@@ -41,8 +51,20 @@ export default defineAuthz({
       document: "mutation ($input: CorrectReadInput!) { correctRead(input: $input) { read { id version } } }",
       variables: async (site, world) => {
         const { studyCases, readers } = await freshStudy(world, site, { status: "OPEN" });
-        const read = await createRead(world.api.db, { studyReaderId: readers[0]!.id, studyCaseId: studyCases[0]!.id, answer: "SOLID" });
-        return { input: { readId: globalIdOf("Read", read.id), reason: "misclicked", answer: "SCIRRHOUS", confidence: 60, timeSpentMs: 500 } };
+        const read = await createRead(world.api.db, {
+          studyReaderId: readers[0]!.id,
+          studyCaseId: studyCases[0]!.id,
+          answer: "SOLID",
+        });
+        return {
+          input: {
+            readId: globalIdOf("Read", read.id),
+            reason: "misclicked",
+            answer: "SCIRRHOUS",
+            confidence: 60,
+            timeSpentMs: 500,
+          },
+        };
       },
       allowed: ["READER"],
     },

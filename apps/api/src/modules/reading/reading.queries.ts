@@ -24,7 +24,9 @@ export type Assignment = {
   };
 };
 
-type AssignmentRow = Omit<Assignment, "study"> & { study: Omit<Assignment["study"], "openedAt"> & { openedAt: string | null } };
+type AssignmentRow = Omit<Assignment, "study"> & {
+  study: Omit<Assignment["study"], "openedAt"> & { openedAt: string | null };
+};
 
 /** Assignments (StudyReader rows) matching `where` (a condition on `sr`, the StudyReader). */
 export async function findAssignments(db: Db | Tx, where: Prisma.Sql): Promise<Assignment[]> {
@@ -45,17 +47,27 @@ export async function findAssignments(db: Db | Tx, where: Prisma.Sql): Promise<A
     JOIN "ReaderStudy" s ON s.id = sr."studyId"
     WHERE ${where}
     ORDER BY s."openedAt" DESC NULLS LAST, sr.id`;
-  return rows.map((row) => ({ ...row, study: { ...row.study, openedAt: row.study.openedAt ? new Date(row.study.openedAt) : null } }));
+  return rows.map((row) => ({
+    ...row,
+    study: { ...row.study, openedAt: row.study.openedAt ? new Date(row.study.openedAt) : null },
+  }));
 }
 
-export const assignmentOf = (studyId: string, userId: string) => Prisma.sql`sr."studyId" = ${studyId}::uuid AND sr."userId" = ${userId}::uuid`;
+export const assignmentOf = (studyId: string, userId: string) =>
+  Prisma.sql`sr."studyId" = ${studyId}::uuid AND sr."userId" = ${userId}::uuid`;
 export const assignmentsOfUser = (userId: string, statuses: StudyStatus[]) =>
   Prisma.sql`sr."userId" = ${userId}::uuid AND s.status::text IN (${Prisma.join(statuses)})`;
 
 type ReadJson = Omit<Read, "submittedAt"> & { submittedAt: string };
 const readFromJson = (read: ReadJson): Read => ({ ...read, submittedAt: new Date(read.submittedAt) });
 
-export type NextSlot = { position: number; studyCaseId: string; code: string; caseId: string; unaidedRead: Read | null };
+export type NextSlot = {
+  position: number;
+  studyCaseId: string;
+  code: string;
+  caseId: string;
+  unaidedRead: Read | null;
+};
 
 /**
  * The first case in the reader's stored order that has no read in `lastPhase` yet, with the

@@ -21,7 +21,13 @@ import {
 
 export const RoiShapeEnum = builder.enumType(RoiShape, { name: "RoiShape" });
 
-type ReadingImageShape = { id: string; laterality: "R" | "L"; view: "CC" | "MLO" | "OTHER"; widthPx: number; heightPx: number };
+type ReadingImageShape = {
+  id: string;
+  laterality: "R" | "L";
+  view: "CC" | "MLO" | "OTHER";
+  widthPx: number;
+  heightPx: number;
+};
 export const ReadingImageRef = builder.objectRef<ReadingImageShape>("ReadingImage").implement({
   description: "An image of the case being read: geometry and where to fetch it, nothing about the patient",
   fields: (t) => ({
@@ -30,7 +36,10 @@ export const ReadingImageRef = builder.objectRef<ReadingImageShape>("ReadingImag
     view: t.expose("view", { type: ViewPositionEnum }),
     widthPx: t.exposeInt("widthPx"),
     heightPx: t.exposeInt("heightPx"),
-    displayUrl: t.string({ description: "Path on the API server; send the same credentials", resolve: (i) => `/images/${i.id}/display.png` }),
+    displayUrl: t.string({
+      description: "Path on the API server; send the same credentials",
+      resolve: (i) => `/images/${i.id}/display.png`,
+    }),
   }),
 });
 
@@ -42,7 +51,10 @@ type HeatmapShape = CaseAiAnswer["heatmaps"][number];
 export const AiHeatmapRef = builder.objectRef<HeatmapShape>("AiHeatmap").implement({
   fields: (t) => ({
     imageId: t.string({ resolve: (h) => encodeGlobalID("Image", h.imageId) }),
-    url: t.string({ description: "8-bit PNG heatmap (0..1 scaled to 0..255) at its own resolution; send the same credentials", resolve: (h) => `/saliency-maps/${h.saliencyMap.id}/heatmap.png` }),
+    url: t.string({
+      description: "8-bit PNG heatmap (0..1 scaled to 0..255) at its own resolution; send the same credentials",
+      resolve: (h) => `/saliency-maps/${h.saliencyMap.id}/heatmap.png`,
+    }),
     widthPx: t.int({ resolve: (h) => h.saliencyMap.widthPx }),
     heightPx: t.int({ resolve: (h) => h.saliencyMap.heightPx }),
   }),
@@ -65,13 +77,19 @@ const ClassScoreRef = builder.objectRef<{ subtype: Subtype; score: number }>("Cl
   fields: (t) => ({ subtype: t.expose("subtype", { type: SubtypeEnum }), score: t.exposeFloat("score") }),
 });
 
-export const ReadRoiRef = builder.objectRef<{ imageId: string; shape: RoiShape; geometry: unknown }>("ReadRoi").implement({
-  fields: (t) => ({
-    imageId: t.string({ resolve: (r) => encodeGlobalID("Image", r.imageId) }),
-    shape: t.expose("shape", { type: RoiShapeEnum }),
-    geometry: t.field({ type: "JSON", description: "Image pixel coordinates, as Annotation geometry", resolve: (r) => r.geometry }),
-  }),
-});
+export const ReadRoiRef = builder
+  .objectRef<{ imageId: string; shape: RoiShape; geometry: unknown }>("ReadRoi")
+  .implement({
+    fields: (t) => ({
+      imageId: t.string({ resolve: (r) => encodeGlobalID("Image", r.imageId) }),
+      shape: t.expose("shape", { type: RoiShapeEnum }),
+      geometry: t.field({
+        type: "JSON",
+        description: "Image pixel coordinates, as Annotation geometry",
+        resolve: (r) => r.geometry,
+      }),
+    }),
+  });
 
 type MyReadShape = { read: Read; code: string };
 const MyReadRef = builder.objectRef<MyReadShape>("MyRead").implement({
@@ -86,12 +104,19 @@ const MyReadRef = builder.objectRef<MyReadShape>("MyRead").implement({
     classScores: t.field({
       type: [ClassScoreRef],
       complexity: { field: 1, multiplier: 6 },
-      resolve: ({ read }) => Object.entries((read.classScores ?? {}) as Record<string, number>).map(([subtype, score]) => ({ subtype: subtype as Subtype, score })),
+      resolve: ({ read }) =>
+        Object.entries((read.classScores ?? {}) as Record<string, number>).map(([subtype, score]) => ({
+          subtype: subtype as Subtype,
+          score,
+        })),
     }),
     roi: t.field({
       type: ReadRoiRef,
       nullable: true,
-      resolve: ({ read }) => (read.roiImageId && read.roiShape ? { imageId: read.roiImageId, shape: read.roiShape, geometry: read.roiGeometry } : null),
+      resolve: ({ read }) =>
+        read.roiImageId && read.roiShape
+          ? { imageId: read.roiImageId, shape: read.roiShape, geometry: read.roiGeometry }
+          : null,
     }),
     timeSpentMs: t.int({ resolve: ({ read }) => read.timeSpentMs }),
     submittedAt: t.field({ type: "DateTime", resolve: ({ read }) => read.submittedAt }),
@@ -107,7 +132,11 @@ const ReadingTaskRef = builder.objectRef<ReadingTask>("ReadingTask").implement({
     position: t.exposeInt("position", { description: "1-based place of the case in the reader's own order" }),
     caseCount: t.int({ resolve: (task) => task.assignment.study.caseCount }),
     phase: t.expose("phase", { type: ArmKindEnum }),
-    questions: t.field({ type: [StudyQuestionRef], complexity: { field: 1, multiplier: 3 }, resolve: (task) => task.assignment.study.questions }),
+    questions: t.field({
+      type: [StudyQuestionRef],
+      complexity: { field: 1, multiplier: 3 },
+      resolve: (task) => task.assignment.study.questions,
+    }),
     images: t.loadableList({
       type: ReadingImageRef,
       complexity: { field: 1, multiplier: 4 },
@@ -129,9 +158,11 @@ const ReadingTaskRef = builder.objectRef<ReadingTask>("ReadingTask").implement({
   }),
 });
 
-const AssignmentProgressRef = builder.objectRef<{ unaidedReads: number; aidedReads: number }>("MyReadingProgress").implement({
-  fields: (t) => ({ unaidedReads: t.exposeInt("unaidedReads"), aidedReads: t.exposeInt("aidedReads") }),
-});
+const AssignmentProgressRef = builder
+  .objectRef<{ unaidedReads: number; aidedReads: number }>("MyReadingProgress")
+  .implement({
+    fields: (t) => ({ unaidedReads: t.exposeInt("unaidedReads"), aidedReads: t.exposeInt("aidedReads") }),
+  });
 
 const ReaderAssignmentRef = builder.objectRef<Assignment>("ReaderAssignment").implement({
   description: "A study the viewer reads, as a reader sees it",
@@ -142,8 +173,16 @@ const ReaderAssignmentRef = builder.objectRef<Assignment>("ReaderAssignment").im
     status: t.field({ type: StudyStatusEnum, resolve: (a) => a.study.status }),
     arm: t.field({ type: ArmKindEnum, resolve: (a) => a.arm.kind }),
     caseCount: t.int({ resolve: (a) => a.study.caseCount }),
-    questions: t.field({ type: [StudyQuestionRef], complexity: { field: 1, multiplier: 3 }, resolve: (a) => a.study.questions }),
-    progress: t.loadable({ type: AssignmentProgressRef, load: (ids: string[], ctx) => loadMyProgress(ctx.db, ids), resolve: (a) => a.id }),
+    questions: t.field({
+      type: [StudyQuestionRef],
+      complexity: { field: 1, multiplier: 3 },
+      resolve: (a) => a.study.questions,
+    }),
+    progress: t.loadable({
+      type: AssignmentProgressRef,
+      load: (ids: string[], ctx) => loadMyProgress(ctx.db, ids),
+      resolve: (a) => a.id,
+    }),
     nextCase: t.field({ type: ReadingTaskRef, nullable: true, resolve: (a, _args, ctx) => nextTask(ctx.db, a) }),
   }),
 });
@@ -179,13 +218,21 @@ builder.queryField("myReads", (t) =>
 );
 
 const ClassScoreInput = builder.inputType("ClassScoreInput", {
-  fields: (t) => ({ subtype: t.field({ type: SubtypeEnum, required: true }), score: t.float({ required: true, description: "0-100" }) }),
+  fields: (t) => ({
+    subtype: t.field({ type: SubtypeEnum, required: true }),
+    score: t.float({ required: true, description: "0-100" }),
+  }),
 });
 const ReadRoiInput = builder.inputType("ReadRoiInput", {
   fields: (t) => ({
     imageId: t.globalID({ required: true }),
     shape: t.field({ type: RoiShapeEnum, required: true }),
-    geometry: t.field({ type: "JSON", required: true, description: "POINT {x,y}; BOX {x,y,width,height}; ELLIPSE {cx,cy,rx,ry,rotationRad}; POLYGON {points:[[x,y],...]}" }),
+    geometry: t.field({
+      type: "JSON",
+      required: true,
+      description:
+        "POINT {x,y}; BOX {x,y,width,height}; ELLIPSE {cx,cy,rx,ry,rotationRad}; POLYGON {points:[[x,y],...]}",
+    }),
   }),
 });
 
@@ -196,7 +243,11 @@ const SubmitReadInput = builder.inputType("SubmitReadInput", {
     phase: t.field({ type: ArmKindEnum, required: true, description: "The current step's phase" }),
     answer: t.field({ type: SubtypeEnum, required: true }),
     confidence: t.int({ required: false }),
-    classScores: t.field({ type: [ClassScoreInput], required: false, description: "Optional score per subtype (0-100), for ROC analysis" }),
+    classScores: t.field({
+      type: [ClassScoreInput],
+      required: false,
+      description: "Optional score per subtype (0-100), for ROC analysis",
+    }),
     roi: t.field({ type: ReadRoiInput, required: false }),
     timeSpentMs: t.int({ required: true }),
   }),
@@ -229,12 +280,19 @@ const readArgs = (input: ReadArgs) => ({
   timeSpentMs: input.timeSpentMs,
 });
 
-const SubmitReadPayloadRef = builder.objectRef<{ read: Read; code: string; assignment: Assignment }>("SubmitReadPayload").implement({
-  fields: (t) => ({
-    read: t.field({ type: MyReadRef, resolve: (p) => ({ read: p.read, code: p.code }) }),
-    next: t.field({ type: ReadingTaskRef, nullable: true, description: "The step after this one", resolve: (p, _args, ctx) => nextTask(ctx.db, p.assignment) }),
-  }),
-});
+const SubmitReadPayloadRef = builder
+  .objectRef<{ read: Read; code: string; assignment: Assignment }>("SubmitReadPayload")
+  .implement({
+    fields: (t) => ({
+      read: t.field({ type: MyReadRef, resolve: (p) => ({ read: p.read, code: p.code }) }),
+      next: t.field({
+        type: ReadingTaskRef,
+        nullable: true,
+        description: "The step after this one",
+        resolve: (p, _args, ctx) => nextTask(ctx.db, p.assignment),
+      }),
+    }),
+  });
 
 builder.mutationField("submitRead", (t) =>
   t.field({
@@ -243,7 +301,12 @@ builder.mutationField("submitRead", (t) =>
     description: "Submits the current step's read; locked once submitted",
     args: { input: t.arg({ type: SubmitReadInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      submitRead(ctx.db, requireViewer(ctx), { studyId: input.studyId.id, caseCode: input.caseCode, phase: input.phase, ...readArgs(input) }, ctx.requestId),
+      submitRead(
+        ctx.db,
+        requireViewer(ctx),
+        { studyId: input.studyId.id, caseCode: input.caseCode, phase: input.phase, ...readArgs(input) },
+        ctx.requestId,
+      ),
   }),
 );
 
@@ -253,6 +316,12 @@ builder.mutationField("correctRead", (t) =>
     authScopes: { authenticated: true },
     description: "A new version of one of the viewer's reads, with the reason (the old version is kept)",
     args: { input: t.arg({ type: CorrectReadInput, required: true }) },
-    resolve: (_root, { input }, ctx) => correctRead(ctx.db, requireViewer(ctx), { readId: input.readId.id, reason: input.reason, ...readArgs(input) }, ctx.requestId),
+    resolve: (_root, { input }, ctx) =>
+      correctRead(
+        ctx.db,
+        requireViewer(ctx),
+        { readId: input.readId.id, reason: input.reason, ...readArgs(input) },
+        ctx.requestId,
+      ),
   }),
 );

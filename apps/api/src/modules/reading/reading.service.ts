@@ -100,11 +100,24 @@ const readFields = {
     .refine((scores) => new Set(scores.map((s) => s.subtype)).size === scores.length, "one score per subtype")
     .optional(),
   roi: z.object({ imageId: z.uuid(), shape: z.enum(RoiShape), geometry: z.unknown() }).optional(),
-  timeSpentMs: z.number().int().min(0).max(24 * 3600 * 1000),
+  timeSpentMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 3600 * 1000),
 };
 
-const submitInput = z.object({ studyId: z.uuid(), caseCode: z.string().trim().min(1).max(40), phase: z.enum(ArmKind), ...readFields });
-const correctInput = z.object({ readId: z.uuid(), reason: z.string().trim().min(1, "say why the read is corrected").max(2000), ...readFields });
+const submitInput = z.object({
+  studyId: z.uuid(),
+  caseCode: z.string().trim().min(1).max(40),
+  phase: z.enum(ArmKind),
+  ...readFields,
+});
+const correctInput = z.object({
+  readId: z.uuid(),
+  reason: z.string().trim().min(1, "say why the read is corrected").max(2000),
+  ...readFields,
+});
 
 type ReadFields = z.infer<z.ZodObject<typeof readFields>>;
 
@@ -113,23 +126,40 @@ async function validatedReadData(tx: Tx, assignment: Assignment, caseId: string,
   const questions = assignment.study.questions;
   const subtypeQuestion = questions.find((q) => q.kind === "SUBTYPE");
   if (subtypeQuestion && !subtypeQuestion.options.includes(fields.answer)) {
-    throw new AppError("VALIDATION", `answer: must be one of ${subtypeQuestion.options.join(", ")}`, { field: "answer" });
+    throw new AppError("VALIDATION", `answer: must be one of ${subtypeQuestion.options.join(", ")}`, {
+      field: "answer",
+    });
   }
   const confidenceQuestion = questions.find((q) => q.kind === "CONFIDENCE");
-  if (confidenceQuestion?.isRequired && fields.confidence === undefined) throw new AppError("VALIDATION", "confidence: required (0-100)", { field: "confidence" });
-  if (!confidenceQuestion && fields.confidence !== undefined) throw new AppError("VALIDATION", "confidence: this study does not ask for a confidence", { field: "confidence" });
+  if (confidenceQuestion?.isRequired && fields.confidence === undefined)
+    throw new AppError("VALIDATION", "confidence: required (0-100)", { field: "confidence" });
+  if (!confidenceQuestion && fields.confidence !== undefined)
+    throw new AppError("VALIDATION", "confidence: this study does not ask for a confidence", { field: "confidence" });
   const roiQuestion = questions.find((q) => q.kind === "ROI");
-  if (roiQuestion?.isRequired && !fields.roi) throw new AppError("VALIDATION", "roi: mark the region (required in this study)", { field: "roi" });
-  if (!roiQuestion && fields.roi) throw new AppError("VALIDATION", "roi: this study does not ask for a region", { field: "roi" });
+  if (roiQuestion?.isRequired && !fields.roi)
+    throw new AppError("VALIDATION", "roi: mark the region (required in this study)", { field: "roi" });
+  if (!roiQuestion && fields.roi)
+    throw new AppError("VALIDATION", "roi: this study does not ask for a region", { field: "roi" });
   let roi: { roiImageId: string; roiShape: RoiShape; roiGeometry: Prisma.InputJsonValue } | undefined;
   if (fields.roi) {
-    const image = await tx.image.findFirst({ where: { id: fields.roi.imageId, caseId, status: "ACTIVE" }, select: { id: true, widthPx: true, heightPx: true } });
+    const image = await tx.image.findFirst({
+      where: { id: fields.roi.imageId, caseId, status: "ACTIVE" },
+      select: { id: true, widthPx: true, heightPx: true },
+    });
     if (!image) throw new AppError("VALIDATION", "roi.imageId: not an image of this case", { field: "roi.imageId" });
     const geometry = parseRoiGeometry(fields.roi.shape, fields.roi.geometry, image, "roi.geometry");
     roi = { roiImageId: image.id, roiShape: fields.roi.shape, roiGeometry: geometry as Prisma.InputJsonValue };
   }
-  const classScores = fields.classScores ? Object.fromEntries(fields.classScores.map((s) => [s.subtype, s.score])) : undefined;
-  return { answer: fields.answer, confidence: fields.confidence ?? null, classScores, ...roi, timeSpentMs: fields.timeSpentMs };
+  const classScores = fields.classScores
+    ? Object.fromEntries(fields.classScores.map((s) => [s.subtype, s.score]))
+    : undefined;
+  return {
+    answer: fields.answer,
+    confidence: fields.confidence ?? null,
+    classScores,
+    ...roi,
+    timeSpentMs: fields.timeSpentMs,
+  };
 }
 
 /**
@@ -144,14 +174,29 @@ export async function submitRead(db: Db, viewer: Viewer, input: z.input<typeof s
     const task = await nextTask(tx, assignment);
     if (!task) throw new AppError("CONFLICT", "you have read every case of this study");
     if (task.code !== args.caseCode || task.phase !== args.phase) {
-      throw new AppError("CONFLICT", `read your cases in your own order: your current step is case ${task.code}, ${task.phase.toLowerCase()}`, { field: "caseCode" });
+      throw new AppError(
+        "CONFLICT",
+        `read your cases in your own order: your current step is case ${task.code}, ${task.phase.toLowerCase()}`,
+        { field: "caseCode" },
+      );
     }
     const data = await validatedReadData(tx, assignment, task.caseId, args);
     const read = await conflictOnDuplicate(
-      () => tx.read.create({ data: { studyReaderId: assignment.id, studyCaseId: task.studyCaseId, phase: task.phase, version: 1, ...data } }),
+      () =>
+        tx.read.create({
+          data: { studyReaderId: assignment.id, studyCaseId: task.studyCaseId, phase: task.phase, version: 1, ...data },
+        }),
       "this read was already submitted; submit a correction instead",
     );
-    await recordAudit(tx, { actorId: viewer.userId, siteId: assignment.study.siteId, action: "read.submit", entityType: "Read", entityId: read.id, after: read, requestId });
+    await recordAudit(tx, {
+      actorId: viewer.userId,
+      siteId: assignment.study.siteId,
+      action: "read.submit",
+      entityType: "Read",
+      entityId: read.id,
+      after: read,
+      requestId,
+    });
     return { read, code: task.code, assignment };
   });
 }
@@ -169,20 +214,41 @@ export async function correctRead(db: Db, viewer: Viewer, input: z.input<typeof 
     });
     if (!previous) throw notFound("read");
     const assignment = await getMyAssignment(tx, viewer, previous.studyCase.studyId);
-    if (assignment.study.status !== "OPEN") throw new AppError("CONFLICT", "the study is closed: reads can no longer be corrected");
+    if (assignment.study.status !== "OPEN")
+      throw new AppError("CONFLICT", "the study is closed: reads can no longer be corrected");
     if (assignment.arm.kind === "AIDED" && previous.phase === "UNAIDED") {
-      throw new AppError("CONFLICT", "in the AIDED arm an unaided read cannot be corrected once submitted: the AI's answer is shown after it");
+      throw new AppError(
+        "CONFLICT",
+        "in the AIDED arm an unaided read cannot be corrected once submitted: the AI's answer is shown after it",
+      );
     }
     const data = await validatedReadData(tx, assignment, previous.studyCase.caseId, args);
     const read = await conflictOnDuplicate(
       () =>
         tx.read.create({
-          data: { studyReaderId: assignment.id, studyCaseId: previous.studyCaseId, phase: previous.phase, version: previous.version + 1, supersedesId: previous.id, correctionReason: args.reason, ...data },
+          data: {
+            studyReaderId: assignment.id,
+            studyCaseId: previous.studyCaseId,
+            phase: previous.phase,
+            version: previous.version + 1,
+            supersedesId: previous.id,
+            correctionReason: args.reason,
+            ...data,
+          },
         }),
       "this read was already corrected: correct its latest version",
       "readId",
     );
-    await recordAudit(tx, { actorId: viewer.userId, siteId: assignment.study.siteId, action: "read.correct", entityType: "Read", entityId: read.id, before: previous, after: read, requestId });
+    await recordAudit(tx, {
+      actorId: viewer.userId,
+      siteId: assignment.study.siteId,
+      action: "read.correct",
+      entityType: "Read",
+      entityId: read.id,
+      before: previous,
+      after: read,
+      requestId,
+    });
     return { read, code: previous.studyCase.code, assignment };
   });
 }
@@ -200,7 +266,11 @@ export async function listMyReads(db: Db, viewer: Viewer, studyId: string) {
 
 /** The reader's own progress per study (first versions: corrections do not count twice). */
 export async function loadMyProgress(db: Db, studyReaderIds: readonly string[]) {
-  const counts = await db.read.groupBy({ by: ["studyReaderId", "phase"], where: { studyReaderId: { in: [...studyReaderIds] }, version: 1 }, _count: { _all: true } });
+  const counts = await db.read.groupBy({
+    by: ["studyReaderId", "phase"],
+    where: { studyReaderId: { in: [...studyReaderIds] }, version: 1 },
+    _count: { _all: true },
+  });
   return studyReaderIds.map((id) => ({
     unaidedReads: counts.find((c) => c.studyReaderId === id && c.phase === "UNAIDED")?._count._all ?? 0,
     aidedReads: counts.find((c) => c.studyReaderId === id && c.phase === "AIDED")?._count._all ?? 0,

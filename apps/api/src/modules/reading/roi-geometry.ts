@@ -8,8 +8,17 @@ const finite = z.number().finite();
 const GEOMETRY = {
   POINT: z.object({ x: finite, y: finite }).strict(),
   BOX: z.object({ x: finite, y: finite, width: finite.positive(), height: finite.positive() }).strict(),
-  ELLIPSE: z.object({ cx: finite, cy: finite, rx: finite.positive(), ry: finite.positive(), rotationRad: finite.default(0) }).strict(),
-  POLYGON: z.object({ points: z.array(z.tuple([finite, finite])).min(3, "a polygon needs at least 3 points").max(1000) }).strict(),
+  ELLIPSE: z
+    .object({ cx: finite, cy: finite, rx: finite.positive(), ry: finite.positive(), rotationRad: finite.default(0) })
+    .strict(),
+  POLYGON: z
+    .object({
+      points: z
+        .array(z.tuple([finite, finite]))
+        .min(3, "a polygon needs at least 3 points")
+        .max(1000),
+    })
+    .strict(),
 } as const;
 
 export type RoiGeometry =
@@ -18,13 +27,19 @@ export type RoiGeometry =
   | z.infer<(typeof GEOMETRY)["ELLIPSE"]>
   | z.infer<(typeof GEOMETRY)["POLYGON"]>;
 
-const inside = (x: number, y: number, widthPx: number, heightPx: number) => x >= 0 && y >= 0 && x <= widthPx && y <= heightPx;
+const inside = (x: number, y: number, widthPx: number, heightPx: number) =>
+  x >= 0 && y >= 0 && x <= widthPx && y <= heightPx;
 
 /**
  * Validates a region against its shape and the image it is drawn on. Returns the normalised
  * geometry; throws VALIDATION naming `field` (e.g. "roi.geometry") otherwise.
  */
-export function parseRoiGeometry(shape: RoiShape, geometry: unknown, image: { widthPx: number; heightPx: number }, field: string): RoiGeometry {
+export function parseRoiGeometry(
+  shape: RoiShape,
+  geometry: unknown,
+  image: { widthPx: number; heightPx: number },
+  field: string,
+): RoiGeometry {
   const result = GEOMETRY[shape].safeParse(geometry);
   if (!result.success) {
     const issue = result.error.issues[0]!;
@@ -32,7 +47,10 @@ export function parseRoiGeometry(shape: RoiShape, geometry: unknown, image: { wi
     throw new AppError("VALIDATION", `${at}: ${issue.message} (a ${shape} is ${describe(shape)})`, { field });
   }
   const g = result.data as RoiGeometry;
-  if (!isInside(shape, g, image.widthPx, image.heightPx)) throw new AppError("VALIDATION", `${field}: the region lies outside the ${image.widthPx}x${image.heightPx} image`, { field });
+  if (!isInside(shape, g, image.widthPx, image.heightPx))
+    throw new AppError("VALIDATION", `${field}: the region lies outside the ${image.widthPx}x${image.heightPx} image`, {
+      field,
+    });
   return g;
 }
 
@@ -67,4 +85,3 @@ function describe(shape: RoiShape): string {
       return "{points: [[x, y], ...]}";
   }
 }
-

@@ -8,7 +8,14 @@ import { caseTruth } from "../pathology/case-truth.ts";
  * reader's latest read per case and phase. The statistics themselves come from @mammo/study-stats.
  */
 
-export type ReportReader = { label: string; studyReaderId: string; userId: string; name: string; email: string; arm: ArmKind };
+export type ReportReader = {
+  label: string;
+  studyReaderId: string;
+  userId: string;
+  name: string;
+  email: string;
+  arm: ArmKind;
+};
 
 export type ReportCase = {
   studyCaseId: string;
@@ -43,10 +50,17 @@ export type StudyReportData = {
   reads: ReportRead[];
 };
 
-export async function loadStudyReportData(db: Db, study: { id: string; modelVersionId: string | null }): Promise<StudyReportData> {
+export async function loadStudyReportData(
+  db: Db,
+  study: { id: string; modelVersionId: string | null },
+): Promise<StudyReportData> {
   const [questions, readers, studyCases, reads] = await Promise.all([
     db.studyQuestion.findMany({ where: { studyId: study.id, kind: "SUBTYPE" } }),
-    db.studyReader.findMany({ where: { studyId: study.id }, include: { arm: true, user: { select: { name: true, email: true } } }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] }),
+    db.studyReader.findMany({
+      where: { studyId: study.id },
+      include: { arm: true, user: { select: { name: true, email: true } } },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    }),
     db.studyCase.findMany({
       where: { studyId: study.id },
       include: {
@@ -66,14 +80,27 @@ export async function loadStudyReportData(db: Db, study: { id: string; modelVers
   const classes = questions[0]?.options ?? [];
   const labelOf = new Map(readers.map((r, index) => [r.id, `R${String(index + 1).padStart(2, "0")}`]));
   const codeOf = new Map(studyCases.map((sc) => [sc.id, sc.code]));
-  const aiAnswers = study.modelVersionId ? await loadCaseAiAnswers(db, study.modelVersionId, studyCases.map((sc) => sc.caseId)) : new Map();
+  const aiAnswers = study.modelVersionId
+    ? await loadCaseAiAnswers(
+        db,
+        study.modelVersionId,
+        studyCases.map((sc) => sc.caseId),
+      )
+    : new Map();
 
   const latest = new Map<string, (typeof reads)[number]>();
   for (const read of reads) latest.set(`${read.studyReaderId}\u0000${read.studyCaseId}\u0000${read.phase}`, read);
 
   return {
     classes,
-    readers: readers.map((r) => ({ label: labelOf.get(r.id)!, studyReaderId: r.id, userId: r.userId, name: r.user.name, email: r.user.email, arm: r.arm.kind })),
+    readers: readers.map((r) => ({
+      label: labelOf.get(r.id)!,
+      studyReaderId: r.id,
+      userId: r.userId,
+      name: r.user.name,
+      email: r.user.email,
+      arm: r.arm.kind,
+    })),
     cases: studyCases.map((sc) => {
       const truth = caseTruth(sc.case.pathologyLabels, sc.case.consensusDecisions[0] ?? null);
       const ai = aiAnswers.get(sc.caseId);
@@ -84,7 +111,14 @@ export async function loadStudyReportData(db: Db, study: { id: string; modelVers
         siteCode: sc.case.site.code,
         truth: truth.subtype,
         truthStatus: truth.status,
-        ai: ai ? { answer: ai.answer, probabilities: Object.fromEntries(ai.classNames.map((name: string, k: number) => [name, ai.probabilities[k]!])) } : null,
+        ai: ai
+          ? {
+              answer: ai.answer,
+              probabilities: Object.fromEntries(
+                ai.classNames.map((name: string, k: number) => [name, ai.probabilities[k]!]),
+              ),
+            }
+          : null,
         heatmaps: ai?.heatmaps ?? [],
       };
     }),

@@ -7,7 +7,8 @@ export default defineAuthz({
   entries: [
     {
       field: "Query.studyReport",
-      document: "query ($studyId: ID!) { studyReport(studyId: $studyId) { studyName cases { code truth reads { answer region } } notes } }",
+      document:
+        "query ($studyId: ID!) { studyReport(studyId: $studyId) { studyName cases { code truth reads { answer region } } notes } }",
       variables: idOf("ReaderStudy", "closedStudyId", "studyId"),
       allowed: ["COORDINATOR"],
     },

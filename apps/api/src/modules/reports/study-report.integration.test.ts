@@ -8,19 +8,106 @@ import { createCasePredictions, createModelVersion, createRead, createStudy } fr
 const REPORT = /* GraphQL */ `
   query Report($studyId: ID!) {
     studyReport(studyId: $studyId) {
-      studyName classes notes
-      readers { label email arm }
-      ai { cases accuracy { estimate lower upper successes total } perClass { subtype sensitivity { estimate } specificity { estimate } auc { auc lower upper } } confusionMatrix { truth counts } }
-      phases {
-        phase fleissKappa
-        readers {
-          readerLabel phase
-          figures { accuracy { estimate lower upper successes total } perClass { subtype sensitivity { estimate lower upper } specificity { estimate } auc { auc } } }
-          kappaVsTruth { kappa lower upper } kappaVsAi { kappa } mcnemarVsAi { onlyReaderCorrect onlyAiCorrect pValue } accuracyDifferenceVsAi { difference lower upper }
-          delongVsAi { subtype pValue }
+      studyName
+      classes
+      notes
+      readers {
+        label
+        email
+        arm
+      }
+      ai {
+        cases
+        accuracy {
+          estimate
+          lower
+          upper
+          successes
+          total
         }
-        regionsByReader { key a b c d total }
-        regionsBySubtype { key total }
+        perClass {
+          subtype
+          sensitivity {
+            estimate
+          }
+          specificity {
+            estimate
+          }
+          auc {
+            auc
+            lower
+            upper
+          }
+        }
+        confusionMatrix {
+          truth
+          counts
+        }
+      }
+      phases {
+        phase
+        fleissKappa
+        readers {
+          readerLabel
+          phase
+          figures {
+            accuracy {
+              estimate
+              lower
+              upper
+              successes
+              total
+            }
+            perClass {
+              subtype
+              sensitivity {
+                estimate
+                lower
+                upper
+              }
+              specificity {
+                estimate
+              }
+              auc {
+                auc
+              }
+            }
+          }
+          kappaVsTruth {
+            kappa
+            lower
+            upper
+          }
+          kappaVsAi {
+            kappa
+          }
+          mcnemarVsAi {
+            onlyReaderCorrect
+            onlyAiCorrect
+            pValue
+          }
+          accuracyDifferenceVsAi {
+            difference
+            lower
+            upper
+          }
+          delongVsAi {
+            subtype
+            pValue
+          }
+        }
+        regionsByReader {
+          key
+          a
+          b
+          c
+          d
+          total
+        }
+        regionsBySubtype {
+          key
+          total
+        }
       }
       statistics
     }
@@ -30,11 +117,47 @@ const REPORT = /* GraphQL */ `
 const REPORT_CASES = /* GraphQL */ `
   query Report($studyId: ID!, $subtype: Subtype!) {
     studyReport(studyId: $studyId) {
-      readers { label email arm }
-      mrmc { subtype readers unaidedAuc aidedAuc difference lower upper f ddf pValue }
-      cases { code siteCode truth aiAnswer reads { readerLabel phase answer isCorrect region } }
-      excludedCases { code reason }
-      exports(subtype: $subtype) { answersCsv rjafrocCsv imrmc caseCodes notes }
+      readers {
+        label
+        email
+        arm
+      }
+      mrmc {
+        subtype
+        readers
+        unaidedAuc
+        aidedAuc
+        difference
+        lower
+        upper
+        f
+        ddf
+        pValue
+      }
+      cases {
+        code
+        siteCode
+        truth
+        aiAnswer
+        reads {
+          readerLabel
+          phase
+          answer
+          isCorrect
+          region
+        }
+      }
+      excludedCases {
+        code
+        reason
+      }
+      exports(subtype: $subtype) {
+        answersCsv
+        rjafrocCsv
+        imrmc
+        caseCodes
+        notes
+      }
     }
   }
 `;
@@ -78,18 +201,32 @@ describe("study report (closed studies, coordinators)", () => {
       const c = await createCase(db, api.blobs, site.id);
       await createLabel(db, c.id, annotator, truthOf(i));
       const ai = aiRight(i) ? truthOf(i) : wrong(i);
-      await createCasePredictions(db, api.blobs, { modelVersionId: model.id, caseId: c.id, probabilities: CLASSES.map((k) => (k === ai ? 0.6 : 0.2) + i / 1000) });
+      await createCasePredictions(db, api.blobs, {
+        modelVersionId: model.id,
+        caseId: c.id,
+        probabilities: CLASSES.map((k) => (k === ai ? 0.6 : 0.2) + i / 1000),
+      });
       caseIds.push(c.id);
     }
     // A 13th case whose labels disagree: no truth, so it is excluded from the figures.
     const conflict = await createCase(db, api.blobs, site.id);
     await createLabel(db, conflict.id, annotator, "SOLID");
     await createLabel(db, conflict.id, annotator, "SCIRRHOUS");
-    await createCasePredictions(db, api.blobs, { modelVersionId: model.id, caseId: conflict.id, probabilities: [0.3, 0.4, 0.3] });
+    await createCasePredictions(db, api.blobs, {
+      modelVersionId: model.id,
+      caseId: conflict.id,
+      probabilities: [0.3, 0.4, 0.3],
+    });
     const users = Object.fromEntries(
-      await Promise.all((["u1", "u2", "a1", "a2"] as const).map(async (key) => [key, await createUser(db, [{ siteId: otherSite.id, role: "READER" }])] as const)),
+      await Promise.all(
+        (["u1", "u2", "a1", "a2"] as const).map(
+          async (key) => [key, await createUser(db, [{ siteId: otherSite.id, role: "READER" }])] as const,
+        ),
+      ),
     );
-    readerIds = Object.fromEntries(Object.entries(users).map(([k, u]) => [k, { id: u.id, email: u.email }])) as typeof readerIds;
+    readerIds = Object.fromEntries(
+      Object.entries(users).map(([k, u]) => [k, { id: u.id, email: u.email }]),
+    ) as typeof readerIds;
     const { study, studyCases, readers } = await createStudy(db, {
       siteId: site.id,
       createdById: coordinator,
@@ -109,22 +246,92 @@ describe("study report (closed studies, coordinators)", () => {
     for (let i = 0; i < N; i++) {
       const sc = studyCaseOf(caseIds[i]!);
       const confidence = 40 + ((i * 7) % 50);
-      await createRead(db, { studyReaderId: readerOf("u1"), studyCaseId: sc, answer: answer(i, RULES.u1(i)), confidence });
-      await createRead(db, { studyReaderId: readerOf("u2"), studyCaseId: sc, answer: answer(i, RULES.u2(i)), confidence: Math.round(90 - confidence / 2) });
-      await createRead(db, { studyReaderId: readerOf("a1"), studyCaseId: sc, answer: answer(i, RULES.a1(i)), confidence });
-      await createRead(db, { studyReaderId: readerOf("a1"), studyCaseId: sc, phase: "AIDED", answer: answer(i, RULES.a1Aided(i)), confidence: Math.min(100, confidence + 10) });
-      await createRead(db, { studyReaderId: readerOf("a2"), studyCaseId: sc, answer: answer(i, RULES.a2(i)), confidence: 100 - confidence });
-      await createRead(db, { studyReaderId: readerOf("a2"), studyCaseId: sc, phase: "AIDED", answer: answer(i, RULES.a2Aided(i)), confidence: 95 - confidence });
+      await createRead(db, {
+        studyReaderId: readerOf("u1"),
+        studyCaseId: sc,
+        answer: answer(i, RULES.u1(i)),
+        confidence,
+      });
+      await createRead(db, {
+        studyReaderId: readerOf("u2"),
+        studyCaseId: sc,
+        answer: answer(i, RULES.u2(i)),
+        confidence: Math.round(90 - confidence / 2),
+      });
+      await createRead(db, {
+        studyReaderId: readerOf("a1"),
+        studyCaseId: sc,
+        answer: answer(i, RULES.a1(i)),
+        confidence,
+      });
+      await createRead(db, {
+        studyReaderId: readerOf("a1"),
+        studyCaseId: sc,
+        phase: "AIDED",
+        answer: answer(i, RULES.a1Aided(i)),
+        confidence: Math.min(100, confidence + 10),
+      });
+      await createRead(db, {
+        studyReaderId: readerOf("a2"),
+        studyCaseId: sc,
+        answer: answer(i, RULES.a2(i)),
+        confidence: 100 - confidence,
+      });
+      await createRead(db, {
+        studyReaderId: readerOf("a2"),
+        studyCaseId: sc,
+        phase: "AIDED",
+        answer: answer(i, RULES.a2Aided(i)),
+        confidence: 95 - confidence,
+      });
     }
     // u1 corrected case 0 (wrong -> still wrong but another answer): the report uses the latest version.
-    const first = await db.read.findFirstOrThrow({ where: { studyReaderId: readerOf("u1"), studyCaseId: studyCaseOf(caseIds[0]!) } });
-    await db.read.create({ data: { studyReaderId: first.studyReaderId, studyCaseId: first.studyCaseId, phase: "UNAIDED", version: 2, supersedesId: first.id, correctionReason: "typo", answer: "SCIRRHOUS", confidence: 55, timeSpentMs: 100 } });
-    await db.read.create({ data: { studyReaderId: readerOf("u1"), studyCaseId: studyCaseOf(conflict.id), phase: "UNAIDED", answer: "SOLID", confidence: 50, timeSpentMs: 100 } });
+    const first = await db.read.findFirstOrThrow({
+      where: { studyReaderId: readerOf("u1"), studyCaseId: studyCaseOf(caseIds[0]!) },
+    });
+    await db.read.create({
+      data: {
+        studyReaderId: first.studyReaderId,
+        studyCaseId: first.studyCaseId,
+        phase: "UNAIDED",
+        version: 2,
+        supersedesId: first.id,
+        correctionReason: "typo",
+        answer: "SCIRRHOUS",
+        confidence: 55,
+        timeSpentMs: 100,
+      },
+    });
+    await db.read.create({
+      data: {
+        studyReaderId: readerOf("u1"),
+        studyCaseId: studyCaseOf(conflict.id),
+        phase: "UNAIDED",
+        answer: "SOLID",
+        confidence: 50,
+        timeSpentMs: 100,
+      },
+    });
     // u2 marked a box on case 1's first image (a correction that keeps the answer).
-    const marked = await db.read.findFirstOrThrow({ where: { studyReaderId: readerOf("u2"), studyCaseId: studyCaseOf(caseIds[1]!) } });
+    const marked = await db.read.findFirstOrThrow({
+      where: { studyReaderId: readerOf("u2"), studyCaseId: studyCaseOf(caseIds[1]!) },
+    });
     markedImageId = (await db.image.findFirstOrThrow({ where: { caseId: caseIds[1]! }, orderBy: { id: "asc" } })).id;
     await db.read.create({
-      data: { studyReaderId: marked.studyReaderId, studyCaseId: marked.studyCaseId, phase: "UNAIDED", version: 2, supersedesId: marked.id, correctionReason: "added the mark", answer: marked.answer, confidence: marked.confidence, timeSpentMs: 100, roiImageId: markedImageId, roiShape: "BOX", roiGeometry: { x: 1, y: 2, width: 3, height: 4 } },
+      data: {
+        studyReaderId: marked.studyReaderId,
+        studyCaseId: marked.studyCaseId,
+        phase: "UNAIDED",
+        version: 2,
+        supersedesId: marked.id,
+        correctionReason: "added the mark",
+        answer: marked.answer,
+        confidence: marked.confidence,
+        timeSpentMs: 100,
+        roiImageId: markedImageId,
+        roiShape: "BOX",
+        roiGeometry: { x: 1, y: 2, width: 3, height: 4 },
+      },
     });
     markedCaseId = caseIds[1]!;
   }, 180_000);
@@ -134,7 +341,11 @@ describe("study report (closed studies, coordinators)", () => {
 
   type Report = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   const report = async (userId: string, query = REPORT) =>
-    api.graphql<{ studyReport: Report }>(query, { studyId, ...(query === REPORT_CASES ? { subtype: "SOLID" } : {}) }, { token: await api.sessionFor(userId) });
+    api.graphql<{ studyReport: Report }>(
+      query,
+      { studyId, ...(query === REPORT_CASES ? { subtype: "SOLID" } : {}) },
+      { token: await api.sessionFor(userId) },
+    );
 
   it("is refused while the study is open (progress only), and to anyone but its site's coordinators", async () => {
     expect((await report(coordinator)).errors?.[0]?.extensions?.code).toBe("CONFLICT");
@@ -154,12 +365,18 @@ describe("study report (closed studies, coordinators)", () => {
       return { estimate: w.estimate, lower: w.lower, upper: w.upper, successes: k, total: n };
     };
     expect(r.ai.accuracy).toEqual(wilson(9, 12));
-    expect(r.ai.confusionMatrix.map((row: { counts: number[] }) => row.counts.reduce((a, b) => a + b, 0))).toEqual([4, 4, 4]);
-    expect(r.ai.perClass.every((c: { auc: { auc: number } | null }) => c.auc !== null && c.auc.auc >= 0 && c.auc.auc <= 1)).toBe(true);
+    expect(r.ai.confusionMatrix.map((row: { counts: number[] }) => row.counts.reduce((a, b) => a + b, 0))).toEqual([
+      4, 4, 4,
+    ]);
+    expect(
+      r.ai.perClass.every((c: { auc: { auc: number } | null }) => c.auc !== null && c.auc.auc >= 0 && c.auc.auc <= 1),
+    ).toBe(true);
 
-    const labelOf = (key: keyof typeof readerIds) => r.readers.find((x: { email: string }) => x.email === readerIds[key].email).label;
+    const labelOf = (key: keyof typeof readerIds) =>
+      r.readers.find((x: { email: string }) => x.email === readerIds[key].email).label;
     const phase = (p: string) => r.phases.find((x: { phase: string }) => x.phase === p);
-    const figures = (p: string, key: keyof typeof readerIds) => phase(p).readers.find((x: { readerLabel: string }) => x.readerLabel === labelOf(key));
+    const figures = (p: string, key: keyof typeof readerIds) =>
+      phase(p).readers.find((x: { readerLabel: string }) => x.readerLabel === labelOf(key));
     expect(figures("UNAIDED", "u1").figures.accuracy).toEqual(wilson(8, 12));
     expect(figures("UNAIDED", "u2").figures.accuracy).toEqual(wilson(6, 12));
     expect(figures("UNAIDED", "a2").figures.accuracy).toEqual(wilson(9, 12));
@@ -179,18 +396,34 @@ describe("study report (closed studies, coordinators)", () => {
   });
 
   it("places every case in region A/B/C/D per reader, and counts them per reader and subtype", async () => {
-    const r = { ...(await report(coordinator)).data!.studyReport, ...(await report(coordinator, REPORT_CASES)).data!.studyReport };
-    expect(r.excludedCases).toEqual([{ code: expect.any(String), reason: "its pathology labels disagree (no consensus)" }]);
-    const labelOf = (key: keyof typeof readerIds) => r.readers.find((x: { email: string }) => x.email === readerIds[key].email).label;
+    const r = {
+      ...(await report(coordinator)).data!.studyReport,
+      ...(await report(coordinator, REPORT_CASES)).data!.studyReport,
+    };
+    expect(r.excludedCases).toEqual([
+      { code: expect.any(String), reason: "its pathology labels disagree (no consensus)" },
+    ]);
+    const labelOf = (key: keyof typeof readerIds) =>
+      r.readers.find((x: { email: string }) => x.email === readerIds[key].email).label;
     const unaided = r.phases.find((x: { phase: string }) => x.phase === "UNAIDED");
     const expected = { A: 0, B: 0, C: 0, D: 0 };
     for (let i = 0; i < N; i++) expected[RULES.u1(i) ? (aiRight(i) ? "B" : "A") : aiRight(i) ? "C" : "D"] += 1;
-    expect(unaided.regionsByReader.find((x: { key: string }) => x.key === labelOf("u1"))).toEqual({ key: labelOf("u1"), a: expected.A, b: expected.B, c: expected.C, d: expected.D, total: 12 });
+    expect(unaided.regionsByReader.find((x: { key: string }) => x.key === labelOf("u1"))).toEqual({
+      key: labelOf("u1"),
+      a: expected.A,
+      b: expected.B,
+      c: expected.C,
+      d: expected.D,
+      total: 12,
+    });
     expect(unaided.regionsBySubtype.map((x: { total: number }) => x.total)).toEqual([16, 16, 16]);
     expect(r.cases).toHaveLength(12);
     for (const c of r.cases) {
       expect(c.reads).toHaveLength(6);
-      for (const read of c.reads) expect(read.region).toBe(read.isCorrect ? (c.aiAnswer === c.truth ? "B" : "A") : c.aiAnswer === c.truth ? "C" : "D");
+      for (const read of c.reads)
+        expect(read.region).toBe(
+          read.isCorrect ? (c.aiAnswer === c.truth ? "B" : "A") : c.aiAnswer === c.truth ? "C" : "D",
+        );
     }
   });
 
@@ -226,9 +459,23 @@ describe("study report (closed studies, coordinators)", () => {
     const marked = r.cases.find((c: { caseId: string }) => c.caseId === globalId("Case", markedCaseId));
     expect(marked.images).toHaveLength(4);
     expect(marked.aiHeatmaps.length).toBeGreaterThan(0);
-    expect(marked.aiHeatmaps.every((h: { imageId: string; url: string }) => marked.images.some((i: { id: string }) => i.id === h.imageId) && /^\/saliency-maps\/[0-9a-f-]{36}\/heatmap\.png$/.test(h.url))).toBe(true);
+    expect(
+      marked.aiHeatmaps.every(
+        (h: { imageId: string; url: string }) =>
+          marked.images.some((i: { id: string }) => i.id === h.imageId) &&
+          /^\/saliency-maps\/[0-9a-f-]{36}\/heatmap\.png$/.test(h.url),
+      ),
+    ).toBe(true);
     const u2 = r.readers.find((x: { email: string }) => x.email === readerIds.u2.email).label;
-    const marks = r.cases.flatMap((c: { reads: { readerLabel: string; roi: unknown }[] }) => c.reads.filter((read) => read.roi !== null));
-    expect(marks).toEqual([{ readerLabel: u2, phase: "UNAIDED", roi: { imageId: globalId("Image", markedImageId), shape: "BOX", geometry: { x: 1, y: 2, width: 3, height: 4 } } }]);
+    const marks = r.cases.flatMap((c: { reads: { readerLabel: string; roi: unknown }[] }) =>
+      c.reads.filter((read) => read.roi !== null),
+    );
+    expect(marks).toEqual([
+      {
+        readerLabel: u2,
+        phase: "UNAIDED",
+        roi: { imageId: globalId("Image", markedImageId), shape: "BOX", geometry: { x: 1, y: 2, width: 3, height: 4 } },
+      },
+    ]);
   });
 });

@@ -39,7 +39,12 @@ const IntervalRef = builder.objectRef<Proportion>("ProportionEstimate").implemen
 type ClassRow = ClassificationSummary["perClass"][number] & { auc: NonNullable<OneVsRestRoc["estimate"]> | null };
 const AucRef = builder.objectRef<NonNullable<OneVsRestRoc["estimate"]>>("AucEstimate").implement({
   description: "Empirical (Mann-Whitney) AUC with DeLong's confidence interval",
-  fields: (t) => ({ auc: t.exposeFloat("auc"), lower: t.exposeFloat("lower"), upper: t.exposeFloat("upper"), standardError: t.exposeFloat("standardError") }),
+  fields: (t) => ({
+    auc: t.exposeFloat("auc"),
+    lower: t.exposeFloat("lower"),
+    upper: t.exposeFloat("upper"),
+    standardError: t.exposeFloat("standardError"),
+  }),
 });
 const ClassFiguresRef = builder.objectRef<ClassRow>("ClassFigures").implement({
   description: "One-vs-rest figures of one subtype",
@@ -49,12 +54,20 @@ const ClassFiguresRef = builder.objectRef<ClassRow>("ClassFigures").implement({
     sensitivity: t.field({ type: IntervalRef, nullable: true, resolve: (c) => c.sensitivity }),
     specificity: t.field({ type: IntervalRef, nullable: true, resolve: (c) => c.specificity }),
     ppv: t.field({ type: IntervalRef, nullable: true, resolve: (c) => c.ppv }),
-    auc: t.field({ type: AucRef, nullable: true, description: "When scores exist (AI probabilities, reader confidences)", resolve: (c) => c.auc }),
+    auc: t.field({
+      type: AucRef,
+      nullable: true,
+      description: "When scores exist (AI probabilities, reader confidences)",
+      resolve: (c) => c.auc,
+    }),
   }),
 });
 
 const ConfusionRowRef = builder.objectRef<{ truth: Subtype; counts: number[] }>("ConfusionRow").implement({
-  fields: (t) => ({ truth: t.field({ type: SubtypeEnum, resolve: (r) => r.truth }), counts: t.exposeIntList("counts") }),
+  fields: (t) => ({
+    truth: t.field({ type: SubtypeEnum, resolve: (r) => r.truth }),
+    counts: t.exposeIntList("counts"),
+  }),
 });
 
 type Classifier = { summary: ClassificationSummary; roc: OneVsRestRoc[] | null };
@@ -67,19 +80,33 @@ const ClassifierFiguresRef = builder.objectRef<Classifier>("ClassifierFigures").
     perClass: t.field({
       type: [ClassFiguresRef],
       complexity: { field: 1, multiplier: 6 },
-      resolve: (c) => c.summary.perClass.map((k) => ({ ...k, auc: c.roc?.find((r) => r.className === k.className)?.estimate ?? null })),
+      resolve: (c) =>
+        c.summary.perClass.map((k) => ({
+          ...k,
+          auc: c.roc?.find((r) => r.className === k.className)?.estimate ?? null,
+        })),
     }),
     confusionMatrix: t.field({
       type: [ConfusionRowRef],
       description: "One row per true subtype; counts per answer in the study's class order",
-      resolve: (c) => c.summary.confusion.classes.map((truth, i) => ({ truth: truth as Subtype, counts: c.summary.confusion.counts[i]! })),
+      resolve: (c) =>
+        c.summary.confusion.classes.map((truth, i) => ({
+          truth: truth as Subtype,
+          counts: c.summary.confusion.counts[i]!,
+        })),
     }),
   }),
 });
 
 const KappaRef = builder.objectRef<CohenKappaResult>("KappaEstimate").implement({
   description: "Cohen's kappa with its confidence interval",
-  fields: (t) => ({ kappa: t.exposeFloat("kappa"), lower: t.exposeFloat("lower"), upper: t.exposeFloat("upper"), pValue: t.exposeFloat("pValue"), cases: t.int({ resolve: (k) => k.n }) }),
+  fields: (t) => ({
+    kappa: t.exposeFloat("kappa"),
+    lower: t.exposeFloat("lower"),
+    upper: t.exposeFloat("upper"),
+    pValue: t.exposeFloat("pValue"),
+    cases: t.int({ resolve: (k) => k.n }),
+  }),
 });
 const McNemarRef = builder.objectRef<McNemarResult>("McNemarTest").implement({
   description: "Exact McNemar test of the reader's vs the AI's correctness on the same cases",
@@ -122,8 +149,17 @@ const ReaderFiguresRef = builder.objectRef<ReaderStatistics>("ReaderFigures").im
     kappaVsTruth: t.field({ type: KappaRef, nullable: true, resolve: (r) => r.kappaVsTruth }),
     kappaVsAi: t.field({ type: KappaRef, nullable: true, resolve: (r) => r.kappaVsAi }),
     mcnemarVsAi: t.field({ type: McNemarRef, nullable: true, resolve: (r) => r.mcnemarVsAi }),
-    accuracyDifferenceVsAi: t.field({ type: AccuracyDifferenceRef, nullable: true, resolve: (r) => r.accuracyDifferenceVsAi }),
-    delongVsAi: t.field({ type: [DelongRef], nullable: true, complexity: { field: 1, multiplier: 6 }, resolve: (r) => r.delongVsAi }),
+    accuracyDifferenceVsAi: t.field({
+      type: AccuracyDifferenceRef,
+      nullable: true,
+      resolve: (r) => r.accuracyDifferenceVsAi,
+    }),
+    delongVsAi: t.field({
+      type: [DelongRef],
+      nullable: true,
+      complexity: { field: 1, multiplier: 6 },
+      resolve: (r) => r.delongVsAi,
+    }),
   }),
 });
 
@@ -140,7 +176,11 @@ const RegionCountsRef = builder.objectRef<RegionCounts & { key: string }>("Regio
 });
 
 const ReaderPairRef = builder.objectRef<ArmStatistics["readerPairs"][number]>("ReaderPairKappa").implement({
-  fields: (t) => ({ first: t.exposeString("first"), second: t.exposeString("second"), kappa: t.field({ type: KappaRef, resolve: (p) => p.kappa }) }),
+  fields: (t) => ({
+    first: t.exposeString("first"),
+    second: t.exposeString("second"),
+    kappa: t.field({ type: KappaRef, resolve: (p) => p.kappa }),
+  }),
 });
 
 const ArmFiguresRef = builder.objectRef<ArmStatistics>("PhaseFigures").implement({
@@ -152,23 +192,43 @@ const ArmFiguresRef = builder.objectRef<ArmStatistics>("PhaseFigures").implement
     fleissKappa: t.float({ nullable: true, resolve: (a) => a.fleiss?.kappa ?? null }),
     fleissPValue: t.float({ nullable: true, resolve: (a) => a.fleiss?.pValue ?? null }),
     regions: t.field({ type: RegionCountsRef, resolve: (a) => ({ key: "", ...a.regions.overall }) }),
-    regionsByReader: t.field({ type: [RegionCountsRef], resolve: (a) => a.regions.byReader.map((r) => ({ key: r.readerId, ...r.counts })) }),
-    regionsBySubtype: t.field({ type: [RegionCountsRef], resolve: (a) => a.regions.bySubtype.map((r) => ({ key: r.subtype, ...r.counts })) }),
-    regionsBySite: t.field({ type: [RegionCountsRef], resolve: (a) => a.regions.bySite.map((r) => ({ key: r.site, ...r.counts })) }),
+    regionsByReader: t.field({
+      type: [RegionCountsRef],
+      resolve: (a) => a.regions.byReader.map((r) => ({ key: r.readerId, ...r.counts })),
+    }),
+    regionsBySubtype: t.field({
+      type: [RegionCountsRef],
+      resolve: (a) => a.regions.bySubtype.map((r) => ({ key: r.subtype, ...r.counts })),
+    }),
+    regionsBySite: t.field({
+      type: [RegionCountsRef],
+      resolve: (a) => a.regions.bySite.map((r) => ({ key: r.site, ...r.counts })),
+    }),
   }),
 });
 
 type MrmcRow = NonNullable<StudyReport["mrmc"]>[number];
 const MrmcRef = builder.objectRef<MrmcRow>("MrmcComparison").implement({
-  description: "Obuchowski-Rockette MRMC analysis (random readers and cases, Hillis ddf) of reader-averaged AUC, unaided vs aided, one subtype vs rest",
+  description:
+    "Obuchowski-Rockette MRMC analysis (random readers and cases, Hillis ddf) of reader-averaged AUC, unaided vs aided, one subtype vs rest",
   fields: (t) => ({
     subtype: t.field({ type: SubtypeEnum, resolve: (m) => m.className as Subtype }),
     readers: t.stringList({ resolve: (m) => m.readers }),
     unaidedAuc: t.float({ resolve: (m) => m.analysis.armMeans[0]! }),
     aidedAuc: t.float({ nullable: true, resolve: (m) => m.analysis.armMeans[1] ?? null }),
-    difference: t.float({ nullable: true, description: "unaided − aided", resolve: (m) => m.analysis.randomReadersRandomCases.differences[0]?.difference ?? null }),
-    lower: t.float({ nullable: true, resolve: (m) => m.analysis.randomReadersRandomCases.differences[0]?.lower ?? null }),
-    upper: t.float({ nullable: true, resolve: (m) => m.analysis.randomReadersRandomCases.differences[0]?.upper ?? null }),
+    difference: t.float({
+      nullable: true,
+      description: "unaided − aided",
+      resolve: (m) => m.analysis.randomReadersRandomCases.differences[0]?.difference ?? null,
+    }),
+    lower: t.float({
+      nullable: true,
+      resolve: (m) => m.analysis.randomReadersRandomCases.differences[0]?.lower ?? null,
+    }),
+    upper: t.float({
+      nullable: true,
+      resolve: (m) => m.analysis.randomReadersRandomCases.differences[0]?.upper ?? null,
+    }),
     f: t.float({ resolve: (m) => m.analysis.randomReadersRandomCases.f }),
     ndf: t.float({ resolve: (m) => m.analysis.randomReadersRandomCases.ndf }),
     ddf: t.float({ nullable: true, resolve: (m) => m.analysis.randomReadersRandomCases.ddf }),
@@ -178,31 +238,60 @@ const MrmcRef = builder.objectRef<MrmcRow>("MrmcComparison").implement({
 
 type CaseRow = { report: StudyReport; code: string };
 type ReadRoi = { imageId: string; shape: RoiShape; geometry: unknown };
-const ReportReadRef = builder.objectRef<{ readerLabel: string; phase: ArmKind; answer: Subtype; confidence: number | null; isCorrect: boolean; region: string | null; roi: ReadRoi | null }>("ReportRead").implement({
-  fields: (t) => ({
-    roi: t.field({ type: ReadRoiRef, nullable: true, description: "The reader's ROI mark, if any", resolve: (r) => r.roi }),
-    readerLabel: t.exposeString("readerLabel"),
-    phase: t.field({ type: ArmKindEnum, resolve: (r) => r.phase }),
-    answer: t.field({ type: SubtypeEnum, resolve: (r) => r.answer }),
-    confidence: t.exposeInt("confidence", { nullable: true }),
-    isCorrect: t.exposeBoolean("isCorrect"),
-    region: t.exposeString("region", { nullable: true, description: "A/B/C/D against the AI (null without an AI answer)" }),
-  }),
-});
+const ReportReadRef = builder
+  .objectRef<{
+    readerLabel: string;
+    phase: ArmKind;
+    answer: Subtype;
+    confidence: number | null;
+    isCorrect: boolean;
+    region: string | null;
+    roi: ReadRoi | null;
+  }>("ReportRead")
+  .implement({
+    fields: (t) => ({
+      roi: t.field({
+        type: ReadRoiRef,
+        nullable: true,
+        description: "The reader's ROI mark, if any",
+        resolve: (r) => r.roi,
+      }),
+      readerLabel: t.exposeString("readerLabel"),
+      phase: t.field({ type: ArmKindEnum, resolve: (r) => r.phase }),
+      answer: t.field({ type: SubtypeEnum, resolve: (r) => r.answer }),
+      confidence: t.exposeInt("confidence", { nullable: true }),
+      isCorrect: t.exposeBoolean("isCorrect"),
+      region: t.exposeString("region", {
+        nullable: true,
+        description: "A/B/C/D against the AI (null without an AI answer)",
+      }),
+    }),
+  });
 const ReportCaseRef = builder.objectRef<CaseRow>("ReportCase").implement({
   description: "One case: its truth, the AI's answer and every reader's answer with its A/B/C/D region",
   fields: (t) => ({
     code: t.exposeString("code"),
-    caseId: t.string({ resolve: ({ report, code }) => encodeGlobalID("Case", report.included.find((c) => c.code === code)!.caseId) }),
+    caseId: t.string({
+      resolve: ({ report, code }) => encodeGlobalID("Case", report.included.find((c) => c.code === code)!.caseId),
+    }),
     siteCode: t.string({ resolve: ({ report, code }) => report.included.find((c) => c.code === code)!.siteCode }),
-    truth: t.field({ type: SubtypeEnum, resolve: ({ report, code }) => report.included.find((c) => c.code === code)!.truth! }),
-    aiAnswer: t.field({ type: SubtypeEnum, nullable: true, resolve: ({ report, code }) => report.included.find((c) => c.code === code)!.ai?.answer ?? null }),
+    truth: t.field({
+      type: SubtypeEnum,
+      resolve: ({ report, code }) => report.included.find((c) => c.code === code)!.truth!,
+    }),
+    aiAnswer: t.field({
+      type: SubtypeEnum,
+      nullable: true,
+      resolve: ({ report, code }) => report.included.find((c) => c.code === code)!.ai?.answer ?? null,
+    }),
     images: t.field({
       type: [ReadingImageRef],
       description: "The case's images in hanging order (for the per-case explorer: image, reader's ROI, AI heatmap)",
       complexity: { field: 1, multiplier: 4 },
       resolve: ({ report, code }, _args, ctx) =>
-        requestLoader(ctx, "reportCaseImages", (ids: readonly string[]) => loadReadingImages(ctx.db, ids)).load(report.included.find((c) => c.code === code)!.caseId),
+        requestLoader(ctx, "reportCaseImages", (ids: readonly string[]) => loadReadingImages(ctx.db, ids)).load(
+          report.included.find((c) => c.code === code)!.caseId,
+        ),
     }),
     aiHeatmaps: t.field({
       type: [AiHeatmapRef],
@@ -221,7 +310,15 @@ const ReportCaseRef = builder.objectRef<CaseRow>("ReportCase").implement({
           .map((r) => {
             const isCorrect = r.answer === c.truth;
             const region = aiCorrect === null ? null : isCorrect ? (aiCorrect ? "B" : "A") : aiCorrect ? "C" : "D";
-            return { readerLabel: r.readerLabel, phase: r.phase, answer: r.answer, confidence: r.confidence, isCorrect, region, roi: r.roi };
+            return {
+              readerLabel: r.readerLabel,
+              phase: r.phase,
+              answer: r.answer,
+              confidence: r.confidence,
+              isCorrect,
+              region,
+              roi: r.roi,
+            };
           });
       },
     }),
@@ -229,7 +326,12 @@ const ReportCaseRef = builder.objectRef<CaseRow>("ReportCase").implement({
 });
 
 const ReportReaderRef = builder.objectRef<StudyReport["data"]["readers"][number]>("ReportReader").implement({
-  fields: (t) => ({ label: t.exposeString("label"), name: t.exposeString("name"), email: t.exposeString("email"), arm: t.field({ type: ArmKindEnum, resolve: (r) => r.arm }) }),
+  fields: (t) => ({
+    label: t.exposeString("label"),
+    name: t.exposeString("name"),
+    email: t.exposeString("email"),
+    arm: t.field({ type: ArmKindEnum, resolve: (r) => r.arm }),
+  }),
 });
 
 const ExcludedCaseRef = builder.objectRef<StudyReport["excluded"][number]>("ExcludedCase").implement({
@@ -239,10 +341,18 @@ const ExcludedCaseRef = builder.objectRef<StudyReport["excluded"][number]>("Excl
 const ReportExportsRef = builder.objectRef<ReturnType<typeof reportExports>>("StudyReportExports").implement({
   description: "CSV for checking the figures in RJafroc and iMRMC (layouts in packages/study-stats/README.md)",
   fields: (t) => ({
-    answersCsv: t.exposeString("answersCsv", { description: "caseId,site,truth,rater,modality,answer,correct,confidence: readers and the AI" }),
-    rjafrocCsv: t.exposeString("rjafrocCsv", { nullable: true, description: "Reader,Treatment,Case,Truth,Rating (RJafroc DfReadDataFile format MRMC)" }),
+    answersCsv: t.exposeString("answersCsv", {
+      description: "caseId,site,truth,rater,modality,answer,correct,confidence: readers and the AI",
+    }),
+    rjafrocCsv: t.exposeString("rjafrocCsv", {
+      nullable: true,
+      description: "Reader,Treatment,Case,Truth,Rating (RJafroc DfReadDataFile format MRMC)",
+    }),
     imrmc: t.exposeString("imrmc", { nullable: true, description: "iMRMC input file (BEGIN DATA:)" }),
-    caseCodes: t.stringList({ description: "The study case code of case number 1, 2, ... in the MRMC files", resolve: (e) => e.caseNumbers.sort((a, b) => a.number - b.number).map((c) => c.code) }),
+    caseCodes: t.stringList({
+      description: "The study case code of case number 1, 2, ... in the MRMC files",
+      resolve: (e) => e.caseNumbers.sort((a, b) => a.number - b.number).map((c) => c.code),
+    }),
     notes: t.exposeStringList("notes"),
   }),
 });
@@ -255,16 +365,31 @@ const StudyReportRef = builder.objectRef<StudyReport>("StudyReport").implement({
     closedAt: t.field({ type: "DateTime", nullable: true, resolve: (r) => r.study.closedAt }),
     classes: t.field({ type: [SubtypeEnum], resolve: (r) => r.data.classes }),
     readers: t.field({ type: [ReportReaderRef], resolve: (r) => r.data.readers }),
-    ai: t.field({ type: ClassifierFiguresRef, nullable: true, description: "The AI's case-level answers (mean probability over each case's images)", resolve: (r) => r.statistics?.ai ?? null }),
+    ai: t.field({
+      type: ClassifierFiguresRef,
+      nullable: true,
+      description: "The AI's case-level answers (mean probability over each case's images)",
+      resolve: (r) => r.statistics?.ai ?? null,
+    }),
     phases: t.field({ type: [ArmFiguresRef], resolve: (r) => r.statistics?.arms ?? [] }),
     mrmc: t.field({ type: [MrmcRef], nullable: true, resolve: (r) => r.mrmc }),
     cases: t.field({ type: [ReportCaseRef], resolve: (r) => r.included.map((c) => ({ report: r, code: c.code })) }),
     excludedCases: t.field({ type: [ExcludedCaseRef], resolve: (r) => r.excluded }),
-    notes: t.exposeStringList("notes", { description: "Why a figure is missing (no confidences, an unbalanced design, ...)" }),
-    statistics: t.field({ type: "JSON", nullable: true, description: "Everything @mammo/study-stats computed (studyStatistics), including ROC curves and variance components", resolve: (r) => r.statistics }),
+    notes: t.exposeStringList("notes", {
+      description: "Why a figure is missing (no confidences, an unbalanced design, ...)",
+    }),
+    statistics: t.field({
+      type: "JSON",
+      nullable: true,
+      description:
+        "Everything @mammo/study-stats computed (studyStatistics), including ROC curves and variance components",
+      resolve: (r) => r.statistics,
+    }),
     exports: t.field({
       type: ReportExportsRef,
-      args: { subtype: t.arg({ type: SubtypeEnum, required: true, description: "The class of the one-vs-rest MRMC files" }) },
+      args: {
+        subtype: t.arg({ type: SubtypeEnum, required: true, description: "The class of the one-vs-rest MRMC files" }),
+      },
       resolve: (r, args) => reportExports(r, args.subtype),
     }),
   }),

@@ -48,7 +48,11 @@ export type StudyReport = {
 export async function getStudyReport(db: Db, viewer: Viewer, studyId: string): Promise<StudyReport> {
   const id = parseInput(z.uuid(), studyId);
   const study = await getManagedStudy(db, viewer, id);
-  if (study.status !== "CLOSED") throw new AppError("CONFLICT", "the report is available once the study is closed (while it is open only progress is shown)");
+  if (study.status !== "CLOSED")
+    throw new AppError(
+      "CONFLICT",
+      "the report is available once the study is closed (while it is open only progress is shown)",
+    );
   return recentReport(db, study);
 }
 
@@ -79,15 +83,22 @@ export function computeStudyReport(study: StudyReport["study"], data: StudyRepor
   const excluded: StudyReport["excluded"] = [];
   const included: ReportCase[] = [];
   for (const c of data.cases) {
-    if (!c.truth) excluded.push({ code: c.code, reason: c.truthStatus === "CONFLICT" ? "its pathology labels disagree (no consensus)" : "it has no pathology truth" });
-    else if (!classes.includes(c.truth)) excluded.push({ code: c.code, reason: `its truth ${c.truth} is not among the study's answers` });
+    if (!c.truth)
+      excluded.push({
+        code: c.code,
+        reason:
+          c.truthStatus === "CONFLICT" ? "its pathology labels disagree (no consensus)" : "it has no pathology truth",
+      });
+    else if (!classes.includes(c.truth))
+      excluded.push({ code: c.code, reason: `its truth ${c.truth} is not among the study's answers` });
     else included.push(c);
   }
   const codes = new Set(included.map((c) => c.code));
   const reads = data.reads.filter((r) => codes.has(r.code));
   const aiUsable = (c: ReportCase) => c.ai !== null && classes.includes(c.ai.answer);
   const aiHasAllClasses = included.every((c) => !c.ai || classes.every((k) => c.ai!.probabilities[k] !== undefined));
-  if (included.some((c) => c.ai && !classes.includes(c.ai.answer))) notes.push("AI: some answers are classes the study does not offer; those cases have no AI answer");
+  if (included.some((c) => c.ai && !classes.includes(c.ai.answer)))
+    notes.push("AI: some answers are classes the study does not offer; those cases have no AI answer");
 
   let statistics: StudyStatistics | null = null;
   if (included.length > 0) {
@@ -98,9 +109,22 @@ export function computeStudyReport(study: StudyReport["study"], data: StudyRepor
           caseId: c.code,
           truth: c.truth!,
           site: c.siteCode,
-          ...(aiUsable(c) ? { ai: { answer: c.ai!.answer, ...(aiHasAllClasses ? { probabilities: pick(c.ai!.probabilities, classes) } : {}) } } : {}),
+          ...(aiUsable(c)
+            ? {
+                ai: {
+                  answer: c.ai!.answer,
+                  ...(aiHasAllClasses ? { probabilities: pick(c.ai!.probabilities, classes) } : {}),
+                },
+              }
+            : {}),
         })),
-        reads: reads.map((r) => ({ caseId: r.code, readerId: r.readerLabel, modality: MODALITY[r.phase], answer: r.answer, ...(r.confidence === null ? {} : { confidence: r.confidence }) })),
+        reads: reads.map((r) => ({
+          caseId: r.code,
+          readerId: r.readerLabel,
+          modality: MODALITY[r.phase],
+          answer: r.answer,
+          ...(r.confidence === null ? {} : { confidence: r.confidence }),
+        })),
         modalities: MODALITIES,
         seed: study.seed,
       });
@@ -115,7 +139,9 @@ export function computeStudyReport(study: StudyReport["study"], data: StudyRepor
 
   // studyStatistics tries every reader; with UNAIDED-arm readers (no aided reads) the design is
   // unbalanced and it yields none, so compare on the readers who read both phases.
-  let mrmc: StudyReport["mrmc"] = statistics?.mrmc?.length ? statistics.mrmc.map((m) => ({ ...m, readers: m.analysis.readers })) : null;
+  let mrmc: StudyReport["mrmc"] = statistics?.mrmc?.length
+    ? statistics.mrmc.map((m) => ({ ...m, readers: m.analysis.readers }))
+    : null;
   if (!mrmc && reads.some((r) => r.phase === "AIDED")) {
     const balanced = balancedTwoPhaseReads(reads);
     if (balanced) {
@@ -136,7 +162,8 @@ export function computeStudyReport(study: StudyReport["study"], data: StudyRepor
   return { study, data, included, excluded, statistics, mrmc, notes };
 }
 
-const pick = (probabilities: Record<string, number>, classes: readonly string[]) => Object.fromEntries(classes.map((k) => [k, probabilities[k]!]));
+const pick = (probabilities: Record<string, number>, classes: readonly string[]) =>
+  Object.fromEntries(classes.map((k) => [k, probabilities[k]!]));
 
 /**
  * The reads of the readers who read in both phases, on the cases each of them read in both, when
@@ -146,14 +173,23 @@ function balancedTwoPhaseReads(reads: readonly ReportRead[]): ReportRead[] | nul
   const twoPhase = [...new Set(reads.filter((r) => r.phase === "AIDED").map((r) => r.readerLabel))];
   if (twoPhase.length === 0) return null;
   const has = new Set(reads.map((r) => `${r.readerLabel}\u0000${r.code}\u0000${r.phase}`));
-  const codes = [...new Set(reads.map((r) => r.code))].filter((code) => twoPhase.every((reader) => has.has(`${reader}\u0000${code}\u0000UNAIDED`) && has.has(`${reader}\u0000${code}\u0000AIDED`)));
+  const codes = [...new Set(reads.map((r) => r.code))].filter((code) =>
+    twoPhase.every(
+      (reader) => has.has(`${reader}\u0000${code}\u0000UNAIDED`) && has.has(`${reader}\u0000${code}\u0000AIDED`),
+    ),
+  );
   const chosen = reads.filter((r) => twoPhase.includes(r.readerLabel) && codes.includes(r.code));
   if (codes.length === 0 || chosen.some((r) => r.confidence === null)) return null;
   return chosen;
 }
 
 /** One-vs-rest ratings of a class (reader's confidence mapped to a class score by study-stats' rule). */
-function mrmcDataset(reads: readonly ReportRead[], cases: readonly ReportCase[], classes: readonly Subtype[], className: string): MrmcDataset {
+function mrmcDataset(
+  reads: readonly ReportRead[],
+  cases: readonly ReportCase[],
+  classes: readonly Subtype[],
+  className: string,
+): MrmcDataset {
   const truthOf = new Map(cases.map((c) => [c.code, c.truth]));
   const phases = new Set(reads.map((r) => r.phase));
   return buildMrmcDataset(
@@ -168,7 +204,13 @@ function mrmcDataset(reads: readonly ReportRead[], cases: readonly ReportCase[],
   );
 }
 
-export type ReportExports = { answersCsv: string; rjafrocCsv: string | null; imrmc: string | null; caseNumbers: { code: string; number: number }[]; notes: string[] };
+export type ReportExports = {
+  answersCsv: string;
+  rjafrocCsv: string | null;
+  imrmc: string | null;
+  caseNumbers: { code: string; number: number }[];
+  notes: string[];
+};
 
 /**
  * CSV exports for checking the figures in RJafroc / iMRMC: every answer (readers and the AI),
@@ -188,14 +230,25 @@ export function reportExports(report: StudyReport, className: Subtype): ReportEx
       answer: r.answer,
       ...(r.confidence === null ? {} : { confidence: r.confidence }),
     })),
-    ...report.included.filter((c) => c.ai).map((c) => ({ caseId: c.code, site: c.siteCode, truth: c.truth!, rater: "AI", modality: "ai", answer: c.ai!.answer })),
+    ...report.included
+      .filter((c) => c.ai)
+      .map((c) => ({
+        caseId: c.code,
+        site: c.siteCode,
+        truth: c.truth!,
+        rater: "AI",
+        modality: "ai",
+        answer: c.ai!.answer,
+      })),
   ]);
   let ratings: MrmcExport | null = null;
   let imrmc: MrmcExport | null = null;
   if (!report.data.classes.includes(className)) {
     notes.push(`${className} is not one of the study's answers`);
   } else {
-    const balanced = balancedTwoPhaseReads(reads) ?? (reads.every((r) => r.confidence !== null) ? reads.filter((r) => r.phase === "UNAIDED") : null);
+    const balanced =
+      balancedTwoPhaseReads(reads) ??
+      (reads.every((r) => r.confidence !== null) ? reads.filter((r) => r.phase === "UNAIDED") : null);
     if (!balanced || balanced.length === 0) {
       notes.push("MRMC exports need a confidence with every read");
     } else {

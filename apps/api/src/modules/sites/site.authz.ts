@@ -21,7 +21,9 @@ export default defineAuthz({
     {
       field: "Mutation.updateSite",
       document: "mutation ($input: UpdateSiteInput!) { updateSite(input: $input) { id name } }",
-      variables: (site, _world, actor) => ({ input: { siteId: globalIdOf("Site", site.siteId), name: `Site renamed by ${actor}` } }),
+      variables: (site, _world, actor) => ({
+        input: { siteId: globalIdOf("Site", site.siteId), name: `Site renamed by ${actor}` },
+      }),
       allowed: ["ADMIN"],
     },
   ],

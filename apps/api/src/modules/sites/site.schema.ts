@@ -29,7 +29,6 @@ builder.queryField("mySites", (t) =>
   }),
 );
 
-
 const UpdateSiteInput = builder.inputType("UpdateSiteInput", {
   fields: (t) => ({ siteId: t.globalID({ required: true, for: SiteRef }), name: t.string({ required: true }) }),
 });
@@ -40,6 +39,12 @@ builder.mutationField("updateSite", (t) =>
     authScopes: { authenticated: true },
     description: "Changes a site's settings (its admins)",
     args: { input: t.arg({ type: UpdateSiteInput, required: true }) },
-    resolve: (_root, { input }, ctx) => updateSite(ctx.db, requireViewer(ctx), { siteId: input.siteId.id, name: input.name }, { requestId: ctx.requestId }),
+    resolve: (_root, { input }, ctx) =>
+      updateSite(
+        ctx.db,
+        requireViewer(ctx),
+        { siteId: input.siteId.id, name: input.name },
+        { requestId: ctx.requestId },
+      ),
   }),
 );

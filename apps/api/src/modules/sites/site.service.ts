@@ -19,14 +19,28 @@ export async function loadSitesByIds(db: Db, ids: readonly string[]) {
 const updateSiteInput = z.object({ siteId: z.uuid(), name: z.string().trim().min(1, "required").max(200) });
 
 /** Renames a site (its admins). The code stays: it appears in keys and exports. */
-export async function updateSite(db: Db, viewer: Viewer, input: z.input<typeof updateSiteInput>, audit: { requestId?: string } = {}) {
+export async function updateSite(
+  db: Db,
+  viewer: Viewer,
+  input: z.input<typeof updateSiteInput>,
+  audit: { requestId?: string } = {},
+) {
   const args = parseInput(updateSiteInput, input);
   if (!siteIdsWithRole(viewer).includes(args.siteId)) throw notFound("site");
   if (!hasRole(viewer, args.siteId, "ADMIN")) throw forbidden("only admins of the site can change its settings");
   return db.$transaction(async (tx) => {
     const before = await tx.site.findUniqueOrThrow({ where: { id: args.siteId } });
     const after = await tx.site.update({ where: { id: args.siteId }, data: { name: args.name } });
-    await recordAudit(tx, { actorId: viewer.userId, siteId: after.id, action: "site.update", entityType: "Site", entityId: after.id, before, after, requestId: audit.requestId });
+    await recordAudit(tx, {
+      actorId: viewer.userId,
+      siteId: after.id,
+      action: "site.update",
+      entityType: "Site",
+      entityId: after.id,
+      before,
+      after,
+      requestId: audit.requestId,
+    });
     return after;
   });
 }

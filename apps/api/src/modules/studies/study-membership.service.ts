@@ -12,7 +12,8 @@ import { studyInclude } from "./study.service.ts";
 // Readers know a study case only by its code. Codes are random (not numbered in the order the
 // coordinator added cases, which may follow the truth) and avoid look-alike characters.
 const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-const randomCaseCode = () => `C-${Array.from({ length: 5 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join("")}`;
+const randomCaseCode = () =>
+  `C-${Array.from({ length: 5 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join("")}`;
 
 const casesInput = z.object({
   studyId: z.uuid(),
@@ -21,7 +22,8 @@ const casesInput = z.object({
 
 async function draftStudy(tx: Tx, viewer: Viewer, studyId: string) {
   const study = await getManagedStudy(tx, viewer, studyId);
-  if (study.status !== "DRAFT") throw new AppError("CONFLICT", "cases and readers change only while the study is a draft");
+  if (study.status !== "DRAFT")
+    throw new AppError("CONFLICT", "cases and readers change only while the study is a draft");
   return study;
 }
 
@@ -31,11 +33,19 @@ export async function addStudyCases(db: Db, viewer: Viewer, input: z.input<typeo
   const caseIds = [...new Set(args.caseIds)];
   return db.$transaction(async (tx) => {
     const study = await draftStudy(tx, viewer, args.studyId);
-    const found = await tx.case.findMany({ where: { AND: [{ id: { in: caseIds } }, visibleCasesWhere(viewer)] }, select: { id: true } });
+    const found = await tx.case.findMany({
+      where: { AND: [{ id: { in: caseIds } }, visibleCasesWhere(viewer)] },
+      select: { id: true },
+    });
     if (found.length !== caseIds.length) {
-      throw new AppError("NOT_FOUND", `caseIds: ${caseIds.length - found.length} of the cases were not found`, { field: "caseIds" });
+      throw new AppError("NOT_FOUND", `caseIds: ${caseIds.length - found.length} of the cases were not found`, {
+        field: "caseIds",
+      });
     }
-    const existing = await tx.studyCase.findMany({ where: { studyId: study.id }, select: { caseId: true, code: true } });
+    const existing = await tx.studyCase.findMany({
+      where: { studyId: study.id },
+      select: { caseId: true, code: true },
+    });
     const present = new Set(existing.map((c) => c.caseId));
     const codes = new Set(existing.map((c) => c.code));
     const added = caseIds
@@ -47,7 +57,15 @@ export async function addStudyCases(db: Db, viewer: Viewer, input: z.input<typeo
         return { studyId: study.id, caseId, code };
       });
     await tx.studyCase.createMany({ data: added });
-    await recordAudit(tx, { actorId: viewer.userId, siteId: study.siteId, action: "readerStudy.addCases", entityType: "ReaderStudy", entityId: study.id, after: { added }, requestId });
+    await recordAudit(tx, {
+      actorId: viewer.userId,
+      siteId: study.siteId,
+      action: "readerStudy.addCases",
+      entityType: "ReaderStudy",
+      entityId: study.id,
+      after: { added },
+      requestId,
+    });
     return tx.readerStudy.findUniqueOrThrow({ where: { id: study.id }, include: studyInclude });
   });
 }
@@ -58,7 +76,15 @@ export async function removeStudyCases(db: Db, viewer: Viewer, input: z.input<ty
     const study = await draftStudy(tx, viewer, args.studyId);
     const removed = await tx.studyCase.findMany({ where: { studyId: study.id, caseId: { in: args.caseIds } } });
     await tx.studyCase.deleteMany({ where: { id: { in: removed.map((c) => c.id) } } });
-    await recordAudit(tx, { actorId: viewer.userId, siteId: study.siteId, action: "readerStudy.removeCases", entityType: "ReaderStudy", entityId: study.id, before: { removed }, requestId });
+    await recordAudit(tx, {
+      actorId: viewer.userId,
+      siteId: study.siteId,
+      action: "readerStudy.removeCases",
+      entityType: "ReaderStudy",
+      entityId: study.id,
+      before: { removed },
+      requestId,
+    });
     return tx.readerStudy.findUniqueOrThrow({ where: { id: study.id }, include: studyInclude });
   });
 }
@@ -73,20 +99,43 @@ const addReaderInput = z.object({
  * Assigns a reader (a user holding the READER role at any site: readers of other sites than the
  * cases are the point of multi-site studies) to an arm of a DRAFT study.
  */
-export async function addStudyReader(db: Db, viewer: Viewer, input: z.input<typeof addReaderInput>, requestId?: string) {
+export async function addStudyReader(
+  db: Db,
+  viewer: Viewer,
+  input: z.input<typeof addReaderInput>,
+  requestId?: string,
+) {
   const args = parseInput(addReaderInput, input);
   return db.$transaction(async (tx) => {
     const study = await draftStudy(tx, viewer, args.studyId);
-    const user = await tx.user.findFirst({ where: { email: args.email, disabledAt: null, memberships: { some: { role: "READER" } } }, select: { id: true } });
-    if (!user) throw new AppError("NOT_FOUND", "email: no reader (a user with the READER role) has this email", { field: "email" });
+    const user = await tx.user.findFirst({
+      where: { email: args.email, disabledAt: null, memberships: { some: { role: "READER" } } },
+      select: { id: true },
+    });
+    if (!user)
+      throw new AppError("NOT_FOUND", "email: no reader (a user with the READER role) has this email", {
+        field: "email",
+      });
     const arm = await tx.studyArm.findUnique({ where: { studyId_kind: { studyId: study.id, kind: args.arm } } });
     if (!arm) throw new AppError("VALIDATION", `arm: the study has no ${args.arm} arm`, { field: "arm" });
     const reader = await conflictOnDuplicate(
-      () => tx.studyReader.create({ data: { studyId: study.id, userId: user.id, armId: arm.id }, include: studyReaderInclude }),
+      () =>
+        tx.studyReader.create({
+          data: { studyId: study.id, userId: user.id, armId: arm.id },
+          include: studyReaderInclude,
+        }),
       "email: this user already reads this study",
       "email",
     );
-    await recordAudit(tx, { actorId: viewer.userId, siteId: study.siteId, action: "studyReader.create", entityType: "StudyReader", entityId: reader.id, after: { studyId: study.id, userId: user.id, arm: arm.kind }, requestId });
+    await recordAudit(tx, {
+      actorId: viewer.userId,
+      siteId: study.siteId,
+      action: "studyReader.create",
+      entityType: "StudyReader",
+      entityId: reader.id,
+      after: { studyId: study.id, userId: user.id, arm: arm.kind },
+      requestId,
+    });
     return reader;
   });
 }
@@ -98,7 +147,15 @@ export async function removeStudyReader(db: Db, viewer: Viewer, studyReaderId: s
     if (!reader) throw notFound("study reader");
     const study = await draftStudy(tx, viewer, reader.studyId);
     await tx.studyReader.delete({ where: { id: reader.id } });
-    await recordAudit(tx, { actorId: viewer.userId, siteId: study.siteId, action: "studyReader.delete", entityType: "StudyReader", entityId: reader.id, before: reader, requestId });
+    await recordAudit(tx, {
+      actorId: viewer.userId,
+      siteId: study.siteId,
+      action: "studyReader.delete",
+      entityType: "StudyReader",
+      entityId: reader.id,
+      before: reader,
+      requestId,
+    });
     return tx.readerStudy.findUniqueOrThrow({ where: { id: study.id }, include: studyInclude });
   });
 }
@@ -107,11 +164,21 @@ export const studyReaderInclude = { arm: true, user: { select: { id: true, name:
 
 /** Readers of many studies (data loader). Caller has authorised the studies (managed by the viewer). */
 export async function loadReadersByStudyIds(db: Db, studyIds: readonly string[]) {
-  const readers = await db.studyReader.findMany({ where: { studyId: { in: [...studyIds] } }, include: studyReaderInclude, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+  const readers = await db.studyReader.findMany({
+    where: { studyId: { in: [...studyIds] } },
+    include: studyReaderInclude,
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  });
   return studyIds.map((id) => readers.filter((r) => r.studyId === id));
 }
 
-export type ReaderProgress = { studyReaderId: string; unaidedReads: number; aidedReads: number; caseCount: number; isAided: boolean };
+export type ReaderProgress = {
+  studyReaderId: string;
+  unaidedReads: number;
+  aidedReads: number;
+  caseCount: number;
+  isAided: boolean;
+};
 
 /**
  * How far each reader is: the number of cases read per phase (first versions: corrections do not
@@ -122,8 +189,13 @@ export async function loadReaderProgress(db: Db, studyReaderIds: readonly string
     where: { id: { in: [...studyReaderIds] } },
     select: { id: true, arm: { select: { kind: true } }, study: { select: { _count: { select: { cases: true } } } } },
   });
-  const counts = await db.read.groupBy({ by: ["studyReaderId", "phase"], where: { studyReaderId: { in: [...studyReaderIds] }, version: 1 }, _count: { _all: true } });
-  const count = (id: string, phase: ArmKind) => counts.find((c) => c.studyReaderId === id && c.phase === phase)?._count._all ?? 0;
+  const counts = await db.read.groupBy({
+    by: ["studyReaderId", "phase"],
+    where: { studyReaderId: { in: [...studyReaderIds] }, version: 1 },
+    _count: { _all: true },
+  });
+  const count = (id: string, phase: ArmKind) =>
+    counts.find((c) => c.studyReaderId === id && c.phase === phase)?._count._all ?? 0;
   return studyReaderIds.map((id) => {
     const reader = readers.find((r) => r.id === id);
     return {
@@ -136,12 +208,20 @@ export async function loadReaderProgress(db: Db, studyReaderIds: readonly string
   });
 }
 
-const studyCasesPage = z.object({ limit: z.number().int().min(1).max(201), afterCode: z.string().optional(), beforeCode: z.string().optional(), inverted: z.boolean() });
+const studyCasesPage = z.object({
+  limit: z.number().int().min(1).max(201),
+  afterCode: z.string().optional(),
+  beforeCode: z.string().optional(),
+  inverted: z.boolean(),
+});
 
 /** A page of a managed study's cases, by code. Caller has authorised the study. */
 export async function listStudyCases(db: Db, studyId: string, input: z.input<typeof studyCasesPage>) {
   const args = parseInput(studyCasesPage, input);
-  const code = { ...(args.afterCode ? { gt: args.afterCode } : {}), ...(args.beforeCode ? { lt: args.beforeCode } : {}) };
+  const code = {
+    ...(args.afterCode ? { gt: args.afterCode } : {}),
+    ...(args.beforeCode ? { lt: args.beforeCode } : {}),
+  };
   return db.studyCase.findMany({
     where: { studyId, ...(args.afterCode || args.beforeCode ? { code } : {}) },
     orderBy: { code: args.inverted ? "desc" : "asc" },

@@ -14,7 +14,8 @@ export default defineAuthz({
     },
     {
       field: "Query.readerStudy",
-      document: "query ($id: ID!) { readerStudy(id: $id) { id readers { email progress { unaidedReads } } cases(first: 5) { edges { node { code } } } } }",
+      document:
+        "query ($id: ID!) { readerStudy(id: $id) { id readers { email progress { unaidedReads } } cases(first: 5) { edges { node { code } } } } }",
       variables: idOf("ReaderStudy", "openStudyId"),
       allowed: ["COORDINATOR"],
     },
@@ -34,7 +35,13 @@ export default defineAuthz({
     {
       field: "Mutation.updateReaderStudy",
       document: "mutation ($input: UpdateReaderStudyInput!) { updateReaderStudy(input: $input) { id } }",
-      variables: async (site, world) => ({ input: { studyId: globalIdOf("ReaderStudy", (await freshStudy(world, site)).study.id), name: uniqueName("Renamed"), seed: 3 } }),
+      variables: async (site, world) => ({
+        input: {
+          studyId: globalIdOf("ReaderStudy", (await freshStudy(world, site)).study.id),
+          name: uniqueName("Renamed"),
+          seed: 3,
+        },
+      }),
       allowed: ["COORDINATOR"],
     },
     {
@@ -43,14 +50,21 @@ export default defineAuthz({
       variables: async (site, world) => {
         const { study } = await freshStudy(world, site);
         await world.api.db.studyCase.deleteMany({ where: { studyId: study.id } });
-        return { input: { studyId: globalIdOf("ReaderStudy", study.id), caseIds: [globalIdOf("Case", site.ids.caseId!)] } };
+        return {
+          input: { studyId: globalIdOf("ReaderStudy", study.id), caseIds: [globalIdOf("Case", site.ids.caseId!)] },
+        };
       },
       allowed: ["COORDINATOR"],
     },
     {
       field: "Mutation.removeStudyCases",
       document: "mutation ($input: StudyCasesInput!) { removeStudyCases(input: $input) { id } }",
-      variables: async (site, world) => ({ input: { studyId: globalIdOf("ReaderStudy", (await freshStudy(world, site)).study.id), caseIds: [globalIdOf("Case", site.ids.caseId!)] } }),
+      variables: async (site, world) => ({
+        input: {
+          studyId: globalIdOf("ReaderStudy", (await freshStudy(world, site)).study.id),
+          caseIds: [globalIdOf("Case", site.ids.caseId!)],
+        },
+      }),
       allowed: ["COORDINATOR"],
     },
     {
@@ -66,7 +80,9 @@ export default defineAuthz({
     {
       field: "Mutation.removeStudyReader",
       document: "mutation ($id: ID!) { removeStudyReader(studyReaderId: $id) { id } }",
-      variables: async (site, world) => ({ id: globalIdOf("StudyReader", (await freshStudy(world, site)).readers[0]!.id) }),
+      variables: async (site, world) => ({
+        id: globalIdOf("StudyReader", (await freshStudy(world, site)).readers[0]!.id),
+      }),
       allowed: ["COORDINATOR"],
     },
     {
@@ -78,7 +94,9 @@ export default defineAuthz({
     {
       field: "Mutation.closeReaderStudy",
       document: "mutation ($id: ID!) { closeReaderStudy(id: $id) { id status } }",
-      variables: async (site, world) => ({ id: globalIdOf("ReaderStudy", (await freshStudy(world, site, { status: "OPEN" })).study.id) }),
+      variables: async (site, world) => ({
+        id: globalIdOf("ReaderStudy", (await freshStudy(world, site, { status: "OPEN" })).study.id),
+      }),
       allowed: ["COORDINATOR"],
     },
   ],

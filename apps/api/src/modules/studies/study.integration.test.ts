@@ -6,43 +6,160 @@ import { readerCaseOrder } from "./reader-order.ts";
 
 const CREATE = /* GraphQL */ `
   mutation Create($input: CreateReaderStudyInput!) {
-    createReaderStudy(input: $input) { id name status seed arms { kind name } questions { kind options isRequired position } }
+    createReaderStudy(input: $input) {
+      id
+      name
+      status
+      seed
+      arms {
+        kind
+        name
+      }
+      questions {
+        kind
+        options
+        isRequired
+        position
+      }
+    }
   }
 `;
 const UPDATE = /* GraphQL */ `
-  mutation Update($input: UpdateReaderStudyInput!) { updateReaderStudy(input: $input) { id name status seed arms { kind } questions { kind } } }
+  mutation Update($input: UpdateReaderStudyInput!) {
+    updateReaderStudy(input: $input) {
+      id
+      name
+      status
+      seed
+      arms {
+        kind
+      }
+      questions {
+        kind
+      }
+    }
+  }
 `;
 const ADD_CASES = /* GraphQL */ `
-  mutation AddCases($input: StudyCasesInput!) { addStudyCases(input: $input) { id cases(first: 100) { edges { node { id code case { id } } } } } }
+  mutation AddCases($input: StudyCasesInput!) {
+    addStudyCases(input: $input) {
+      id
+      cases(first: 100) {
+        edges {
+          node {
+            id
+            code
+            case {
+              id
+            }
+          }
+        }
+      }
+    }
+  }
 `;
 const REMOVE_CASES = /* GraphQL */ `
-  mutation RemoveCases($input: StudyCasesInput!) { removeStudyCases(input: $input) { cases(first: 100) { edges { node { code } } } } }
+  mutation RemoveCases($input: StudyCasesInput!) {
+    removeStudyCases(input: $input) {
+      cases(first: 100) {
+        edges {
+          node {
+            code
+          }
+        }
+      }
+    }
+  }
 `;
 const ADD_READER = /* GraphQL */ `
-  mutation AddReader($input: AddStudyReaderInput!) { addStudyReader(input: $input) { id email arm { kind } progress { unaidedReads caseCount } } }
+  mutation AddReader($input: AddStudyReaderInput!) {
+    addStudyReader(input: $input) {
+      id
+      email
+      arm {
+        kind
+      }
+      progress {
+        unaidedReads
+        caseCount
+      }
+    }
+  }
 `;
 const REMOVE_READER = /* GraphQL */ `
-  mutation RemoveReader($id: ID!) { removeStudyReader(studyReaderId: $id) { readers { email } } }
+  mutation RemoveReader($id: ID!) {
+    removeStudyReader(studyReaderId: $id) {
+      readers {
+        email
+      }
+    }
+  }
 `;
 const OPEN = /* GraphQL */ `
-  mutation Open($id: ID!) { openReaderStudy(id: $id) { status openedAt } }
+  mutation Open($id: ID!) {
+    openReaderStudy(id: $id) {
+      status
+      openedAt
+    }
+  }
 `;
 const CLOSE = /* GraphQL */ `
-  mutation Close($id: ID!) { closeReaderStudy(id: $id) { status closedAt } }
+  mutation Close($id: ID!) {
+    closeReaderStudy(id: $id) {
+      status
+      closedAt
+    }
+  }
 `;
 const STUDY = /* GraphQL */ `
   query Study($id: ID!) {
     readerStudy(id: $id) {
-      name status site { code } modelVersion { name }
-      readers { email userName arm { kind } progress { unaidedReads aidedReads caseCount isComplete } }
+      name
+      status
+      site {
+        code
+      }
+      modelVersion {
+        name
+      }
+      readers {
+        email
+        userName
+        arm {
+          kind
+        }
+        progress {
+          unaidedReads
+          aidedReads
+          caseCount
+          isComplete
+        }
+      }
     }
   }
 `;
 const LIST = /* GraphQL */ `
-  query List($status: StudyStatus) { readerStudies(first: 10, status: $status) { edges { node { name status } } } }
+  query List($status: StudyStatus) {
+    readerStudies(first: 10, status: $status) {
+      edges {
+        node {
+          name
+          status
+        }
+      }
+    }
+  }
 `;
 
-type Created = { createReaderStudy: { id: string; name: string; seed: number; arms: { kind: string }[]; questions: { kind: string; options: string[]; isRequired: boolean }[] } };
+type Created = {
+  createReaderStudy: {
+    id: string;
+    name: string;
+    seed: number;
+    arms: { kind: string }[];
+    questions: { kind: string; options: string[]; isRequired: boolean }[];
+  };
+};
 
 describe("reader studies (coordinators)", () => {
   let api: TestApi;
@@ -93,8 +210,14 @@ describe("reader studies (coordinators)", () => {
     expect(study.questions[0]!.options).toEqual(["TUBULE_FORMING", "SOLID", "SCIRRHOUS"]);
     expect(study.questions[2]!.isRequired).toBe(false);
     const rawId = Buffer.from(study.id, "base64").toString().split(":")[1]!;
-    expect(await api.db.auditEvent.findFirst({ where: { entityId: rawId, action: "readerStudy.create" } })).toMatchObject({ actorId: coordinator, siteId: site.id });
-    const duplicate = await api.graphql(CREATE, { input: { siteId: globalId("Site", site.id), name: "Subtype study" } }, { token: await api.sessionFor(coordinator) });
+    expect(
+      await api.db.auditEvent.findFirst({ where: { entityId: rawId, action: "readerStudy.create" } }),
+    ).toMatchObject({ actorId: coordinator, siteId: site.id });
+    const duplicate = await api.graphql(
+      CREATE,
+      { input: { siteId: globalId("Site", site.id), name: "Subtype study" } },
+      { token: await api.sessionFor(coordinator) },
+    );
     expect(duplicate.errors?.[0]?.extensions).toMatchObject({ code: "CONFLICT", field: "name" });
   });
 
@@ -105,17 +228,27 @@ describe("reader studies (coordinators)", () => {
       expect(result.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
     }
     expect((await api.graphql(CREATE, { input })).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
-    const noSubtype = await api.graphql(CREATE, { input: { ...input, questions: [{ kind: "CONFIDENCE", prompt: "How sure?" }] } }, { token: await api.sessionFor(coordinator) });
+    const noSubtype = await api.graphql(
+      CREATE,
+      { input: { ...input, questions: [{ kind: "CONFIDENCE", prompt: "How sure?" }] } },
+      { token: await api.sessionFor(coordinator) },
+    );
     expect(noSubtype.errors?.[0]).toMatchObject({ extensions: { code: "BAD_USER_INPUT", field: "questions" } });
     expect(noSubtype.errors?.[0]?.message).toMatch(/exactly one SUBTYPE question/);
-    const oneOption = await api.graphql(CREATE, { input: { ...input, questions: [{ kind: "SUBTYPE", prompt: "Subtype", options: ["SOLID"] }] } }, { token: await api.sessionFor(coordinator) });
+    const oneOption = await api.graphql(
+      CREATE,
+      { input: { ...input, questions: [{ kind: "SUBTYPE", prompt: "Subtype", options: ["SOLID"] }] } },
+      { token: await api.sessionFor(coordinator) },
+    );
     expect(oneOption.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "questions.0.options" });
     expect(await api.db.readerStudy.count({ where: { name: "Not mine" } })).toBe(0);
   });
 
   it("adds visible cases with random codes, refuses cases the coordinator cannot see, removes cases; all while DRAFT", async () => {
     const { createReaderStudy: study } = await create("Cases study");
-    const added = await api.as<{ addStudyCases: { cases: { edges: { node: { code: string; case: { id: string } | null } }[] } } }>(coordinator, ADD_CASES, {
+    const added = await api.as<{
+      addStudyCases: { cases: { edges: { node: { code: string; case: { id: string } | null } }[] } };
+    }>(coordinator, ADD_CASES, {
       input: { studyId: study.id, caseIds: caseGids(caseIds) },
     });
     const codes = added.addStudyCases.cases.edges.map((e) => e.node.code);
@@ -125,31 +258,61 @@ describe("reader studies (coordinators)", () => {
     // The coordinator sees the case behind each code in the case browser.
     expect(added.addStudyCases.cases.edges.every((e) => e.node.case !== null)).toBe(true);
     // Adding again keeps the cases (and their codes) as they are.
-    const again = await api.as<{ addStudyCases: { cases: { edges: { node: { code: string } }[] } } }>(coordinator, ADD_CASES, { input: { studyId: study.id, caseIds: caseGids(caseIds.slice(0, 2)) } });
+    const again = await api.as<{ addStudyCases: { cases: { edges: { node: { code: string } }[] } } }>(
+      coordinator,
+      ADD_CASES,
+      { input: { studyId: study.id, caseIds: caseGids(caseIds.slice(0, 2)) } },
+    );
     expect(again.addStudyCases.cases.edges.map((e) => e.node.code).sort()).toEqual([...codes].sort());
 
-    const foreign = await api.graphql(ADD_CASES, { input: { studyId: study.id, caseIds: caseGids([caseIds[0]!, otherSiteCaseId]) } }, { token: await api.sessionFor(coordinator) });
+    const foreign = await api.graphql(
+      ADD_CASES,
+      { input: { studyId: study.id, caseIds: caseGids([caseIds[0]!, otherSiteCaseId]) } },
+      { token: await api.sessionFor(coordinator) },
+    );
     expect(foreign.errors?.[0]?.extensions).toMatchObject({ code: "NOT_FOUND", field: "caseIds" });
-    const removed = await api.as<{ removeStudyCases: { cases: { edges: unknown[] } } }>(coordinator, REMOVE_CASES, { input: { studyId: study.id, caseIds: caseGids([caseIds[5]!]) } });
+    const removed = await api.as<{ removeStudyCases: { cases: { edges: unknown[] } } }>(coordinator, REMOVE_CASES, {
+      input: { studyId: study.id, caseIds: caseGids([caseIds[5]!]) },
+    });
     expect(removed.removeStudyCases.cases.edges).toHaveLength(5);
   });
 
   it("assigns readers of any site by email to an arm, and refuses non-readers, duplicates and missing arms", async () => {
     const { createReaderStudy: study } = await create("Readers study");
-    const added = await api.as<{ addStudyReader: { id: string; arm: { kind: string } } }>(coordinator, ADD_READER, { input: { studyId: study.id, email: readerEmails[1], arm: "UNAIDED" } });
+    const added = await api.as<{ addStudyReader: { id: string; arm: { kind: string } } }>(coordinator, ADD_READER, {
+      input: { studyId: study.id, email: readerEmails[1], arm: "UNAIDED" },
+    });
     expect(added.addStudyReader.arm.kind).toBe("UNAIDED");
     const token = await api.sessionFor(coordinator);
-    const twice = await api.graphql(ADD_READER, { input: { studyId: study.id, email: readerEmails[1], arm: "UNAIDED" } }, { token });
+    const twice = await api.graphql(
+      ADD_READER,
+      { input: { studyId: study.id, email: readerEmails[1], arm: "UNAIDED" } },
+      { token },
+    );
     expect(twice.errors?.[0]?.extensions).toMatchObject({ code: "CONFLICT", field: "email" });
     const annotatorEmail = (await api.db.user.findUniqueOrThrow({ where: { id: annotator } })).email;
-    const notReader = await api.graphql(ADD_READER, { input: { studyId: study.id, email: annotatorEmail, arm: "UNAIDED" } }, { token });
+    const notReader = await api.graphql(
+      ADD_READER,
+      { input: { studyId: study.id, email: annotatorEmail, arm: "UNAIDED" } },
+      { token },
+    );
     expect(notReader.errors?.[0]?.extensions).toMatchObject({ code: "NOT_FOUND", field: "email" });
-    const noArm = await api.graphql(ADD_READER, { input: { studyId: study.id, email: readerEmails[2], arm: "AIDED" } }, { token });
+    const noArm = await api.graphql(
+      ADD_READER,
+      { input: { studyId: study.id, email: readerEmails[2], arm: "AIDED" } },
+      { token },
+    );
     expect(noArm.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "arm" });
-    const afterRemove = await api.as<{ removeStudyReader: { readers: unknown[] } }>(coordinator, REMOVE_READER, { id: added.addStudyReader.id });
+    const afterRemove = await api.as<{ removeStudyReader: { readers: unknown[] } }>(coordinator, REMOVE_READER, {
+      id: added.addStudyReader.id,
+    });
     expect(afterRemove.removeStudyReader.readers).toEqual([]);
     // Another site's coordinator does not see the study at all.
-    const foreign = await api.graphql(ADD_READER, { input: { studyId: study.id, email: readerEmails[2], arm: "UNAIDED" } }, { token: await api.sessionFor(otherCoordinator) });
+    const foreign = await api.graphql(
+      ADD_READER,
+      { input: { studyId: study.id, email: readerEmails[2], arm: "UNAIDED" } },
+      { token: await api.sessionFor(otherCoordinator) },
+    );
     expect(foreign.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
   });
 
@@ -162,16 +325,30 @@ describe("reader studies (coordinators)", () => {
     await api.as(coordinator, ADD_READER, { input: { studyId: study.id, email: readerEmails[0], arm: "UNAIDED" } });
     await api.as(coordinator, ADD_READER, { input: { studyId: study.id, email: readerEmails[1], arm: "AIDED" } });
     // An AIDED reader must be shown an AI: the study needs a model version with predictions.
-    expect((await api.graphql(OPEN, { id: study.id }, { token })).errors?.[0]?.message).toMatch(/AIDED arm needs the AI model version/);
+    expect((await api.graphql(OPEN, { id: study.id }, { token })).errors?.[0]?.message).toMatch(
+      /AIDED arm needs the AI model version/,
+    );
     const model = await createModelVersion(api.db, { siteId: site.id, createdById: mlEngineer });
-    await api.as(coordinator, UPDATE, { input: { studyId: study.id, modelVersionId: globalId("ModelVersion", model.id) } });
-    expect((await api.graphql(OPEN, { id: study.id }, { token })).errors?.[0]?.message).toMatch(/no predictions for 6 of its cases/);
-    for (const caseId of caseIds) await createCasePredictions(api.db, api.blobs, { modelVersionId: model.id, caseId, probabilities: [0.2, 0.5, 0.3] });
+    await api.as(coordinator, UPDATE, {
+      input: { studyId: study.id, modelVersionId: globalId("ModelVersion", model.id) },
+    });
+    expect((await api.graphql(OPEN, { id: study.id }, { token })).errors?.[0]?.message).toMatch(
+      /no predictions for 6 of its cases/,
+    );
+    for (const caseId of caseIds)
+      await createCasePredictions(api.db, api.blobs, {
+        modelVersionId: model.id,
+        caseId,
+        probabilities: [0.2, 0.5, 0.3],
+      });
     expect(await api.db.readerStudy.count({ where: { name: "Open study", status: "DRAFT" } })).toBe(1);
 
     const opened = await api.as<{ openReaderStudy: { status: string } }>(coordinator, OPEN, { id: study.id });
     expect(opened.openReaderStudy.status).toBe("OPEN");
-    const row = await api.db.readerStudy.findFirstOrThrow({ where: { name: "Open study" }, include: { cases: true, readers: { include: { order: { orderBy: { position: "asc" } } } } } });
+    const row = await api.db.readerStudy.findFirstOrThrow({
+      where: { name: "Open study" },
+      include: { cases: true, readers: { include: { order: { orderBy: { position: "asc" } } } } },
+    });
     const orders = row.readers.map((r) => r.order.map((o) => o.studyCaseId));
     for (const [index, r] of row.readers.entries()) {
       expect(orders[index]).toEqual(readerCaseOrder(row.cases, row.seed, r.userId).map((c) => c.id));
@@ -182,37 +359,73 @@ describe("reader studies (coordinators)", () => {
     expect((await api.graphql(OPEN, { id: study.id }, { token })).errors?.[0]?.extensions?.code).toBe("CONFLICT");
     const redesign = await api.graphql(UPDATE, { input: { studyId: study.id, seed: 5 } }, { token });
     expect(redesign.errors?.[0]?.extensions?.code).toBe("CONFLICT");
-    const moreCases = await api.graphql(ADD_CASES, { input: { studyId: study.id, caseIds: caseGids([caseIds[0]!]) } }, { token });
+    const moreCases = await api.graphql(
+      ADD_CASES,
+      { input: { studyId: study.id, caseIds: caseGids([caseIds[0]!]) } },
+      { token },
+    );
     expect(moreCases.errors?.[0]?.extensions?.code).toBe("CONFLICT");
     // Renaming stays possible.
-    expect((await api.as<{ updateReaderStudy: { name: string } }>(coordinator, UPDATE, { input: { studyId: study.id, name: "Open study (renamed)" } })).updateReaderStudy.name).toBe("Open study (renamed)");
+    expect(
+      (
+        await api.as<{ updateReaderStudy: { name: string } }>(coordinator, UPDATE, {
+          input: { studyId: study.id, name: "Open study (renamed)" },
+        })
+      ).updateReaderStudy.name,
+    ).toBe("Open study (renamed)");
 
     // While open the coordinator sees progress counts per reader.
     const unaidedReader = row.readers.find((r) => r.userId === readerIds[0])!;
-    await api.db.read.create({ data: { studyReaderId: unaidedReader.id, studyCaseId: unaidedReader.order[0]!.studyCaseId, phase: "UNAIDED", answer: "SOLID", confidence: 70, timeSpentMs: 5000 } });
-    const view = await api.as<{ readerStudy: { status: string; site: { code: string }; modelVersion: { name: string }; readers: { email: string; progress: { unaidedReads: number; caseCount: number; isComplete: boolean } }[] } }>(
-      coordinator,
-      STUDY,
-      { id: study.id },
-    );
+    await api.db.read.create({
+      data: {
+        studyReaderId: unaidedReader.id,
+        studyCaseId: unaidedReader.order[0]!.studyCaseId,
+        phase: "UNAIDED",
+        answer: "SOLID",
+        confidence: 70,
+        timeSpentMs: 5000,
+      },
+    });
+    const view = await api.as<{
+      readerStudy: {
+        status: string;
+        site: { code: string };
+        modelVersion: { name: string };
+        readers: { email: string; progress: { unaidedReads: number; caseCount: number; isComplete: boolean } }[];
+      };
+    }>(coordinator, STUDY, { id: study.id });
     expect(view.readerStudy.modelVersion.name).toBe(model.name);
-    expect(view.readerStudy.readers.find((r) => r.email === readerEmails[0])!.progress).toEqual({ unaidedReads: 1, aidedReads: 0, caseCount: 6, isComplete: false });
+    expect(view.readerStudy.readers.find((r) => r.email === readerEmails[0])!.progress).toEqual({
+      unaidedReads: 1,
+      aidedReads: 0,
+      caseCount: 6,
+      isComplete: false,
+    });
 
     const closed = await api.as<{ closeReaderStudy: { status: string } }>(coordinator, CLOSE, { id: study.id });
     expect(closed.closeReaderStudy.status).toBe("CLOSED");
     expect((await api.graphql(CLOSE, { id: study.id }, { token })).errors?.[0]?.extensions?.code).toBe("CONFLICT");
-    expect(await api.db.auditEvent.count({ where: { action: { in: ["readerStudy.open", "readerStudy.close"] }, actorId: coordinator } })).toBe(2);
+    expect(
+      await api.db.auditEvent.count({
+        where: { action: { in: ["readerStudy.open", "readerStudy.close"] }, actorId: coordinator },
+      }),
+    ).toBe(2);
   });
 
   it("lists and shows studies only to coordinators of their site", async () => {
     const mine = await api.as<{ readerStudies: { edges: { node: { name: string } }[] } }>(coordinator, LIST);
     expect(mine.readerStudies.edges.length).toBeGreaterThanOrEqual(4);
-    const closed = await api.as<{ readerStudies: { edges: { node: { status: string } }[] } }>(coordinator, LIST, { status: "CLOSED" });
+    const closed = await api.as<{ readerStudies: { edges: { node: { status: string } }[] } }>(coordinator, LIST, {
+      status: "CLOSED",
+    });
     expect(closed.readerStudies.edges.map((e) => e.node.status)).toEqual(["CLOSED"]);
     for (const user of [otherCoordinator, reader, annotator]) {
       expect((await api.as<{ readerStudies: { edges: unknown[] } }>(user, LIST)).readerStudies.edges).toEqual([]);
     }
-    const studyId = globalId("ReaderStudy", (await api.db.readerStudy.findFirstOrThrow({ where: { siteId: site.id } })).id);
+    const studyId = globalId(
+      "ReaderStudy",
+      (await api.db.readerStudy.findFirstOrThrow({ where: { siteId: site.id } })).id,
+    );
     const asReader = await api.graphql(STUDY, { id: studyId }, { token: await api.sessionFor(reader) });
     expect(asReader.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
   });

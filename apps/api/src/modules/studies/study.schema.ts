@@ -1,4 +1,12 @@
-import { ArmKind, QuestionKind, StudyStatus, type Subtype, type StudyArm, type StudyCase, type StudyQuestion } from "@mammo/db";
+import {
+  ArmKind,
+  QuestionKind,
+  StudyStatus,
+  type Subtype,
+  type StudyArm,
+  type StudyCase,
+  type StudyQuestion,
+} from "@mammo/db";
 import { encodeGlobalID, resolveCursorConnection, type ResolveCursorConnectionArgs } from "@pothos/plugin-relay";
 import { builder } from "../../graphql/builder.ts";
 import { requireViewer } from "../../graphql/context.ts";
@@ -32,7 +40,8 @@ import {
 export const StudyStatusEnum = builder.enumType(StudyStatus, { name: "StudyStatus" });
 export const ArmKindEnum = builder.enumType(ArmKind, {
   name: "ArmKind",
-  description: "UNAIDED: readers read alone. AIDED (sequential): after a reader's unaided read of a case, the AI's answer and heatmaps are shown and the reader answers again",
+  description:
+    "UNAIDED: readers read alone. AIDED (sequential): after a reader's unaided read of a case, the AI's answer and heatmaps are shown and the reader answers again",
 });
 export const QuestionKindEnum = builder.enumType(QuestionKind, { name: "QuestionKind" });
 
@@ -49,7 +58,11 @@ export const StudyQuestionRef = builder.objectRef<StudyQuestion>("StudyQuestion"
     id: t.string({ resolve: (q) => encodeGlobalID("StudyQuestion", q.id) }),
     kind: t.expose("kind", { type: QuestionKindEnum }),
     prompt: t.exposeString("prompt"),
-    options: t.field({ type: [SubtypeEnum], description: "SUBTYPE questions: the answers offered, in order", resolve: (q) => q.options }),
+    options: t.field({
+      type: [SubtypeEnum],
+      description: "SUBTYPE questions: the answers offered, in order",
+      resolve: (q) => q.options,
+    }),
     isRequired: t.exposeBoolean("isRequired"),
     position: t.exposeInt("position"),
   }),
@@ -76,11 +89,18 @@ const ReaderProgressRef = builder.objectRef<ReaderProgress>("ReaderProgress").im
     unaidedReads: t.exposeInt("unaidedReads"),
     aidedReads: t.exposeInt("aidedReads"),
     caseCount: t.exposeInt("caseCount"),
-    isComplete: t.boolean({ resolve: (p) => p.caseCount > 0 && p.unaidedReads >= p.caseCount && (!p.isAided || p.aidedReads >= p.caseCount) }),
+    isComplete: t.boolean({
+      resolve: (p) => p.caseCount > 0 && p.unaidedReads >= p.caseCount && (!p.isAided || p.aidedReads >= p.caseCount),
+    }),
   }),
 });
 
-type StudyReaderShape = { id: string; studyId: string; arm: StudyArm; user: { id: string; name: string; email: string } };
+type StudyReaderShape = {
+  id: string;
+  studyId: string;
+  arm: StudyArm;
+  user: { id: string; name: string; email: string };
+};
 export const StudyReaderRef = builder.objectRef<StudyReaderShape>("StudyReader").implement({
   fields: (t) => ({
     id: t.string({ resolve: (r) => encodeGlobalID("StudyReader", r.id) }),
@@ -105,12 +125,20 @@ builder.node(ReaderStudyRef, {
     description: t.exposeString("description", { nullable: true }),
     status: t.expose("status", { type: StudyStatusEnum }),
     seed: t.exposeInt("seed", { description: "With each reader's id, fixes that reader's case order" }),
-    site: t.loadable({ type: SiteRef, load: (ids: string[], ctx) => loadSitesByIds(ctx.db, ids), resolve: (s) => s.siteId }),
+    site: t.loadable({
+      type: SiteRef,
+      load: (ids: string[], ctx) => loadSitesByIds(ctx.db, ids),
+      resolve: (s) => s.siteId,
+    }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     openedAt: t.expose("openedAt", { type: "DateTime", nullable: true }),
     closedAt: t.expose("closedAt", { type: "DateTime", nullable: true }),
     arms: t.field({ type: [StudyArmRef], complexity: { field: 1, multiplier: 2 }, resolve: (s) => s.arms }),
-    questions: t.field({ type: [StudyQuestionRef], complexity: { field: 1, multiplier: 3 }, resolve: (s) => s.questions }),
+    questions: t.field({
+      type: [StudyQuestionRef],
+      complexity: { field: 1, multiplier: 3 },
+      resolve: (s) => s.questions,
+    }),
     readers: t.loadableList({
       type: StudyReaderRef,
       description: "Assigned readers with their progress (counts while open)",
@@ -123,7 +151,12 @@ builder.node(ReaderStudyRef, {
       complexity: (args) => ({ field: 1, multiplier: Math.min(args.first ?? args.last ?? 20, 100) }),
       resolve: (study, args, ctx) =>
         resolveCursorConnection(
-          { args, toCursor: (sc: StudyCase) => Buffer.from(sc.code).toString("base64url"), defaultSize: 20, maxSize: 100 },
+          {
+            args,
+            toCursor: (sc: StudyCase) => Buffer.from(sc.code).toString("base64url"),
+            defaultSize: 20,
+            maxSize: 100,
+          },
           ({ before, after, limit, inverted }: ResolveCursorConnectionArgs) =>
             listStudyCases(ctx.db, study.id, {
               limit,
@@ -141,10 +174,20 @@ builder.queryField("readerStudies", (t) =>
     type: ReaderStudyRef,
     authScopes: { authenticated: true },
     description: "Reader studies of the sites the viewer coordinates, newest first",
-    args: { siteId: t.arg.globalID({ required: false, for: SiteRef }), status: t.arg({ type: StudyStatusEnum, required: false }) },
+    args: {
+      siteId: t.arg.globalID({ required: false, for: SiteRef }),
+      status: t.arg({ type: StudyStatusEnum, required: false }),
+    },
     complexity: (args) => ({ field: 1, multiplier: Math.min(args.first ?? args.last ?? 20, 100) }),
     resolve: (_root, args, ctx) =>
-      resolveCreatedAtConnection(args, (page) => listReaderStudies(ctx.db, requireViewer(ctx), { siteId: args.siteId?.id, status: args.status ?? undefined }, page)),
+      resolveCreatedAtConnection(args, (page) =>
+        listReaderStudies(
+          ctx.db,
+          requireViewer(ctx),
+          { siteId: args.siteId?.id, status: args.status ?? undefined },
+          page,
+        ),
+      ),
   }),
 );
 
@@ -170,20 +213,38 @@ const StudyQuestionInput = builder.inputType("StudyQuestionInput", {
 });
 
 type ArmArg = { kind: ArmKind; name?: string | null };
-type QuestionArg = { kind: QuestionKind; prompt: string; options?: readonly Subtype[] | null; isRequired?: boolean | null };
-const armsArg = (arms: readonly ArmArg[] | null | undefined) => arms?.map((a) => ({ kind: a.kind, name: a.name ?? undefined }));
+type QuestionArg = {
+  kind: QuestionKind;
+  prompt: string;
+  options?: readonly Subtype[] | null;
+  isRequired?: boolean | null;
+};
+const armsArg = (arms: readonly ArmArg[] | null | undefined) =>
+  arms?.map((a) => ({ kind: a.kind, name: a.name ?? undefined }));
 const questionsArg = (questions: readonly QuestionArg[] | null | undefined) =>
-  questions?.map((q) => ({ kind: q.kind, prompt: q.prompt, options: q.options ? [...q.options] : undefined, isRequired: q.isRequired ?? undefined }));
+  questions?.map((q) => ({
+    kind: q.kind,
+    prompt: q.prompt,
+    options: q.options ? [...q.options] : undefined,
+    isRequired: q.isRequired ?? undefined,
+  }));
 
 const CreateReaderStudyInput = builder.inputType("CreateReaderStudyInput", {
   fields: (t) => ({
     siteId: t.globalID({ required: true, description: "The coordinating site (the viewer is COORDINATOR there)" }),
     name: t.string({ required: true }),
     description: t.string({ required: false }),
-    modelVersionId: t.globalID({ required: false, description: "The AI compared with the readers and shown in the AIDED arm" }),
+    modelVersionId: t.globalID({
+      required: false,
+      description: "The AI compared with the readers and shown in the AIDED arm",
+    }),
     seed: t.int({ required: false, description: "Fixes the readers' case orders; random when left out" }),
     arms: t.field({ type: [StudyArmInput], required: false, description: "Default: one UNAIDED arm" }),
-    questions: t.field({ type: [StudyQuestionInput], required: false, description: "Default: subtype (the three IDC subtypes), confidence 0-100, optional ROI mark" }),
+    questions: t.field({
+      type: [StudyQuestionInput],
+      required: false,
+      description: "Default: subtype (the three IDC subtypes), confidence 0-100, optional ROI mark",
+    }),
   }),
 });
 
@@ -218,7 +279,11 @@ const UpdateReaderStudyInput = builder.inputType("UpdateReaderStudyInput", {
     modelVersionId: t.globalID({ required: false, description: "DRAFT only" }),
     seed: t.int({ required: false, description: "DRAFT only" }),
     arms: t.field({ type: [StudyArmInput], required: false, description: "DRAFT only: replaces the arms" }),
-    questions: t.field({ type: [StudyQuestionInput], required: false, description: "DRAFT only: replaces the questions" }),
+    questions: t.field({
+      type: [StudyQuestionInput],
+      required: false,
+      description: "DRAFT only: replaces the questions",
+    }),
   }),
 });
 
@@ -256,7 +321,12 @@ builder.mutationField("addStudyCases", (t) =>
     description: "DRAFT only. Each case gets a random code, the only name its readers see",
     args: { input: t.arg({ type: StudyCasesInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      addStudyCases(ctx.db, requireViewer(ctx), { studyId: input.studyId.id, caseIds: input.caseIds.map((c) => c.id) }, ctx.requestId),
+      addStudyCases(
+        ctx.db,
+        requireViewer(ctx),
+        { studyId: input.studyId.id, caseIds: input.caseIds.map((c) => c.id) },
+        ctx.requestId,
+      ),
   }),
 );
 
@@ -267,7 +337,12 @@ builder.mutationField("removeStudyCases", (t) =>
     description: "DRAFT only",
     args: { input: t.arg({ type: StudyCasesInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      removeStudyCases(ctx.db, requireViewer(ctx), { studyId: input.studyId.id, caseIds: input.caseIds.map((c) => c.id) }, ctx.requestId),
+      removeStudyCases(
+        ctx.db,
+        requireViewer(ctx),
+        { studyId: input.studyId.id, caseIds: input.caseIds.map((c) => c.id) },
+        ctx.requestId,
+      ),
   }),
 );
 
@@ -286,7 +361,12 @@ builder.mutationField("addStudyReader", (t) =>
     description: "DRAFT only",
     args: { input: t.arg({ type: AddStudyReaderInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      addStudyReader(ctx.db, requireViewer(ctx), { studyId: input.studyId.id, email: input.email, arm: input.arm }, ctx.requestId),
+      addStudyReader(
+        ctx.db,
+        requireViewer(ctx),
+        { studyId: input.studyId.id, email: input.email, arm: input.arm },
+        ctx.requestId,
+      ),
   }),
 );
 

@@ -38,17 +38,32 @@ const questionsInput = z
   .max(10)
   .superRefine((questions, ctx) => {
     const subtype = questions.filter((q) => q.kind === "SUBTYPE");
-    if (subtype.length !== 1) ctx.addIssue({ code: "custom", message: "exactly one SUBTYPE question is needed (the answer compared with the truth)" });
+    if (subtype.length !== 1)
+      ctx.addIssue({
+        code: "custom",
+        message: "exactly one SUBTYPE question is needed (the answer compared with the truth)",
+      });
     for (const kind of ["CONFIDENCE", "ROI"] as const) {
-      if (questions.filter((q) => q.kind === kind).length > 1) ctx.addIssue({ code: "custom", message: `at most one ${kind} question` });
+      if (questions.filter((q) => q.kind === kind).length > 1)
+        ctx.addIssue({ code: "custom", message: `at most one ${kind} question` });
     }
     for (const [index, q] of questions.entries()) {
       const options = q.options ?? [];
       if (q.kind === "SUBTYPE" && (options.length < 2 || new Set(options).size !== options.length)) {
-        ctx.addIssue({ code: "custom", path: [index, "options"], message: "a SUBTYPE question needs at least two distinct options" });
+        ctx.addIssue({
+          code: "custom",
+          path: [index, "options"],
+          message: "a SUBTYPE question needs at least two distinct options",
+        });
       }
-      if (q.kind !== "SUBTYPE" && options.length > 0) ctx.addIssue({ code: "custom", path: [index, "options"], message: "only SUBTYPE questions have options" });
-      if (q.kind === "SUBTYPE" && q.isRequired === false) ctx.addIssue({ code: "custom", path: [index, "isRequired"], message: "the SUBTYPE question is always required" });
+      if (q.kind !== "SUBTYPE" && options.length > 0)
+        ctx.addIssue({ code: "custom", path: [index, "options"], message: "only SUBTYPE questions have options" });
+      if (q.kind === "SUBTYPE" && q.isRequired === false)
+        ctx.addIssue({
+          code: "custom",
+          path: [index, "isRequired"],
+          message: "the SUBTYPE question is always required",
+        });
     }
   });
 
@@ -78,7 +93,14 @@ const updateInput = z.object({
 
 type QuestionRows = { kind: QuestionKind; prompt: string; options?: readonly Subtype[]; isRequired?: boolean }[];
 const questionRows = (studyId: string, questions: QuestionRows) =>
-  questions.map((q, position) => ({ studyId, kind: q.kind, prompt: q.prompt, options: [...(q.options ?? [])], isRequired: q.kind === "SUBTYPE" ? true : (q.isRequired ?? true), position }));
+  questions.map((q, position) => ({
+    studyId,
+    kind: q.kind,
+    prompt: q.prompt,
+    options: [...(q.options ?? [])],
+    isRequired: q.kind === "SUBTYPE" ? true : (q.isRequired ?? true),
+    position,
+  }));
 
 export const studyInclude = {
   arms: { orderBy: { kind: "desc" } }, // UNAIDED, then AIDED
@@ -88,14 +110,23 @@ export const studyInclude = {
 export type StudyWithDesign = Prisma.ReaderStudyGetPayload<{ include: typeof studyInclude }>;
 
 async function assertModelVersionVisible(db: Db | Tx, viewer: Viewer, modelVersionId: string) {
-  const found = await db.modelVersion.findFirst({ where: { AND: [{ id: modelVersionId }, visibleModelVersionsWhere(viewer)] }, select: { id: true } });
+  const found = await db.modelVersion.findFirst({
+    where: { AND: [{ id: modelVersionId }, visibleModelVersionsWhere(viewer)] },
+    select: { id: true },
+  });
   if (!found) throw new AppError("NOT_FOUND", "modelVersionId: model version not found", { field: "modelVersionId" });
 }
 
 /** A new DRAFT study at a site the viewer coordinates; one UNAIDED arm and the standard questions unless given. */
-export async function createReaderStudy(db: Db, viewer: Viewer, input: z.input<typeof createInput>, requestId?: string) {
+export async function createReaderStudy(
+  db: Db,
+  viewer: Viewer,
+  input: z.input<typeof createInput>,
+  requestId?: string,
+) {
   const args = parseInput(createInput, input);
-  if (!hasRole(viewer, args.siteId, "COORDINATOR")) throw forbidden("only coordinators of the site can create its reader studies");
+  if (!hasRole(viewer, args.siteId, "COORDINATOR"))
+    throw forbidden("only coordinators of the site can create its reader studies");
   if (args.modelVersionId) await assertModelVersionVisible(db, viewer, args.modelVersionId);
   const arms = args.arms ?? [{ kind: "UNAIDED" as const }];
   return db.$transaction(async (tx) => {
@@ -118,19 +149,39 @@ export async function createReaderStudy(db: Db, viewer: Viewer, input: z.input<t
     );
     await tx.studyQuestion.createMany({ data: questionRows(study.id, args.questions ?? DEFAULT_QUESTIONS) });
     const created = await tx.readerStudy.findUniqueOrThrow({ where: { id: study.id }, include: studyInclude });
-    await recordAudit(tx, { actorId: viewer.userId, siteId: created.siteId, action: "readerStudy.create", entityType: "ReaderStudy", entityId: created.id, after: created, requestId });
+    await recordAudit(tx, {
+      actorId: viewer.userId,
+      siteId: created.siteId,
+      action: "readerStudy.create",
+      entityType: "ReaderStudy",
+      entityId: created.id,
+      after: created,
+      requestId,
+    });
     return created;
   });
 }
 
 /** Name and description change any time; the design (model, seed, arms, questions) only in DRAFT. */
-export async function updateReaderStudy(db: Db, viewer: Viewer, input: z.input<typeof updateInput>, requestId?: string) {
+export async function updateReaderStudy(
+  db: Db,
+  viewer: Viewer,
+  input: z.input<typeof updateInput>,
+  requestId?: string,
+) {
   const args = parseInput(updateInput, input);
-  const changesDesign = args.modelVersionId !== undefined || args.seed !== undefined || args.arms !== undefined || args.questions !== undefined;
+  const changesDesign =
+    args.modelVersionId !== undefined ||
+    args.seed !== undefined ||
+    args.arms !== undefined ||
+    args.questions !== undefined;
   if (args.modelVersionId) await assertModelVersionVisible(db, viewer, args.modelVersionId);
   return db.$transaction(async (tx) => {
-    const before = await getManagedStudy(tx, viewer, args.studyId).then((s) => tx.readerStudy.findUniqueOrThrow({ where: { id: s.id }, include: studyInclude }));
-    if (changesDesign && before.status !== "DRAFT") throw new AppError("CONFLICT", "the design of a study is fixed once it is opened");
+    const before = await getManagedStudy(tx, viewer, args.studyId).then((s) =>
+      tx.readerStudy.findUniqueOrThrow({ where: { id: s.id }, include: studyInclude }),
+    );
+    if (changesDesign && before.status !== "DRAFT")
+      throw new AppError("CONFLICT", "the design of a study is fixed once it is opened");
     await conflictOnDuplicate(
       () =>
         tx.readerStudy.update({
@@ -148,13 +199,24 @@ export async function updateReaderStudy(db: Db, viewer: Viewer, input: z.input<t
     if (args.arms) {
       const kinds = args.arms.map((a) => a.kind);
       const dropped = before.arms.filter((a) => !kinds.includes(a.kind));
-      if (dropped.length > 0 && (await tx.studyReader.count({ where: { armId: { in: dropped.map((a) => a.id) } } })) > 0) {
-        throw new AppError("CONFLICT", "arms: an arm that has readers cannot be removed; move or remove its readers first", { field: "arms" });
+      if (
+        dropped.length > 0 &&
+        (await tx.studyReader.count({ where: { armId: { in: dropped.map((a) => a.id) } } })) > 0
+      ) {
+        throw new AppError(
+          "CONFLICT",
+          "arms: an arm that has readers cannot be removed; move or remove its readers first",
+          { field: "arms" },
+        );
       }
       await tx.studyArm.deleteMany({ where: { id: { in: dropped.map((a) => a.id) } } });
       for (const arm of args.arms) {
         const name = arm.name ?? ARM_NAMES[arm.kind];
-        await tx.studyArm.upsert({ where: { studyId_kind: { studyId: before.id, kind: arm.kind } }, create: { studyId: before.id, kind: arm.kind, name }, update: { name } });
+        await tx.studyArm.upsert({
+          where: { studyId_kind: { studyId: before.id, kind: arm.kind } },
+          create: { studyId: before.id, kind: arm.kind, name },
+          update: { name },
+        });
       }
     }
     if (args.questions) {
@@ -162,7 +224,16 @@ export async function updateReaderStudy(db: Db, viewer: Viewer, input: z.input<t
       await tx.studyQuestion.createMany({ data: questionRows(before.id, args.questions) });
     }
     const after = await tx.readerStudy.findUniqueOrThrow({ where: { id: before.id }, include: studyInclude });
-    await recordAudit(tx, { actorId: viewer.userId, siteId: after.siteId, action: "readerStudy.update", entityType: "ReaderStudy", entityId: after.id, before, after, requestId });
+    await recordAudit(tx, {
+      actorId: viewer.userId,
+      siteId: after.siteId,
+      action: "readerStudy.update",
+      entityType: "ReaderStudy",
+      entityId: after.id,
+      before,
+      after,
+      requestId,
+    });
     return after;
   });
 }
@@ -176,8 +247,12 @@ export async function openReaderStudy(db: Db, viewer: Viewer, studyId: string, r
   return db.$transaction(async (tx) => {
     const study = await getManagedStudy(tx, viewer, id);
     // The conditional update is the lock: of two concurrent opens only one sees DRAFT.
-    const { count } = await tx.readerStudy.updateMany({ where: { id: study.id, status: "DRAFT" }, data: { status: "OPEN", openedAt: new Date() } });
-    if (count === 0) throw new AppError("CONFLICT", `the study is ${study.status.toLowerCase()}, only a draft can be opened`);
+    const { count } = await tx.readerStudy.updateMany({
+      where: { id: study.id, status: "DRAFT" },
+      data: { status: "OPEN", openedAt: new Date() },
+    });
+    if (count === 0)
+      throw new AppError("CONFLICT", `the study is ${study.status.toLowerCase()}, only a draft can be opened`);
     const full = await tx.readerStudy.findUniqueOrThrow({
       where: { id: study.id },
       include: { ...studyInclude, cases: { select: { id: true } }, readers: { include: { arm: true } } },
@@ -185,17 +260,38 @@ export async function openReaderStudy(db: Db, viewer: Viewer, studyId: string, r
     if (full.cases.length === 0) throw new AppError("CONFLICT", "add cases before opening the study");
     if (full.readers.length === 0) throw new AppError("CONFLICT", "assign readers before opening the study");
     if (full.readers.some((r) => r.arm.kind === "AIDED")) {
-      if (!full.modelVersionId) throw new AppError("CONFLICT", "an AIDED arm needs the AI model version the readers are shown (modelVersionId)");
+      if (!full.modelVersionId)
+        throw new AppError(
+          "CONFLICT",
+          "an AIDED arm needs the AI model version the readers are shown (modelVersionId)",
+        );
       const missing = await casesWithoutPrediction(tx, full.id, full.modelVersionId);
-      if (missing > 0) throw new AppError("CONFLICT", `the study's model version has no predictions for ${missing} of its cases: request inference for the study first`);
+      if (missing > 0)
+        throw new AppError(
+          "CONFLICT",
+          `the study's model version has no predictions for ${missing} of its cases: request inference for the study first`,
+        );
     }
     await tx.readerCaseOrder.createMany({
       data: full.readers.flatMap((reader) =>
-        readerCaseOrder(full.cases, full.seed, reader.userId).map((studyCase, position) => ({ studyReaderId: reader.id, studyCaseId: studyCase.id, position })),
+        readerCaseOrder(full.cases, full.seed, reader.userId).map((studyCase, position) => ({
+          studyReaderId: reader.id,
+          studyCaseId: studyCase.id,
+          position,
+        })),
       ),
     });
     const after = await tx.readerStudy.findUniqueOrThrow({ where: { id: study.id }, include: studyInclude });
-    await recordAudit(tx, { actorId: viewer.userId, siteId: after.siteId, action: "readerStudy.open", entityType: "ReaderStudy", entityId: after.id, before: study, after, requestId });
+    await recordAudit(tx, {
+      actorId: viewer.userId,
+      siteId: after.siteId,
+      action: "readerStudy.open",
+      entityType: "ReaderStudy",
+      entityId: after.id,
+      before: study,
+      after,
+      requestId,
+    });
     return after;
   });
 }
@@ -212,17 +308,33 @@ export async function closeReaderStudy(db: Db, viewer: Viewer, studyId: string, 
   const id = parseInput(z.uuid(), studyId);
   return db.$transaction(async (tx) => {
     const study = await getManagedStudy(tx, viewer, id);
-    const { count } = await tx.readerStudy.updateMany({ where: { id: study.id, status: "OPEN" }, data: { status: "CLOSED", closedAt: new Date() } });
-    if (count === 0) throw new AppError("CONFLICT", `the study is ${study.status.toLowerCase()}, only an open study can be closed`);
+    const { count } = await tx.readerStudy.updateMany({
+      where: { id: study.id, status: "OPEN" },
+      data: { status: "CLOSED", closedAt: new Date() },
+    });
+    if (count === 0)
+      throw new AppError("CONFLICT", `the study is ${study.status.toLowerCase()}, only an open study can be closed`);
     const after = await tx.readerStudy.findUniqueOrThrow({ where: { id: study.id }, include: studyInclude });
-    await recordAudit(tx, { actorId: viewer.userId, siteId: after.siteId, action: "readerStudy.close", entityType: "ReaderStudy", entityId: after.id, before: study, after, requestId });
+    await recordAudit(tx, {
+      actorId: viewer.userId,
+      siteId: after.siteId,
+      action: "readerStudy.close",
+      entityType: "ReaderStudy",
+      entityId: after.id,
+      before: study,
+      after,
+      requestId,
+    });
     return after;
   });
 }
 
 export async function getReaderStudy(db: Db, viewer: Viewer, studyId: string) {
   const id = parseInput(z.uuid(), studyId);
-  const study = await db.readerStudy.findFirst({ where: { AND: [{ id }, managedStudiesWhere(viewer)] }, include: studyInclude });
+  const study = await db.readerStudy.findFirst({
+    where: { AND: [{ id }, managedStudiesWhere(viewer)] },
+    include: studyInclude,
+  });
   if (!study) throw notFound("reader study");
   return study;
 }
@@ -230,7 +342,10 @@ export async function getReaderStudy(db: Db, viewer: Viewer, studyId: string) {
 /** Studies for node lookup: only those the viewer manages (others come back null). */
 export async function loadManagedStudies(db: Db, viewer: Viewer | null, ids: readonly string[]) {
   if (!viewer) return ids.map(() => null);
-  const studies = await db.readerStudy.findMany({ where: { AND: [{ id: { in: [...ids] } }, managedStudiesWhere(viewer)] }, include: studyInclude });
+  const studies = await db.readerStudy.findMany({
+    where: { AND: [{ id: { in: [...ids] } }, managedStudiesWhere(viewer)] },
+    include: studyInclude,
+  });
   return ids.map((id) => studies.find((s) => s.id === id) ?? null);
 }
 
@@ -241,7 +356,14 @@ export async function listReaderStudies(db: Db, viewer: Viewer, input: z.input<t
   const args = parseInput(listInput, input);
   const query = createdAtPageQuery(page);
   return db.readerStudy.findMany({
-    where: { AND: [managedStudiesWhere(viewer), args.siteId ? { siteId: args.siteId } : {}, args.status ? { status: args.status } : {}, ...query.where] },
+    where: {
+      AND: [
+        managedStudiesWhere(viewer),
+        args.siteId ? { siteId: args.siteId } : {},
+        args.status ? { status: args.status } : {},
+        ...query.where,
+      ],
+    },
     orderBy: query.orderBy,
     take: query.take,
     include: studyInclude,

@@ -27,7 +27,13 @@ export default defineAuthz({
     {
       field: "Mutation.requestTrainingRun",
       document: "mutation ($input: RequestTrainingRunInput!) { requestTrainingRun(input: $input) { id } }",
-      variables: (site) => ({ input: { datasetVersionId: globalIdOf("DatasetVersion", site.ids.datasetVersionId!), preset: "quick", params: { epochs: 1 } } }),
+      variables: (site) => ({
+        input: {
+          datasetVersionId: globalIdOf("DatasetVersion", site.ids.datasetVersionId!),
+          preset: "quick",
+          params: { epochs: 1 },
+        },
+      }),
       allowed: ["ML_ENGINEER"],
     },
     {
@@ -35,7 +41,14 @@ export default defineAuthz({
       document: "mutation ($id: ID!) { cancelTrainingRun(id: $id) { id status } }",
       variables: async (site, world) => {
         const run = await world.api.db.trainingRun.create({
-          data: { siteId: site.siteId, datasetVersionId: site.ids.datasetVersionId!, preset: "quick", params: {}, seed: 1, requestedById: site.users.ML_ENGINEER },
+          data: {
+            siteId: site.siteId,
+            datasetVersionId: site.ids.datasetVersionId!,
+            preset: "quick",
+            params: {},
+            seed: 1,
+            requestedById: site.users.ML_ENGINEER,
+          },
         });
         return { id: globalIdOf("TrainingRun", run.id) };
       },

@@ -5,25 +5,71 @@ import { createDatasetVersion } from "../../../test/study-factories.ts";
 
 const REQUEST = /* GraphQL */ `
   mutation Request($input: RequestTrainingRunInput!) {
-    requestTrainingRun(input: $input) { id status preset params seed datasetDigest datasetVersion requestedByName site { code } }
+    requestTrainingRun(input: $input) {
+      id
+      status
+      preset
+      params
+      seed
+      datasetDigest
+      datasetVersion
+      requestedByName
+      site {
+        code
+      }
+    }
   }
 `;
 const CANCEL = /* GraphQL */ `
-  mutation Cancel($id: ID!) { cancelTrainingRun(id: $id) { status cancelRequestedAt finishedAt } }
+  mutation Cancel($id: ID!) {
+    cancelTrainingRun(id: $id) {
+      status
+      cancelRequestedAt
+      finishedAt
+    }
+  }
 `;
 const RUN = /* GraphQL */ `
   query Run($id: ID!, $names: [String!], $afterId: String, $epochLevelOnly: Boolean) {
     trainingRun(id: $id) {
-      status progress
-      metricSeries(names: $names, afterId: $afterId, epochLevelOnly: $epochLevelOnly) { name fold points { id epoch batch value } }
+      status
+      progress
+      metricSeries(names: $names, afterId: $afterId, epochLevelOnly: $epochLevelOnly) {
+        name
+        fold
+        points {
+          id
+          epoch
+          batch
+          value
+        }
+      }
     }
   }
 `;
 const LIST = /* GraphQL */ `
-  query { trainingRuns(first: 50) { edges { node { id status } } } }
+  query {
+    trainingRuns(first: 50) {
+      edges {
+        node {
+          id
+          status
+        }
+      }
+    }
+  }
 `;
 
-type Requested = { requestTrainingRun: { id: string; status: string; preset: string; params: unknown; seed: number; datasetDigest: string } };
+type Requested = {
+  requestTrainingRun: {
+    id: string;
+    status: string;
+    preset: string;
+    params: unknown;
+    seed: number;
+    datasetDigest: string;
+  };
+};
 const rawId = (gid: string) => Buffer.from(gid, "base64").toString().split(":")[1]!;
 
 describe("training runs", () => {
@@ -50,16 +96,33 @@ describe("training runs", () => {
   });
 
   const jobsFor = (runId: string) =>
-    api.db.$queryRawUnsafe<{ name: string; state: string }[]>(`SELECT name, state FROM pgboss.job WHERE data->>'trainingRunId' = $1`, runId);
-  const request = async (userId: string, input: Record<string, unknown>) => api.graphql<Requested>(REQUEST, { input }, { token: await api.sessionFor(userId) });
+    api.db.$queryRawUnsafe<{ name: string; state: string }[]>(
+      `SELECT name, state FROM pgboss.job WHERE data->>'trainingRunId' = $1`,
+      runId,
+    );
+  const request = async (userId: string, input: Record<string, unknown>) =>
+    api.graphql<Requested>(REQUEST, { input }, { token: await api.sessionFor(userId) });
 
   it("an ML engineer of the dataset's site queues a run: the row and its train job commit together, with an audit event", async () => {
-    const input = { datasetVersionId, preset: "quick", params: { epochs: 2, optimizer: { learningRate: 0.001 } }, seed: 42 };
+    const input = {
+      datasetVersionId,
+      preset: "quick",
+      params: { epochs: 2, optimizer: { learningRate: 0.001 } },
+      seed: 42,
+    };
     const result = await api.as<Requested>(ml, REQUEST, { input });
-    expect(result.requestTrainingRun).toMatchObject({ status: "QUEUED", preset: "quick", params: { epochs: 2, optimizer: { learningRate: 0.001 } }, seed: 42, datasetDigest: digest });
+    expect(result.requestTrainingRun).toMatchObject({
+      status: "QUEUED",
+      preset: "quick",
+      params: { epochs: 2, optimizer: { learningRate: 0.001 } },
+      seed: 42,
+      datasetDigest: digest,
+    });
     const runId = rawId(result.requestTrainingRun.id);
     expect(await jobsFor(runId)).toEqual([{ name: "train", state: "created" }]);
-    expect(await api.db.auditEvent.findFirst({ where: { entityId: runId, action: "trainingRun.request" } })).toMatchObject({ actorId: ml });
+    expect(
+      await api.db.auditEvent.findFirst({ where: { entityId: runId, action: "trainingRun.request" } }),
+    ).toMatchObject({ actorId: ml });
   });
 
   it("refuses unknown presets and parameters (naming them), other roles and other sites; nothing is written", async () => {
@@ -67,9 +130,17 @@ describe("training runs", () => {
     const badPreset = await request(ml, { datasetVersionId, preset: "resnet" });
     expect(badPreset.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "preset" });
     const badParam = await request(ml, { datasetVersionId, preset: "quick", params: { learningRateTypo: 1 } });
-    expect(badParam.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "params.learningRateTypo" });
-    expect((await request(coordinator, { datasetVersionId, preset: "quick" })).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
-    expect((await request(otherMl, { datasetVersionId, preset: "quick" })).errors?.[0]?.extensions).toMatchObject({ code: "NOT_FOUND", field: "datasetVersionId" });
+    expect(badParam.errors?.[0]?.extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "params.learningRateTypo",
+    });
+    expect((await request(coordinator, { datasetVersionId, preset: "quick" })).errors?.[0]?.extensions?.code).toBe(
+      "FORBIDDEN",
+    );
+    expect((await request(otherMl, { datasetVersionId, preset: "quick" })).errors?.[0]?.extensions).toMatchObject({
+      code: "NOT_FOUND",
+      field: "datasetVersionId",
+    });
     expect(await api.db.trainingRun.count()).toBe(runsBefore);
   });
 
@@ -88,46 +159,103 @@ describe("training runs", () => {
   });
 
   it("cancels a queued run at once (withdrawing its job) and asks a running one to stop", async () => {
-    const queued = rawId((await api.as<Requested>(ml, REQUEST, { input: { datasetVersionId, preset: "quick" } })).requestTrainingRun.id);
-    const cancelled = await api.as<{ cancelTrainingRun: { status: string; cancelRequestedAt: string | null; finishedAt: string | null } }>(ml, CANCEL, { id: globalId("TrainingRun", queued) });
-    expect(cancelled.cancelTrainingRun).toMatchObject({ status: "CANCELLED", cancelRequestedAt: expect.any(String), finishedAt: expect.any(String) });
+    const queued = rawId(
+      (await api.as<Requested>(ml, REQUEST, { input: { datasetVersionId, preset: "quick" } })).requestTrainingRun.id,
+    );
+    const cancelled = await api.as<{
+      cancelTrainingRun: { status: string; cancelRequestedAt: string | null; finishedAt: string | null };
+    }>(ml, CANCEL, { id: globalId("TrainingRun", queued) });
+    expect(cancelled.cancelTrainingRun).toMatchObject({
+      status: "CANCELLED",
+      cancelRequestedAt: expect.any(String),
+      finishedAt: expect.any(String),
+    });
     expect(await jobsFor(queued)).toEqual([{ name: "train", state: "cancelled" }]);
 
-    const running = rawId((await api.as<Requested>(ml, REQUEST, { input: { datasetVersionId, preset: "ueda-2020" } })).requestTrainingRun.id);
+    const running = rawId(
+      (await api.as<Requested>(ml, REQUEST, { input: { datasetVersionId, preset: "ueda-2020" } })).requestTrainingRun
+        .id,
+    );
     await api.db.trainingRun.update({ where: { id: running }, data: { status: "RUNNING", startedAt: new Date() } });
-    const stopping = await api.as<{ cancelTrainingRun: { status: string; finishedAt: string | null } }>(ml, CANCEL, { id: globalId("TrainingRun", running) });
+    const stopping = await api.as<{ cancelTrainingRun: { status: string; finishedAt: string | null } }>(ml, CANCEL, {
+      id: globalId("TrainingRun", running),
+    });
     expect(stopping.cancelTrainingRun).toMatchObject({ status: "CANCELLING", finishedAt: null });
-    expect(await api.db.trainingRun.findUniqueOrThrow({ where: { id: running } })).toMatchObject({ cancelRequestedAt: expect.any(Date) });
+    expect(await api.db.trainingRun.findUniqueOrThrow({ where: { id: running } })).toMatchObject({
+      cancelRequestedAt: expect.any(Date),
+    });
 
     await api.db.trainingRun.update({ where: { id: running }, data: { status: "SUCCEEDED", finishedAt: new Date() } });
-    const late = await api.graphql(CANCEL, { id: globalId("TrainingRun", running) }, { token: await api.sessionFor(ml) });
+    const late = await api.graphql(
+      CANCEL,
+      { id: globalId("TrainingRun", running) },
+      { token: await api.sessionFor(ml) },
+    );
     expect(late.errors?.[0]?.extensions?.code).toBe("CONFLICT");
-    const foreign = await api.graphql(CANCEL, { id: globalId("TrainingRun", queued) }, { token: await api.sessionFor(otherMl) });
+    const foreign = await api.graphql(
+      CANCEL,
+      { id: globalId("TrainingRun", queued) },
+      { token: await api.sessionFor(otherMl) },
+    );
     expect(foreign.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
   });
 
   it("serves a run's metric series for live curves, and only the newer points when polling", async () => {
-    const runId = rawId((await api.as<Requested>(ml, REQUEST, { input: { datasetVersionId, preset: "quick" } })).requestTrainingRun.id);
-    const point = (fold: number, epoch: number, batch: number, name: string, value: number) => ({ runId, fold, epoch, batch, name, value });
-    await api.db.trainingMetric.createMany({
-      data: [point(0, 0, 0, "loss", 1.2), point(0, 0, 1, "loss", 1.1), point(0, 0, -1, "val_loss", 1.05), point(1, 0, 0, "loss", 1.3), point(0, 1, -1, "val_loss", 0.9)],
+    const runId = rawId(
+      (await api.as<Requested>(ml, REQUEST, { input: { datasetVersionId, preset: "quick" } })).requestTrainingRun.id,
+    );
+    const point = (fold: number, epoch: number, batch: number, name: string, value: number) => ({
+      runId,
+      fold,
+      epoch,
+      batch,
+      name,
+      value,
     });
-    const first = await api.as<{ trainingRun: { metricSeries: { name: string; fold: number; points: { id: string; epoch: number; batch: number; value: number }[] }[] } }>(ml, RUN, { id: globalId("TrainingRun", runId) });
+    await api.db.trainingMetric.createMany({
+      data: [
+        point(0, 0, 0, "loss", 1.2),
+        point(0, 0, 1, "loss", 1.1),
+        point(0, 0, -1, "val_loss", 1.05),
+        point(1, 0, 0, "loss", 1.3),
+        point(0, 1, -1, "val_loss", 0.9),
+      ],
+    });
+    const first = await api.as<{
+      trainingRun: {
+        metricSeries: {
+          name: string;
+          fold: number;
+          points: { id: string; epoch: number; batch: number; value: number }[];
+        }[];
+      };
+    }>(ml, RUN, { id: globalId("TrainingRun", runId) });
     expect(first.trainingRun.metricSeries.map((s) => [s.name, s.fold, s.points.map((p) => p.value)])).toEqual([
       ["loss", 0, [1.2, 1.1]],
       ["loss", 1, [1.3]],
       ["val_loss", 0, [1.05, 0.9]],
     ]);
-    const lastId = first.trainingRun.metricSeries.flatMap((s) => s.points.map((p) => BigInt(p.id))).reduce((a, b) => (a > b ? a : b));
+    const lastId = first.trainingRun.metricSeries
+      .flatMap((s) => s.points.map((p) => BigInt(p.id)))
+      .reduce((a, b) => (a > b ? a : b));
     await api.db.trainingMetric.create({ data: point(0, 2, -1, "val_loss", 0.8) });
-    const poll = await api.as<{ trainingRun: { metricSeries: { points: { value: number }[] }[] } }>(ml, RUN, { id: globalId("TrainingRun", runId), afterId: lastId.toString() });
+    const poll = await api.as<{ trainingRun: { metricSeries: { points: { value: number }[] }[] } }>(ml, RUN, {
+      id: globalId("TrainingRun", runId),
+      afterId: lastId.toString(),
+    });
     expect(poll.trainingRun.metricSeries.flatMap((s) => s.points.map((p) => p.value))).toEqual([0.8]);
-    const epochs = await api.as<{ trainingRun: { metricSeries: { name: string }[] } }>(ml, RUN, { id: globalId("TrainingRun", runId), epochLevelOnly: true });
+    const epochs = await api.as<{ trainingRun: { metricSeries: { name: string }[] } }>(ml, RUN, {
+      id: globalId("TrainingRun", runId),
+      epochLevelOnly: true,
+    });
     expect(epochs.trainingRun.metricSeries.map((s) => s.name)).toEqual(["val_loss"]);
   });
 
   it("lists runs to the ML engineers of their site only", async () => {
-    expect((await api.as<{ trainingRuns: { edges: unknown[] } }>(ml, LIST)).trainingRuns.edges.length).toBeGreaterThanOrEqual(3);
-    for (const user of [otherMl, coordinator]) expect((await api.as<{ trainingRuns: { edges: unknown[] } }>(user, LIST)).trainingRuns.edges).toEqual([]);
+    expect(
+      (await api.as<{ trainingRuns: { edges: unknown[] } }>(ml, LIST)).trainingRuns.edges.length,
+    ).toBeGreaterThanOrEqual(3);
+    for (const user of [otherMl, coordinator])
+      expect((await api.as<{ trainingRuns: { edges: unknown[] } }>(user, LIST)).trainingRuns.edges).toEqual([]);
   });
 });

@@ -21,12 +21,16 @@ import {
 
 export const RunStatusEnum = builder.enumType(RunStatus, {
   name: "RunStatus",
-  description: "QUEUED -> RUNNING -> SUCCEEDED | FAILED; cancel: QUEUED -> CANCELLED, RUNNING -> CANCELLING -> CANCELLED",
+  description:
+    "QUEUED -> RUNNING -> SUCCEEDED | FAILED; cancel: QUEUED -> CANCELLED, RUNNING -> CANCELLING -> CANCELLED",
 });
 
 const MetricPointRef = builder.objectRef<MetricSeries["points"][number]>("MetricPoint").implement({
   fields: (t) => ({
-    id: t.string({ description: "Pass the last one as afterId to poll for newer points", resolve: (p) => p.id.toString() }),
+    id: t.string({
+      description: "Pass the last one as afterId to poll for newer points",
+      resolve: (p) => p.id.toString(),
+    }),
     epoch: t.exposeInt("epoch"),
     batch: t.exposeInt("batch", { description: "-1: an epoch-level value" }),
     value: t.exposeFloat("value"),
@@ -47,14 +51,25 @@ builder.node(TrainingRunRef, {
   id: { resolve: (r) => r.id },
   loadMany: (ids, ctx) => loadVisibleTrainingRuns(ctx.db, ctx.viewer, ids),
   fields: (t) => ({
-    site: t.loadable({ type: SiteRef, load: (ids: string[], ctx) => loadSitesByIds(ctx.db, ids), resolve: (r) => r.siteId }),
+    site: t.loadable({
+      type: SiteRef,
+      load: (ids: string[], ctx) => loadSitesByIds(ctx.db, ids),
+      resolve: (r) => r.siteId,
+    }),
     status: t.expose("status", { type: RunStatusEnum }),
     preset: t.exposeString("preset"),
-    params: t.expose("params", { type: "JSON", description: "The requested overrides; the complete parameters once the worker has resolved them" }),
+    params: t.expose("params", {
+      type: "JSON",
+      description: "The requested overrides; the complete parameters once the worker has resolved them",
+    }),
     seed: t.exposeInt("seed"),
     backend: t.exposeString("backend", { nullable: true }),
     codeRevision: t.exposeString("codeRevision", { nullable: true }),
-    progress: t.expose("progress", { type: "JSON", nullable: true, description: "Latest {fold, epoch, batch, ...} for live display" }),
+    progress: t.expose("progress", {
+      type: "JSON",
+      nullable: true,
+      description: "Latest {fold, epoch, batch, ...} for live display",
+    }),
     error: t.exposeString("error", { nullable: true }),
     datasetVersionId: t.string({ resolve: (r) => encodeGlobalID("DatasetVersion", r.datasetVersionId) }),
     datasetName: t.string({ resolve: (r) => r.datasetVersion.dataset.name }),
@@ -75,7 +90,12 @@ builder.node(TrainingRunRef, {
         afterId: t.arg.string({ required: false, description: "Only points recorded after this metric id" }),
       },
       resolve: (run, args, ctx) =>
-        loadMetricSeries(ctx.db, run.id, { names: args.names ?? undefined, fold: args.fold ?? undefined, epochLevelOnly: args.epochLevelOnly ?? undefined, afterId: args.afterId ?? undefined }),
+        loadMetricSeries(ctx.db, run.id, {
+          names: args.names ?? undefined,
+          fold: args.fold ?? undefined,
+          epochLevelOnly: args.epochLevelOnly ?? undefined,
+          afterId: args.afterId ?? undefined,
+        }),
     }),
     modelVersion: t.loadable({
       type: ModelVersionRef,
@@ -83,7 +103,11 @@ builder.node(TrainingRunRef, {
       description: "The model version the run published",
       load: async (runIds: string[], ctx) => {
         const modelIds = await loadModelVersionIdsByRunIds(ctx.db, runIds);
-        const models = await loadVisibleModelVersions(ctx.db, ctx.viewer, modelIds.filter((id): id is string => id !== null));
+        const models = await loadVisibleModelVersions(
+          ctx.db,
+          ctx.viewer,
+          modelIds.filter((id): id is string => id !== null),
+        );
         return modelIds.map((id) => models.find((m) => m?.id === id) ?? null);
       },
       resolve: (r) => r.id,
@@ -114,7 +138,12 @@ builder.queryField("trainingRuns", (t) =>
     complexity: (args) => ({ field: 1, multiplier: Math.min(args.first ?? args.last ?? 20, 100) }),
     resolve: (_root, args, ctx) =>
       resolveCreatedAtConnection(args, (page) =>
-        listTrainingRuns(ctx.db, requireViewer(ctx), { siteId: args.siteId?.id, datasetVersionId: args.datasetVersionId?.id, status: args.status ?? undefined }, page),
+        listTrainingRuns(
+          ctx.db,
+          requireViewer(ctx),
+          { siteId: args.siteId?.id, datasetVersionId: args.datasetVersionId?.id, status: args.status ?? undefined },
+          page,
+        ),
       ),
   }),
 );
@@ -130,9 +159,16 @@ builder.queryField("trainingRun", (t) =>
 
 const RequestTrainingRunInput = builder.inputType("RequestTrainingRunInput", {
   fields: (t) => ({
-    datasetVersionId: t.globalID({ required: true, description: "A frozen dataset version of a site where the viewer is ML_ENGINEER" }),
+    datasetVersionId: t.globalID({
+      required: true,
+      description: "A frozen dataset version of a site where the viewer is ML_ENGINEER",
+    }),
     preset: t.string({ required: true, description: "ueda-2020 | quick" }),
-    params: t.field({ type: "JSON", required: false, description: "Overrides of the preset's parameters, e.g. {epochs: 10, optimizer: {learningRate: 0.0001}}" }),
+    params: t.field({
+      type: "JSON",
+      required: false,
+      description: "Overrides of the preset's parameters, e.g. {epochs: 10, optimizer: {learningRate: 0.0001}}",
+    }),
     seed: t.int({ required: false }),
   }),
 });
@@ -148,7 +184,12 @@ builder.mutationField("requestTrainingRun", (t) =>
         ctx.db,
         ctx.jobs,
         requireViewer(ctx),
-        { datasetVersionId: input.datasetVersionId.id, preset: input.preset, params: (input.params ?? undefined) as Record<string, unknown> | undefined, seed: input.seed ?? undefined },
+        {
+          datasetVersionId: input.datasetVersionId.id,
+          preset: input.preset,
+          params: (input.params ?? undefined) as Record<string, unknown> | undefined,
+          seed: input.seed ?? undefined,
+        },
         ctx.requestId,
       ),
   }),

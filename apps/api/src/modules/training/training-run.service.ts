@@ -26,7 +26,12 @@ const overrides = z
   .refine((value) => JSON.stringify(value).length <= 10_000, "at most 10 kB of parameters")
   .superRefine((value, ctx) => {
     for (const key of Object.keys(value)) {
-      if (!TRAINING_PARAMETER_KEYS.includes(key)) ctx.addIssue({ code: "custom", path: [key], message: `is not a training parameter (known: ${TRAINING_PARAMETER_KEYS.join(", ")})` });
+      if (!TRAINING_PARAMETER_KEYS.includes(key))
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: `is not a training parameter (known: ${TRAINING_PARAMETER_KEYS.join(", ")})`,
+        });
     }
   });
 
@@ -43,15 +48,23 @@ const requestInput = z.object({
  * `params` holds the overrides as requested; the worker resolves them against the preset and
  * records the complete parameters when it starts.
  */
-export async function requestTrainingRun(db: Db, jobs: JobQueue, viewer: Viewer, input: Omit<z.input<typeof requestInput>, "preset"> & { preset: string }, requestId?: string) {
+export async function requestTrainingRun(
+  db: Db,
+  jobs: JobQueue,
+  viewer: Viewer,
+  input: Omit<z.input<typeof requestInput>, "preset"> & { preset: string },
+  requestId?: string,
+) {
   const args = parseInput(requestInput, input);
   const datasetVersion = await db.datasetVersion.findFirst({
     where: { id: args.datasetVersionId, dataset: { siteId: { in: siteIdsWithRole(viewer) } } },
     select: { id: true, dataset: { select: { siteId: true } } },
   });
-  if (!datasetVersion) throw new AppError("NOT_FOUND", "datasetVersionId: dataset version not found", { field: "datasetVersionId" });
+  if (!datasetVersion)
+    throw new AppError("NOT_FOUND", "datasetVersionId: dataset version not found", { field: "datasetVersionId" });
   const siteId = datasetVersion.dataset.siteId;
-  if (!hasRole(viewer, siteId, "ML_ENGINEER")) throw forbidden("only ML engineers of the dataset's site can train on it");
+  if (!hasRole(viewer, siteId, "ML_ENGINEER"))
+    throw forbidden("only ML engineers of the dataset's site can train on it");
   return db.$transaction(async (tx) => {
     const run = await tx.trainingRun.create({
       data: {
@@ -65,7 +78,15 @@ export async function requestTrainingRun(db: Db, jobs: JobQueue, viewer: Viewer,
       include: trainingRunInclude,
     });
     const jobId = await enqueueJob(jobs, tx, "train", { trainingRunId: run.id });
-    await recordAudit(tx, { actorId: viewer.userId, siteId, action: "trainingRun.request", entityType: "TrainingRun", entityId: run.id, after: { ...run, jobId }, requestId });
+    await recordAudit(tx, {
+      actorId: viewer.userId,
+      siteId,
+      action: "trainingRun.request",
+      entityType: "TrainingRun",
+      entityId: run.id,
+      after: { ...run, jobId },
+      requestId,
+    });
     return run;
   });
 }
@@ -82,36 +103,63 @@ export async function cancelTrainingRun(db: Db, jobs: JobQueue, viewer: Viewer, 
   return db.$transaction(async (tx) => {
     const before = await tx.trainingRun.findFirst({ where: { AND: [{ id }, visibleTrainingRunsWhere(viewer)] } });
     if (!before) throw notFound("training run");
-    if (TERMINAL.includes(before.status)) throw new AppError("CONFLICT", `the run has already finished (${before.status.toLowerCase()})`);
+    if (TERMINAL.includes(before.status))
+      throw new AppError("CONFLICT", `the run has already finished (${before.status.toLowerCase()})`);
     const now = new Date();
     // Conditional updates: the worker may move the run from QUEUED to RUNNING at the same time.
-    const cancelledQueued = await tx.trainingRun.updateMany({ where: { id, status: "QUEUED" }, data: { status: "CANCELLED", cancelRequestedAt: now, finishedAt: now } });
+    const cancelledQueued = await tx.trainingRun.updateMany({
+      where: { id, status: "QUEUED" },
+      data: { status: "CANCELLED", cancelRequestedAt: now, finishedAt: now },
+    });
     if (cancelledQueued.count === 1) {
       await cancelWaitingJobs(jobs, tx, "train", "trainingRunId", id);
     } else {
-      await tx.trainingRun.updateMany({ where: { id, status: "RUNNING" }, data: { status: "CANCELLING", cancelRequestedAt: now } });
+      await tx.trainingRun.updateMany({
+        where: { id, status: "RUNNING" },
+        data: { status: "CANCELLING", cancelRequestedAt: now },
+      });
     }
     const after = await tx.trainingRun.findUniqueOrThrow({ where: { id }, include: trainingRunInclude });
-    if (TERMINAL.includes(after.status) && after.status !== "CANCELLED") throw new AppError("CONFLICT", `the run has already finished (${after.status.toLowerCase()})`);
-    await recordAudit(tx, { actorId: viewer.userId, siteId: after.siteId, action: "trainingRun.cancel", entityType: "TrainingRun", entityId: id, before, after, requestId });
+    if (TERMINAL.includes(after.status) && after.status !== "CANCELLED")
+      throw new AppError("CONFLICT", `the run has already finished (${after.status.toLowerCase()})`);
+    await recordAudit(tx, {
+      actorId: viewer.userId,
+      siteId: after.siteId,
+      action: "trainingRun.cancel",
+      entityType: "TrainingRun",
+      entityId: id,
+      before,
+      after,
+      requestId,
+    });
     return after;
   });
 }
 
 export async function getTrainingRun(db: Db, viewer: Viewer, runId: string) {
   const id = parseInput(z.uuid(), runId);
-  const run = await db.trainingRun.findFirst({ where: { AND: [{ id }, visibleTrainingRunsWhere(viewer)] }, include: trainingRunInclude });
+  const run = await db.trainingRun.findFirst({
+    where: { AND: [{ id }, visibleTrainingRunsWhere(viewer)] },
+    include: trainingRunInclude,
+  });
   if (!run) throw notFound("training run");
   return run;
 }
 
 export async function loadVisibleTrainingRuns(db: Db, viewer: Viewer | null, ids: readonly string[]) {
   if (!viewer) return ids.map(() => null);
-  const runs = await db.trainingRun.findMany({ where: { AND: [{ id: { in: [...ids] } }, visibleTrainingRunsWhere(viewer)] }, include: trainingRunInclude });
+  const runs = await db.trainingRun.findMany({
+    where: { AND: [{ id: { in: [...ids] } }, visibleTrainingRunsWhere(viewer)] },
+    include: trainingRunInclude,
+  });
   return ids.map((id) => runs.find((r) => r.id === id) ?? null);
 }
 
-const listInput = z.object({ siteId: z.uuid().optional(), datasetVersionId: z.uuid().optional(), status: z.enum(["QUEUED", "RUNNING", "CANCELLING", "CANCELLED", "FAILED", "SUCCEEDED"]).optional() });
+const listInput = z.object({
+  siteId: z.uuid().optional(),
+  datasetVersionId: z.uuid().optional(),
+  status: z.enum(["QUEUED", "RUNNING", "CANCELLING", "CANCELLED", "FAILED", "SUCCEEDED"]).optional(),
+});
 
 export async function listTrainingRuns(db: Db, viewer: Viewer, input: z.input<typeof listInput>, page: CreatedAtPage) {
   const args = parseInput(listInput, input);
@@ -139,13 +187,21 @@ const metricsInput = z.object({
   afterId: z.string().regex(/^\d+$/, "afterId: a metric id").optional(),
 });
 
-export type MetricSeries = { name: string; fold: number; points: { id: bigint; epoch: number; batch: number; value: number; recordedAt: Date }[] };
+export type MetricSeries = {
+  name: string;
+  fold: number;
+  points: { id: bigint; epoch: number; batch: number; value: number; recordedAt: Date }[];
+};
 
 /**
  * A run's metric series for live curves, one per (name, fold), points in (epoch, batch) order.
  * `afterId` returns only points recorded since the last poll. Caller has authorised the run.
  */
-export async function loadMetricSeries(db: Db, runId: string, input: z.input<typeof metricsInput>): Promise<MetricSeries[]> {
+export async function loadMetricSeries(
+  db: Db,
+  runId: string,
+  input: z.input<typeof metricsInput>,
+): Promise<MetricSeries[]> {
   const args = parseInput(metricsInput, input);
   const rows = await db.trainingMetric.findMany({
     where: {
@@ -162,13 +218,18 @@ export async function loadMetricSeries(db: Db, runId: string, input: z.input<typ
   for (const row of rows) {
     const key = `${row.name}\u0000${row.fold}`;
     if (!series.has(key)) series.set(key, { name: row.name, fold: row.fold, points: [] });
-    series.get(key)!.points.push({ id: row.id, epoch: row.epoch, batch: row.batch, value: row.value, recordedAt: row.recordedAt });
+    series
+      .get(key)!
+      .points.push({ id: row.id, epoch: row.epoch, batch: row.batch, value: row.value, recordedAt: row.recordedAt });
   }
   return [...series.values()];
 }
 
 /** The model version each run published, if any (data loader). Caller has authorised the runs. */
 export async function loadModelVersionIdsByRunIds(db: Db, runIds: readonly string[]) {
-  const rows = await db.modelVersion.findMany({ where: { trainingRunId: { in: [...runIds] } }, select: { id: true, trainingRunId: true } });
+  const rows = await db.modelVersion.findMany({
+    where: { trainingRunId: { in: [...runIds] } },
+    select: { id: true, trainingRunId: true },
+  });
   return runIds.map((id) => rows.find((r) => r.trainingRunId === id)?.id ?? null);
 }

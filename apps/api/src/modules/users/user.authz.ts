@@ -14,7 +14,8 @@ export default defineAuthz({
   entries: [
     {
       field: "Query.siteMembers",
-      document: "query ($siteId: ID!) { siteMembers(siteId: $siteId, first: 50) { edges { node { id email memberships { role } } } } }",
+      document:
+        "query ($siteId: ID!) { siteMembers(siteId: $siteId, first: 50) { edges { node { id email memberships { role } } } } }",
       variables: (site) => ({ siteId: globalIdOf("Site", site.siteId) }),
       allowed: ["ADMIN", "COORDINATOR"],
     },
@@ -29,7 +30,12 @@ export default defineAuthz({
       field: "Mutation.createUser",
       document: "mutation ($input: CreateUserInput!) { createUser(input: $input) { id } }",
       variables: (site, _world, actor) => ({
-        input: { siteId: globalIdOf("Site", site.siteId), email: `new-${site.key}-${actor}-${Date.now()}@test.example`.toLowerCase(), name: "New", roles: ["READER"] },
+        input: {
+          siteId: globalIdOf("Site", site.siteId),
+          email: `new-${site.key}-${actor}-${Date.now()}@test.example`.toLowerCase(),
+          name: "New",
+          roles: ["READER"],
+        },
       }),
       allowed: ["ADMIN"],
     },
@@ -42,7 +48,9 @@ export default defineAuthz({
     {
       field: "Mutation.enableUser",
       document: "mutation ($id: ID!) { enableUser(id: $id) { id disabledAt } }",
-      variables: async (site, world) => ({ id: globalIdOf("User", (await freshMember(world.api, site, new Date())).id) }),
+      variables: async (site, world) => ({
+        id: globalIdOf("User", (await freshMember(world.api, site, new Date())).id),
+      }),
       allowed: ["ADMIN"],
     },
   ],

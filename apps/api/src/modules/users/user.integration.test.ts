@@ -7,20 +7,94 @@ import { errorCode, startTestApi, type TestApi } from "../../../test/harness.ts"
 const MEMBERS = /* GraphQL */ `
   query Members($siteId: ID!, $role: Role, $after: String) {
     siteMembers(siteId: $siteId, role: $role, first: 2, after: $after) {
-      edges { node { id email memberships { role site { code } } } }
-      pageInfo { hasNextPage endCursor }
+      edges {
+        node {
+          id
+          email
+          memberships {
+            role
+            site {
+              code
+            }
+          }
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
     }
   }
 `;
 const CREATE_USER = /* GraphQL */ `
-  mutation Create($input: CreateUserInput!) { createUser(input: $input) { id email name hasPassword memberships { role } } }
+  mutation Create($input: CreateUserInput!) {
+    createUser(input: $input) {
+      id
+      email
+      name
+      hasPassword
+      memberships {
+        role
+      }
+    }
+  }
 `;
-const ADD = /* GraphQL */ `mutation Add($input: AddMembershipInput!) { addMembership(input: $input) { id role site { code } } }`;
-const REMOVE = /* GraphQL */ `mutation Remove($id: ID!) { removeMembership(id: $id) { id } }`;
-const DISABLE = /* GraphQL */ `mutation Disable($id: ID!) { disableUser(id: $id) { id disabledAt } }`;
-const ENABLE = /* GraphQL */ `mutation Enable($id: ID!) { enableUser(id: $id) { id disabledAt } }`;
-const ME = /* GraphQL */ `query { me { id memberships { id role } } }`;
-const CASES = /* GraphQL */ `query { cases(first: 5) { edges { node { id } } } }`;
+const ADD = /* GraphQL */ `
+  mutation Add($input: AddMembershipInput!) {
+    addMembership(input: $input) {
+      id
+      role
+      site {
+        code
+      }
+    }
+  }
+`;
+const REMOVE = /* GraphQL */ `
+  mutation Remove($id: ID!) {
+    removeMembership(id: $id) {
+      id
+    }
+  }
+`;
+const DISABLE = /* GraphQL */ `
+  mutation Disable($id: ID!) {
+    disableUser(id: $id) {
+      id
+      disabledAt
+    }
+  }
+`;
+const ENABLE = /* GraphQL */ `
+  mutation Enable($id: ID!) {
+    enableUser(id: $id) {
+      id
+      disabledAt
+    }
+  }
+`;
+const ME = /* GraphQL */ `
+  query {
+    me {
+      id
+      memberships {
+        id
+        role
+      }
+    }
+  }
+`;
+const CASES = /* GraphQL */ `
+  query {
+    cases(first: 5) {
+      edges {
+        node {
+          id
+        }
+      }
+    }
+  }
+`;
 
 describe("users and memberships", () => {
   let api: TestApi;
@@ -49,9 +123,19 @@ describe("users and memberships", () => {
 
   it("an admin creates a user at their site: password hashed with argon2, roles given, audited", async () => {
     const email = `New.Person.${Date.now()}@Test.Example`;
-    const data = await api.as<{ createUser: { id: string; email: string; memberships: { role: string }[] } }>(admin, CREATE_USER, {
-      input: { siteId: siteGid(), email, name: "New Person", password: "correct horse battery", roles: ["READER", "ANNOTATOR"] },
-    });
+    const data = await api.as<{ createUser: { id: string; email: string; memberships: { role: string }[] } }>(
+      admin,
+      CREATE_USER,
+      {
+        input: {
+          siteId: siteGid(),
+          email,
+          name: "New Person",
+          password: "correct horse battery",
+          roles: ["READER", "ANNOTATOR"],
+        },
+      },
+    );
     expect(data.createUser).toMatchObject({ email: email.toLowerCase(), hasPassword: true });
     expect(data.createUser.memberships.map((m) => m.role).sort()).toEqual(["ANNOTATOR", "READER"]);
     const stored = await api.db.user.findUniqueOrThrow({ where: { email: email.toLowerCase() } });
@@ -63,7 +147,9 @@ describe("users and memberships", () => {
 
   it("names the field of bad input: short password, bad email, duplicate email", async () => {
     const base = { siteId: siteGid(), name: "X", roles: ["READER"] };
-    const short = await api.tryAs(admin, CREATE_USER, { input: { ...base, email: "a@test.example", password: "short" } });
+    const short = await api.tryAs(admin, CREATE_USER, {
+      input: { ...base, email: "a@test.example", password: "short" },
+    });
     expect(short.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "password" });
     const badEmail = await api.tryAs(admin, CREATE_USER, { input: { ...base, email: "not-an-email" } });
     expect(badEmail.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "email" });
@@ -87,7 +173,12 @@ describe("users and memberships", () => {
     const seen: { id: string; memberships: { site: { code: string } }[] }[] = [];
     let after: string | null = null;
     do {
-      const page: { siteMembers: { edges: { node: (typeof seen)[number] }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } } = await api.as(coordinator, MEMBERS, {
+      const page: {
+        siteMembers: {
+          edges: { node: (typeof seen)[number] }[];
+          pageInfo: { hasNextPage: boolean; endCursor: string };
+        };
+      } = await api.as(coordinator, MEMBERS, {
         siteId: siteGid(),
         after,
       });
@@ -97,7 +188,10 @@ describe("users and memberships", () => {
     expect(seen.length).toBe(await api.db.user.count({ where: { memberships: { some: { siteId: site.id } } } }));
     const shown = seen.find((u) => u.id === globalId("User", both.id));
     expect(shown?.memberships.map((m) => m.site.code)).toEqual([site.code]);
-    const readers = await api.as<{ siteMembers: { edges: unknown[] } }>(admin, MEMBERS, { siteId: siteGid(), role: "READER" });
+    const readers = await api.as<{ siteMembers: { edges: unknown[] } }>(admin, MEMBERS, {
+      siteId: siteGid(),
+      role: "READER",
+    });
     expect(readers.siteMembers.edges.length).toBeGreaterThan(0);
     const asAnnotator = await api.as<{ siteMembers: { edges: unknown[] } }>(annotator, MEMBERS, { siteId: siteGid() });
     expect(asAnnotator.siteMembers.edges).toEqual([]);
@@ -106,7 +200,9 @@ describe("users and memberships", () => {
   it("a removed membership stops working on the user's next request", async () => {
     const user = await createUser(api.db, [{ siteId: site.id, role: "ML_ENGINEER" }]);
     const token = await api.sessionFor(user.id);
-    expect((await api.graphql<{ cases: { edges: unknown[] } }>(CASES, {}, { token })).data?.cases.edges.length).toBeGreaterThan(0);
+    expect(
+      (await api.graphql<{ cases: { edges: unknown[] } }>(CASES, {}, { token })).data?.cases.edges.length,
+    ).toBeGreaterThan(0);
     const membership = await api.db.membership.findFirstOrThrow({ where: { userId: user.id } });
     await api.as(admin, REMOVE, { id: globalId("Membership", membership.id) });
     expect((await api.graphql<{ cases: { edges: unknown[] } }>(CASES, {}, { token })).data?.cases.edges).toEqual([]);
@@ -117,12 +213,18 @@ describe("users and memberships", () => {
     const reader = await createUser(api.db, [{ siteId: otherSite.id, role: "READER" }]);
     const token = await api.sessionFor(reader.id);
     expect((await api.graphql<{ cases: { edges: unknown[] } }>(CASES, {}, { token })).data?.cases.edges).toEqual([]);
-    const added = await api.as<{ addMembership: { role: string; site: { code: string } } }>(admin, ADD, { input: { siteId: siteGid(), email: reader.email, role: "ANNOTATOR" } });
+    const added = await api.as<{ addMembership: { role: string; site: { code: string } } }>(admin, ADD, {
+      input: { siteId: siteGid(), email: reader.email, role: "ANNOTATOR" },
+    });
     expect(added.addMembership).toEqual(expect.objectContaining({ role: "ANNOTATOR", site: { code: site.code } }));
-    expect((await api.graphql<{ cases: { edges: unknown[] } }>(CASES, {}, { token })).data?.cases.edges.length).toBeGreaterThan(0);
+    expect(
+      (await api.graphql<{ cases: { edges: unknown[] } }>(CASES, {}, { token })).data?.cases.edges.length,
+    ).toBeGreaterThan(0);
     const again = await api.tryAs(admin, ADD, { input: { siteId: siteGid(), email: reader.email, role: "ANNOTATOR" } });
     expect(errorCode(again)).toBe("CONFLICT");
-    const unknown = await api.tryAs(admin, ADD, { input: { siteId: siteGid(), email: "nobody@test.example", role: "READER" } });
+    const unknown = await api.tryAs(admin, ADD, {
+      input: { siteId: siteGid(), email: "nobody@test.example", role: "READER" },
+    });
     expect(unknown.errors?.[0]?.extensions).toMatchObject({ code: "NOT_FOUND", field: "email" });
   });
 
@@ -130,10 +232,16 @@ describe("users and memberships", () => {
     const lonelySite = await createSite(api.db);
     const lonelyAdmin = await createUser(api.db, [{ siteId: lonelySite.id, role: "ADMIN" }]);
     const membership = await api.db.membership.findFirstOrThrow({ where: { userId: lonelyAdmin.id } });
-    expect(errorCode(await api.tryAs(lonelyAdmin.id, REMOVE, { id: globalId("Membership", membership.id) }))).toBe("CONFLICT");
+    expect(errorCode(await api.tryAs(lonelyAdmin.id, REMOVE, { id: globalId("Membership", membership.id) }))).toBe(
+      "CONFLICT",
+    );
     const annotatorMembership = await api.db.membership.findFirstOrThrow({ where: { userId: annotator } });
-    expect(errorCode(await api.tryAs(otherAdmin, REMOVE, { id: globalId("Membership", annotatorMembership.id) }))).toBe("NOT_FOUND");
-    expect(errorCode(await api.tryAs(coordinator, REMOVE, { id: globalId("Membership", annotatorMembership.id) }))).toBe("FORBIDDEN");
+    expect(errorCode(await api.tryAs(otherAdmin, REMOVE, { id: globalId("Membership", annotatorMembership.id) }))).toBe(
+      "NOT_FOUND",
+    );
+    expect(
+      errorCode(await api.tryAs(coordinator, REMOVE, { id: globalId("Membership", annotatorMembership.id) })),
+    ).toBe("FORBIDDEN");
     expect(await api.db.membership.count({ where: { id: { in: [membership.id, annotatorMembership.id] } } })).toBe(2);
   });
 
@@ -141,10 +249,20 @@ describe("users and memberships", () => {
     const user = await createUser(api.db, [{ siteId: site.id, role: "ANNOTATOR" }]);
     const token = await api.sessionFor(user.id);
     const secret = newApiTokenSecret();
-    await api.db.apiToken.create({ data: { userId: user.id, name: "script", tokenHash: hashApiToken(secret), tokenPrefix: "mmp_", expiresAt: new Date(Date.now() + 86_400_000) } });
+    await api.db.apiToken.create({
+      data: {
+        userId: user.id,
+        name: "script",
+        tokenHash: hashApiToken(secret),
+        tokenPrefix: "mmp_",
+        expiresAt: new Date(Date.now() + 86_400_000),
+      },
+    });
     expect((await api.graphql<{ me: unknown }>(ME, {}, { token })).data?.me).not.toBeNull();
     expect((await api.graphql<{ me: unknown }>(ME, {}, { token: secret })).data?.me).not.toBeNull();
-    const disabled = await api.as<{ disableUser: { disabledAt: string | null } }>(admin, DISABLE, { id: globalId("User", user.id) });
+    const disabled = await api.as<{ disableUser: { disabledAt: string | null } }>(admin, DISABLE, {
+      id: globalId("User", user.id),
+    });
     expect(disabled.disableUser.disabledAt).not.toBeNull();
     expect((await api.graphql<{ me: unknown }>(ME, {}, { token })).data?.me).toBeNull();
     expect(errorCode(await api.graphql(CASES, {}, { token }))).toBe("UNAUTHENTICATED");

@@ -7,7 +7,14 @@ import { RoleEnum } from "../../graphql/enums.ts";
 import { requestLoader } from "../../graphql/request-loader.ts";
 import { MembershipRef } from "../memberships/membership.schema.ts";
 import { SiteRef } from "../sites/site.schema.ts";
-import { createUser, listSiteMembers, loadMembershipsByUserIds, loadVisibleUsers, setUserDisabled, type UserCursor } from "./user.service.ts";
+import {
+  createUser,
+  listSiteMembers,
+  loadMembershipsByUserIds,
+  loadVisibleUsers,
+  setUserDisabled,
+  type UserCursor,
+} from "./user.service.ts";
 
 /** A name to show next to a record (label author, decider): no email, no memberships. */
 export const UserSummaryRef = builder.objectRef<{ id: string; name: string }>("UserSummary").implement({
@@ -15,7 +22,9 @@ export const UserSummaryRef = builder.objectRef<{ id: string; name: string }>("U
 });
 
 const membershipsOfUser = (ctx: GraphQLContext) =>
-  requestLoader(ctx, "membershipsByUser", (ids: readonly string[]) => loadMembershipsByUserIds(ctx.db, ctx.viewer, ids));
+  requestLoader(ctx, "membershipsByUser", (ids: readonly string[]) =>
+    loadMembershipsByUserIds(ctx.db, ctx.viewer, ids),
+  );
 
 export const UserRef = builder.objectRef<User>("User");
 builder.node(UserRef, {
@@ -52,7 +61,10 @@ builder.queryField("siteMembers", (t) =>
     type: UserRef,
     authScopes: { authenticated: true },
     description: "The people of a site, by email (its admins and coordinators)",
-    args: { siteId: t.arg.globalID({ required: true, for: SiteRef }), role: t.arg({ type: RoleEnum, required: false }) },
+    args: {
+      siteId: t.arg.globalID({ required: true, for: SiteRef }),
+      role: t.arg({ type: RoleEnum, required: false }),
+    },
     complexity: (args) => ({ field: 1, multiplier: Math.min(args.first ?? args.last ?? 20, 100) }),
     resolve: (_root, args, ctx) =>
       resolveCursorConnection(
@@ -75,7 +87,10 @@ const CreateUserInput = builder.inputType("CreateUserInput", {
     siteId: t.globalID({ required: true, for: SiteRef }),
     email: t.string({ required: true }),
     name: t.string({ required: true }),
-    password: t.string({ required: false, description: "At least 12 characters; leave out for single-sign-on-only accounts" }),
+    password: t.string({
+      required: false,
+      description: "At least 12 characters; leave out for single-sign-on-only accounts",
+    }),
     roles: t.field({ type: [RoleEnum], required: true }),
   }),
 });
@@ -90,13 +105,22 @@ builder.mutationField("createUser", (t) =>
       createUser(
         ctx.db,
         requireViewer(ctx),
-        { siteId: input.siteId.id, email: input.email, name: input.name, password: input.password ?? undefined, roles: input.roles },
+        {
+          siteId: input.siteId.id,
+          email: input.email,
+          name: input.name,
+          password: input.password ?? undefined,
+          roles: input.roles,
+        },
         { requestId: ctx.requestId },
       ),
   }),
 );
 
-for (const [name, isDisabled] of [["disableUser", true], ["enableUser", false]] as const) {
+for (const [name, isDisabled] of [
+  ["disableUser", true],
+  ["enableUser", false],
+] as const) {
   builder.mutationField(name, (t) =>
     t.field({
       type: UserRef,
@@ -105,7 +129,8 @@ for (const [name, isDisabled] of [["disableUser", true], ["enableUser", false]] 
         ? "Refuses every further request of the account (admins of every site it belongs to)"
         : "Lets a disabled account sign in again (admins of every site it belongs to)",
       args: { id: t.arg.globalID({ required: true, for: UserRef }) },
-      resolve: (_root, args, ctx) => setUserDisabled(ctx.db, requireViewer(ctx), { userId: args.id.id, isDisabled }, { requestId: ctx.requestId }),
+      resolve: (_root, args, ctx) =>
+        setUserDisabled(ctx.db, requireViewer(ctx), { userId: args.id.id, isDisabled }, { requestId: ctx.requestId }),
     }),
   );
 }

@@ -22,7 +22,12 @@ const emailSchema = z.string().trim().toLowerCase().pipe(z.email("not an email a
 
 /** Users the viewer may see: themself, and the members of sites where they may list people. */
 export function visibleUsersWhere(viewer: Viewer): Prisma.UserWhereInput {
-  return { OR: [{ id: viewer.userId }, { memberships: { some: { siteId: { in: siteIdsWithRole(viewer, ...MEMBER_LIST_ROLES) } } } }] };
+  return {
+    OR: [
+      { id: viewer.userId },
+      { memberships: { some: { siteId: { in: siteIdsWithRole(viewer, ...MEMBER_LIST_ROLES) } } } },
+    ],
+  };
 }
 
 export async function loadVisibleUsers(db: Db, viewer: Viewer | null, ids: readonly string[]) {
@@ -45,12 +50,20 @@ export type UserCursor = { email: string; id: string };
 export async function listSiteMembers(db: Db, viewer: Viewer, input: z.input<typeof listMembersInput>) {
   const args = parseInput(listMembersInput, input);
   if (!hasRole(viewer, args.siteId, ...MEMBER_LIST_ROLES)) return [];
-  const keyset = (c: UserCursor, dir: "gt" | "lt"): Prisma.UserWhereInput => ({ OR: [{ email: { [dir]: c.email } }, { email: c.email, id: { [dir]: c.id } }] });
-  const and: Prisma.UserWhereInput[] = [{ memberships: { some: { siteId: args.siteId, ...(args.role ? { role: args.role } : {}) } } }];
+  const keyset = (c: UserCursor, dir: "gt" | "lt"): Prisma.UserWhereInput => ({
+    OR: [{ email: { [dir]: c.email } }, { email: c.email, id: { [dir]: c.id } }],
+  });
+  const and: Prisma.UserWhereInput[] = [
+    { memberships: { some: { siteId: args.siteId, ...(args.role ? { role: args.role } : {}) } } },
+  ];
   if (args.after) and.push(keyset(args.after, "gt"));
   if (args.before) and.push(keyset(args.before, "lt"));
   const direction = args.inverted ? "desc" : "asc";
-  return db.user.findMany({ where: { AND: and }, orderBy: [{ email: direction }, { id: direction }], take: args.limit });
+  return db.user.findMany({
+    where: { AND: and },
+    orderBy: [{ email: direction }, { id: direction }],
+    take: args.limit,
+  });
 }
 
 /** Memberships of many users (data loader), limited to sites where the viewer lists people (all of their own). */
@@ -76,20 +89,40 @@ const createUserInput = z.object({
  * A new account with roles at one site (an ADMIN of that site). Without a password the account
  * signs in only by single sign-on (linked on first sign-in by its verified email).
  */
-export async function createUser(db: Db, viewer: Viewer, input: z.input<typeof createUserInput>, audit: { requestId?: string } = {}) {
+export async function createUser(
+  db: Db,
+  viewer: Viewer,
+  input: z.input<typeof createUserInput>,
+  audit: { requestId?: string } = {},
+) {
   const args = parseInput(createUserInput, input);
   if (!hasRole(viewer, args.siteId, "ADMIN")) throw forbidden("only admins of the site can create its users");
   const passwordHash = args.password ? await hashPassword(args.password) : null;
   return db.$transaction(async (tx) => {
     if (await tx.user.findUnique({ where: { email: args.email }, select: { id: true } })) {
-      throw new AppError("CONFLICT", "email: a user with this email exists; add a membership to that user instead", { field: "email" });
+      throw new AppError("CONFLICT", "email: a user with this email exists; add a membership to that user instead", {
+        field: "email",
+      });
     }
     const user = await tx.user.create({
-      data: { email: args.email, name: args.name, passwordHash, memberships: { create: [...new Set(args.roles)].map((role) => ({ siteId: args.siteId, role })) } },
+      data: {
+        email: args.email,
+        name: args.name,
+        passwordHash,
+        memberships: { create: [...new Set(args.roles)].map((role) => ({ siteId: args.siteId, role })) },
+      },
       include: { memberships: true },
     });
     const { passwordHash: _hash, ...shown } = user;
-    await recordAudit(tx, { actorId: viewer.userId, siteId: args.siteId, action: "user.create", entityType: "User", entityId: user.id, after: shown, requestId: audit.requestId });
+    await recordAudit(tx, {
+      actorId: viewer.userId,
+      siteId: args.siteId,
+      action: "user.create",
+      entityType: "User",
+      entityId: user.id,
+      after: shown,
+      requestId: audit.requestId,
+    });
     return user;
   });
 }
@@ -100,18 +133,32 @@ const setDisabledInput = z.object({ userId: z.uuid(), isDisabled: z.boolean() })
  * Disables (or re-enables) an account: every request with its sessions or tokens is refused from
  * the next one on. Needs ADMIN at every site the user belongs to; never oneself.
  */
-export async function setUserDisabled(db: Db, viewer: Viewer, input: z.input<typeof setDisabledInput>, audit: { requestId?: string } = {}) {
+export async function setUserDisabled(
+  db: Db,
+  viewer: Viewer,
+  input: z.input<typeof setDisabledInput>,
+  audit: { requestId?: string } = {},
+) {
   const args = parseInput(setDisabledInput, input);
   return db.$transaction(async (tx) => {
-    const user = await tx.user.findFirst({ where: { AND: [{ id: args.userId }, visibleUsersWhere(viewer)] }, include: { memberships: true } });
+    const user = await tx.user.findFirst({
+      where: { AND: [{ id: args.userId }, visibleUsersWhere(viewer)] },
+      include: { memberships: true },
+    });
     if (!user) throw notFound("user");
     if (user.id === viewer.userId) throw forbidden("you cannot disable your own account");
     const sites = [...new Set(user.memberships.map((m) => m.siteId))];
     if (sites.length === 0 || !sites.every((siteId) => hasRole(viewer, siteId, "ADMIN"))) {
-      throw forbidden("only an admin of every site the user belongs to can disable the account; remove the membership of your site instead");
+      throw forbidden(
+        "only an admin of every site the user belongs to can disable the account; remove the membership of your site instead",
+      );
     }
     if (Boolean(user.disabledAt) === args.isDisabled) return user;
-    const updated = await tx.user.update({ where: { id: user.id }, data: { disabledAt: args.isDisabled ? new Date() : null }, include: { memberships: true } });
+    const updated = await tx.user.update({
+      where: { id: user.id },
+      data: { disabledAt: args.isDisabled ? new Date() : null },
+      include: { memberships: true },
+    });
     await recordAudit(tx, {
       actorId: viewer.userId,
       siteId: sites[0]!,

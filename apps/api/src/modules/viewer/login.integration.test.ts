@@ -4,7 +4,14 @@ import { createSite, createUser } from "../../../test/factories.ts";
 import { errorCode, startTestApi, type TestApi } from "../../../test/harness.ts";
 import { MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS } from "./login.service.ts";
 
-const LOGIN = /* GraphQL */ `mutation Login($email: String!, $password: String!) { login(email: $email, password: $password) { id email } }`;
+const LOGIN = /* GraphQL */ `
+  mutation Login($email: String!, $password: String!) {
+    login(email: $email, password: $password) {
+      id
+      email
+    }
+  }
+`;
 const PASSWORD = "the right password";
 
 describe("login: failures limited per account and per client address", () => {
@@ -24,20 +31,28 @@ describe("login: failures limited per account and per client address", () => {
     return createUser(api.db, [{ siteId: site.id, role: "READER" }], { passwordHash });
   };
   const login = (email: string, password: string, forwardedFor?: string) =>
-    api.graphql<{ login: { id: string } }>(LOGIN, { email, password }, forwardedFor ? { headers: { "x-forwarded-for": forwardedFor } } : {});
+    api.graphql<{ login: { id: string } }>(
+      LOGIN,
+      { email, password },
+      forwardedFor ? { headers: { "x-forwarded-for": forwardedFor } } : {},
+    );
 
   it("accepts the right password, case-insensitively by email, and refuses a wrong one without saying which part was wrong", async () => {
     const user = await newAccount();
     expect((await login(user.email.toUpperCase(), PASSWORD)).data?.login.id).toBe(user.id);
     const wrong = await login(user.email, "nope");
-    expect(wrong.errors?.[0]).toMatchObject({ message: "wrong email or password", extensions: { code: "UNAUTHENTICATED" } });
+    expect(wrong.errors?.[0]).toMatchObject({
+      message: "wrong email or password",
+      extensions: { code: "UNAUTHENTICATED" },
+    });
     const unknown = await login("nobody@test.example", "nope");
     expect(unknown.errors?.[0]?.message).toBe("wrong email or password");
   });
 
   it(`locks an account after ${MAX_FAILURES_PER_ACCOUNT} failures, even for the right password, while other accounts still sign in`, async () => {
     const victim = await newAccount();
-    for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT; i++) expect(errorCode(await login(victim.email, `guess-${i}`, `198.51.100.${i + 1}`))).toBe("UNAUTHENTICATED");
+    for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT; i++)
+      expect(errorCode(await login(victim.email, `guess-${i}`, `198.51.100.${i + 1}`))).toBe("UNAUTHENTICATED");
     expect(errorCode(await login(victim.email, PASSWORD, "198.51.100.99"))).toBe("RATE_LIMITED");
     const other = await newAccount();
     expect((await login(other.email, PASSWORD, "198.51.100.99")).data?.login.id).toBe(other.id);
@@ -46,7 +61,11 @@ describe("login: failures limited per account and per client address", () => {
   it(`limits an address after ${MAX_FAILURES_PER_ADDRESS} failures over any accounts; other addresses are unaffected`, async () => {
     const address = "203.0.113.50";
     await api.db.loginAttempt.createMany({
-      data: Array.from({ length: MAX_FAILURES_PER_ADDRESS }, (_, i) => ({ email: `sprayed-${i}@test.example`, ipAddress: address, isSuccess: false })),
+      data: Array.from({ length: MAX_FAILURES_PER_ADDRESS }, (_, i) => ({
+        email: `sprayed-${i}@test.example`,
+        ipAddress: address,
+        isSuccess: false,
+      })),
     });
     const user = await newAccount();
     expect(errorCode(await login(user.email, PASSWORD, address))).toBe("RATE_LIMITED");
@@ -57,7 +76,9 @@ describe("login: failures limited per account and per client address", () => {
     const user = await newAccount();
     await login(user.email, "wrong", "203.0.113.77");
     await login(user.email, "wrong", "1.2.3.4, 203.0.113.78");
-    const addresses = (await api.db.loginAttempt.findMany({ where: { email: user.email }, orderBy: { id: "asc" } })).map((a) => a.ipAddress);
+    const addresses = (
+      await api.db.loginAttempt.findMany({ where: { email: user.email }, orderBy: { id: "asc" } })
+    ).map((a) => a.ipAddress);
     expect(addresses).toEqual(["203.0.113.77", "203.0.113.78"]);
   });
 });
@@ -73,9 +94,15 @@ describe("login: X-Forwarded-For from an untrusted peer is ignored", () => {
 
   it("counts the connection's own address, so a client cannot rotate fake addresses", async () => {
     for (const fake of ["203.0.113.1", "203.0.113.2"]) {
-      await api.graphql(LOGIN, { email: "someone@test.example", password: "x" }, { headers: { "x-forwarded-for": fake } });
+      await api.graphql(
+        LOGIN,
+        { email: "someone@test.example", password: "x" },
+        { headers: { "x-forwarded-for": fake } },
+      );
     }
-    const addresses = new Set((await api.db.loginAttempt.findMany({ where: { email: "someone@test.example" } })).map((a) => a.ipAddress));
+    const addresses = new Set(
+      (await api.db.loginAttempt.findMany({ where: { email: "someone@test.example" } })).map((a) => a.ipAddress),
+    );
     expect([...addresses]).toHaveLength(1);
     expect([...addresses][0]).toMatch(/127\.0\.0\.1$/);
   });

@@ -5,7 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSite, createUser } from "../../../test/factories.ts";
 import { errorCode, startTestApi, type TestApi } from "../../../test/harness.ts";
 
-const SIGN_IN = /* GraphQL */ `mutation SignIn($idToken: String!) { signInWithOidc(idToken: $idToken) { id email } }`;
+const SIGN_IN = /* GraphQL */ `
+  mutation SignIn($idToken: String!) {
+    signInWithOidc(idToken: $idToken) {
+      id
+      email
+    }
+  }
+`;
 const CLIENT_ID = "mammo-web";
 
 /** A real OpenID provider's two public endpoints (discovery and keys), on a local port. */
@@ -15,7 +22,8 @@ async function startFakeIssuer() {
   let issuer = "";
   const server: Server = createServer((req, res) => {
     res.setHeader("content-type", "application/json");
-    if (req.url === "/.well-known/openid-configuration") res.end(JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks` }));
+    if (req.url === "/.well-known/openid-configuration")
+      res.end(JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks` }));
     else if (req.url === "/jwks") res.end(JSON.stringify({ keys: [jwk] }));
     else res.writeHead(404).end("{}");
   });
@@ -41,7 +49,10 @@ describe("single sign-on: an OpenID Connect identity is mapped to a user", () =>
     await idp.stop();
   });
 
-  const token = (claims: Claims, options: { key?: CryptoKey; issuer?: string; audience?: string; expiresIn?: string } = {}) =>
+  const token = (
+    claims: Claims,
+    options: { key?: CryptoKey; issuer?: string; audience?: string; expiresIn?: string } = {},
+  ) =>
     new SignJWT({ ...claims })
       .setProtectedHeader({ alg: "RS256", kid: "key-1" })
       .setIssuer(options.issuer ?? idp.issuer)
@@ -49,7 +60,8 @@ describe("single sign-on: an OpenID Connect identity is mapped to a user", () =>
       .setIssuedAt()
       .setExpirationTime(options.expiresIn ?? "5m")
       .sign(options.key ?? idp.privateKey);
-  const signIn = async (idToken: string) => api.graphql<{ signInWithOidc: { id: string; email: string } }>(SIGN_IN, { idToken });
+  const signIn = async (idToken: string) =>
+    api.graphql<{ signInWithOidc: { id: string; email: string } }>(SIGN_IN, { idToken });
   const newUser = () => createUser(api.db, [{ siteId, role: "READER" }]);
 
   it("links the account an admin created, by the provider's verified email, on first sign-in; later by subject alone", async () => {
@@ -80,11 +92,19 @@ describe("single sign-on: an OpenID Connect identity is mapped to a user", () =>
   it("refuses an account already linked to another identity, and a disabled account", async () => {
     const linked = await newUser();
     await api.db.user.update({ where: { id: linked.id }, data: { oidcSubject: `${idp.issuer}|someone-else` } });
-    expect(errorCode(await signIn(await token({ sub: "abc-4", email: linked.email, email_verified: true })))).toBe("UNAUTHENTICATED");
+    expect(errorCode(await signIn(await token({ sub: "abc-4", email: linked.email, email_verified: true })))).toBe(
+      "UNAUTHENTICATED",
+    );
     const disabled = await newUser();
-    await api.db.user.update({ where: { id: disabled.id }, data: { oidcSubject: `${idp.issuer}|abc-5`, disabledAt: new Date() } });
+    await api.db.user.update({
+      where: { id: disabled.id },
+      data: { oidcSubject: `${idp.issuer}|abc-5`, disabledAt: new Date() },
+    });
     const refused = await signIn(await token({ sub: "abc-5" }));
-    expect(refused.errors?.[0]).toMatchObject({ message: "this account is disabled", extensions: { code: "UNAUTHENTICATED" } });
+    expect(refused.errors?.[0]).toMatchObject({
+      message: "this account is disabled",
+      extensions: { code: "UNAUTHENTICATED" },
+    });
   });
 
   it("refuses tokens with a foreign signature, issuer or audience, expired ones, and garbage", async () => {

@@ -14,7 +14,12 @@ import { recordAudit } from "../audit/audit.service.ts";
  * 3. otherwise refused. Accounts are never created here: admins create users and give roles.
  * A disabled account is refused in every case.
  */
-export async function signInWithOidc(db: Db, verifier: OidcVerifier | null, idToken: string, audit: { requestId?: string } = {}) {
+export async function signInWithOidc(
+  db: Db,
+  verifier: OidcVerifier | null,
+  idToken: string,
+  audit: { requestId?: string } = {},
+) {
   if (!verifier) throw new AppError("FORBIDDEN", "single sign-on is not configured on this server");
   const token = parseInput(z.string().min(1, "required").max(16_384), idToken);
   const identity = await verifier.verifyIdToken(token);
@@ -22,7 +27,8 @@ export async function signInWithOidc(db: Db, verifier: OidcVerifier | null, idTo
     let user = await tx.user.findUnique({ where: { oidcSubject: identity.subjectKey } });
     if (!user && identity.email && identity.isEmailVerified) {
       const byEmail = await tx.user.findUnique({ where: { email: identity.email } });
-      if (byEmail?.oidcSubject) throw new AppError("UNAUTHENTICATED", "this account is linked to another single sign-on identity");
+      if (byEmail?.oidcSubject)
+        throw new AppError("UNAUTHENTICATED", "this account is linked to another single sign-on identity");
       if (byEmail && !byEmail.disabledAt) {
         user = await tx.user.update({ where: { id: byEmail.id }, data: { oidcSubject: identity.subjectKey } });
         await recordAudit(tx, {
@@ -40,7 +46,9 @@ export async function signInWithOidc(db: Db, verifier: OidcVerifier | null, idTo
     if (!user) {
       throw new AppError(
         "UNAUTHENTICATED",
-        identity.email ? `no account for ${identity.email}: ask an admin of your site to create it` : "no account is linked to this single sign-on identity",
+        identity.email
+          ? `no account for ${identity.email}: ask an admin of your site to create it`
+          : "no account is linked to this single sign-on identity",
       );
     }
     if (user.disabledAt) throw new AppError("UNAUTHENTICATED", "this account is disabled");

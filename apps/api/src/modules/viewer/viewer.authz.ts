@@ -8,7 +8,9 @@ export default defineAuthz({
   async setup(world) {
     const passwordHash = await hashPassword(PASSWORD);
     for (const site of [world.own, world.other]) {
-      site.ids.loginEmail = (await createUser(world.api.db, [{ siteId: site.siteId, role: "READER" }], { passwordHash })).email;
+      site.ids.loginEmail = (
+        await createUser(world.api.db, [{ siteId: site.siteId, role: "READER" }], { passwordHash })
+      ).email;
     }
   },
   entries: [

@@ -12,13 +12,14 @@ const MeRef = builder.objectRef<Viewer>("Me").implement({
     email: t.exposeString("email"),
     name: t.exposeString("name"),
     memberships: t.field({ type: [MembershipRef], resolve: (v, _args, ctx) => listMyMemberships(ctx.db, v) }),
-    isApiToken: t.boolean({ description: "Whether this request came with a personal API token (not a web session)", resolve: (v) => v.via === "token" }),
+    isApiToken: t.boolean({
+      description: "Whether this request came with a personal API token (not a web session)",
+      resolve: (v) => v.via === "token",
+    }),
   }),
 });
 
-builder.queryField("me", (t) =>
-  t.field({ type: MeRef, nullable: true, resolve: (_root, _args, ctx) => ctx.viewer }),
-);
+builder.queryField("me", (t) => t.field({ type: MeRef, nullable: true, resolve: (_root, _args, ctx) => ctx.viewer }));
 
 type LoginResult = { id: string; email: string; name: string };
 const LoginResultRef = builder.objectRef<LoginResult>("LoginResult").implement({

@@ -2,7 +2,11 @@ import { OidcSignInButton } from "@/components/oidc-sign-in-button";
 import { SignInForm } from "@/components/sign-in-form";
 import { authOptions } from "@/lib/auth-options";
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; error?: string }> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ callbackUrl?: string; error?: string }>;
+}) {
   const { callbackUrl, error } = await searchParams;
   // Only same-site paths: never bounce a user to another origin after sign-in.
   const target = callbackUrl?.startsWith("/") && !callbackUrl.startsWith("//") ? callbackUrl : "/";
@@ -14,7 +18,11 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         <p className="muted">Mammo Research Platform</p>
         {error && error !== "CredentialsSignin" ? (
           <p role="alert" className="error">
-            Single sign-on failed: {error === "OAuthSignin" || error === "OAuthCallback" ? "the sign-on service refused or could not be reached" : "your account is not linked to this platform"}.
+            Single sign-on failed:{" "}
+            {error === "OAuthSignin" || error === "OAuthCallback"
+              ? "the sign-on service refused or could not be reached"
+              : "your account is not linked to this platform"}
+            .
           </p>
         ) : null}
         <SignInForm callbackUrl={target} />

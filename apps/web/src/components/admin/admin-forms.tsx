@@ -3,7 +3,12 @@
 import { useActionState, useState, useTransition } from "react";
 import { Feedback } from "@/components/common/form-feedback";
 import { INITIAL_FORM_STATE as initial } from "@/lib/form-state";
-import { addMembershipAction, createUserAction, removeMembershipAction, setUserDisabledAction } from "@/app/(app)/admin/actions";
+import {
+  addMembershipAction,
+  createUserAction,
+  removeMembershipAction,
+  setUserDisabledAction,
+} from "@/app/(app)/admin/actions";
 
 const ROLES = ["ADMIN", "COORDINATOR", "ANNOTATOR", "ML_ENGINEER", "READER"] as const;
 
@@ -30,7 +35,8 @@ export function CreateUserForm({ siteId }: { siteId: string }) {
         <legend>Roles at this site</legend>
         {ROLES.map((r) => (
           <label key={r} className="inline-field">
-            <input type="checkbox" name="roles" value={r} defaultChecked={r === "READER"} /> {r.replace("_", " ").toLowerCase()}
+            <input type="checkbox" name="roles" value={r} defaultChecked={r === "READER"} />{" "}
+            {r.replace("_", " ").toLowerCase()}
           </label>
         ))}
       </fieldset>
@@ -74,7 +80,13 @@ export function RemoveMembershipButton({ id, label }: { id: string; label: strin
   const [isPending, startTransition] = useTransition();
   return (
     <>
-      <button type="button" className="link-button" aria-label={`Remove ${label}`} disabled={isPending} onClick={() => startTransition(async () => setState(await removeMembershipAction(id)))}>
+      <button
+        type="button"
+        className="link-button"
+        aria-label={`Remove ${label}`}
+        disabled={isPending}
+        onClick={() => startTransition(async () => setState(await removeMembershipAction(id)))}
+      >
         ×
       </button>
       <Feedback state={state} />
@@ -87,7 +99,12 @@ export function DisableUserButton({ id, isDisabled, email }: { id: string; isDis
   const [isPending, startTransition] = useTransition();
   return (
     <>
-      <button type="button" disabled={isPending} aria-label={`${isDisabled ? "Enable" : "Disable"} ${email}`} onClick={() => startTransition(async () => setState(await setUserDisabledAction(id, !isDisabled)))}>
+      <button
+        type="button"
+        disabled={isPending}
+        aria-label={`${isDisabled ? "Enable" : "Disable"} ${email}`}
+        onClick={() => startTransition(async () => setState(await setUserDisabledAction(id, !isDisabled)))}
+      >
         {isDisabled ? "Enable" : "Disable"}
       </button>
       <Feedback state={state} />

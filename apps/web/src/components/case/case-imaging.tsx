@@ -1,7 +1,12 @@
 "use client";
 
 import { useMemo, useState, useTransition } from "react";
-import { createAnnotationAction, deleteAnnotationAction, updateAnnotationAction, type SavedAnnotation } from "@/app/(app)/cases/[caseId]/actions";
+import {
+  createAnnotationAction,
+  deleteAnnotationAction,
+  updateAnnotationAction,
+  type SavedAnnotation,
+} from "@/app/(app)/cases/[caseId]/actions";
 import { CaseViewer } from "@/components/viewer/case-viewer";
 import { viewName, type ViewerImage, type ViewerRoi } from "@/components/viewer/viewer-types";
 import { formatPercent } from "@/lib/format";
@@ -17,8 +22,19 @@ const PURPOSES = ["LESION", "FINDING", "OTHER"] as const;
 const PURPOSE_LABEL: Record<string, string> = { LESION: "Lesion outline", FINDING: "Finding", OTHER: "Other" };
 
 /** The case's images in the viewer with their regions of interest (drawn, edited, deleted here) and the AI's heatmaps. */
-export function CaseImaging({ images, myUserId, canAnnotate }: { caseId: string; images: CaseImage[]; myUserId: string; canAnnotate: boolean }) {
-  const [annotations, setAnnotations] = useState(() => images.flatMap((i) => i.annotations.map((a) => ({ ...a, imageId: i.id }))));
+export function CaseImaging({
+  images,
+  myUserId,
+  canAnnotate,
+}: {
+  caseId: string;
+  images: CaseImage[];
+  myUserId: string;
+  canAnnotate: boolean;
+}) {
+  const [annotations, setAnnotations] = useState(() =>
+    images.flatMap((i) => i.annotations.map((a) => ({ ...a, imageId: i.id }))),
+  );
   const [purpose, setPurpose] = useState<(typeof PURPOSES)[number]>("LESION");
   const [message, setMessage] = useState<{ tone: "status" | "alert"; text: string } | null>(null);
   const [isPending, startTransition] = useTransition();
@@ -28,7 +44,16 @@ export function CaseImaging({ images, myUserId, canAnnotate }: { caseId: string;
       annotations.flatMap((a) => {
         const roi = roiFromApi(a.shape, a.geometry);
         if (!roi) return [];
-        return [{ id: a.id, imageId: a.imageId, roi, label: `${PURPOSE_LABEL[a.purpose] ?? a.purpose} · ${a.author.name}`, tone: a.purpose === "LESION" ? "lesion" : "annotation", isEditable: canAnnotate && a.author.id === myUserId }];
+        return [
+          {
+            id: a.id,
+            imageId: a.imageId,
+            roi,
+            label: `${PURPOSE_LABEL[a.purpose] ?? a.purpose} · ${a.author.name}`,
+            tone: a.purpose === "LESION" ? "lesion" : "annotation",
+            isEditable: canAnnotate && a.author.id === myUserId,
+          },
+        ];
       }),
     [annotations, canAnnotate, myUserId],
   );
@@ -72,12 +97,24 @@ export function CaseImaging({ images, myUserId, canAnnotate }: { caseId: string;
   const predictions = images.filter((i) => i.prediction);
   return (
     <div className="stack">
-      <CaseViewer images={images} rois={rois} canDrawRois={canAnnotate} onCreateRoi={create} onUpdateRoi={update} onDeleteRoi={remove} label="Case images" />
+      <CaseViewer
+        images={images}
+        rois={rois}
+        canDrawRois={canAnnotate}
+        onCreateRoi={create}
+        onUpdateRoi={update}
+        onDeleteRoi={remove}
+        label="Case images"
+      />
       {canAnnotate ? (
         <div className="row">
           <label className="inline-field">
             New regions are
-            <select value={purpose} onChange={(e) => setPurpose(e.target.value as (typeof PURPOSES)[number])} aria-label="Purpose of new regions">
+            <select
+              value={purpose}
+              onChange={(e) => setPurpose(e.target.value as (typeof PURPOSES)[number])}
+              aria-label="Purpose of new regions"
+            >
               {PURPOSES.map((p) => (
                 <option key={p} value={p}>
                   {PURPOSE_LABEL[p]}
@@ -96,7 +133,11 @@ export function CaseImaging({ images, myUserId, canAnnotate }: { caseId: string;
       <div className="panel">
         <h2>Regions of interest</h2>
         {annotations.length === 0 ? (
-          <p className="muted">{canAnnotate ? "No regions yet: pick Point, Box, Ellipse or Polygon in the toolbar and draw on an image." : "No regions on these images."}</p>
+          <p className="muted">
+            {canAnnotate
+              ? "No regions yet: pick Point, Box, Ellipse or Polygon in the toolbar and draw on an image."
+              : "No regions on these images."}
+          </p>
         ) : (
           <table aria-label="Regions of interest">
             <thead>
@@ -121,7 +162,11 @@ export function CaseImaging({ images, myUserId, canAnnotate }: { caseId: string;
                     <td>{a.author.name}</td>
                     <td>
                       {canAnnotate && a.author.id === myUserId ? (
-                        <button type="button" onClick={() => remove(a.id)} aria-label={`Delete ${a.shape.toLowerCase()} on ${image ? viewName(image) : "image"}`}>
+                        <button
+                          type="button"
+                          onClick={() => remove(a.id)}
+                          aria-label={`Delete ${a.shape.toLowerCase()} on ${image ? viewName(image) : "image"}`}
+                        >
                           Delete
                         </button>
                       ) : null}
@@ -139,7 +184,10 @@ export function CaseImaging({ images, myUserId, canAnnotate }: { caseId: string;
           <ul className="plain-list">
             {predictions.map((i) => (
               <li key={i.id}>
-                {viewName(i)}: <strong>{subtypeLabel(i.prediction!.subtype)}</strong> <span className="muted">({formatPercent(i.prediction!.probability)}, {i.prediction!.model})</span>
+                {viewName(i)}: <strong>{subtypeLabel(i.prediction!.subtype)}</strong>{" "}
+                <span className="muted">
+                  ({formatPercent(i.prediction!.probability)}, {i.prediction!.model})
+                </span>
               </li>
             ))}
           </ul>

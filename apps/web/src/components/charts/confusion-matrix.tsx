@@ -4,7 +4,17 @@ import { subtypeLabel } from "@/lib/labels";
  * A confusion matrix as a heat table: rows are the truth, columns the answer; the shade is the
  * share of the row (so classes of any size compare), the count is written in every cell.
  */
-export function ConfusionMatrix({ classes, counts, title, answerLabel = "Predicted" }: { classes: string[]; counts: number[][]; title: string; answerLabel?: string }) {
+export function ConfusionMatrix({
+  classes,
+  counts,
+  title,
+  answerLabel = "Predicted",
+}: {
+  classes: string[];
+  counts: number[][];
+  title: string;
+  answerLabel?: string;
+}) {
   return (
     <table className="confusion" aria-label={title}>
       <caption>{title}</caption>
@@ -29,9 +39,15 @@ export function ConfusionMatrix({ classes, counts, title, answerLabel = "Predict
                 const n = row[j] ?? 0;
                 const share = total ? n / total : 0;
                 const isDiagonal = i === j;
-                const background = isDiagonal ? `rgba(40, 160, 90, ${0.1 + share * 0.6})` : `rgba(200, 60, 60, ${share * 0.7})`;
+                const background = isDiagonal
+                  ? `rgba(40, 160, 90, ${0.1 + share * 0.6})`
+                  : `rgba(200, 60, 60, ${share * 0.7})`;
                 return (
-                  <td key={answer} style={{ background, color: "#fff" }} title={`truth ${subtypeLabel(truth)}, ${answerLabel.toLowerCase()} ${subtypeLabel(answer)}: ${n} of ${total} (${total ? Math.round(share * 100) : 0}%)`}>
+                  <td
+                    key={answer}
+                    style={{ background, color: "#fff" }}
+                    title={`truth ${subtypeLabel(truth)}, ${answerLabel.toLowerCase()} ${subtypeLabel(answer)}: ${n} of ${total} (${total ? Math.round(share * 100) : 0}%)`}
+                  >
                     {n}
                   </td>
                 );

@@ -16,7 +16,21 @@ function ticks(min: number, max: number, count = 5): number[] {
  * A small SVG line chart (training curves): each point shows its value on hover, and the same
  * numbers are in a table under the chart.
  */
-export function LineChart({ series, xLabel, yLabel, title, yMin, yMax }: { series: LineSeries[]; xLabel: string; yLabel: string; title: string; yMin?: number; yMax?: number }) {
+export function LineChart({
+  series,
+  xLabel,
+  yLabel,
+  title,
+  yMin,
+  yMax,
+}: {
+  series: LineSeries[];
+  xLabel: string;
+  yLabel: string;
+  title: string;
+  yMin?: number;
+  yMax?: number;
+}) {
   const all = series.flatMap((s) => s.points);
   if (all.length === 0) return <p className="muted">{title}: no points yet.</p>;
   const xMin = Math.min(...all.map((p) => p.x));
@@ -28,7 +42,11 @@ export function LineChart({ series, xLabel, yLabel, title, yMin, yMax }: { serie
   const xs = [...new Set(all.map((p) => p.x))].sort((a, b) => a - b);
   return (
     <figure className="chart">
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${title}: ${series.map((s) => `${s.name} ${s.points.length ? `last ${s.points[s.points.length - 1]!.y.toFixed(3)}` : "empty"}`).join("; ")}`}>
+      <svg
+        viewBox={`0 0 ${W} ${H}`}
+        role="img"
+        aria-label={`${title}: ${series.map((s) => `${s.name} ${s.points.length ? `last ${s.points[s.points.length - 1]!.y.toFixed(3)}` : "empty"}`).join("; ")}`}
+      >
         {ticks(y0, y1).map((t) => (
           <g key={t}>
             <line x1={M.left} x2={W - M.right} y1={sy(t)} y2={sy(t)} stroke="#2a323b" />
@@ -45,12 +63,25 @@ export function LineChart({ series, xLabel, yLabel, title, yMin, yMax }: { serie
         <text x={(M.left + W - M.right) / 2} y={H - 4} textAnchor="middle" fontSize={11} fill="#9aa5b1">
           {xLabel}
         </text>
-        <text x={12} y={(M.top + H - M.bottom) / 2} textAnchor="middle" fontSize={11} fill="#9aa5b1" transform={`rotate(-90 12 ${(M.top + H - M.bottom) / 2})`}>
+        <text
+          x={12}
+          y={(M.top + H - M.bottom) / 2}
+          textAnchor="middle"
+          fontSize={11}
+          fill="#9aa5b1"
+          transform={`rotate(-90 12 ${(M.top + H - M.bottom) / 2})`}
+        >
           {yLabel}
         </text>
         {series.map((s, i) => (
           <g key={s.name}>
-            <polyline fill="none" stroke={seriesColour(i)} strokeWidth={2} strokeDasharray={s.dashed ? "5 4" : undefined} points={s.points.map((p) => `${sx(p.x)},${sy(p.y)}`).join(" ")} />
+            <polyline
+              fill="none"
+              stroke={seriesColour(i)}
+              strokeWidth={2}
+              strokeDasharray={s.dashed ? "5 4" : undefined}
+              points={s.points.map((p) => `${sx(p.x)},${sy(p.y)}`).join(" ")}
+            />
             {s.points.map((p, j) => (
               <circle key={j} cx={sx(p.x)} cy={sy(p.y)} r={3} fill={seriesColour(i)}>
                 <title>{`${s.name}, ${xLabel} ${p.x}: ${p.y.toFixed(4)}`}</title>

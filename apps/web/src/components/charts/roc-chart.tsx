@@ -12,7 +12,11 @@ export function RocChart({ curves, title }: { curves: RocCurve[]; title: string 
   const y = (tpr: number) => S - M - tpr * (S - 2 * M);
   return (
     <figure className="chart roc">
-      <svg viewBox={`0 0 ${S} ${S}`} role="img" aria-label={`${title}: ${curves.map((c) => `${c.name} AUC ${c.auc?.toFixed(3) ?? "n/a"}`).join("; ")}`}>
+      <svg
+        viewBox={`0 0 ${S} ${S}`}
+        role="img"
+        aria-label={`${title}: ${curves.map((c) => `${c.name} AUC ${c.auc?.toFixed(3) ?? "n/a"}`).join("; ")}`}
+      >
         <rect x={M} y={M} width={S - 2 * M} height={S - 2 * M} fill="none" stroke="#2a323b" />
         <line x1={x(0)} y1={y(0)} x2={x(1)} y2={y(1)} stroke="#555" strokeDasharray="4 4" />
         {[0, 0.5, 1].map((t) => (
@@ -35,7 +39,13 @@ export function RocChart({ curves, title }: { curves: RocCurve[]; title: string 
           const points = [...c.points].sort((a, b) => a.fpr - b.fpr || a.tpr - b.tpr);
           return (
             <g key={c.name}>
-              <polyline fill="none" stroke={seriesColour(i)} strokeWidth={2} strokeDasharray={c.dashed ? "5 4" : undefined} points={points.map((p) => `${x(p.fpr)},${y(p.tpr)}`).join(" ")} />
+              <polyline
+                fill="none"
+                stroke={seriesColour(i)}
+                strokeWidth={2}
+                strokeDasharray={c.dashed ? "5 4" : undefined}
+                points={points.map((p) => `${x(p.fpr)},${y(p.tpr)}`).join(" ")}
+              />
               {points.map((p, j) => (
                 <circle key={j} cx={x(p.fpr)} cy={y(p.tpr)} r={2.5} fill={seriesColour(i)}>
                   <title>{`${c.name}: sensitivity ${p.tpr.toFixed(3)}, specificity ${(1 - p.fpr).toFixed(3)}`}</title>
@@ -49,7 +59,8 @@ export function RocChart({ curves, title }: { curves: RocCurve[]; title: string 
         <strong>{title}</strong>
         {curves.map((c, i) => (
           <span key={c.name} className="legend-item">
-            <span className="legend-swatch" style={{ background: seriesColour(i) }} /> {c.name} (AUC {c.auc?.toFixed(3) ?? "n/a"})
+            <span className="legend-swatch" style={{ background: seriesColour(i) }} /> {c.name} (AUC{" "}
+            {c.auc?.toFixed(3) ?? "n/a"})
           </span>
         ))}
       </figcaption>

@@ -8,7 +8,10 @@ type Site = { id: string; code: string; name: string };
 
 /** Defines a dataset by filters: sites, classes (in class-index order), views, lateralities. */
 export function CreateDatasetForm({ coordinatorSites, allSites }: { coordinatorSites: Site[]; allSites: Site[] }) {
-  const [state, action, isPending] = useActionState<FormState, FormData>(createDatasetAction, { error: null, savedAt: null });
+  const [state, action, isPending] = useActionState<FormState, FormData>(createDatasetAction, {
+    error: null,
+    savedAt: null,
+  });
   return (
     <form action={action} className="stack" aria-label="New dataset">
       <div className="row">
@@ -43,7 +46,13 @@ export function CreateDatasetForm({ coordinatorSites, allSites }: { coordinatorS
         <legend>Classes (at least two, in class-index order)</legend>
         {SUBTYPES.map((s) => (
           <label key={s} className="inline-field">
-            <input type="checkbox" name="subtypes" value={s} defaultChecked={s === "TUBULE_FORMING" || s === "SOLID" || s === "SCIRRHOUS"} /> {SUBTYPE_LABEL[s]}
+            <input
+              type="checkbox"
+              name="subtypes"
+              value={s}
+              defaultChecked={s === "TUBULE_FORMING" || s === "SOLID" || s === "SCIRRHOUS"}
+            />{" "}
+            {SUBTYPE_LABEL[s]}
           </label>
         ))}
       </fieldset>

@@ -5,7 +5,10 @@ import { freezeDatasetAction, type FormState } from "@/app/(app)/datasets/action
 
 /** Freezes the current selection into the next immutable version (split by patient, seeded). */
 export function FreezeForm({ datasetId }: { datasetId: string }) {
-  const [state, action, isPending] = useActionState<FormState, FormData>(freezeDatasetAction, { error: null, savedAt: null });
+  const [state, action, isPending] = useActionState<FormState, FormData>(freezeDatasetAction, {
+    error: null,
+    savedAt: null,
+  });
   return (
     <form action={action} className="stack" aria-label="Freeze a version">
       <input type="hidden" name="datasetId" value={datasetId} />
@@ -20,15 +23,42 @@ export function FreezeForm({ datasetId }: { datasetId: string }) {
         </div>
         <div className="field">
           <label htmlFor="fz-train">Train</label>
-          <input id="fz-train" name="train" type="number" step="0.05" min={0} max={1} placeholder="0.7" style={{ width: 80 }} />
+          <input
+            id="fz-train"
+            name="train"
+            type="number"
+            step="0.05"
+            min={0}
+            max={1}
+            placeholder="0.7"
+            style={{ width: 80 }}
+          />
         </div>
         <div className="field">
           <label htmlFor="fz-val">Validation</label>
-          <input id="fz-val" name="validation" type="number" step="0.05" min={0} max={1} placeholder="0.1" style={{ width: 80 }} />
+          <input
+            id="fz-val"
+            name="validation"
+            type="number"
+            step="0.05"
+            min={0}
+            max={1}
+            placeholder="0.1"
+            style={{ width: 80 }}
+          />
         </div>
         <div className="field">
           <label htmlFor="fz-test">Test</label>
-          <input id="fz-test" name="test" type="number" step="0.05" min={0} max={1} placeholder="0.2" style={{ width: 80 }} />
+          <input
+            id="fz-test"
+            name="test"
+            type="number"
+            step="0.05"
+            min={0}
+            max={1}
+            placeholder="0.2"
+            style={{ width: 80 }}
+          />
         </div>
       </div>
       <div className="field">

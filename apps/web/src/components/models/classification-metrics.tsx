@@ -6,7 +6,14 @@ export type ClassificationMetrics = {
   n: number;
   accuracy: number;
   accuracyCi?: [number, number];
-  perClass: { className: string; support: number; precision: number | null; recall: number | null; f1: number | null; auc: number | null }[];
+  perClass: {
+    className: string;
+    support: number;
+    precision: number | null;
+    recall: number | null;
+    f1: number | null;
+    auc: number | null;
+  }[];
   macro: { precision: number | null; recall: number | null; f1: number | null; auc: number | null };
   confusion: { classes: string[]; counts: number[][] };
 };
@@ -17,7 +24,13 @@ export function ClassificationMetricsView({ metrics, title }: { metrics: Classif
     <div className="stack">
       <p>
         {title}: accuracy <strong data-testid="accuracy">{formatPercent(metrics.accuracy)}</strong>
-        {metrics.accuracyCi ? <span className="muted"> (95% CI {formatPercent(metrics.accuracyCi[0])}–{formatPercent(metrics.accuracyCi[1])})</span> : null} on {metrics.n} images · macro F1 {formatNumber(metrics.macro.f1)} · macro AUC {formatNumber(metrics.macro.auc)}
+        {metrics.accuracyCi ? (
+          <span className="muted">
+            {" "}
+            (95% CI {formatPercent(metrics.accuracyCi[0])}–{formatPercent(metrics.accuracyCi[1])})
+          </span>
+        ) : null}{" "}
+        on {metrics.n} images · macro F1 {formatNumber(metrics.macro.f1)} · macro AUC {formatNumber(metrics.macro.auc)}
       </p>
       <div className="charts-row">
         <table aria-label={`${title} per class`} style={{ width: "auto" }}>
@@ -44,7 +57,11 @@ export function ClassificationMetricsView({ metrics, title }: { metrics: Classif
             ))}
           </tbody>
         </table>
-        <ConfusionMatrix classes={metrics.confusion.classes} counts={metrics.confusion.counts} title={`${title}: confusion matrix`} />
+        <ConfusionMatrix
+          classes={metrics.confusion.classes}
+          counts={metrics.confusion.counts}
+          title={`${title}: confusion matrix`}
+        />
       </div>
     </div>
   );

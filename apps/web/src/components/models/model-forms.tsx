@@ -3,7 +3,13 @@
 import { useActionState, useState, useTransition } from "react";
 import { Feedback } from "@/components/common/form-feedback";
 import { type FormState, INITIAL_FORM_STATE as initial } from "@/lib/form-state";
-import { removeAliasAction, requestConcordanceAction, requestEvaluationAction, requestInferenceAction, setAliasAction } from "@/app/(app)/models/actions";
+import {
+  removeAliasAction,
+  requestConcordanceAction,
+  requestEvaluationAction,
+  requestInferenceAction,
+  setAliasAction,
+} from "@/app/(app)/models/actions";
 
 export function AliasForm({ modelVersionId }: { modelVersionId: string }) {
   const [state, action, isPending] = useActionState(setAliasAction, initial);
@@ -12,7 +18,14 @@ export function AliasForm({ modelVersionId }: { modelVersionId: string }) {
       <input type="hidden" name="modelVersionId" value={modelVersionId} />
       <div className="field">
         <label htmlFor="alias-name">Alias</label>
-        <input id="alias-name" name="alias" required pattern={"[a-z0-9][a-z0-9\\-]*"} placeholder="production" title="lower-case letters, digits and dashes" />
+        <input
+          id="alias-name"
+          name="alias"
+          required
+          pattern={"[a-z0-9][a-z0-9\\-]*"}
+          placeholder="production"
+          title="lower-case letters, digits and dashes"
+        />
       </div>
       <button type="submit" disabled={isPending}>
         Set alias here
@@ -22,12 +35,30 @@ export function AliasForm({ modelVersionId }: { modelVersionId: string }) {
   );
 }
 
-export function RemoveAliasButton({ modelVersionId, alias, modelName, siteId }: { modelVersionId: string; alias: string; modelName: string; siteId: string }) {
+export function RemoveAliasButton({
+  modelVersionId,
+  alias,
+  modelName,
+  siteId,
+}: {
+  modelVersionId: string;
+  alias: string;
+  modelName: string;
+  siteId: string;
+}) {
   const [state, setState] = useState<FormState>(initial);
   const [isPending, startTransition] = useTransition();
   return (
     <>
-      <button type="button" className="link-button" disabled={isPending} onClick={() => startTransition(async () => setState(await removeAliasAction(modelVersionId, alias, modelName, siteId)))} aria-label={`Remove alias ${alias}`}>
+      <button
+        type="button"
+        className="link-button"
+        disabled={isPending}
+        onClick={() =>
+          startTransition(async () => setState(await removeAliasAction(modelVersionId, alias, modelName, siteId)))
+        }
+        aria-label={`Remove alias ${alias}`}
+      >
         remove
       </button>
       <Feedback state={state} />
@@ -35,7 +66,15 @@ export function RemoveAliasButton({ modelVersionId, alias, modelName, siteId }: 
   );
 }
 
-export function InferenceForm({ modelVersionId, studies, versions }: { modelVersionId: string; studies: { id: string; name: string }[]; versions: { id: string; label: string }[] }) {
+export function InferenceForm({
+  modelVersionId,
+  studies,
+  versions,
+}: {
+  modelVersionId: string;
+  studies: { id: string; name: string }[];
+  versions: { id: string; label: string }[];
+}) {
   const [state, action, isPending] = useActionState(requestInferenceAction, initial);
   return (
     <form action={action} className="row" aria-label="Run inference">
@@ -74,7 +113,13 @@ export function InferenceForm({ modelVersionId, studies, versions }: { modelVers
   );
 }
 
-export function EvaluationForm({ modelVersionId, versions }: { modelVersionId: string; versions: { id: string; label: string }[] }) {
+export function EvaluationForm({
+  modelVersionId,
+  versions,
+}: {
+  modelVersionId: string;
+  versions: { id: string; label: string }[];
+}) {
   const [state, action, isPending] = useActionState(requestEvaluationAction, initial);
   if (versions.length === 0) return null;
   return (
@@ -106,12 +151,24 @@ export function EvaluationForm({ modelVersionId, versions }: { modelVersionId: s
   );
 }
 
-export function ConcordanceButton({ modelVersionId, inferenceRunId }: { modelVersionId: string; inferenceRunId: string }) {
+export function ConcordanceButton({
+  modelVersionId,
+  inferenceRunId,
+}: {
+  modelVersionId: string;
+  inferenceRunId: string;
+}) {
   const [state, setState] = useState<FormState>(initial);
   const [isPending, startTransition] = useTransition();
   return (
     <>
-      <button type="button" disabled={isPending} onClick={() => startTransition(async () => setState(await requestConcordanceAction(modelVersionId, inferenceRunId)))}>
+      <button
+        type="button"
+        disabled={isPending}
+        onClick={() =>
+          startTransition(async () => setState(await requestConcordanceAction(modelVersionId, inferenceRunId)))
+        }
+      >
         Compare heatmaps with ROIs
       </button>
       <Feedback state={state} />

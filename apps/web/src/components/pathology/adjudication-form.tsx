@@ -5,8 +5,19 @@ import { decideConsensusAction, type LabelFormState } from "@/app/(app)/cases/[c
 import { SUBTYPE_LABEL, SUBTYPES, type Subtype } from "@/lib/labels";
 
 /** Settles the case's truth: a subtype and, when the labels disagree, the rationale. */
-export function AdjudicationForm({ caseId, subtypes, needsRationale }: { caseId: string; subtypes: Subtype[]; needsRationale: boolean }) {
-  const [state, action, isPending] = useActionState<LabelFormState, FormData>(decideConsensusAction, { error: null, savedAt: null });
+export function AdjudicationForm({
+  caseId,
+  subtypes,
+  needsRationale,
+}: {
+  caseId: string;
+  subtypes: Subtype[];
+  needsRationale: boolean;
+}) {
+  const [state, action, isPending] = useActionState<LabelFormState, FormData>(decideConsensusAction, {
+    error: null,
+    savedAt: null,
+  });
   const id = useId();
   return (
     <form action={action} className="stack adjudication" aria-label="Adjudicate">

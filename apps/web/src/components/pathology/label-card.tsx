@@ -25,14 +25,24 @@ export function LabelCard({ caseId, label, canRetract }: { caseId: string; label
   const [error, setError] = useState<string | null>(null);
   const [isPending, startTransition] = useTransition();
   return (
-    <article className="label-card" data-testid="pathology-label" role="listitem" aria-label={`${SUBTYPE_LABEL[label.subtype]} label by ${label.author.name}`}>
+    <article
+      className="label-card"
+      data-testid="pathology-label"
+      role="listitem"
+      aria-label={`${SUBTYPE_LABEL[label.subtype]} label by ${label.author.name}`}
+    >
       <strong>{SUBTYPE_LABEL[label.subtype]}</strong>{" "}
       <span className="muted">
         {label.source.toLowerCase()}
         {label.specimenDate ? `, ${label.specimenDate}` : ""}
-        {label.laterality ? ` · ${label.laterality} breast` : ""} · {label.author.name} · {formatDateTime(label.createdAt)}
+        {label.laterality ? ` · ${label.laterality} breast` : ""} · {label.author.name} ·{" "}
+        {formatDateTime(label.createdAt)}
       </span>
-      {label.retractedAt ? <span className="badge">retracted</span> : !label.isCurrent ? <span className="badge">corrected</span> : null}
+      {label.retractedAt ? (
+        <span className="badge">retracted</span>
+      ) : !label.isCurrent ? (
+        <span className="badge">corrected</span>
+      ) : null}
       {label.note ? <div className="muted">{label.note}</div> : null}
       {canRetract && label.isCurrent ? (
         isRetracting ? (
@@ -49,7 +59,13 @@ export function LabelCard({ caseId, label, canRetract }: { caseId: string; label
           >
             <div className="field">
               <label htmlFor={`retract-${label.id}`}>Reason for retracting</label>
-              <input id={`retract-${label.id}`} value={reason} onChange={(e) => setReason(e.target.value)} required minLength={3} />
+              <input
+                id={`retract-${label.id}`}
+                value={reason}
+                onChange={(e) => setReason(e.target.value)}
+                required
+                minLength={3}
+              />
             </div>
             <button type="submit" disabled={isPending}>
               Retract

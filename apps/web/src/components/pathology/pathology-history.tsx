@@ -1,7 +1,13 @@
 import { formatDateTime } from "@/lib/format";
 import { subtypeLabel } from "@/lib/labels";
 
-export type PathologyEvent = { kind: string; at: string; subtype: string; detail: string | null; actor: { name: string } | null };
+export type PathologyEvent = {
+  kind: string;
+  at: string;
+  subtype: string;
+  detail: string | null;
+  actor: { name: string } | null;
+};
 
 const KIND_LABEL: Record<string, string> = {
   LABEL_ADDED: "Label added",
@@ -18,7 +24,8 @@ export function PathologyHistory({ events }: { events: PathologyEvent[] }) {
     <ol className="timeline" aria-label="Pathology history">
       {events.map((e, i) => (
         <li key={i}>
-          <span className="muted">{formatDateTime(e.at)}</span> {KIND_LABEL[e.kind] ?? e.kind}: <strong>{subtypeLabel(e.subtype)}</strong>
+          <span className="muted">{formatDateTime(e.at)}</span> {KIND_LABEL[e.kind] ?? e.kind}:{" "}
+          <strong>{subtypeLabel(e.subtype)}</strong>
           {e.actor ? <span className="muted"> · {e.actor.name}</span> : null}
           {e.detail ? <div className="muted">{e.detail}</div> : null}
         </li>

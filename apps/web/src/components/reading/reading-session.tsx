@@ -17,7 +17,15 @@ import { roiFromApi, type Roi } from "@/viewer/roi-geometry";
  * session only moves forward. In the AIDED phase the AI's answer and heatmaps are shown next to
  * the reader's own unaided answer.
  */
-export function ReadingSession({ studyName, initialTask, caseCount }: { studyName: string; initialTask: ReadingTask | null; caseCount: number }) {
+export function ReadingSession({
+  studyName,
+  initialTask,
+  caseCount,
+}: {
+  studyName: string;
+  initialTask: ReadingTask | null;
+  caseCount: number;
+}) {
   const [task, setTask] = useState(initialTask);
   const [answer, setAnswer] = useState<string | null>(null);
   const [confidence, setConfidence] = useState(50);
@@ -64,7 +72,13 @@ export function ReadingSession({ studyName, initialTask, caseCount }: { studyNam
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       const target = event.target as HTMLElement;
-      if (target.closest("input[type=text], input[type=email], textarea, select") || event.metaKey || event.ctrlKey || event.altKey) return;
+      if (
+        target.closest("input[type=text], input[type=email], textarea, select") ||
+        event.metaKey ||
+        event.ctrlKey ||
+        event.altKey
+      )
+        return;
       const digit = Number(event.key);
       if (Number.isInteger(digit) && digit >= 1 && digit <= options.length) {
         setAnswer(options[digit - 1]!);
@@ -87,7 +101,9 @@ export function ReadingSession({ studyName, initialTask, caseCount }: { studyNam
         widthPx: i.widthPx,
         heightPx: i.heightPx,
         pixelsUrl: pixelsUrl(i.displayUrl),
-        heatmapUrl: task?.ai?.heatmaps.find((h) => h.imageId === i.id)?.url ? fileUrl(task.ai.heatmaps.find((h) => h.imageId === i.id)!.url) : null,
+        heatmapUrl: task?.ai?.heatmaps.find((h) => h.imageId === i.id)?.url
+          ? fileUrl(task.ai.heatmaps.find((h) => h.imageId === i.id)!.url)
+          : null,
       })),
     [task],
   );
@@ -95,8 +111,24 @@ export function ReadingSession({ studyName, initialTask, caseCount }: { studyNam
     const list: ViewerRoi[] = [];
     const earlier = task?.myUnaidedRead?.roi;
     const earlierRoi = earlier ? roiFromApi(earlier.shape, earlier.geometry) : null;
-    if (earlier && earlierRoi) list.push({ id: "unaided-mark", imageId: earlier.imageId, roi: earlierRoi, label: "your unaided mark", tone: "annotation", isEditable: false });
-    if (mark) list.push({ id: "my-mark", imageId: mark.imageId, roi: mark.roi, label: "your mark", tone: "reader", isEditable: true });
+    if (earlier && earlierRoi)
+      list.push({
+        id: "unaided-mark",
+        imageId: earlier.imageId,
+        roi: earlierRoi,
+        label: "your unaided mark",
+        tone: "annotation",
+        isEditable: false,
+      });
+    if (mark)
+      list.push({
+        id: "my-mark",
+        imageId: mark.imageId,
+        roi: mark.roi,
+        label: "your mark",
+        tone: "reader",
+        isEditable: true,
+      });
     return list;
   }, [task, mark]);
 
@@ -105,7 +137,9 @@ export function ReadingSession({ studyName, initialTask, caseCount }: { studyNam
       <div className="panel stack" role="status">
         <h1>{studyName}</h1>
         <p>
-          <strong>All {caseCount} cases read.</strong> {submitted ? `You submitted ${submitted} read${submitted === 1 ? "" : "s"} in this session.` : ""} Your reads are locked; thank you.
+          <strong>All {caseCount} cases read.</strong>{" "}
+          {submitted ? `You submitted ${submitted} read${submitted === 1 ? "" : "s"} in this session.` : ""} Your reads
+          are locked; thank you.
         </p>
       </div>
     );
@@ -138,7 +172,9 @@ export function ReadingSession({ studyName, initialTask, caseCount }: { studyNam
             {task.myUnaidedRead ? (
               <p>
                 Your unaided answer: <strong>{subtypeLabel(task.myUnaidedRead.answer)}</strong>
-                {task.myUnaidedRead.confidence !== null ? <span className="muted"> (confidence {task.myUnaidedRead.confidence})</span> : null}
+                {task.myUnaidedRead.confidence !== null ? (
+                  <span className="muted"> (confidence {task.myUnaidedRead.confidence})</span>
+                ) : null}
               </p>
             ) : null}
             {task.ai ? (
@@ -162,7 +198,9 @@ export function ReadingSession({ studyName, initialTask, caseCount }: { studyNam
           </div>
         ) : null}
         <fieldset className="answer-options">
-          <legend>{subtypeQuestion?.prompt ?? "Subtype"} (keys 1–{options.length})</legend>
+          <legend>
+            {subtypeQuestion?.prompt ?? "Subtype"} (keys 1–{options.length})
+          </legend>
           {options.map((o, i) => (
             <label key={o} className={`answer-option${answer === o ? " chosen" : ""}`}>
               <input type="radio" name="answer" value={o} checked={answer === o} onChange={() => setAnswer(o)} />
@@ -175,7 +213,15 @@ export function ReadingSession({ studyName, initialTask, caseCount }: { studyNam
             <label htmlFor="confidence">
               Confidence: <strong>{confidence}</strong>
             </label>
-            <input id="confidence" type="range" min={0} max={100} step={1} value={confidence} onChange={(e) => setConfidence(Number(e.target.value))} />
+            <input
+              id="confidence"
+              type="range"
+              min={0}
+              max={100}
+              step={1}
+              value={confidence}
+              onChange={(e) => setConfidence(Number(e.target.value))}
+            />
           </div>
         ) : null}
         {hasRoi ? (
@@ -196,7 +242,10 @@ export function ReadingSession({ studyName, initialTask, caseCount }: { studyNam
         <button type="button" className="primary" onClick={submit} disabled={!answer || isPending}>
           {isPending ? "Submitting…" : "Submit read (Enter)"}
         </button>
-        <p className="muted small">Submitted reads are locked. You see no truth, no other reader&apos;s answers{task.phase === "UNAIDED" ? " and no AI" : ""}.</p>
+        <p className="muted small">
+          Submitted reads are locked. You see no truth, no other reader&apos;s answers
+          {task.phase === "UNAIDED" ? " and no AI" : ""}.
+        </p>
       </aside>
     </div>
   );

@@ -5,7 +5,13 @@ import { useTransition } from "react";
 import { chooseSiteAction } from "@/app/(app)/site-actions";
 
 /** Which site the lists show (all of the user's sites by default); kept in a cookie. */
-export function SiteSwitcher({ sites, currentId }: { sites: { id: string; code: string; name: string }[]; currentId: string | null }) {
+export function SiteSwitcher({
+  sites,
+  currentId,
+}: {
+  sites: { id: string; code: string; name: string }[];
+  currentId: string | null;
+}) {
   const router = useRouter();
   const [isPending, startTransition] = useTransition();
   if (sites.length === 0) return null;

@@ -14,7 +14,15 @@ export type ExplorerCase = {
   aiAnswer: string | null;
   images: { id: string; laterality: "R" | "L"; view: string; widthPx: number; heightPx: number; displayUrl: string }[];
   aiHeatmaps: { imageId: string; url: string }[];
-  reads: { readerLabel: string; phase: "UNAIDED" | "AIDED"; answer: string; confidence: number | null; isCorrect: boolean; region: string | null; roi: { imageId: string; shape: string; geometry: unknown } | null }[];
+  reads: {
+    readerLabel: string;
+    phase: "UNAIDED" | "AIDED";
+    answer: string;
+    confidence: number | null;
+    isCorrect: boolean;
+    region: string | null;
+    roi: { imageId: string; shape: string; geometry: unknown } | null;
+  }[];
 };
 
 export const REGION_MEANING: Record<string, string> = {
@@ -28,12 +36,23 @@ export const REGION_MEANING: Record<string, string> = {
  * The A/B/C/D explorer: pick a region, a reader and a phase; each matching case opens with its
  * images, the reader's ROI and the AI's heatmap side by side.
  */
-export function RegionExplorer({ cases, readers }: { cases: ExplorerCase[]; readers: { label: string; name: string }[] }) {
+export function RegionExplorer({
+  cases,
+  readers,
+}: {
+  cases: ExplorerCase[];
+  readers: { label: string; name: string }[];
+}) {
   const [region, setRegion] = useState("C");
   const [reader, setReader] = useState("");
   const [phase, setPhase] = useState<"UNAIDED" | "AIDED">("UNAIDED");
   const matches = useMemo(
-    () => cases.flatMap((c) => c.reads.filter((r) => r.region === region && r.phase === phase && (!reader || r.readerLabel === reader)).map((read) => ({ c, read }))),
+    () =>
+      cases.flatMap((c) =>
+        c.reads
+          .filter((r) => r.region === region && r.phase === phase && (!reader || r.readerLabel === reader))
+          .map((read) => ({ c, read })),
+      ),
     [cases, region, reader, phase],
   );
   const [selected, setSelected] = useState<string | null>(null);
@@ -45,7 +64,15 @@ export function RegionExplorer({ cases, readers }: { cases: ExplorerCase[]; read
       current
         ? current.c.images.map((i) => {
             const heat = current.c.aiHeatmaps.find((h) => h.imageId === i.id);
-            return { id: i.id, laterality: i.laterality, view: i.view, widthPx: i.widthPx, heightPx: i.heightPx, pixelsUrl: pixelsUrl(i.displayUrl), heatmapUrl: heat ? fileUrl(heat.url) : null };
+            return {
+              id: i.id,
+              laterality: i.laterality,
+              view: i.view,
+              widthPx: i.widthPx,
+              heightPx: i.heightPx,
+              pixelsUrl: pixelsUrl(i.displayUrl),
+              heatmapUrl: heat ? fileUrl(heat.url) : null,
+            };
           })
         : [],
     [current],
@@ -53,7 +80,18 @@ export function RegionExplorer({ cases, readers }: { cases: ExplorerCase[]; read
   const rois = useMemo<ViewerRoi[]>(() => {
     const roi = current?.read.roi;
     const parsed = roi ? roiFromApi(roi.shape, roi.geometry) : null;
-    return roi && parsed ? [{ id: "reader-roi", imageId: roi.imageId, roi: parsed, label: `${nameOf(current!.read.readerLabel)}'s mark`, tone: "reader", isEditable: false }] : [];
+    return roi && parsed
+      ? [
+          {
+            id: "reader-roi",
+            imageId: roi.imageId,
+            roi: parsed,
+            label: `${nameOf(current!.read.readerLabel)}'s mark`,
+            tone: "reader",
+            isEditable: false,
+          },
+        ]
+      : [];
     // eslint-disable-next-line react-hooks/exhaustive-deps -- nameOf reads readers only
   }, [current]);
   const markedImage = current?.read.roi ? images.find((i) => i.id === current.read.roi!.imageId) : undefined;
@@ -65,7 +103,13 @@ export function RegionExplorer({ cases, readers }: { cases: ExplorerCase[]; read
       <div className="row">
         <div className="tool-group" role="group" aria-label="Region">
           {["A", "B", "C", "D"].map((r) => (
-            <button key={r} type="button" aria-pressed={region === r} onClick={() => setRegion(r)} title={REGION_MEANING[r]}>
+            <button
+              key={r}
+              type="button"
+              aria-pressed={region === r}
+              onClick={() => setRegion(r)}
+              title={REGION_MEANING[r]}
+            >
               Region {r}
             </button>
           ))}
@@ -102,8 +146,14 @@ export function RegionExplorer({ cases, readers }: { cases: ExplorerCase[]; read
               const isCurrent = current && key === `${current.c.code}-${current.read.readerLabel}`;
               return (
                 <li key={key}>
-                  <button type="button" aria-pressed={Boolean(isCurrent)} onClick={() => setSelected(key)} className="explorer-item">
-                    <code>{c.code}</code> {read.readerLabel}: {subtypeLabel(read.answer)} · AI {c.aiAnswer ? subtypeLabel(c.aiAnswer) : "—"} · truth {subtypeLabel(c.truth)}
+                  <button
+                    type="button"
+                    aria-pressed={Boolean(isCurrent)}
+                    onClick={() => setSelected(key)}
+                    className="explorer-item"
+                  >
+                    <code>{c.code}</code> {read.readerLabel}: {subtypeLabel(read.answer)} · AI{" "}
+                    {c.aiAnswer ? subtypeLabel(c.aiAnswer) : "—"} · truth {subtypeLabel(c.truth)}
                   </button>
                 </li>
               );
@@ -112,11 +162,20 @@ export function RegionExplorer({ cases, readers }: { cases: ExplorerCase[]; read
           {current ? (
             <div className="stack">
               <p>
-                Case <code>{current.c.code}</code> ({current.c.siteCode}) · truth <strong>{subtypeLabel(current.c.truth)}</strong> · {nameOf(current.read.readerLabel)} answered <strong>{subtypeLabel(current.read.answer)}</strong>
-                {current.read.confidence !== null ? ` (confidence ${current.read.confidence})` : ""} · AI answered <strong>{current.c.aiAnswer ? subtypeLabel(current.c.aiAnswer) : "—"}</strong>
+                Case <code>{current.c.code}</code> ({current.c.siteCode}) · truth{" "}
+                <strong>{subtypeLabel(current.c.truth)}</strong> · {nameOf(current.read.readerLabel)} answered{" "}
+                <strong>{subtypeLabel(current.read.answer)}</strong>
+                {current.read.confidence !== null ? ` (confidence ${current.read.confidence})` : ""} · AI answered{" "}
+                <strong>{current.c.aiAnswer ? subtypeLabel(current.c.aiAnswer) : "—"}</strong>
                 {current.read.roi ? "" : " · the reader marked no ROI"}
               </p>
-              <CaseViewer key={`${current.c.code}-${current.read.readerLabel}`} images={ordered} rois={rois} initialLayout={ordered.some((i) => i.heatmapUrl) ? "compare" : "hanging"} label={`Case ${current.c.code}: reader's ROI and AI heatmap`} />
+              <CaseViewer
+                key={`${current.c.code}-${current.read.readerLabel}`}
+                images={ordered}
+                rois={rois}
+                initialLayout={ordered.some((i) => i.heatmapUrl) ? "compare" : "hanging"}
+                label={`Case ${current.c.code}: reader's ROI and AI heatmap`}
+              />
             </div>
           ) : null}
         </div>

@@ -3,10 +3,24 @@
 import { useActionState, useState, useTransition } from "react";
 import { Feedback } from "@/components/common/form-feedback";
 import { type FormState, INITIAL_FORM_STATE as initial } from "@/lib/form-state";
-import { addCasesAction, addReaderAction, changeStudyStatusAction, createStudyAction, removeCaseAction, removeReaderAction, runStudyInferenceAction } from "@/app/(app)/studies/actions";
+import {
+  addCasesAction,
+  addReaderAction,
+  changeStudyStatusAction,
+  createStudyAction,
+  removeCaseAction,
+  removeReaderAction,
+  runStudyInferenceAction,
+} from "@/app/(app)/studies/actions";
 import { SUBTYPE_LABEL, SUBTYPES } from "@/lib/labels";
 
-export function CreateStudyForm({ sites, models }: { sites: { id: string; code: string }[]; models: { id: string; label: string }[] }) {
+export function CreateStudyForm({
+  sites,
+  models,
+}: {
+  sites: { id: string; code: string }[];
+  models: { id: string; label: string }[];
+}) {
   const [state, action, isPending] = useActionState(createStudyAction, initial);
   return (
     <form action={action} className="stack" aria-label="New reader study">
@@ -51,14 +65,21 @@ export function CreateStudyForm({ sites, models }: { sites: { id: string; code: 
           <input type="checkbox" name="arms" value="UNAIDED" defaultChecked /> Unaided
         </label>
         <label className="inline-field">
-          <input type="checkbox" name="arms" value="AIDED" defaultChecked /> AI-aided (sequential: the AI after the unaided read)
+          <input type="checkbox" name="arms" value="AIDED" defaultChecked /> AI-aided (sequential: the AI after the
+          unaided read)
         </label>
       </fieldset>
       <fieldset>
         <legend>Answers offered for the subtype question</legend>
         {SUBTYPES.map((s) => (
           <label key={s} className="inline-field">
-            <input type="checkbox" name="options" value={s} defaultChecked={s === "TUBULE_FORMING" || s === "SOLID" || s === "SCIRRHOUS"} /> {SUBTYPE_LABEL[s]}
+            <input
+              type="checkbox"
+              name="options"
+              value={s}
+              defaultChecked={s === "TUBULE_FORMING" || s === "SOLID" || s === "SCIRRHOUS"}
+            />{" "}
+            {SUBTYPE_LABEL[s]}
           </label>
         ))}
         <label className="inline-field">
@@ -74,11 +95,18 @@ export function CreateStudyForm({ sites, models }: { sites: { id: string; code: 
   );
 }
 
-export function AddCasesForm({ studyId, candidates }: { studyId: string; candidates: { id: string; accessionKey: string; truth: string | null; site: string }[] }) {
+export function AddCasesForm({
+  studyId,
+  candidates,
+}: {
+  studyId: string;
+  candidates: { id: string; accessionKey: string; truth: string | null; site: string }[];
+}) {
   const [state, action, isPending] = useActionState(addCasesAction, initial);
   const [checked, setChecked] = useState<Set<string>>(new Set());
   if (candidates.length === 0) return <p className="muted">No more labelled cases to add.</p>;
-  const toggleAll = () => setChecked(checked.size === candidates.length ? new Set() : new Set(candidates.map((c) => c.id)));
+  const toggleAll = () =>
+    setChecked(checked.size === candidates.length ? new Set() : new Set(candidates.map((c) => c.id)));
   return (
     <form action={action} className="stack" aria-label="Add cases">
       <input type="hidden" name="studyId" value={studyId} />
@@ -106,7 +134,8 @@ export function AddCasesForm({ studyId, candidates }: { studyId: string; candida
                 setChecked(next);
               }}
             />
-            {c.accessionKey} <span className="muted">{c.truth ? SUBTYPE_LABEL[c.truth as keyof typeof SUBTYPE_LABEL] : ""}</span>
+            {c.accessionKey}{" "}
+            <span className="muted">{c.truth ? SUBTYPE_LABEL[c.truth as keyof typeof SUBTYPE_LABEL] : ""}</span>
           </label>
         ))}
       </div>
@@ -146,7 +175,13 @@ export function RemoveButton({ label, onRemove }: { label: string; onRemove: () 
   const [isPending, startTransition] = useTransition();
   return (
     <>
-      <button type="button" className="link-button" disabled={isPending} aria-label={label} onClick={() => startTransition(async () => setState(await onRemove()))}>
+      <button
+        type="button"
+        className="link-button"
+        disabled={isPending}
+        aria-label={label}
+        onClick={() => startTransition(async () => setState(await onRemove()))}
+      >
         remove
       </button>
       <Feedback state={state} />
@@ -154,7 +189,15 @@ export function RemoveButton({ label, onRemove }: { label: string; onRemove: () 
   );
 }
 
-export function RemoveReaderButton({ studyId, studyReaderId, email }: { studyId: string; studyReaderId: string; email: string }) {
+export function RemoveReaderButton({
+  studyId,
+  studyReaderId,
+  email,
+}: {
+  studyId: string;
+  studyReaderId: string;
+  email: string;
+}) {
   return <RemoveButton label={`Remove ${email}`} onRemove={() => removeReaderAction(studyId, studyReaderId)} />;
 }
 
@@ -162,7 +205,15 @@ export function RemoveCaseButton({ studyId, caseId, code }: { studyId: string; c
   return <RemoveButton label={`Remove case ${code}`} onRemove={() => removeCaseAction(studyId, caseId)} />;
 }
 
-export function StatusButton({ studyId, to, disabled }: { studyId: string; to: "OPEN" | "CLOSED"; disabled?: boolean }) {
+export function StatusButton({
+  studyId,
+  to,
+  disabled,
+}: {
+  studyId: string;
+  to: "OPEN" | "CLOSED";
+  disabled?: boolean;
+}) {
   const [state, setState] = useState(initial);
   const [isPending, startTransition] = useTransition();
   const label = to === "OPEN" ? "Open the study" : "Close the study";
@@ -174,7 +225,10 @@ export function StatusButton({ studyId, to, disabled }: { studyId: string; to: "
         disabled={disabled || isPending}
         onClick={() =>
           startTransition(async () => {
-            const question = to === "OPEN" ? "Open the study? Each reader's case order is fixed and reading starts; cases and readers can no longer change." : "Close the study? Reading stops and the answers and the report become visible.";
+            const question =
+              to === "OPEN"
+                ? "Open the study? Each reader's case order is fixed and reading starts; cases and readers can no longer change."
+                : "Close the study? Reading stops and the answers and the report become visible.";
             if (!window.confirm(question)) return;
             setState(await changeStudyStatusAction(studyId, to));
           })
@@ -192,7 +246,11 @@ export function RunStudyInferenceButton({ studyId, modelVersionId }: { studyId: 
   const [isPending, startTransition] = useTransition();
   return (
     <span className="row">
-      <button type="button" disabled={isPending} onClick={() => startTransition(async () => setState(await runStudyInferenceAction(studyId, modelVersionId)))}>
+      <button
+        type="button"
+        disabled={isPending}
+        onClick={() => startTransition(async () => setState(await runStudyInferenceAction(studyId, modelVersionId)))}
+      >
         Run the AI on the study&apos;s cases
       </button>
       <Feedback state={state} />

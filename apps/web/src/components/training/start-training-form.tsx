@@ -8,7 +8,8 @@ type VersionOption = { id: string; label: string };
 /** Starts a run: a frozen dataset version, a preset, optional seed and parameter overrides (JSON). */
 export function StartTrainingForm({ versions }: { versions: VersionOption[] }) {
   const [state, action, isPending] = useActionState<FormState, FormData>(startTrainingAction, { error: null });
-  if (versions.length === 0) return <p className="muted">No frozen dataset version at your sites yet: freeze one on the Datasets page first.</p>;
+  if (versions.length === 0)
+    return <p className="muted">No frozen dataset version at your sites yet: freeze one on the Datasets page first.</p>;
   return (
     <form action={action} className="stack" aria-label="Start a training run">
       <div className="row">
@@ -36,7 +37,13 @@ export function StartTrainingForm({ versions }: { versions: VersionOption[] }) {
       </div>
       <div className="field">
         <label htmlFor="tr-params">Parameter overrides (JSON, optional)</label>
-        <textarea id="tr-params" name="params" rows={2} placeholder='{"epochs": 10, "optimizer": {"learningRate": 0.0001}}' spellCheck={false} />
+        <textarea
+          id="tr-params"
+          name="params"
+          rows={2}
+          placeholder='{"epochs": 10, "optimizer": {"learningRate": 0.0001}}'
+          spellCheck={false}
+        />
       </div>
       {state.error ? (
         <p role="alert" className="error">

@@ -26,8 +26,24 @@ type Props = {
 // Standard hanging: right breast on the viewer's left, CC above MLO, chest walls back to back.
 const SLOTS = ["RCC", "LCC", "RMLO", "LMLO"] as const;
 
-const TOOL_LABEL: Record<ViewerTool, string> = { window: "Window/level", pan: "Pan", edit: "Select", POINT: "Point", BOX: "Box", ELLIPSE: "Ellipse", POLYGON: "Polygon" };
-const TOOL_KEY: Record<ViewerTool, string> = { window: "w", pan: "h", edit: "s", POINT: "p", BOX: "b", ELLIPSE: "e", POLYGON: "g" };
+const TOOL_LABEL: Record<ViewerTool, string> = {
+  window: "Window/level",
+  pan: "Pan",
+  edit: "Select",
+  POINT: "Point",
+  BOX: "Box",
+  ELLIPSE: "Ellipse",
+  POLYGON: "Polygon",
+};
+const TOOL_KEY: Record<ViewerTool, string> = {
+  window: "w",
+  pan: "h",
+  edit: "s",
+  POINT: "p",
+  BOX: "b",
+  ELLIPSE: "e",
+  POLYGON: "g",
+};
 
 export function CaseViewer(props: Props) {
   const { images } = props;
@@ -49,7 +65,10 @@ export function CaseViewer(props: Props) {
   const selected = rois.find((r) => r.id === selectedRoiId && r.isEditable);
 
   const viewOf = (key: string) => (isLinked ? shared : (perView[key] ?? FIT_VIEW));
-  const setViewOf = useCallback((key: string, next: ViewState) => (isLinked ? setShared(next) : setPerView((p) => ({ ...p, [key]: next }))), [isLinked]);
+  const setViewOf = useCallback(
+    (key: string, next: ViewState) => (isLinked ? setShared(next) : setPerView((p) => ({ ...p, [key]: next }))),
+    [isLinked],
+  );
 
   function fit() {
     setShared(FIT_VIEW);
@@ -57,13 +76,22 @@ export function CaseViewer(props: Props) {
   }
 
   function pixelZoom() {
-    const element = document.querySelector<HTMLElement>(`[data-viewer="${id}"] .viewport.focused`) ?? document.querySelector<HTMLElement>(`[data-viewer="${id}"] .viewport`);
+    const element =
+      document.querySelector<HTMLElement>(`[data-viewer="${id}"] .viewport.focused`) ??
+      document.querySelector<HTMLElement>(`[data-viewer="${id}"] .viewport`);
     if (!element || !focused) return;
     const viewport = { widthPx: element.clientWidth, heightPx: element.clientHeight };
     const isHanging = layout === "hanging" && images.length > 1;
-    const placement = { hug: isHanging ? (focused.laterality === "R" ? "right" : "left") : "center", flip: false, mirror: isHanging && isLinked && focused.laterality === "L" } as const;
+    const placement = {
+      hug: isHanging ? (focused.laterality === "R" ? "right" : "left") : "center",
+      flip: false,
+      mirror: isHanging && isLinked && focused.laterality === "L",
+    } as const;
     const dpr = globalThis.devicePixelRatio || 1;
-    setViewOf(focused.id, zoomToPixel(viewOf(focused.id), viewport.widthPx / 2, viewport.heightPx / 2, dpr, viewport, focused, placement));
+    setViewOf(
+      focused.id,
+      zoomToPixel(viewOf(focused.id), viewport.widthPx / 2, viewport.heightPx / 2, dpr, viewport, focused, placement),
+    );
   }
 
   function deleteSelected() {
@@ -77,7 +105,9 @@ export function CaseViewer(props: Props) {
     const target = event.target as HTMLElement;
     if (target.closest("input, select, textarea") || event.metaKey || event.ctrlKey || event.altKey) return;
     const key = event.key.toLowerCase();
-    const toolHit = (Object.entries(TOOL_KEY) as [ViewerTool, string][]).find(([t, k]) => k === key && (props.canDrawRois || !(SHAPE_TOOLS as string[]).includes(t)));
+    const toolHit = (Object.entries(TOOL_KEY) as [ViewerTool, string][]).find(
+      ([t, k]) => k === key && (props.canDrawRois || !(SHAPE_TOOLS as string[]).includes(t)),
+    );
     if (toolHit) setTool(toolHit[0]);
     else if (key === "f") fit();
     else if (key === "x") pixelZoom();
@@ -103,13 +133,29 @@ export function CaseViewer(props: Props) {
     heatmapOpacity: opacity,
   };
 
-  const tools: ViewerTool[] = ["window", "pan", ...(props.canDrawRois ? (["edit", ...SHAPE_TOOLS] as ViewerTool[]) : [])];
+  const tools: ViewerTool[] = [
+    "window",
+    "pan",
+    ...(props.canDrawRois ? (["edit", ...SHAPE_TOOLS] as ViewerTool[]) : []),
+  ];
   return (
-    <div className="case-viewer" data-viewer={id} onKeyDown={onKeyDown} aria-label={props.label ?? "Image viewer"} role="region">
+    <div
+      className="case-viewer"
+      data-viewer={id}
+      onKeyDown={onKeyDown}
+      aria-label={props.label ?? "Image viewer"}
+      role="region"
+    >
       <div className="viewer-toolbar" role="toolbar" aria-label="Viewer tools">
         <div className="tool-group" role="group" aria-label="Mouse tool">
           {tools.map((t) => (
-            <button key={t} type="button" aria-pressed={tool === t} onClick={() => setTool(t)} title={`${TOOL_LABEL[t]} (${TOOL_KEY[t].toUpperCase()})`}>
+            <button
+              key={t}
+              type="button"
+              aria-pressed={tool === t}
+              onClick={() => setTool(t)}
+              title={`${TOOL_LABEL[t]} (${TOOL_KEY[t].toUpperCase()})`}
+            >
               {TOOL_LABEL[t]}
             </button>
           ))}
@@ -118,7 +164,11 @@ export function CaseViewer(props: Props) {
           Preset
           <select
             aria-label="Window preset"
-            value={WINDOW_PRESETS.find((p) => p.adjust.centerShift === adjust.centerShift && p.adjust.widthFactor === adjust.widthFactor)?.id ?? ""}
+            value={
+              WINDOW_PRESETS.find(
+                (p) => p.adjust.centerShift === adjust.centerShift && p.adjust.widthFactor === adjust.widthFactor,
+              )?.id ?? ""
+            }
             onChange={(e) => setAdjust(WINDOW_PRESETS.find((p) => p.id === e.target.value)?.adjust ?? NO_ADJUST)}
           >
             <option value="" disabled>
@@ -140,7 +190,12 @@ export function CaseViewer(props: Props) {
         <button type="button" onClick={pixelZoom} title="One image pixel per screen pixel (X)">
           1:1
         </button>
-        <button type="button" aria-pressed={isLinked} onClick={() => setLinked((v) => !v)} title="Link zoom and pan (L)">
+        <button
+          type="button"
+          aria-pressed={isLinked}
+          onClick={() => setLinked((v) => !v)}
+          title="Link zoom and pan (L)"
+        >
           Link zoom
         </button>
         <div className="tool-group" role="group" aria-label="Layout">
@@ -170,7 +225,15 @@ export function CaseViewer(props: Props) {
             </label>
             <label className="inline-field">
               Opacity
-              <input type="range" min={0} max={1} step={0.05} value={opacity} onChange={(e) => setOpacity(Number(e.target.value))} aria-label="Heatmap opacity" />
+              <input
+                type="range"
+                min={0}
+                max={1}
+                step={0.05}
+                value={opacity}
+                onChange={(e) => setOpacity(Number(e.target.value))}
+                aria-label="Heatmap opacity"
+              />
             </label>
             <HeatmapLegend />
           </div>
@@ -182,7 +245,12 @@ export function CaseViewer(props: Props) {
         <div className="viewer-grid hanging-grid">
           {SLOTS.map((slot) => {
             const image = images.find((i) => viewName(i) === slot);
-            if (!image) return <div key={slot} className="viewport empty muted">no {slot}</div>;
+            if (!image)
+              return (
+                <div key={slot} className="viewport empty muted">
+                  no {slot}
+                </div>
+              );
             return (
               <MammoViewport
                 key={slot}
@@ -200,12 +268,45 @@ export function CaseViewer(props: Props) {
         </div>
       ) : layout === "compare" && focused ? (
         <div className="viewer-grid compare-grid">
-          <MammoViewport {...common} image={focused} hug="center" view={shared} onViewChange={setShared} mirror={false} showHeatmap={false} isFocused onFocus={() => undefined} label={`${viewName(focused)} regions`} />
-          <MammoViewport {...common} rois={[]} image={focused} hug="center" view={shared} onViewChange={setShared} mirror={false} showHeatmap isFocused={false} onFocus={() => undefined} label={`${viewName(focused)} heatmap`} />
+          <MammoViewport
+            {...common}
+            image={focused}
+            hug="center"
+            view={shared}
+            onViewChange={setShared}
+            mirror={false}
+            showHeatmap={false}
+            isFocused
+            onFocus={() => undefined}
+            label={`${viewName(focused)} regions`}
+          />
+          <MammoViewport
+            {...common}
+            rois={[]}
+            image={focused}
+            hug="center"
+            view={shared}
+            onViewChange={setShared}
+            mirror={false}
+            showHeatmap
+            isFocused={false}
+            onFocus={() => undefined}
+            label={`${viewName(focused)} heatmap`}
+          />
         </div>
       ) : focused ? (
         <div className="viewer-grid single-grid">
-          <MammoViewport {...common} image={focused} hug="center" view={viewOf(focused.id)} onViewChange={(next) => setViewOf(focused.id, next)} mirror={false} showHeatmap={showHeatmap} isFocused onFocus={() => undefined} />
+          <MammoViewport
+            {...common}
+            image={focused}
+            hug="center"
+            view={viewOf(focused.id)}
+            onViewChange={(next) => setViewOf(focused.id, next)}
+            mirror={false}
+            showHeatmap={showHeatmap}
+            isFocused
+            onFocus={() => undefined}
+          />
           {images.length > 1 ? (
             <div className="tool-group" role="group" aria-label="Shown view">
               {images.map((i) => (
@@ -218,8 +319,11 @@ export function CaseViewer(props: Props) {
         </div>
       ) : null}
       <p className="muted viewer-help">
-        Drag: window/level (right = wider, down = brighter level) · wheel: zoom · Shift+drag: pan · keys W H{props.canDrawRois ? " S P B E G" : ""} F X I L
-        {props.canDrawRois ? " · polygon: click points, Enter or double-click to close · Del deletes the selected region" : ""}
+        Drag: window/level (right = wider, down = brighter level) · wheel: zoom · Shift+drag: pan · keys W H
+        {props.canDrawRois ? " S P B E G" : ""} F X I L
+        {props.canDrawRois
+          ? " · polygon: click points, Enter or double-click to close · Del deletes the selected region"
+          : ""}
       </p>
     </div>
   );

@@ -2,8 +2,27 @@
 
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { renderGrey } from "@/viewer/render-grey";
-import { clampRoi, dragHandle, isDegenerate, moveRoi, roiContains, roiFromDrag, roiHandles, type Point, type Roi } from "@/viewer/roi-geometry";
-import { affineOf, imageToScreen, panBy, screenToImage, zoomAt, type Affine, type Placement, type ViewState } from "@/viewer/view-transform";
+import {
+  clampRoi,
+  dragHandle,
+  isDegenerate,
+  moveRoi,
+  roiContains,
+  roiFromDrag,
+  roiHandles,
+  type Point,
+  type Roi,
+} from "@/viewer/roi-geometry";
+import {
+  affineOf,
+  imageToScreen,
+  panBy,
+  screenToImage,
+  zoomAt,
+  type Affine,
+  type Placement,
+  type ViewState,
+} from "@/viewer/view-transform";
 import { adjustedWindow, buildWindowLut, dragWindow, type WindowAdjust, type WindowLut } from "@/viewer/window-lut";
 import { RoiLayer } from "./roi-layer";
 import { useFullDepthImage } from "./use-full-depth-image";
@@ -58,7 +77,9 @@ export function MammoViewport(props: Props) {
 
   useLayoutEffect(() => {
     const element = containerRef.current!;
-    const observer = new ResizeObserver(() => setSize({ widthPx: element.clientWidth, heightPx: element.clientHeight }));
+    const observer = new ResizeObserver(() =>
+      setSize({ widthPx: element.clientWidth, heightPx: element.clientHeight }),
+    );
     observer.observe(element);
     setSize({ widthPx: element.clientWidth, heightPx: element.clientHeight });
     return () => observer.disconnect();
@@ -89,7 +110,11 @@ export function MammoViewport(props: Props) {
         canvas.height = height;
       }
       const ctx = canvas.getContext("2d")!;
-      if (!frameRef.current || frameRef.current.imageData.width !== width || frameRef.current.imageData.height !== height) {
+      if (
+        !frameRef.current ||
+        frameRef.current.imageData.width !== width ||
+        frameRef.current.imageData.height !== height
+      ) {
         const imageData = ctx.createImageData(width, height);
         frameRef.current = { imageData, pixels: new Uint32Array(imageData.data.buffer) };
       }
@@ -128,7 +153,17 @@ export function MammoViewport(props: Props) {
       event.preventDefault();
       const rect = element.getBoundingClientRect();
       const s = wheelState.current;
-      onViewChange(zoomAt(s.view, Math.exp(-event.deltaY * 0.0015), event.clientX - rect.left, event.clientY - rect.top, s.size, image, s.placement));
+      onViewChange(
+        zoomAt(
+          s.view,
+          Math.exp(-event.deltaY * 0.0015),
+          event.clientX - rect.left,
+          event.clientY - rect.top,
+          s.size,
+          image,
+          s.placement,
+        ),
+      );
     };
     element.addEventListener("wheel", onWheel, { passive: false });
     return () => element.removeEventListener("wheel", onWheel);
@@ -143,7 +178,11 @@ export function MammoViewport(props: Props) {
   const finishPolygon = useCallback(
     (points: Point[]) => {
       setPolygon([]);
-      if (points.length >= 3) props.onCreateRoi?.(image.id, clampRoi({ shape: "POLYGON", geometry: { points } }, image.widthPx, image.heightPx));
+      if (points.length >= 3)
+        props.onCreateRoi?.(
+          image.id,
+          clampRoi({ shape: "POLYGON", geometry: { points } }, image.widthPx, image.heightPx),
+        );
     },
     [props, image],
   );
@@ -190,7 +229,11 @@ export function MammoViewport(props: Props) {
       return;
     }
     if (ix < 0 || iy < 0 || ix > image.widthPx || iy > image.heightPx) return;
-    if (tool === "POINT") props.onCreateRoi?.(image.id, clampRoi({ shape: "POINT", geometry: { x: ix, y: iy } }, image.widthPx, image.heightPx));
+    if (tool === "POINT")
+      props.onCreateRoi?.(
+        image.id,
+        clampRoi({ shape: "POINT", geometry: { x: ix, y: iy } }, image.widthPx, image.heightPx),
+      );
     else if (tool === "BOX" || tool === "ELLIPSE") drag.current = { kind: "draw", start: [ix, iy] };
     else if (tool === "POLYGON") {
       const first = polygon[0];
@@ -212,7 +255,8 @@ export function MammoViewport(props: Props) {
       d.lastX = sx;
       d.lastY = sy;
     } else if (d.kind === "window") props.onAdjustChange(dragWindow(d.start, sx - d.startX, sy - d.startY));
-    else if (d.kind === "draw" && isShapeTool(tool) && (tool === "BOX" || tool === "ELLIPSE")) setDraft({ id: "draft", roi: roiFromDrag(tool, d.start, [ix, iy]) });
+    else if (d.kind === "draw" && isShapeTool(tool) && (tool === "BOX" || tool === "ELLIPSE"))
+      setDraft({ id: "draft", roi: roiFromDrag(tool, d.start, [ix, iy]) });
     else if (d.kind === "move") setDraft({ id: d.id, roi: moveRoi(d.roi, ix - d.start[0], iy - d.start[1]) });
     else if (d.kind === "handle") setDraft({ id: d.id, roi: dragHandle(d.roi, d.index, [ix, iy]) });
   }
@@ -221,7 +265,8 @@ export function MammoViewport(props: Props) {
     const d = drag.current;
     drag.current = null;
     if (!d) return;
-    if (d.kind === "draw" && draft && !isDegenerate(draft.roi)) props.onCreateRoi?.(image.id, clampRoi(draft.roi, image.widthPx, image.heightPx));
+    if (d.kind === "draw" && draft && !isDegenerate(draft.roi))
+      props.onCreateRoi?.(image.id, clampRoi(draft.roi, image.widthPx, image.heightPx));
     if ((d.kind === "move" || d.kind === "handle") && draft) {
       const next = clampRoi(draft.roi, image.widthPx, image.heightPx);
       if (!isDegenerate(next) && JSON.stringify(next) !== JSON.stringify(d.roi)) props.onUpdateRoi?.(d.id, next);
@@ -243,8 +288,16 @@ export function MammoViewport(props: Props) {
   const shown = props.rois
     .filter((r) => r.imageId === image.id)
     .map((r) => (draft && draft.id === r.id ? { ...r, roi: draft.roi } : r));
-  if (draft?.id === "draft") shown.push({ id: "draft", imageId: image.id, roi: draft.roi, tone: "draft", isEditable: false });
-  if (polygon.length) shown.push({ id: "polygon-draft", imageId: image.id, roi: { shape: "POLYGON", geometry: { points: polygon } }, tone: "draft", isEditable: false });
+  if (draft?.id === "draft")
+    shown.push({ id: "draft", imageId: image.id, roi: draft.roi, tone: "draft", isEditable: false });
+  if (polygon.length)
+    shown.push({
+      id: "polygon-draft",
+      imageId: image.id,
+      roi: { shape: "POLYGON", geometry: { points: polygon } },
+      tone: "draft",
+      isEditable: false,
+    });
 
   const name = props.label ?? viewName(image);
   const cursor = tool === "pan" ? "grab" : tool === "window" ? "ns-resize" : tool === "edit" ? "default" : "crosshair";
@@ -269,13 +322,35 @@ export function MammoViewport(props: Props) {
       onKeyDown={onKeyDown}
       onContextMenu={(e) => e.preventDefault()}
     >
-      <canvas ref={canvasRef} className="viewport-layer" role="img" aria-label={`${name} mammogram${window ? `, window ${Math.round(window.center)}/${Math.round(window.width)}` : ""}`} />
-      {props.showHeatmap && image.heatmapUrl ? <canvas ref={heatRef} className="viewport-layer" style={{ opacity: props.heatmapOpacity }} aria-hidden="true" data-testid="heatmap-layer" /> : null}
-      {affine ? <RoiLayer rois={shown} affine={affine} selectedRoiId={props.selectedRoiId} width={size.widthPx} height={size.heightPx} /> : null}
+      <canvas
+        ref={canvasRef}
+        className="viewport-layer"
+        role="img"
+        aria-label={`${name} mammogram${window ? `, window ${Math.round(window.center)}/${Math.round(window.width)}` : ""}`}
+      />
+      {props.showHeatmap && image.heatmapUrl ? (
+        <canvas
+          ref={heatRef}
+          className="viewport-layer"
+          style={{ opacity: props.heatmapOpacity }}
+          aria-hidden="true"
+          data-testid="heatmap-layer"
+        />
+      ) : null}
+      {affine ? (
+        <RoiLayer
+          rois={shown}
+          affine={affine}
+          selectedRoiId={props.selectedRoiId}
+          width={size.widthPx}
+          height={size.heightPx}
+        />
+      ) : null}
       <span className="viewport-label">{name}</span>
       {window ? (
         <span className="viewport-info" aria-hidden="true">
-          W {Math.round(window.width)} L {Math.round(window.center)} · {(affine!.scale * (globalThis.devicePixelRatio || 1)).toFixed(2)}×
+          W {Math.round(window.width)} L {Math.round(window.center)} ·{" "}
+          {(affine!.scale * (globalThis.devicePixelRatio || 1)).toFixed(2)}×
         </span>
       ) : null}
       {state.status === "loading" ? <span className="viewport-status">Loading {name}…</span> : null}

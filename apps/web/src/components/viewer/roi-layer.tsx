@@ -2,7 +2,12 @@ import { roiHandles, type Roi } from "@/viewer/roi-geometry";
 import { imageToScreen, type Affine } from "@/viewer/view-transform";
 import type { ViewerRoi } from "./viewer-types";
 
-const TONE_COLOUR: Record<ViewerRoi["tone"], string> = { annotation: "#5ab0ff", lesion: "#58d68d", reader: "#ffb347", draft: "#ffffff" };
+const TONE_COLOUR: Record<ViewerRoi["tone"], string> = {
+  annotation: "#5ab0ff",
+  lesion: "#58d68d",
+  reader: "#ffb347",
+  draft: "#ffffff",
+};
 
 function Shape({ roi, affine, colour, isSelected }: { roi: Roi; affine: Affine; colour: string; isSelected: boolean }) {
   const stroke = { stroke: colour, strokeWidth: isSelected ? 2.5 : 1.5, fill: isSelected ? `${colour}22` : "none" };
@@ -20,13 +25,30 @@ function Shape({ roi, affine, colour, isSelected }: { roi: Roi; affine: Affine; 
       const g = roi.geometry;
       const [x0, y0] = imageToScreen(affine, g.x, g.y);
       const [x1, y1] = imageToScreen(affine, g.x + g.width, g.y + g.height);
-      return <rect x={Math.min(x0, x1)} y={Math.min(y0, y1)} width={Math.abs(x1 - x0)} height={Math.abs(y1 - y0)} {...stroke} />;
+      return (
+        <rect
+          x={Math.min(x0, x1)}
+          y={Math.min(y0, y1)}
+          width={Math.abs(x1 - x0)}
+          height={Math.abs(y1 - y0)}
+          {...stroke}
+        />
+      );
     }
     case "ELLIPSE": {
       const g = roi.geometry;
       const [cx, cy] = imageToScreen(affine, g.cx, g.cy);
-      const degrees = (g.rotationRad * 180) / Math.PI * Math.sign(affine.scaleX);
-      return <ellipse cx={cx} cy={cy} rx={g.rx * affine.scale} ry={g.ry * affine.scale} transform={`rotate(${degrees} ${cx} ${cy})`} {...stroke} />;
+      const degrees = ((g.rotationRad * 180) / Math.PI) * Math.sign(affine.scaleX);
+      return (
+        <ellipse
+          cx={cx}
+          cy={cy}
+          rx={g.rx * affine.scale}
+          ry={g.ry * affine.scale}
+          transform={`rotate(${degrees} ${cx} ${cy})`}
+          {...stroke}
+        />
+      );
     }
     case "POLYGON": {
       const points = roi.geometry.points.map(([x, y]) => imageToScreen(affine, x, y).join(",")).join(" ");
@@ -36,7 +58,19 @@ function Shape({ roi, affine, colour, isSelected }: { roi: Roi; affine: Affine; 
 }
 
 /** The regions over one viewport, in screen coordinates (strokes keep their width at any zoom). */
-export function RoiLayer({ rois, affine, selectedRoiId, width, height }: { rois: ViewerRoi[]; affine: Affine; selectedRoiId: string | null; width: number; height: number }) {
+export function RoiLayer({
+  rois,
+  affine,
+  selectedRoiId,
+  width,
+  height,
+}: {
+  rois: ViewerRoi[];
+  affine: Affine;
+  selectedRoiId: string | null;
+  width: number;
+  height: number;
+}) {
   return (
     <svg className="viewport-layer" width={width} height={height} aria-hidden="true" data-testid="roi-layer">
       {rois.map((r) => {
@@ -47,7 +81,13 @@ export function RoiLayer({ rois, affine, selectedRoiId, width, height }: { rois:
           <g key={r.id} data-roi-id={r.id} data-shape={r.roi.shape}>
             <Shape roi={r.roi} affine={affine} colour={colour} isSelected={isSelected} />
             {r.label ? (
-              <text x={lx + 4} y={ly - 6} fill={colour} fontSize={12} style={{ paintOrder: "stroke", stroke: "#000", strokeWidth: 3 }}>
+              <text
+                x={lx + 4}
+                y={ly - 6}
+                fill={colour}
+                fontSize={12}
+                style={{ paintOrder: "stroke", stroke: "#000", strokeWidth: 3 }}
+              >
                 {r.label}
               </text>
             ) : null}

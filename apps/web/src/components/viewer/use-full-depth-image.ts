@@ -36,7 +36,9 @@ export function useFullDepthImage(url: string): State {
     let isCurrent = true;
     load(url).then(
       (loaded) => isCurrent && setState({ url, state: { status: "ready", loaded } }),
-      (error: unknown) => isCurrent && setState({ url, state: { status: "error", message: error instanceof Error ? error.message : String(error) } }),
+      (error: unknown) =>
+        isCurrent &&
+        setState({ url, state: { status: "error", message: error instanceof Error ? error.message : String(error) } }),
     );
     return () => {
       isCurrent = false;

@@ -22,7 +22,11 @@ async function loadColoured(url: string): Promise<HTMLCanvasElement> {
 
 /** A Grad-CAM PNG coloured with the heat scale, ready to draw over the image. */
 export function useHeatmap(url: string | null): { canvas: HTMLCanvasElement | null; error: string | null } {
-  const [state, setState] = useState<{ url: string | null; canvas: HTMLCanvasElement | null; error: string | null }>({ url: null, canvas: null, error: null });
+  const [state, setState] = useState<{ url: string | null; canvas: HTMLCanvasElement | null; error: string | null }>({
+    url: null,
+    canvas: null,
+    error: null,
+  });
   useEffect(() => {
     if (!url) return;
     let isCurrent = true;
@@ -34,7 +38,8 @@ export function useHeatmap(url: string | null): { canvas: HTMLCanvasElement | nu
     }
     promise.then(
       (canvas) => isCurrent && setState({ url, canvas, error: null }),
-      (error: unknown) => isCurrent && setState({ url, canvas: null, error: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) =>
+        isCurrent && setState({ url, canvas: null, error: error instanceof Error ? error.message : String(error) }),
     );
     return () => {
       isCurrent = false;

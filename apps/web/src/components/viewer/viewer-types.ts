@@ -5,7 +5,14 @@ export const SHAPE_TOOLS: RoiShape[] = ["POINT", "BOX", "ELLIPSE", "POLYGON"];
 export const isShapeTool = (tool: ViewerTool): tool is RoiShape => (SHAPE_TOOLS as string[]).includes(tool);
 
 /** A region drawn over an image; tone picks its colour (the reader's mark vs a lesion outline). */
-export type ViewerRoi = { id: string; imageId: string; roi: Roi; label?: string; tone: "annotation" | "lesion" | "reader" | "draft"; isEditable: boolean };
+export type ViewerRoi = {
+  id: string;
+  imageId: string;
+  roi: Roi;
+  label?: string;
+  tone: "annotation" | "lesion" | "reader" | "draft";
+  isEditable: boolean;
+};
 
 export type ViewerImage = {
   id: string;

@@ -20,14 +20,26 @@ export async function createUserAction(_previous: FormState, form: FormData): Pr
   const password = String(form.get("password") ?? "");
   return run(
     `mutation CreateUser($input: CreateUserInput!) { createUser(input: $input) { id } }`,
-    { input: { email, name: String(form.get("name") ?? "").trim(), password: password || null, roles: form.getAll("roles").map(String), siteId: form.get("siteId") } },
+    {
+      input: {
+        email,
+        name: String(form.get("name") ?? "").trim(),
+        password: password || null,
+        roles: form.getAll("roles").map(String),
+        siteId: form.get("siteId"),
+      },
+    },
     `${email} created.`,
   );
 }
 
 export async function addMembershipAction(_previous: FormState, form: FormData): Promise<FormState> {
   const email = String(form.get("email") ?? "").trim();
-  return run(`mutation Add($input: AddMembershipInput!) { addMembership(input: $input) { id } }`, { input: { email, role: form.get("role"), siteId: form.get("siteId") } }, `Role given to ${email}.`);
+  return run(
+    `mutation Add($input: AddMembershipInput!) { addMembership(input: $input) { id } }`,
+    { input: { email, role: form.get("role"), siteId: form.get("siteId") } },
+    `Role given to ${email}.`,
+  );
 }
 
 export async function removeMembershipAction(id: string): Promise<FormState> {
@@ -35,5 +47,11 @@ export async function removeMembershipAction(id: string): Promise<FormState> {
 }
 
 export async function setUserDisabledAction(id: string, isDisabled: boolean): Promise<FormState> {
-  return run(isDisabled ? `mutation Disable($id: ID!) { disableUser(id: $id) { id } }` : `mutation Enable($id: ID!) { enableUser(id: $id) { id } }`, { id }, isDisabled ? "Account disabled." : "Account enabled.");
+  return run(
+    isDisabled
+      ? `mutation Disable($id: ID!) { disableUser(id: $id) { id } }`
+      : `mutation Enable($id: ID!) { enableUser(id: $id) { id } }`,
+    { id },
+    isDisabled ? "Account disabled." : "Account enabled.",
+  );
 }

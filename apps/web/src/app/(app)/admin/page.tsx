@@ -1,12 +1,44 @@
-import { AddMembershipForm, CreateUserForm, DisableUserButton, RemoveMembershipButton } from "@/components/admin/admin-forms";
+import {
+  AddMembershipForm,
+  CreateUserForm,
+  DisableUserButton,
+  RemoveMembershipButton,
+} from "@/components/admin/admin-forms";
 import { graphql } from "@/lib/graphql";
 import { currentSite, getMe, sitesWithRole, userGlobalId } from "@/lib/viewer-context";
 
-type Member = { id: string; name: string; email: string; disabledAt: string | null; hasPassword: boolean; isSingleSignOnLinked: boolean; memberships: { id: string; role: string; site: { id: string; code: string } }[] };
+type Member = {
+  id: string;
+  name: string;
+  email: string;
+  disabledAt: string | null;
+  hasPassword: boolean;
+  isSingleSignOnLinked: boolean;
+  memberships: { id: string; role: string; site: { id: string; code: string } }[];
+};
 
 const QUERY = /* GraphQL */ `
   query Members($siteId: ID!) {
-    siteMembers(siteId: $siteId, first: 200) { edges { node { id name email disabledAt hasPassword isSingleSignOnLinked memberships { id role site { id code } } } } }
+    siteMembers(siteId: $siteId, first: 200) {
+      edges {
+        node {
+          id
+          name
+          email
+          disabledAt
+          hasPassword
+          isSingleSignOnLinked
+          memberships {
+            id
+            role
+            site {
+              id
+              code
+            }
+          }
+        }
+      }
+    }
   }
 `;
 
@@ -15,7 +47,8 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
   const adminSites = sitesWithRole(me, "ADMIN");
   const chosen = await currentSite(me);
   const search = await searchParams;
-  const site = adminSites.find((s) => s.id === search.site) ?? adminSites.find((s) => s.id === chosen?.id) ?? adminSites[0];
+  const site =
+    adminSites.find((s) => s.id === search.site) ?? adminSites.find((s) => s.id === chosen?.id) ?? adminSites[0];
   if (!site) return <p className="panel muted">Only site administrators manage people.</p>;
   const { siteMembers } = await graphql<{ siteMembers: { edges: { node: Member }[] } }>(QUERY, { siteId: site.id });
   return (
@@ -41,13 +74,21 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
                   .filter((m) => m.site.id === site.id)
                   .map((m) => (
                     <span key={m.id} className="badge role-badge">
-                      {m.role.replace("_", " ").toLowerCase()} <RemoveMembershipButton id={m.id} label={`${m.role.toLowerCase()} role of ${u.email}`} />
+                      {m.role.replace("_", " ").toLowerCase()}{" "}
+                      <RemoveMembershipButton id={m.id} label={`${m.role.toLowerCase()} role of ${u.email}`} />
                     </span>
                   ))}
               </td>
-              <td className="muted">{[u.hasPassword ? "password" : null, u.isSingleSignOnLinked ? "single sign-on" : null].filter(Boolean).join(", ") || "none"}</td>
+              <td className="muted">
+                {[u.hasPassword ? "password" : null, u.isSingleSignOnLinked ? "single sign-on" : null]
+                  .filter(Boolean)
+                  .join(", ") || "none"}
+              </td>
               <td>
-                {u.disabledAt ? <span className="badge tone-bad">disabled</span> : null} {u.id !== userGlobalId(me) ? <DisableUserButton id={u.id} isDisabled={Boolean(u.disabledAt)} email={u.email} /> : null}
+                {u.disabledAt ? <span className="badge tone-bad">disabled</span> : null}{" "}
+                {u.id !== userGlobalId(me) ? (
+                  <DisableUserButton id={u.id} isDisabled={Boolean(u.disabledAt)} email={u.email} />
+                ) : null}
               </td>
             </tr>
           ))}

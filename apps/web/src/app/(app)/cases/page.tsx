@@ -1,7 +1,14 @@
 import Link from "next/link";
 import { thumbnailUrl } from "@/lib/files";
 import { graphql } from "@/lib/graphql";
-import { LABEL_STATUS_LABEL, LABEL_STATUSES, SUBTYPE_LABEL, SUBTYPES, type LabelStatus, type Subtype } from "@/lib/labels";
+import {
+  LABEL_STATUS_LABEL,
+  LABEL_STATUSES,
+  SUBTYPE_LABEL,
+  SUBTYPES,
+  type LabelStatus,
+  type Subtype,
+} from "@/lib/labels";
 import { graphqlOr } from "@/lib/safe-graphql";
 import { currentSite, getMe, sitesOf } from "@/lib/viewer-context";
 
@@ -15,7 +22,10 @@ type CaseRow = {
   images: { id: string; laterality: "R" | "L"; view: string; displayUrl: string }[];
 };
 type CasesQuery = {
-  cases: { edges: { node: CaseRow }[]; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string | null; startCursor: string | null } };
+  cases: {
+    edges: { node: CaseRow }[];
+    pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string | null; startCursor: string | null };
+  };
 };
 
 const CASES_QUERY = /* GraphQL */ `
@@ -28,27 +38,66 @@ const CASES_QUERY = /* GraphQL */ `
           patientPseudonym
           labelStatus
           truth
-          site { code }
-          images { id laterality view displayUrl }
+          site {
+            code
+          }
+          images {
+            id
+            laterality
+            view
+            displayUrl
+          }
         }
       }
-      pageInfo { hasNextPage hasPreviousPage endCursor startCursor }
+      pageInfo {
+        hasNextPage
+        hasPreviousPage
+        endCursor
+        startCursor
+      }
     }
   }
 `;
 
 const OPTIONS_QUERY = /* GraphQL */ `
   query CaseFilterOptions {
-    datasets(first: 50) { edges { node { id name versions { id version } } } }
+    datasets(first: 50) {
+      edges {
+        node {
+          id
+          name
+          versions {
+            id
+            version
+          }
+        }
+      }
+    }
   }
 `;
 const STUDIES_QUERY = /* GraphQL */ `
   query CaseStudyOptions {
-    readerStudies(first: 50) { edges { node { id name status } } }
+    readerStudies(first: 50) {
+      edges {
+        node {
+          id
+          name
+          status
+        }
+      }
+    }
   }
 `;
 
-type Search = { site?: string; subtype?: string; status?: string; dataset?: string; study?: string; after?: string; before?: string };
+type Search = {
+  site?: string;
+  subtype?: string;
+  status?: string;
+  dataset?: string;
+  study?: string;
+  after?: string;
+  before?: string;
+};
 const PAGE = 25;
 
 export default async function CasesPage({ searchParams }: { searchParams: Promise<Search> }) {
@@ -68,11 +117,25 @@ export default async function CasesPage({ searchParams }: { searchParams: Promis
   const paging = search.before ? { last: PAGE, before: search.before } : { first: PAGE, after: search.after ?? null };
   const [{ cases }, options, studies] = await Promise.all([
     graphql<CasesQuery>(CASES_QUERY, { ...paging, filter }),
-    graphqlOr<{ datasets: { edges: { node: { id: string; name: string; versions: { id: string; version: number }[] } }[] } }>({ datasets: { edges: [] } }, OPTIONS_QUERY),
-    graphqlOr<{ readerStudies: { edges: { node: { id: string; name: string; status: string } }[] } }>({ readerStudies: { edges: [] } }, STUDIES_QUERY),
+    graphqlOr<{
+      datasets: { edges: { node: { id: string; name: string; versions: { id: string; version: number }[] } }[] };
+    }>({ datasets: { edges: [] } }, OPTIONS_QUERY),
+    graphqlOr<{ readerStudies: { edges: { node: { id: string; name: string; status: string } }[] } }>(
+      { readerStudies: { edges: [] } },
+      STUDIES_QUERY,
+    ),
   ]);
-  const keep = new URLSearchParams(Object.entries({ site: search.site, subtype: search.subtype, status: search.status, dataset: search.dataset, study: search.study }).filter((e): e is [string, string] => Boolean(e[1])));
-  const pageLink = (key: "after" | "before", cursor: string) => `/cases?${new URLSearchParams([...keep, [key, cursor]])}`;
+  const keep = new URLSearchParams(
+    Object.entries({
+      site: search.site,
+      subtype: search.subtype,
+      status: search.status,
+      dataset: search.dataset,
+      study: search.study,
+    }).filter((e): e is [string, string] => Boolean(e[1])),
+  );
+  const pageLink = (key: "after" | "before", cursor: string) =>
+    `/cases?${new URLSearchParams([...keep, [key, cursor]])}`;
   const isFiltered = Boolean(filter.subtype || filter.labelStatus || filter.datasetVersionId || filter.studyId);
 
   return (
@@ -142,7 +205,11 @@ export default async function CasesPage({ searchParams }: { searchParams: Promis
         {isFiltered ? <Link href="/cases">Clear filters</Link> : null}
       </form>
       {cases.edges.length === 0 ? (
-        <p className="muted panel">{isFiltered ? "No case matches these filters." : "No cases yet. Import images to start (npm run import, or POST /imports)."}</p>
+        <p className="muted panel">
+          {isFiltered
+            ? "No case matches these filters."
+            : "No cases yet. Import images to start (npm run import, or POST /imports)."}
+        </p>
       ) : (
         <table aria-label="Cases">
           <thead>
@@ -177,7 +244,9 @@ export default async function CasesPage({ searchParams }: { searchParams: Promis
                   </div>
                 </td>
                 <td>
-                  <span className={`badge status-${node.labelStatus.toLowerCase()}`}>{node.truth ? SUBTYPE_LABEL[node.truth] : LABEL_STATUS_LABEL[node.labelStatus]}</span>
+                  <span className={`badge status-${node.labelStatus.toLowerCase()}`}>
+                    {node.truth ? SUBTYPE_LABEL[node.truth] : LABEL_STATUS_LABEL[node.labelStatus]}
+                  </span>
                   {node.labelStatus === "ADJUDICATED" ? <span className="muted"> adjudicated</span> : null}
                 </td>
               </tr>
@@ -187,9 +256,13 @@ export default async function CasesPage({ searchParams }: { searchParams: Promis
       )}
       <nav className="pager" aria-label="Pages">
         {search.after || (search.before && cases.pageInfo.hasPreviousPage) ? (
-          cases.pageInfo.startCursor ? <Link href={pageLink("before", cases.pageInfo.startCursor)}>Previous page</Link> : null
+          cases.pageInfo.startCursor ? (
+            <Link href={pageLink("before", cases.pageInfo.startCursor)}>Previous page</Link>
+          ) : null
         ) : null}
-        {(search.before || cases.pageInfo.hasNextPage) && cases.pageInfo.endCursor ? <Link href={pageLink("after", cases.pageInfo.endCursor)}>Next page</Link> : null}
+        {(search.before || cases.pageInfo.hasNextPage) && cases.pageInfo.endCursor ? (
+          <Link href={pageLink("after", cases.pageInfo.endCursor)}>Next page</Link>
+        ) : null}
       </nav>
     </section>
   );

@@ -6,14 +6,44 @@ import { currentSite, getMe, sitesOf, sitesWithRole } from "@/lib/viewer-context
 
 type DatasetsQuery = {
   datasets: {
-    edges: { node: { id: string; name: string; description: string | null; site: { code: string }; updatedAt: string; filter: { subtypes: string[] }; versions: { id: string; version: number; itemCount: number; digest: string; frozenAt: string }[] } }[];
+    edges: {
+      node: {
+        id: string;
+        name: string;
+        description: string | null;
+        site: { code: string };
+        updatedAt: string;
+        filter: { subtypes: string[] };
+        versions: { id: string; version: number; itemCount: number; digest: string; frozenAt: string }[];
+      };
+    }[];
   };
 };
 
 const QUERY = /* GraphQL */ `
   query Datasets($siteId: ID) {
     datasets(first: 100, siteId: $siteId) {
-      edges { node { id name description site { code } updatedAt filter { subtypes } versions { id version itemCount digest frozenAt } } }
+      edges {
+        node {
+          id
+          name
+          description
+          site {
+            code
+          }
+          updatedAt
+          filter {
+            subtypes
+          }
+          versions {
+            id
+            version
+            itemCount
+            digest
+            frozenAt
+          }
+        }
+      }
     }
   }
 `;
@@ -27,7 +57,12 @@ export default async function DatasetsPage() {
     <section className="stack">
       <h1>Datasets</h1>
       {datasets.edges.length === 0 ? (
-        <p className="muted panel">No datasets yet.{coordinatorSites.length ? " Define one below from filters, check its balance, then freeze a version." : " A coordinator defines them."}</p>
+        <p className="muted panel">
+          No datasets yet.
+          {coordinatorSites.length
+            ? " Define one below from filters, check its balance, then freeze a version."
+            : " A coordinator defines them."}
+        </p>
       ) : (
         <table aria-label="Datasets">
           <thead>

@@ -3,12 +3,42 @@ import { formatDateTime, formatPercent } from "@/lib/format";
 import { graphql } from "@/lib/graphql";
 import { currentSite, getMe } from "@/lib/viewer-context";
 
-type Model = { id: string; name: string; version: number; createdAt: string; createdByName: string; site: { code: string }; metrics: { ensemble?: { accuracy?: number } } | null; aliases: { alias: string }[]; lineage: { datasetName: string; datasetVersion: number; preset: string } };
+type Model = {
+  id: string;
+  name: string;
+  version: number;
+  createdAt: string;
+  createdByName: string;
+  site: { code: string };
+  metrics: { ensemble?: { accuracy?: number } } | null;
+  aliases: { alias: string }[];
+  lineage: { datasetName: string; datasetVersion: number; preset: string };
+};
 
 const QUERY = /* GraphQL */ `
   query Models($siteId: ID) {
     modelVersions(first: 100, siteId: $siteId) {
-      edges { node { id name version createdAt createdByName site { code } metrics aliases { alias } lineage { datasetName datasetVersion preset } } }
+      edges {
+        node {
+          id
+          name
+          version
+          createdAt
+          createdByName
+          site {
+            code
+          }
+          metrics
+          aliases {
+            alias
+          }
+          lineage {
+            datasetName
+            datasetVersion
+            preset
+          }
+        }
+      }
     }
   }
 `;
@@ -16,7 +46,9 @@ const QUERY = /* GraphQL */ `
 export default async function ModelsPage() {
   const me = (await getMe())!;
   const site = await currentSite(me);
-  const { modelVersions } = await graphql<{ modelVersions: { edges: { node: Model }[] } }>(QUERY, { siteId: site?.id ?? null });
+  const { modelVersions } = await graphql<{ modelVersions: { edges: { node: Model }[] } }>(QUERY, {
+    siteId: site?.id ?? null,
+  });
   return (
     <section className="stack">
       <h1>Models</h1>

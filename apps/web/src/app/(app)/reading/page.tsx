@@ -2,11 +2,34 @@ import Link from "next/link";
 import { StatusBadge } from "@/components/common/status-badge";
 import { graphql } from "@/lib/graphql";
 
-type Assignment = { studyId: string; studyName: string; studyDescription: string | null; arm: string; status: string; caseCount: number; progress: { unaidedReads: number; aidedReads: number }; nextCase: { position: number } | null };
+type Assignment = {
+  studyId: string;
+  studyName: string;
+  studyDescription: string | null;
+  arm: string;
+  status: string;
+  caseCount: number;
+  progress: { unaidedReads: number; aidedReads: number };
+  nextCase: { position: number } | null;
+};
 
 const QUERY = /* GraphQL */ `
   query MyStudies {
-    myReaderStudies { studyId studyName studyDescription arm status caseCount progress { unaidedReads aidedReads } nextCase { position } }
+    myReaderStudies {
+      studyId
+      studyName
+      studyDescription
+      arm
+      status
+      caseCount
+      progress {
+        unaidedReads
+        aidedReads
+      }
+      nextCase {
+        position
+      }
+    }
   }
 `;
 

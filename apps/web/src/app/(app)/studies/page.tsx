@@ -6,16 +6,56 @@ import { graphql } from "@/lib/graphql";
 import { graphqlOr } from "@/lib/safe-graphql";
 import { currentSite, getMe, sitesWithRole } from "@/lib/viewer-context";
 
-type Study = { id: string; name: string; status: string; createdAt: string; site: { code: string }; readers: { progress: { isComplete: boolean } }[]; modelVersion: { name: string; version: number } | null };
+type Study = {
+  id: string;
+  name: string;
+  status: string;
+  createdAt: string;
+  site: { code: string };
+  readers: { progress: { isComplete: boolean } }[];
+  modelVersion: { name: string; version: number } | null;
+};
 
 const QUERY = /* GraphQL */ `
   query Studies($siteId: ID) {
-    readerStudies(first: 100, siteId: $siteId) { edges { node { id name status createdAt site { code } readers { progress { isComplete } } modelVersion { name version } } } }
+    readerStudies(first: 100, siteId: $siteId) {
+      edges {
+        node {
+          id
+          name
+          status
+          createdAt
+          site {
+            code
+          }
+          readers {
+            progress {
+              isComplete
+            }
+          }
+          modelVersion {
+            name
+            version
+          }
+        }
+      }
+    }
   }
 `;
 const MODELS = /* GraphQL */ `
   query StudyModels {
-    modelVersions(first: 50) { edges { node { id name version site { code } } } }
+    modelVersions(first: 50) {
+      edges {
+        node {
+          id
+          name
+          version
+          site {
+            code
+          }
+        }
+      }
+    }
   }
 `;
 
@@ -24,7 +64,9 @@ export default async function StudiesPage() {
   const site = await currentSite(me);
   const [{ readerStudies }, models] = await Promise.all([
     graphql<{ readerStudies: { edges: { node: Study }[] } }>(QUERY, { siteId: site?.id ?? null }),
-    graphqlOr<{ modelVersions: { edges: { node: { id: string; name: string; version: number; site: { code: string } } }[] } }>({ modelVersions: { edges: [] } }, MODELS),
+    graphqlOr<{
+      modelVersions: { edges: { node: { id: string; name: string; version: number; site: { code: string } } }[] };
+    }>({ modelVersions: { edges: [] } }, MODELS),
   ]);
   return (
     <section className="stack">
@@ -46,7 +88,8 @@ export default async function StudiesPage() {
             {readerStudies.edges.map(({ node: s }) => (
               <tr key={s.id}>
                 <td>
-                  <Link href={`/studies/${encodeURIComponent(s.id)}`}>{s.name}</Link> <span className="muted">{s.site.code}</span>
+                  <Link href={`/studies/${encodeURIComponent(s.id)}`}>{s.name}</Link>{" "}
+                  <span className="muted">{s.site.code}</span>
                 </td>
                 <td>
                   <StatusBadge status={s.status} />
@@ -63,7 +106,13 @@ export default async function StudiesPage() {
       )}
       <div className="panel">
         <h2>New reader study</h2>
-        <CreateStudyForm sites={sitesWithRole(me, "COORDINATOR")} models={models.modelVersions.edges.map(({ node }) => ({ id: node.id, label: `${node.name} v${node.version} (${node.site.code})` }))} />
+        <CreateStudyForm
+          sites={sitesWithRole(me, "COORDINATOR")}
+          models={models.modelVersions.edges.map(({ node }) => ({
+            id: node.id,
+            label: `${node.name} v${node.version} (${node.site.code})`,
+          }))}
+        />
       </div>
     </section>
   );

@@ -15,13 +15,27 @@ export async function startTrainingAction(_previous: FormState, form: FormData):
       try {
         params = JSON.parse(raw);
       } catch {
-        return { error: "Parameter overrides must be JSON, e.g. {\"epochs\": 10}" };
+        return { error: 'Parameter overrides must be JSON, e.g. {"epochs": 10}' };
       }
     }
     const seed = String(form.get("seed") ?? "").trim();
-    const result = await graphql<{ requestTrainingRun: { id: string } }>(`mutation Train($input: RequestTrainingRunInput!) { requestTrainingRun(input: $input) { id } }`, {
-      input: { datasetVersionId: form.get("datasetVersionId"), preset: form.get("preset"), seed: seed ? Number(seed) : null, params },
-    });
+    const result = await graphql<{ requestTrainingRun: { id: string } }>(
+      `
+        mutation Train($input: RequestTrainingRunInput!) {
+          requestTrainingRun(input: $input) {
+            id
+          }
+        }
+      `,
+      {
+        input: {
+          datasetVersionId: form.get("datasetVersionId"),
+          preset: form.get("preset"),
+          seed: seed ? Number(seed) : null,
+          params,
+        },
+      },
+    );
     runId = result.requestTrainingRun.id;
   } catch (error) {
     if (error instanceof GraphQLRequestError) return { error: error.message };
@@ -32,7 +46,17 @@ export async function startTrainingAction(_previous: FormState, form: FormData):
 
 export async function cancelTrainingAction(runId: string): Promise<{ error: string | null }> {
   try {
-    await graphql(`mutation Cancel($id: ID!) { cancelTrainingRun(id: $id) { id status } }`, { id: runId });
+    await graphql(
+      `
+        mutation Cancel($id: ID!) {
+          cancelTrainingRun(id: $id) {
+            id
+            status
+          }
+        }
+      `,
+      { id: runId },
+    );
   } catch (error) {
     if (error instanceof GraphQLRequestError) return { error: error.message };
     throw error;

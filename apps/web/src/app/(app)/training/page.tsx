@@ -7,19 +7,64 @@ import { progressLine } from "@/lib/training";
 import { graphql } from "@/lib/graphql";
 import { currentSite, getMe } from "@/lib/viewer-context";
 
-type Run = { id: string; status: string; preset: string; datasetName: string; datasetVersion: number; createdAt: string; requestedByName: string; progress: Record<string, unknown> | null; modelVersion: { id: string; name: string; version: number } | null };
+type Run = {
+  id: string;
+  status: string;
+  preset: string;
+  datasetName: string;
+  datasetVersion: number;
+  createdAt: string;
+  requestedByName: string;
+  progress: Record<string, unknown> | null;
+  modelVersion: { id: string; name: string; version: number } | null;
+};
 type Query = {
   trainingRuns: { edges: { node: Run }[] };
-  datasets: { edges: { node: { name: string; site: { id: string }; versions: { id: string; version: number; itemCount: number }[] } }[] };
+  datasets: {
+    edges: {
+      node: { name: string; site: { id: string }; versions: { id: string; version: number; itemCount: number }[] };
+    }[];
+  };
 };
 
 const QUERY = /* GraphQL */ `
   query Training($siteId: ID) {
-    trainingRuns(first: 50, siteId: $siteId) { edges { node { id status preset datasetName datasetVersion createdAt requestedByName progress modelVersion { id name version } } } }
-    datasets(first: 100) { edges { node { name site { id } versions { id version itemCount } } } }
+    trainingRuns(first: 50, siteId: $siteId) {
+      edges {
+        node {
+          id
+          status
+          preset
+          datasetName
+          datasetVersion
+          createdAt
+          requestedByName
+          progress
+          modelVersion {
+            id
+            name
+            version
+          }
+        }
+      }
+    }
+    datasets(first: 100) {
+      edges {
+        node {
+          name
+          site {
+            id
+          }
+          versions {
+            id
+            version
+            itemCount
+          }
+        }
+      }
+    }
   }
 `;
-
 
 export default async function TrainingPage() {
   const me = (await getMe())!;
@@ -28,7 +73,9 @@ export default async function TrainingPage() {
   const mlSites = new Set(me.memberships.filter((m) => m.role === "ML_ENGINEER").map((m) => m.site.id));
   const versions = data.datasets.edges
     .filter(({ node }) => mlSites.has(node.site.id))
-    .flatMap(({ node }) => node.versions.map((v) => ({ id: v.id, label: `${node.name} v${v.version} (${v.itemCount} images)` })));
+    .flatMap(({ node }) =>
+      node.versions.map((v) => ({ id: v.id, label: `${node.name} v${v.version} (${v.itemCount} images)` })),
+    );
   const runs = data.trainingRuns.edges.map((e) => e.node);
   const isActive = runs.some((r) => ["QUEUED", "RUNNING", "CANCELLING"].includes(r.status));
   return (
@@ -71,7 +118,15 @@ export default async function TrainingPage() {
                   </td>
                   <td>{r.preset}</td>
                   <td className="muted">{progressLine(r.progress)}</td>
-                  <td>{r.modelVersion ? <Link href={`/models/${encodeURIComponent(r.modelVersion.id)}`}>{r.modelVersion.name} v{r.modelVersion.version}</Link> : "—"}</td>
+                  <td>
+                    {r.modelVersion ? (
+                      <Link href={`/models/${encodeURIComponent(r.modelVersion.id)}`}>
+                        {r.modelVersion.name} v{r.modelVersion.version}
+                      </Link>
+                    ) : (
+                      "—"
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>

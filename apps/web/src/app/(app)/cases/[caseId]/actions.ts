@@ -19,7 +19,9 @@ async function attempt<T>(run: () => Promise<T>): Promise<ActionResult<T>> {
 
 const ADD_LABEL = /* GraphQL */ `
   mutation AddLabel($input: AddPathologyLabelInput!) {
-    addPathologyLabel(input: $input) { id }
+    addPathologyLabel(input: $input) {
+      id
+    }
   }
 `;
 
@@ -29,7 +31,13 @@ export async function addPathologyLabelAction(_previous: LabelFormState, form: F
   const note = String(form.get("note") ?? "").trim();
   const result = await attempt(() =>
     graphql(ADD_LABEL, {
-      input: { caseId, subtype: form.get("subtype"), source: form.get("source"), specimenDate: specimenDate || null, note: note || null },
+      input: {
+        caseId,
+        subtype: form.get("subtype"),
+        source: form.get("source"),
+        specimenDate: specimenDate || null,
+        note: note || null,
+      },
     }),
   );
   if (!result.ok) return { error: result.error, savedAt: null };
@@ -38,7 +46,18 @@ export async function addPathologyLabelAction(_previous: LabelFormState, form: F
 }
 
 export async function retractLabelAction(caseId: string, labelId: string, reason: string): Promise<ActionResult> {
-  const result = await attempt(() => graphql(`mutation Retract($input: RetractPathologyLabelInput!) { retractPathologyLabel(input: $input) { id } }`, { input: { labelId, reason } }));
+  const result = await attempt(() =>
+    graphql(
+      `
+        mutation Retract($input: RetractPathologyLabelInput!) {
+          retractPathologyLabel(input: $input) {
+            id
+          }
+        }
+      `,
+      { input: { labelId, reason } },
+    ),
+  );
   if (result.ok) revalidatePath(casePath(caseId));
   return result.ok ? { ok: true, value: null } : result;
 }
@@ -47,7 +66,16 @@ export async function decideConsensusAction(_previous: LabelFormState, form: For
   const caseId = String(form.get("caseId") ?? "");
   const rationale = String(form.get("rationale") ?? "").trim();
   const result = await attempt(() =>
-    graphql(`mutation Decide($input: DecideConsensusInput!) { decideConsensus(input: $input) { id } }`, { input: { caseId, subtype: form.get("subtype"), rationale: rationale || null } }),
+    graphql(
+      `
+        mutation Decide($input: DecideConsensusInput!) {
+          decideConsensus(input: $input) {
+            id
+          }
+        }
+      `,
+      { input: { caseId, subtype: form.get("subtype"), rationale: rationale || null } },
+    ),
   );
   if (!result.ok) return { error: result.error, savedAt: null };
   revalidatePath(casePath(caseId));
@@ -55,20 +83,66 @@ export async function decideConsensusAction(_previous: LabelFormState, form: For
 }
 
 // Regions are kept in the viewer's own state (no page refresh while drawing).
-export type SavedAnnotation = { id: string; purpose: string; shape: string; geometry: unknown; note: string | null; author: { id: string; name: string } };
+export type SavedAnnotation = {
+  id: string;
+  purpose: string;
+  shape: string;
+  geometry: unknown;
+  note: string | null;
+  author: { id: string; name: string };
+};
 const ANNOTATION_FIELDS = "id purpose shape geometry note author { id name }";
 
-export async function createAnnotationAction(input: { imageId: string; purpose: string; shape: string; geometry: unknown; note?: string | null }): Promise<ActionResult<SavedAnnotation>> {
-  const result = await attempt(async () => (await graphql<{ createAnnotation: SavedAnnotation }>(`mutation Create($input: CreateAnnotationInput!) { createAnnotation(input: $input) { ${ANNOTATION_FIELDS} } }`, { input })).createAnnotation);
+export async function createAnnotationAction(input: {
+  imageId: string;
+  purpose: string;
+  shape: string;
+  geometry: unknown;
+  note?: string | null;
+}): Promise<ActionResult<SavedAnnotation>> {
+  const result = await attempt(
+    async () =>
+      (
+        await graphql<{ createAnnotation: SavedAnnotation }>(
+          `mutation Create($input: CreateAnnotationInput!) { createAnnotation(input: $input) { ${ANNOTATION_FIELDS} } }`,
+          { input },
+        )
+      ).createAnnotation,
+  );
   return result;
 }
 
-export async function updateAnnotationAction(input: { annotationId: string; purpose?: string; shape?: string; geometry?: unknown; note?: string | null }): Promise<ActionResult<SavedAnnotation>> {
-  const result = await attempt(async () => (await graphql<{ updateAnnotation: SavedAnnotation }>(`mutation Update($input: UpdateAnnotationInput!) { updateAnnotation(input: $input) { ${ANNOTATION_FIELDS} } }`, { input })).updateAnnotation);
+export async function updateAnnotationAction(input: {
+  annotationId: string;
+  purpose?: string;
+  shape?: string;
+  geometry?: unknown;
+  note?: string | null;
+}): Promise<ActionResult<SavedAnnotation>> {
+  const result = await attempt(
+    async () =>
+      (
+        await graphql<{ updateAnnotation: SavedAnnotation }>(
+          `mutation Update($input: UpdateAnnotationInput!) { updateAnnotation(input: $input) { ${ANNOTATION_FIELDS} } }`,
+          { input },
+        )
+      ).updateAnnotation,
+  );
   return result;
 }
 
 export async function deleteAnnotationAction(id: string): Promise<ActionResult> {
-  const result = await attempt(() => graphql(`mutation Delete($id: ID!) { deleteAnnotation(id: $id) { id } }`, { id }));
+  const result = await attempt(() =>
+    graphql(
+      `
+        mutation Delete($id: ID!) {
+          deleteAnnotation(id: $id) {
+            id
+          }
+        }
+      `,
+      { id },
+    ),
+  );
   return result.ok ? { ok: true, value: null } : result;
 }

@@ -11,8 +11,24 @@ import { LABEL_STATUS_LABEL, SUBTYPE_LABEL, type LabelStatus, type Subtype } fro
 import { graphqlOr } from "@/lib/safe-graphql";
 import { getMe, userGlobalId } from "@/lib/viewer-context";
 
-type Annotation = { id: string; purpose: string; shape: string; geometry: unknown; note: string | null; author: { id: string; name: string } };
-type Image = { id: string; laterality: "R" | "L"; view: string; displayUrl: string; widthPx: number; heightPx: number; bitsStored: number; annotations: Annotation[] };
+type Annotation = {
+  id: string;
+  purpose: string;
+  shape: string;
+  geometry: unknown;
+  note: string | null;
+  author: { id: string; name: string };
+};
+type Image = {
+  id: string;
+  laterality: "R" | "L";
+  view: string;
+  displayUrl: string;
+  widthPx: number;
+  heightPx: number;
+  bitsStored: number;
+  annotations: Annotation[];
+};
 type CaseQuery = {
   case: {
     id: string;
@@ -24,7 +40,13 @@ type CaseQuery = {
     site: { id: string; code: string; name: string };
     images: Image[];
     pathologyLabels: Label[];
-    consensus: { subtype: Subtype; method: string; rationale: string | null; decidedBy: { name: string }; createdAt: string } | null;
+    consensus: {
+      subtype: Subtype;
+      method: string;
+      rationale: string | null;
+      decidedBy: { name: string };
+      createdAt: string;
+    } | null;
   };
   pathologyHistory: PathologyEvent[];
 };
@@ -38,17 +60,77 @@ const CASE_QUERY = /* GraphQL */ `
       examDate
       labelStatus
       truth
-      site { id code name }
-      images { id laterality view displayUrl widthPx heightPx bitsStored annotations { id purpose shape geometry note author { id name } } }
-      pathologyLabels { id subtype source specimenDate note laterality author { id name } createdAt retractedAt isCurrent }
-      consensus { subtype method rationale decidedBy { name } createdAt }
+      site {
+        id
+        code
+        name
+      }
+      images {
+        id
+        laterality
+        view
+        displayUrl
+        widthPx
+        heightPx
+        bitsStored
+        annotations {
+          id
+          purpose
+          shape
+          geometry
+          note
+          author {
+            id
+            name
+          }
+        }
+      }
+      pathologyLabels {
+        id
+        subtype
+        source
+        specimenDate
+        note
+        laterality
+        author {
+          id
+          name
+        }
+        createdAt
+        retractedAt
+        isCurrent
+      }
+      consensus {
+        subtype
+        method
+        rationale
+        decidedBy {
+          name
+        }
+        createdAt
+      }
     }
-    pathologyHistory(caseId: $id) { kind at subtype detail actor { name } }
+    pathologyHistory(caseId: $id) {
+      kind
+      at
+      subtype
+      detail
+      actor {
+        name
+      }
+    }
   }
 `;
 
-type Prediction = { predictedClass: Subtype; createdAt: string; modelVersion: { name: string; version: number } | null; probabilities: { subtype: Subtype; probability: number }[]; saliencyMaps: { url: string; subtype: Subtype | null; classIndex: number }[] };
-const PREDICTIONS_QUERY = (ids: string[]) => `query Predictions { ${ids.map((id, i) => `p${i}: imagePredictions(imageId: ${JSON.stringify(id)}) { predictedClass createdAt modelVersion { name version } probabilities { subtype probability } saliencyMaps { url subtype classIndex } }`).join(" ")} }`;
+type Prediction = {
+  predictedClass: Subtype;
+  createdAt: string;
+  modelVersion: { name: string; version: number } | null;
+  probabilities: { subtype: Subtype; probability: number }[];
+  saliencyMaps: { url: string; subtype: Subtype | null; classIndex: number }[];
+};
+const PREDICTIONS_QUERY = (ids: string[]) =>
+  `query Predictions { ${ids.map((id, i) => `p${i}: imagePredictions(imageId: ${JSON.stringify(id)}) { predictedClass createdAt modelVersion { name version } probabilities { subtype probability } saliencyMaps { url subtype classIndex } }`).join(" ")} }`;
 
 export default async function CasePage({ params }: { params: Promise<{ caseId: string }> }) {
   const { caseId } = await params;
@@ -57,7 +139,8 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
   try {
     data = await graphql<CaseQuery>(CASE_QUERY, { id });
   } catch (error) {
-    if (error instanceof GraphQLRequestError && (error.code === "NOT_FOUND" || error.code === "BAD_USER_INPUT")) notFound();
+    if (error instanceof GraphQLRequestError && (error.code === "NOT_FOUND" || error.code === "BAD_USER_INPUT"))
+      notFound();
     throw error;
   }
   const me = (await getMe())!;
@@ -65,7 +148,9 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
   const siteRoles = me.memberships.filter((m) => m.site.id === c.site.id).map((m) => m.role);
   const isAnnotator = siteRoles.includes("ANNOTATOR");
   const canAdjudicate = siteRoles.some((r) => r === "ANNOTATOR" || r === "COORDINATOR");
-  const predictions = c.images.length ? await graphqlOr<Record<string, Prediction[]>>({}, PREDICTIONS_QUERY(c.images.map((i) => i.id))) : {};
+  const predictions = c.images.length
+    ? await graphqlOr<Record<string, Prediction[]>>({}, PREDICTIONS_QUERY(c.images.map((i) => i.id)))
+    : {};
 
   const images: CaseImage[] = c.images.map((image, index) => {
     const latest = predictions[`p${index}`]?.[0];
@@ -78,7 +163,13 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
       heightPx: image.heightPx,
       pixelsUrl: pixelsUrl(image.displayUrl),
       heatmapUrl: map ? fileUrl(map.url) : null,
-      prediction: latest ? { subtype: latest.predictedClass, model: latest.modelVersion ? `${latest.modelVersion.name} v${latest.modelVersion.version}` : "model", probability: latest.probabilities.find((p) => p.subtype === latest.predictedClass)?.probability ?? null } : null,
+      prediction: latest
+        ? {
+            subtype: latest.predictedClass,
+            model: latest.modelVersion ? `${latest.modelVersion.name} v${latest.modelVersion.version}` : "model",
+            probability: latest.probabilities.find((p) => p.subtype === latest.predictedClass)?.probability ?? null,
+          }
+        : null,
       annotations: image.annotations,
     };
   });
@@ -92,8 +183,14 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
         <Link href="/cases">← Cases</Link>
       </p>
       <h1>
-        Case {c.accessionKey} <span className="muted">· patient {c.patientPseudonym} · {c.site.name}</span>{" "}
-        <span className={`badge status-${c.labelStatus.toLowerCase()}`}>{c.truth ? `${SUBTYPE_LABEL[c.truth]} · ` : ""}{LABEL_STATUS_LABEL[c.labelStatus]}</span>
+        Case {c.accessionKey}{" "}
+        <span className="muted">
+          · patient {c.patientPseudonym} · {c.site.name}
+        </span>{" "}
+        <span className={`badge status-${c.labelStatus.toLowerCase()}`}>
+          {c.truth ? `${SUBTYPE_LABEL[c.truth]} · ` : ""}
+          {LABEL_STATUS_LABEL[c.labelStatus]}
+        </span>
       </h1>
       <div className="case-layout">
         <CaseImaging caseId={c.id} images={images} myUserId={userGlobalId(me)} canAnnotate={isAnnotator} />
@@ -102,7 +199,10 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
             <h2>Pathology</h2>
             {c.consensus ? (
               <p data-testid="consensus">
-                Consensus: <strong>{SUBTYPE_LABEL[c.consensus.subtype]}</strong> <span className="muted">({c.consensus.method.toLowerCase()} by {c.consensus.decidedBy.name})</span>
+                Consensus: <strong>{SUBTYPE_LABEL[c.consensus.subtype]}</strong>{" "}
+                <span className="muted">
+                  ({c.consensus.method.toLowerCase()} by {c.consensus.decidedBy.name})
+                </span>
                 {c.consensus.rationale ? <span className="muted"> — {c.consensus.rationale}</span> : null}
               </p>
             ) : null}
@@ -117,7 +217,13 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
                 <LabelCard key={label.id} caseId={c.id} label={label} canRetract={isAnnotator} />
               ))}
             </div>
-            {canAdjudicate && current.length > 0 ? <AdjudicationForm caseId={c.id} subtypes={[...new Set(current.map((l) => l.subtype))]} needsRationale={hasConflict} /> : null}
+            {canAdjudicate && current.length > 0 ? (
+              <AdjudicationForm
+                caseId={c.id}
+                subtypes={[...new Set(current.map((l) => l.subtype))]}
+                needsRationale={hasConflict}
+              />
+            ) : null}
             {older.length ? (
               <details>
                 <summary>Retracted and corrected labels ({older.length})</summary>

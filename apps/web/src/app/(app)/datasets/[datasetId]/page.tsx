@@ -14,23 +14,93 @@ type DatasetQuery = {
     description: string | null;
     site: { id: string; code: string };
     createdBy: { name: string };
-    filter: { siteIds: string[]; subtypes: string[]; views: string[] | null; lateralities: string[] | null; requireConsensus: boolean };
-    versions: { id: string; version: number; itemCount: number; digest: string; frozenAt: string; createdBy: { name: string }; note: string | null }[];
+    filter: {
+      siteIds: string[];
+      subtypes: string[];
+      views: string[] | null;
+      lateralities: string[] | null;
+      requireConsensus: boolean;
+    };
+    versions: {
+      id: string;
+      version: number;
+      itemCount: number;
+      digest: string;
+      frozenAt: string;
+      createdBy: { name: string };
+      note: string | null;
+    }[];
   };
-  previewDataset: { itemCount: number; caseCount: number; patientCount: number; digest: string; classNames: string[]; counts: DatasetCount[]; excluded: { unlabelledCases: number; conflictCases: number; otherClassCases: number; withoutConsensusCases: number } };
+  previewDataset: {
+    itemCount: number;
+    caseCount: number;
+    patientCount: number;
+    digest: string;
+    classNames: string[];
+    counts: DatasetCount[];
+    excluded: {
+      unlabelledCases: number;
+      conflictCases: number;
+      otherClassCases: number;
+      withoutConsensusCases: number;
+    };
+  };
 };
 
 const QUERY = /* GraphQL */ `
   query Dataset($id: ID!) {
     dataset(id: $id) {
-      id name description site { id code } createdBy { name }
-      filter { siteIds subtypes views lateralities requireConsensus }
-      versions { id version itemCount digest frozenAt createdBy { name } note }
+      id
+      name
+      description
+      site {
+        id
+        code
+      }
+      createdBy {
+        name
+      }
+      filter {
+        siteIds
+        subtypes
+        views
+        lateralities
+        requireConsensus
+      }
+      versions {
+        id
+        version
+        itemCount
+        digest
+        frozenAt
+        createdBy {
+          name
+        }
+        note
+      }
     }
     previewDataset(datasetId: $id) {
-      itemCount caseCount patientCount digest classNames
-      counts { site { code } subtype split images cases patients }
-      excluded { unlabelledCases conflictCases otherClassCases withoutConsensusCases }
+      itemCount
+      caseCount
+      patientCount
+      digest
+      classNames
+      counts {
+        site {
+          code
+        }
+        subtype
+        split
+        images
+        cases
+        patients
+      }
+      excluded {
+        unlabelledCases
+        conflictCases
+        otherClassCases
+        withoutConsensusCases
+      }
     }
   }
 `;
@@ -41,7 +111,8 @@ export default async function DatasetPage({ params }: { params: Promise<{ datase
   try {
     data = await graphql<DatasetQuery>(QUERY, { id });
   } catch (error) {
-    if (error instanceof GraphQLRequestError && (error.code === "NOT_FOUND" || error.code === "BAD_USER_INPUT")) notFound();
+    if (error instanceof GraphQLRequestError && (error.code === "NOT_FOUND" || error.code === "BAD_USER_INPUT"))
+      notFound();
     throw error;
   }
   const me = (await getMe())!;
@@ -56,7 +127,8 @@ export default async function DatasetPage({ params }: { params: Promise<{ datase
       </p>
       <h1>{d.name}</h1>
       <p className="muted">
-        {d.description ? `${d.description} · ` : ""}site {d.site.code} · by {d.createdBy.name} · classes {d.filter.subtypes.map(subtypeLabel).join(", ")}
+        {d.description ? `${d.description} · ` : ""}site {d.site.code} · by {d.createdBy.name} · classes{" "}
+        {d.filter.subtypes.map(subtypeLabel).join(", ")}
         {d.filter.views ? ` · views ${d.filter.views.join(", ")}` : ""}
         {d.filter.lateralities ? ` · sides ${d.filter.lateralities.join(", ")}` : ""}
         {d.filter.requireConsensus ? " · adjudicated cases only" : ""}
@@ -64,15 +136,22 @@ export default async function DatasetPage({ params }: { params: Promise<{ datase
       <div className="panel stack">
         <h2>Before freezing: class balance and split per site</h2>
         <p>
-          <strong>{p.itemCount}</strong> images of <strong>{p.caseCount}</strong> cases and <strong>{p.patientCount}</strong> patients · digest <code data-testid="preview-digest">{p.digest.slice(0, 16)}</code>
+          <strong>{p.itemCount}</strong> images of <strong>{p.caseCount}</strong> cases and{" "}
+          <strong>{p.patientCount}</strong> patients · digest{" "}
+          <code data-testid="preview-digest">{p.digest.slice(0, 16)}</code>
           {isUnchanged ? <span className="muted"> (same as v{latest.version})</span> : null}
         </p>
         <ClassBalance counts={p.counts} classNames={p.classNames} label="Class balance preview" />
         <p className="muted">
-          Left out: {p.excluded.unlabelledCases} unlabelled, {p.excluded.conflictCases} in conflict, {p.excluded.otherClassCases} of other classes
+          Left out: {p.excluded.unlabelledCases} unlabelled, {p.excluded.conflictCases} in conflict,{" "}
+          {p.excluded.otherClassCases} of other classes
           {d.filter.requireConsensus ? `, ${p.excluded.withoutConsensusCases} without consensus` : ""} (cases).
         </p>
-        {canFreeze ? <FreezeForm datasetId={d.id} /> : <p className="muted">Coordinators of {d.site.code} freeze versions.</p>}
+        {canFreeze ? (
+          <FreezeForm datasetId={d.id} />
+        ) : (
+          <p className="muted">Coordinators of {d.site.code} freeze versions.</p>
+        )}
       </div>
       <div className="panel">
         <h2>Frozen versions</h2>

@@ -3,13 +3,26 @@ import { notFound } from "next/navigation";
 import { AutoRefresh } from "@/components/common/auto-refresh";
 import { StatusBadge } from "@/components/common/status-badge";
 import { ClassificationMetricsView, type ClassificationMetrics } from "@/components/models/classification-metrics";
-import { AliasForm, ConcordanceButton, EvaluationForm, InferenceForm, RemoveAliasButton } from "@/components/models/model-forms";
+import {
+  AliasForm,
+  ConcordanceButton,
+  EvaluationForm,
+  InferenceForm,
+  RemoveAliasButton,
+} from "@/components/models/model-forms";
 import { formatDateTime, formatNumber, formatPercent } from "@/lib/format";
 import { graphql, GraphQLRequestError } from "@/lib/graphql";
 import { graphqlOr } from "@/lib/safe-graphql";
 import { getMe } from "@/lib/viewer-context";
 
-type FoldMetrics = { fold: number; bestEpoch: number | null; trainImages: number; epochsCompleted: number; validation: { loss: number; accuracy: number; images: number } | null; test?: ClassificationMetrics };
+type FoldMetrics = {
+  fold: number;
+  bestEpoch: number | null;
+  trainImages: number;
+  epochsCompleted: number;
+  validation: { loss: number; accuracy: number; images: number } | null;
+  test?: ClassificationMetrics;
+};
 type Model = {
   id: string;
   name: string;
@@ -22,26 +35,131 @@ type Model = {
   site: { id: string; code: string };
   metrics: { split?: string; ensemble?: ClassificationMetrics; folds?: FoldMetrics[] } | null;
   aliases: { alias: string; modelName: string }[];
-  lineage: { datasetId: string; datasetName: string; datasetVersion: number; datasetVersionId: string; datasetDigest: string; datasetItemCount: number; preset: string; seed: number; codeRevision: string; backend: string; params: unknown; trainingRunId: string | null; trainingStartedAt: string; trainingFinishedAt: string };
-  evaluations: { id: string; split: string; status: string; datasetName: string; datasetVersion: number; createdAt: string; metrics: { ensemble?: { accuracy?: number } } | null; error: string | null }[];
+  lineage: {
+    datasetId: string;
+    datasetName: string;
+    datasetVersion: number;
+    datasetVersionId: string;
+    datasetDigest: string;
+    datasetItemCount: number;
+    preset: string;
+    seed: number;
+    codeRevision: string;
+    backend: string;
+    params: unknown;
+    trainingRunId: string | null;
+    trainingStartedAt: string;
+    trainingFinishedAt: string;
+  };
+  evaluations: {
+    id: string;
+    split: string;
+    status: string;
+    datasetName: string;
+    datasetVersion: number;
+    createdAt: string;
+    metrics: { ensemble?: { accuracy?: number } } | null;
+    error: string | null;
+  }[];
 };
-type InferenceRun = { id: string; status: string; target: string; studyId: string | null; datasetVersionId: string | null; createdAt: string; finishedAt: string | null; error: string | null; requestedByName: string };
+type InferenceRun = {
+  id: string;
+  status: string;
+  target: string;
+  studyId: string | null;
+  datasetVersionId: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+  error: string | null;
+  requestedByName: string;
+};
 
 const QUERY = /* GraphQL */ `
   query Model($id: ID!) {
     modelVersion(id: $id) {
-      id name version classNames inputSizePx artifactSha256 createdAt createdByName site { id code } metrics
-      aliases { alias modelName }
-      lineage { datasetId datasetName datasetVersion datasetVersionId datasetDigest datasetItemCount preset seed codeRevision backend params trainingRunId trainingStartedAt trainingFinishedAt }
-      evaluations { id split status datasetName datasetVersion createdAt metrics error }
+      id
+      name
+      version
+      classNames
+      inputSizePx
+      artifactSha256
+      createdAt
+      createdByName
+      site {
+        id
+        code
+      }
+      metrics
+      aliases {
+        alias
+        modelName
+      }
+      lineage {
+        datasetId
+        datasetName
+        datasetVersion
+        datasetVersionId
+        datasetDigest
+        datasetItemCount
+        preset
+        seed
+        codeRevision
+        backend
+        params
+        trainingRunId
+        trainingStartedAt
+        trainingFinishedAt
+      }
+      evaluations {
+        id
+        split
+        status
+        datasetName
+        datasetVersion
+        createdAt
+        metrics
+        error
+      }
     }
-    inferenceRuns(first: 20, modelVersionId: $id) { edges { node { id status target studyId datasetVersionId createdAt finishedAt error requestedByName } } }
+    inferenceRuns(first: 20, modelVersionId: $id) {
+      edges {
+        node {
+          id
+          status
+          target
+          studyId
+          datasetVersionId
+          createdAt
+          finishedAt
+          error
+          requestedByName
+        }
+      }
+    }
   }
 `;
 const TARGETS = /* GraphQL */ `
   query Targets {
-    readerStudies(first: 50) { edges { node { id name status } } }
-    datasets(first: 100) { edges { node { name versions { id version } } } }
+    readerStudies(first: 50) {
+      edges {
+        node {
+          id
+          name
+          status
+        }
+      }
+    }
+    datasets(first: 100) {
+      edges {
+        node {
+          name
+          versions {
+            id
+            version
+          }
+        }
+      }
+    }
   }
 `;
 
@@ -51,20 +169,25 @@ export default async function ModelPage({ params }: { params: Promise<{ modelId:
   try {
     data = await graphql(QUERY, { id });
   } catch (error) {
-    if (error instanceof GraphQLRequestError && (error.code === "NOT_FOUND" || error.code === "BAD_USER_INPUT")) notFound();
+    if (error instanceof GraphQLRequestError && (error.code === "NOT_FOUND" || error.code === "BAD_USER_INPUT"))
+      notFound();
     throw error;
   }
   const me = (await getMe())!;
   const m = data.modelVersion;
-  const targets = await graphqlOr<{ readerStudies: { edges: { node: { id: string; name: string; status: string } }[] }; datasets: { edges: { node: { name: string; versions: { id: string; version: number }[] } }[] } }>(
-    { readerStudies: { edges: [] }, datasets: { edges: [] } },
-    TARGETS,
-  );
+  const targets = await graphqlOr<{
+    readerStudies: { edges: { node: { id: string; name: string; status: string } }[] };
+    datasets: { edges: { node: { name: string; versions: { id: string; version: number }[] } }[] };
+  }>({ readerStudies: { edges: [] }, datasets: { edges: [] } }, TARGETS);
   const isMl = me.memberships.some((x) => x.site.id === m.site.id && x.role === "ML_ENGINEER");
   const studies = targets.readerStudies.edges.map((e) => e.node);
-  const versions = targets.datasets.edges.flatMap(({ node }) => node.versions.map((v) => ({ id: v.id, label: `${node.name} v${v.version}` })));
+  const versions = targets.datasets.edges.flatMap(({ node }) =>
+    node.versions.map((v) => ({ id: v.id, label: `${node.name} v${v.version}` })),
+  );
   const runs = data.inferenceRuns.edges.map((e) => e.node);
-  const isActive = runs.some((r) => ["QUEUED", "RUNNING"].includes(r.status)) || m.evaluations.some((e) => ["QUEUED", "RUNNING"].includes(e.status));
+  const isActive =
+    runs.some((r) => ["QUEUED", "RUNNING"].includes(r.status)) ||
+    m.evaluations.some((e) => ["QUEUED", "RUNNING"].includes(e.status));
   const l = m.lineage;
   return (
     <section className="stack">
@@ -72,11 +195,21 @@ export default async function ModelPage({ params }: { params: Promise<{ modelId:
         <Link href="/models">← Models</Link>
       </p>
       <h1>
-        {m.name} v{m.version} {m.aliases.map((a) => <span key={a.alias} className="badge tone-info">{a.alias}</span>)} <AutoRefresh isActive={isActive} intervalMs={3000} />
+        {m.name} v{m.version}{" "}
+        {m.aliases.map((a) => (
+          <span key={a.alias} className="badge tone-info">
+            {a.alias}
+          </span>
+        ))}{" "}
+        <AutoRefresh isActive={isActive} intervalMs={3000} />
       </h1>
       <div className="panel stack">
         <h2>Test metrics</h2>
-        {m.metrics?.ensemble ? <ClassificationMetricsView metrics={m.metrics.ensemble} title="Ensemble on the test split" /> : <p className="muted">No test metrics recorded.</p>}
+        {m.metrics?.ensemble ? (
+          <ClassificationMetricsView metrics={m.metrics.ensemble} title="Ensemble on the test split" />
+        ) : (
+          <p className="muted">No test metrics recorded.</p>
+        )}
         {m.metrics?.folds?.length ? (
           <table aria-label="Folds" style={{ width: "auto" }}>
             <thead>
@@ -118,7 +251,9 @@ export default async function ModelPage({ params }: { params: Promise<{ modelId:
           </dd>
           <dt>Training</dt>
           <dd>
-            {l.trainingRunId ? <Link href={`/training/${encodeURIComponent(l.trainingRunId)}`}>run</Link> : "run"} · preset {l.preset} · seed {l.seed} · {formatDateTime(l.trainingStartedAt)} → {formatDateTime(l.trainingFinishedAt)}
+            {l.trainingRunId ? <Link href={`/training/${encodeURIComponent(l.trainingRunId)}`}>run</Link> : "run"} ·
+            preset {l.preset} · seed {l.seed} · {formatDateTime(l.trainingStartedAt)} →{" "}
+            {formatDateTime(l.trainingFinishedAt)}
           </dd>
           <dt>Code and backend</dt>
           <dd>
@@ -126,7 +261,8 @@ export default async function ModelPage({ params }: { params: Promise<{ modelId:
           </dd>
           <dt>Model</dt>
           <dd>
-            classes {m.classNames.join(", ")} · input {m.inputSizePx} px · artifact <code>{m.artifactSha256.slice(0, 16)}</code>
+            classes {m.classNames.join(", ")} · input {m.inputSizePx} px · artifact{" "}
+            <code>{m.artifactSha256.slice(0, 16)}</code>
           </dd>
           <dt>Published</dt>
           <dd>
@@ -144,7 +280,10 @@ export default async function ModelPage({ params }: { params: Promise<{ modelId:
           <ul className="plain-list">
             {m.aliases.map((a) => (
               <li key={a.alias}>
-                <strong>{a.alias}</strong> {isMl ? <RemoveAliasButton modelVersionId={m.id} alias={a.alias} modelName={a.modelName} siteId={m.site.id} /> : null}
+                <strong>{a.alias}</strong>{" "}
+                {isMl ? (
+                  <RemoveAliasButton modelVersionId={m.id} alias={a.alias} modelName={a.modelName} siteId={m.site.id} />
+                ) : null}
               </li>
             ))}
           </ul>
@@ -173,12 +312,22 @@ export default async function ModelPage({ params }: { params: Promise<{ modelId:
                     {formatDateTime(r.createdAt)} · {r.requestedByName}
                   </td>
                   <td>
-                    {r.target === "STUDY" && r.studyId ? <Link href={`/studies/${encodeURIComponent(r.studyId)}`}>reader study</Link> : r.target === "DATASET_VERSION" && r.datasetVersionId ? <Link href={`/datasets/versions/${encodeURIComponent(r.datasetVersionId)}`}>dataset version</Link> : r.target.toLowerCase()}
+                    {r.target === "STUDY" && r.studyId ? (
+                      <Link href={`/studies/${encodeURIComponent(r.studyId)}`}>reader study</Link>
+                    ) : r.target === "DATASET_VERSION" && r.datasetVersionId ? (
+                      <Link href={`/datasets/versions/${encodeURIComponent(r.datasetVersionId)}`}>dataset version</Link>
+                    ) : (
+                      r.target.toLowerCase()
+                    )}
                   </td>
                   <td>
                     <StatusBadge status={r.status} /> {r.error ? <span className="error">{r.error}</span> : null}
                   </td>
-                  <td>{r.status === "SUCCEEDED" ? <ConcordanceButton modelVersionId={m.id} inferenceRunId={r.id} /> : null}</td>
+                  <td>
+                    {r.status === "SUCCEEDED" ? (
+                      <ConcordanceButton modelVersionId={m.id} inferenceRunId={r.id} />
+                    ) : null}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -10,18 +10,31 @@ export default async function ReadingStudyPage({ params }: { params: Promise<{ s
   const studyId = decodeURIComponent((await params).studyId);
   let data: { myNextCase: ReadingTask | null; myReaderStudies: Assignment[] };
   try {
-    data = await graphql(`query Next($studyId: ID!) { myNextCase(studyId: $studyId) { ${READING_TASK_FIELDS} } myReaderStudies { studyId studyName arm status caseCount } }`, { studyId });
+    data = await graphql(
+      `query Next($studyId: ID!) { myNextCase(studyId: $studyId) { ${READING_TASK_FIELDS} } myReaderStudies { studyId studyName arm status caseCount } }`,
+      { studyId },
+    );
   } catch (error) {
-    if (error instanceof GraphQLRequestError && (error.code === "NOT_FOUND" || error.code === "BAD_USER_INPUT" || error.code === "FORBIDDEN")) notFound();
+    if (
+      error instanceof GraphQLRequestError &&
+      (error.code === "NOT_FOUND" || error.code === "BAD_USER_INPUT" || error.code === "FORBIDDEN")
+    )
+      notFound();
     throw error;
   }
-  const assignment = data.myReaderStudies.find((a) => a.studyId === studyId || data.myNextCase?.studyId === a.studyId) ?? data.myReaderStudies[0];
+  const assignment =
+    data.myReaderStudies.find((a) => a.studyId === studyId || data.myNextCase?.studyId === a.studyId) ??
+    data.myReaderStudies[0];
   return (
     <section className="stack reading">
       <p>
         <Link href="/reading">← My studies</Link>
       </p>
-      <ReadingSession studyName={assignment?.studyName ?? "Reader study"} initialTask={data.myNextCase} caseCount={assignment?.caseCount ?? data.myNextCase?.caseCount ?? 0} />
+      <ReadingSession
+        studyName={assignment?.studyName ?? "Reader study"}
+        initialTask={data.myNextCase}
+        caseCount={assignment?.caseCount ?? data.myNextCase?.caseCount ?? 0}
+      />
     </section>
   );
 }

@@ -2,7 +2,14 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AutoRefresh } from "@/components/common/auto-refresh";
 import { StatusBadge } from "@/components/common/status-badge";
-import { AddCasesForm, AddReaderForm, RemoveCaseButton, RemoveReaderButton, RunStudyInferenceButton, StatusButton } from "@/components/studies/study-forms";
+import {
+  AddCasesForm,
+  AddReaderForm,
+  RemoveCaseButton,
+  RemoveReaderButton,
+  RunStudyInferenceButton,
+  StatusButton,
+} from "@/components/studies/study-forms";
 import { graphqlOr } from "@/lib/safe-graphql";
 import { formatDateTime } from "@/lib/format";
 import { graphql, GraphQLRequestError } from "@/lib/graphql";
@@ -21,29 +28,113 @@ type Study = {
   modelVersion: { id: string; name: string; version: number } | null;
   arms: { id: string; kind: string; name: string }[];
   questions: { id: string; kind: string; prompt: string; options: string[]; isRequired: boolean }[];
-  readers: { id: string; email: string; userName: string; arm: { kind: string; name: string }; progress: { caseCount: number; unaidedReads: number; aidedReads: number; isComplete: boolean } }[];
-  cases: { edges: { node: { id: string; code: string; case: { id: string; accessionKey: string } | null } }[]; pageInfo: { hasNextPage: boolean } };
+  readers: {
+    id: string;
+    email: string;
+    userName: string;
+    arm: { kind: string; name: string };
+    progress: { caseCount: number; unaidedReads: number; aidedReads: number; isComplete: boolean };
+  }[];
+  cases: {
+    edges: { node: { id: string; code: string; case: { id: string; accessionKey: string } | null } }[];
+    pageInfo: { hasNextPage: boolean };
+  };
 };
 
 const QUERY = /* GraphQL */ `
   query Study($id: ID!) {
     readerStudy(id: $id) {
-      id name description status seed createdAt openedAt closedAt site { id code } modelVersion { id name version }
-      arms { id kind name }
-      questions { id kind prompt options isRequired }
-      readers { id email userName arm { kind name } progress { caseCount unaidedReads aidedReads isComplete } }
-      cases(first: 200) { edges { node { id code case { id accessionKey } } } pageInfo { hasNextPage } }
+      id
+      name
+      description
+      status
+      seed
+      createdAt
+      openedAt
+      closedAt
+      site {
+        id
+        code
+      }
+      modelVersion {
+        id
+        name
+        version
+      }
+      arms {
+        id
+        kind
+        name
+      }
+      questions {
+        id
+        kind
+        prompt
+        options
+        isRequired
+      }
+      readers {
+        id
+        email
+        userName
+        arm {
+          kind
+          name
+        }
+        progress {
+          caseCount
+          unaidedReads
+          aidedReads
+          isComplete
+        }
+      }
+      cases(first: 200) {
+        edges {
+          node {
+            id
+            code
+            case {
+              id
+              accessionKey
+            }
+          }
+        }
+        pageInfo {
+          hasNextPage
+        }
+      }
     }
   }
 `;
 const INFERENCE = /* GraphQL */ `
   query StudyInference($studyId: ID!, $modelVersionId: ID!) {
-    inferenceRuns(first: 5, studyId: $studyId, modelVersionId: $modelVersionId) { edges { node { id status createdAt error } } }
+    inferenceRuns(first: 5, studyId: $studyId, modelVersionId: $modelVersionId) {
+      edges {
+        node {
+          id
+          status
+          createdAt
+          error
+        }
+      }
+    }
   }
 `;
 const CANDIDATES = /* GraphQL */ `
   query Candidates($siteId: ID) {
-    cases(first: 100, filter: { siteId: $siteId }) { edges { node { id accessionKey truth labelStatus site { code } } } }
+    cases(first: 100, filter: { siteId: $siteId }) {
+      edges {
+        node {
+          id
+          accessionKey
+          truth
+          labelStatus
+          site {
+            code
+          }
+        }
+      }
+    }
   }
 `;
 
@@ -53,34 +144,66 @@ export default async function StudyPage({ params }: { params: Promise<{ studyId:
   try {
     study = (await graphql<{ readerStudy: Study }>(QUERY, { id })).readerStudy;
   } catch (error) {
-    if (error instanceof GraphQLRequestError && (error.code === "NOT_FOUND" || error.code === "BAD_USER_INPUT")) notFound();
+    if (error instanceof GraphQLRequestError && (error.code === "NOT_FOUND" || error.code === "BAD_USER_INPUT"))
+      notFound();
     throw error;
   }
   const inStudy = new Set(study.cases.edges.map((e) => e.node.case?.id).filter(Boolean));
   const candidates =
     study.status === "DRAFT"
-      ? (await graphql<{ cases: { edges: { node: { id: string; accessionKey: string; truth: string | null; labelStatus: string; site: { code: string } } }[] } }>(CANDIDATES, { siteId: study.site.id })).cases.edges
+      ? (
+          await graphql<{
+            cases: {
+              edges: {
+                node: {
+                  id: string;
+                  accessionKey: string;
+                  truth: string | null;
+                  labelStatus: string;
+                  site: { code: string };
+                };
+              }[];
+            };
+          }>(CANDIDATES, { siteId: study.site.id })
+        ).cases.edges
           .map((e) => e.node)
           .filter((c) => c.truth && !inStudy.has(c.id))
           .map((c) => ({ id: c.id, accessionKey: c.accessionKey, truth: c.truth, site: c.site.code }))
       : [];
   const caseCount = study.cases.edges.length;
   const inference = study.modelVersion
-    ? (await graphqlOr<{ inferenceRuns: { edges: { node: { id: string; status: string; createdAt: string; error: string | null } }[] } }>({ inferenceRuns: { edges: [] } }, INFERENCE, { studyId: study.id, modelVersionId: study.modelVersion.id })).inferenceRuns.edges.map((e) => e.node)
+    ? (
+        await graphqlOr<{
+          inferenceRuns: { edges: { node: { id: string; status: string; createdAt: string; error: string | null } }[] };
+        }>({ inferenceRuns: { edges: [] } }, INFERENCE, { studyId: study.id, modelVersionId: study.modelVersion.id })
+      ).inferenceRuns.edges.map((e) => e.node)
     : [];
-  const perReader = (r: Study["readers"][number]) => (r.arm.kind === "AIDED" ? r.progress.caseCount * 2 : r.progress.caseCount);
+  const perReader = (r: Study["readers"][number]) =>
+    r.arm.kind === "AIDED" ? r.progress.caseCount * 2 : r.progress.caseCount;
   return (
     <section className="stack">
       <p>
         <Link href="/studies">← Reader studies</Link>
       </p>
       <h1>
-        {study.name} <StatusBadge status={study.status} /> <AutoRefresh isActive={study.status === "OPEN" || inference.some((r) => r.status === "QUEUED" || r.status === "RUNNING")} intervalMs={4000} />
+        {study.name} <StatusBadge status={study.status} />{" "}
+        <AutoRefresh
+          isActive={study.status === "OPEN" || inference.some((r) => r.status === "QUEUED" || r.status === "RUNNING")}
+          intervalMs={4000}
+        />
       </h1>
       <p className="muted">
-        {study.description ? `${study.description} · ` : ""}site {study.site.code} · seed {study.seed} · created {formatDateTime(study.createdAt)}
+        {study.description ? `${study.description} · ` : ""}site {study.site.code} · seed {study.seed} · created{" "}
+        {formatDateTime(study.createdAt)}
         {study.openedAt ? ` · opened ${formatDateTime(study.openedAt)}` : ""}
-        {study.closedAt ? ` · closed ${formatDateTime(study.closedAt)}` : ""} · AI: {study.modelVersion ? <Link href={`/models/${encodeURIComponent(study.modelVersion.id)}`}>{study.modelVersion.name} v{study.modelVersion.version}</Link> : "none"}
+        {study.closedAt ? ` · closed ${formatDateTime(study.closedAt)}` : ""} · AI:{" "}
+        {study.modelVersion ? (
+          <Link href={`/models/${encodeURIComponent(study.modelVersion.id)}`}>
+            {study.modelVersion.name} v{study.modelVersion.version}
+          </Link>
+        ) : (
+          "none"
+        )}
       </p>
       {study.status === "CLOSED" ? (
         <p className="panel">
@@ -89,7 +212,9 @@ export default async function StudyPage({ params }: { params: Promise<{ studyId:
       ) : null}
       <div className="panel stack">
         <h2>Readers and progress</h2>
-        {study.status === "OPEN" ? <p className="muted">While the study is open you see counts only, never answers.</p> : null}
+        {study.status === "OPEN" ? (
+          <p className="muted">While the study is open you see counts only, never answers.</p>
+        ) : null}
         {study.readers.length === 0 ? (
           <p className="muted">No readers yet.</p>
         ) : (
@@ -118,9 +243,14 @@ export default async function StudyPage({ params }: { params: Promise<{ studyId:
                     </td>
                     <td>{r.arm.kind === "AIDED" ? `${r.progress.aidedReads} / ${r.progress.caseCount}` : "—"}</td>
                     <td>
-                      <progress max={Math.max(1, perReader(r))} value={done} aria-label={`${r.userName} progress`} /> {r.progress.isComplete ? <span className="badge tone-ok">complete</span> : null}
+                      <progress max={Math.max(1, perReader(r))} value={done} aria-label={`${r.userName} progress`} />{" "}
+                      {r.progress.isComplete ? <span className="badge tone-ok">complete</span> : null}
                     </td>
-                    <td>{study.status === "DRAFT" ? <RemoveReaderButton studyId={study.id} studyReaderId={r.id} email={r.email} /> : null}</td>
+                    <td>
+                      {study.status === "DRAFT" ? (
+                        <RemoveReaderButton studyId={study.id} studyReaderId={r.id} email={r.email} />
+                      ) : null}
+                    </td>
                   </tr>
                 );
               })}
@@ -138,7 +268,9 @@ export default async function StudyPage({ params }: { params: Promise<{ studyId:
             {study.cases.edges.map(({ node }) => (
               <li key={node.id}>
                 <code>{node.code}</code> {node.case ? <span className="muted">{node.case.accessionKey}</span> : null}
-                {study.status === "DRAFT" && node.case ? <RemoveCaseButton studyId={study.id} caseId={node.case.id} code={node.code} /> : null}
+                {study.status === "DRAFT" && node.case ? (
+                  <RemoveCaseButton studyId={study.id} caseId={node.case.id} code={node.code} />
+                ) : null}
               </li>
             ))}
           </ul>
@@ -155,12 +287,18 @@ export default async function StudyPage({ params }: { params: Promise<{ studyId:
           <h2>The AI on these cases</h2>
           {inference.length ? (
             <p data-testid="study-inference">
-              Latest run: <StatusBadge status={inference[0]!.status} /> <span className="muted">{formatDateTime(inference[0]!.createdAt)}</span> {inference[0]!.error ? <span className="error">{inference[0]!.error}</span> : null}
+              Latest run: <StatusBadge status={inference[0]!.status} />{" "}
+              <span className="muted">{formatDateTime(inference[0]!.createdAt)}</span>{" "}
+              {inference[0]!.error ? <span className="error">{inference[0]!.error}</span> : null}
             </p>
           ) : (
-            <p className="muted">Not run yet: the aided arm and the report need the AI&apos;s answers for the study&apos;s cases.</p>
+            <p className="muted">
+              Not run yet: the aided arm and the report need the AI&apos;s answers for the study&apos;s cases.
+            </p>
           )}
-          {study.status !== "CLOSED" && caseCount > 0 ? <RunStudyInferenceButton studyId={study.id} modelVersionId={study.modelVersion.id} /> : null}
+          {study.status !== "CLOSED" && caseCount > 0 ? (
+            <RunStudyInferenceButton studyId={study.id} modelVersionId={study.modelVersion.id} />
+          ) : null}
         </div>
       ) : null}
       <div className="panel">
@@ -169,12 +307,19 @@ export default async function StudyPage({ params }: { params: Promise<{ studyId:
         <ol>
           {study.questions.map((q) => (
             <li key={q.id}>
-              {q.prompt} <span className="muted">({q.kind.toLowerCase()}{q.options.length ? `: ${q.options.map(subtypeLabel).join(", ")}` : ""}{q.isRequired ? "" : ", optional"})</span>
+              {q.prompt}{" "}
+              <span className="muted">
+                ({q.kind.toLowerCase()}
+                {q.options.length ? `: ${q.options.map(subtypeLabel).join(", ")}` : ""}
+                {q.isRequired ? "" : ", optional"})
+              </span>
             </li>
           ))}
         </ol>
       </div>
-      {study.status === "DRAFT" ? <StatusButton studyId={study.id} to="OPEN" disabled={caseCount === 0 || study.readers.length === 0} /> : null}
+      {study.status === "DRAFT" ? (
+        <StatusButton studyId={study.id} to="OPEN" disabled={caseCount === 0 || study.readers.length === 0} />
+      ) : null}
       {study.status === "OPEN" ? <StatusButton studyId={study.id} to="CLOSED" /> : null}
     </section>
   );

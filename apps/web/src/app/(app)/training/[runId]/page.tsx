@@ -34,9 +34,37 @@ type Run = {
 const QUERY = /* GraphQL */ `
   query Run($id: ID!) {
     trainingRun(id: $id) {
-      id status preset seed params datasetName datasetVersion datasetVersionId datasetDigest createdAt startedAt finishedAt requestedByName backend error cancelRequestedAt progress
-      modelVersion { id name version }
-      metricSeries(epochLevelOnly: true) { name fold points { epoch batch value } }
+      id
+      status
+      preset
+      seed
+      params
+      datasetName
+      datasetVersion
+      datasetVersionId
+      datasetDigest
+      createdAt
+      startedAt
+      finishedAt
+      requestedByName
+      backend
+      error
+      cancelRequestedAt
+      progress
+      modelVersion {
+        id
+        name
+        version
+      }
+      metricSeries(epochLevelOnly: true) {
+        name
+        fold
+        points {
+          epoch
+          batch
+          value
+        }
+      }
     }
   }
 `;
@@ -46,7 +74,11 @@ const ACTIVE = ["QUEUED", "RUNNING", "CANCELLING"];
 function curves(series: Series[], names: string[]): LineSeries[] {
   return series
     .filter((s) => names.includes(s.name) && s.fold >= 0)
-    .map((s) => ({ name: `${s.name.replace("_", " ")} · fold ${s.fold + 1}`, dashed: s.name.startsWith("val"), points: s.points.map((p) => ({ x: p.epoch, y: p.value })).sort((a, b) => a.x - b.x) }));
+    .map((s) => ({
+      name: `${s.name.replace("_", " ")} · fold ${s.fold + 1}`,
+      dashed: s.name.startsWith("val"),
+      points: s.points.map((p) => ({ x: p.epoch, y: p.value })).sort((a, b) => a.x - b.x),
+    }));
 }
 
 export default async function TrainingRunPage({ params }: { params: Promise<{ runId: string }> }) {
@@ -55,17 +87,29 @@ export default async function TrainingRunPage({ params }: { params: Promise<{ ru
   try {
     run = (await graphql<{ trainingRun: Run }>(QUERY, { id })).trainingRun;
   } catch (error) {
-    if (error instanceof GraphQLRequestError && (error.code === "NOT_FOUND" || error.code === "BAD_USER_INPUT")) notFound();
+    if (error instanceof GraphQLRequestError && (error.code === "NOT_FOUND" || error.code === "BAD_USER_INPUT"))
+      notFound();
     throw error;
   }
   const isActive = ACTIVE.includes(run.status);
-  const p = (run.progress ?? {}) as { fold?: number; foldCount?: number; epoch?: number; epochs?: number; batch?: number; batches?: number };
+  const p = (run.progress ?? {}) as {
+    fold?: number;
+    foldCount?: number;
+    epoch?: number;
+    epochs?: number;
+    batch?: number;
+    batches?: number;
+  };
   // Share of the whole run done: finished folds plus the current fold's epochs and batches.
   const share =
     run.status === "SUCCEEDED"
       ? 1
       : p.foldCount && p.epochs && p.fold !== undefined && p.epoch !== undefined
-        ? Math.min(1, (p.fold + (Math.max(0, p.epoch - 1) + (p.batches ? (p.batch ?? 0) / p.batches : 0)) / p.epochs) / p.foldCount)
+        ? Math.min(
+            1,
+            (p.fold + (Math.max(0, p.epoch - 1) + (p.batches ? (p.batch ?? 0) / p.batches : 0)) / p.epochs) /
+              p.foldCount,
+          )
         : 0;
   const tests = run.metricSeries.filter((s) => s.fold === -1);
   return (
@@ -100,7 +144,10 @@ export default async function TrainingRunPage({ params }: { params: Promise<{ ru
         <h2>Progress</h2>
         <progress max={1} value={share} aria-label="Training progress" />
         <p data-testid="run-progress">
-          {run.status === "QUEUED" ? "Waiting for a trainer worker…" : progressLine(run.progress) || run.status.toLowerCase()} {share > 0 ? <span className="muted">({Math.round(share * 100)}%)</span> : null}
+          {run.status === "QUEUED"
+            ? "Waiting for a trainer worker…"
+            : progressLine(run.progress) || run.status.toLowerCase()}{" "}
+          {share > 0 ? <span className="muted">({Math.round(share * 100)}%)</span> : null}
         </p>
         {run.error ? (
           <p role="alert" className="error">
@@ -116,11 +163,20 @@ export default async function TrainingRunPage({ params }: { params: Promise<{ ru
           </p>
         ) : null}
         {isActive && run.status !== "CANCELLING" ? <CancelRunButton runId={run.id} /> : null}
-        {run.cancelRequestedAt && run.status === "CANCELLING" ? <p className="muted">Cancelling: the worker stops at its next batch.</p> : null}
+        {run.cancelRequestedAt && run.status === "CANCELLING" ? (
+          <p className="muted">Cancelling: the worker stops at its next batch.</p>
+        ) : null}
       </div>
       <div className="panel charts-row">
         <LineChart title="Loss" xLabel="epoch" yLabel="loss" series={curves(run.metricSeries, ["loss", "val_loss"])} />
-        <LineChart title="Accuracy" xLabel="epoch" yLabel="accuracy" yMin={0} yMax={1} series={curves(run.metricSeries, ["accuracy", "val_accuracy"])} />
+        <LineChart
+          title="Accuracy"
+          xLabel="epoch"
+          yLabel="accuracy"
+          yMin={0}
+          yMax={1}
+          series={curves(run.metricSeries, ["accuracy", "val_accuracy"])}
+        />
       </div>
       {tests.length ? (
         <div className="panel">

@@ -22,7 +22,17 @@ type VersionQuery = {
     dataset: { id: string; name: string };
     counts: DatasetCount[];
     items: {
-      edges: { node: { id: string; caseId: string; split: string; fold: number | null; subtype: string; site: { code: string }; image: { laterality: string; view: string; displayUrl: string } | null } }[];
+      edges: {
+        node: {
+          id: string;
+          caseId: string;
+          split: string;
+          fold: number | null;
+          subtype: string;
+          site: { code: string };
+          image: { laterality: string; view: string; displayUrl: string } | null;
+        };
+      }[];
       pageInfo: { hasNextPage: boolean; endCursor: string | null };
     };
   };
@@ -31,19 +41,71 @@ type VersionQuery = {
 const QUERY = /* GraphQL */ `
   query Version($id: ID!, $after: String, $split: DatasetSplit) {
     datasetVersion(id: $id) {
-      id version digest itemCount seed foldCount frozenAt note classNames createdBy { name }
-      splitFractions { train validation test }
-      dataset { id name }
-      counts { site { code } subtype split images cases patients }
+      id
+      version
+      digest
+      itemCount
+      seed
+      foldCount
+      frozenAt
+      note
+      classNames
+      createdBy {
+        name
+      }
+      splitFractions {
+        train
+        validation
+        test
+      }
+      dataset {
+        id
+        name
+      }
+      counts {
+        site {
+          code
+        }
+        subtype
+        split
+        images
+        cases
+        patients
+      }
       items(first: 50, after: $after, split: $split) {
-        edges { node { id caseId split fold subtype site { code } image { laterality view displayUrl } } }
-        pageInfo { hasNextPage endCursor }
+        edges {
+          node {
+            id
+            caseId
+            split
+            fold
+            subtype
+            site {
+              code
+            }
+            image {
+              laterality
+              view
+              displayUrl
+            }
+          }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
       }
     }
   }
 `;
 
-export default async function DatasetVersionPage({ params, searchParams }: { params: Promise<{ versionId: string }>; searchParams: Promise<{ after?: string; split?: string }> }) {
+export default async function DatasetVersionPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ versionId: string }>;
+  searchParams: Promise<{ after?: string; split?: string }>;
+}) {
   const id = decodeURIComponent((await params).versionId);
   const search = await searchParams;
   const split = ["TRAIN", "VALIDATION", "TEST"].includes(search.split ?? "") ? search.split : null;
@@ -51,7 +113,8 @@ export default async function DatasetVersionPage({ params, searchParams }: { par
   try {
     data = await graphql<VersionQuery>(QUERY, { id, after: search.after ?? null, split });
   } catch (error) {
-    if (error instanceof GraphQLRequestError && (error.code === "NOT_FOUND" || error.code === "BAD_USER_INPUT")) notFound();
+    if (error instanceof GraphQLRequestError && (error.code === "NOT_FOUND" || error.code === "BAD_USER_INPUT"))
+      notFound();
     throw error;
   }
   const v = data.datasetVersion;
@@ -73,7 +136,8 @@ export default async function DatasetVersionPage({ params, searchParams }: { par
         <dd>{v.itemCount}</dd>
         <dt>Split</dt>
         <dd>
-          train {v.splitFractions.train} · validation {v.splitFractions.validation} · test {v.splitFractions.test} · {v.foldCount} folds · seed {v.seed}
+          train {v.splitFractions.train} · validation {v.splitFractions.validation} · test {v.splitFractions.test} ·{" "}
+          {v.foldCount} folds · seed {v.seed}
         </dd>
         <dt>Frozen</dt>
         <dd>
@@ -94,7 +158,11 @@ export default async function DatasetVersionPage({ params, searchParams }: { par
         <h2>Contents</h2>
         <nav className="row" aria-label="Split">
           {[null, "TRAIN", "VALIDATION", "TEST"].map((s) => (
-            <Link key={s ?? "all"} href={s ? `${base}?split=${s}` : base} aria-current={split === s ? "page" : undefined}>
+            <Link
+              key={s ?? "all"}
+              href={s ? `${base}?split=${s}` : base}
+              aria-current={split === s ? "page" : undefined}
+            >
               {s ? s.toLowerCase() : "all"}
             </Link>
           ))}
@@ -117,7 +185,12 @@ export default async function DatasetVersionPage({ params, searchParams }: { par
                   {node.image ? (
                     <span className="row">
                       {/* eslint-disable-next-line @next/next/no-img-element */}
-                      <img src={thumbnailUrl(node.image.displayUrl)} alt={`${node.image.laterality}${node.image.view}`} className="thumb" loading="lazy" />
+                      <img
+                        src={thumbnailUrl(node.image.displayUrl)}
+                        alt={`${node.image.laterality}${node.image.view}`}
+                        className="thumb"
+                        loading="lazy"
+                      />
                       {node.image.laterality}
                       {node.image.view}
                     </span>
@@ -125,7 +198,13 @@ export default async function DatasetVersionPage({ params, searchParams }: { par
                     <span className="muted">not visible to you</span>
                   )}
                 </td>
-                <td>{node.image ? <Link href={`/cases/${encodeURIComponent(node.caseId)}`}>case</Link> : <span className="muted">—</span>}</td>
+                <td>
+                  {node.image ? (
+                    <Link href={`/cases/${encodeURIComponent(node.caseId)}`}>case</Link>
+                  ) : (
+                    <span className="muted">—</span>
+                  )}
+                </td>
                 <td>{node.site.code}</td>
                 <td>{subtypeLabel(node.subtype)}</td>
                 <td>{node.split.toLowerCase()}</td>
@@ -135,7 +214,11 @@ export default async function DatasetVersionPage({ params, searchParams }: { par
           </tbody>
         </table>
         {v.items.pageInfo.hasNextPage && v.items.pageInfo.endCursor ? (
-          <Link href={`${base}?${new URLSearchParams([...(split ? [["split", split]] : []), ["after", v.items.pageInfo.endCursor]])}`}>Next items</Link>
+          <Link
+            href={`${base}?${new URLSearchParams([...(split ? [["split", split]] : []), ["after", v.items.pageInfo.endCursor]])}`}
+          >
+            Next items
+          </Link>
         ) : null}
       </div>
     </section>

@@ -9,21 +9,65 @@ import { subtypeLabel } from "@/lib/labels";
 
 type Interval = { estimate: number; lower: number; upper: number; successes: number; total: number };
 type Kappa = { kappa: number; lower: number; upper: number; pValue: number } | null;
-type ClassFigures = { subtype: string; support: number; sensitivity: Interval | null; specificity: Interval | null; auc: { auc: number; lower: number; upper: number } | null };
-type Figures = { cases: number; accuracy: Interval; perClass: ClassFigures[]; confusionMatrix: { truth: string; counts: number[] }[] };
+type ClassFigures = {
+  subtype: string;
+  support: number;
+  sensitivity: Interval | null;
+  specificity: Interval | null;
+  auc: { auc: number; lower: number; upper: number } | null;
+};
+type Figures = {
+  cases: number;
+  accuracy: Interval;
+  perClass: ClassFigures[];
+  confusionMatrix: { truth: string; counts: number[] }[];
+};
 type ReaderFigures = {
   readerLabel: string;
   figures: Figures;
   kappaVsTruth: Kappa;
   kappaVsAi: Kappa;
-  mcnemarVsAi: { onlyReaderCorrect: number; onlyAiCorrect: number; bothCorrect: number; bothWrong: number; pValue: number } | null;
+  mcnemarVsAi: {
+    onlyReaderCorrect: number;
+    onlyAiCorrect: number;
+    bothCorrect: number;
+    bothWrong: number;
+    pValue: number;
+  } | null;
   accuracyDifferenceVsAi: { difference: number; lower: number; upper: number } | null;
   delongVsAi: { subtype: string; readerAuc: number | null; aiAuc: number | null; pValue: number | null }[] | null;
 };
 type Regions = { key: string; a: number; b: number; c: number; d: number; total: number };
-type Phase = { phase: "UNAIDED" | "AIDED"; readers: ReaderFigures[]; readerPairs: { first: string; second: string; kappa: { kappa: number; lower: number; upper: number } }[]; fleissKappa: number | null; fleissPValue: number | null; regions: Regions; regionsByReader: Regions[] };
+type Phase = {
+  phase: "UNAIDED" | "AIDED";
+  readers: ReaderFigures[];
+  readerPairs: { first: string; second: string; kappa: { kappa: number; lower: number; upper: number } }[];
+  fleissKappa: number | null;
+  fleissPValue: number | null;
+  regions: Regions;
+  regionsByReader: Regions[];
+};
 type RocJson = { className: string; curve: { fpr: number; tpr: number }[]; estimate: { auc: number } | null }[] | null;
-type Statistics = { ai: { roc: RocJson } | null; arms: { modality: string; readers: { readerId: string; roc: RocJson }[]; aiVsReaders: { className: string; result: { aiAuc: number; meanReaderAuc: number; meanDifference: number; lower: number; upper: number; pValue: number } }[] | null }[] } | null;
+type Statistics = {
+  ai: { roc: RocJson } | null;
+  arms: {
+    modality: string;
+    readers: { readerId: string; roc: RocJson }[];
+    aiVsReaders:
+      | {
+          className: string;
+          result: {
+            aiAuc: number;
+            meanReaderAuc: number;
+            meanDifference: number;
+            lower: number;
+            upper: number;
+            pValue: number;
+          };
+        }[]
+      | null;
+  }[];
+} | null;
 type Report = {
   studyName: string;
   closedAt: string | null;
@@ -32,7 +76,20 @@ type Report = {
   readers: { label: string; name: string; email: string; arm: string }[];
   ai: Figures | null;
   phases: Phase[];
-  mrmc: { subtype: string; readers: string[]; unaidedAuc: number; aidedAuc: number | null; difference: number | null; lower: number | null; upper: number | null; f: number; ddf: number | null; pValue: number }[] | null;
+  mrmc:
+    | {
+        subtype: string;
+        readers: string[];
+        unaidedAuc: number;
+        aidedAuc: number | null;
+        difference: number | null;
+        lower: number | null;
+        upper: number | null;
+        f: number;
+        ddf: number | null;
+        pValue: number;
+      }[]
+    | null;
   excludedCases: { code: string; reason: string }[];
   statistics: Statistics;
   cases: ExplorerCase[];
@@ -76,14 +133,46 @@ const CASES_QUERY = /* GraphQL */ `
   query ReportCases($studyId: ID!) {
     studyReport(studyId: $studyId) {
       statistics
-      cases { code siteCode truth aiAnswer images { id laterality view widthPx heightPx displayUrl } aiHeatmaps { imageId url } reads { readerLabel phase answer confidence isCorrect region roi { imageId shape geometry } } }
+      cases {
+        code
+        siteCode
+        truth
+        aiAnswer
+        images {
+          id
+          laterality
+          view
+          widthPx
+          heightPx
+          displayUrl
+        }
+        aiHeatmaps {
+          imageId
+          url
+        }
+        reads {
+          readerLabel
+          phase
+          answer
+          confidence
+          isCorrect
+          region
+          roi {
+            imageId
+            shape
+            geometry
+          }
+        }
+      }
     }
   }
 `;
 
-const ci = (i: { estimate: number; lower: number; upper: number } | null | undefined) => (i ? `${formatPercent(i.estimate)} (${formatPercent(i.lower)}–${formatPercent(i.upper)})` : "—");
+const ci = (i: { estimate: number; lower: number; upper: number } | null | undefined) =>
+  i ? `${formatPercent(i.estimate)} (${formatPercent(i.lower)}–${formatPercent(i.upper)})` : "—";
 const kappa = (k: Kappa) => (k ? `${k.kappa.toFixed(2)} (${k.lower.toFixed(2)}–${k.upper.toFixed(2)})` : "—");
-const pValue = (p: number | null | undefined) => (p === null || p === undefined ? "—" : p < 0.001 ? "<0.001" : p.toFixed(3));
+const pValue = (p: number | null | undefined) =>
+  p === null || p === undefined ? "—" : p < 0.001 ? "<0.001" : p.toFixed(3);
 const phaseName = (p: string) => (p === "AIDED" ? "Aided" : "Unaided");
 
 function PerClassTable({ figures, label }: { figures: Figures; label: string }) {
@@ -124,7 +213,8 @@ export default async function StudyReportPage({ params }: { params: Promise<{ st
     ]);
     report = { ...summary.studyReport, ...phases.studyReport, ...details.studyReport };
   } catch (error) {
-    if (error instanceof GraphQLRequestError && (error.code === "NOT_FOUND" || error.code === "BAD_USER_INPUT")) notFound();
+    if (error instanceof GraphQLRequestError && (error.code === "NOT_FOUND" || error.code === "BAD_USER_INPUT"))
+      notFound();
     if (error instanceof GraphQLRequestError && error.code === "CONFLICT")
       return (
         <section className="panel stack">
@@ -137,14 +227,20 @@ export default async function StudyReportPage({ params }: { params: Promise<{ st
   }
   const nameOf = (label: string) => report.readers.find((r) => r.label === label)?.name ?? label;
   const classes = report.classes;
-  const matrix = (f: Figures) => classes.map((k) => f.confusionMatrix.find((r) => r.truth === k)?.counts ?? classes.map(() => 0));
+  const matrix = (f: Figures) =>
+    classes.map((k) => f.confusionMatrix.find((r) => r.truth === k)?.counts ?? classes.map(() => 0));
   const rocCurves = (subtype: string, phaseIndex: number): RocCurve[] => {
     const curves: RocCurve[] = [];
     const ai = report.statistics?.ai?.roc?.find((r) => r.className === subtype);
     if (ai) curves.push({ name: "AI", auc: ai.estimate?.auc ?? null, points: ai.curve, dashed: true });
     for (const reader of report.statistics?.arms[phaseIndex]?.readers ?? []) {
       const roc = reader.roc?.find((r) => r.className === subtype);
-      if (roc) curves.push({ name: `${reader.readerId} ${nameOf(reader.readerId)}`, auc: roc.estimate?.auc ?? null, points: roc.curve });
+      if (roc)
+        curves.push({
+          name: `${reader.readerId} ${nameOf(reader.readerId)}`,
+          auc: roc.estimate?.auc ?? null,
+          points: roc.curve,
+        });
     }
     return curves;
   };
@@ -163,9 +259,7 @@ export default async function StudyReportPage({ params }: { params: Promise<{ st
         </ul>
       ) : null}
       {report.excludedCases.length ? (
-        <p className="muted">
-          Left out: {report.excludedCases.map((c) => `${c.code} (${c.reason})`).join("; ")}
-        </p>
+        <p className="muted">Left out: {report.excludedCases.map((c) => `${c.code} (${c.reason})`).join("; ")}</p>
       ) : null}
 
       <div className="panel stack">
@@ -229,8 +323,20 @@ export default async function StudyReportPage({ params }: { params: Promise<{ st
       <div className="panel stack">
         <h2>Confusion matrices</h2>
         <div className="charts-row">
-          {report.ai ? <ConfusionMatrix classes={classes} counts={matrix(report.ai)} title="AI" answerLabel="AI" /> : null}
-          {report.phases.flatMap((p) => p.readers.map((r) => <ConfusionMatrix key={`${p.phase}-${r.readerLabel}`} classes={classes} counts={matrix(r.figures)} title={`${r.readerLabel} ${nameOf(r.readerLabel)} (${phaseName(p.phase).toLowerCase()})`} answerLabel="Reader" />))}
+          {report.ai ? (
+            <ConfusionMatrix classes={classes} counts={matrix(report.ai)} title="AI" answerLabel="AI" />
+          ) : null}
+          {report.phases.flatMap((p) =>
+            p.readers.map((r) => (
+              <ConfusionMatrix
+                key={`${p.phase}-${r.readerLabel}`}
+                classes={classes}
+                counts={matrix(r.figures)}
+                title={`${r.readerLabel} ${nameOf(r.readerLabel)} (${phaseName(p.phase).toLowerCase()})`}
+                answerLabel="Reader"
+              />
+            )),
+          )}
         </div>
       </div>
 
@@ -239,7 +345,12 @@ export default async function StudyReportPage({ params }: { params: Promise<{ st
         {report.phases.map((p) => (
           <div key={p.phase} className="stack">
             <h3>
-              {phaseName(p.phase)} {p.fleissKappa !== null ? <span className="muted">· Fleiss&apos; kappa {p.fleissKappa.toFixed(2)} (p {pValue(p.fleissPValue)})</span> : null}
+              {phaseName(p.phase)}{" "}
+              {p.fleissKappa !== null ? (
+                <span className="muted">
+                  · Fleiss&apos; kappa {p.fleissKappa.toFixed(2)} (p {pValue(p.fleissPValue)})
+                </span>
+              ) : null}
             </h3>
             <table aria-label={`Kappa ${phaseName(p.phase)}`} style={{ width: "auto" }}>
               <thead>
@@ -291,11 +402,17 @@ export default async function StudyReportPage({ params }: { params: Promise<{ st
                     {r.readerLabel} · {nameOf(r.readerLabel)}
                   </td>
                   <td>{phaseName(p.phase)}</td>
-                  <td>{r.accuracyDifferenceVsAi ? `${(r.accuracyDifferenceVsAi.difference * 100).toFixed(1)} pts (${(r.accuracyDifferenceVsAi.lower * 100).toFixed(1)} to ${(r.accuracyDifferenceVsAi.upper * 100).toFixed(1)})` : "—"}</td>
+                  <td>
+                    {r.accuracyDifferenceVsAi
+                      ? `${(r.accuracyDifferenceVsAi.difference * 100).toFixed(1)} pts (${(r.accuracyDifferenceVsAi.lower * 100).toFixed(1)} to ${(r.accuracyDifferenceVsAi.upper * 100).toFixed(1)})`
+                      : "—"}
+                  </td>
                   <td>{r.mcnemarVsAi?.onlyReaderCorrect ?? "—"}</td>
                   <td>{r.mcnemarVsAi?.onlyAiCorrect ?? "—"}</td>
                   <td>{pValue(r.mcnemarVsAi?.pValue)}</td>
-                  <td>{r.delongVsAi?.map((d) => `${subtypeLabel(d.subtype)} ${pValue(d.pValue)}`).join(", ") ?? "—"}</td>
+                  <td>
+                    {r.delongVsAi?.map((d) => `${subtypeLabel(d.subtype)} ${pValue(d.pValue)}`).join(", ") ?? "—"}
+                  </td>
                 </tr>
               )),
             )}
@@ -323,7 +440,8 @@ export default async function StudyReportPage({ params }: { params: Promise<{ st
                     <td>{formatNumber(x.result.aiAuc)}</td>
                     <td>{formatNumber(x.result.meanReaderAuc)}</td>
                     <td>
-                      {formatNumber(x.result.meanDifference)} ({formatNumber(x.result.lower)} to {formatNumber(x.result.upper)})
+                      {formatNumber(x.result.meanDifference)} ({formatNumber(x.result.lower)} to{" "}
+                      {formatNumber(x.result.upper)})
                     </td>
                     <td>{pValue(x.result.pValue)}</td>
                   </tr>
@@ -337,7 +455,15 @@ export default async function StudyReportPage({ params }: { params: Promise<{ st
       <div className="panel stack">
         <h2>ROC curves (one class vs the rest)</h2>
         <div className="charts-row">
-          {classes.flatMap((k) => report.phases.map((p, i) => <RocChart key={`${k}-${p.phase}`} title={`${subtypeLabel(k)} · ${phaseName(p.phase).toLowerCase()}`} curves={rocCurves(k, i)} />))}
+          {classes.flatMap((k) =>
+            report.phases.map((p, i) => (
+              <RocChart
+                key={`${k}-${p.phase}`}
+                title={`${subtypeLabel(k)} · ${phaseName(p.phase).toLowerCase()}`}
+                curves={rocCurves(k, i)}
+              />
+            )),
+          )}
         </div>
       </div>
 
@@ -375,7 +501,9 @@ export default async function StudyReportPage({ params }: { params: Promise<{ st
             </tbody>
           </table>
         ) : (
-          <p className="muted">No MRMC comparison: it needs readers with confidences in both the unaided and the aided phase.</p>
+          <p className="muted">
+            No MRMC comparison: it needs readers with confidences in both the unaided and the aided phase.
+          </p>
         )}
       </div>
 
