@@ -11,6 +11,7 @@ import { AppError } from "../errors/app-error.ts";
 import { appErrorFromDatabase } from "../errors/database-error.ts";
 import { formatGraphQLError, graphqlCodeOf } from "../errors/to-graphql-error.ts";
 import type { GraphQLContext, Services } from "../graphql/context.ts";
+import { argumentChecksPlugin } from "../graphql/argument-checks.ts";
 import { aliasLimitRule, MAX_DOCUMENT_TOKENS } from "../graphql/limits.ts";
 import { schema } from "../graphql/schema.ts";
 import { imageRoutes } from "./image-routes.ts";
@@ -50,7 +51,7 @@ export async function createApiServer(services: Services, config: ApiConfig): Pr
     validationRules: [aliasLimitRule()],
     parseOptions: { maxTokens: MAX_DOCUMENT_TOKENS },
     formatError: formatGraphQLError,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), argumentChecksPlugin()],
   });
   await apollo.start();
 
