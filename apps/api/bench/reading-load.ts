@@ -137,12 +137,18 @@ async function prepare(dir: string) {
     modelVersionId: model.id,
     readers: readers.map((r, i) => ({ userId: r.id, arm: i % 2 === 0 ? "UNAIDED" : "AIDED" })),
   });
+  // Each reader signed in: a server-side session, whose id the session token carries.
+  const sessions = await Promise.all(
+    readers.map((r) =>
+      db.session.create({ data: { userId: r.id, method: "password", expiresAt: new Date(Date.now() + 3_600_000) } }),
+    ),
+  );
   await db.$disconnect();
   return {
     pg,
     blobDir,
     studyId: Buffer.from(`ReaderStudy:${study.id}`).toString("base64"),
-    readerIds: readers.map((r) => r.id),
+    readerSessions: sessions.map((s) => ({ sub: s.userId, sid: s.id })),
     caseCount: cases.length,
   };
 }
@@ -214,10 +220,10 @@ async function main() {
   const dir = await mkdtemp(path.join(os.tmpdir(), "mammo-bench-api-"));
   await chmod(dir, 0o755);
   const load = os.loadavg()[0]!;
-  const { pg, blobDir, studyId, readerIds, caseCount } = await prepare(dir);
+  const { pg, blobDir, studyId, readerSessions, caseCount } = await prepare(dir);
   const { child, url } = await startApi(pg.url, blobDir);
   try {
-    const tokens = await Promise.all(readerIds.map((sub) => encode({ token: { sub }, secret: SECRET, maxAge: 3600 })));
+    const tokens = await Promise.all(readerSessions.map((token) => encode({ token, secret: SECRET, maxAge: 3600 })));
     const samples: Sample[] = [];
     let errors = 0;
     const post = async (token: string, query: string, variables: Record<string, unknown>) => {

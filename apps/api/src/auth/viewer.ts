@@ -10,6 +10,8 @@ export type Viewer = {
   memberships: SiteRole[];
   /** "session" (web app) or "token" (personal API token). */
   via: "session" | "token";
+  /** The web session the request came with (null for API tokens). */
+  session: { id: string; createdAt: Date } | null;
 };
 
 /** Sites where the viewer holds any of `roles` (any role when none are given). */

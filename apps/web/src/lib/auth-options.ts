@@ -2,9 +2,10 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import type { OAuthConfig } from "next-auth/providers/oauth";
 import { apiUrl } from "./config";
+import { sessionToken } from "./session-token";
 
 type OidcProfile = { sub: string; email?: string; name?: string };
-type ApiUser = { id: string; email: string; name: string };
+type ApiUser = { id: string; email: string; name: string; sessionId: string };
 
 /**
  * Hospital single sign-on (OpenID Connect), configured by environment variables; null when
@@ -40,7 +41,7 @@ export function oidcProviderFromEnv(
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({
-          query: "mutation SignIn($idToken: String!) { signInWithOidc(idToken: $idToken) { id email name } }",
+          query: "mutation SignIn($idToken: String!) { signInWithOidc(idToken: $idToken) { id email name sessionId } }",
           variables: { idToken: tokens.id_token },
         }),
       });
@@ -50,7 +51,7 @@ export function oidcProviderFromEnv(
       };
       const user = body.data?.signInWithOidc;
       if (!user) throw new Error(body.errors?.[0]?.message ?? "single sign-on was refused");
-      return { id: user.id, email: user.email, name: user.name };
+      return user;
     },
   };
 }
@@ -60,7 +61,8 @@ const oidcProvider = oidcProviderFromEnv();
 /**
  * Sessions are JWTs (next-auth encrypts them with NEXTAUTH_SECRET); the API decrypts the same
  * token with the same secret. Credentials are checked by the API's `login` mutation, which
- * also rate-limits failures.
+ * also rate-limits failures and starts a server-side session whose id the token carries (sid):
+ * signing out ends that session in the API, so a copy of the cookie stops working too.
  */
 export const authOptions: NextAuthOptions = {
   session: { strategy: "jwt", maxAge: 8 * 60 * 60 },
@@ -77,12 +79,12 @@ export const authOptions: NextAuthOptions = {
           headers: { "content-type": "application/json", ...(forwardedFor ? { "x-forwarded-for": forwardedFor } : {}) },
           body: JSON.stringify({
             query:
-              "mutation Login($email: String!, $password: String!) { login(email: $email, password: $password) { id email name } }",
+              "mutation Login($email: String!, $password: String!) { login(email: $email, password: $password) { id email name sessionId } }",
             variables: { email: credentials.email, password: credentials.password },
           }),
         });
         const body = (await response.json()) as {
-          data?: { login: { id: string; email: string; name: string } };
+          data?: { login: ApiUser };
           errors?: { message: string; extensions?: { code?: string } }[];
         };
         const error = body.errors?.[0];
@@ -92,10 +94,37 @@ export const authOptions: NextAuthOptions = {
     }),
     ...(oidcProvider ? [oidcProvider] : []),
   ],
+  events: {
+    async signOut() {
+      await endApiSession();
+    },
+  },
   callbacks: {
+    // The API's server-side session id travels in the token (sid); the API checks it per request.
+    jwt({ token, user }) {
+      if (user && "sessionId" in user) token.sid = (user as ApiUser).sessionId;
+      return token;
+    },
     session({ session, token }) {
       if (session.user && token.sub) (session.user as { id?: string }).id = token.sub;
       return session;
     },
   },
 };
+
+/** Ends the request's session in the API (called on sign-out, with the cookie being cleared). */
+async function endApiSession(): Promise<void> {
+  const token = await sessionToken();
+  if (!token) return;
+  const response = await fetch(`${apiUrl()}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: "mutation { signOut }" }),
+  });
+  const body = (await response.json()) as { data?: { signOut: boolean } | null; errors?: { message: string }[] };
+  // An already ended session answers UNAUTHENTICATED: nothing left to end.
+  if (!body.data?.signOut && body.errors?.[0]?.message !== "sign in first")
+    console.error(
+      `[web] sign-out: the API did not end the session (${response.status}: ${JSON.stringify(body.errors)})`,
+    );
+}

@@ -2,10 +2,11 @@ import type { Db, Prisma } from "@mammo/db";
 import { z } from "zod";
 import { hashApiToken, newApiTokenSecret } from "../../auth/api-token.ts";
 import { hasRole, siteIdsWithRole, type Viewer } from "../../auth/viewer.ts";
-import { AppError, forbidden, notFound } from "../../errors/app-error.ts";
+import { AppError, notFound } from "../../errors/app-error.ts";
 import { parseInput } from "../../errors/parse-input.ts";
 import { lockKeys } from "../../lib/advisory-lock.ts";
 import { recordAccountAudit } from "../audit/audit.service.ts";
+import { assertFreshSession } from "../viewer/session.service.ts";
 
 // Personal API tokens for scripts and workers: the secret is shown once, only its sha256 is
 // stored; each token expires, and revoking it (or disabling the user, or removing a membership)
@@ -25,8 +26,8 @@ const createInput = z.object({
 });
 
 /**
- * A new token of the viewer's own. Only from a web session: a token cannot mint further tokens
- * (a leaked token must not outlive its own expiry).
+ * A new token of the viewer's own. Only from a freshly signed-in web session: a token cannot mint
+ * further tokens (a leaked token must not outlive its own expiry).
  */
 export async function createApiToken(
   db: Db,
@@ -35,8 +36,9 @@ export async function createApiToken(
   audit: { requestId?: string } = {},
 ) {
   const args = parseInput(createInput, input);
-  if (viewer.via !== "session")
-    throw forbidden("API tokens are created from a signed-in web session, not with another token");
+  // From a web session signed in within minutes: neither another token nor an old, possibly
+  // copied session cookie can mint a long-lived credential.
+  assertFreshSession(viewer, "creating an API token");
   const secret = newApiTokenSecret();
   const token = await db.$transaction(async (tx) => {
     // One creation per user at a time, so parallel requests cannot overshoot the cap.

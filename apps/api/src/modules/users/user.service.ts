@@ -1,10 +1,11 @@
 import { Role, type Db, type Prisma } from "@mammo/db";
 import { z } from "zod";
-import { hashPassword } from "../../auth/password.ts";
+import { hashPassword, passwordSchema } from "../../auth/password.ts";
 import { hasRole, siteIdsWithRole, type Viewer } from "../../auth/viewer.ts";
 import { AppError, forbidden, notFound } from "../../errors/app-error.ts";
 import { parseInput } from "../../errors/parse-input.ts";
 import { recordAudit } from "../audit/audit.service.ts";
+import { revokeSessionsOfUser } from "../viewer/session.service.ts";
 
 // Admins manage the people of their own sites. A user may belong to several sites, so changing
 // the account itself (disabling it) needs admin rights at every one of them; a single site's
@@ -13,11 +14,6 @@ import { recordAudit } from "../audit/audit.service.ts";
 /** Who may list a site's people: its admins, and its coordinators (to pick study readers). */
 export const MEMBER_LIST_ROLES: Role[] = ["ADMIN", "COORDINATOR"];
 
-export const PASSWORD_MIN_LENGTH = 12;
-export const passwordSchema = z
-  .string()
-  .min(PASSWORD_MIN_LENGTH, `at least ${PASSWORD_MIN_LENGTH} characters`)
-  .max(512, "at most 512 characters");
 const emailSchema = z.string().trim().toLowerCase().pipe(z.email("not an email address"));
 
 /** Users the viewer may see: themself, and the members of sites where they may list people. */
@@ -159,6 +155,8 @@ export async function setUserDisabled(
       data: { disabledAt: args.isDisabled ? new Date() : null },
       include: { memberships: true },
     });
+    // Disabling ends every web session for good; enabling does not bring them back.
+    if (args.isDisabled) await revokeSessionsOfUser(tx, user.id);
     await recordAudit(tx, {
       actorId: viewer.userId,
       siteId: sites[0]!,

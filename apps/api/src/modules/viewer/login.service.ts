@@ -4,6 +4,7 @@ import { dummyPasswordHash, verifyPassword } from "../../auth/password.ts";
 import { AppError } from "../../errors/app-error.ts";
 import { parseInput } from "../../errors/parse-input.ts";
 import { lockKeys } from "../../lib/advisory-lock.ts";
+import { startSession } from "./session.service.ts";
 
 const WINDOW_MS = 15 * 60 * 1000;
 export const MAX_FAILURES_PER_ACCOUNT = 5;
@@ -19,7 +20,7 @@ const loginInput = z.object({
  * limited per account and per client address within a 15-minute window. The limit holds under
  * parallel requests: an attempt is first reserved (recorded as a failure) under locks on the
  * account and the address, so no more attempts than the limits allow ever reach the password
- * check; a right password then marks its attempt a success.
+ * check; a right password then marks its attempt a success and starts a server-side session.
  */
 export async function login(db: Db, input: { email: string; password: string }, clientIp: string) {
   const { email, password } = parseInput(loginInput, input);
@@ -29,8 +30,10 @@ export async function login(db: Db, input: { email: string; password: string }, 
     ? await verifyPassword(user.passwordHash, password)
     : (await verifyPassword(await dummyPasswordHash(), password), false);
   if (!user || !isValid || user.disabledAt) throw new AppError("UNAUTHENTICATED", "wrong email or password");
-  await db.loginAttempt.update({ where: { id: attemptId }, data: { isSuccess: true } });
-  return user;
+  return db.$transaction(async (tx) => {
+    await tx.loginAttempt.update({ where: { id: attemptId }, data: { isSuccess: true } });
+    return { user, session: await startSession(tx, user.id, "password") };
+  });
 }
 
 async function reserveAttempt(db: Db, email: string, clientIp: string): Promise<bigint> {

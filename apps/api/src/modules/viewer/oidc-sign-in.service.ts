@@ -4,6 +4,7 @@ import type { OidcVerifier } from "../../auth/oidc.ts";
 import { AppError } from "../../errors/app-error.ts";
 import { parseInput } from "../../errors/parse-input.ts";
 import { recordAudit } from "../audit/audit.service.ts";
+import { startSession } from "./session.service.ts";
 
 /**
  * Maps a single-sign-on identity to a user row (the web app's server calls this with the ID
@@ -52,6 +53,6 @@ export async function signInWithOidc(
       );
     }
     if (user.disabledAt) throw new AppError("UNAUTHENTICATED", "this account is disabled");
-    return user;
+    return { user, session: await startSession(tx, user.id, "oidc") };
   });
 }
