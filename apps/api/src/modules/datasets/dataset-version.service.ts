@@ -38,9 +38,14 @@ type Planned = {
 };
 
 /** What freezing would produce now: the filter's images, split by patient, and the digest. */
-async function plan(db: Db | Tx, filterJson: unknown, options: SplitOptions): Promise<Planned> {
+async function plan(
+  db: Db | Tx,
+  filterJson: unknown,
+  options: SplitOptions,
+  hiddenCases?: Prisma.CaseWhereInput,
+): Promise<Planned> {
   const filter = parseStoredFilter(filterJson);
-  const { candidates, excluded } = await datasetCandidates(db, filter);
+  const { candidates, excluded } = await datasetCandidates(db, filter, { hiddenCases });
   const split = splitByPatient(candidates, { seed: options.seed, fractions: options.fractions, folds: options.folds });
   const items = split.map((item, i) => ({ ...item, ...candidates[i]! }));
   const present = new Set(items.map((i) => i.subtype));
@@ -86,7 +91,8 @@ function countBy(items: Planned["items"]): Count[] {
 
 /**
  * Before freezing: class balance and the split per site (images, cases, patients), the excluded
- * cases and the digest a freeze would record. Writes nothing.
+ * cases and the digest a freeze would record. Writes nothing. Cases of an open study the viewer
+ * reads are left out of every figure (blinding: totals would reveal what the rows hide).
  */
 export async function previewDataset(
   db: Db,
@@ -95,7 +101,7 @@ export async function previewDataset(
 ) {
   const dataset = await getVisibleDataset(db, viewer, input.datasetId);
   const options = parseInput(splitOptions, input.options ?? {});
-  const planned = await plan(db, dataset.filter, options);
+  const planned = await plan(db, dataset.filter, options, blindedCasesWhere(viewer));
   return {
     itemCount: planned.items.length,
     caseCount: new Set(planned.items.map((i) => i.caseId)).size,
@@ -217,15 +223,35 @@ export async function loadVersionsByDatasetIds(db: Db, viewer: Viewer | null, da
   return datasetIds.map((id) => rows.filter((v) => v.datasetId === id));
 }
 
-/** Items per split, class and site of a version (one grouped query). */
-export async function versionCounts(db: Db, versionId: string) {
+/**
+ * The items of a version the viewer may see: all but those of cases in an open study the viewer
+ * reads (an item carries the case's truth; see case.service.ts). Rows, counts and totals all
+ * start from it.
+ */
+function visibleItemsWhere(viewer: Viewer, versionId: string): Prisma.DatasetItemWhereInput {
+  return { datasetVersionId: versionId, NOT: { case: blindedCasesWhere(viewer) } };
+}
+
+/** Items per split, class and site of a version the viewer may see (one grouped query). */
+export async function versionCounts(db: Db, viewer: Viewer, versionId: string) {
   const groups = await db.datasetItem.groupBy({
     by: ["siteId", "subtype", "split"],
-    where: { datasetVersionId: versionId },
+    where: visibleItemsWhere(viewer, versionId),
     _count: { _all: true },
     orderBy: [{ siteId: "asc" }, { subtype: "asc" }, { split: "asc" }],
   });
   return groups.map((g) => ({ siteId: g.siteId, subtype: g.subtype, split: g.split, images: g._count._all }));
+}
+
+/** How many items of each version the viewer may see (data loader: one grouped query). */
+export async function loadVisibleItemCounts(db: Db, viewer: Viewer | null, versionIds: readonly string[]) {
+  if (!viewer) return versionIds.map(() => 0);
+  const groups = await db.datasetItem.groupBy({
+    by: ["datasetVersionId"],
+    where: { datasetVersionId: { in: [...versionIds] }, NOT: { case: blindedCasesWhere(viewer) } },
+    _count: { _all: true },
+  });
+  return versionIds.map((id) => groups.find((g) => g.datasetVersionId === id)?._count._all ?? 0);
 }
 
 const itemsInput = z.object({
@@ -245,10 +271,7 @@ const itemsInput = z.object({
 export async function listVersionItems(db: Db, viewer: Viewer, input: z.input<typeof itemsInput>) {
   const args = parseInput(itemsInput, input);
   const version = await getVisibleVersion(db, viewer, args.versionId);
-  const and: Prisma.DatasetItemWhereInput[] = [
-    { datasetVersionId: version.id },
-    { NOT: { case: blindedCasesWhere(viewer) } },
-  ];
+  const and: Prisma.DatasetItemWhereInput[] = [visibleItemsWhere(viewer, version.id)];
   if (args.split) and.push({ split: args.split });
   if (args.fold !== undefined) and.push({ fold: args.fold });
   if (args.after) and.push({ id: { gt: args.after } });

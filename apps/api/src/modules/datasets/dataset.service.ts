@@ -191,15 +191,24 @@ export type Candidate = {
  * The images a filter selects now: active images of the filter's sites, views and lateralities,
  * of cases whose truth (case-truth.ts: consensus, or labels that all agree) is one of its
  * classes. Unlabelled and conflicting cases never enter; they are counted as excluded.
+ * `hiddenCases` leaves cases out altogether (those a previewing viewer is blinded to).
  */
-export async function datasetCandidates(db: Db | Tx, filter: DatasetFilter) {
+export async function datasetCandidates(
+  db: Db | Tx,
+  filter: DatasetFilter,
+  options: { hiddenCases?: Prisma.CaseWhereInput } = {},
+) {
   const imageWhere: Prisma.ImageWhereInput = {
     status: "ACTIVE",
     ...(filter.views ? { view: { in: filter.views } } : {}),
     ...(filter.lateralities ? { laterality: { in: filter.lateralities } } : {}),
   };
   const cases = await db.case.findMany({
-    where: { siteId: { in: filter.siteIds }, images: { some: imageWhere } },
+    where: {
+      siteId: { in: filter.siteIds },
+      images: { some: imageWhere },
+      ...(options.hiddenCases ? { NOT: options.hiddenCases } : {}),
+    },
     select: {
       id: true,
       siteId: true,
