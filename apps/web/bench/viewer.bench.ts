@@ -147,7 +147,6 @@ async function main() {
 
     console.error("[bench:viewer] importing four 3328x4096 DICOM views (14 bits stored)…");
     const form = new FormData();
-    form.append("site", "NORTH");
     const views = [
       ["R", "CC"],
       ["L", "CC"],
@@ -180,7 +179,7 @@ async function main() {
       });
       form.append("files", new Blob([new Uint8Array(dicom)]), `${laterality}${view}.dcm`);
     }
-    const imported = await fetch(`http://localhost:${API_PORT}/imports`, {
+    const imported = await fetch(`http://localhost:${API_PORT}/imports?site=NORTH`, {
       method: "POST",
       body: form,
       headers: { authorization: `Bearer ${token}` },

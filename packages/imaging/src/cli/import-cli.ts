@@ -5,11 +5,11 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { AccessError, authorizeImport, loadActorByEmail } from "@mammo/access";
 import { createPrismaClient, migrateDatabase, repoRoot, resolveDatabase } from "@mammo/db";
 import { createBlobStoreFromEnv } from "@mammo/storage";
 import { isImagingError } from "../errors.ts";
 import { importManifest } from "../import/import-service.ts";
-import { resolveActor } from "../import/resolve-actor.ts";
 import { resolveInside } from "../import/safe-file-name.ts";
 import { DEFAULT_IMAGING_LIMITS } from "../limits.ts";
 import { loadDeidSecret } from "./deid-secret.ts";
@@ -40,7 +40,9 @@ async function main() {
   const db = createPrismaClient(database.url);
   try {
     await migrateDatabase(database.url);
-    const actor = await resolveActor(db, values.site, values.as);
+    // The same rule as POST /imports: ADMIN or COORDINATOR at the site (ingest itself decides nothing).
+    const actor = await loadActorByEmail(db, values.as, "--as");
+    const { siteId } = await authorizeImport(db, actor, values.site);
     const started = Date.now();
     const summary = await importManifest(
       {
@@ -51,7 +53,7 @@ async function main() {
       },
       {
         actorUserId: actor.userId,
-        siteId: actor.siteId,
+        siteId,
         source: "cli",
         manifestName: path.basename(manifestPath),
         manifestCsv,
@@ -71,7 +73,7 @@ async function main() {
 
 main().catch((error: unknown) => {
   console.error(
-    `import: ${isImagingError(error) ? `${error.code}: ` : ""}${error instanceof Error ? error.message : String(error)}`,
+    `import: ${isImagingError(error) || error instanceof AccessError ? `${error.code}: ` : ""}${error instanceof Error ? error.message : String(error)}`,
   );
   process.exit(1);
 });

@@ -30,27 +30,16 @@ export type ImportSummary = {
   errors: RowError[];
 };
 
-/** Roles that may import images into a site. */
-export const IMPORT_ROLES = ["ADMIN", "COORDINATOR"] as const;
-
 /**
  * Imports a folder of images described by a manifest into a site, as a user. Each case (exam)
  * is written in its own transaction with its audit event: a case with any bad row or file is
  * skipped whole (no rows, its new blobs removed) and its errors recorded by row in the
  * ImportBatch; the other cases still import. Files are de-identified before anything is stored.
+ * Ingest makes no permission decision: the caller (the API's POST /imports, the import CLI) has
+ * authorised `actorUserId` to import into `siteId` (@mammo/access `authorizeImport`).
  */
 export async function importManifest(deps: ImportDeps, input: ImportInput): Promise<ImportSummary> {
   const { db } = deps;
-  const membership = await db.membership.findFirst({
-    where: {
-      userId: input.actorUserId,
-      siteId: input.siteId,
-      role: { in: [...IMPORT_ROLES] },
-      user: { disabledAt: null },
-    },
-  });
-  if (!membership)
-    throw new ImagingError("FORBIDDEN", "importing images needs the ADMIN or COORDINATOR role at the site");
   const { rows, errors, refusedCaseKeys } = parseManifest(input.manifestCsv);
 
   const batch = await db.$transaction(async (tx) => {

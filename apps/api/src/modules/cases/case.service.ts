@@ -1,31 +1,15 @@
-import { Laterality, Subtype, ViewPosition, type Db, type Prisma, type Role } from "@mammo/db";
+import { Laterality, Subtype, ViewPosition, type Db, type Prisma } from "@mammo/db";
 import { z } from "zod";
 import { siteIdsWithRole, type Viewer } from "../../auth/viewer.ts";
 import { notFound } from "../../errors/app-error.ts";
 import { parseInput } from "../../errors/parse-input.ts";
 import { LABEL_STATUSES, labelStatusWhere, truthWhere } from "../pathology/case-truth.ts";
 
-// Reading a case shows its pathology truth, so the READER role alone does not grant it: readers
-// see cases only through the studies they are assigned to, blinded.
-export const CASE_VIEW_ROLES: Role[] = ["ADMIN", "COORDINATOR", "ANNOTATOR", "ML_ENGINEER"];
+// The case-visibility and blinding rules are shared with the CLIs (@mammo/access): readers see
+// cases only through the studies they are assigned to, blinded, whatever other roles they hold.
+import { visibleCasesWhere } from "@mammo/access";
 
-/**
- * Blinding: the cases of every OPEN study the viewer is an assigned reader of. Holding another
- * role at the case's site (coordinator, annotator, ...) does not lift it: while the study is
- * open, such a user sees those cases only as that study's reader, by their study codes.
- */
-export function blindedCasesWhere(viewer: Viewer): Prisma.CaseWhereInput {
-  return { studyCases: { some: { study: { status: "OPEN", readers: { some: { userId: viewer.userId } } } } } };
-}
-
-/**
- * The rows of Case this viewer may see in the case browser: the where clause every case query
- * (and every query of a case's labels, images and annotations) starts from. Cases of the sites
- * where the viewer holds a non-reader role, minus the cases the viewer is blinded to.
- */
-export function visibleCasesWhere(viewer: Viewer): Prisma.CaseWhereInput {
-  return { siteId: { in: siteIdsWithRole(viewer, ...CASE_VIEW_ROLES) }, NOT: blindedCasesWhere(viewer) };
-}
+export { blindedCasesWhere, CASE_VIEW_ROLES, visibleCasesWhere } from "@mammo/access";
 
 const caseFilter = z.object({
   siteId: z.uuid().optional(),

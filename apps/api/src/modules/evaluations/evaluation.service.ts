@@ -1,12 +1,12 @@
+import { authorizeEvaluationRequest } from "@mammo/access";
 import { DatasetSplit, type Db, type Prisma } from "@mammo/db";
 import type { JobQueue } from "@mammo/jobs";
 import { z } from "zod";
-import { hasRole, siteIdsWithRole, type Viewer } from "../../auth/viewer.ts";
-import { AppError, forbidden, notFound } from "../../errors/app-error.ts";
+import type { Viewer } from "../../auth/viewer.ts";
+import { AppError, notFound } from "../../errors/app-error.ts";
 import { parseInput } from "../../errors/parse-input.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { visibleModelVersionsWhere } from "../models/model-access.ts";
-import { getVisibleModelVersion } from "../models/model-version.service.ts";
 import { createdAtPageQuery, type CreatedAtPage } from "../studies/created-at-page.ts";
 import { enqueueJob } from "../training/enqueue-job.ts";
 
@@ -40,14 +40,7 @@ export async function requestEvaluation(
   requestId?: string,
 ) {
   const args = parseInput(requestInput, input);
-  const model = await getVisibleModelVersion(db, viewer, args.modelVersionId);
-  if (!hasRole(viewer, model.siteId, "ML_ENGINEER"))
-    throw forbidden("only ML engineers of the model's site can evaluate it");
-  const version = await db.datasetVersion.findFirst({
-    where: { id: args.datasetVersionId, dataset: { siteId: { in: siteIdsWithRole(viewer, "ML_ENGINEER") } } },
-  });
-  if (!version)
-    throw new AppError("NOT_FOUND", "datasetVersionId: dataset version not found", { field: "datasetVersionId" });
+  const { model, version } = await authorizeEvaluationRequest(db, viewer, args);
   return db.$transaction(async (tx) => {
     const key = {
       modelVersionId_datasetVersionId_split: {

@@ -1,8 +1,9 @@
+import { authorizeTrainingRequest } from "@mammo/access";
 import type { Db, Prisma, RunStatus } from "@mammo/db";
 import type { JobQueue } from "@mammo/jobs";
 import { z } from "zod";
-import { hasRole, siteIdsWithRole, type Viewer } from "../../auth/viewer.ts";
-import { AppError, forbidden, notFound } from "../../errors/app-error.ts";
+import { siteIdsWithRole, type Viewer } from "../../auth/viewer.ts";
+import { AppError, notFound } from "../../errors/app-error.ts";
 import { parseInput } from "../../errors/parse-input.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { createdAtPageQuery, type CreatedAtPage } from "../studies/created-at-page.ts";
@@ -56,15 +57,8 @@ export async function requestTrainingRun(
   requestId?: string,
 ) {
   const args = parseInput(requestInput, input);
-  const datasetVersion = await db.datasetVersion.findFirst({
-    where: { id: args.datasetVersionId, dataset: { siteId: { in: siteIdsWithRole(viewer) } } },
-    select: { id: true, dataset: { select: { siteId: true } } },
-  });
-  if (!datasetVersion)
-    throw new AppError("NOT_FOUND", "datasetVersionId: dataset version not found", { field: "datasetVersionId" });
+  const datasetVersion = await authorizeTrainingRequest(db, viewer, args.datasetVersionId);
   const siteId = datasetVersion.dataset.siteId;
-  if (!hasRole(viewer, siteId, "ML_ENGINEER"))
-    throw forbidden("only ML engineers of the dataset's site can train on it");
   return db.$transaction(async (tx) => {
     const run = await tx.trainingRun.create({
       data: {
