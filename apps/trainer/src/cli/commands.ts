@@ -1,4 +1,4 @@
-import { DatasetSplit, type InferenceTarget, type Prisma, SaliencyMethod } from "@mammo/db";
+import { DatasetSplit, type Prisma, SaliencyMethod } from "@mammo/db";
 import { loadConcordancePairs } from "../concordance/load-concordance-pairs.ts";
 import { summariseConcordance } from "../concordance/concordance-summary.ts";
 import { PRESET_NAMES } from "../ml/ml-core.ts";
@@ -6,7 +6,13 @@ import { createJobHandlers } from "../queue/handlers.ts";
 import { runInline } from "../queue/inline-runner.ts";
 import { PUBLISH_FOLD } from "../queue/job-units.ts";
 import { readProgress } from "../training/run-state.ts";
-import { actingUser, CliError, openCli, parseJsonFlag, type CommonFlags } from "./cli-context.ts";
+import {
+  authorizeContinueCommand,
+  authorizeEvaluateCommand,
+  authorizeInferCommand,
+  authorizeTrainCommand,
+} from "./cli-access.ts";
+import { CliError, openCli, parseJsonFlag, type CommonFlags } from "./cli-context.ts";
 import { createProgressReporter } from "./progress-reporter.ts";
 
 type Flags = CommonFlags & Record<string, string | undefined>;
@@ -71,14 +77,13 @@ export function trainCommand(flags: Flags) {
     const { db } = services;
     let runId = flags.run;
     if (!runId) {
-      const versionId = flags["dataset-version"];
-      if (!versionId) throw new CliError("--dataset-version ID is required (or --run ID to continue a run)");
+      if (!flags["dataset-version"])
+        throw new CliError("--dataset-version ID is required (or --run ID to continue a run)");
       const preset = flags.preset ?? "quick";
       if (!(PRESET_NAMES as readonly string[]).includes(preset))
         throw new CliError(`--preset must be one of ${PRESET_NAMES.join(", ")}`);
-      const version = await db.datasetVersion.findUnique({ where: { id: versionId }, include: { dataset: true } });
-      if (!version) throw new CliError(`--dataset-version: no dataset version ${versionId}`);
-      const user = await actingUser(db, flags.as, version.dataset.siteId, "ML_ENGINEER");
+      const { actor, version } = await authorizeTrainCommand(db, flags);
+      const user = { id: actor.userId };
       const seed = flags.seed !== undefined ? Number(flags.seed) : Math.floor(Math.random() * 2_147_483_647);
       if (!Number.isInteger(seed) || seed < 0) throw new CliError("--seed must be a non-negative integer");
       const params = parseJsonFlag(flags.params, "--params") ?? {};
@@ -105,8 +110,8 @@ export function trainCommand(flags: Flags) {
       say(`[trainer] training run ${runId}: ${preset} on "${version.dataset.name}" v${version.version}`);
       await inline({ name: "train", payload: { trainingRunId: runId } });
     } else {
-      const run = await db.trainingRun.findUnique({ where: { id: runId } });
-      if (!run) throw new CliError(`--run: no training run ${runId}`);
+      const { run } = await authorizeContinueCommand(db, flags);
+      runId = run.id;
       const progress = readProgress(run.progress);
       if (run.status === "QUEUED") await inline({ name: "train", payload: { trainingRunId: runId } });
       else if (run.status !== "RUNNING" || !progress)
@@ -149,13 +154,10 @@ export function trainCommand(flags: Flags) {
 export function evaluateCommand(flags: Flags) {
   return withCli(flags, async ({ services }, inline, say) => {
     const { db } = services;
-    const model = await db.modelVersion.findUnique({ where: { id: flags["model-version"] ?? "" } });
-    if (!model) throw new CliError("--model-version ID: no such model version");
-    const version = await db.datasetVersion.findUnique({ where: { id: flags["dataset-version"] ?? "" } });
-    if (!version) throw new CliError("--dataset-version ID: no such dataset version");
     const split = (flags.split ?? "TEST").toUpperCase();
     if (!(split in DatasetSplit)) throw new CliError(`--split must be one of ${Object.keys(DatasetSplit).join(", ")}`);
-    const user = await actingUser(db, flags.as, model.siteId, "ML_ENGINEER");
+    const { actor, model, version } = await authorizeEvaluateCommand(db, flags);
+    const user = { id: actor.userId };
     const evaluation = await db.$transaction(async (tx) => {
       const key = {
         modelVersionId_datasetVersionId_split: {
@@ -195,27 +197,19 @@ export function evaluateCommand(flags: Flags) {
 export function inferCommand(flags: Flags) {
   return withCli(flags, async ({ services }, inline, say) => {
     const { db } = services;
-    const model = await db.modelVersion.findUnique({ where: { id: flags["model-version"] ?? "" } });
-    if (!model) throw new CliError("--model-version ID: no such model version");
-    const targets = [
-      flags.study && "STUDY",
-      flags["dataset-version"] && "DATASET_VERSION",
-      flags.images && "IMAGES",
-    ].filter(Boolean) as InferenceTarget[];
-    if (targets.length !== 1)
-      throw new CliError("give exactly one of --study ID, --dataset-version ID, --images ID,ID,...");
     const method = (flags.method ?? "GRAD_CAM").toUpperCase().replace(/\+\+$/, "_PLUS_PLUS").replace("-", "_");
     if (!(method in SaliencyMethod)) throw new CliError(`--method must be GRAD_CAM or GRAD_CAM_PLUS_PLUS`);
-    const user = await actingUser(db, flags.as, model.siteId, "ML_ENGINEER");
+    const { actor, model, request } = await authorizeInferCommand(db, flags);
+    const user = { id: actor.userId };
     const run = await db.$transaction(async (tx) => {
       const created = await tx.inferenceRun.create({
         data: {
           siteId: model.siteId,
           modelVersionId: model.id,
-          target: targets[0]!,
-          studyId: flags.study,
-          datasetVersionId: flags["dataset-version"],
-          imageIds: flags.images ? flags.images.split(",").map((s) => s.trim()) : [],
+          target: request.target,
+          studyId: request.studyId,
+          datasetVersionId: request.datasetVersionId,
+          imageIds: request.imageIds ?? [],
           saliencyMethod: method as SaliencyMethod,
           saliencyLayer: flags.layer ?? "block5_conv3",
           requestedById: user.id,

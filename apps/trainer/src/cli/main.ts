@@ -10,11 +10,13 @@ import { exportCommand } from "./export-command.ts";
 const USAGE = `usage: npm run trainer -- <command> [options]
 
   train     --dataset-version ID --as EMAIL [--preset quick|ueda-2020] [--params JSON] [--seed N]
-            train --run ID                       continue a stopped run from its checkpoints
+            train --run ID --as EMAIL            continue a stopped run from its checkpoints
   evaluate  --model-version ID --dataset-version ID --as EMAIL [--split TEST|VALIDATION|TRAIN]
   infer     --model-version ID --as EMAIL (--study ID | --dataset-version ID | --images ID,ID...)
             [--method GRAD_CAM|GRAD_CAM_PLUS_PLUS] [--layer block5_conv3]
-  export    --model-version ID --out DIR        artifact, TF.js layers models, metrics, model card
+  export    --model-version ID --as EMAIL --out DIR   artifact, TF.js layers models, metrics, model card
+
+  IDs:      the database's uuid or the API's id (as GraphQL returns it)
 
   common:   --backend auto|tensorflow-gpu|tensorflow|...|wasm|cpu   (default: the best available)
             --unreadable-images fail|skip       (default fail; TRAINER_UNREADABLE_IMAGES)`;
