@@ -2,7 +2,7 @@ import { request, type ClientRequest, type IncomingMessage } from "node:http";
 import { derivedKeys } from "@mammo/imaging";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildDicom } from "../../../../packages/imaging/test/fixtures/synthetic-dicom.ts";
+import { buildDicom } from "@mammo/imaging/testing";
 import { createUser } from "../../test/factories.ts";
 import { startTestApi, type TestApi } from "../../test/harness.ts";
 import { MAX_PARALLEL_UPLOADS_PER_USER } from "./upload-routes.ts";

@@ -1,6 +1,5 @@
+import { loadConcordancePairs, summariseConcordance } from "@mammo/concordance";
 import { DatasetSplit, type Prisma, SaliencyMethod } from "@mammo/db";
-import { loadConcordancePairs } from "../concordance/load-concordance-pairs.ts";
-import { summariseConcordance } from "../concordance/concordance-summary.ts";
 import { PRESET_NAMES } from "../ml/ml-core.ts";
 import { createJobHandlers } from "../queue/handlers.ts";
 import { runInline } from "../queue/inline-runner.ts";
