@@ -8,6 +8,7 @@
 // reader looks at a case for seconds, so e.g. 2000 paces each reader like a very fast one),
 // BENCH_PG_PORT (5650), BENCH_API_PORT (5651), BENCH_API_NODE_ARGS (extra node flags for the API
 // process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+import { randomBytes } from "node:crypto";
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
@@ -90,6 +91,7 @@ async function prepare(dir: string) {
     dataDir: path.join(dir, "pg"),
     port: PG_PORT,
     database: "mammo_bench",
+    password: randomBytes(18).toString("base64url"), // a throw-away cluster
     isEphemeral: true,
   });
   await migrateDatabase(pg.url);

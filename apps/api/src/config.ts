@@ -7,7 +7,8 @@ const optional = z
   .optional();
 
 const envSchema = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  // Production behaviour unless development is asked for explicitly (introspection, suggestions).
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   API_PORT: z.coerce.number().int().min(1).max(65535).default(4000),
   NEXTAUTH_SECRET: z.string().min(16, "NEXTAUTH_SECRET must be at least 16 characters (shared with the web app)"),
   MAX_UPLOAD_BYTES: z.coerce
@@ -68,7 +69,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     );
   }
   return {
-    isProduction: e.NODE_ENV === "production",
+    isProduction: e.NODE_ENV !== "development",
     port: e.API_PORT,
     sessionSecret: e.NEXTAUTH_SECRET,
     maxUploadBytes: e.MAX_UPLOAD_BYTES,

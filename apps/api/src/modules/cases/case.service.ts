@@ -114,10 +114,13 @@ export async function loadVisibleImages(db: Db, viewer: Viewer | null, ids: read
  * The image if the viewer may see it; used by the image HTTP route. Allowed: images of cases
  * the viewer sees in the case browser; the active images of a study's cases to the study's
  * assigned readers (study OPEN or CLOSED) and to the coordinators of the study's site. Nothing
- * else. Throws NOT_FOUND otherwise (never saying whether the image exists).
+ * else. Throws NOT_FOUND otherwise (never saying whether the image exists). `isStudyOnly`: the
+ * viewer sees it only through a study (reading material: never kept in a browser cache).
  */
 export async function getVisibleImage(db: Db, viewer: Viewer, imageId: string) {
   const id = parseInput(z.uuid(), imageId);
+  const inCaseBrowser = await db.image.findFirst({ where: { id, case: visibleCasesWhere(viewer) } });
+  if (inCaseBrowser) return { ...inCaseBrowser, isStudyOnly: false };
   const viaStudy: Prisma.ReaderStudyWhereInput = {
     OR: [
       { status: { in: ["OPEN", "CLOSED"] }, readers: { some: { userId: viewer.userId } } },
@@ -127,12 +130,10 @@ export async function getVisibleImage(db: Db, viewer: Viewer, imageId: string) {
   const image = await db.image.findFirst({
     where: {
       id,
-      OR: [
-        { case: visibleCasesWhere(viewer) },
-        { status: "ACTIVE", case: { studyCases: { some: { study: viaStudy } } } },
-      ],
+      status: "ACTIVE",
+      case: { studyCases: { some: { study: viaStudy } } },
     },
   });
   if (!image) throw notFound("image");
-  return image;
+  return { ...image, isStudyOnly: true };
 }
