@@ -29,7 +29,9 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   }
 
   return (
-    <form onSubmit={onSubmit} className="stack" aria-label="Sign in">
+    // method="post": submitted before the page is hydrated, the password goes in the request
+    // body, never into the URL and the browser's history.
+    <form onSubmit={onSubmit} method="post" className="stack" aria-label="Sign in">
       <div className="field">
         <label htmlFor="sign-in-email">Email</label>
         <input id="sign-in-email" name="email" type="email" autoComplete="username" required autoFocus />
