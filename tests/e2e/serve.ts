@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { ensureDatabaseExists, repoRoot } from "@mammo/db";
 import { findFreePort } from "@mammo/db/testing";
+import { OIDC_TEST_CLIENT, startOidcTestProvider } from "./support/oidc-test-provider.ts";
 import { serveInfoFile } from "./support/serve-info.ts";
 
 const webPort = process.env.E2E_WEB_PORT ?? "3100";
@@ -34,6 +35,12 @@ if (process.env.DATABASE_URL) {
 } else {
   env.EMBEDDED_PG_PORT = String(await findFreePort());
 }
+// Single sign-on against a real OpenID Provider (oidc-provider), started here on a free port.
+const oidc = await startOidcTestProvider({ port: await findFreePort(), webOrigin: `http://localhost:${webPort}` });
+env.OIDC_ISSUER = oidc.issuer;
+env.OIDC_CLIENT_ID = OIDC_TEST_CLIENT.id;
+env.OIDC_CLIENT_SECRET = OIDC_TEST_CLIENT.secret;
+env.OIDC_NAME = OIDC_TEST_CLIENT.name;
 writeFileSync(serveInfoFile(dataDir), JSON.stringify({ embeddedPgPort: env.EMBEDDED_PG_PORT ?? null }));
 
 const child = spawn(process.execPath, [path.join(repoRoot, "node_modules/tsx/dist/cli.mjs"), "scripts/start.ts"], {
@@ -45,6 +52,7 @@ const stop = () => child.kill("SIGTERM");
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);
 child.on("exit", (code) => {
+  void oidc.stop();
   rmSync(dataDir, { recursive: true, force: true });
   rmSync(serveInfoFile(dataDir), { force: true });
   process.exit(code ?? 0);

@@ -24,6 +24,7 @@ const envSchema = z.object({
   TRUSTED_PROXIES: z.string().default("loopback"),
   OIDC_ISSUER: optional.pipe(z.url("OIDC_ISSUER must be the issuer's URL").optional()),
   OIDC_CLIENT_ID: optional,
+  OIDC_TRUST_EMAIL: optional.pipe(z.enum(["0", "1"], "OIDC_TRUST_EMAIL must be 0 or 1").optional()),
   API_DATABASE_URL: optional,
   API_DATABASE_ROLE: optional.pipe(
     z
@@ -33,7 +34,12 @@ const envSchema = z.object({
   ),
 });
 
-export type OidcConfig = { issuer: string; clientId: string };
+/**
+ * `trustsEmail`: the operator vouches for the issuer's emails, so a token without
+ * `email_verified` links by email (Microsoft Entra ID sends none for organisation accounts).
+ * An explicit `email_verified: false` is refused whatever this says.
+ */
+export type OidcConfig = { issuer: string; clientId: string; trustsEmail: boolean };
 
 export type ApiConfig = {
   isProduction: boolean;
@@ -77,7 +83,10 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     trustedProxies: e.TRUSTED_PROXIES.split(",")
       .map((s) => s.trim())
       .filter(Boolean),
-    oidc: e.OIDC_ISSUER && e.OIDC_CLIENT_ID ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID } : null,
+    oidc:
+      e.OIDC_ISSUER && e.OIDC_CLIENT_ID
+        ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, trustsEmail: e.OIDC_TRUST_EMAIL === "1" }
+        : null,
     database: { url: e.API_DATABASE_URL, role: e.API_DATABASE_ROLE ?? "mammo_api" },
   };
 }

@@ -52,7 +52,11 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
       message: original.message,
       path: formatted.path,
       locations: formatted.locations,
-      extensions: { code: graphqlCodeOf(original.code), ...(original.field ? { field: original.field } : {}) },
+      extensions: {
+        code: graphqlCodeOf(original.code),
+        ...(original.field ? { field: original.field } : {}),
+        ...(original.reason ? { reason: original.reason } : {}),
+      },
     };
   }
   const code = formatted.extensions?.code;

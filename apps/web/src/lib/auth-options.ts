@@ -2,17 +2,21 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import type { OAuthConfig } from "next-auth/providers/oauth";
 import { apiUrl } from "./config";
+import { safeCallbackPath } from "./safe-callback";
 import { sessionToken } from "./session-token";
 
 type OidcProfile = { sub: string; email?: string; name?: string };
 type ApiUser = { id: string; email: string; name: string; sessionId: string };
+/** A refused single sign-on, carried from `profile` to the `signIn` callback, which turns it away. */
+type RefusedSso = { id: string; refusal: string };
 
 /**
  * Hospital single sign-on (OpenID Connect), configured by environment variables; null when
  * OIDC_ISSUER is unset. next-auth runs the code flow (PKCE + state) and checks the ID token;
- * the API then verifies that token again against the issuer's keys and maps it to a user row
- * (`signInWithOidc`: by linked subject, else by verified email on first sign-in; never creates
- * accounts). The session's subject is that user's id, as for password sign-in.
+ * the API then verifies that token again against the issuer's keys, reads UserInfo with the
+ * access token where the ID token has no email, and maps it to a user row (`signInWithOidc`: by
+ * linked subject, else by verified email on first sign-in; never creates accounts). A refusal
+ * comes back to the sign-in page with its reason (`?error=SSO_...`).
  */
 export function oidcProviderFromEnv(
   env: Record<string, string | undefined> = process.env,
@@ -36,22 +40,25 @@ export function oidcProviderFromEnv(
     idToken: true,
     checks: ["pkce", "state"],
     async profile(_profile, tokens) {
-      if (!tokens.id_token) throw new Error("the single sign-on provider returned no ID token");
+      if (!tokens.id_token) return { id: "refused", refusal: "SSO_INVALID_TOKEN" } satisfies RefusedSso;
       const response = await fetch(`${apiUrl()}/graphql`, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({
-          query: "mutation SignIn($idToken: String!) { signInWithOidc(idToken: $idToken) { id email name sessionId } }",
-          variables: { idToken: tokens.id_token },
+          query:
+            "mutation SignIn($idToken: String!, $accessToken: String) { signInWithOidc(idToken: $idToken, accessToken: $accessToken) { id email name sessionId } }",
+          variables: { idToken: tokens.id_token, accessToken: tokens.access_token ?? null },
         }),
       });
       const body = (await response.json()) as {
         data?: { signInWithOidc: ApiUser } | null;
-        errors?: { message: string }[];
+        errors?: { message: string; extensions?: { reason?: string } }[];
       };
       const user = body.data?.signInWithOidc;
-      if (!user) throw new Error(body.errors?.[0]?.message ?? "single sign-on was refused");
-      return user;
+      if (user) return user;
+      const refusal = body.errors?.[0]?.extensions?.reason ?? "SSO_REFUSED";
+      console.error(`[web] single sign-on refused (${refusal}): ${body.errors?.[0]?.message ?? response.status}`);
+      return { id: "refused", refusal } satisfies RefusedSso;
     },
   };
 }
@@ -100,9 +107,19 @@ export const authOptions: NextAuthOptions = {
     },
   },
   callbacks: {
+    // After sign-in and sign-out, only this app's own pages (finding 2: no open redirect).
+    redirect({ url, baseUrl }) {
+      return `${new URL(baseUrl).origin}${safeCallbackPath(url, baseUrl)}`;
+    },
+    // A refused single sign-on goes back to the sign-in page, which says why.
+    signIn({ user }) {
+      return "refusal" in user ? `/sign-in?error=${encodeURIComponent((user as RefusedSso).refusal)}` : true;
+    },
     // The API's server-side session id travels in the token (sid); the API checks it per request.
-    jwt({ token, user }) {
+    // After single sign-on, the ID token too: signing out hands it to the provider's logout.
+    jwt({ token, user, account }) {
       if (user && "sessionId" in user) token.sid = (user as ApiUser).sessionId;
+      if (account?.provider === "oidc" && account.id_token) token.idToken = account.id_token;
       return token;
     },
     session({ session, token }) {

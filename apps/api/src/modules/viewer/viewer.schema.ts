@@ -58,10 +58,17 @@ builder.mutationField("signInWithOidc", (t) =>
   t.field({
     type: LoginResultRef,
     description:
-      "Maps a verified OpenID Connect ID token of the configured issuer to its user (linking a not yet linked account by verified email on first use)",
-    args: { idToken: t.arg.string({ required: true }) },
+      "Maps a verified OpenID Connect ID token of the configured issuer to its user (linking a not yet linked account by verified email on first use) and starts a session; refusals carry extensions.reason",
+    args: {
+      idToken: t.arg.string({ required: true }),
+      accessToken: t.arg.string({
+        required: false,
+        description:
+          "The access token of the same sign-in: UserInfo is read with it when the ID token carries no email",
+      }),
+    },
     resolve: async (_root, args, ctx) =>
-      loginResult(await signInWithOidc(ctx.db, ctx.oidc, args.idToken, { requestId: ctx.requestId })),
+      loginResult(await signInWithOidc(ctx.db, ctx.oidc, args, { requestId: ctx.requestId })),
   }),
 );
 
