@@ -34,7 +34,8 @@ class StartError extends Error {}
 function prepareLocalData(): { sessionSecret: string; deidSecret: string } {
   const dataDir = localDataDir(repoRoot);
   ensurePrivateDir(dataDir);
-  if (!process.env.S3_BUCKET && !process.env.BLOB_DIR) ensurePrivateDir(path.join(dataDir, "blobs"));
+  if (!process.env.S3_BUCKET && !process.env.BLOB_DIR)
+    ensurePrivateDir(path.join(dataDir, "blobs"), { isOnPostgresPath: false });
   return {
     sessionSecret: process.env.NEXTAUTH_SECRET || localSecret(dataDir, "sessionSecret"),
     deidSecret: process.env.DEID_SECRET || localSecret(dataDir, "deidSecret"),

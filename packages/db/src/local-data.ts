@@ -15,12 +15,13 @@ export function localDataDir(rootDir: string, env: NodeJS.ProcessEnv = process.e
 /**
  * Creates the folder (and its parents) if missing and makes it private: 0700, so no other local
  * user can list or read it. Running as root, the embedded PostgreSQL runs as the OS user
- * "postgres" and must pass through it to its own data folder: then 0711 (enter, not list or read).
+ * "postgres" and must pass through the installation's folder to its own data folder: then 0711
+ * (enter, not list or read), unless `isOnPostgresPath` is false (e.g. the blob store).
  */
-export function ensurePrivateDir(dir: string): void {
+export function ensurePrivateDir(dir: string, options: { isOnPostgresPath?: boolean } = {}): void {
   mkdirSync(path.dirname(dir), { recursive: true }); // parents as usual: only this folder is private
   if (!existsSync(dir)) mkdirSync(dir, { mode: 0o700 });
-  const mode = os.userInfo().uid === 0 ? 0o711 : 0o700;
+  const mode = options.isOnPostgresPath !== false && os.userInfo().uid === 0 ? 0o711 : 0o700;
   if ((statSync(dir).mode & 0o777) !== mode) chmodSync(dir, mode);
 }
 
