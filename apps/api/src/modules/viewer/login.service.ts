@@ -36,6 +36,8 @@ export async function login(db: Db, input: { email: string; password: string }, 
   });
 }
 
+const BURST_WAIT = { maxWait: 60_000, timeout: 60_000 };
+
 async function reserveAttempt(db: Db, email: string, clientIp: string): Promise<bigint> {
   return db.$transaction(async (tx) => {
     await lockKeys(tx, [`login/account/${email}`, `login/address/${clientIp}`]);
@@ -48,5 +50,6 @@ async function reserveAttempt(db: Db, email: string, clientIp: string): Promise<
       throw new AppError("RATE_LIMITED", "too many failed sign-in attempts; try again in 15 minutes");
     }
     return (await tx.loginAttempt.create({ data: { email, ipAddress: clientIp, isSuccess: false } })).id;
-  });
+    // A burst of attempts for one account queues on the lock: each waits its turn (refused, not failed).
+  }, BURST_WAIT);
 }
