@@ -18,6 +18,7 @@ export async function createDatasetVersion(db: Db, siteId: string, createdById: 
       datasetId: dataset.id,
       version: 1,
       digest: randomBytes(32).toString("hex"),
+      unit: "FINDING",
       seed: 1,
       foldCount: 4,
       splitFractions: { train: 0.7, validation: 0.1, test: 0.2 },
@@ -117,6 +118,8 @@ export async function createStudy(
     siteId: string;
     createdById: string;
     caseIds: string[];
+    /** A FINDING study of these findings (their cases' ids in `caseIds` are then ignored). */
+    findingIds?: string[];
     readers: StudyReaderSpec[];
     status?: StudyStatus;
     modelVersionId?: string;
@@ -129,6 +132,7 @@ export async function createStudy(
       siteId: options.siteId,
       name: `Study ${unique()}`,
       status,
+      unit: options.findingIds ? "FINDING" : "CASE",
       seed: options.seed ?? 11,
       modelVersionId: options.modelVersionId,
       createdById: options.createdById,
@@ -150,10 +154,16 @@ export async function createStudy(
       position,
     })),
   });
+  const units = options.findingIds
+    ? (await db.finding.findMany({ where: { id: { in: options.findingIds } } })).map((f) => ({
+        caseId: f.caseId,
+        findingId: f.id,
+      }))
+    : options.caseIds.map((caseId) => ({ caseId }));
   const studyCases = [];
-  for (const caseId of options.caseIds)
+  for (const unit of units)
     studyCases.push(
-      await db.studyCase.create({ data: { studyId: study.id, caseId, code: `C-${unique().toUpperCase()}` } }),
+      await db.studyCase.create({ data: { studyId: study.id, ...unit, code: `C-${unique().toUpperCase()}` } }),
     );
   const readers = [];
   for (const spec of options.readers) {
