@@ -75,7 +75,7 @@ export async function findingOf(
   caseId: string,
   authorId: string,
   laterality: Laterality = "R",
-  key = laterality,
+  key: string = laterality,
 ) {
   return db.finding.upsert({
     where: { caseId_key: { caseId, key } },

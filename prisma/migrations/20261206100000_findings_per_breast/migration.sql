@@ -205,8 +205,9 @@ CREATE UNIQUE INDEX "StudyCase_breast_unit_key" ON "StudyCase"("studyId", "caseI
 -- Items of a breast, finding or image unit name their breast; finding units their finding.
 ALTER TABLE "DatasetItem" ADD CONSTRAINT "DatasetItem_unit_check" CHECK ("findingId" IS NULL OR "laterality" IS NOT NULL);
 
--- How severe a truth is, for a breast's and a case's truth: malignant over benign over normal.
-CREATE FUNCTION "subtype_severity"(subtype "Subtype") RETURNS integer LANGUAGE sql IMMUTABLE AS $$
+-- How severe a truth is, for a breast's and a case's truth: malignant over benign over normal
+-- (no truth, no severity: STRICT).
+CREATE FUNCTION "subtype_severity"(subtype "Subtype") RETURNS integer LANGUAGE sql IMMUTABLE STRICT AS $$
   SELECT CASE subtype WHEN 'NORMAL' THEN 0 WHEN 'BENIGN' THEN 1 ELSE 2 END
 $$;
 
