@@ -1,6 +1,6 @@
 // Test data for reader studies, models and inference (API studies & ML). Unique values per call.
 import { randomBytes } from "node:crypto";
-import type { ArmKind, Db, StudyStatus, Subtype } from "@mammo/db";
+import type { ArmKind, Db, Laterality, StudyStatus, Subtype } from "@mammo/db";
 import type { BlobStore } from "@mammo/storage";
 import sharp from "sharp";
 import { readerCaseOrder } from "../src/modules/studies/reader-order.ts";
@@ -62,16 +62,29 @@ export async function createModelVersion(
 }
 
 /**
- * A prediction of every active image of a case, with a Grad-CAM heatmap per class stored as a
+ * A prediction of every active image of a case (or of one breast), with a Grad-CAM heatmap per class stored as a
  * real PNG in the blob store. `probabilities` (aligned with the model's classes) applies to every image.
  */
 export async function createCasePredictions(
   db: Db,
   blobs: BlobStore,
-  options: { modelVersionId: string; caseId: string; probabilities: number[]; inferenceRunId?: string },
+  options: {
+    modelVersionId: string;
+    caseId: string;
+    probabilities: number[];
+    inferenceRunId?: string;
+    /** Only the images of this breast. */
+    laterality?: Laterality;
+  },
 ) {
   const model = await db.modelVersion.findUniqueOrThrow({ where: { id: options.modelVersionId } });
-  const images = await db.image.findMany({ where: { caseId: options.caseId, status: "ACTIVE" } });
+  const images = await db.image.findMany({
+    where: {
+      caseId: options.caseId,
+      status: "ACTIVE",
+      ...(options.laterality ? { laterality: options.laterality } : {}),
+    },
+  });
   const best = options.probabilities.indexOf(Math.max(...options.probabilities));
   const maps: string[] = [];
   for (const image of images) {
