@@ -1,4 +1,4 @@
-import { Prisma, type Tx } from "@mammo/db";
+import type { Prisma, Tx } from "@mammo/db";
 import { shiftDate } from "../deid/pseudonyms.ts";
 import { ImagingError } from "../errors.ts";
 import type { ManifestRow, RowError } from "./manifest.ts";

@@ -6,7 +6,7 @@ import { SUBTYPE_LABEL, SUBTYPES } from "@/lib/labels";
 
 type Site = { id: string; code: string; name: string };
 
-/** Defines a dataset by filters: sites, classes (in class-index order), views, lateralities. */
+/** Defines a dataset by filters: the unit of an item, sites, classes (in class-index order), views, lateralities. */
 export function CreateDatasetForm({ coordinatorSites, allSites }: { coordinatorSites: Site[]; allSites: Site[] }) {
   const [state, action, isPending] = useActionState<FormState, FormData>(createDatasetAction, {
     error: null,
@@ -34,6 +34,20 @@ export function CreateDatasetForm({ coordinatorSites, allSites }: { coordinatorS
         <label htmlFor="ds-description">Description</label>
         <input id="ds-description" name="description" maxLength={2000} />
       </div>
+      <fieldset>
+        <legend>One item per</legend>
+        {(
+          [
+            ["FINDING", "Finding (the images of its breast)"],
+            ["BREAST", "Breast"],
+            ["IMAGE", "Image"],
+          ] as const
+        ).map(([value, name]) => (
+          <label key={value} className="inline-field">
+            <input type="radio" name="unit" value={value} defaultChecked={value === "FINDING"} /> {name}
+          </label>
+        ))}
+      </fieldset>
       <fieldset>
         <legend>Sites drawn from</legend>
         {allSites.map((s) => (
@@ -69,7 +83,7 @@ export function CreateDatasetForm({ coordinatorSites, allSites }: { coordinatorS
           </label>
         ))}
         <label className="inline-field">
-          <input type="checkbox" name="requireConsensus" /> Only adjudicated cases
+          <input type="checkbox" name="requireConsensus" /> Only adjudicated truth
         </label>
       </fieldset>
       {state.error ? (

@@ -4,13 +4,15 @@ import { useActionState, useId } from "react";
 import { decideConsensusAction, type LabelFormState } from "@/app/(app)/cases/[caseId]/actions";
 import { SUBTYPE_LABEL, SUBTYPES, type Subtype } from "@/lib/labels";
 
-/** Settles the case's truth: a subtype and, when the labels disagree, the rationale. */
+/** Settles a finding's truth: a subtype and, when its labels disagree, the rationale. */
 export function AdjudicationForm({
   caseId,
+  findingId,
   subtypes,
   needsRationale,
 }: {
   caseId: string;
+  findingId: string;
   subtypes: Subtype[];
   needsRationale: boolean;
 }) {
@@ -23,6 +25,7 @@ export function AdjudicationForm({
     <form action={action} className="stack adjudication" aria-label="Adjudicate">
       <h3>{needsRationale ? "Adjudicate the conflict" : "Confirm the consensus"}</h3>
       <input type="hidden" name="caseId" value={caseId} />
+      <input type="hidden" name="findingId" value={findingId} />
       <div className="field">
         <label htmlFor={`${id}-subtype`}>Consensus subtype</label>
         <select id={`${id}-subtype`} name="subtype" defaultValue={subtypes.length === 1 ? subtypes[0] : ""} required>

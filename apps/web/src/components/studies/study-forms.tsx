@@ -60,6 +60,20 @@ export function CreateStudyForm({
         <input id="st-description" name="description" maxLength={2000} />
       </div>
       <fieldset>
+        <legend>Readers answer per</legend>
+        {(
+          [
+            ["FINDING", "Marked finding (the subtype of the outlined lesion)"],
+            ["BREAST", "Breast"],
+            ["CASE", "Whole case"],
+          ] as const
+        ).map(([value, name]) => (
+          <label key={value} className="inline-field">
+            <input type="radio" name="unit" value={value} defaultChecked={value === "FINDING"} /> {name}
+          </label>
+        ))}
+      </fieldset>
+      <fieldset>
         <legend>Arms</legend>
         <label className="inline-field">
           <input type="checkbox" name="arms" value="UNAIDED" defaultChecked /> Unaided
