@@ -153,6 +153,10 @@ export type SelectionCount = {
   cases: number;
   patients: number;
 };
+/** The count columns of a group of items: images, units, cases, patients (the preview's and a version's). */
+export const ITEM_COUNTS = Prisma.sql`count(*)::int AS images, count(DISTINCT "unitId")::int AS units,
+  count(DISTINCT "caseId")::int AS cases, count(DISTINCT "patientId")::int AS patients`;
+
 export type SelectionSummary = {
   itemCount: number;
   unitCount: number;
@@ -181,9 +185,7 @@ export async function summarizeSelection(tx: Tx): Promise<SelectionSummary> {
       (SELECT count(DISTINCT "patientId") FROM item)::int AS "patientCount",
       (SELECT array_agg(DISTINCT subtype::text) FROM item) AS subtypes,
       (SELECT coalesce(json_agg(g ORDER BY g."siteId", g.subtype::text, g.split::text), '[]'::json) FROM (
-        SELECT "siteId", subtype, split, count(*)::int AS images, count(DISTINCT "unitId")::int AS units,
-          count(DISTINCT "caseId")::int AS cases, count(DISTINCT "patientId")::int AS patients
-        FROM item GROUP BY "siteId", subtype, split) g) AS counts,
+        SELECT "siteId", subtype, split, ${ITEM_COUNTS} FROM item GROUP BY "siteId", subtype, split) g) AS counts,
       (SELECT json_object_agg(reason, n) FROM (
         SELECT reason, count(DISTINCT "unitKey")::int AS n FROM ${SELECTION_TABLE} WHERE reason IS NOT NULL GROUP BY reason) e) AS excluded,
       (SELECT encode(sha256(convert_to(coalesce(string_agg(line, E'\n' ORDER BY line COLLATE "C"), ''), 'UTF8')), 'hex')

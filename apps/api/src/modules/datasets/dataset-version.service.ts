@@ -7,8 +7,10 @@ import { recordAudit } from "../audit/audit.service.ts";
 import { blindedCasesWhere } from "../cases/case.service.ts";
 import {
   insertSelectedItems,
+  ITEM_COUNTS,
   selectIntoTemporaryTable,
   summarizeSelection,
+  type SelectionCount,
   type SelectionSummary,
 } from "./dataset-selection.ts";
 import { getVisibleDataset, parseStoredFilter, visibleDatasetsWhere, type DatasetFilter } from "./dataset.service.ts";
@@ -178,19 +180,8 @@ export async function loadVersionsByDatasetIds(db: Db, viewer: Viewer | null, da
 
 /** Images, units, cases and patients per site, class and split of a version (one grouped query). */
 export async function versionCounts(db: Db, versionId: string) {
-  return db.$queryRaw<
-    {
-      siteId: string;
-      subtype: Subtype;
-      split: DatasetSplit;
-      images: number;
-      units: number;
-      cases: number;
-      patients: number;
-    }[]
-  >`
-    SELECT "siteId", subtype, split, count(*)::int AS images, count(DISTINCT "unitId")::int AS units,
-      count(DISTINCT "caseId")::int AS cases, count(DISTINCT "patientId")::int AS patients
+  return db.$queryRaw<SelectionCount[]>`
+    SELECT "siteId", subtype, split, ${ITEM_COUNTS}
     FROM "DatasetItem" WHERE "datasetVersionId" = ${versionId}::uuid
     GROUP BY "siteId", subtype, split
     ORDER BY "siteId", subtype, split`;

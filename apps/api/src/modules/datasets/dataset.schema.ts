@@ -15,6 +15,7 @@ import { requestLoader } from "../../graphql/request-loader.ts";
 import { loadVisibleImages } from "../cases/case.service.ts";
 import { ImageRef } from "../cases/case.schema.ts";
 import { FindingRef } from "../pathology/finding.schema.ts";
+import type { SelectionCount } from "./dataset-selection.ts";
 import { loadVisibleFindings } from "../pathology/finding.service.ts";
 import { loadSitesByIds } from "../sites/site.service.ts";
 import { SiteRef } from "../sites/site.schema.ts";
@@ -67,16 +68,7 @@ const DatasetFilterRef = builder.objectRef<DatasetFilter>("DatasetFilter").imple
   }),
 });
 
-type CountShape = {
-  siteId: string;
-  subtype: Subtype;
-  split: DatasetSplit;
-  images: number;
-  units: number;
-  cases: number;
-  patients: number;
-};
-const DatasetCountRef = builder.objectRef<CountShape>("DatasetCount").implement({
+const DatasetCountRef = builder.objectRef<SelectionCount>("DatasetCount").implement({
   fields: (t) => ({
     site: t.loadable({
       type: SiteRef,

@@ -2,6 +2,7 @@
 
 import { useActionState } from "react";
 import { createDatasetAction, type FormState } from "@/app/(app)/datasets/actions";
+import { RadioChoices } from "@/components/common/radio-choices";
 import { SUBTYPE_LABEL, SUBTYPES } from "@/lib/labels";
 
 type Site = { id: string; code: string; name: string };
@@ -34,20 +35,16 @@ export function CreateDatasetForm({ coordinatorSites, allSites }: { coordinatorS
         <label htmlFor="ds-description">Description</label>
         <input id="ds-description" name="description" maxLength={2000} />
       </div>
-      <fieldset>
-        <legend>One item per</legend>
-        {(
-          [
-            ["FINDING", "Finding (the images of its breast)"],
-            ["BREAST", "Breast"],
-            ["IMAGE", "Image"],
-          ] as const
-        ).map(([value, name]) => (
-          <label key={value} className="inline-field">
-            <input type="radio" name="unit" value={value} defaultChecked={value === "FINDING"} /> {name}
-          </label>
-        ))}
-      </fieldset>
+      <RadioChoices
+        legend="One item per"
+        name="unit"
+        defaultValue="FINDING"
+        choices={[
+          ["FINDING", "Finding (the images of its breast)"],
+          ["BREAST", "Breast"],
+          ["IMAGE", "Image"],
+        ]}
+      />
       <fieldset>
         <legend>Sites drawn from</legend>
         {allSites.map((s) => (

@@ -2,6 +2,7 @@
 
 import { useActionState, useState, useTransition } from "react";
 import { Feedback } from "@/components/common/form-feedback";
+import { RadioChoices } from "@/components/common/radio-choices";
 import { type FormState, INITIAL_FORM_STATE as initial } from "@/lib/form-state";
 import {
   addCasesAction,
@@ -59,20 +60,16 @@ export function CreateStudyForm({
         <label htmlFor="st-description">Description</label>
         <input id="st-description" name="description" maxLength={2000} />
       </div>
-      <fieldset>
-        <legend>Readers answer per</legend>
-        {(
-          [
-            ["FINDING", "Marked finding (the subtype of the outlined lesion)"],
-            ["BREAST", "Breast"],
-            ["CASE", "Whole case"],
-          ] as const
-        ).map(([value, name]) => (
-          <label key={value} className="inline-field">
-            <input type="radio" name="unit" value={value} defaultChecked={value === "FINDING"} /> {name}
-          </label>
-        ))}
-      </fieldset>
+      <RadioChoices
+        legend="Readers answer per"
+        name="unit"
+        defaultValue="FINDING"
+        choices={[
+          ["FINDING", "Marked finding (the subtype of the outlined lesion)"],
+          ["BREAST", "Breast"],
+          ["CASE", "Whole case"],
+        ]}
+      />
       <fieldset>
         <legend>Arms</legend>
         <label className="inline-field">
