@@ -77,7 +77,7 @@ export function createDicomwebClient(options: DicomwebClientOptions): DicomwebCl
           ...(authHeader ? { Authorization: authHeader } : {}),
           ...(init.contentType ? { "Content-Type": init.contentType } : {}),
         },
-        body: init.body,
+        body: init.body as Uint8Array<ArrayBuffer> | undefined,
         signal: AbortSignal.timeout(timeoutMs),
         redirect: "error",
       });

@@ -12,4 +12,4 @@ export {
 } from "./dicomweb-client.ts";
 export { TAGS, stringOf, stringsOf, numberOf, type DicomJson } from "./dicom-json.ts";
 export { parseMultipart, buildMultipart, type MultipartPart } from "./multipart.ts";
-export { sealCredentials, openCredentials } from "./sealed-credentials.ts";
+export { sealCredentials, openCredentials, sealJson, openJson } from "./sealed-credentials.ts";

@@ -91,7 +91,7 @@ export async function startOrthanc(options: { users?: Record<string, string> } =
     async upload(bytes) {
       const response = await rest("/instances", {
         method: "POST",
-        body: bytes,
+        body: bytes as Uint8Array<ArrayBuffer>,
         headers: { "Content-Type": "application/dicom" },
       });
       if (!response.ok)

@@ -72,6 +72,7 @@ export async function createApiServer(services: Services, config: ApiConfig): Pr
         requestId: req.requestId,
         clientIp: req.ip ?? "unknown",
         oidc,
+        sealingSecret: config.sessionSecret,
       }),
     }),
   );
@@ -93,6 +94,7 @@ export async function createApiServer(services: Services, config: ApiConfig): Pr
         PAYLOAD_TOO_LARGE: 413,
         UNSUPPORTED_MEDIA: 415,
         QUERY_TOO_COMPLEX: 400,
+        UPSTREAM: 502,
         INTERNAL: 500,
       }[error.code];
       res.status(status).json({ error: { code: graphqlCodeOf(error.code), message: error.message } });
