@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import dcmjs from "dcmjs";
-import { Prisma } from "@mammo/db";
+import { type Prisma } from "@mammo/db";
 import {
   createDicomwebClient,
   isDicomwebError,
