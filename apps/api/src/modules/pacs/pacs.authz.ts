@@ -1,5 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { buildDicom } from "@mammo/imaging/test/fixtures/synthetic-dicom.ts";
 import { defineAuthz, globalIdOf, type AuthzWorld } from "../../../test/authz/authz.ts";
 
 // Who may use a site's PACS, not what the PACS answers (pacs.integration.test.ts runs a real
@@ -32,7 +33,48 @@ async function setup(world: AuthzWorld) {
       },
     });
     site.ids.pacsImportId = pacsImport.id;
+    site.ids.pacsCaseId = await dicomCaseWithRegion(world, site.siteId, site.users.ANNOTATOR);
   }
+}
+
+/** A case with one (de-identified) DICOM image and a lesion box: something to send to a PACS. */
+async function dicomCaseWithRegion(world: AuthzWorld, siteId: string, authorId: string): Promise<string> {
+  const { db, blobs } = world.api;
+  const n = Math.floor(Math.random() * 1e9);
+  const bytes = buildDicom({
+    attributes: { SOPInstanceUID: `2.25.${n}1`, StudyInstanceUID: `2.25.${n}2`, SeriesInstanceUID: `2.25.${n}3` },
+  });
+  const stored = await blobs.put(bytes);
+  await db.blob.create({
+    data: { sha256: stored.sha256, sizeBytes: BigInt(stored.sizeBytes), mediaType: "application/dicom" },
+  });
+  const patient = await db.patient.create({ data: { siteId, pseudonym: `pacs-matrix-${n}`, dateShiftDays: -10 } });
+  const exam = await db.case.create({ data: { siteId, patientId: patient.id, accessionKey: `pacs-matrix-${n}` } });
+  const image = await db.image.create({
+    data: {
+      caseId: exam.id,
+      laterality: "L",
+      view: "CC",
+      widthPx: 48,
+      heightPx: 40,
+      bitsStored: 12,
+      photometric: "MONOCHROME2",
+      sourceFormat: "DICOM",
+      contentSha256: stored.sha256,
+      storageKey: stored.key,
+      sopInstanceUid: `2.25.${n}1`,
+    },
+  });
+  await db.annotation.create({
+    data: {
+      imageId: image.id,
+      authorId,
+      purpose: "LESION",
+      shape: "BOX",
+      geometry: { x: 1, y: 1, width: 3, height: 4 },
+    },
+  });
+  return exam.id;
 }
 
 const PACS_USERS = ["ADMIN", "COORDINATOR"] as const;
@@ -88,6 +130,20 @@ export default defineAuthz({
       field: "Mutation.requestPacsImport",
       document: "mutation ($input: RequestPacsImportInput!) { requestPacsImport(input: $input) { id } }",
       variables: (site) => ({ input: { connectionId: connectionOf(site), studyInstanceUids: ["1.2.3.4"] } }),
+      allowed: PACS_USERS,
+    },
+    {
+      field: "Mutation.exportResultsToPacs",
+      document:
+        "mutation ($input: ExportResultsToPacsInput!) { exportResultsToPacs(input: $input) { studyInstanceUid } }",
+      variables: (site) => ({
+        input: {
+          caseId: globalIdOf("Case", site.ids.pacsCaseId!),
+          connectionId: connectionOf(site),
+          identifiers: "DEIDENTIFIED",
+          includeRegions: true,
+        },
+      }),
       allowed: PACS_USERS,
     },
   ],

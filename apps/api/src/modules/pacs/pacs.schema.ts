@@ -3,6 +3,7 @@ import { encodeGlobalID } from "@pothos/plugin-relay";
 import { builder } from "../../graphql/builder.ts";
 import { requireViewer } from "../../graphql/context.ts";
 import { SiteRef } from "../sites/site.schema.ts";
+import { exportResultsToPacs } from "./pacs-export.service.ts";
 import {
   createPacsConnection,
   getPacsImport,
@@ -210,6 +211,72 @@ builder.mutationField("requestPacsImport", (t) =>
         ctx.jobs,
         requireViewer(ctx),
         { connectionId: input.connectionId.id, studyInstanceUids: input.studyInstanceUids },
+        ctx.requestId,
+      ),
+  }),
+);
+
+const PacsIdentifiersEnum = builder.enumType("PacsIdentifiers", {
+  values: {
+    ORIGINAL: {
+      description: "The study and instance UIDs and patient as the PACS holds them (cases imported from that PACS)",
+    },
+    DEIDENTIFIED: { description: "The platform's de-identified UIDs and pseudonyms (for sharing outside the site)" },
+  } as const,
+});
+
+const PacsExportedObjectRef = builder
+  .objectRef<{ kind: string; sopInstanceUid: string }>("PacsExportedObject")
+  .implement({
+    fields: (t) => ({
+      kind: t.exposeString("kind", { description: "MEASUREMENT_REPORT (TID 1500 SR) or HEATMAP (Secondary Capture)" }),
+      sopInstanceUid: t.exposeString("sopInstanceUid"),
+    }),
+  });
+
+const PacsExportRef = builder
+  .objectRef<{ studyInstanceUid: string; objects: { kind: string; sopInstanceUid: string }[] }>("PacsExport")
+  .implement({
+    fields: (t) => ({
+      studyInstanceUid: t.exposeString("studyInstanceUid"),
+      objects: t.field({ type: [PacsExportedObjectRef], resolve: (e) => e.objects }),
+    }),
+  });
+
+const ExportResultsToPacsInput = builder.inputType("ExportResultsToPacsInput", {
+  fields: (t) => ({
+    caseId: t.globalID({ required: true }),
+    connectionId: t.globalID({ required: true }),
+    identifiers: t.field({ type: PacsIdentifiersEnum, required: true }),
+    includeRegions: t.boolean({
+      required: true,
+      description: "The case's lesion and finding regions as one Measurement Report",
+    }),
+    saliencyMapIds: t.globalIDList({
+      required: false,
+      description: "Heatmaps of the case's images, each as a Secondary Capture",
+    }),
+  }),
+});
+
+builder.mutationField("exportResultsToPacs", (t) =>
+  t.field({
+    type: PacsExportRef,
+    authScopes: { authenticated: true },
+    description:
+      "Stores a case's regions (SR) and heatmaps (Secondary Capture) to a site's PACS (STOW-RS); admins and coordinators",
+    args: { input: t.arg({ type: ExportResultsToPacsInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      exportResultsToPacs(
+        { db: ctx.db, blobs: ctx.blobs, sealingSecret: ctx.sealingSecret },
+        requireViewer(ctx),
+        {
+          caseId: input.caseId.id,
+          connectionId: input.connectionId.id,
+          identifiers: input.identifiers,
+          includeRegions: input.includeRegions,
+          saliencyMapIds: (input.saliencyMapIds ?? []).map((i) => i.id),
+        },
         ctx.requestId,
       ),
   }),
