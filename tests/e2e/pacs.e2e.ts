@@ -1,4 +1,11 @@
-import { fourViewStudy, type StudyIdentity } from "@mammo/dicomweb/test/four-view-study.ts";
+import { buildHeatmapCapture, createDicomwebClient } from "@mammo/dicomweb";
+import {
+  fourViewStudy,
+  instanceUidOf,
+  seriesUidOf,
+  studyUidOf,
+  type StudyIdentity,
+} from "@mammo/dicomweb/test/four-view-study.ts";
 import { orthancMissing, startOrthanc, type OrthancServer } from "@mammo/dicomweb/test/orthanc-server.ts";
 import { checkScreen, expect, expectViewerReady, pageFor, test } from "./support/fixtures.ts";
 import { signIn } from "./support/sign-in.ts";
@@ -27,6 +34,7 @@ test("an admin configures the PACS; a coordinator searches it, imports a study a
   browser,
   consoleErrors,
 }) => {
+  test.setTimeout(240_000); // the platform imports through its queue, and the case page is checked twice
   await signIn(page, "admin@north.example");
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "PACS" }).click();
   const form = page.getByRole("form", { name: "New PACS" });
@@ -60,4 +68,36 @@ test("an admin configures the PACS; a coordinator searches it, imports a study a
   // De-identified on the way in: nothing of the PACS's patient on the case page.
   await expect(coordinator.locator("body")).not.toContainText(STUDY.patientId);
   await expect(coordinator.locator("body")).not.toContainText("Patricia");
+
+  // A heatmap in the study on the PACS (a Secondary Capture as exportResultsToPacs writes it:
+  // apps/api/src/modules/pacs/pacs-export.integration.test.ts) is shown on the case page,
+  // fetched from the PACS through the API.
+  const heatmap = { width: 4, height: 4, data: Float32Array.from({ length: 16 }, (_, i) => i / 15) };
+  const capture = buildHeatmapCapture({
+    study: { ...STUDY, studyInstanceUid: studyUidOf(STUDY) },
+    author: { manufacturer: "Mammo Research Platform", softwareVersion: "e2e", deviceUid: "2.25.1", deviceName: "e2e" },
+    source: {
+      sopClassUid: "1.2.840.10008.5.1.4.1.1.1.2",
+      sopInstanceUid: instanceUidOf(STUDY, 0),
+      seriesInstanceUid: seriesUidOf(STUDY),
+      widthPx: 256,
+      heightPx: 320,
+      laterality: "R",
+    },
+    display: new Uint8Array(256 * 320).fill(90),
+    heatmap,
+    method: "GRAD_CAM",
+    layerName: "block5_conv3",
+    className: "SOLID",
+    score: 0.9,
+    modelVersion: "e2e v1",
+  });
+  await createDicomwebClient({ baseUrl: orthanc.dicomwebUrl, auth: { kind: "NONE" } }).storeInstances([capture.bytes]);
+  await coordinator.reload();
+  const shown = coordinator.getByRole("img", { name: `Heatmap ${capture.sopInstanceUid} as stored on the PACS` });
+  await expect(shown).toBeVisible();
+  await expect
+    .poll(() => shown.evaluate((img: HTMLImageElement) => [img.complete, img.naturalWidth, img.naturalHeight]))
+    .toEqual([true, 256, 320]);
+  await checkScreen(coordinator, "pacs-case");
 });

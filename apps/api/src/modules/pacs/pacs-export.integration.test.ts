@@ -186,6 +186,22 @@ describe.skipIf(orthancMissing() ?? validatorsMissing())("results back to the PA
     expect(Buffer.compare(data, Buffer.from(new Uint8Array(heatmap.PixelData[0])))).toBe(0);
     const refused = await fetch(route, { headers: { Authorization: `Bearer ${await api.sessionFor(readerId)}` } });
     expect(refused.status).toBe(404); // readers never reach the PACS
+
+    // What the case page lists: the results in the study on the PACS, the heatmap with its PNG route.
+    const RESULTS = `query ($caseId: ID!) { casePacsResults(caseId: $caseId) { kind sopInstanceUid renderedPath } }`;
+    const { casePacsResults } = await api.as<{
+      casePacsResults: { kind: string; sopInstanceUid: string; renderedPath: string | null }[];
+    }>(coordinatorId, RESULTS, { caseId: globalId("Case", caseId) });
+    expect(casePacsResults.map((r) => r.kind).sort()).toEqual(["HEATMAP", "MEASUREMENT_REPORT"]);
+    const listed = casePacsResults.find((r) => r.kind === "HEATMAP")!;
+    expect(listed.sopInstanceUid).toBe(heatmapUid);
+    const viaList = await fetch(`${api.url}${listed.renderedPath}`, {
+      headers: { Authorization: `Bearer ${await api.sessionFor(coordinatorId)}` },
+    });
+    expect(viaList.status).toBe(200);
+    expect(
+      (await api.tryAs(readerId, RESULTS, { caseId: globalId("Case", caseId) })).errors?.[0]?.extensions?.code,
+    ).toBe("NOT_FOUND");
   });
 
   it("sends de-identified results with the platform's UIDs, and refuses ORIGINAL for a case from elsewhere", async () => {

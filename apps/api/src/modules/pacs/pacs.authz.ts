@@ -112,6 +112,13 @@ export default defineAuthz({
       allowed: PACS_USERS,
     },
     {
+      field: "Query.casePacsResults",
+      document: "query ($caseId: ID!) { casePacsResults(caseId: $caseId) { sopInstanceUid renderedPath } }",
+      variables: (site) => ({ caseId: globalIdOf("Case", site.ids.pacsCaseId!) }),
+      allowed: PACS_USERS,
+      rows: (data) => data.casePacsResults,
+    },
+    {
       field: "Mutation.createPacsConnection",
       document: "mutation ($input: CreatePacsConnectionInput!) { createPacsConnection(input: $input) { id } }",
       variables: (site, _world, actor) => ({

@@ -4,6 +4,7 @@ import { builder } from "../../graphql/builder.ts";
 import { requireViewer } from "../../graphql/context.ts";
 import { SiteRef } from "../sites/site.schema.ts";
 import { exportResultsToPacs } from "./pacs-export.service.ts";
+import { listCasePacsResults, type PacsResultObject } from "./pacs-results.service.ts";
 import {
   createPacsConnection,
   getPacsImport,
@@ -279,5 +280,33 @@ builder.mutationField("exportResultsToPacs", (t) =>
         },
         ctx.requestId,
       ),
+  }),
+);
+
+const PacsResultObjectRef = builder.objectRef<PacsResultObject>("PacsResultObject").implement({
+  description: "A result the platform sent to a PACS, found in the study there",
+  fields: (t) => ({
+    kind: t.exposeString("kind", { description: "MEASUREMENT_REPORT or HEATMAP" }),
+    studyInstanceUid: t.exposeString("studyInstanceUid"),
+    seriesInstanceUid: t.exposeString("seriesInstanceUid"),
+    sopInstanceUid: t.exposeString("sopInstanceUid"),
+    renderedPath: t.string({
+      nullable: true,
+      description: "The API path of a PNG of it, fetched from the PACS (heatmaps)",
+      resolve: (o) =>
+        o.kind === "HEATMAP"
+          ? `/pacs/${o.connectionId}/studies/${o.studyInstanceUid}/series/${o.seriesInstanceUid}/instances/${o.sopInstanceUid}/rendered.png`
+          : null,
+    }),
+  }),
+});
+
+builder.queryField("casePacsResults", (t) =>
+  t.field({
+    type: [PacsResultObjectRef],
+    authScopes: { authenticated: true },
+    description: "Results held by the PACS a case came from (admins and coordinators of its site)",
+    args: { caseId: t.arg.globalID({ required: true }) },
+    resolve: (_root, args, ctx) => listCasePacsResults(ctx.db, ctx.sealingSecret, requireViewer(ctx), args.caseId.id),
   }),
 );
