@@ -5,8 +5,10 @@ import {
   seriesUidOf,
   studyUidOf,
   type StudyIdentity,
-} from "@mammo/dicomweb/test/four-view-study.ts";
-import { orthancMissing, startOrthanc, type OrthancServer } from "@mammo/dicomweb/test/orthanc-server.ts";
+  orthancMissing,
+  startOrthanc,
+  type OrthancServer,
+} from "@mammo/dicomweb/testing";
 import { checkScreen, expect, expectViewerReady, pageFor, test } from "./support/fixtures.ts";
 import { signIn } from "./support/sign-in.ts";
 

@@ -2,8 +2,15 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { createTestDatabase, type TestDatabase } from "@mammo/db/testing";
 import { sealCredentials } from "@mammo/dicomweb";
-import { fourViewStudy, instanceUidOf, studyUidOf, type StudyIdentity } from "@mammo/dicomweb/test/four-view-study.ts";
-import { orthancMissing, startOrthanc, type OrthancServer } from "@mammo/dicomweb/test/orthanc-server.ts";
+import {
+  fourViewStudy,
+  instanceUidOf,
+  studyUidOf,
+  type StudyIdentity,
+  orthancMissing,
+  startOrthanc,
+  type OrthancServer,
+} from "@mammo/dicomweb/testing";
 import { startJobQueue, type JobQueue } from "@mammo/jobs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHoldingProxy, type HoldingProxy } from "./holding-proxy.ts";

@@ -1,6 +1,6 @@
 import dcmjs from "dcmjs";
 import { findFreePort } from "@mammo/db/testing";
-import { buildDicom } from "@mammo/imaging/test/fixtures/synthetic-dicom.ts";
+import { buildDicom } from "@mammo/imaging/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fourViewStudy, instanceUidOf, seriesUidOf, studyUidOf, type StudyIdentity } from "../test/four-view-study.ts";
 import { orthancMissing, startOrthanc, type OrthancServer } from "../test/orthanc-server.ts";

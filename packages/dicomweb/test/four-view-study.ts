@@ -1,6 +1,6 @@
 // A synthetic four-view mammography study as a PACS holds it: original identifiers in the header,
 // two views uncompressed and two JPEG-LS compressed (an independent encoder: dcmjs-codecs).
-import { buildDicom, transcode } from "@mammo/imaging/test/fixtures/synthetic-dicom.ts";
+import { buildDicom, transcode } from "@mammo/imaging/testing";
 
 export type StudyIdentity = {
   patientId: string;

@@ -74,7 +74,9 @@ const { port } = await s.run(); console.log(port);`;
 
 const work = await mkdtemp(path.join(os.tmpdir(), "mammo-bench-storage-"));
 try {
-  console.log(`bench:storage: one ${SIZE_BYTES / 1024 / 1024} MB artifact, ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(2)}`);
+  console.log(
+    `bench:storage: one ${SIZE_BYTES / 1024 / 1024} MB artifact, ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(2)}`,
+  );
   const s3 = await startS3rver(path.join(work, "s3rver"));
   try {
     await bench(

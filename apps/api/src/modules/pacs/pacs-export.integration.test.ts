@@ -7,9 +7,13 @@ import {
   seriesUidOf,
   studyUidOf,
   type StudyIdentity,
-} from "@mammo/dicomweb/test/four-view-study.ts";
-import { dciodvfy, dsrdump, validatorsMissing } from "@mammo/dicomweb/test/dicom-validators.ts";
-import { orthancMissing, startOrthanc, type OrthancServer } from "@mammo/dicomweb/test/orthanc-server.ts";
+  dciodvfy,
+  dsrdump,
+  validatorsMissing,
+  orthancMissing,
+  startOrthanc,
+  type OrthancServer,
+} from "@mammo/dicomweb/testing";
 import { importManifest, replacementUid } from "@mammo/imaging";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

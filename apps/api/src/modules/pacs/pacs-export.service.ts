@@ -10,7 +10,7 @@ import {
   type ResultStudy,
 } from "@mammo/dicomweb";
 import { renderDisplayPixels } from "@mammo/imaging";
-import { decodeHeatmapPng } from "@mammo/ml-core";
+import { readHeatmapPng } from "@mammo/ml-core/heatmap-png";
 import type { BlobStore } from "@mammo/storage";
 import { z } from "zod";
 import { hasRole, type Viewer } from "../../auth/viewer.ts";
@@ -271,7 +271,7 @@ async function heatmapsOf(deps: { db: Db; blobs: BlobStore }, exam: ExamRow, res
         author: { ...AUTHOR, deviceName: `${model.name} v${model.version}` },
         source: { ...source, widthPx: display.widthPx, heightPx: display.heightPx },
         display: display.pixels,
-        heatmap: await decodeHeatmapPng(await deps.blobs.get(map.storageKey)),
+        heatmap: await readHeatmapPng(await deps.blobs.get(map.storageKey)),
         method: map.method,
         layerName: map.layerName,
         className: model.classNames[map.classIndex] ?? String(map.classIndex),

@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { buildDicom } from "@mammo/imaging/test/fixtures/synthetic-dicom.ts";
+import { buildDicom } from "@mammo/imaging/testing";
 import { defineAuthz, globalIdOf, type AuthzWorld } from "../../../test/authz/authz.ts";
 
 // Who may use a site's PACS, not what the PACS answers (pacs.integration.test.ts runs a real

@@ -1,6 +1,12 @@
 import { findFreePort } from "@mammo/db/testing";
-import { fourViewStudy, studyUidOf, type StudyIdentity } from "@mammo/dicomweb/test/four-view-study.ts";
-import { orthancMissing, startOrthanc, type OrthancServer } from "@mammo/dicomweb/test/orthanc-server.ts";
+import {
+  fourViewStudy,
+  studyUidOf,
+  type StudyIdentity,
+  orthancMissing,
+  startOrthanc,
+  type OrthancServer,
+} from "@mammo/dicomweb/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSite, createUser, globalId } from "../../../test/factories.ts";
 import { startTestApi, type TestApi } from "../../../test/harness.ts";

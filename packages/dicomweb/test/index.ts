@@ -1,0 +1,5 @@
+// Test helpers other workspaces use (entry @mammo/dicomweb/testing): a real PACS (Orthanc), a
+// synthetic four-view study as a PACS holds it, and Debian's DICOM validators.
+export { orthancMissing, startOrthanc, type OrthancServer } from "./orthanc-server.ts";
+export { fourViewStudy, instanceUidOf, seriesUidOf, studyUidOf, VIEWS, type StudyIdentity } from "./four-view-study.ts";
+export { dciodvfy, dsrdump, validatorsMissing } from "./dicom-validators.ts";
