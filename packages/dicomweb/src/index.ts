@@ -1,3 +1,5 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- the declarations of dcmjs (untyped) that imaging keeps, for every program that compiles this package
+/// <reference path="../../imaging/src/vendor-modules.d.ts" />
 export { DicomwebError, isDicomwebError, type DicomwebErrorCode } from "./dicomweb-error.ts";
 export {
   createDicomwebClient,
