@@ -117,12 +117,18 @@ export async function createPacsConnection(
   });
 }
 
-/** A connection the viewer may use, with a DICOMweb client on it. */
-export async function openPacs(db: Db, sealingSecret: string, viewer: Viewer, connectionId: string) {
+/** A connection the viewer may use (admins and coordinators of its site), else NOT_FOUND. */
+async function usableConnection(db: Db, viewer: Viewer, connectionId: string) {
   const connection = await db.pacsConnection.findFirst({
     where: { AND: [pacsConnectionsWhere(viewer), { id: connectionId }] },
   });
   if (!connection) throw new AppError("NOT_FOUND", "connectionId: PACS not found", { field: "connectionId" });
+  return connection;
+}
+
+/** A connection the viewer may use, with a DICOMweb client on it. */
+export async function openPacs(db: Db, sealingSecret: string, viewer: Viewer, connectionId: string) {
+  const connection = await usableConnection(db, viewer, connectionId);
   const auth = await callPacs(async () =>
     connection.sealedAuth
       ? openCredentials(sealingSecret, connection.id, connection.sealedAuth)
@@ -190,10 +196,7 @@ export async function requestPacsImport(
   requestId?: string,
 ): Promise<PacsImportRow> {
   const args = parseInput(importInput, input);
-  const connection = await db.pacsConnection.findFirst({
-    where: { AND: [pacsConnectionsWhere(viewer), { id: args.connectionId }] },
-  });
-  if (!connection) throw new AppError("NOT_FOUND", "connectionId: PACS not found", { field: "connectionId" });
+  const connection = await usableConnection(db, viewer, args.connectionId);
   const uids = [...new Set(args.studyInstanceUids)];
   return db.$transaction(async (tx) => {
     const created = await tx.pacsImport.create({
