@@ -4,12 +4,20 @@ import { buildDicom } from "@mammo/imaging/testing";
 import { defineAuthz, globalIdOf, type AuthzWorld } from "../../../test/authz/authz.ts";
 
 // Who may use a site's PACS, not what the PACS answers (pacs.integration.test.ts runs a real
-// Orthanc): each site's connection points at a stand-in that answers every QIDO-RS query with
-// no studies, so an allowed search succeeds without starting a PACS for the whole matrix.
+// Orthanc): each site's connection points at a stand-in that finds no studies, one heatmap
+// (Secondary Capture) in any study's instances, and accepts what is stored, so allowed calls
+// succeed without starting a PACS for the whole matrix.
+const ONE_HEATMAP = [
+  {
+    "00080016": { vr: "UI", Value: ["1.2.840.10008.5.1.4.1.1.7"] },
+    "00080018": { vr: "UI", Value: ["2.25.1001"] },
+    "0020000E": { vr: "UI", Value: ["2.25.1002"] },
+  },
+];
 async function emptyDicomweb(): Promise<string> {
-  const server = createServer((_req, res) => {
+  const server = createServer((req, res) => {
     res.writeHead(200, { "Content-Type": "application/dicom+json" });
-    res.end("[]");
+    res.end(JSON.stringify(req.method === "GET" && /\/instances(\?|$)/.test(req.url ?? "") ? ONE_HEATMAP : []));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   server.unref();
@@ -34,6 +42,17 @@ async function setup(world: AuthzWorld) {
     });
     site.ids.pacsImportId = pacsImport.id;
     site.ids.pacsCaseId = await dicomCaseWithRegion(world, site.siteId, site.users.ANNOTATOR);
+    // As if the case had come from this PACS: its results there are listed on the case page.
+    await world.api.db.pacsStudyLink.create({
+      data: {
+        siteId: site.siteId,
+        connectionId: connection.id,
+        caseId: site.ids.pacsCaseId,
+        originalStudyUid: `2.25.${Math.floor(Math.random() * 1e12)}`,
+        deidStudyUid: "2.25.1",
+        sealedIdentity: "v1.not.opened.here",
+      },
+    });
   }
 }
 
