@@ -183,7 +183,9 @@ test("a reader study: designed, the AI run on it, read by two readers (one aided
   let total = 0;
   let withReads = "";
   for (const region of ["A", "B", "C", "D"]) {
-    await explorer.getByRole("button", { name: `Region ${region}` }).click();
+    const button = explorer.getByRole("button", { name: `Region ${region}` });
+    await button.click();
+    await expect(button).toHaveAttribute("aria-pressed", "true"); // the list below is this region's from here on
     const count = await explorer
       .getByRole("list", { name: `Reads in region ${region}` })
       .getByRole("listitem")
