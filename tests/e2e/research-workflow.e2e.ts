@@ -201,6 +201,6 @@ test("a reader study: designed, the AI run on it, read by two readers (one aided
     .first()
     .click();
   await expect(explorer.getByRole("region", { name: /reader's ROI and AI heatmap/ })).toBeVisible();
-  await expect(explorer.locator("[data-state=ready]").first()).toBeVisible({ timeout: 30_000 });
+  await expect(explorer.locator("[data-state=ready]").first()).toBeVisible({ timeout: 120_000 });
   await checkScreen(page, "study-report-explorer");
 });
