@@ -146,9 +146,11 @@ async function main() {
       });
       return child;
     };
-    const tsx = path.join(repoRoot, "node_modules/tsx/dist/cli.mjs");
-    const api = startChild("API", [tsx, "apps/api/src/main.ts"], { API_PORT: String(apiPort) });
-    startChild("trainer worker", [tsx, "apps/trainer/src/worker/main.ts"], {});
+    // `node --import tsx`, one process each, not the tsx CLI: the CLI relays a SIGTERM to its child
+    // and, when the child has not acknowledged it within 30 ms (a loaded machine), kills it with
+    // SIGKILL, so the worker could not finish its batch and give its job back.
+    const api = startChild("API", ["--import", "tsx", "apps/api/src/main.ts"], { API_PORT: String(apiPort) });
+    startChild("trainer worker", ["--import", "tsx", "apps/trainer/src/worker/main.ts"], {});
     // The web app only once the API answers: its sign-in page cannot sign anyone in before, and
     // whoever waits for that page (a person, the e2e tests) takes it to mean the platform is up.
     await waitForHttp(`http://localhost:${apiPort}/healthz`, "API", api);
