@@ -1,14 +1,12 @@
 "use client";
 
 import { useActionState, useId } from "react";
-import { placeFindingAction, type LabelFormState } from "@/app/(app)/cases/[caseId]/actions";
+import { placeFindingAction } from "@/app/(app)/cases/[caseId]/actions";
+import { INITIAL_FORM_STATE } from "@/lib/form-state";
 
 /** Places a case-level finding (carried over from before findings existed) on a breast. */
 export function PlaceFindingForm({ caseId, findingId }: { caseId: string; findingId: string }) {
-  const [state, action, isPending] = useActionState<LabelFormState, FormData>(placeFindingAction, {
-    error: null,
-    savedAt: null,
-  });
+  const [state, action, isPending] = useActionState(placeFindingAction, INITIAL_FORM_STATE);
   const id = useId();
   return (
     <form action={action} className="row" aria-label="Place on a breast">
