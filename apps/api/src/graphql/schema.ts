@@ -3,6 +3,7 @@ import { builder } from "./builder.ts";
 import "./scalars.ts";
 import "../modules/sites/site.schema.ts";
 import "../modules/viewer/viewer.schema.ts";
+import "../modules/pathology/finding.schema.ts";
 import "../modules/pathology/pathology-label.schema.ts";
 import "../modules/cases/case.schema.ts";
 
@@ -21,3 +22,4 @@ import "../modules/audit/audit.schema.ts";
 import "../modules/annotations/annotation.schema.ts";
 import "../modules/reports/study-report.schema.ts";
 import "../modules/inference/concordance-summary.schema.ts";
+import "../modules/pacs/pacs.schema.ts";

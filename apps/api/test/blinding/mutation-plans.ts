@@ -8,6 +8,7 @@ import { encode } from "next-auth/jwt";
 import { hashApiToken, newApiTokenSecret } from "../../src/auth/api-token.ts";
 import { createAnnotation, createCase, createFrozenDataset, createLabel, createUser, globalId } from "../factories.ts";
 import { TEST_SESSION_SECRET, type TestApi } from "../harness.ts";
+import { dicomCaseWithRegion, standInDicomweb } from "../pacs-stand-in.ts";
 import { createModelVersion, createRead, createStudy } from "../study-factories.ts";
 
 export type WalkingReader = "B" | "B'";
@@ -63,13 +64,14 @@ export function mutationPlans(w: PlanWorld): Record<string, MutationPlan> {
     const user = await createUser(db, [{ siteId: w.caseSiteId, role: "READER" }]);
     return Object.keys(extra).length ? db.user.update({ where: { id: user.id }, data: extra }) : user;
   };
-  const draftStudy = async (options: { withReader?: boolean } = {}) => {
+  const draftStudy = async (options: { withReader?: boolean; ofFindings?: boolean } = {}) => {
     const c = await freeCase();
     const reader = options.withReader ? await createUser(db, [{ siteId: w.caseSiteId, role: "READER" }]) : null;
     return createStudy(db, {
       siteId: w.caseSiteId,
       createdById: w.coordinatorId,
       caseIds: [c.id],
+      ...(options.ofFindings ? { findingIds: [c.label.findingId] } : {}),
       readers: reader ? [{ userId: reader.id, arm: "UNAIDED" }] : [],
       status: "DRAFT",
     });
@@ -83,6 +85,14 @@ export function mutationPlans(w: PlanWorld): Record<string, MutationPlan> {
     return studyReader;
   };
   const read = { answer: "SOLID", confidence: 50, timeSpentMs: 1000 };
+  /** A PACS connection of the site, at a stand-in that accepts what is stored (made once). */
+  let standIn: Promise<string> | undefined;
+  const pacsConnection = async () => {
+    standIn ??= standInDicomweb();
+    return db.pacsConnection.create({
+      data: { siteId: w.caseSiteId, name: `walk ${unique()}`, baseUrl: await standIn, createdById: w.coordinatorId },
+    });
+  };
 
   return {
     addMembership: {
@@ -92,7 +102,7 @@ export function mutationPlans(w: PlanWorld): Record<string, MutationPlan> {
     addPathologyLabel: {
       executesFor: SITE_ROLES,
       variables: async () => ({
-        input: { caseId: g("Case", (await freeCase()).id), subtype: "SCIRRHOUS", source: "BIOPSY" },
+        input: { findingId: g("Finding", (await freeCase()).label.findingId), subtype: "SCIRRHOUS", source: "BIOPSY" },
       }),
     },
     addStudyCases: {
@@ -101,6 +111,15 @@ export function mutationPlans(w: PlanWorld): Record<string, MutationPlan> {
         input: {
           studyId: g("ReaderStudy", (await draftStudy()).study.id),
           caseIds: [g("Case", (await freeCase()).id)],
+        },
+      }),
+    },
+    addStudyFindings: {
+      executesFor: SITE_ROLES,
+      variables: async () => ({
+        input: {
+          studyId: g("ReaderStudy", (await draftStudy({ ofFindings: true })).study.id),
+          findingIds: [g("Finding", (await freeCase()).label.findingId)],
         },
       }),
     },
@@ -197,6 +216,25 @@ export function mutationPlans(w: PlanWorld): Record<string, MutationPlan> {
         },
       }),
     },
+    createFinding: {
+      executesFor: SITE_ROLES,
+      variables: async () => ({
+        input: { caseId: g("Case", (await freeCase()).id), laterality: "L", key: `walk-${unique()}` },
+      }),
+    },
+    createPacsConnection: {
+      executesFor: SITE_ROLES,
+      variables: async () => ({
+        input: {
+          siteId: site(),
+          name: `walk ${unique()}`,
+          baseUrl: "http://127.0.0.1:9/dicom-web",
+          authKind: "BASIC",
+          username: "u",
+          password: "p",
+        },
+      }),
+    },
     createReaderStudy: {
       executesFor: SITE_ROLES,
       variables: async () => ({ input: { siteId: site(), name: `walk ${unique()}` } }),
@@ -210,7 +248,7 @@ export function mutationPlans(w: PlanWorld): Record<string, MutationPlan> {
     decideConsensus: {
       executesFor: SITE_ROLES,
       variables: async () => ({
-        input: { caseId: g("Case", (await freeCase()).id), subtype: "SOLID", rationale: "walk" },
+        input: { findingId: g("Finding", (await freeCase()).label.findingId), subtype: "SOLID", rationale: "walk" },
       }),
     },
     deleteAnnotation: {
@@ -225,6 +263,21 @@ export function mutationPlans(w: PlanWorld): Record<string, MutationPlan> {
     enableUser: {
       executesFor: SITE_ROLES,
       variables: async () => ({ id: g("User", (await member({ disabledAt: new Date() })).id) }),
+    },
+    exportResultsToPacs: {
+      executesFor: SITE_ROLES,
+      // A DICOM case with a region, sent to a stand-in PACS that accepts what is stored.
+      variables: async () => {
+        const pacs = await pacsConnection();
+        return {
+          input: {
+            caseId: g("Case", await dicomCaseWithRegion(w.api, w.caseSiteId, w.annotatorId)),
+            connectionId: g("PacsConnection", pacs.id),
+            identifiers: "DEIDENTIFIED",
+            includeRegions: true,
+          },
+        };
+      },
     },
     freezeDatasetVersion: {
       executesFor: SITE_ROLES,
@@ -264,6 +317,15 @@ export function mutationPlans(w: PlanWorld): Record<string, MutationPlan> {
       variables: async () => {
         const { study, studyCases } = await draftStudy();
         return { input: { studyId: g("ReaderStudy", study.id), caseIds: [g("Case", studyCases[0]!.caseId)] } };
+      },
+    },
+    removeStudyFindings: {
+      executesFor: SITE_ROLES,
+      variables: async () => {
+        const { study, studyCases } = await draftStudy({ ofFindings: true });
+        return {
+          input: { studyId: g("ReaderStudy", study.id), findingIds: [g("Finding", studyCases[0]!.findingId!)] },
+        };
       },
     },
     removeStudyReader: {
@@ -309,6 +371,12 @@ export function mutationPlans(w: PlanWorld): Record<string, MutationPlan> {
           target: "IMAGES",
           imageIds: [g("Image", (await freeCase()).images[0]!.id)],
         },
+      }),
+    },
+    requestPacsImport: {
+      executesFor: SITE_ROLES,
+      variables: async () => ({
+        input: { connectionId: g("PacsConnection", (await pacsConnection()).id), studyInstanceUids: ["1.2.3.4"] },
       }),
     },
     requestTrainingRun: {
@@ -375,6 +443,10 @@ export function mutationPlans(w: PlanWorld): Record<string, MutationPlan> {
       variables: async () => ({
         input: { datasetId: g("Dataset", (await freeDatasetVersion()).dataset.id), name: `walk ${unique()}` },
       }),
+    },
+    updateFinding: {
+      executesFor: SITE_ROLES,
+      variables: async () => ({ input: { findingId: g("Finding", (await freeCase()).label.findingId), note: "walk" } }),
     },
     updateReaderStudy: {
       executesFor: SITE_ROLES,

@@ -1,39 +1,59 @@
 "use client";
 
 import { useActionState, useId } from "react";
-import { addPathologyLabelAction, type LabelFormState } from "@/app/(app)/cases/[caseId]/actions";
-import { SUBTYPES, SUBTYPE_LABEL } from "@/lib/labels";
+import { addPathologyLabelAction } from "@/app/(app)/cases/[caseId]/actions";
+import { Feedback } from "@/components/common/form-feedback";
+import { SelectField, SUBTYPE_OPTIONS } from "@/components/common/form-fields";
+import { INITIAL_FORM_STATE } from "@/lib/form-state";
 
-export function PathologyLabelForm({ caseId }: { caseId: string }) {
-  const [state, action, isPending] = useActionState<LabelFormState, FormData>(addPathologyLabelAction, {
-    error: null,
-    savedAt: null,
-  });
+/**
+ * A pathology label: of an existing finding (`findingId`), or the first label of a new finding
+ * on the breast chosen here (a NORMAL label states that breast normal).
+ */
+export function PathologyLabelForm({ caseId, findingId }: { caseId: string; findingId?: string }) {
+  const [state, action, isPending] = useActionState(addPathologyLabelAction, INITIAL_FORM_STATE);
   const id = useId();
   return (
-    <form action={action} className="stack" aria-label="Add pathology label">
+    <form action={action} className="stack" aria-label={findingId ? "Add pathology label" : "New finding"}>
       <input type="hidden" name="caseId" value={caseId} />
-      <div className="field">
-        <label htmlFor={`${id}-subtype`}>Subtype</label>
-        <select id={`${id}-subtype`} name="subtype" required defaultValue="">
-          <option value="" disabled>
-            Choose…
-          </option>
-          {SUBTYPES.map((s) => (
-            <option key={s} value={s}>
-              {SUBTYPE_LABEL[s]}
-            </option>
-          ))}
-        </select>
-      </div>
+      {findingId ? (
+        <input type="hidden" name="findingId" value={findingId} />
+      ) : (
+        <SelectField
+          id={`${id}-breast`}
+          label="Breast"
+          name="laterality"
+          required
+          defaultValue=""
+          placeholder="Choose…"
+          options={[
+            { value: "R", label: "Right" },
+            { value: "L", label: "Left" },
+          ]}
+        />
+      )}
+      <SelectField
+        id={`${id}-subtype`}
+        label="Subtype"
+        name="subtype"
+        required
+        defaultValue=""
+        placeholder="Choose…"
+        options={SUBTYPE_OPTIONS}
+      />
       <div className="row">
-        <div className="field">
-          <label htmlFor={`${id}-source`}>Specimen source</label>
-          <select id={`${id}-source`} name="source" defaultValue="SURGERY">
-            <option value="SURGERY">Surgery</option>
-            <option value="BIOPSY">Biopsy</option>
-          </select>
-        </div>
+        <SelectField
+          id={`${id}-source`}
+          label="Source"
+          name="source"
+          defaultValue="SURGERY"
+          options={[
+            { value: "SURGERY", label: "Surgery" },
+            { value: "BIOPSY", label: "Biopsy" },
+            { value: "FOLLOW_UP", label: "Follow-up" },
+            { value: "DATASET", label: "As the source states" },
+          ]}
+        />
         <div className="field">
           <label htmlFor={`${id}-date`}>Specimen date</label>
           <input id={`${id}-date`} type="date" name="specimenDate" />
@@ -43,16 +63,7 @@ export function PathologyLabelForm({ caseId }: { caseId: string }) {
         <label htmlFor={`${id}-note`}>Note</label>
         <textarea id={`${id}-note`} name="note" rows={2} maxLength={2000} />
       </div>
-      {state.error ? (
-        <p role="alert" className="error">
-          {state.error}
-        </p>
-      ) : null}
-      {state.savedAt && !state.error ? (
-        <p role="status" className="muted">
-          Label saved.
-        </p>
-      ) : null}
+      <Feedback state={state} />
       <button className="primary" type="submit" disabled={isPending}>
         {isPending ? "Saving…" : "Save label"}
       </button>

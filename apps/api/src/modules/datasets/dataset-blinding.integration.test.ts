@@ -41,10 +41,10 @@ const PREVIEW = /* GraphQL */ `
         patients
       }
       excluded {
-        unlabelledCases
-        conflictCases
-        otherClassCases
-        withoutConsensusCases
+        unlabelled
+        conflict
+        otherClass
+        withoutConsensus
       }
     }
   }
@@ -62,7 +62,7 @@ type Preview = {
     caseCount: number;
     patientCount: number;
     counts: { subtype: Subtype; images: number; cases: number; patients: number }[];
-    excluded: { unlabelledCases: number; conflictCases: number };
+    excluded: { unlabelled: number; conflict: number };
   };
 };
 
@@ -134,14 +134,17 @@ describe("finding 5: dataset totals of a reader who also coordinates leave out t
     await api.stop();
   });
 
+  // Each case's label is on its right breast's finding (factories' createLabel): a finding unit
+  // of the breast's two images (CC and MLO).
+  const IMAGES = 2;
   const sum = (counts: { images: number }[]) => counts.reduce((n, c) => n + c.images, 0);
 
   it("finding 5: counts and itemCount of a version add up to the items the reader is shown", async () => {
     const all = (await api.as<Version>(coordinator, VERSION, { id: versionId })).datasetVersion;
-    expect(all.itemCount).toBe(SUBTYPES.length * 4);
+    expect(all.itemCount).toBe(SUBTYPES.length * IMAGES);
     const seen = (await api.as<Version>(dualRole, VERSION, { id: versionId })).datasetVersion;
     const items = seen.items.edges.map((e) => e.node);
-    expect(items).toHaveLength((SUBTYPES.length - 3) * 4);
+    expect(items).toHaveLength((SUBTYPES.length - 3) * IMAGES);
     expect(seen.itemCount).toBe(items.length);
     expect(sum(seen.counts)).toBe(items.length);
     for (const subtype of new Set(items.map((i) => i.subtype)))
@@ -159,10 +162,10 @@ describe("finding 5: dataset totals of a reader who also coordinates leave out t
     expect(preview.patientCount).toBe(preview.caseCount); // one patient per case here
     expect(sum(preview.counts)).toBe(items.length);
     expect(preview.counts.reduce((n, c) => n + c.cases, 0)).toBe(preview.caseCount);
-    expect(preview.excluded.conflictCases).toBe(0);
+    expect(preview.excluded.conflict).toBe(0);
     // The coordinator who reads nothing sees the whole selection, the conflict among the exclusions.
     const full = (await api.as<Preview>(coordinator, PREVIEW, { id: datasetId })).previewDataset;
-    expect(full.itemCount).toBe(SUBTYPES.length * 4);
-    expect(full.excluded.conflictCases).toBe(1);
+    expect(full.itemCount).toBe(SUBTYPES.length * IMAGES);
+    expect(full.excluded.conflict).toBe(1);
   });
 });

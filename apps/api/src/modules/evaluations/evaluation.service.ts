@@ -3,8 +3,9 @@ import { DatasetSplit, type Db, type Prisma } from "@mammo/db";
 import type { JobQueue } from "@mammo/jobs";
 import { z } from "zod";
 import type { Viewer } from "../../auth/viewer.ts";
-import { AppError, notFound } from "../../errors/app-error.ts";
+import { AppError } from "../../errors/app-error.ts";
 import { parseInput } from "../../errors/parse-input.ts";
+import { visibleById } from "../../lib/visible-by-id.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { visibleModelVersionsWhere } from "../models/model-access.ts";
 import { createdAtPageQuery, type CreatedAtPage } from "../studies/created-at-page.ts";
@@ -86,24 +87,14 @@ export async function requestEvaluation(
   });
 }
 
-export async function getEvaluation(db: Db, viewer: Viewer, evaluationId: string) {
-  const id = parseInput(z.uuid(), evaluationId);
-  const found = await db.evaluation.findFirst({
-    where: { AND: [{ id }, visibleEvaluationsWhere(viewer)] },
+const visibleEvaluations = visibleById("evaluation", (db, viewer, ids) =>
+  db.evaluation.findMany({
+    where: { AND: [{ id: { in: ids } }, visibleEvaluationsWhere(viewer)] },
     include: evaluationInclude,
-  });
-  if (!found) throw notFound("evaluation");
-  return found;
-}
-
-export async function loadVisibleEvaluations(db: Db, viewer: Viewer | null, ids: readonly string[]) {
-  if (!viewer) return ids.map(() => null);
-  const rows = await db.evaluation.findMany({
-    where: { AND: [{ id: { in: [...ids] } }, visibleEvaluationsWhere(viewer)] },
-    include: evaluationInclude,
-  });
-  return ids.map((id) => rows.find((r) => r.id === id) ?? null);
-}
+  }),
+);
+export const getEvaluation = visibleEvaluations.get;
+export const loadVisibleEvaluations = visibleEvaluations.load;
 
 const listInput = z.object({ modelVersionId: z.uuid().optional(), datasetVersionId: z.uuid().optional() });
 

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { hasRole, siteIdsWithRole, type Viewer } from "../../auth/viewer.ts";
 import { AppError, forbidden, notFound } from "../../errors/app-error.ts";
 import { parseInput } from "../../errors/parse-input.ts";
+import { visibleById } from "../../lib/visible-by-id.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { visibleCasesWhere } from "../cases/case.service.ts";
 import { MODEL_VIEW_ROLES, visibleModelVersionsWhere } from "../models/model-access.ts";
@@ -107,12 +108,7 @@ export async function requestConcordance(
   inferenceRunId: string,
   requestId?: string,
 ) {
-  const id = parseInput(z.uuid(), inferenceRunId);
-  const run = await db.inferenceRun.findFirst({
-    where: { AND: [{ id }, visibleInferenceRunsWhere(viewer)] },
-    include: inferenceRunInclude,
-  });
-  if (!run) throw notFound("inference run");
+  const run = await getInferenceRun(db, viewer, inferenceRunId);
   if (!hasRole(viewer, run.siteId, "ML_ENGINEER", "COORDINATOR")) throw forbidden();
   if (run.status !== "SUCCEEDED")
     throw new AppError("CONFLICT", "concordance needs a finished inference run (with its heatmaps)");
@@ -131,24 +127,14 @@ export async function requestConcordance(
   });
 }
 
-export async function getInferenceRun(db: Db, viewer: Viewer, runId: string) {
-  const id = parseInput(z.uuid(), runId);
-  const run = await db.inferenceRun.findFirst({
-    where: { AND: [{ id }, visibleInferenceRunsWhere(viewer)] },
+const visibleInferenceRuns = visibleById("inference run", (db, viewer, ids) =>
+  db.inferenceRun.findMany({
+    where: { AND: [{ id: { in: ids } }, visibleInferenceRunsWhere(viewer)] },
     include: inferenceRunInclude,
-  });
-  if (!run) throw notFound("inference run");
-  return run;
-}
-
-export async function loadVisibleInferenceRuns(db: Db, viewer: Viewer | null, ids: readonly string[]) {
-  if (!viewer) return ids.map(() => null);
-  const runs = await db.inferenceRun.findMany({
-    where: { AND: [{ id: { in: [...ids] } }, visibleInferenceRunsWhere(viewer)] },
-    include: inferenceRunInclude,
-  });
-  return ids.map((id) => runs.find((r) => r.id === id) ?? null);
-}
+  }),
+);
+export const getInferenceRun = visibleInferenceRuns.get;
+export const loadVisibleInferenceRuns = visibleInferenceRuns.load;
 
 const listInput = z.object({
   siteId: z.uuid().optional(),

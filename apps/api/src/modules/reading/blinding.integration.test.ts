@@ -41,6 +41,7 @@ const CANARY = {
   accession: `CANARY-ACC-${tag}`,
   caseNote: `CANARY-CASE-NOTE-${tag}`,
   truthNote: `CANARY-TRUTH-${tag}`,
+  findingKey: `CANARY-FINDING-${tag}`,
   // The truth subtype: never among the study's options, so it can only come from the truth.
   truthSubtype: "OTHER_INVASIVE" as const,
   consensus: `CANARY-CONSENSUS-${tag}`,
@@ -53,12 +54,13 @@ const CANARY = {
   readScore: "12.3456789",
 };
 
-/** The 12 planted values of the cases, their AI output and reader A's reads. */
+/** The 13 planted values of the cases, their findings, AI output and reader A's reads. */
 const PLANTED_STRINGS = [
   CANARY.pseudonym,
   CANARY.accession,
   CANARY.caseNote,
   CANARY.truthNote,
+  CANARY.findingKey,
   CANARY.truthSubtype,
   CANARY.consensus,
   CANARY.annotation,
@@ -174,6 +176,7 @@ describe("blinding of an open study's readers", () => {
       },
     });
     const caseIds: string[] = [];
+    const findingIds: string[] = [];
     plant("Site", caseSite.id);
     plant("ModelVersion", model.id);
     plant("InferenceRun", run.id);
@@ -193,34 +196,43 @@ describe("blinding of an open study's readers", () => {
       // Four real images per case (reuse the factory's images by moving them onto this case).
       const donor = await createCase(db, api.blobs, caseSite.id);
       await db.image.updateMany({ where: { caseId: donor.id }, data: { caseId: c.id } });
-      const label = await db.pathologyLabel.create({
+      const finding = await db.finding.create({
         data: {
           caseId: c.id,
+          laterality: "L",
+          key: `${CANARY.findingKey}-${n}`,
+          note: CANARY.truthNote,
+          createdById: annotator,
+        },
+      });
+      findingIds.push(finding.id);
+      const label = await db.pathologyLabel.create({
+        data: {
+          findingId: finding.id,
           subtype: CANARY.truthSubtype,
           source: "SURGERY",
           note: CANARY.truthNote,
           authorId: annotator,
-          laterality: "L",
         },
       });
       const decision = await db.consensusDecision.create({
         data: {
-          caseId: c.id,
+          findingId: finding.id,
           subtype: CANARY.truthSubtype,
           method: "ADJUDICATED",
           decidedById: annotator,
           rationale: CANARY.consensus,
         },
       });
-      const images = await db.image.findMany({ where: { caseId: c.id } });
+      const images = await db.image.findMany({ where: { caseId: c.id }, orderBy: { laterality: "desc" } });
       const annotation = await db.annotation.create({
         data: {
-          imageId: images[0]!.id,
+          imageId: images[0]!.id, // a left-breast image: the finding's breast
           authorId: annotator,
           purpose: "LESION",
           shape: "POINT",
           geometry: { x: 1, y: 1 },
-          pathologyLabelId: label.id,
+          findingId: finding.id,
           note: CANARY.annotation,
         },
       });
@@ -234,16 +246,19 @@ describe("blinding of an open study's readers", () => {
       caseIds.push(c.id);
       plant("Case", c.id);
       plant("Patient", patient.id);
+      plant("Finding", finding.id);
       plant("PathologyLabel", label.id);
       plant("ConsensusDecision", decision.id);
       plant("Annotation", annotation.id);
       for (const id of maps) plant("SaliencyMap", id);
       for (const p of predictions) plant("Prediction", p.id);
     }
+    // A FINDING study: readers are shown which lesion is meant (its outline), never its truth.
     const { study, studyCases, readers } = await createStudy(db, {
       siteId: caseSite.id,
       createdById: coordinator,
       caseIds,
+      findingIds,
       modelVersionId: model.id,
       readers: [
         { userId: readerA, arm: "AIDED" },
