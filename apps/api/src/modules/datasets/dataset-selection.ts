@@ -44,6 +44,7 @@ const SELECTION_TABLE = Prisma.raw(`"dataset_selection"`);
 /**
  * Blinding in SQL (blindedCasesWhere of @mammo/access): `caseId` is a case of an OPEN study that
  * `userId` reads. Whatever counts a viewer's rows must leave these out, as the rows do.
+ * `caseId` must name its table (a bare "caseId" would be StudyCase's own inside the subquery).
  */
 export function blindedCase(userId: string, caseId: Prisma.Sql) {
   return Prisma.sql`EXISTS (

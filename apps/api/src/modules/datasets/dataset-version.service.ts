@@ -206,8 +206,8 @@ export async function loadVersionsByDatasetIds(db: Db, viewer: Viewer | null, da
 export async function versionCounts(db: Db, viewer: Viewer, versionId: string) {
   return db.$queryRaw<SelectionCount[]>`
     SELECT "siteId", subtype, split, ${ITEM_COUNTS}
-    FROM "DatasetItem" WHERE "datasetVersionId" = ${versionId}::uuid
-      AND NOT ${blindedCase(viewer.userId, Prisma.sql`"caseId"`)}
+    FROM "DatasetItem" item WHERE item."datasetVersionId" = ${versionId}::uuid
+      AND NOT ${blindedCase(viewer.userId, Prisma.sql`item."caseId"`)}
     GROUP BY "siteId", subtype, split
     ORDER BY "siteId", subtype, split`;
 }
