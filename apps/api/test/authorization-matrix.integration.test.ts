@@ -123,13 +123,11 @@ async function runOne(world: AuthzWorld, entry: AuthzEntry, site: SiteFixture, a
   const { api } = world;
   const variables = await entry.variables(site, world, actor);
   const isAllowed = (site.key === "own" ? entry.allowed : (entry.allowedOnOtherSite ?? [])).includes(actor);
-  const before = isMutation(entry) && !isAllowed ? await snapshot(api) : null;
   const userId = world.userOf(actor);
-  const result: GraphQLResult = await api.graphql(
-    entry.document,
-    variables,
-    userId ? { token: await api.sessionFor(userId) } : {},
-  );
+  // The session first: signing in writes a Session row, which is not the mutation's doing.
+  const token = userId ? await api.sessionFor(userId) : undefined;
+  const before = isMutation(entry) && !isAllowed ? await snapshot(api) : null;
+  const result: GraphQLResult = await api.graphql(entry.document, variables, token ? { token } : {});
   const rows = result.data ? countRows((entry.rows ?? firstRoot)(result.data, site)) : 0;
   const codes = (result.errors ?? []).map((e) => e.extensions?.code ?? "?");
   const fail = (problem: string): Outcome => ({ actor, site: site.key, problem });

@@ -18,6 +18,10 @@ import { AppError } from "../errors/app-error.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+// Ids the API issues for rows that have no object type of that name: a read is shown as MyRead,
+// ReportRead, ... but its id (MyRead.id, ConcordanceResult.readId; correctRead's readId) is "Read:<uuid>".
+const ID_ONLY_TYPES = new Set(["Read"]);
+
 /**
  * Refuses bad argument values before any resolver runs, naming the argument (`extensions.field`):
  * a NUL byte in any string (PostgreSQL cannot store it in text or jsonb), and an ID that is not
@@ -77,8 +81,10 @@ function globalIdProblem(schema: GraphQLSchema, value: string, field: string, wa
   const typename = decoded.slice(0, separator);
   const rawId = decoded.slice(separator + 1);
   const type = separator > 0 ? schema.getType(typename) : undefined;
-  if (!type || !isObjectType(type)) return bad("unknown type");
-  if (wantsNode && !type.getInterfaces().some((i) => i.name === "Node")) return bad(`${typename} is not a node type`);
+  const isIdOnly = !wantsNode && ID_ONLY_TYPES.has(typename);
+  if (!isIdOnly && (!type || !isObjectType(type))) return bad("unknown type");
+  if (wantsNode && !(isObjectType(type) && type.getInterfaces().some((i) => i.name === "Node")))
+    return bad(`${typename} is not a node type`);
   if (!UUID.test(rawId)) return bad("malformed");
   return null;
 }

@@ -164,6 +164,22 @@ describe("finding 11: bad ids and NUL bytes are bad input that names the field, 
     await expectBadInput("query ($id: ID!) { case(id: $id) { id } }", { id: globalId("Case", "1 OR 1=1") }, "id");
   });
 
+  it('a read\'s id as MyRead.id gives it ("Read:<uuid>", no object type of that name) passes, where no node is wanted', async () => {
+    const result = await api.graphql(
+      "mutation ($input: CorrectReadInput!) { correctRead(input: $input) { read { id } } }",
+      {
+        input: {
+          readId: globalId("Read", "0b9f4a52-1c67-4c36-9a55-7b2f1f3f6a11"),
+          answer: "SOLID",
+          timeSpentMs: 1000,
+          reason: "a second look",
+        },
+      },
+      { token: admin },
+    );
+    expect(result.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+  });
+
   it("a NUL byte in a string argument or input field", async () => {
     await expectBadInput(
       "query ($s: ID!, $a: String) { auditEvents(siteId: $s, action: $a, first: 1) { edges { node { id } } } }",
