@@ -1,4 +1,4 @@
-import type { Db } from "@mammo/db";
+import type { Db, InferenceRun, Prisma } from "@mammo/db";
 import { regionOf, type ConcordancePair } from "./concordance-summary.ts";
 
 /** A case's truth: its current consensus, else the subtype every current label agrees on (as the API's case-truth.ts). */
@@ -12,7 +12,21 @@ function caseTruth(c: {
 }
 
 /**
- * Every ConcordanceResult of an inference run's heatmaps, with what the summary groups by. The
+ * The images an inference run covers (its target): every active image of the study's cases,
+ * every image of the dataset version, or the chosen images. The trainer infers these; an
+ * inference run's comparisons are those on these images.
+ */
+export function inferenceRunImagesWhere(
+  run: Pick<InferenceRun, "target" | "studyId" | "datasetVersionId" | "imageIds">,
+): Prisma.ImageWhereInput {
+  if (run.target === "STUDY") return { status: "ACTIVE", case: { studyCases: { some: { studyId: run.studyId! } } } };
+  if (run.target === "DATASET_VERSION") return { datasetItems: { some: { datasetVersionId: run.datasetVersionId! } } };
+  return { id: { in: run.imageIds } };
+}
+
+/**
+ * Every ConcordanceResult of an inference run's heatmaps (those of the run's own target images:
+ * predictions are shared between runs of a model version, a summary must not count another run's), with what the summary groups by. The
  * AI's answer for a case is the mean of its images' probabilities (as the API's case-ai-answer.ts).
  * Everything, unfiltered: for workers and the CLI. The API must apply its own visibility rules.
  */
@@ -24,7 +38,7 @@ export async function loadConcordancePairs(db: Db, inferenceRunId: string): Prom
   const rows = await db.concordanceResult.findMany({
     where: {
       saliencyMap: {
-        prediction: { modelVersionId: run.modelVersionId },
+        prediction: { modelVersionId: run.modelVersionId, image: inferenceRunImagesWhere(run) },
         method: run.saliencyMethod,
         layerName: run.saliencyLayer,
       },

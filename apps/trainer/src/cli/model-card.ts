@@ -94,11 +94,18 @@ ${JSON.stringify(card.params, null, 2)}
 ## Metrics (${card.metrics.split ?? "TEST"} split)
 ${
   e
-    ? `Ensemble: accuracy ${pct(e.accuracy)} (95% CI ${pct(e.accuracyCi[0])}-${pct(e.accuracyCi[1])}) on ${e.n} images; macro F1 ${num(e.macro.f1)}, macro AUC ${num(e.macro.auc)}.
+    ? `Ensemble: accuracy ${pct(e.accuracy)} (95% CI ${pct(e.accuracyCi[0])}-${pct(e.accuracyCi[1])}) on ${e.n} images; macro precision ${num(e.macro.precision)}, macro F1 ${num(e.macro.f1)}, macro AUC ${num(e.macro.auc)} (macro means as scikit-learn's: every class in the truth or the predictions, an undefined precision or recall counting as 0).
 
 ${table(
   ["class", "support", "precision", "recall", "F1", "AUC (one-vs-rest)"],
-  e.perClass.map((c) => [c.className, String(c.support), num(c.precision), num(c.recall), num(c.f1), num(c.auc)]),
+  e.perClass.map((c) => [
+    c.className,
+    String(c.support),
+    c.precision === null ? "undefined (never predicted)" : num(c.precision),
+    c.recall === null ? "undefined (no image)" : num(c.recall),
+    num(c.f1),
+    num(c.auc),
+  ]),
 )}
 
 Confusion matrix (rows: truth, columns: prediction):

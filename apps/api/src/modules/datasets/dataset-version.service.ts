@@ -217,15 +217,16 @@ export async function loadVersionsByDatasetIds(db: Db, viewer: Viewer | null, da
   return datasetIds.map((id) => rows.filter((v) => v.datasetId === id));
 }
 
-/** Items per split, class and site of a version (one grouped query). */
-export async function versionCounts(db: Db, versionId: string) {
-  const groups = await db.datasetItem.groupBy({
-    by: ["siteId", "subtype", "split"],
-    where: { datasetVersionId: versionId },
-    _count: { _all: true },
-    orderBy: [{ siteId: "asc" }, { subtype: "asc" }, { split: "asc" }],
-  });
-  return groups.map((g) => ({ siteId: g.siteId, subtype: g.subtype, split: g.split, images: g._count._all }));
+/** Images, cases and patients per split, class and site of a version (one grouped query). */
+export async function versionCounts(db: Db, versionId: string): Promise<Count[]> {
+  const rows = await db.$queryRaw<
+    Array<Omit<Count, "images" | "cases" | "patients"> & Record<"images" | "cases" | "patients", bigint>>
+  >`
+    SELECT "siteId", subtype, split, count(*) AS images, count(DISTINCT "caseId") AS cases,
+      count(DISTINCT "patientId") AS patients
+    FROM "DatasetItem" WHERE "datasetVersionId" = ${versionId}::uuid
+    GROUP BY "siteId", subtype, split ORDER BY "siteId", subtype, split`;
+  return rows.map((r) => ({ ...r, images: Number(r.images), cases: Number(r.cases), patients: Number(r.patients) }));
 }
 
 const itemsInput = z.object({

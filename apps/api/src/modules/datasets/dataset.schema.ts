@@ -167,7 +167,7 @@ builder.node(DatasetVersionRef, {
     }),
     counts: t.field({
       type: [DatasetCountRef],
-      description: "Images per site, class and split",
+      description: "Images, cases and patients per site, class and split",
       resolve: (v, _args, ctx) => versionCounts(ctx.db, v.id),
     }),
     items: t.connection({
