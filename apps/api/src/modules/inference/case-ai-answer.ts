@@ -23,7 +23,15 @@ export function caseLevelAnswer(
   return { answer: answer as Subtype, probabilities: mean };
 }
 
-export type HeatmapRef = { id: string; classIndex: number; widthPx: number; heightPx: number };
+export type HeatmapRef = {
+  id: string;
+  classIndex: number;
+  widthPx: number;
+  heightPx: number;
+  method: string;
+  layerName: string;
+  score: string;
+};
 
 export type CaseAiAnswer = {
   caseId: string;
@@ -57,7 +65,8 @@ export async function loadCaseAiAnswers(
   if (caseIds.length === 0) return answers;
   const rows = await db.$queryRaw<PredictionRow[]>`
     SELECT i."caseId", p."imageId", p.probabilities, mv."classNames",
-      (SELECT coalesce(json_agg(json_build_object('id', m.id, 'classIndex', m."classIndex", 'widthPx', m."widthPx", 'heightPx', m."heightPx")
+      (SELECT coalesce(json_agg(json_build_object('id', m.id, 'classIndex', m."classIndex", 'widthPx', m."widthPx", 'heightPx', m."heightPx",
+          'method', m.method, 'layerName', m."layerName", 'score', m.score)
           ORDER BY m.method, m."createdAt", m.id), '[]'::json)
         FROM "SaliencyMap" m WHERE m."predictionId" = p.id) AS maps
     FROM "Prediction" p
