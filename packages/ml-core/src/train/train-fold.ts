@@ -12,6 +12,7 @@ import { type BestEpoch, type EpochSummary, type TrainingCheckpoint } from "./ch
 import { ClippedAdamOptimizer } from "./clipped-adam.ts";
 import { evaluatePrepared, type LabelledImage } from "./evaluate.ts";
 import { type TrainingParams } from "./presets.ts";
+import { recomputeBatchNormStatistics } from "./recompute-batch-norm.ts";
 import {
   restoreModel,
   snapshotModel,
@@ -272,6 +273,12 @@ export async function trainFold(input: TrainFoldInput): Promise<TrainFoldResult>
         });
       }
 
+      if (params.model.batchNormStatistics === "training-set")
+        recomputeBatchNormStatistics(
+          model,
+          input.train.map((e) => e.image),
+          params.preprocessing.normalization,
+        );
       const validation =
         input.validation.length > 0
           ? evaluatePrepared(model, input.validation, params.preprocessing.normalization, numClasses)
