@@ -13,6 +13,7 @@ import "../modules/users/user.schema.ts";
 import "../modules/memberships/membership.schema.ts";
 import "../modules/api-tokens/api-token.schema.ts";
 import "../modules/models/model-version.schema.ts";
+import "../modules/pretrained-weights/pretrained-weights.schema.ts";
 import "../modules/training/training-run.schema.ts";
 import "../modules/inference/inference.schema.ts";
 import "../modules/evaluations/evaluation.schema.ts";

@@ -19,7 +19,8 @@ export async function referenceExportFiles(settings: PreprocessingSettings): Pro
   const manifest = {
     private: true,
     type: "module",
-    description: "A model export of the mammography research platform: `npm install`, then `npx tsx predict.ts IMAGE.png`",
+    description:
+      "A model export of the mammography research platform: `npm install`, then `npx tsx predict.ts IMAGE.png`",
     dependencies: { "@tensorflow/tfjs": dependencies["@tensorflow/tfjs"], sharp: dependencies.sharp, tsx: "^4" },
   };
   return [

@@ -1,12 +1,11 @@
-import { execFileSync } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildVgg16, VGG16_CONV_LAYERS } from "../model/vgg16.ts";
 import { useTrainingTestBackend } from "../testing/test-backend.ts";
+import { h5pyValues, type KerasH5FixtureOptions, writeKerasVgg16H5 } from "../testing/keras-h5-fixture.ts";
 import { leftRightExamples } from "../testing/synthetic-examples.ts";
 import { resolveTrainingParams } from "../train/presets.ts";
 import { trainFold } from "../train/train-fold.ts";
@@ -16,22 +15,11 @@ import { readKerasH5Weights } from "./keras-h5.ts";
 // The weights files here are written by h5py (Debian's python3-h5py, an HDF5 writer independent of
 // the reader under test) in the layout of Keras' vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5,
 // with random values, at 1/32 of VGG-16's width so that a training step is quick.
-const FIXTURE = fileURLToPath(new URL("../../test/fixtures/write_keras_vgg16_h5.py", import.meta.url));
-const PYTHON = "/usr/bin/python3"; // Debian's, where python3-h5py is installed (not a pyenv first on PATH)
 const SCALE = 1 / 32;
 let dir: string;
 
-async function writeH5(name: string, ...options: string[]): Promise<string> {
-  const file = path.join(dir, name);
-  execFileSync(PYTHON, [FIXTURE, file, "--scale", String(SCALE), "--seed", "3", ...options]);
-  return file;
-}
-
-/** A dataset's values as h5py reads them (the independent reader). */
-function h5pyValues(file: string, dataset: string): number[] {
-  const script = `import h5py, json, sys; print(json.dumps(h5py.File(sys.argv[1], "r")[sys.argv[2]][()].ravel().tolist()))`;
-  return JSON.parse(execFileSync(PYTHON, ["-c", script, file, dataset], { encoding: "utf8" })) as number[];
-}
+const writeH5 = async (name: string, options: KerasH5FixtureOptions = {}) =>
+  writeKerasVgg16H5(path.join(dir, name), { scale: SCALE, seed: 3, ...options });
 
 const narrow = (seed: number) =>
   buildVgg16({ inputSize: 32, numClasses: 2, head: "study", seed, widthScale: SCALE, denseUnits: 8 });
@@ -100,7 +88,7 @@ describe("Keras .h5 ImageNet weights", () => {
   });
 
   it("reads Keras 1 weight names (<layer>_W_1:0, <layer>_b_1:0) too", async () => {
-    const file = await writeH5("keras1.h5", "--names", "keras1");
+    const file = await writeH5("keras1.h5", { names: "keras1" });
     const model = narrow(2);
     loadImagenetWeights(model, await readKerasH5Weights(await readFile(file), "keras1.h5"), "keras1.h5");
     const bias = h5pyValues(file, "block4_conv2/block4_conv2_b_1:0");
@@ -111,15 +99,15 @@ describe("Keras .h5 ImageNet weights", () => {
   it("a malformed .h5 fails naming the layer and the shapes, and leaves the model as it was", async () => {
     const model = narrow(3);
     const before = values(model, "block1_conv1", 0);
-    const load = async (name: string, ...options: string[]) =>
-      loadImagenetWeights(model, await readKerasH5Weights(await readFile(await writeH5(name, ...options)), name), name);
-    await expect(load("wrong-shape.h5", "--break", "block3_conv2:kernel:3,3,8,4")).rejects.toThrow(
+    const load = async (name: string, options: KerasH5FixtureOptions) =>
+      loadImagenetWeights(model, await readKerasH5Weights(await readFile(await writeH5(name, options)), name), name);
+    await expect(load("wrong-shape.h5", { breakWeight: "block3_conv2:kernel:3,3,8,4" })).rejects.toThrow(
       "wrong-shape.h5: layer block3_conv2 kernel (block3_conv2/kernel:0) has shape [3, 3, 8, 4] but the model needs [3, 3, 8, 8]",
     );
-    await expect(load("wrong-bias.h5", "--break", "block5_conv1:bias:7")).rejects.toThrow(
+    await expect(load("wrong-bias.h5", { breakWeight: "block5_conv1:bias:7" })).rejects.toThrow(
       "wrong-bias.h5: layer block5_conv1 bias (block5_conv1/bias:0) has shape [7] but the model needs [16]",
     );
-    await expect(load("missing.h5", "--drop", "block4_conv1")).rejects.toThrow(
+    await expect(load("missing.h5", { dropLayer: "block4_conv1" })).rejects.toThrow(
       /missing.h5: has no layer block4_conv1 \(its layers: input_1, block1_conv1, .*\)/,
     );
     expect(values(model, "block1_conv1", 0)).toEqual(before);
