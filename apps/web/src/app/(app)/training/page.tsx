@@ -3,7 +3,7 @@ import { StatusBadge } from "@/components/common/status-badge";
 import { AutoRefresh } from "@/components/common/auto-refresh";
 import { StartTrainingForm } from "@/components/training/start-training-form";
 import { formatDateTime } from "@/lib/format";
-import { progressLine } from "@/lib/training";
+import { progressLine, runProgress } from "@/lib/training";
 import { graphql } from "@/lib/graphql";
 import { currentSite, getMe } from "@/lib/viewer-context";
 
@@ -16,6 +16,8 @@ type Run = {
   createdAt: string;
   requestedByName: string;
   progress: Record<string, unknown> | null;
+  startedAt: string | null;
+  finishedAt: string | null;
   modelVersion: { id: string; name: string; version: number } | null;
 };
 type Query = {
@@ -40,6 +42,8 @@ const QUERY = /* GraphQL */ `
           createdAt
           requestedByName
           progress
+          startedAt
+          finishedAt
           modelVersion {
             id
             name
@@ -117,7 +121,10 @@ export default async function TrainingPage() {
                     {r.datasetName} v{r.datasetVersion}
                   </td>
                   <td>{r.preset}</td>
-                  <td className="muted">{progressLine(r.progress)}</td>
+                  <td className="muted">
+                    {progressLine(r.progress)}
+                    {r.status === "RUNNING" ? ` · ${Math.round(runProgress(r, new Date()).share * 100)}%` : ""}
+                  </td>
                   <td>
                     {r.modelVersion ? (
                       <Link href={`/models/${encodeURIComponent(r.modelVersion.id)}`}>

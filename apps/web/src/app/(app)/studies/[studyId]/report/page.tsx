@@ -149,6 +149,9 @@ const CASES_QUERY = /* GraphQL */ `
         aiHeatmaps {
           imageId
           url
+          method
+          layerName
+          score
         }
         reads {
           readerLabel
