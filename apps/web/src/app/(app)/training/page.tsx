@@ -24,9 +24,14 @@ type Query = {
   trainingRuns: { edges: { node: Run }[] };
   datasets: {
     edges: {
-      node: { name: string; site: { id: string }; versions: { id: string; version: number; itemCount: number }[] };
+      node: {
+        name: string;
+        site: { id: string; code: string };
+        versions: { id: string; version: number; itemCount: number }[];
+      };
     }[];
   };
+  pretrainedWeights: { weightsId: string; name: string; sha256: string; site: { id: string } }[];
 };
 
 const QUERY = /* GraphQL */ `
@@ -58,6 +63,7 @@ const QUERY = /* GraphQL */ `
           name
           site {
             id
+            code
           }
           versions {
             id
@@ -65,6 +71,14 @@ const QUERY = /* GraphQL */ `
             itemCount
           }
         }
+      }
+    }
+    pretrainedWeights {
+      weightsId
+      name
+      sha256
+      site {
+        id
       }
     }
   }
@@ -78,8 +92,18 @@ export default async function TrainingPage() {
   const versions = data.datasets.edges
     .filter(({ node }) => mlSites.has(node.site.id))
     .flatMap(({ node }) =>
-      node.versions.map((v) => ({ id: v.id, label: `${node.name} v${v.version} (${v.itemCount} images)` })),
+      node.versions.map((v) => ({
+        id: v.id,
+        label: `${node.name} v${v.version} (${v.itemCount} images)`,
+        siteId: node.site.id,
+        siteCode: node.site.code,
+      })),
     );
+  const weights = data.pretrainedWeights.map((w) => ({
+    id: w.weightsId,
+    label: `${w.name} (sha256 ${w.sha256.slice(0, 12)}…)`,
+    siteId: w.site.id,
+  }));
   const runs = data.trainingRuns.edges.map((e) => e.node);
   const isActive = runs.some((r) => ["QUEUED", "RUNNING", "CANCELLING"].includes(r.status));
   return (
@@ -89,7 +113,7 @@ export default async function TrainingPage() {
       </h1>
       <div className="panel">
         <h2>Start a run</h2>
-        <StartTrainingForm versions={versions} />
+        <StartTrainingForm versions={versions} weights={weights} />
       </div>
       <div className="panel">
         <h2>Runs</h2>
