@@ -90,6 +90,18 @@ describe("a model export reproduces the platform's results without the platform"
       quiet.mockRestore();
       log.mockRestore();
     }
+    // The concordance job stored each comparison's chance baselines next to it.
+    const comparisons = await database.db.concordanceResult.findMany({
+      where: { saliencyMap: { prediction: { modelVersionId: model.id } } },
+    });
+    expect(comparisons.length).toBeGreaterThan(0);
+    for (const c of comparisons) {
+      expect(c.uniformHitChance).toBeGreaterThan(0);
+      expect(c.uniformHitChance).toBeLessThan(1);
+      expect(c.uniformEnergyInside).toBeLessThanOrEqual(c.uniformHitChance!);
+      expect(c.centreBiasHit).not.toBeNull();
+      expect(c.centreBiasEnergyInside).toBeGreaterThan(0);
+    }
     expect((await readdir(exportDir)).filter((f) => !f.startsWith("fold-")).sort()).toEqual([
       "ensemble.json",
       "metrics.json",

@@ -103,6 +103,10 @@ export async function loadConcordancePairs(db: Db, inferenceRunId: string): Prom
         energyInside: r.energyInside,
         iou: r.iou,
         pixelAuc: r.pixelAuc,
+        uniformHitChance: r.uniformHitChance,
+        uniformEnergyInside: r.uniformEnergyInside,
+        centreBiasHit: r.centreBiasHit,
+        centreBiasEnergyInside: r.centreBiasEnergyInside,
       };
     });
 }

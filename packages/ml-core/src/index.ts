@@ -101,6 +101,9 @@ export { encodeHeatmapPng, decodeHeatmapPng, HEATMAP_PNG_SIZE } from "./explain/
 // Saliency vs region
 export { roiToMask, type Roi, type RegionMask } from "./metrics/roi-mask.ts";
 export {
+  chanceBaselines,
+  peakOf,
+  type ChanceBaselines,
   pointingGame,
   energyInside,
   iouAtThreshold,

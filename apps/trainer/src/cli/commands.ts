@@ -263,7 +263,7 @@ export function inferCommand(flags: Flags) {
     if (done.status === "SUCCEEDED") {
       const summary = summariseConcordance(await loadConcordancePairs(db, run.id));
       say(
-        `[trainer] concordance: ${summary.overall.n} heatmap-region pairs; pointing game ${summary.overall.pointingHitRate?.toFixed(3) ?? "n/a"}, energy inside ${summary.overall.meanEnergyInside?.toFixed(3) ?? "n/a"}, IoU ${summary.overall.meanIou?.toFixed(3) ?? "n/a"}`,
+        `[trainer] concordance: ${summary.overall.n} heatmap-region pairs; pointing game ${summary.overall.pointingHitRate?.toFixed(3) ?? "n/a"}, energy inside ${summary.overall.meanEnergyInside?.toFixed(3) ?? "n/a"}, IoU ${summary.overall.meanIou?.toFixed(3) ?? "n/a"}; chance on the same regions: pointing game uniform ${summary.overall.chance.uniformHitRate?.toFixed(3) ?? "n/a"} / centre-biased ${summary.overall.chance.centreBiasHitRate?.toFixed(3) ?? "n/a"}, energy inside uniform ${summary.overall.chance.uniformEnergyInside?.toFixed(3) ?? "n/a"} / centre-biased ${summary.overall.chance.centreBiasEnergyInside?.toFixed(3) ?? "n/a"}`,
       );
       for (const [subtype, stats] of Object.entries(summary.bySubtype))
         say(`[trainer]   ${subtype}: ${stats.n} pairs, pointing game ${stats.pointingHitRate?.toFixed(3) ?? "n/a"}`);

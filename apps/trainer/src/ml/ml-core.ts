@@ -48,6 +48,7 @@ export {
   type Roi,
   type RegionMask,
   saliencyRegionMetrics,
+  chanceBaselines,
   type SaliencyRegionMetrics,
   generatePhantom,
   type Phantom,

@@ -53,6 +53,13 @@ const ConcordanceResultRef = builder.objectRef<ConcordanceResult>("ConcordanceRe
     iou: t.exposeFloat("iou"),
     iouThreshold: t.exposeFloat("iouThreshold"),
     pixelAuc: t.exposeFloat("pixelAuc", { nullable: true }),
+    uniformHitChance: t.exposeFloat("uniformHitChance", {
+      nullable: true,
+      description: "A uniformly random peak's chance to hit this region (null on older comparisons)",
+    }),
+    uniformEnergyInside: t.exposeFloat("uniformEnergyInside", { nullable: true }),
+    centreBiasHit: t.exposeBoolean("centreBiasHit", { nullable: true }),
+    centreBiasEnergyInside: t.exposeFloat("centreBiasEnergyInside", { nullable: true }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
   }),
 });
