@@ -1,6 +1,6 @@
 // `npm start`: the whole platform on one machine. PostgreSQL (embedded unless DATABASE_URL is
 // set), migrations, demo data on an empty database, then the API, the web app and a trainer
-// worker. Ctrl-C stops everything.
+// worker (restarted when it dies). Ctrl-C stops everything.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -16,6 +16,7 @@ import {
 } from "@mammo/db";
 import { createBlobStoreFromEnv } from "@mammo/storage";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, isDatabaseEmpty, seedDemo } from "../apps/api/src/seed/demo-seed.ts";
+import { superviseChild, type Supervised } from "./supervise-child.ts";
 
 const apiPort = Number(process.env.API_PORT ?? 4000);
 const webPort = Number(process.env.WEB_PORT ?? 3000);
@@ -75,13 +76,15 @@ async function main() {
 
   let database: ResolvedDatabase | undefined;
   const children: { name: string; child: ChildProcess }[] = [];
+  let worker: Supervised | null = null;
   let isStopping = false;
   const stopAll = async (code: number) => {
     if (isStopping) return;
     isStopping = true;
     log("stopping…");
-    await Promise.all(
-      children.map(
+    await Promise.all([
+      worker?.stop(),
+      ...children.map(
         ({ child }) =>
           new Promise<void>((resolve) => {
             if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -93,7 +96,7 @@ async function main() {
             child.kill("SIGTERM");
           }),
       ),
-    );
+    ]);
     await database?.stop();
     log("stopped");
     process.exit(code);
@@ -159,7 +162,18 @@ async function main() {
       },
       path.join(repoRoot, "apps/web"),
     );
-    startChild("trainer worker", [tsx, "apps/trainer/src/worker/main.ts"], {});
+    // The worker is restarted when it dies (with backoff); the rest of the platform goes on.
+    // `node --import tsx`: one process, so a signal reaches the worker itself.
+    worker = superviseChild(
+      "trainer worker",
+      () =>
+        spawn(process.execPath, ["--import", "tsx", "apps/trainer/src/worker/main.ts"], {
+          cwd: repoRoot,
+          env: { ...process.env, ...shared },
+          stdio: "inherit",
+        }),
+      log,
+    );
 
     await waitForHttp(`http://localhost:${apiPort}/healthz`, "API", api);
     await waitForHttp(`http://localhost:${webPort}/sign-in`, "web app", web);
@@ -170,7 +184,7 @@ async function main() {
         "  Mammo Research Platform is running",
         `    web app   http://localhost:${webPort}`,
         `    API       http://localhost:${apiPort}/graphql`,
-        "    worker    trainer worker on the PostgreSQL job queue",
+        "    worker    trainer worker on the PostgreSQL job queue (restarted if it dies)",
         "",
         `  Demo accounts (password: ${DEMO_PASSWORD})`,
         ...DEMO_ACCOUNTS.map(
