@@ -81,10 +81,12 @@ describe("registering ImageNet weights", () => {
     };
     return new Promise<{ status: number; body: Record<string, unknown> & { error?: { message: string } } }>(
       (resolve, reject) => {
+        let answered = false;
         const req = request(
           `${api.url}/pretrained-weights?site=${encodeURIComponent(siteCode)}`,
           { method: "POST", headers, agent: false },
           (res) => {
+            answered = true;
             let text = "";
             res.setEncoding("utf8");
             res.on("data", (chunk: string) => (text += chunk));
@@ -92,7 +94,7 @@ describe("registering ImageNet weights", () => {
           },
         );
         req.on("error", (error) => {
-          if (!req.res) reject(error);
+          if (!answered) reject(error);
         });
         req.end(body);
       },
