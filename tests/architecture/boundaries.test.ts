@@ -86,6 +86,8 @@ describe("entries that must not load TensorFlow.js", () => {
     "@mammo/ml-core/phantoms",
     "@mammo/ml-core/weights-file",
     "@mammo/ml-core/model-flags",
+    "@mammo/ml-core/heatmap-png",
+    "@mammo/dicomweb",
     "@mammo/concordance",
     "@mammo/pretrained-weights",
     "@mammo/study-stats",

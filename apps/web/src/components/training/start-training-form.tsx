@@ -2,7 +2,9 @@
 
 import Link from "next/link";
 import { useActionState, useState } from "react";
-import { startTrainingAction, type FormState } from "@/app/(app)/training/actions";
+import { startTrainingAction } from "@/app/(app)/training/actions";
+import { Feedback } from "@/components/common/form-feedback";
+import { INITIAL_FORM_STATE } from "@/lib/form-state";
 
 type VersionOption = { id: string; label: string; siteId: string; siteCode: string };
 type WeightsOption = { id: string; label: string; siteId: string };
@@ -13,7 +15,7 @@ type WeightsOption = { id: string; label: string; siteId: string };
  * the form says so before starting, and offers to upload them or to train with quick instead.
  */
 export function StartTrainingForm({ versions, weights }: { versions: VersionOption[]; weights: WeightsOption[] }) {
-  const [state, action, isPending] = useActionState<FormState, FormData>(startTrainingAction, { error: null });
+  const [state, action, isPending] = useActionState(startTrainingAction, INITIAL_FORM_STATE);
   const [preset, setPreset] = useState("ueda-2020");
   const [versionId, setVersionId] = useState(versions[0]?.id ?? "");
   if (versions.length === 0)
@@ -88,11 +90,7 @@ export function StartTrainingForm({ versions, weights }: { versions: VersionOpti
           spellCheck={false}
         />
       </div>
-      {state.error ? (
-        <p role="alert" className="error">
-          {state.error}
-        </p>
-      ) : null}
+      <Feedback state={state} />
       <button type="submit" className="primary" disabled={isPending || lacksWeights}>
         {isPending ? "Starting…" : "Start training"}
       </button>
