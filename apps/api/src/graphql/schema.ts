@@ -21,5 +21,6 @@ import "../modules/datasets/dataset.schema.ts";
 import "../modules/audit/audit.schema.ts";
 import "../modules/annotations/annotation.schema.ts";
 import "../modules/reports/study-report.schema.ts";
+import "../modules/reports/study-model-versions.schema.ts";
 import "../modules/inference/concordance-summary.schema.ts";
 import "../modules/pacs/pacs.schema.ts";
