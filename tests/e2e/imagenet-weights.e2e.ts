@@ -35,7 +35,7 @@ test("an ML engineer uploads VGG16 weights, starts ueda-2020 from them, and the 
   const upload = page.getByRole("form", { name: "Upload ImageNet weights" });
   await upload.getByLabel("Keras .h5 file").setInputFiles(file);
   await upload.getByLabel("Licence").fill("MIT");
-  await upload.getByRole("button").click();
+  await upload.getByRole("button", { name: "Upload and register" }).click();
   await expect(page.getByRole("table", { name: "Registered weights" }).getByTestId("weights-digest")).toHaveText(
     sha256,
     { timeout: 120_000 },

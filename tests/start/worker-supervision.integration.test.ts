@@ -67,7 +67,7 @@ describe("npm start supervises its trainer worker", () => {
     });
     platform.stdout!.on("data", (d: Buffer) => (output += d.toString()));
     platform.stderr!.on("data", (d: Buffer) => (output += d.toString()));
-    await until("the platform to start", () => output.includes("Mammo Research Platform is running"), 900_000);
+    await until("the platform to start", () => output.includes("Mammo Research Platform is running"), 1_200_000);
 
     const api = `http://127.0.0.1:${apiPort}`;
     const graphql = async <T>(query: string, variables: Record<string, unknown>, token?: string) => {
