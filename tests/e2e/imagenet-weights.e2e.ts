@@ -34,6 +34,7 @@ test("an ML engineer uploads VGG16 weights, starts ueda-2020 from them, and the 
 
   const upload = page.getByRole("form", { name: "Upload ImageNet weights" });
   await upload.getByLabel("Keras .h5 file").setInputFiles(file);
+  await upload.getByLabel("Source").fill("h5py fixture (random values) in the Keras layout");
   await upload.getByLabel("Licence").fill("MIT");
   await upload.getByRole("button", { name: "Upload and register" }).click();
   await expect(page.getByRole("table", { name: "Registered weights" }).getByTestId("weights-digest")).toHaveText(
