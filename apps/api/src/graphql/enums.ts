@@ -1,4 +1,5 @@
 import {
+  ConsensusMethod,
   ImageStatus,
   Laterality,
   Photometric,
@@ -8,6 +9,7 @@ import {
   SourceFormat,
   SpecimenSource,
   Subtype,
+  TruthStatus,
   ViewPosition,
 } from "@mammo/db";
 import { builder } from "./builder.ts";
@@ -15,7 +17,12 @@ import { builder } from "./builder.ts";
 export const RoleEnum = builder.enumType(Role, { name: "Role" });
 export const SubtypeEnum = builder.enumType(Subtype, {
   name: "Subtype",
-  description: "Pathological subtype of the case (Japanese classification of IDC), or benign/normal",
+  description: "Pathological subtype of a finding (Japanese classification of IDC), or benign/normal",
+});
+export const TruthStatusEnum = builder.enumType(TruthStatus, {
+  name: "TruthStatus",
+  description:
+    "UNLABELLED: no current label; LABELLED: current labels agree (a breast or case: its findings agree on one class); CONFLICT: they disagree, or a breast labelled NORMAL has a lesion; ADJUDICATED: a current consensus decision (a breast or case: every labelled finding); MIXED: a breast whose findings have two classes of the same severity",
 });
 export const SpecimenSourceEnum = builder.enumType(SpecimenSource, { name: "SpecimenSource" });
 export const LateralityEnum = builder.enumType(Laterality, { name: "Laterality" });
@@ -29,3 +36,4 @@ export const SaliencyScoreEnum = builder.enumType(SaliencyScore, {
   description:
     "What Grad-CAM differentiates: the class's pre-softmax LOGIT (the papers' y^c), its softmax PROBABILITY, or the probability's LOG_ODDS",
 });
+export const ConsensusMethodEnum = builder.enumType(ConsensusMethod, { name: "ConsensusMethod" });

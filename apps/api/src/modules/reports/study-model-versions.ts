@@ -7,7 +7,7 @@ import {
   type PairedDelongResult,
   type StudyStatistics,
 } from "@mammo/study-stats";
-import { loadCaseAiAnswers } from "../inference/case-ai-answer.ts";
+import { loadUnitAiAnswers, type AiUnit } from "../inference/case-ai-answer.ts";
 import type { ReportCase } from "./study-report-data.ts";
 import { statisticsWithAi } from "./report-statistics.ts";
 import type { StudyReport } from "./study-report.service.ts";
@@ -38,11 +38,11 @@ export type ModelVersionOnStudy = {
   notes: string[];
 };
 
-/** The model versions scored on the study (inference runs over it that succeeded), other than its own, with their case-level answers. */
+/** The model versions scored on the study (inference runs over it that succeeded), other than its own, with their answers per study unit (keyed by study case id). */
 export async function loadScoredModelVersions(
   db: Db,
   study: { id: string; modelVersionId: string | null },
-  caseIds: readonly string[],
+  units: readonly AiUnit[],
 ): Promise<ScoredModelVersion[]> {
   const runs = await db.inferenceRun.findMany({
     where: {
@@ -57,7 +57,7 @@ export async function loadScoredModelVersions(
   const models = runs.map((r) => r.modelVersion).sort((a, b) => a.name.localeCompare(b.name) || a.version - b.version);
   return Promise.all(
     models.map(async (m) => {
-      const answers = await loadCaseAiAnswers(db, m.id, caseIds);
+      const answers = await loadUnitAiAnswers(db, m.id, units);
       return {
         ...m,
         answers: new Map(
@@ -134,7 +134,7 @@ export function modelVersionsOnStudy(
       notes: [],
     });
   for (const other of others) {
-    const aiOf = (c: ReportCase) => other.answers.get(c.caseId) ?? null;
+    const aiOf = (c: ReportCase) => other.answers.get(c.studyCaseId) ?? null;
     const { statistics, notes } = statisticsWithAi(report.study, report.data.classes, report.included, reads, aiOf);
     rows.push({
       modelVersionId: other.id,

@@ -1,4 +1,4 @@
-import type { Db, Subtype } from "@mammo/db";
+import type { Db, StudyUnit, Subtype } from "@mammo/db";
 import {
   buildMrmcDataset,
   obuchowskiRockette,
@@ -24,7 +24,14 @@ import { loadScoredModelVersions, modelVersionsOnStudy, type ModelVersionOnStudy
 export { MODALITY } from "./report-statistics.ts";
 
 export type StudyReport = {
-  study: { id: string; name: string; seed: number; closedAt: Date | null; modelVersionId: string | null };
+  study: {
+    id: string;
+    name: string;
+    unit: StudyUnit;
+    seed: number;
+    closedAt: Date | null;
+    modelVersionId: string | null;
+  };
   data: StudyReportData;
   /** Cases with a truth among the study's classes: the ones the figures are computed on. */
   included: ReportCase[];
@@ -106,7 +113,7 @@ async function recentReport(db: Db, study: StudyReport["study"]): Promise<StudyR
       loadScoredModelVersions(
         db,
         study,
-        data.cases.map((c) => c.caseId),
+        data.cases.map((c) => ({ key: c.studyCaseId, caseId: c.caseId, laterality: c.laterality })),
       ),
     ]);
     return { ...computed, modelVersions: modelVersionsOnStudy(computed, studyModel, others) };
@@ -127,7 +134,11 @@ export function computeStudyReport(study: StudyReport["study"], data: StudyRepor
       excluded.push({
         code: c.code,
         reason:
-          c.truthStatus === "CONFLICT" ? "its pathology labels disagree (no consensus)" : "it has no pathology truth",
+          c.truthStatus === "CONFLICT"
+            ? "its pathology labels disagree (no consensus)"
+            : c.truthStatus === "MIXED"
+              ? "its breast holds findings of two classes of the same severity"
+              : "it has no pathology truth",
       });
     else if (!classes.includes(c.truth))
       excluded.push({ code: c.code, reason: `its truth ${c.truth} is not among the study's answers` });
