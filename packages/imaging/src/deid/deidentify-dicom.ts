@@ -21,6 +21,8 @@ export type DeidentifyResult = {
   sopInstanceUid?: string;
   /** The shifted Study Date (YYYYMMDD), if the file had a valid one. */
   studyDate?: string;
+  /** The replacement Study Instance UID. */
+  studyInstanceUid?: string;
   warnings: string[];
 };
 
@@ -93,7 +95,13 @@ export function deidentifyDicom(file: DicomDict, options: DeidentifyOptions): De
       cause: error,
     });
   }
-  return { bytes, sopInstanceUid, studyDate: firstString(ds["00080020"]), warnings };
+  return {
+    bytes,
+    sopInstanceUid,
+    studyDate: firstString(ds["00080020"]),
+    studyInstanceUid: firstString(ds["0020000D"]),
+    warnings,
+  };
 }
 
 // dcmjs writes large binary values slowly (seconds for a 27 MB mammogram), so the header goes

@@ -6,7 +6,7 @@ import { createTestDatabase, type TestDatabase } from "@mammo/db/testing";
 import { createLocalBlobStore, type BlobStore } from "@mammo/storage";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildDicom, transcode } from "../../test/fixtures/synthetic-dicom.ts";
+import { buildDicom, patternPixels, transcode } from "../../test/fixtures/synthetic-dicom.ts";
 import { miniMiasManifest } from "../mini-mias/mini-mias-manifest.ts";
 import { importManifest, type ImportInput } from "./import-service.ts";
 import { resolveInside } from "./safe-file-name.ts";
@@ -38,8 +38,12 @@ beforeAll(async () => {
     })
   ).id;
 
+  // Every view has pixels of its own (one pixel differs), as real views do.
   const dicom = (laterality: string, view: string, extra: Record<string, unknown> = {}) =>
     buildDicom({
+      pixels: Uint16Array.from(patternPixels(48, 40, 12), (v, i) =>
+        i === 0 ? (laterality === "R" ? 10 : 20) + (view === "CC" ? 1 : 2) : v,
+      ),
       attributes: {
         ImageLaterality: laterality,
         ViewPosition: view,
@@ -55,6 +59,12 @@ beforeAll(async () => {
   await writeFile(
     path.join(folder, "export.png"),
     await sharp(Buffer.alloc(64 * 32, 90), { raw: { width: 64, height: 32, channels: 1 } })
+      .png()
+      .toBuffer(),
+  );
+  await writeFile(
+    path.join(folder, "second.png"),
+    await sharp(Buffer.alloc(64 * 32, 91), { raw: { width: 64, height: 32, channels: 1 } })
       .png()
       .toBuffer(),
   );
@@ -86,7 +96,7 @@ const MANIFEST = [
   "rmlo.dcm,P-0001,E-0001,,,,,,box,1 2 10 10,",
   "export.png,P-0002,E-0002,L,MLO,NORMAL,SURGERY,,point,32 16,",
   "broken.dcm,P-0003,E-0003,L,MLO,,,,,,",
-  "export.png,P-0003,E-0003,R,CC,,,,,,",
+  "second.png,P-0003,E-0003,R,CC,,,,,,",
   "../outside.dcm,P-0004,E-0004,L,CC,,,,,,",
   "rcc.dcm,Jane Doe,E-0005,,,,,,,,",
 ].join("\n");
@@ -102,7 +112,7 @@ describe("bulk import (folder + manifest) into PostgreSQL", () => {
       [9, "INVALID_MANIFEST"],
     ]);
     expect(summary.errors[0]!.message).toMatch(/DICOM file could not be parsed/);
-    expect(summary.errors[3]!.message).toMatch(/patient key "Jane Doe"/);
+    expect(summary.errors[3]!.message).toMatch(/patient key must be a pseudonym/);
 
     const db = database.db;
     const batch = await db.importBatch.findUniqueOrThrow({ where: { id: summary.batchId } });
@@ -161,7 +171,8 @@ describe("bulk import (folder + manifest) into PostgreSQL", () => {
   it("is idempotent: importing the same files again adds no images", async () => {
     const before = await database.db.image.count();
     const summary = await run(MANIFEST.split("\n").slice(0, 5).join("\n"));
-    expect(summary).toMatchObject({ imageCount: 0, skippedDuplicateCount: 4, errorCount: 0 });
+    // Nothing changed, so no case is counted (issue 13: a no-op re-import reported "53 case(s)").
+    expect(summary).toMatchObject({ caseCount: 0, imageCount: 0, skippedDuplicateCount: 4, errorCount: 0 });
     expect(await database.db.image.count()).toBe(before);
   });
 

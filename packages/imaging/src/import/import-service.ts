@@ -1,17 +1,30 @@
-import { Prisma, type Db, type Tx } from "@mammo/db";
+import type { Db, Prisma, Tx } from "@mammo/db";
 import type { BlobStore, PutResult } from "@mammo/storage";
 import { dateShiftDaysFor, shiftDate } from "../deid/pseudonyms.ts";
-import { describeThrown, ImagingError, isImagingError } from "../errors.ts";
-import { ingestFile, type IngestedImage } from "../ingest/ingest-file.ts";
+import { ImagingError, isImagingError } from "../errors.ts";
+import type { IngestedImage } from "../ingest/ingest-file.ts";
+import { sharedIngestPool, type IngestPool } from "../ingest/ingest-pool.ts";
 import { DEFAULT_IMAGING_LIMITS, type ImagingLimits } from "../limits.ts";
+import { caseWriteErrors, groupBy, refuseFilesUnderTwoPatients, withCaseRefusal } from "./case-rows.ts";
+import { checkImageIdentity, lockImageIdentities } from "./image-identity.ts";
 import { parseManifest, roiBounds, type ManifestRow, type RowError } from "./manifest.ts";
+import { resolvePlacement, type Placement } from "./placement.ts";
+import { inOrderWithReadAhead } from "./read-ahead.ts";
 
-export type ImportDeps = { db: Db; blobs: BlobStore; deidSecret: string; limits?: ImagingLimits };
+export type ImportDeps = {
+  db: Db;
+  blobs: BlobStore;
+  deidSecret: string;
+  limits?: ImagingLimits;
+  /** Where files are decoded and de-identified; default: the process's worker pool (INGEST_WORKERS). */
+  ingestPool?: IngestPool;
+};
 
 export type ImportInput = {
   actorUserId: string;
   siteId: string;
   source: "cli" | "api";
+  /** A label the importing program chooses; never the user's file name (it may identify a patient). */
   manifestName?: string;
   manifestCsv: string | Uint8Array;
   /** Reads a file named in the manifest; throws ImagingError (FILE_NOT_FOUND, INVALID_FILE_NAME...) */
@@ -22,6 +35,7 @@ export type ImportInput = {
 export type ImportSummary = {
   batchId: string;
   status: "SUCCEEDED" | "FAILED";
+  /** Cases this import created or added to; a case already there as it was is not counted. */
   caseCount: number;
   imageCount: number;
   quarantinedCount: number;
@@ -37,7 +51,9 @@ export const IMPORT_ROLES = ["ADMIN", "COORDINATOR"] as const;
  * Imports a folder of images described by a manifest into a site, as a user. Each case (exam)
  * is written in its own transaction with its audit event: a case with any bad row or file is
  * skipped whole (no rows, its new blobs removed) and its errors recorded by row in the
- * ImportBatch; the other cases still import. Files are de-identified before anything is stored.
+ * ImportBatch; the other cases still import. Files are de-identified before anything is stored,
+ * in parallel in the ingest pool's worker threads; cases are written one at a time, in manifest
+ * order. The batch keeps errors by row and code only: file names stay in the importer's output.
  */
 export async function importManifest(deps: ImportDeps, input: ImportInput): Promise<ImportSummary> {
   const { db } = deps;
@@ -52,6 +68,7 @@ export async function importManifest(deps: ImportDeps, input: ImportInput): Prom
   if (!membership)
     throw new ImagingError("FORBIDDEN", "importing images needs the ADMIN or COORDINATOR role at the site");
   const { rows, errors, refusedCaseKeys } = parseManifest(input.manifestCsv);
+  refuseFilesUnderTwoPatients(rows, errors, refusedCaseKeys);
 
   const batch = await db.$transaction(async (tx) => {
     const created = await tx.importBatch.create({
@@ -81,26 +98,31 @@ export async function importManifest(deps: ImportDeps, input: ImportInput): Prom
     errors: [...errors],
   };
   // A case with a bad manifest row is refused whole, like a case with a bad file.
-  for (const [caseKey, caseRows] of groupBy(rows, (r) => r.caseKey)) {
-    if (refusedCaseKeys.has(caseKey)) {
-      for (const r of caseRows)
-        summary.errors.push({
-          row: r.row,
-          file: r.file,
-          code: "CASE_REFUSED",
-          message: `case ${caseKey} has an invalid row; none of its rows were imported`,
-        });
-      continue;
-    }
-    const result = await importCase(deps, input, batch.id, caseKey, caseRows);
-    if ("errors" in result) summary.errors.push(...result.errors);
-    else {
-      summary.caseCount++;
-      summary.imageCount += result.imageCount;
-      summary.quarantinedCount += result.quarantinedCount;
-      summary.skippedDuplicateCount += result.skippedDuplicateCount;
-    }
-  }
+  const cases = [...groupBy(rows, (r) => r.caseKey)];
+  for (const [caseKey, caseRows] of cases.filter(([key]) => refusedCaseKeys.has(key)))
+    for (const r of caseRows)
+      summary.errors.push({
+        row: r.row,
+        file: r.file,
+        code: "CASE_REFUSED",
+        message: `case ${caseKey} has an invalid row; none of its rows were imported`,
+      });
+  const pool = deps.ingestPool ?? sharedIngestPool();
+  await inOrderWithReadAhead(
+    cases.filter(([key]) => !refusedCaseKeys.has(key)),
+    pool.workers + 1,
+    ([caseKey, caseRows]) => prepareCase(deps, pool, input, caseKey, caseRows),
+    async (prepared) => {
+      const result = "errors" in prepared ? prepared : await commitCase(deps, input, batch.id, prepared);
+      if ("errors" in result) summary.errors.push(...result.errors);
+      else {
+        if (result.isChanged) summary.caseCount++;
+        summary.imageCount += result.imageCount;
+        summary.quarantinedCount += result.quarantinedCount;
+        summary.skippedDuplicateCount += result.skippedDuplicateCount;
+      }
+    },
+  );
 
   summary.errors.sort((a, b) => a.row - b.row);
   summary.errorCount = summary.errors.length;
@@ -112,7 +134,7 @@ export async function importManifest(deps: ImportDeps, input: ImportInput): Prom
         status: summary.status,
         imageCount: summary.imageCount,
         errorCount: summary.errorCount,
-        errors: summary.errors as unknown as Prisma.InputJsonValue,
+        errors: summary.errors.map(({ row, code, message }) => ({ row, code, message })) as Prisma.InputJsonValue,
         finishedAt: new Date(),
       },
     });
@@ -126,25 +148,27 @@ export async function importManifest(deps: ImportDeps, input: ImportInput): Prom
   return summary;
 }
 
-type Prepared = {
-  file: string;
+type Prepared = Placement & { file: string; rows: ManifestRow[]; image: IngestedImage };
+type PreparedCase = {
+  caseKey: string;
+  patientKey: string;
+  dateShiftDays: number;
   rows: ManifestRow[];
-  image: IngestedImage;
-  laterality: "R" | "L";
-  view: "CC" | "MLO" | "OTHER";
-  viewCode?: string;
+  prepared: Prepared[];
 };
 type CaseResult =
-  { imageCount: number; quarantinedCount: number; skippedDuplicateCount: number } | { errors: RowError[] };
+  | { imageCount: number; quarantinedCount: number; skippedDuplicateCount: number; isChanged: boolean }
+  | { errors: RowError[] };
 
-async function importCase(
+// Read, check and de-identify every file of the case (in the pool, in parallel) before anything is stored.
+async function prepareCase(
   deps: ImportDeps,
+  pool: IngestPool,
   input: ImportInput,
-  batchId: string,
   caseKey: string,
   rows: ManifestRow[],
-): Promise<CaseResult> {
-  const { db, blobs } = deps;
+): Promise<PreparedCase | { errors: RowError[] }> {
+  const { db } = deps;
   const errors: RowError[] = [];
   const patientKey = rows[0]!.patientKey;
   const otherPatient = rows.find((r) => r.patientKey !== patientKey);
@@ -163,37 +187,41 @@ async function importCase(
   });
   const dateShiftDays = existingPatient?.dateShiftDays ?? dateShiftDaysFor(deps.deidSecret, input.siteId, patientKey);
 
-  // 1. Read, check and de-identify every file of the case before anything is stored.
-  const prepared: Prepared[] = [];
-  for (const [file, fileRows] of groupBy(rows, (r) => r.file)) {
-    const rowError = (code: string, message: string) =>
-      errors.push(...fileRows.map((r) => ({ row: r.row, file, code, message })));
-    try {
-      const bytes = await input.readFile(file);
-      const image = await ingestFile(
-        bytes,
-        { secret: deps.deidSecret, patientPseudonym: patientKey, dateShiftDays },
-        deps.limits ?? DEFAULT_IMAGING_LIMITS,
-      );
-      const placement = resolvePlacement(image, fileRows);
-      for (const r of fileRows) {
-        if (!r.roi) continue;
-        const b = roiBounds(r.roi.geometry);
-        if (b.minX < 0 || b.minY < 0 || b.maxX > image.widthPx || b.maxY > image.heightPx) {
-          throw new ImagingError(
-            "INVALID_MANIFEST",
-            `row ${r.row}: roi lies outside the ${image.widthPx}x${image.heightPx} image`,
-          );
+  const files = await Promise.all(
+    [...groupBy(rows, (r) => r.file)].map(async ([file, fileRows]): Promise<Prepared | RowError[]> => {
+      try {
+        const bytes = await input.readFile(file);
+        const image = await pool.ingest(
+          bytes,
+          { secret: deps.deidSecret, patientPseudonym: patientKey, dateShiftDays },
+          deps.limits ?? DEFAULT_IMAGING_LIMITS,
+        );
+        const placement = resolvePlacement(image, fileRows);
+        for (const r of fileRows) {
+          if (!r.roi) continue;
+          const b = roiBounds(r.roi.geometry);
+          if (b.minX < 0 || b.minY < 0 || b.maxX > image.widthPx || b.maxY > image.heightPx)
+            throw new ImagingError("INVALID_MANIFEST", `roi lies outside the ${image.widthPx}x${image.heightPx} image`);
         }
+        return { file, rows: fileRows, image, ...placement };
+      } catch (error) {
+        if (!isImagingError(error)) throw error;
+        return fileRows.map((r) => ({ row: r.row, file, code: error.code, message: error.message }));
       }
-      prepared.push({ file, rows: fileRows, image, ...placement });
-    } catch (error) {
-      if (!isImagingError(error)) throw error;
-      rowError(error.code, error.message);
-    }
-  }
+    }),
+  );
+  for (const f of files) if (Array.isArray(f)) errors.push(...f);
   if (errors.length) return { errors: withCaseRefusal(rows, errors, caseKey) };
+  return { caseKey, patientKey, dateShiftDays, rows, prepared: files as Prepared[] };
+}
 
+async function commitCase(
+  deps: ImportDeps,
+  input: ImportInput,
+  batchId: string,
+  { caseKey, patientKey, dateShiftDays, rows, prepared }: PreparedCase,
+): Promise<CaseResult> {
+  const { db, blobs } = deps;
   // 2. Store the de-identified bytes (content-addressed), remembering which blobs are new here.
   const stored: PutResult[] = [];
   for (const p of prepared) stored.push(await blobs.put(p.image.storedBytes));
@@ -201,6 +229,10 @@ async function importCase(
   // 3. All rows of the case in one transaction, with its audit event.
   try {
     return await db.$transaction(async (tx) => {
+      await lockImageIdentities(
+        tx,
+        prepared.map((p) => p.image),
+      );
       const patient = await tx.patient.upsert({
         where: { siteId_pseudonym: { siteId: input.siteId, pseudonym: patientKey } },
         update: {},
@@ -212,6 +244,7 @@ async function importCase(
       });
       if (exam && exam.patientId !== patient.id)
         throw new ImagingError("CONFLICT", `case ${caseKey} already exists for another patient`);
+      const isNewCase = !exam;
       exam ??= await tx.case.create({
         data: {
           siteId: input.siteId,
@@ -221,7 +254,13 @@ async function importCase(
         },
       });
 
-      const labels = await createLabels(tx, input, exam.id, patient.dateShiftDays, rows);
+      const { ids: labels, createdCount: labelsCreated } = await createLabels(
+        tx,
+        input,
+        exam.id,
+        patient.dateShiftDays,
+        rows,
+      );
       let imageCount = 0;
       let quarantinedCount = 0;
       let skippedDuplicateCount = 0;
@@ -238,30 +277,12 @@ async function importCase(
           skippedDuplicateCount++;
           continue;
         }
-        const image = await tx.image.create({
-          data: {
-            caseId: exam.id,
-            laterality: p.laterality,
-            view: p.view,
-            viewCode: p.viewCode,
-            widthPx: p.image.widthPx,
-            heightPx: p.image.heightPx,
-            pixelSpacingRowMm: p.image.pixelSpacingRowMm,
-            pixelSpacingColMm: p.image.pixelSpacingColMm,
-            bitsStored: p.image.bitsStored,
-            photometric: p.image.photometric,
-            presentationIntent: p.image.presentationIntent,
-            windowCenter: p.image.windowCenter,
-            windowWidth: p.image.windowWidth,
-            sourceFormat: p.image.sourceFormat,
-            contentSha256: blob.sha256,
-            storageKey: blob.key,
-            sopInstanceUid: p.image.sopInstanceUid,
-            status: p.image.quarantineReason ? "QUARANTINED" : "ACTIVE",
-            quarantineReason: p.image.quarantineReason,
-            importBatchId: batchId,
-          },
-        });
+        const at = { siteId: input.siteId, caseId: exam.id, patientId: patient.id };
+        if ((await checkImageIdentity(tx, at, p.file, p.image, blob.sha256)) === "ALREADY_THERE") {
+          skippedDuplicateCount++;
+          continue;
+        }
+        const image = await tx.image.create({ data: imageRow(p, blob, exam.id, batchId) });
         imageCount++;
         if (p.image.quarantineReason) quarantinedCount++;
         for (const r of p.rows) {
@@ -288,53 +309,45 @@ async function importCase(
         labelCount: labels.size,
         rows: rows.map((r) => r.row),
       });
-      return { imageCount, quarantinedCount, skippedDuplicateCount };
+      return {
+        imageCount,
+        quarantinedCount,
+        skippedDuplicateCount,
+        isChanged: isNewCase || imageCount > 0 || labelsCreated > 0,
+      };
     });
   } catch (error) {
     await removeOrphans(db, blobs, stored);
-    const code = isImagingError(error)
-      ? error.code
-      : error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002"
-        ? "CONFLICT"
-        : "WRITE_FAILED";
-    const message = isImagingError(error)
-      ? error.message
-      : code === "CONFLICT"
-        ? "an image of this case was already imported elsewhere (same SOP Instance UID)"
-        : `could not save the case: ${describeThrown(error)}`;
-    if (code === "WRITE_FAILED") console.error("[import] case write failed", error);
-    return { errors: rows.map((r) => ({ row: r.row, file: r.file, code, message })) };
+    return { errors: caseWriteErrors(error, rows, caseKey) };
   }
 }
 
-// Laterality and view: the manifest's, else the DICOM header's; when both are there they must agree.
-function resolvePlacement(
-  image: IngestedImage,
-  rows: ManifestRow[],
-): Pick<Prepared, "laterality" | "view" | "viewCode"> {
-  const given = rows.find((r) => r.laterality || r.view);
-  const laterality = given?.laterality ?? image.laterality;
-  if (!laterality)
-    throw new ImagingError("INVALID_MANIFEST", "laterality is missing (not in the manifest, not in the file)");
-  if (given?.laterality && image.laterality && given.laterality !== image.laterality) {
-    throw new ImagingError(
-      "INVALID_MANIFEST",
-      `laterality ${given.laterality} in the manifest contradicts ${image.laterality} in the DICOM header`,
-    );
-  }
-  const code = given?.view;
-  if (code) {
-    const view = code === "CC" || code === "MLO" ? code : "OTHER";
-    if (image.view && (image.view !== view || (view === "OTHER" && image.viewCode && image.viewCode !== code))) {
-      throw new ImagingError(
-        "INVALID_MANIFEST",
-        `view ${code} in the manifest contradicts ${image.viewCode ?? image.view} in the DICOM header`,
-      );
-    }
-    return { laterality, view, viewCode: view === "OTHER" ? code : undefined };
-  }
-  if (!image.view) throw new ImagingError("INVALID_MANIFEST", "view is missing (not in the manifest, not in the file)");
-  return { laterality, view: image.view, viewCode: image.viewCode };
+function imageRow(p: Prepared, blob: PutResult, caseId: string, batchId: string): Prisma.ImageUncheckedCreateInput {
+  return {
+    caseId,
+    laterality: p.laterality,
+    view: p.view,
+    viewCode: p.viewCode,
+    viewModifiers: p.viewModifiers,
+    widthPx: p.image.widthPx,
+    heightPx: p.image.heightPx,
+    pixelSpacingRowMm: p.image.pixelSpacingRowMm,
+    pixelSpacingColMm: p.image.pixelSpacingColMm,
+    bitsStored: p.image.bitsStored,
+    photometric: p.image.photometric,
+    presentationIntent: p.image.presentationIntent,
+    windowCenter: p.image.windowCenter,
+    windowWidth: p.image.windowWidth,
+    sourceFormat: p.image.sourceFormat,
+    contentSha256: blob.sha256,
+    pixelSha256: p.image.pixelSha256,
+    studyInstanceUid: p.image.studyInstanceUid,
+    storageKey: blob.key,
+    sopInstanceUid: p.image.sopInstanceUid,
+    status: p.image.quarantineReason ? "QUARANTINED" : "ACTIVE",
+    quarantineReason: p.image.quarantineReason,
+    importBatchId: batchId,
+  };
 }
 
 const labelKey = (r: ManifestRow) =>
@@ -342,6 +355,7 @@ const labelKey = (r: ManifestRow) =>
 
 async function createLabels(tx: Tx, input: ImportInput, caseId: string, dateShiftDays: number, rows: ManifestRow[]) {
   const ids = new Map<string, string>();
+  let createdCount = 0;
   for (const r of rows) {
     if (!r.label || ids.has(labelKey(r))) continue;
     const shifted = r.label.specimenDate ? shiftDate(r.label.specimenDate.replace(/-/g, ""), dateShiftDays) : undefined;
@@ -359,6 +373,7 @@ async function createLabels(tx: Tx, input: ImportInput, caseId: string, dateShif
         replacedBy: null,
       },
     });
+    if (!existing) createdCount++;
     const label =
       existing ??
       (await tx.pathologyLabel.create({
@@ -374,7 +389,7 @@ async function createLabels(tx: Tx, input: ImportInput, caseId: string, dateShif
       }));
     ids.set(labelKey(r), label.id);
   }
-  return ids;
+  return { ids, createdCount };
 }
 
 // Blobs this import created and no image references (another case may share the same bytes).
@@ -387,27 +402,6 @@ async function removeOrphans(db: Db, blobs: BlobStore, stored: PutResult[]) {
       await db.blob.deleteMany({ where: { sha256: blob.sha256 } });
     }
   }
-}
-
-function withCaseRefusal(rows: ManifestRow[], errors: RowError[], caseKey: string): RowError[] {
-  const failed = new Set(errors.map((e) => e.row));
-  return [
-    ...errors,
-    ...rows
-      .filter((r) => !failed.has(r.row))
-      .map((r) => ({
-        row: r.row,
-        file: r.file,
-        code: "CASE_REFUSED",
-        message: `another file of case ${caseKey} failed; the case was not imported`,
-      })),
-  ];
-}
-
-function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
-  const map = new Map<string, T[]>();
-  for (const item of items) map.set(key(item), [...(map.get(key(item)) ?? []), item]);
-  return map;
 }
 
 async function audit(tx: Tx, input: ImportInput, action: string, entityType: string, entityId: string, after: unknown) {
