@@ -1,4 +1,4 @@
-import type { Db } from "@mammo/db";
+import { READABLE_IMAGE, type Db } from "@mammo/db";
 import { regionOf, type ConcordancePair } from "./concordance-summary.ts";
 
 /** A case's truth: its current consensus, else the subtype every current label agrees on (as the API's case-truth.ts). */
@@ -53,7 +53,7 @@ export async function loadConcordancePairs(db: Db, inferenceRunId: string): Prom
       },
     }),
     db.prediction.findMany({
-      where: { modelVersionId: run.modelVersionId, image: { caseId: { in: caseIds }, status: "ACTIVE" } },
+      where: { modelVersionId: run.modelVersionId, image: { caseId: { in: caseIds }, ...READABLE_IMAGE } },
       select: { probabilities: true, image: { select: { caseId: true } } },
     }),
   ]);

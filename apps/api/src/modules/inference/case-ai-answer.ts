@@ -63,7 +63,7 @@ export async function loadCaseAiAnswers(
     FROM "Prediction" p
     JOIN "Image" i ON i.id = p."imageId"
     JOIN "ModelVersion" mv ON mv.id = p."modelVersionId"
-    WHERE p."modelVersionId" = ${modelVersionId}::uuid AND i."caseId" IN (${Prisma.join(caseIds.map((id) => Prisma.sql`${id}::uuid`))}) AND i.status = 'ACTIVE'
+    WHERE p."modelVersionId" = ${modelVersionId}::uuid AND i."caseId" IN (${Prisma.join(caseIds.map((id) => Prisma.sql`${id}::uuid`))}) AND i.status = 'ACTIVE' AND i."presentationIntent" = 'FOR_PRESENTATION' -- READABLE_IMAGE
     ORDER BY i.laterality, i.view, i.id`;
   for (const caseId of caseIds) {
     const own = rows.filter((p) => p.caseId === caseId);
