@@ -1,55 +1,16 @@
 // Issue 13, "Import defects found on real files": one test per defect of the ingest half
 // (1, 4, 6, 7, 8, 10 here; 5 in cli/import-cli.integration.test.ts; 9 in the API's upload routes).
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
-import { createTestDatabase, type TestDatabase } from "@mammo/db/testing";
-import { createLocalBlobStore, type BlobStore } from "@mammo/storage";
 import pg from "pg";
 import sharp, { type PngOptions } from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildDicom, MG_FOR_PRESENTATION, patternPixels } from "../../test/fixtures/synthetic-dicom.ts";
-import { importManifest } from "./import-service.ts";
-import { resolveInside } from "./safe-file-name.ts";
+import { startImportHarness, type ImportHarness } from "../../test/import-harness.ts";
 
-const SECRET = "import-defects-secret";
-let database: TestDatabase;
-let blobDir: string;
-let blobs: BlobStore;
-let folder: string;
-let siteId: string;
-let adminId: string;
-
+let harness: ImportHarness;
 beforeAll(async () => {
-  database = await createTestDatabase();
-  blobDir = await mkdtemp(path.join(os.tmpdir(), "import-defects-blobs-"));
-  blobs = createLocalBlobStore(blobDir);
-  folder = await mkdtemp(path.join(os.tmpdir(), "import-defects-"));
-  siteId = (await database.db.site.create({ data: { code: "DEF", name: "Defects site" } })).id;
-  adminId = (
-    await database.db.user.create({
-      data: { email: "admin@def.example", name: "Admin", memberships: { create: [{ siteId, role: "ADMIN" }] } },
-    })
-  ).id;
+  harness = await startImportHarness("DEF");
 });
-
-afterAll(async () => {
-  await database.drop();
-  await rm(blobDir, { recursive: true, force: true });
-  await rm(folder, { recursive: true, force: true });
-});
-
-const run = (manifestCsv: string | Uint8Array) =>
-  importManifest(
-    { db: database.db, blobs, deidSecret: SECRET },
-    {
-      actorUserId: adminId,
-      siteId,
-      source: "cli",
-      manifestCsv,
-      readFile: async (name) => readFile(await resolveInside(folder, name)),
-    },
-  );
+afterAll(() => harness?.stop());
 
 // Real views differ in their pixels (`seed` changes one pixel); each file is its own study unless told.
 const dicom = (seed: number, attributes: Record<string, unknown> = {}) =>
@@ -67,7 +28,8 @@ const png = (value: number, options: PngOptions = {}) =>
   sharp(Buffer.alloc(40 * 30, value), { raw: { width: 40, height: 30, channels: 1 } })
     .png(options)
     .toBuffer();
-const put = (name: string, bytes: Uint8Array) => writeFile(path.join(folder, name), bytes);
+const put = (name: string, bytes: Uint8Array) => harness.put(name, bytes);
+const run = (manifest: string | Uint8Array) => harness.run(manifest);
 
 describe("import defects found on real files (issue 13)", () => {
   it("1: refuses identical pixel content under two patients, for PNG (re-encoded too) and DICOM", async () => {
@@ -79,7 +41,7 @@ describe("import defects found on real files (issue 13)", () => {
       [3, "INVALID_MANIFEST"],
     ]);
     expect(twice.errors[0]!.message).toMatch(/listed under patients T-G1 and T-B7/);
-    expect(await database.db.image.count({ where: { case: { siteId } } })).toBe(0);
+    expect(await harness.db.image.count({ where: { case: { siteId: harness.siteId } } })).toBe(0);
 
     // The same pixels again, re-encoded with other settings (another sha256), under another patient.
     expect((await run("file,patient,laterality,view\nsame.png,T-G1,L,CC\n")).imageCount).toBe(1);
@@ -104,21 +66,21 @@ describe("import defects found on real files (issue 13)", () => {
     expect((await run("file,patient\nfirst.dcm,T-G2\n")).imageCount).toBe(1);
     const copy = await run("file,patient\ncopy.dcm,T-B8\n");
     expect(copy.errors[0]).toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/same pixels/) });
-    expect(await database.db.patient.count({ where: { pseudonym: { in: ["T-B7", "T-B8"] } } })).toBe(0);
+    expect(await harness.db.patient.count({ where: { pseudonym: { in: ["T-B7", "T-B8"] } } })).toBe(0);
   });
 
   it("4: reads a UTF-8 manifest with accented names and notes; refuses a Latin-1 one, saying so", async () => {
     await put("lésion à droite.png", await png(71));
     const csv =
       "file,patient,laterality,view,subtype,specimen_source,note\nlésion à droite.png,T-U1,L,CC,BENIGN,BIOPSY,Lésion bénigne\n";
-    const batches = await database.db.importBatch.count();
+    const batches = await harness.db.importBatch.count();
     await expect(run(new Uint8Array(Buffer.from(csv, "latin1")))).rejects.toThrow(
       /manifest is not UTF-8: line 2 has the byte 0xE9.*Save it as UTF-8/,
     );
-    expect(await database.db.importBatch.count()).toBe(batches); // refused before anything was written
+    expect(await harness.db.importBatch.count()).toBe(batches); // refused before anything was written
     const summary = await run(new Uint8Array(Buffer.from(csv, "utf8")));
     expect(summary).toMatchObject({ imageCount: 1, errorCount: 0 });
-    const label = await database.db.pathologyLabel.findFirstOrThrow({ where: { case: { accessionKey: "T-U1" } } });
+    const label = await harness.db.pathologyLabel.findFirstOrThrow({ where: { case: { accessionKey: "T-U1" } } });
     expect(label.note).toBe("Lésion bénigne");
   });
 
@@ -150,12 +112,12 @@ describe("import defects found on real files (issue 13)", () => {
       expect.arrayContaining(["Jane_Doe_1970-01-01.png", "Smith_John_missing.dcm", "../Doe_folder/x.dcm"]),
     );
     // ...the database holds none of it, nor the header's identifiers.
-    const text = await everyRowAsText(database.url);
+    const text = await everyRowAsText(harness.database.url);
     for (const secret of [uidName, "2.25.36600640707962011814871372903462246739", "1.2.999.13.66.1", "1.2.999.13.66.2"])
       expect(text).not.toContain(secret);
     for (const secret of ["Jane", "Doe", "Smith", "MRN-998877", "1970-01-01"]) expect(text).not.toContain(secret);
     expect(text).toContain('"code": "FILE_NOT_FOUND"'); // the errors are there, by row and code
-    expect(await database.db.image.count({ where: { case: { accessionKey: "E-N1" } } })).toBe(1);
+    expect(await harness.db.image.count({ where: { case: { accessionKey: "E-N1" } } })).toBe(1);
   });
 
   it("7: refuses one study split across two patients; two cases of one patient may share it", async () => {
@@ -171,7 +133,7 @@ describe("import defects found on real files (issue 13)", () => {
       message:
         "this file's study (its Study Instance UID) is already imported in case E-S1 of patient T-S1; one study belongs to one patient",
     });
-    const images = await database.db.image.findMany({ where: { case: { patient: { pseudonym: "T-S1" } } } });
+    const images = await harness.db.image.findMany({ where: { case: { patient: { pseudonym: "T-S1" } } } });
     expect(new Set(images.map((i) => i.studyInstanceUid)).size).toBe(1);
     expect(images[0]!.studyInstanceUid).toMatch(/^2\.25\./); // the replacement, never the original
   });
@@ -203,7 +165,7 @@ describe("import defects found on real files (issue 13)", () => {
       "file,patient,case,laterality,view\nspot.dcm,T-V1,E-V1,,\nraw.dcm,T-V1,E-V1,,\nmagnified.png,T-V1,E-V1,R,MCC\n",
     );
     expect(summary).toMatchObject({ imageCount: 3, errorCount: 0 });
-    const images = await database.db.image.findMany({
+    const images = await harness.db.image.findMany({
       where: { case: { accessionKey: "E-V1" } },
       orderBy: { createdAt: "asc" },
     });

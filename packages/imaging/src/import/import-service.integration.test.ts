@@ -1,18 +1,18 @@
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { createTestDatabase, type TestDatabase } from "@mammo/db/testing";
-import { createLocalBlobStore, type BlobStore } from "@mammo/storage";
+import type { BlobStore } from "@mammo/storage";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildDicom, patternPixels, transcode } from "../../test/fixtures/synthetic-dicom.ts";
 import { miniMiasManifest } from "../mini-mias/mini-mias-manifest.ts";
-import { importManifest, type ImportInput } from "./import-service.ts";
+import { startImportHarness, type ImportHarness } from "../../test/import-harness.ts";
+import { importManifest } from "./import-service.ts";
 import { resolveInside } from "./safe-file-name.ts";
 
 const SECRET = "import-test-secret";
-let database: TestDatabase;
+let harness: ImportHarness;
+let database: ImportHarness["database"];
 let blobDir: string;
 let blobs: BlobStore;
 let folder: string;
@@ -21,17 +21,8 @@ let adminId: string;
 let readerId: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  blobDir = await mkdtemp(path.join(os.tmpdir(), "imaging-blobs-"));
-  blobs = createLocalBlobStore(blobDir);
-  folder = await mkdtemp(path.join(os.tmpdir(), "imaging-import-"));
-  const site = await database.db.site.create({ data: { code: "IMP", name: "Import site" } });
-  siteId = site.id;
-  adminId = (
-    await database.db.user.create({
-      data: { email: "admin@imp.example", name: "Admin", memberships: { create: [{ siteId, role: "ADMIN" }] } },
-    })
-  ).id;
+  harness = await startImportHarness("IMP", SECRET);
+  ({ database, blobDir, blobs, folder, siteId, adminId } = harness);
   readerId = (
     await database.db.user.create({
       data: { email: "reader@imp.example", name: "Reader", memberships: { create: [{ siteId, role: "READER" }] } },
@@ -71,23 +62,9 @@ beforeAll(async () => {
   await writeFile(path.join(folder, "broken.dcm"), dicom("L", "MLO").subarray(0, 300));
 });
 
-afterAll(async () => {
-  await database.drop();
-  await rm(blobDir, { recursive: true, force: true });
-  await rm(folder, { recursive: true, force: true });
-});
+afterAll(() => harness?.stop());
 
-const run = (manifestCsv: string, actor = adminId): Promise<Awaited<ReturnType<typeof importManifest>>> => {
-  const input: ImportInput = {
-    actorUserId: actor,
-    siteId,
-    source: "cli",
-    manifestName: "test.csv",
-    manifestCsv,
-    readFile: async (name) => readFile(await resolveInside(folder, name)),
-  };
-  return importManifest({ db: database.db, blobs, deidSecret: SECRET }, input);
-};
+const run = (manifestCsv: string, actor?: string) => harness.run(manifestCsv, actor);
 
 const MANIFEST = [
   "file,patient,case,laterality,view,subtype,specimen_source,specimen_date,roi_shape,roi,note",
