@@ -68,6 +68,10 @@ describe("de-identification (PS3.15 Annex E Basic Profile)", () => {
     const reference = (a["00081140"]!.Value as DicomDataset[])[0]!;
     expect(reference["00081155"]!.Value).toEqual([replacementUid(SECRET, first.referenced)]);
     expect(reference["00081150"]!.Value).toEqual(["1.2.840.10008.5.1.4.1.1.1.2"]);
+    // The file meta header names this de-identifier, not the source's implementation (E.1.1, 7).
+    const meta = readDicomFile(deidentifyDicom(readDicomFile(first.bytes), options).bytes).meta;
+    expect(meta["00020012"]!.Value).toEqual(["2.25.296423974051332919636503230883638087296"]);
+    expect(meta["00020013"]!.Value).toEqual(["MAMMO_DEID_1"]);
     // The file meta header carries the new SOP Instance UID too.
     expect(readDicomFile(deidentifyDicom(readDicomFile(first.bytes), options).bytes).meta["00020003"]!.Value).toEqual([
       a["00080018"]!.Value![0],

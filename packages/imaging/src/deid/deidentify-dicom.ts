@@ -46,6 +46,10 @@ const REFERENCE_ELEMENTS = new Set(["00081150", "00081155", "00081160", "0062000
 
 // Meta header elements that could identify the sender.
 const META_REMOVE = new Set(["00020016", "00020017", "00020018", "00020100", "00020102"]);
+// PS3.15 E.1.1 (7): the file meta information describes the de-identifying application, not the
+// source's. A UUID-derived UID (PS3.5 B.2) of this application.
+const IMPLEMENTATION_CLASS_UID = "2.25.296423974051332919636503230883638087296";
+const IMPLEMENTATION_VERSION_NAME = "MAMMO_DEID_1";
 
 /**
  * De-identifies a parsed DICOM file in place and writes it out again, following PS3.15 Annex E's
@@ -86,6 +90,8 @@ export function deidentifyDicom(file: DicomDict, options: DeidentifyOptions): De
   for (const [tag, element] of Object.entries(file.meta)) if (!META_REMOVE.has(tag)) meta[tag] = element;
   const sopInstanceUid = firstString(ds["00080018"]);
   if (sopInstanceUid) meta["00020003"] = { vr: "UI", Value: [sopInstanceUid] };
+  meta["00020012"] = { vr: "UI", Value: [IMPLEMENTATION_CLASS_UID] };
+  meta["00020013"] = { vr: "SH", Value: [IMPLEMENTATION_VERSION_NAME] };
 
   let bytes: Uint8Array;
   try {
