@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { chromium, type Page } from "@playwright/test";
 import { repoRoot } from "@mammo/db";
-import { buildDicom } from "../../../packages/imaging/test/fixtures/synthetic-dicom.ts";
+import { buildDicom } from "@mammo/imaging/testing";
 
 const WEB_PORT = Number(process.env.BENCH_WEB_PORT ?? 3201);
 const API_PORT = Number(process.env.BENCH_API_PORT ?? 4201);

@@ -34,19 +34,12 @@ export {
   placementFor,
   stackPrepared,
   toModelInput,
-  type PreprocessingSettings,
   type PreparedImage,
   type Placement,
-  type ResizeMode,
-  type Normalization,
 } from "./data/preprocess.ts";
-export {
-  STUDY_AUGMENTATION,
-  drawAugmentation,
-  applyAugmentation,
-  type AugmentationSettings,
-  type AugmentationDraw,
-} from "./data/augment.ts";
+export { type PreprocessingSettings, type ResizeMode, type Normalization } from "./data/preprocess-settings.ts";
+export { drawAugmentation, applyAugmentation, type AugmentationDraw } from "./data/augment.ts";
+export { STUDY_AUGMENTATION, type AugmentationSettings } from "./data/augment-settings.ts";
 export { balancedEpochIndices } from "./data/class-balance.ts";
 export { stratifiedKFold, type FoldSplit } from "./data/folds.ts";
 

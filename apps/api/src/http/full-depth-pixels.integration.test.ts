@@ -1,9 +1,10 @@
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildDicom } from "../../../../packages/imaging/test/fixtures/synthetic-dicom.ts";
+import { buildDicom } from "@mammo/imaging/testing";
 import { createCase, createSite, createUser } from "../../test/factories.ts";
 import { startTestApi, type TestApi } from "../../test/harness.ts";
-import { fullDepthKey, type FullDepthHeader } from "./full-depth-pixels.ts";
+import type { FullDepthHeader } from "@mammo/wire-formats";
+import { fullDepthKey } from "./full-depth-pixels.ts";
 
 let api: TestApi;
 

@@ -1,43 +1,13 @@
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
 import { decodeForDisplay, type ImagingLimits } from "@mammo/imaging";
+import { FULL_DEPTH_VERSION, frameFullDepthPixels, type FullDepthHeader } from "@mammo/wire-formats";
 
 const gzipAsync = promisify(gzip);
 
-/** Bump when the layout changes: cached files under the old key are then never read again. */
-export const FULL_DEPTH_VERSION = 1;
 export const fullDepthKey = (sha256: string) => `derived/${sha256}/pixels16-v${FULL_DEPTH_VERSION}.bin.gz`;
 
-/**
- * What the browser needs to window the stored pixels itself (the header of the file below).
- * Window values are in modality units (after rescale); `window` is the image's default (its
- * header's first window, else its own value range).
- */
-export type FullDepthHeader = {
-  format: "mmpx";
-  version: number;
-  widthPx: number;
-  heightPx: number;
-  bitsStored: number;
-  isSigned: boolean;
-  rescaleSlope: number;
-  rescaleIntercept: number;
-  window: { center: number; width: number };
-  voiLutFunction: string;
-  /** MONOCHROME1 or Presentation LUT Shape INVERSE: bright = low values. */
-  isInverted: boolean;
-  minStored: number;
-  maxStored: number;
-  /** Stored values that mark background (shown black whatever the window). */
-  padding: { from: number; to: number } | null;
-};
-
-/**
- * The stored image at its full bit depth, for client-side window/level: a gzip file holding
- * "MMPX", a u32 LE byte length, that many bytes of JSON (FullDepthHeader), zero bytes up to a
- * multiple of 8, then widthPx*heightPx samples as 16-bit little-endian integers (signed when
- * isSigned), row-major, top row first. 8-bit images are widened to 16 bits.
- */
+/** The stored image at its full bit depth (the wire format of @mammo/wire-formats), gzipped. */
 export async function encodeFullDepthPixels(fileBytes: Uint8Array, limits?: ImagingLimits): Promise<Buffer> {
   const { image, transform } = await decodeForDisplay(fileBytes, limits);
   const samples = image.samples;
@@ -71,16 +41,7 @@ export async function encodeFullDepthPixels(fileBytes: Uint8Array, limits?: Imag
     maxStored: max,
     padding: pad ?? null,
   };
-  const json = Buffer.from(JSON.stringify(header), "utf8");
-  const offset = Math.ceil((8 + json.length) / 8) * 8;
-  const out = Buffer.alloc(offset + samples.length * 2);
-  out.write("MMPX", 0, "latin1");
-  out.writeUInt32LE(json.length, 4);
-  json.copy(out, 8);
-  const view = image.isSigned
-    ? new Int16Array(out.buffer, out.byteOffset + offset, samples.length)
-    : new Uint16Array(out.buffer, out.byteOffset + offset, samples.length);
-  view.set(samples);
+  const out = frameFullDepthPixels(header, samples);
   // Level 1: mammograms compress well already and the first request should not wait long.
   return gzipAsync(out, { level: 1 });
 }

@@ -1,7 +1,7 @@
 import { derivedKeys } from "@mammo/imaging";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildDicom } from "../../../../packages/imaging/test/fixtures/synthetic-dicom.ts";
+import { buildDicom } from "@mammo/imaging/testing";
 import { startTestApi, type TestApi } from "../../test/harness.ts";
 
 let api: TestApi;

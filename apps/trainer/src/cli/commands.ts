@@ -1,6 +1,5 @@
 import { DatasetSplit, type InferenceTarget, type Prisma, SaliencyMethod } from "@mammo/db";
-import { loadConcordancePairs } from "../concordance/load-concordance-pairs.ts";
-import { summariseConcordance } from "../concordance/concordance-summary.ts";
+import { loadConcordancePairs, summariseConcordance } from "@mammo/concordance";
 import { PRESET_NAMES } from "../ml/ml-core.ts";
 import { createJobHandlers } from "../queue/handlers.ts";
 import { runInline } from "../queue/inline-runner.ts";

@@ -1,4 +1,4 @@
-import type { FullDepthImage } from "./full-depth-image.ts";
+import type { FullDepthImage } from "@mammo/wire-formats";
 
 /** One resolution of an image: level k holds ceil(size / 2^k) samples per side. */
 export type PyramidLevel = { level: number; widthPx: number; heightPx: number; samples: Uint16Array | Int16Array };

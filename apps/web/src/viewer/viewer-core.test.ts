@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { chestWallSide } from "./chest-wall.ts";
-import { parseFullDepthPixels, PixelFormatError } from "./full-depth-image.ts";
 import { buildPyramid, levelForScale } from "./pyramid.ts";
 import { renderGrey } from "./render-grey.ts";
 import { clampRoi, dragHandle, moveRoi, roiContains, roiFromApi, roiFromDrag } from "./roi-geometry.ts";
@@ -15,51 +14,6 @@ const header = {
   padding: null,
   voiLutFunction: "LINEAR",
 };
-
-function pixelFile(samples: Uint16Array, widthPx: number, heightPx: number) {
-  const json = new TextEncoder().encode(
-    JSON.stringify({
-      format: "mmpx",
-      version: 1,
-      widthPx,
-      heightPx,
-      bitsStored: 12,
-      isSigned: false,
-      rescaleSlope: 1,
-      rescaleIntercept: 0,
-      window: { center: 2048, width: 4096 },
-      voiLutFunction: "LINEAR",
-      isInverted: false,
-      minStored: 0,
-      maxStored: 4095,
-      padding: null,
-    }),
-  );
-  const offset = Math.ceil((8 + json.length) / 8) * 8;
-  const buffer = new ArrayBuffer(offset + samples.length * 2);
-  const bytes = new Uint8Array(buffer);
-  bytes.set([77, 77, 80, 88]);
-  new DataView(buffer).setUint32(4, json.length, true);
-  bytes.set(json, 8);
-  new Uint16Array(buffer, offset).set(samples);
-  return buffer;
-}
-
-describe("full-depth pixel file", () => {
-  it("reads the header and the 16-bit samples without loss", () => {
-    const samples = Uint16Array.from([0, 1, 4095, 2048, 7, 9]);
-    const image = parseFullDepthPixels(pixelFile(samples, 3, 2));
-    expect(image).toMatchObject({ widthPx: 3, heightPx: 2, bitsStored: 12, window: { center: 2048, width: 4096 } });
-    expect([...image.samples]).toEqual([0, 1, 4095, 2048, 7, 9]);
-  });
-
-  it("names what is wrong with a bad file", () => {
-    expect(() => parseFullDepthPixels(new ArrayBuffer(4))).toThrow(PixelFormatError);
-    expect(() => parseFullDepthPixels(new Uint8Array([80, 78, 71, 0, 0, 0, 0, 0]).buffer)).toThrow(/MMPX/);
-    const whole = pixelFile(new Uint16Array(6), 3, 2);
-    expect(() => parseFullDepthPixels(whole.slice(0, whole.byteLength - 2))).toThrow(/fewer than 6 samples/);
-  });
-});
 
 describe("window/level lookup table", () => {
   it("maps a 12-bit window to 0..255 at full precision: values one step apart inside a narrow window differ", () => {

@@ -1,4 +1,4 @@
-import type { FullDepthHeader } from "./full-depth-image.ts";
+import type { FullDepthHeader } from "@mammo/wire-formats";
 
 export type WindowLevel = { center: number; width: number };
 

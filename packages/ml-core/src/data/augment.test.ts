@@ -2,13 +2,8 @@ import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { setupBackend } from "../backends/setup-backend.ts";
 import { SeededRng } from "../random/seeded-rng.ts";
-import {
-  type AugmentationDraw,
-  applyAugmentation,
-  drawAugmentation,
-  IDENTITY_DRAW,
-  STUDY_AUGMENTATION,
-} from "./augment.ts";
+import { type AugmentationDraw, applyAugmentation, drawAugmentation, IDENTITY_DRAW } from "./augment.ts";
+import { STUDY_AUGMENTATION } from "./augment-settings.ts";
 
 beforeAll(async () => {
   await setupBackend("cpu", () => {});

@@ -1,33 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
-import { invalidArgument } from "../errors/ml-core-error.ts";
 import { type SeededRng } from "../random/seeded-rng.ts";
-
-export type FillMode = "reflect" | "constant" | "nearest" | "wrap";
-
-/** What Keras' ImageDataGenerator is given in the study (rotation here in radians). */
-export type AugmentationSettings = {
-  /** Rotation drawn uniformly in [-rotationRangeRad, +rotationRangeRad]. */
-  rotationRangeRad: number;
-  /** Horizontal shift drawn uniformly in +-widthShiftFraction of the width (Keras width_shift_range). */
-  widthShiftFraction: number;
-  heightShiftFraction: number;
-  /** Brightness factor drawn uniformly in [min, max]; the result is clipped to 0..1. */
-  brightnessRange: readonly [number, number];
-  horizontalFlip: boolean;
-  verticalFlip: boolean;
-  /** How pixels shifted in from outside are filled; "reflect" is d c b a | a b c d | d c b a, as scipy's. */
-  fillMode: FillMode;
-};
-
-export const STUDY_AUGMENTATION: AugmentationSettings = {
-  rotationRangeRad: 0.1,
-  widthShiftFraction: 0.1,
-  heightShiftFraction: 0.1,
-  brightnessRange: [0.9, 1.1],
-  horizontalFlip: true,
-  verticalFlip: true,
-  fillMode: "reflect",
-};
+import type { AugmentationSettings, FillMode } from "./augment-settings.ts";
 
 /** One image's random draw. Positive rotation turns the content clockwise as displayed (y down); positive shifts move it right and down. */
 export type AugmentationDraw = {
@@ -47,17 +20,6 @@ export const IDENTITY_DRAW: AugmentationDraw = {
   flipHorizontal: false,
   flipVertical: false,
 };
-
-export function assertAugmentationSettings(settings: AugmentationSettings): void {
-  const nonNegative = ["rotationRangeRad", "widthShiftFraction", "heightShiftFraction"] as const;
-  for (const key of nonNegative) {
-    if (!(settings[key] >= 0))
-      throw invalidArgument(`augmentation.${key}`, `must be a number >= 0, got ${settings[key]}`);
-  }
-  const [lo, hi] = settings.brightnessRange;
-  if (!(lo > 0 && hi >= lo))
-    throw invalidArgument("augmentation.brightnessRange", `must be [min, max] with 0 < min <= max, got [${lo}, ${hi}]`);
-}
 
 /** Draws one image's augmentation from the generator (always the same number of draws, so runs stay aligned). */
 export function drawAugmentation(

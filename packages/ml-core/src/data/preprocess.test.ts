@@ -3,7 +3,8 @@ import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 import { setupBackend } from "../backends/setup-backend.ts";
 import { decodeGreyImage, encodeGreyPng, type GreyImage } from "./grey-image.ts";
-import { placementFor, prepareGreyImage, preprocessImages, type PreprocessingSettings } from "./preprocess.ts";
+import type { PreprocessingSettings } from "./preprocess-settings.ts";
+import { placementFor, prepareGreyImage, preprocessImages } from "./preprocess.ts";
 
 beforeAll(async () => {
   await setupBackend("cpu", () => {});

@@ -1,17 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { invalidArgument } from "../errors/ml-core-error.ts";
+import { assertPreprocessingSettings, type Normalization, type PreprocessingSettings } from "./preprocess-settings.ts";
 import { assertGreyImage, type GreyImage, whiteLevel } from "./grey-image.ts";
-
-/** "square": stretch to inputSize x inputSize, as in the study. "pad": keep the aspect ratio, pad with black. */
-export type ResizeMode = "square" | "pad";
-/** "unit": 0..1 in all three channels (the study). "imagenet-caffe": 0..255 minus the ImageNet BGR means, as Keras' VGG16 weights expect. */
-export type Normalization = "unit" | "imagenet-caffe";
-
-export type PreprocessingSettings = {
-  inputSize: number;
-  resize: ResizeMode;
-  normalization: Normalization;
-};
 
 /** Where the source image lies inside the model's inputSize x inputSize square (model pixels). */
 export type Placement = {
@@ -28,19 +18,6 @@ export type PreparedImage = { size: number; pixels: Float32Array; placement: Pla
 
 /** Keras `imagenet_utils.preprocess_input(mode="caffe")` means, in BGR order. */
 const CAFFE_BGR_MEANS = [103.939, 116.779, 123.68] as const;
-
-export function assertPreprocessingSettings(settings: PreprocessingSettings): void {
-  if (!Number.isInteger(settings.inputSize) || settings.inputSize < 32)
-    throw invalidArgument("preprocessing.inputSize", `must be an integer of at least 32, got ${settings.inputSize}`);
-  if (settings.resize !== "square" && settings.resize !== "pad")
-    throw invalidArgument("preprocessing.resize", `must be "square" or "pad", got ${String(settings.resize)}`);
-  if (settings.normalization !== "unit" && settings.normalization !== "imagenet-caffe") {
-    throw invalidArgument(
-      "preprocessing.normalization",
-      `must be "unit" or "imagenet-caffe", got ${String(settings.normalization)}`,
-    );
-  }
-}
 
 /** Where an image of this size lands in the model input. */
 export function placementFor(width: number, height: number, settings: PreprocessingSettings): Placement {

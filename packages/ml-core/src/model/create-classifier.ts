@@ -1,4 +1,4 @@
-import { type PreprocessingSettings } from "../data/preprocess.ts";
+import type { PreprocessingSettings } from "../data/preprocess-settings.ts";
 import { invalidArgument } from "../errors/ml-core-error.ts";
 import { type ClassifierModel } from "./model-metadata.ts";
 import { buildVgg16, type ConvInitializer, DEFAULT_GRADCAM_LAYER, type HeadKind } from "./vgg16.ts";

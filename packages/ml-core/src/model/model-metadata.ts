@@ -1,6 +1,6 @@
 import type * as tf from "@tensorflow/tfjs";
 import { MlCoreError } from "../errors/ml-core-error.ts";
-import { assertPreprocessingSettings, type PreprocessingSettings } from "../data/preprocess.ts";
+import { assertPreprocessingSettings, type PreprocessingSettings } from "../data/preprocess-settings.ts";
 import { type HeadKind } from "./vgg16.ts";
 
 /** Travels inside every saved model (TF.js `userDefinedMetadata.mammo`), so inference uses the settings it was trained with. */

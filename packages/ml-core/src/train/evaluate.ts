@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
-import { type PreparedImage, stackPrepared, toModelInput, type Normalization } from "../data/preprocess.ts";
+import type { Normalization } from "../data/preprocess-settings.ts";
+import { type PreparedImage, stackPrepared, toModelInput } from "../data/preprocess.ts";
 
 export type LabelledImage = { image: PreparedImage; label: number };
 

@@ -1,7 +1,9 @@
-import { type AugmentationSettings, assertAugmentationSettings, STUDY_AUGMENTATION } from "../data/augment.ts";
-import { assertPreprocessingSettings, type PreprocessingSettings } from "../data/preprocess.ts";
+// Free of TensorFlow.js (type imports only from the model): the API validates training requests
+// with it through the `@mammo/ml-core/presets` entry.
+import { type AugmentationSettings, assertAugmentationSettings, STUDY_AUGMENTATION } from "../data/augment-settings.ts";
+import { assertPreprocessingSettings, type PreprocessingSettings } from "../data/preprocess-settings.ts";
 import { invalidArgument } from "../errors/ml-core-error.ts";
-import { type ConvInitializer, type HeadKind } from "../model/vgg16.ts";
+import type { ConvInitializer, HeadKind } from "../model/vgg16.ts";
 
 export type PresetName = "ueda-2020" | "quick";
 export const PRESET_NAMES: readonly PresetName[] = ["ueda-2020", "quick"];

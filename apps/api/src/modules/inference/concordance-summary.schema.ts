@@ -1,4 +1,4 @@
-import type { ConcordanceStats, ConcordanceSummary, ViewConsistency } from "@mammo/trainer/concordance";
+import type { ConcordanceStats, ConcordanceSummary, ViewConsistency } from "@mammo/concordance";
 import { builder } from "../../graphql/builder.ts";
 import { requireViewer } from "../../graphql/context.ts";
 import { getConcordanceSummary } from "./concordance-summary.service.ts";

@@ -1,5 +1,5 @@
 import type { Db } from "@mammo/db";
-import { loadConcordancePairs, summariseConcordance, type ConcordanceSummary } from "@mammo/trainer/concordance";
+import { loadConcordancePairs, summariseConcordance, type ConcordanceSummary } from "@mammo/concordance";
 import type { Viewer } from "../../auth/viewer.ts";
 import { notFound } from "../../errors/app-error.ts";
 import { visibleCasesWhere } from "../cases/case.service.ts";

@@ -134,6 +134,14 @@ describe("training runs", () => {
       code: "BAD_USER_INPUT",
       field: "params.learningRateTypo",
     });
+    // Values too, by ml-core's own preset rules (the worker would otherwise fail on them later).
+    const nested = await request(ml, { datasetVersionId, preset: "quick", params: { optimizer: { beta9: 1 } } });
+    expect(nested.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "params.optimizer.beta9" });
+    const badValue = await request(ml, { datasetVersionId, preset: "quick", params: { epochs: 0 } });
+    expect(badValue.errors?.[0]).toMatchObject({
+      message: expect.stringContaining("epochs: must be a positive integer"),
+      extensions: { code: "BAD_USER_INPUT", field: "params.epochs" },
+    });
     expect((await request(coordinator, { datasetVersionId, preset: "quick" })).errors?.[0]?.extensions?.code).toBe(
       "FORBIDDEN",
     );

@@ -1,5 +1,7 @@
 import type { Db, Prisma, RunStatus } from "@mammo/db";
 import type { JobQueue } from "@mammo/jobs";
+import { MlCoreError } from "@mammo/ml-core/errors";
+import { PRESET_NAMES, resolveTrainingParams, type PresetName, type TrainingOverrides } from "@mammo/ml-core/presets";
 import { z } from "zod";
 import { hasRole, siteIdsWithRole, type Viewer } from "../../auth/viewer.ts";
 import { AppError, forbidden, notFound } from "../../errors/app-error.ts";
@@ -7,7 +9,6 @@ import { parseInput } from "../../errors/parse-input.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { createdAtPageQuery, type CreatedAtPage } from "../studies/created-at-page.ts";
 import { cancelWaitingJobs, enqueueJob } from "./enqueue-job.ts";
-import { TRAINING_PARAMETER_KEYS, TRAINING_PRESETS } from "./training-presets.ts";
 
 /** Training runs are the business of the ML engineers of the run's (the dataset's) site. */
 export function visibleTrainingRunsWhere(viewer: Viewer): Prisma.TrainingRunWhereInput {
@@ -21,26 +22,28 @@ export const trainingRunInclude = {
 
 export type TrainingRunWithDataset = Prisma.TrainingRunGetPayload<{ include: typeof trainingRunInclude }>;
 
-const overrides = z
-  .record(z.string(), z.unknown())
-  .refine((value) => JSON.stringify(value).length <= 10_000, "at most 10 kB of parameters")
-  .superRefine((value, ctx) => {
-    for (const key of Object.keys(value)) {
-      if (!TRAINING_PARAMETER_KEYS.includes(key))
-        ctx.addIssue({
-          code: "custom",
-          path: [key],
-          message: `is not a training parameter (known: ${TRAINING_PARAMETER_KEYS.join(", ")})`,
-        });
-    }
-  });
-
 const requestInput = z.object({
   datasetVersionId: z.uuid(),
-  preset: z.enum(TRAINING_PRESETS, { message: `preset must be one of ${TRAINING_PRESETS.join(", ")}` }),
-  params: overrides.optional(),
+  preset: z.enum(PRESET_NAMES as [PresetName, ...PresetName[]], {
+    message: `preset must be one of ${PRESET_NAMES.join(", ")}`,
+  }),
+  params: z
+    .record(z.string(), z.unknown())
+    .refine((value) => JSON.stringify(value).length <= 10_000, "at most 10 kB of parameters")
+    .optional(),
   seed: z.number().int().min(0).max(2_147_483_647).optional(),
 });
+
+/** The overrides checked against the preset by ml-core itself (the worker resolves them the same way). */
+function checkOverrides(preset: PresetName, params: Record<string, unknown>): void {
+  try {
+    resolveTrainingParams(preset, params as TrainingOverrides);
+  } catch (error) {
+    if (!(error instanceof MlCoreError) || error.code !== "INVALID_ARGUMENT") throw error;
+    const field = error.field ? `params.${error.field}` : "params";
+    throw new AppError("VALIDATION", `params.${error.message}`, { field });
+  }
+}
 
 /**
  * Requests a training run on a frozen dataset version: the TrainingRun row and its `train` job
@@ -56,6 +59,7 @@ export async function requestTrainingRun(
   requestId?: string,
 ) {
   const args = parseInput(requestInput, input);
+  checkOverrides(args.preset, args.params ?? {});
   const datasetVersion = await db.datasetVersion.findFirst({
     where: { id: args.datasetVersionId, dataset: { siteId: { in: siteIdsWithRole(viewer) } } },
     select: { id: true, dataset: { select: { siteId: true } } },

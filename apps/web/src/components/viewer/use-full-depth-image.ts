@@ -2,7 +2,8 @@
 
 import { useEffect, useState } from "react";
 import { chestWallSide } from "@/viewer/chest-wall";
-import { fetchFullDepthImage, type FullDepthImage } from "@/viewer/full-depth-image";
+import type { FullDepthImage } from "@mammo/wire-formats";
+import { fetchFullDepthImage } from "@/viewer/full-depth-image";
 import { buildPyramid, type PyramidLevel } from "@/viewer/pyramid";
 
 export type LoadedImage = { image: FullDepthImage; levels: PyramidLevel[]; chestWall: "left" | "right" };

@@ -1,5 +1,5 @@
-// Pure: no database, no TensorFlow. The API imports it (`@mammo/trainer/concordance`) and feeds it
-// the rows the viewer may see.
+// Pure: no database, no TensorFlow. The API and the trainer feed it the pairs (the API only the
+// rows the viewer may see).
 import type { Region } from "@mammo/study-stats";
 
 export { regionOf, type Region } from "@mammo/study-stats";

@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { globalId } from "../../api/test/factories.ts";
-import { startTestApi, type TestApi } from "../../api/test/harness.ts";
-import { createRead, createStudy } from "../../api/test/study-factories.ts";
-import { loadConcordancePairs } from "../src/concordance/load-concordance-pairs.ts";
-import { summariseConcordance } from "../src/concordance/concordance-summary.ts";
-import { decodeHeatmapPng, HEATMAP_PNG_SIZE } from "../src/ml/ml-core.ts";
-import { loadEnsembleArtifact } from "../src/registry/ensemble-artifact.ts";
-import { createPhantomDataset, TINY_PARAMS } from "./phantom-dataset.ts";
-import { startInProcessWorker, waitFor } from "./trainer-harness.ts";
+import { globalId } from "../../apps/api/test/factories.ts";
+import { startTestApi, type TestApi } from "../../apps/api/test/harness.ts";
+import { createRead, createStudy } from "../../apps/api/test/study-factories.ts";
+import { loadConcordancePairs, summariseConcordance } from "@mammo/concordance";
+import { decodeHeatmapPng, HEATMAP_PNG_SIZE } from "../../apps/trainer/src/ml/ml-core.ts";
+import { loadEnsembleArtifact } from "../../apps/trainer/src/registry/ensemble-artifact.ts";
+import { createPhantomDataset, TINY_PARAMS } from "../../apps/trainer/test/phantom-dataset.ts";
+import { startInProcessWorker, waitFor } from "../../apps/trainer/test/trainer-harness.ts";
 
-// Must show 1: a training run requested through the API is trained by a worker and published as
+// Across apps (hence here, above them): a training run requested through the API is trained by a worker and published as
 // exactly one model version with metrics and lineage; inference and Grad-CAM over a reader study's
 // cases; concordance results readable through the API (GraphQL over HTTP).
 let api: TestApi;

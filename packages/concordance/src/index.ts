@@ -1,4 +1,5 @@
-// TensorFlow-free entry (`@mammo/trainer/concordance`): the API summarises concordance with it.
+// Concordance of Grad-CAM heatmaps with the regions they were compared to: the summary is pure
+// (the API and the trainer both use it); the loader reads an inference run's comparisons.
 export {
   summariseConcordance,
   concordanceStats,
