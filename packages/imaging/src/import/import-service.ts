@@ -23,7 +23,7 @@ export type ImportDeps = {
 export type ImportInput = {
   actorUserId: string;
   siteId: string;
-  source: "cli" | "api";
+  source: "cli" | "api" | "pacs";
   /** A label the importing program chooses; never the user's file name (it may identify a patient). */
   manifestName?: string;
   manifestCsv: string | Uint8Array;
