@@ -1,4 +1,5 @@
 import {
+  ConsensusMethod,
   ImageStatus,
   Laterality,
   Photometric,
@@ -8,6 +9,7 @@ import {
   SpecimenSource,
   Subtype,
   ViewModifier,
+  TruthStatus,
   ViewPosition,
 } from "@mammo/db";
 import { builder } from "./builder.ts";
@@ -15,7 +17,12 @@ import { builder } from "./builder.ts";
 export const RoleEnum = builder.enumType(Role, { name: "Role" });
 export const SubtypeEnum = builder.enumType(Subtype, {
   name: "Subtype",
-  description: "Pathological subtype of the case (Japanese classification of IDC), or benign/normal",
+  description: "Pathological subtype of a finding (Japanese classification of IDC), or benign/normal",
+});
+export const TruthStatusEnum = builder.enumType(TruthStatus, {
+  name: "TruthStatus",
+  description:
+    "UNLABELLED: no current label; LABELLED: current labels agree (a breast or case: its findings agree on one class); CONFLICT: they disagree, or a breast labelled NORMAL has a lesion; ADJUDICATED: a current consensus decision (a breast or case: every labelled finding); MIXED: a breast whose findings have two classes of the same severity",
 });
 export const SpecimenSourceEnum = builder.enumType(SpecimenSource, { name: "SpecimenSource" });
 export const LateralityEnum = builder.enumType(Laterality, { name: "Laterality" });
@@ -31,3 +38,4 @@ export const PresentationIntentEnum = builder.enumType(PresentationIntent, {
   name: "PresentationIntent",
   description: "FOR_PROCESSING: a detector's raw data, kept but left out of datasets and reading",
 });
+export const ConsensusMethodEnum = builder.enumType(ConsensusMethod, { name: "ConsensusMethod" });

@@ -80,7 +80,9 @@ describe("import defects found on real files (issue 13)", () => {
     expect(await harness.db.importBatch.count()).toBe(batches); // refused before anything was written
     const summary = await run(new Uint8Array(Buffer.from(csv, "utf8")));
     expect(summary).toMatchObject({ imageCount: 1, errorCount: 0 });
-    const label = await harness.db.pathologyLabel.findFirstOrThrow({ where: { case: { accessionKey: "T-U1" } } });
+    const label = await harness.db.pathologyLabel.findFirstOrThrow({
+      where: { finding: { case: { accessionKey: "T-U1" } } },
+    });
     expect(label.note).toBe("Lésion bénigne");
   });
 

@@ -1,12 +1,13 @@
 import type { Db, Prisma, Tx } from "@mammo/db";
 import type { BlobStore, PutResult } from "@mammo/storage";
-import { dateShiftDaysFor, shiftDate } from "../deid/pseudonyms.ts";
+import { dateShiftDaysFor } from "../deid/pseudonyms.ts";
 import { ImagingError, isImagingError } from "../errors.ts";
 import type { IngestedImage } from "../ingest/ingest-file.ts";
 import { sharedIngestPool, type IngestPool } from "../ingest/ingest-pool.ts";
 import { DEFAULT_IMAGING_LIMITS, type ImagingLimits } from "../limits.ts";
 import { caseWriteErrors, groupBy, refuseFilesUnderTwoPatients, withCaseRefusal } from "./case-rows.ts";
 import { checkImageIdentity, lockImageIdentities } from "./image-identity.ts";
+import { addLabels, addRegion, planFindings, upsertFindings, type PlacedRow } from "./import-findings.ts";
 import { parseManifest, roiBounds, type ManifestRow, type RowError } from "./manifest.ts";
 import { resolvePlacement, type Placement } from "./placement.ts";
 import { inOrderWithReadAhead } from "./read-ahead.ts";
@@ -39,7 +40,10 @@ export type ImportSummary = {
   caseCount: number;
   imageCount: number;
   quarantinedCount: number;
+  /** Images already imported (same content in the same case): their rows' new labels and regions still apply. */
   skippedDuplicateCount: number;
+  labelCount: number;
+  regionCount: number;
   errorCount: number;
   errors: RowError[];
 };
@@ -94,6 +98,8 @@ export async function importManifest(deps: ImportDeps, input: ImportInput): Prom
     imageCount: 0,
     quarantinedCount: 0,
     skippedDuplicateCount: 0,
+    labelCount: 0,
+    regionCount: 0,
     errorCount: 0,
     errors: [...errors],
   };
@@ -120,6 +126,8 @@ export async function importManifest(deps: ImportDeps, input: ImportInput): Prom
         summary.imageCount += result.imageCount;
         summary.quarantinedCount += result.quarantinedCount;
         summary.skippedDuplicateCount += result.skippedDuplicateCount;
+        summary.labelCount += result.labelCount;
+        summary.regionCount += result.regionCount;
       }
     },
   );
@@ -142,6 +150,8 @@ export async function importManifest(deps: ImportDeps, input: ImportInput): Prom
       status: summary.status,
       caseCount: summary.caseCount,
       imageCount: summary.imageCount,
+      labelCount: summary.labelCount,
+      regionCount: summary.regionCount,
       errorCount: summary.errorCount,
     });
   });
@@ -155,9 +165,18 @@ type PreparedCase = {
   dateShiftDays: number;
   rows: ManifestRow[];
   prepared: Prepared[];
+  placedRows: PlacedRow[];
+  findings: ReturnType<typeof planFindings>["plan"];
 };
 type CaseResult =
-  | { imageCount: number; quarantinedCount: number; skippedDuplicateCount: number; isChanged: boolean }
+  | {
+      imageCount: number;
+      quarantinedCount: number;
+      skippedDuplicateCount: number;
+      labelCount: number;
+      regionCount: number;
+      isChanged: boolean;
+    }
   | { errors: RowError[] };
 
 // Read, check and de-identify every file of the case (in the pool, in parallel) before anything is stored.
@@ -212,14 +231,18 @@ async function prepareCase(
   );
   for (const f of files) if (Array.isArray(f)) errors.push(...f);
   if (errors.length) return { errors: withCaseRefusal(rows, errors, caseKey) };
-  return { caseKey, patientKey, dateShiftDays, rows, prepared: files as Prepared[] };
+  const prepared = files as Prepared[];
+  const placedRows: PlacedRow[] = prepared.flatMap((p) => p.rows.map((r) => ({ ...r, laterality: p.laterality })));
+  const findings = planFindings(placedRows);
+  if (findings.errors.length) return { errors: withCaseRefusal(rows, findings.errors, caseKey) };
+  return { caseKey, patientKey, dateShiftDays, rows, prepared, placedRows, findings: findings.plan };
 }
 
 async function commitCase(
   deps: ImportDeps,
   input: ImportInput,
   batchId: string,
-  { caseKey, patientKey, dateShiftDays, rows, prepared }: PreparedCase,
+  { caseKey, patientKey, dateShiftDays, rows, prepared, placedRows, findings }: PreparedCase,
 ): Promise<CaseResult> {
   const { db, blobs } = deps;
   // 2. Store the de-identified bytes (content-addressed), remembering which blobs are new here.
@@ -254,16 +277,12 @@ async function commitCase(
         },
       });
 
-      const { ids: labels, createdCount: labelsCreated } = await createLabels(
-        tx,
-        input,
-        exam.id,
-        patient.dateShiftDays,
-        rows,
-      );
+      const findingIds = await upsertFindings(tx, input.actorUserId, exam.id, caseKey, findings);
+      const labelCount = await addLabels(tx, input.actorUserId, findingIds, patient.dateShiftDays, placedRows);
       let imageCount = 0;
       let quarantinedCount = 0;
       let skippedDuplicateCount = 0;
+      let regionCount = 0;
       for (const [i, p] of prepared.entries()) {
         const blob = stored[i]!;
         await tx.blob.createMany({
@@ -273,32 +292,22 @@ async function commitCase(
         const duplicate = await tx.image.findUnique({
           where: { caseId_contentSha256: { caseId: exam.id, contentSha256: blob.sha256 } },
         });
-        if (duplicate) {
-          skippedDuplicateCount++;
-          continue;
-        }
         const at = { siteId: input.siteId, caseId: exam.id, patientId: patient.id };
-        if ((await checkImageIdentity(tx, at, p.file, p.image, blob.sha256)) === "ALREADY_THERE") {
-          skippedDuplicateCount++;
-          continue;
-        }
-        const image = await tx.image.create({ data: imageRow(p, blob, exam.id, batchId) });
-        imageCount++;
-        if (p.image.quarantineReason) quarantinedCount++;
-        for (const r of p.rows) {
-          if (!r.roi) continue;
-          await tx.annotation.create({
-            data: {
-              imageId: image.id,
-              authorId: input.actorUserId,
-              purpose: r.roi.purpose,
-              shape: r.roi.shape,
-              geometry: r.roi.geometry as unknown as Prisma.InputJsonValue,
-              pathologyLabelId: r.label ? labels.get(labelKey(r)) : undefined,
-              note: r.note,
-            },
+        const known =
+          duplicate ??
+          ((await checkImageIdentity(tx, at, p.file, p.image, blob.sha256)) === "ALREADY_THERE"
+            ? await tx.image.findFirstOrThrow({ where: { caseId: exam.id, OR: sameImage(p.image) } })
+            : null);
+        if (known) assertSamePlacement(known, p);
+        const image = known ?? (await tx.image.create({ data: imageRow(p, blob, exam.id, batchId) }));
+        if (known) skippedDuplicateCount++;
+        else imageCount++;
+        if (!known && p.image.quarantineReason) quarantinedCount++;
+        for (const r of p.rows)
+          regionCount += await addRegion(tx, input.actorUserId, image.id, findingIds, {
+            ...r,
+            laterality: p.laterality,
           });
-        }
       }
       await audit(tx, input, "import.case", "Case", exam.id, {
         batchId,
@@ -306,14 +315,18 @@ async function commitCase(
         imageCount,
         quarantinedCount,
         skippedDuplicateCount,
-        labelCount: labels.size,
+        findingCount: findingIds.size,
+        labelCount,
+        regionCount,
         rows: rows.map((r) => r.row),
       });
       return {
         imageCount,
         quarantinedCount,
         skippedDuplicateCount,
-        isChanged: isNewCase || imageCount > 0 || labelsCreated > 0,
+        labelCount,
+        regionCount,
+        isChanged: isNewCase || imageCount > 0 || labelCount > 0 || regionCount > 0,
       };
     });
   } catch (error) {
@@ -350,46 +363,19 @@ function imageRow(p: Prepared, blob: PutResult, caseId: string, batchId: string)
   };
 }
 
-const labelKey = (r: ManifestRow) =>
-  `${r.label!.subtype}|${r.label!.source}|${r.label!.specimenDate ?? ""}|${r.laterality ?? ""}`;
+/** The image of this case that a file is already (same instance or same pixels). */
+const sameImage = (image: IngestedImage): Prisma.ImageWhereInput[] => [
+  { pixelSha256: image.pixelSha256 },
+  ...(image.sopInstanceUid ? [{ sopInstanceUid: image.sopInstanceUid }] : []),
+];
 
-async function createLabels(tx: Tx, input: ImportInput, caseId: string, dateShiftDays: number, rows: ManifestRow[]) {
-  const ids = new Map<string, string>();
-  let createdCount = 0;
-  for (const r of rows) {
-    if (!r.label || ids.has(labelKey(r))) continue;
-    const shifted = r.label.specimenDate ? shiftDate(r.label.specimenDate.replace(/-/g, ""), dateShiftDays) : undefined;
-    const specimenDate = shifted
-      ? new Date(`${shifted.slice(0, 4)}-${shifted.slice(4, 6)}-${shifted.slice(6)}T00:00:00Z`)
-      : null;
-    const existing = await tx.pathologyLabel.findFirst({
-      where: {
-        caseId,
-        subtype: r.label.subtype,
-        source: r.label.source,
-        laterality: r.laterality ?? null,
-        specimenDate,
-        retractedAt: null,
-        replacedBy: null,
-      },
-    });
-    if (!existing) createdCount++;
-    const label =
-      existing ??
-      (await tx.pathologyLabel.create({
-        data: {
-          caseId,
-          subtype: r.label.subtype,
-          source: r.label.source,
-          laterality: r.laterality,
-          specimenDate,
-          authorId: input.actorUserId,
-          note: r.note,
-        },
-      }));
-    ids.set(labelKey(r), label.id);
-  }
-  return { ids, createdCount };
+/** A file imported before must be imported again with the placement it was stored with. */
+function assertSamePlacement(stored: { laterality: string; view: string; viewCode: string | null }, p: Prepared) {
+  if (stored.laterality !== p.laterality || stored.view !== p.view || (stored.viewCode ?? undefined) !== p.viewCode)
+    throw new ImagingError(
+      "CONFLICT",
+      `this image was imported as ${stored.laterality} ${stored.viewCode ?? stored.view}; the manifest now says ${p.laterality} ${p.viewCode ?? p.view}`,
+    );
 }
 
 // Blobs this import created and no image references (another case may share the same bytes).

@@ -13,7 +13,16 @@ export type Placement = {
 
 // Laterality and view: the manifest's, else the DICOM header's; when both are there they must agree.
 // View modifiers (spot compression, magnification...) from either are kept.
+// The rows of one file must name one placement: the image is stored once (import defect 3).
 export function resolvePlacement(image: IngestedImage, rows: ManifestRow[]): Placement {
+  for (const field of ["laterality", "view"] as const) {
+    const named = [...new Set(rows.map((r) => r[field]).filter((v) => v !== undefined))];
+    if (named.length > 1)
+      throw new ImagingError(
+        "INVALID_MANIFEST",
+        `the file is listed with two placements (${field} ${named.join(" and ")} on rows ${rows.map((r) => r.row).join(", ")}); one file is one image`,
+      );
+  }
   const given = rows.find((r) => r.laterality || r.view);
   const laterality = given?.laterality ?? image.laterality;
   if (!laterality)
