@@ -1,4 +1,4 @@
-import type { Db } from "@mammo/db";
+import { READABLE_IMAGE, type Db } from "@mammo/db";
 import { regionOf, type ConcordancePair } from "./concordance-summary.ts";
 
 const breastKey = (caseId: string, laterality: string) => `${caseId}:${laterality}`;
@@ -43,7 +43,7 @@ export async function loadConcordancePairs(db: Db, inferenceRunId: string): Prom
       select: { caseId: true, laterality: true, truthSubtype: true },
     }),
     db.prediction.findMany({
-      where: { modelVersionId: run.modelVersionId, image: { caseId: { in: caseIds }, status: "ACTIVE" } },
+      where: { modelVersionId: run.modelVersionId, image: { caseId: { in: caseIds }, ...READABLE_IMAGE } },
       select: { probabilities: true, image: { select: { caseId: true, laterality: true } } },
     }),
   ]);

@@ -1,4 +1,4 @@
-import type { Db, InferenceRun } from "@mammo/db";
+import { READABLE_IMAGE, type Db, type InferenceRun } from "@mammo/db";
 import { storedImageSelect, type StoredImage } from "../data/image-loader.ts";
 
 export type TargetImage = StoredImage & { accessionKey: string };
@@ -6,7 +6,7 @@ export type TargetImage = StoredImage & { accessionKey: string };
 const select = { ...storedImageSelect, case: { select: { accessionKey: true } } } as const;
 
 /**
- * The images an inference run covers, in a stable order: every active image of the study's cases,
+ * The images an inference run covers, in a stable order: every readable image of the study's cases,
  * every image of the dataset version, or the chosen images.
  */
 export async function targetImages(
@@ -16,7 +16,7 @@ export async function targetImages(
   const rows =
     run.target === "STUDY"
       ? await db.image.findMany({
-          where: { status: "ACTIVE", case: { studyCases: { some: { studyId: run.studyId! } } } },
+          where: { ...READABLE_IMAGE, case: { studyCases: { some: { studyId: run.studyId! } } } },
           select,
           orderBy: { id: "asc" },
         })
