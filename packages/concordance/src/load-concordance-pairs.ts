@@ -1,17 +1,17 @@
-import type { Db, InferenceRun, Prisma } from "@mammo/db";
+import { READABLE_IMAGE, type Db, type InferenceRun, type Prisma } from "@mammo/db";
 import { regionOf, type ConcordancePair } from "./concordance-summary.ts";
 
 const breastKey = (caseId: string, laterality: string) => `${caseId}:${laterality}`;
 
 /**
- * The images an inference run covers (its target): every active image of the study's cases,
+ * The images an inference run covers (its target): every readable image of the study's cases,
  * every image of the dataset version, or the chosen images. The trainer infers these; an
  * inference run's comparisons are those on these images.
  */
 export function inferenceRunImagesWhere(
   run: Pick<InferenceRun, "target" | "studyId" | "datasetVersionId" | "imageIds">,
 ): Prisma.ImageWhereInput {
-  if (run.target === "STUDY") return { status: "ACTIVE", case: { studyCases: { some: { studyId: run.studyId! } } } };
+  if (run.target === "STUDY") return { ...READABLE_IMAGE, case: { studyCases: { some: { studyId: run.studyId! } } } };
   if (run.target === "DATASET_VERSION") return { datasetItems: { some: { datasetVersionId: run.datasetVersionId! } } };
   return { id: { in: run.imageIds } };
 }
@@ -57,7 +57,7 @@ export async function loadConcordancePairs(db: Db, inferenceRunId: string): Prom
       select: { caseId: true, laterality: true, truthSubtype: true },
     }),
     db.prediction.findMany({
-      where: { modelVersionId: run.modelVersionId, image: { caseId: { in: caseIds }, status: "ACTIVE" } },
+      where: { modelVersionId: run.modelVersionId, image: { caseId: { in: caseIds }, ...READABLE_IMAGE } },
       select: { probabilities: true, image: { select: { caseId: true, laterality: true } } },
     }),
   ]);
