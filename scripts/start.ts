@@ -1,6 +1,6 @@
 // `npm start`: the whole platform on one machine. PostgreSQL (embedded unless DATABASE_URL is
 // set), migrations, demo data on an empty database, then the API, the web app and a trainer
-// worker. Ctrl-C stops everything.
+// worker (restarted when it dies). Ctrl-C stops everything.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -16,6 +16,7 @@ import {
 } from "@mammo/db";
 import { createBlobStoreFromEnv } from "@mammo/storage";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, isDatabaseEmpty, seedDemo } from "../apps/api/src/seed/demo-seed.ts";
+import { superviseChild, type Supervised } from "./supervise-child.ts";
 
 const apiPort = Number(process.env.API_PORT ?? 4000);
 const webPort = Number(process.env.WEB_PORT ?? 3000);
@@ -75,13 +76,15 @@ async function main() {
 
   let database: ResolvedDatabase | undefined;
   const children: { name: string; child: ChildProcess }[] = [];
+  let worker: Supervised | null = null;
   let isStopping = false;
   const stopAll = async (code: number) => {
     if (isStopping) return;
     isStopping = true;
     log("stopping…");
-    await Promise.all(
-      children.map(
+    await Promise.all([
+      worker?.stop(),
+      ...children.map(
         ({ child }) =>
           new Promise<void>((resolve) => {
             if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -93,7 +96,7 @@ async function main() {
             child.kill("SIGTERM");
           }),
       ),
-    );
+    ]);
     await database?.stop();
     log("stopped");
     process.exit(code);
@@ -150,7 +153,17 @@ async function main() {
     // and, when the child has not acknowledged it within 30 ms (a loaded machine), kills it with
     // SIGKILL, so the worker could not finish its batch and give its job back.
     const api = startChild("API", ["--import", "tsx", "apps/api/src/main.ts"], { API_PORT: String(apiPort) });
-    startChild("trainer worker", ["--import", "tsx", "apps/trainer/src/worker/main.ts"], {});
+    // The worker is restarted when it dies (with backoff); the rest of the platform goes on.
+    worker = superviseChild(
+      "trainer worker",
+      () =>
+        spawn(process.execPath, ["--import", "tsx", "apps/trainer/src/worker/main.ts"], {
+          cwd: repoRoot,
+          env: { ...process.env, ...shared },
+          stdio: "inherit",
+        }),
+      log,
+    );
     // The web app only once the API answers: its sign-in page cannot sign anyone in before, and
     // whoever waits for that page (a person, the e2e tests) takes it to mean the platform is up.
     await waitForHttp(`http://localhost:${apiPort}/healthz`, "API", api);
@@ -173,7 +186,7 @@ async function main() {
         "  Mammo Research Platform is running",
         `    web app   http://localhost:${webPort}`,
         `    API       http://localhost:${apiPort}/graphql`,
-        "    worker    trainer worker on the PostgreSQL job queue",
+        "    worker    trainer worker on the PostgreSQL job queue (restarted if it dies)",
         "",
         `  Demo accounts (password: ${DEMO_PASSWORD})`,
         ...DEMO_ACCOUNTS.map(

@@ -26,7 +26,7 @@ export type ReadingTask = {
   ai: {
     answer: string;
     probabilities: { subtype: string; probability: number }[];
-    heatmaps: { imageId: string; url: string }[];
+    heatmaps: { imageId: string; url: string; method: string; layerName: string; score: string }[];
   } | null;
 };
 
@@ -36,5 +36,5 @@ export const READING_TASK_FIELDS = /* GraphQL */ `
   images { id laterality view widthPx heightPx displayUrl }
   questions { id kind prompt options isRequired position }
   myUnaidedRead { answer confidence roi { imageId shape geometry } }
-  ai { answer probabilities { subtype probability } heatmaps { imageId url } }
+  ai { answer probabilities { subtype probability } heatmaps { imageId url method layerName score } }
 `;

@@ -343,6 +343,37 @@ describe("inference runs, predictions and heatmaps", () => {
     expect(blinded.data?.inferenceRun.concordanceSummary.overall.n ?? 0).toBe(0);
   });
 
+  it("a run's concordance summary counts its own images only, not every run of the same model, method and layer (issue 16)", async () => {
+    // A later one-image run of the same model: image 1 has no comparisons (they are all on image 0).
+    const later = await api.db.inferenceRun.create({
+      data: {
+        siteId: (await api.db.modelVersion.findUniqueOrThrow({ where: { id: model.id } })).siteId,
+        modelVersionId: model.id,
+        target: "IMAGES",
+        imageIds: [imageIds[1]!],
+        status: "SUCCEEDED",
+        requestedById: ml,
+      },
+    });
+    const SUMMARY = /* GraphQL */ `
+      query Summary($id: ID!) {
+        inferenceRun(id: $id) {
+          concordanceSummary {
+            overall {
+              n
+            }
+          }
+        }
+      }
+    `;
+    type Summary = { inferenceRun: { concordanceSummary: { overall: { n: number } } } };
+    const own = await api.as<Summary>(ml, SUMMARY, { id: globalId("InferenceRun", later.id) });
+    expect(own.inferenceRun.concordanceSummary.overall.n).toBe(0);
+    const first = await api.as<Summary>(ml, SUMMARY, { id: globalId("InferenceRun", runId) });
+    expect(first.inferenceRun.concordanceSummary.overall.n).toBe(1); // the annotation on image 0 (the study is open)
+    await api.db.inferenceRun.delete({ where: { id: later.id } });
+  });
+
   it("hides a case's predictions and heatmaps from an ML engineer who reads it in an open study", async () => {
     const view = await api.as<{ inferenceRun: { predictions: { edges: unknown[] } } }>(mlReader, RUN, {
       id: globalId("InferenceRun", runId),

@@ -1,4 +1,4 @@
-import { InferenceTarget, SaliencyMethod, type Db, type Prisma } from "@mammo/db";
+import { InferenceTarget, SaliencyMethod, SaliencyScore, type Db, type Prisma } from "@mammo/db";
 import type { JobQueue } from "@mammo/jobs";
 import { z } from "zod";
 import { hasRole, siteIdsWithRole, type Viewer } from "../../auth/viewer.ts";
@@ -38,6 +38,7 @@ const requestInput = z
     datasetVersionId: z.uuid().optional(),
     imageIds: z.array(z.uuid()).max(5000).optional(),
     saliencyMethod: z.enum(SaliencyMethod).optional(),
+    saliencyScore: z.enum(SaliencyScore).optional(),
     saliencyLayer: z
       .string()
       .trim()
@@ -105,6 +106,7 @@ export async function requestInference(
         imageIds,
         saliencyMethod: args.saliencyMethod,
         saliencyLayer: args.saliencyLayer,
+        saliencyScore: args.saliencyScore,
         requestedById: viewer.userId,
       },
       include: inferenceRunInclude,

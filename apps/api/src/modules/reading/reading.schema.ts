@@ -1,8 +1,14 @@
-import { RoiShape, type Read, type Subtype } from "@mammo/db";
+import { RoiShape, type Read, type SaliencyMethod, type SaliencyScore, type Subtype } from "@mammo/db";
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { builder } from "../../graphql/builder.ts";
 import { requireViewer } from "../../graphql/context.ts";
-import { LateralityEnum, SubtypeEnum, ViewPositionEnum } from "../../graphql/enums.ts";
+import {
+  LateralityEnum,
+  SaliencyMethodEnum,
+  SaliencyScoreEnum,
+  SubtypeEnum,
+  ViewPositionEnum,
+} from "../../graphql/enums.ts";
 import type { CaseAiAnswer } from "../inference/case-ai-answer.ts";
 import {
   ArmKindEnum,
@@ -64,6 +70,14 @@ export const AiHeatmapRef = builder.objectRef<HeatmapShape>("AiHeatmap").impleme
     }),
     widthPx: t.int({ resolve: (h) => h.saliencyMap.widthPx }),
     heightPx: t.int({ resolve: (h) => h.saliencyMap.heightPx }),
+    method: t.field({ type: SaliencyMethodEnum, resolve: (h) => h.saliencyMap.method as SaliencyMethod }),
+    layerName: t.string({ resolve: (h) => h.saliencyMap.layerName }),
+    score: t.field({
+      type: SaliencyScoreEnum,
+      description: "The class score differentiated",
+      resolve: (h) => h.saliencyMap.score as SaliencyScore,
+    }),
+    classIndex: t.int({ description: "The class whose evidence it shows", resolve: (h) => h.saliencyMap.classIndex }),
   }),
 });
 

@@ -71,7 +71,7 @@ const ConfusionRowRef = builder.objectRef<{ truth: Subtype; counts: number[] }>(
 });
 
 type Classifier = { summary: ClassificationSummary; roc: OneVsRestRoc[] | null };
-const ClassifierFiguresRef = builder.objectRef<Classifier>("ClassifierFigures").implement({
+export const ClassifierFiguresRef = builder.objectRef<Classifier>("ClassifierFigures").implement({
   fields: (t) => ({
     cases: t.int({ resolve: (c) => c.summary.n }),
     accuracy: t.field({ type: IntervalRef, resolve: (c) => c.summary.accuracy }),
@@ -183,7 +183,7 @@ const ReaderPairRef = builder.objectRef<ArmStatistics["readerPairs"][number]>("R
   }),
 });
 
-const ArmFiguresRef = builder.objectRef<ArmStatistics>("PhaseFigures").implement({
+export const ArmFiguresRef = builder.objectRef<ArmStatistics>("PhaseFigures").implement({
   description: "Figures of one reading phase (unaided reads of every reader, or aided reads of the AIDED arm)",
   fields: (t) => ({
     phase: t.field({ type: ArmKindEnum, resolve: (a) => phaseOf(a.modality) }),

@@ -1,12 +1,20 @@
 import type { Db, Prisma, RunStatus } from "@mammo/db";
 import type { JobQueue } from "@mammo/jobs";
 import { MlCoreError } from "@mammo/ml-core/errors";
-import { PRESET_NAMES, resolveTrainingParams, type PresetName, type TrainingOverrides } from "@mammo/ml-core/presets";
+import {
+  PRESET_NAMES,
+  resolveTrainingParams,
+  type PresetName,
+  type TrainingOverrides,
+  type TrainingParams,
+} from "@mammo/ml-core/presets";
+import { chooseRunWeights } from "@mammo/pretrained-weights";
 import { z } from "zod";
 import { hasRole, siteIdsWithRole, type Viewer } from "../../auth/viewer.ts";
 import { AppError, forbidden, notFound } from "../../errors/app-error.ts";
 import { parseInput } from "../../errors/parse-input.ts";
 import { recordAudit } from "../audit/audit.service.ts";
+import { toAppError as toWeightsAppError } from "../pretrained-weights/pretrained-weights.service.ts";
 import { createdAtPageQuery, type CreatedAtPage } from "../studies/created-at-page.ts";
 import { cancelWaitingJobs, enqueueJob } from "./enqueue-job.ts";
 
@@ -16,6 +24,7 @@ export function visibleTrainingRunsWhere(viewer: Viewer): Prisma.TrainingRunWher
 }
 
 export const trainingRunInclude = {
+  pretrainedWeights: { select: { id: true, name: true, sha256: true, source: true, licence: true, fileName: true } },
   datasetVersion: { select: { id: true, version: true, digest: true, dataset: { select: { id: true, name: true } } } },
   requestedBy: { select: { name: true } },
 } satisfies Prisma.TrainingRunInclude;
@@ -35,9 +44,9 @@ const requestInput = z.object({
 });
 
 /** The overrides checked against the preset by ml-core itself (the worker resolves them the same way). */
-function checkOverrides(preset: PresetName, params: Record<string, unknown>): void {
+function checkOverrides(preset: PresetName, params: Record<string, unknown>): TrainingParams {
   try {
-    resolveTrainingParams(preset, params as TrainingOverrides);
+    return resolveTrainingParams(preset, params as TrainingOverrides);
   } catch (error) {
     if (!(error instanceof MlCoreError) || error.code !== "INVALID_ARGUMENT") throw error;
     const field = error.field ? `params.${error.field}` : "params";
@@ -59,7 +68,7 @@ export async function requestTrainingRun(
   requestId?: string,
 ) {
   const args = parseInput(requestInput, input);
-  checkOverrides(args.preset, args.params ?? {});
+  const resolved = checkOverrides(args.preset, args.params ?? {});
   const datasetVersion = await db.datasetVersion.findFirst({
     where: { id: args.datasetVersionId, dataset: { siteId: { in: siteIdsWithRole(viewer) } } },
     select: { id: true, dataset: { select: { siteId: true } } },
@@ -69,13 +78,20 @@ export async function requestTrainingRun(
   const siteId = datasetVersion.dataset.siteId;
   if (!hasRole(viewer, siteId, "ML_ENGINEER"))
     throw forbidden("only ML engineers of the dataset's site can train on it");
+  // ImageNet weights are registered files of the site, named by id (never a path on a worker).
+  const { overrides, weights } = await chooseRunWeights(db, siteId, args.preset, args.params ?? {}, resolved).catch(
+    (error: unknown) => {
+      throw toWeightsAppError(error);
+    },
+  );
   return db.$transaction(async (tx) => {
     const run = await tx.trainingRun.create({
       data: {
         siteId,
         datasetVersionId: datasetVersion.id,
         preset: args.preset,
-        params: (args.params ?? {}) as Prisma.InputJsonValue,
+        params: overrides as Prisma.InputJsonValue,
+        pretrainedWeightsId: weights?.id ?? null,
         seed: args.seed ?? Math.floor(Math.random() * 2_147_483_647),
         requestedById: viewer.userId,
       },

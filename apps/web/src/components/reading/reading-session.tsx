@@ -7,7 +7,7 @@ import { CaseViewer } from "@/components/viewer/case-viewer";
 import type { ViewerImage, ViewerRoi } from "@/components/viewer/viewer-types";
 import { fileUrl, pixelsUrl } from "@/lib/files";
 import { formatPercent } from "@/lib/format";
-import { subtypeLabel } from "@/lib/labels";
+import { heatmapDescription, subtypeLabel } from "@/lib/labels";
 import type { ReadingTask } from "@/lib/reading";
 import { roiFromApi, type Roi } from "@/viewer/roi-geometry";
 
@@ -103,6 +103,9 @@ export function ReadingSession({
         pixelsUrl: pixelsUrl(i.displayUrl),
         heatmapUrl: task?.ai?.heatmaps.find((h) => h.imageId === i.id)?.url
           ? fileUrl(task.ai.heatmaps.find((h) => h.imageId === i.id)!.url)
+          : null,
+        heatmapDescription: task?.ai?.heatmaps.find((h) => h.imageId === i.id)
+          ? heatmapDescription({ ...task.ai.heatmaps.find((h) => h.imageId === i.id)!, subtype: task.ai.answer })
           : null,
       })),
     [task],
@@ -208,7 +211,11 @@ export function ReadingSession({
                     </li>
                   ))}
                 </ul>
-                {task.ai.heatmaps.length ? <HeatmapLegend /> : null}
+                {task.ai.heatmaps[0] ? (
+                  <HeatmapLegend
+                    description={heatmapDescription({ ...task.ai.heatmaps[0], subtype: task.ai.answer })}
+                  />
+                ) : null}
               </>
             ) : (
               <p className="muted">The AI has no answer for this case.</p>

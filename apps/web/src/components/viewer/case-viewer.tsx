@@ -235,7 +235,11 @@ export function CaseViewer(props: Props) {
                 aria-label="Heatmap opacity"
               />
             </label>
-            <HeatmapLegend />
+            <HeatmapLegend
+              description={
+                (images.find((i) => i.id === focusedId) ?? images.find((i) => i.heatmapUrl))?.heatmapDescription
+              }
+            />
           </div>
         ) : null}
       </div>

@@ -24,6 +24,8 @@ export type ViewerImage = {
   pixelsUrl: string;
   /** Browser URL of the Grad-CAM heatmap PNG, when there is one. */
   heatmapUrl?: string | null;
+  /** How that heatmap was made (heatmapDescription): method, layer, score and class. */
+  heatmapDescription?: string | null;
 };
 
 export const viewName = (image: Pick<ViewerImage, "laterality" | "view">) => `${image.laterality}${image.view}`;

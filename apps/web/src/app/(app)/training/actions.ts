@@ -17,6 +17,12 @@ export async function startTrainingAction(_previous: FormState, form: FormData):
         return { error: 'Parameter overrides must be JSON, e.g. {"epochs": 10}', message: null };
       }
     }
+    // The chosen registered weights go into the overrides, where the API records them.
+    const weightsId = String(form.get("imagenetWeightsId") ?? "").trim();
+    if (weightsId) {
+      const overrides = (params ?? {}) as { model?: Record<string, unknown> };
+      params = { ...overrides, model: { ...overrides.model, imagenetWeightsId: weightsId } };
+    }
     const seed = String(form.get("seed") ?? "").trim();
     const result = await graphql<{ requestTrainingRun: { id: string } }>(
       `

@@ -7,7 +7,7 @@ import { CaseImaging, type CaseImage } from "@/components/case/case-imaging";
 import { PacsResultsPanel, type PacsResult } from "@/components/case/pacs-results-panel";
 import { fileUrl, pixelsUrl } from "@/lib/files";
 import { graphql, GraphQLRequestError } from "@/lib/graphql";
-import { LABEL_STATUS_LABEL, SUBTYPE_LABEL, type LabelStatus, type Subtype } from "@/lib/labels";
+import { heatmapDescription, LABEL_STATUS_LABEL, SUBTYPE_LABEL, type LabelStatus, type Subtype } from "@/lib/labels";
 import { graphqlOr } from "@/lib/safe-graphql";
 import { getMe, userGlobalId } from "@/lib/viewer-context";
 
@@ -131,10 +131,17 @@ type Prediction = {
   createdAt: string;
   modelVersion: { name: string; version: number } | null;
   probabilities: { subtype: Subtype; probability: number }[];
-  saliencyMaps: { url: string; subtype: Subtype | null; classIndex: number }[];
+  saliencyMaps: {
+    url: string;
+    subtype: Subtype | null;
+    classIndex: number;
+    method: string;
+    layerName: string;
+    score: string;
+  }[];
 };
 const PREDICTIONS_QUERY = (ids: string[]) =>
-  `query Predictions { ${ids.map((id, i) => `p${i}: imagePredictions(imageId: ${JSON.stringify(id)}) { predictedClass createdAt modelVersion { name version } probabilities { subtype probability } saliencyMaps { url subtype classIndex } }`).join(" ")} }`;
+  `query Predictions { ${ids.map((id, i) => `p${i}: imagePredictions(imageId: ${JSON.stringify(id)}) { predictedClass createdAt modelVersion { name version } probabilities { subtype probability } saliencyMaps { url subtype classIndex method layerName score } }`).join(" ")} }`;
 
 export default async function CasePage({ params }: { params: Promise<{ caseId: string }> }) {
   const { caseId } = await params;
@@ -167,6 +174,7 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
       heightPx: image.heightPx,
       pixelsUrl: pixelsUrl(image.displayUrl),
       heatmapUrl: map ? fileUrl(map.url) : null,
+      heatmapDescription: map ? heatmapDescription(map) : null,
       prediction: latest
         ? {
             subtype: latest.predictedClass,

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ConfusionMatrix } from "@/components/charts/confusion-matrix";
 import { RocChart, type RocCurve } from "@/components/charts/roc-chart";
+import { ModelVersionsOnStudy } from "@/components/studies/model-versions-on-study";
 import { RegionExplorer, REGION_MEANING, type ExplorerCase } from "@/components/studies/region-explorer";
 import { formatNumber, formatPercent } from "@/lib/format";
 import { graphql, GraphQLRequestError } from "@/lib/graphql";
@@ -150,6 +151,9 @@ const CASES_QUERY = /* GraphQL */ `
         aiHeatmaps {
           imageId
           url
+          method
+          layerName
+          score
         }
         reads {
           readerLabel
@@ -533,6 +537,7 @@ export default async function StudyReportPage({ params }: { params: Promise<{ st
         </div>
         <RegionExplorer cases={report.cases} readers={report.readers.map((r) => ({ label: r.label, name: r.name }))} />
       </div>
+      <ModelVersionsOnStudy studyId={studyId} />
     </section>
   );
 }
