@@ -6,6 +6,7 @@ import { parseInput } from "../../errors/parse-input.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { loadCaseAiAnswers, type CaseAiAnswer } from "../inference/case-ai-answer.ts";
 import { conflictOnDuplicate } from "../studies/study-access.ts";
+import { assertCaseDelivered } from "./image-delivery.service.ts";
 import { assignmentOf, assignmentsOfUser, findAssignments, findNextSlot, type Assignment } from "./reading.queries.ts";
 import { parseRoiGeometry } from "./roi-geometry.ts";
 
@@ -181,6 +182,7 @@ export async function submitRead(db: Db, viewer: Viewer, input: z.input<typeof s
       );
     }
     const data = await validatedReadData(tx, assignment, task.caseId, args);
+    await assertCaseDelivered(tx, assignment.id, { id: task.studyCaseId, caseId: task.caseId });
     const read = await conflictOnDuplicate(
       () =>
         tx.read.create({
