@@ -38,6 +38,12 @@ export type ReportRead = {
   confidence: number | null;
   version: number;
   timeSpentMs: number;
+  /**
+   * Measured on the server: from when the reader could start this step (every image of the case
+   * delivered to them, and their previous answer given) to this read's first version. Null when
+   * the deliveries were not recorded (reads older than the record).
+   */
+  readingTimeMs: number | null;
   /** The reader's ROI mark, if any (image pixel coordinates). */
   roi: { imageId: string; shape: RoiShape; geometry: unknown } | null;
 };
@@ -54,7 +60,7 @@ export async function loadStudyReportData(
   db: Db,
   study: { id: string; modelVersionId: string | null },
 ): Promise<StudyReportData> {
-  const [questions, readers, studyCases, reads] = await Promise.all([
+  const [questions, readers, studyCases, reads, deliveries] = await Promise.all([
     db.studyQuestion.findMany({ where: { studyId: study.id, kind: "SUBTYPE" } }),
     db.studyReader.findMany({
       where: { studyId: study.id },
@@ -76,6 +82,11 @@ export async function loadStudyReportData(
       orderBy: { code: "asc" },
     }),
     db.read.findMany({ where: { studyCase: { studyId: study.id } }, orderBy: [{ version: "asc" }] }),
+    db.imageDelivery.groupBy({
+      by: ["studyReaderId", "studyCaseId"],
+      where: { studyCase: { studyId: study.id } },
+      _max: { firstServedAt: true },
+    }),
   ]);
   const classes = questions[0]?.options ?? [];
   const labelOf = new Map(readers.map((r, index) => [r.id, `R${String(index + 1).padStart(2, "0")}`]));
@@ -88,6 +99,10 @@ export async function loadStudyReportData(
       )
     : new Map();
 
+  const readingTimes = readingTimesOf(
+    reads,
+    deliveries.map((d) => ({ ...d, shownAt: d._max.firstServedAt })),
+  );
   const latest = new Map<string, (typeof reads)[number]>();
   for (const read of reads) latest.set(`${read.studyReaderId}\u0000${read.studyCaseId}\u0000${read.phase}`, read);
 
@@ -130,7 +145,45 @@ export async function loadStudyReportData(
       confidence: r.confidence,
       version: r.version,
       timeSpentMs: r.timeSpentMs,
+      readingTimeMs: readingTimes.get(`${r.studyReaderId}\u0000${r.studyCaseId}\u0000${r.phase}`) ?? null,
       roi: r.roiImageId && r.roiShape ? { imageId: r.roiImageId, shape: r.roiShape, geometry: r.roiGeometry } : null,
     })),
   };
+}
+
+type TimedRead = { studyReaderId: string; studyCaseId: string; phase: ArmKind; version: number; submittedAt: Date };
+
+/**
+ * Reading time of each reader's first answer per case and phase (key: reader, case, phase):
+ * from the later of "every image of the case delivered" and the reader's previous answer, to the
+ * answer. The previous answer bounds it because a reader works one step at a time (a prefetched
+ * next case is delivered while the current one is read); the aided step starts at the unaided answer.
+ */
+export function readingTimesOf(
+  reads: readonly TimedRead[],
+  deliveries: readonly { studyReaderId: string; studyCaseId: string; shownAt: Date | null }[],
+): Map<string, number> {
+  const shownAt = new Map(deliveries.map((d) => [`${d.studyReaderId}\u0000${d.studyCaseId}`, d.shownAt]));
+  const out = new Map<string, number>();
+  const byReader = new Map<string, TimedRead[]>();
+  for (const read of reads) {
+    if (read.version !== 1) continue;
+    byReader.set(read.studyReaderId, [...(byReader.get(read.studyReaderId) ?? []), read]);
+  }
+  for (const readerReads of byReader.values()) {
+    readerReads.sort((a, b) => a.submittedAt.getTime() - b.submittedAt.getTime());
+    let previous: Date | null = null;
+    for (const read of readerReads) {
+      const shown = shownAt.get(`${read.studyReaderId}\u0000${read.studyCaseId}`);
+      if (shown) {
+        const start = previous && previous > shown ? previous : shown;
+        out.set(
+          `${read.studyReaderId}\u0000${read.studyCaseId}\u0000${read.phase}`,
+          Math.max(0, read.submittedAt.getTime() - start.getTime()),
+        );
+      }
+      previous = read.submittedAt;
+    }
+  }
+  return out;
 }
