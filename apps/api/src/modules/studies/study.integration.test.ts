@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCase, createSite, createUser, globalId } from "../../../test/factories.ts";
+import { createCase, createLabel, createSite, createUser, globalId } from "../../../test/factories.ts";
 import { startTestApi, type TestApi } from "../../../test/harness.ts";
 import { createCasePredictions, createModelVersion } from "../../../test/study-factories.ts";
 import { readerCaseOrder } from "./reader-order.ts";
@@ -319,6 +319,9 @@ describe("reader studies (coordinators)", () => {
   it("opens only a complete design, fixes every reader's own stored order, then freezes the design", async () => {
     const { createReaderStudy: study } = await create("Open study", { arms: [{ kind: "UNAIDED" }, { kind: "AIDED" }] });
     const token = await api.sessionFor(coordinator);
+    // Four cases of the study's subtypes, one Normal (not an answer of this study), one without truth.
+    for (const caseId of caseIds.slice(0, 4)) await createLabel(api.db, caseId, annotator, "SOLID");
+    await createLabel(api.db, caseIds[4]!, annotator, "NORMAL");
     expect((await api.graphql(OPEN, { id: study.id }, { token })).errors?.[0]?.message).toMatch(/add cases/);
     await api.as(coordinator, ADD_CASES, { input: { studyId: study.id, caseIds: caseGids(caseIds) } });
     expect((await api.graphql(OPEN, { id: study.id }, { token })).errors?.[0]?.message).toMatch(/assign readers/);
@@ -341,6 +344,23 @@ describe("reader studies (coordinators)", () => {
         caseId,
         probabilities: [0.2, 0.5, 0.3],
       });
+    // Cases that could not be scored are refused by name, with the reason, before anyone reads them.
+    const unscorable = await api.graphql(OPEN, { id: study.id }, { token });
+    const keys = await api.db.case.findMany({
+      where: { id: { in: [caseIds[4]!, caseIds[5]!] } },
+      orderBy: { id: "asc" },
+    });
+    const keyOf = (id: string) => keys.find((k) => k.id === id)!.accessionKey;
+    expect(unscorable.errors?.[0]).toMatchObject({ extensions: { code: "CONFLICT", field: "cases" } });
+    expect(unscorable.errors?.[0]?.message).toMatch(/^2 cases cannot be scored in this study/);
+    expect(unscorable.errors?.[0]?.message).toContain(`${keyOf(caseIds[4]!)} (C-`);
+    expect(unscorable.errors?.[0]?.message).toMatch(/its truth normal is not among the study's answers/);
+    expect(unscorable.errors?.[0]?.message).toMatch(
+      new RegExp(`${keyOf(caseIds[5]!)} \\(C-[A-Z0-9]+\\): it has no pathology truth`),
+    );
+    await api.db.pathologyLabel.updateMany({ where: { caseId: caseIds[4]! }, data: { retractedAt: new Date() } });
+    await createLabel(api.db, caseIds[4]!, annotator, "SCIRRHOUS");
+    await createLabel(api.db, caseIds[5]!, annotator, "TUBULE_FORMING");
     expect(await api.db.readerStudy.count({ where: { name: "Open study", status: "DRAFT" } })).toBe(1);
 
     const opened = await api.as<{ openReaderStudy: { status: string } }>(coordinator, OPEN, { id: study.id });
