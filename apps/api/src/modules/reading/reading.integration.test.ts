@@ -26,6 +26,9 @@ const NEXT = /* GraphQL */ `
         heightPx
         displayUrl
       }
+      upcomingImages {
+        id
+      }
       myUnaidedRead {
         answer
         confidence
@@ -116,6 +119,7 @@ type Task = {
   caseCount: number;
   phase: "UNAIDED" | "AIDED";
   images: { id: string; widthPx: number; heightPx: number; displayUrl: string }[];
+  upcomingImages: { id: string }[];
   myUnaidedRead: { answer: string } | null;
   ai: {
     answer: string;
@@ -229,6 +233,12 @@ describe("reading a study (readers)", () => {
     expect(task).toMatchObject({ position: 1, caseCount: 3, phase: "UNAIDED", myUnaidedRead: null, ai: null });
     expect(task.caseCode).toBe((await orderOf(unaidedReader))[0]);
     expect(task.images.map((i) => i.displayUrl)).toHaveLength(4);
+    // The next case's images, to fetch ahead (ids only: nothing of its answer).
+    const second = await api.db.studyCase.findFirstOrThrow({ where: { code: (await orderOf(unaidedReader))[1] } });
+    const secondImages = await api.db.image.findMany({ where: { caseId: second.caseId } });
+    expect(task.upcomingImages.map((i) => i.id).sort()).toEqual(
+      secondImages.map((i) => globalId("Image", i.id)).sort(),
+    );
     expect((await next(aidedReader))!.caseCode).toBe((await orderOf(aidedReader))[0]);
     const text = JSON.stringify(await api.as(unaidedReader, NEXT, { studyId }));
     for (const secret of [...cases.flatMap((c) => [c.accessionKey, c.pseudonym, c.id]), siteCode, 'SCIRRHOUS"}', "0.7"])
@@ -429,6 +439,7 @@ describe("reading a study (readers)", () => {
 
   it("lists the reader's studies with progress, ends with no next case, and refuses reads in closed studies", async () => {
     for (let task = await next(unaidedReader); task; task = await next(unaidedReader)) {
+      expect(task.upcomingImages).toHaveLength(task.position < task.caseCount ? 4 : 0);
       await deliver(unaidedReader, task);
       const result = await asUser(unaidedReader, SUBMIT, { input: read(task) });
       expect(result.errors).toBeUndefined();

@@ -15,6 +15,7 @@ import {
   loadReadingImages,
   nextTask,
   submitRead,
+  upcomingImagesFor,
   type Assignment,
   type ReadingTask,
 } from "./reading.service.ts";
@@ -142,6 +143,12 @@ const ReadingTaskRef = builder.objectRef<ReadingTask>("ReadingTask").implement({
       complexity: { field: 1, multiplier: 4 },
       load: (caseIds: string[], ctx) => loadReadingImages(ctx.db, caseIds),
       resolve: (task) => task.caseId,
+    }),
+    upcomingImages: t.field({
+      type: [ReadingImageRef],
+      complexity: { field: 1, multiplier: 4 },
+      description: "The images of the next case in the reader's order (none at the last), to fetch ahead",
+      resolve: (task, _args, ctx) => upcomingImagesFor(ctx.db, task),
     }),
     myUnaidedRead: t.field({
       type: MyReadRef,

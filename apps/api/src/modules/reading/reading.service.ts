@@ -7,7 +7,14 @@ import { recordAudit } from "../audit/audit.service.ts";
 import { loadCaseAiAnswers, type CaseAiAnswer } from "../inference/case-ai-answer.ts";
 import { conflictOnDuplicate } from "../studies/study-access.ts";
 import { assertCaseDelivered } from "./image-delivery.service.ts";
-import { assignmentOf, assignmentsOfUser, findAssignments, findNextSlot, type Assignment } from "./reading.queries.ts";
+import {
+  assignmentOf,
+  assignmentsOfUser,
+  findAssignments,
+  findNextSlot,
+  findSlotCase,
+  type Assignment,
+} from "./reading.queries.ts";
 import { parseRoiGeometry } from "./roi-geometry.ts";
 
 export type { Assignment };
@@ -80,6 +87,16 @@ export async function loadReadingImages(db: Db, caseIds: readonly string[]) {
     orderBy: [{ view: "asc" }, { laterality: "asc" }, { id: "asc" }],
   });
   return caseIds.map((id) => images.filter((image) => image.caseId === id));
+}
+
+/**
+ * The images of the case after this step's case in the reader's order (none at the last case),
+ * so the viewer can fetch them while the reader reads: the next case is on screen at once.
+ * Cases are read in order, so that case is still unread; only its images are given, no answer.
+ */
+export async function upcomingImagesFor(db: Db, task: ReadingTask) {
+  const caseId = await findSlotCase(db, task.assignment.id, task.position);
+  return caseId ? (await loadReadingImages(db, [caseId]))[0]! : [];
 }
 
 /**
