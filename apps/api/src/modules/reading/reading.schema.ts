@@ -28,6 +28,8 @@ type ReadingImageShape = {
   view: "CC" | "MLO" | "OTHER";
   widthPx: number;
   heightPx: number;
+  pixelSpacingRowMm: number | null;
+  pixelSpacingColMm: number | null;
 };
 export const ReadingImageRef = builder.objectRef<ReadingImageShape>("ReadingImage").implement({
   description: "An image of the case being read: geometry and where to fetch it, nothing about the patient",
@@ -37,6 +39,11 @@ export const ReadingImageRef = builder.objectRef<ReadingImageShape>("ReadingImag
     view: t.expose("view", { type: ViewPositionEnum }),
     widthPx: t.exposeInt("widthPx"),
     heightPx: t.exposeInt("heightPx"),
+    pixelSpacingRowMm: t.exposeFloat("pixelSpacingRowMm", {
+      nullable: true,
+      description: "Millimetres per pixel at the breast, between rows (for measurements)",
+    }),
+    pixelSpacingColMm: t.exposeFloat("pixelSpacingColMm", { nullable: true }),
     displayUrl: t.string({
       description: "Path on the API server; send the same credentials",
       resolve: (i) => `/images/${i.id}/display.png`,

@@ -83,7 +83,16 @@ export async function getMyNextTask(db: Db, viewer: Viewer, studyId: string) {
 export async function loadReadingImages(db: Db, caseIds: readonly string[]) {
   const images = await db.image.findMany({
     where: { caseId: { in: [...caseIds] }, status: "ACTIVE" },
-    select: { id: true, caseId: true, laterality: true, view: true, widthPx: true, heightPx: true },
+    select: {
+      id: true,
+      caseId: true,
+      laterality: true,
+      view: true,
+      widthPx: true,
+      heightPx: true,
+      pixelSpacingRowMm: true,
+      pixelSpacingColMm: true,
+    },
     orderBy: [{ view: "asc" }, { laterality: "asc" }, { id: "asc" }],
   });
   return caseIds.map((id) => images.filter((image) => image.caseId === id));
