@@ -1,17 +1,21 @@
 "use client";
 
-import { useActionState, useId } from "react";
+import { useKeptFormAction } from "@/components/common/use-kept-form-action";
+import { useId } from "react";
 import { addPathologyLabelAction, type LabelFormState } from "@/app/(app)/cases/[caseId]/actions";
+import { Feedback, FieldError } from "@/components/common/form-feedback";
 import { SUBTYPES, SUBTYPE_LABEL } from "@/lib/labels";
 
+const FIELDS = ["subtype", "specimenDate", "note"];
+
 export function PathologyLabelForm({ caseId }: { caseId: string }) {
-  const [state, action, isPending] = useActionState<LabelFormState, FormData>(addPathologyLabelAction, {
+  const [state, action, isPending] = useKeptFormAction<LabelFormState>(addPathologyLabelAction, {
     error: null,
     savedAt: null,
   });
   const id = useId();
   return (
-    <form action={action} className="stack" aria-label="Add pathology label">
+    <form onSubmit={action} className="stack" aria-label="Add pathology label">
       <input type="hidden" name="caseId" value={caseId} />
       <div className="field">
         <label htmlFor={`${id}-subtype`}>Subtype</label>
@@ -25,6 +29,7 @@ export function PathologyLabelForm({ caseId }: { caseId: string }) {
             </option>
           ))}
         </select>
+        <FieldError state={state} field="subtype" />
       </div>
       <div className="row">
         <div className="field">
@@ -37,22 +42,15 @@ export function PathologyLabelForm({ caseId }: { caseId: string }) {
         <div className="field">
           <label htmlFor={`${id}-date`}>Specimen date</label>
           <input id={`${id}-date`} type="date" name="specimenDate" />
+          <FieldError state={state} field="specimenDate" />
         </div>
       </div>
       <div className="field">
         <label htmlFor={`${id}-note`}>Note</label>
         <textarea id={`${id}-note`} name="note" rows={2} maxLength={2000} />
+        <FieldError state={state} field="note" />
       </div>
-      {state.error ? (
-        <p role="alert" className="error">
-          {state.error}
-        </p>
-      ) : null}
-      {state.savedAt && !state.error ? (
-        <p role="status" className="muted">
-          Label saved.
-        </p>
-      ) : null}
+      <Feedback state={{ ...state, message: state.savedAt ? "Label saved." : null }} fields={FIELDS} />
       <button className="primary" type="submit" disabled={isPending}>
         {isPending ? "Saving…" : "Save label"}
       </button>

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
+import { useKeptFormAction } from "@/components/common/use-kept-form-action";
 import { createDatasetAction, type FormState } from "@/app/(app)/datasets/actions";
 import { SUBTYPE_LABEL, SUBTYPES } from "@/lib/labels";
 
@@ -8,12 +8,12 @@ type Site = { id: string; code: string; name: string };
 
 /** Defines a dataset by filters: sites, classes (in class-index order), views, lateralities. */
 export function CreateDatasetForm({ coordinatorSites, allSites }: { coordinatorSites: Site[]; allSites: Site[] }) {
-  const [state, action, isPending] = useActionState<FormState, FormData>(createDatasetAction, {
+  const [state, action, isPending] = useKeptFormAction<FormState>(createDatasetAction, {
     error: null,
     savedAt: null,
   });
   return (
-    <form action={action} className="stack" aria-label="New dataset">
+    <form onSubmit={action} className="stack" aria-label="New dataset">
       <div className="row">
         <div className="field">
           <label htmlFor="ds-name">Name</label>

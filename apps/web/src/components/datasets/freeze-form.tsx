@@ -1,16 +1,16 @@
 "use client";
 
-import { useActionState } from "react";
+import { useKeptFormAction } from "@/components/common/use-kept-form-action";
 import { freezeDatasetAction, type FormState } from "@/app/(app)/datasets/actions";
 
 /** Freezes the current selection into the next immutable version (split by patient, seeded). */
 export function FreezeForm({ datasetId }: { datasetId: string }) {
-  const [state, action, isPending] = useActionState<FormState, FormData>(freezeDatasetAction, {
+  const [state, action, isPending] = useKeptFormAction<FormState>(freezeDatasetAction, {
     error: null,
     savedAt: null,
   });
   return (
-    <form action={action} className="stack" aria-label="Freeze a version">
+    <form onSubmit={action} className="stack" aria-label="Freeze a version">
       <input type="hidden" name="datasetId" value={datasetId} />
       <div className="row">
         <div className="field">

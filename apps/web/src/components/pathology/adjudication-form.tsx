@@ -1,6 +1,7 @@
 "use client";
 
-import { useActionState, useId } from "react";
+import { useKeptFormAction } from "@/components/common/use-kept-form-action";
+import { useId } from "react";
 import { decideConsensusAction, type LabelFormState } from "@/app/(app)/cases/[caseId]/actions";
 import { SUBTYPE_LABEL, SUBTYPES, type Subtype } from "@/lib/labels";
 
@@ -14,13 +15,13 @@ export function AdjudicationForm({
   subtypes: Subtype[];
   needsRationale: boolean;
 }) {
-  const [state, action, isPending] = useActionState<LabelFormState, FormData>(decideConsensusAction, {
+  const [state, action, isPending] = useKeptFormAction<LabelFormState>(decideConsensusAction, {
     error: null,
     savedAt: null,
   });
   const id = useId();
   return (
-    <form action={action} className="stack adjudication" aria-label="Adjudicate">
+    <form onSubmit={action} className="stack adjudication" aria-label="Adjudicate">
       <h3>{needsRationale ? "Adjudicate the conflict" : "Confirm the consensus"}</h3>
       <input type="hidden" name="caseId" value={caseId} />
       <div className="field">

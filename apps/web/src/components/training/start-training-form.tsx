@@ -1,17 +1,18 @@
 "use client";
 
-import { useActionState } from "react";
+import { useKeptFormAction } from "@/components/common/use-kept-form-action";
 import { startTrainingAction, type FormState } from "@/app/(app)/training/actions";
+import { Feedback, FieldError } from "@/components/common/form-feedback";
 
 type VersionOption = { id: string; label: string };
 
 /** Starts a run: a frozen dataset version, a preset, optional seed and parameter overrides (JSON). */
 export function StartTrainingForm({ versions }: { versions: VersionOption[] }) {
-  const [state, action, isPending] = useActionState<FormState, FormData>(startTrainingAction, { error: null });
+  const [state, action, isPending] = useKeptFormAction<FormState>(startTrainingAction, { error: null });
   if (versions.length === 0)
     return <p className="muted">No frozen dataset version at your sites yet: freeze one on the Datasets page first.</p>;
   return (
-    <form action={action} className="stack" aria-label="Start a training run">
+    <form onSubmit={action} className="stack" aria-label="Start a training run">
       <div className="row">
         <div className="field">
           <label htmlFor="tr-version">Dataset version</label>
@@ -43,13 +44,11 @@ export function StartTrainingForm({ versions }: { versions: VersionOption[] }) {
           rows={2}
           placeholder='{"epochs": 10, "optimizer": {"learningRate": 0.0001}}'
           spellCheck={false}
+          aria-invalid={state.field === "params"}
         />
+        <FieldError state={state} field="params" />
       </div>
-      {state.error ? (
-        <p role="alert" className="error">
-          {state.error}
-        </p>
-      ) : null}
+      <Feedback state={state} fields={["params"]} />
       <button type="submit" className="primary" disabled={isPending}>
         {isPending ? "Starting…" : "Start training"}
       </button>

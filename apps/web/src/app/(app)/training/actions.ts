@@ -2,9 +2,10 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
+import { refusalOf } from "@/lib/form-errors";
 import { graphql, GraphQLRequestError } from "@/lib/graphql";
 
-export type FormState = { error: string | null };
+export type FormState = { error: string | null; field?: string | null; isSignedOut?: boolean };
 
 export async function startTrainingAction(_previous: FormState, form: FormData): Promise<FormState> {
   let runId: string;
@@ -15,7 +16,7 @@ export async function startTrainingAction(_previous: FormState, form: FormData):
       try {
         params = JSON.parse(raw);
       } catch {
-        return { error: 'Parameter overrides must be JSON, e.g. {"epochs": 10}' };
+        return { error: 'Parameter overrides must be JSON, e.g. {"epochs": 10}', field: "params" };
       }
     }
     const seed = String(form.get("seed") ?? "").trim();
@@ -38,8 +39,12 @@ export async function startTrainingAction(_previous: FormState, form: FormData):
     );
     runId = result.requestTrainingRun.id;
   } catch (error) {
-    if (error instanceof GraphQLRequestError) return { error: error.message };
-    throw error;
+    const refusal = refusalOf(error);
+    // The API names a parameter path (params.epochs): it belongs to the overrides field.
+    return {
+      ...refusal,
+      field: refusal.field === "params" || refusal.field?.startsWith("params") ? "params" : refusal.field,
+    };
   }
   redirect(`/training/${encodeURIComponent(runId)}`);
 }

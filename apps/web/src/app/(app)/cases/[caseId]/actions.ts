@@ -1,9 +1,15 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { refusalOf, type Refusal } from "@/lib/form-errors";
 import { graphql, GraphQLRequestError } from "@/lib/graphql";
 
-export type LabelFormState = { error: string | null; savedAt: number | null };
+export type LabelFormState = {
+  error: string | null;
+  savedAt: number | null;
+  field?: string | null;
+  isSignedOut?: boolean;
+};
 export type ActionResult<T = null> = { ok: true; value: T } | { ok: false; error: string };
 
 const casePath = (caseId: string) => `/cases/${encodeURIComponent(caseId)}`;
@@ -14,6 +20,15 @@ async function attempt<T>(run: () => Promise<T>): Promise<ActionResult<T>> {
   } catch (error) {
     if (error instanceof GraphQLRequestError) return { ok: false, error: error.message };
     throw error;
+  }
+}
+
+async function attemptForm(run: () => Promise<unknown>): Promise<Refusal | null> {
+  try {
+    await run();
+    return null;
+  } catch (error) {
+    return refusalOf(error);
   }
 }
 
@@ -29,7 +44,7 @@ export async function addPathologyLabelAction(_previous: LabelFormState, form: F
   const caseId = String(form.get("caseId") ?? "");
   const specimenDate = String(form.get("specimenDate") ?? "");
   const note = String(form.get("note") ?? "").trim();
-  const result = await attempt(() =>
+  const result = await attemptForm(() =>
     graphql(ADD_LABEL, {
       input: {
         caseId,
@@ -40,7 +55,7 @@ export async function addPathologyLabelAction(_previous: LabelFormState, form: F
       },
     }),
   );
-  if (!result.ok) return { error: result.error, savedAt: null };
+  if (result) return { ...result, savedAt: null };
   revalidatePath(casePath(caseId));
   return { error: null, savedAt: Date.now() };
 }
