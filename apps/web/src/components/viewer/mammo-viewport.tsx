@@ -1,11 +1,11 @@
 "use client";
 
-import { useMemo, useRef } from "react";
-import type { Roi } from "@/viewer/roi-geometry";
+import { useEffect, useMemo, useRef, useState } from "react";
+import type { Point, Roi } from "@/viewer/roi-geometry";
 import { affineOf, type Affine, type Placement, type ViewState } from "@/viewer/view-transform";
 import { adjustedWindow, type WindowAdjust } from "@/viewer/window-lut";
 import { RoiLayer } from "./roi-layer";
-import { useFullDepthImage } from "./use-full-depth-image";
+import { useProgressiveImage } from "./use-full-depth-image";
 import { useGreyLayer } from "./use-grey-layer";
 import { useHeatmap } from "./use-heatmap";
 import { useHeatmapLayer } from "./use-heatmap-layer";
@@ -13,7 +13,9 @@ import { useRoiEditing } from "./use-roi-editing";
 import { useViewportSize } from "./use-viewport-size";
 import { useWheelZoom } from "./use-wheel-zoom";
 import { ViewportOverlays } from "./viewport-overlays";
-import { viewName, type ViewerImage, type ViewerRoi, type ViewerTool } from "./viewer-types";
+import { Magnifier } from "./magnifier";
+import { MeasureLayer } from "./measure-layer";
+import { viewName, type Measurement, type ViewerImage, type ViewerRoi, type ViewerTool } from "./viewer-types";
 
 type Props = {
   image: ViewerImage;
@@ -36,9 +38,18 @@ type Props = {
   isFocused: boolean;
   onFocus: () => void;
   label?: string;
+  measurements?: Measurement[];
+  onCreateMeasurement?: (m: Measurement) => void;
+  /** Called once the image is on screen (its first frame drawn). */
+  onDisplayed?: (imageId: string) => void;
 };
 
-const CURSOR: Partial<Record<ViewerTool, string>> = { pan: "grab", window: "ns-resize", edit: "default" };
+const CURSOR: Partial<Record<ViewerTool, string>> = {
+  pan: "grab",
+  window: "ns-resize",
+  edit: "default",
+  magnify: "zoom-in",
+};
 
 /**
  * One mammogram in a viewport: the windowed full-depth image on a canvas, the heatmap over it,
@@ -46,14 +57,14 @@ const CURSOR: Partial<Record<ViewerTool, string>> = { pan: "grab", window: "ns-r
  */
 export function MammoViewport(props: Props) {
   const { image, view, adjust, tool } = props;
-  const state = useFullDepthImage(image.pixelsUrl);
-  const heatmap = useHeatmap(props.showHeatmap && image.heatmapUrl ? image.heatmapUrl : null);
   const containerRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const heatRef = useRef<HTMLCanvasElement>(null);
   const size = useViewportSize(containerRef);
+  const dpr = globalThis.devicePixelRatio || 1;
+  const { state, loaded, heldLevel, showScale, wantFull } = useProgressiveImage(image, size);
+  const heatmap = useHeatmap(props.showHeatmap && image.heatmapUrl ? image.heatmapUrl : null);
 
-  const loaded = state.status === "ready" ? state.loaded : null;
   const hug = props.hug ?? (image.laterality === "R" ? "right" : "left");
   const wantedChestWall = hug === "center" ? (image.laterality === "R" ? "right" : "left") : hug;
   const placement = useMemo<Placement>(
@@ -67,11 +78,30 @@ export function MammoViewport(props: Props) {
   );
   const window = useMemo(() => (loaded ? adjustedWindow(loaded.image.window, adjust) : null), [loaded, adjust]);
   const isInverted = loaded ? loaded.image.isInverted !== props.isInverted : props.isInverted;
+  useEffect(() => {
+    if (affine) showScale(affine.scale);
+  }, [affine, showScale]);
 
-  useGreyLayer(canvasRef, { loaded, affine, window, isInverted, size });
+  const { onDisplayed } = props;
+  useGreyLayer(canvasRef, { loaded, affine, window, isInverted, size, onDrawn: () => onDisplayed?.(image.id) });
   useHeatmapLayer(heatRef, { heatmap: heatmap.canvas, isShown: props.showHeatmap, affine, size, image });
   useWheelZoom(containerRef, { view, size, placement }, image, props.onViewChange);
-  const { handlers, shown } = useRoiEditing({ ...props, containerRef, affine, size, placement });
+  const [magnifyAt, setMagnifyAt] = useState<Point | null>(null);
+  const { handlers, shown, measureDraft, isDrawing } = useRoiEditing({
+    ...props,
+    containerRef,
+    affine,
+    size,
+    placement,
+    onMagnify: (at) => {
+      setMagnifyAt(at);
+      if (at) wantFull();
+    },
+  });
+  const measurements = [
+    ...(props.measurements ?? []).filter((m) => m.imageId === image.id),
+    ...(measureDraft ? [measureDraft] : []),
+  ];
 
   const name = props.label ?? viewName(image);
   const windowText = window ? `${Math.round(window.center)}/${Math.round(window.width)}` : "";
@@ -84,9 +114,11 @@ export function MammoViewport(props: Props) {
       tabIndex={0}
       data-testid={`viewport-${name}`}
       data-state={state.status}
+      data-level={heldLevel ?? ""}
       data-window={windowText}
       data-zoom={view.zoom.toFixed(3)}
       data-flipped={placement.flip ? "true" : "false"}
+      data-drawing={isDrawing ? "true" : "false"}
       style={{ cursor: CURSOR[tool] ?? "crosshair" }}
       {...handlers}
       onContextMenu={(e) => e.preventDefault()}
@@ -115,10 +147,22 @@ export function MammoViewport(props: Props) {
           height={size.heightPx}
         />
       ) : null}
+      {affine && measurements.length ? (
+        <MeasureLayer
+          measurements={measurements}
+          affine={affine}
+          spacing={image.pixelSpacingMm}
+          width={size.widthPx}
+          height={size.heightPx}
+        />
+      ) : null}
+      {magnifyAt && loaded && affine && window ? (
+        <Magnifier at={magnifyAt} loaded={loaded} affine={affine} window={window} isInverted={isInverted} />
+      ) : null}
       <ViewportOverlays
         name={name}
         window={window}
-        zoomPx={affine ? affine.scale * (globalThis.devicePixelRatio || 1) : null}
+        zoomPx={affine ? affine.scale * dpr : null}
         status={state}
         errors={[heatmap.error]}
       />

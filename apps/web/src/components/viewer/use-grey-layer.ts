@@ -12,6 +12,8 @@ type GreyInput = {
   window: { center: number; width: number } | null;
   isInverted: boolean;
   size: ViewportSize;
+  /** After each frame is on the canvas. */
+  onDrawn?: () => void;
 };
 
 /**
@@ -22,6 +24,8 @@ export function useGreyLayer(canvasRef: RefObject<HTMLCanvasElement | null>, inp
   const lutRef = useRef<WindowLut | undefined>(undefined);
   const frameRef = useRef<{ imageData: ImageData; pixels: Uint32Array } | null>(null);
   const { loaded, affine, window, isInverted, size } = input;
+  const onDrawn = useRef(input.onDrawn);
+  onDrawn.current = input.onDrawn;
   useEffect(() => {
     if (!loaded || !affine || !window) return;
     const canvas = canvasRef.current!;
@@ -44,6 +48,7 @@ export function useGreyLayer(canvasRef: RefObject<HTMLCanvasElement | null>, inp
       renderGrey(loaded.levels, lutRef.current, affine, dpr, width, height, frameRef.current!.pixels);
       ctx.putImageData(frameRef.current!.imageData, 0, 0);
       performance.measure("viewer-frame", "viewer-frame-start");
+      onDrawn.current?.();
     });
     return () => cancelAnimationFrame(frame);
   }, [canvasRef, loaded, affine, window, isInverted, size]);

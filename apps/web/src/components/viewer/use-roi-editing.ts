@@ -22,14 +22,16 @@ import {
   type ViewState,
 } from "@/viewer/view-transform";
 import { dragWindow, type WindowAdjust } from "@/viewer/window-lut";
-import { isShapeTool, type ViewerImage, type ViewerRoi, type ViewerTool } from "./viewer-types";
+import { isShapeTool, type Measurement, type ViewerImage, type ViewerRoi, type ViewerTool } from "./viewer-types";
 
 export type Drag =
   | { kind: "pan"; lastX: number; lastY: number }
   | { kind: "window"; startX: number; startY: number; start: WindowAdjust }
   | { kind: "draw"; start: Point }
   | { kind: "move"; id: string; start: Point; roi: Roi }
-  | { kind: "handle"; id: string; index: number; roi: Roi };
+  | { kind: "handle"; id: string; index: number; roi: Roi }
+  | { kind: "measure"; tool: "length" | "area"; start: Point }
+  | { kind: "magnify" };
 
 const HANDLE_HIT_PX = 7;
 
@@ -40,6 +42,9 @@ type Callbacks = {
   onCreateRoi?: (imageId: string, roi: Roi) => void;
   onUpdateRoi?: (id: string, roi: Roi) => void;
   onFocus: () => void;
+  onCreateMeasurement?: (m: Measurement) => void;
+  /** The magnifier follows the pointer while it is pressed (null: released). */
+  onMagnify?: (at: Point | null) => void;
 };
 
 type Input = Callbacks & {
@@ -70,6 +75,8 @@ function pressAction(
   if (button === 1 || isShift || tool === "pan") return { kind: "pan", lastX: sx, lastY: sy };
   if (button !== 0) return null;
   if (tool === "window") return { kind: "window", startX: sx, startY: sy, start: input.adjust };
+  if (tool === "magnify") return { kind: "magnify" };
+  if (tool === "length" || tool === "area") return { kind: "measure", tool, start: [ix, iy] };
   const selected = editable.find((r) => r.id === input.selectedRoiId);
   if (selected) {
     const index = roiHandles(selected.roi).findIndex((h) => {
@@ -96,6 +103,7 @@ function pressAction(
 export function useRoiEditing(input: Input) {
   const { image, affine, tool } = input;
   const [draft, setDraft] = useState<{ id: string; roi: Roi } | null>(null);
+  const [measureDraft, setMeasureDraft] = useState<Measurement | null>(null);
   const [polygon, setPolygon] = useState<Point[]>([]);
   const drag = useRef<Drag | null>(null);
   const editable = input.rois.filter((r) => r.isEditable && r.imageId === image.id);
@@ -142,6 +150,7 @@ export function useRoiEditing(input: Input) {
       return setPolygon([...polygon, action.at]);
     }
     if (action.kind === "move") input.onSelectRoi(action.id);
+    if (action.kind === "magnify") input.onMagnify?.(screen);
     drag.current = action;
   }
 
@@ -159,6 +168,8 @@ export function useRoiEditing(input: Input) {
       setDraft({ id: "draft", roi: roiFromDrag(tool, d.start, [ix, iy]) });
     else if (d.kind === "move") setDraft({ id: d.id, roi: moveRoi(d.roi, ix - d.start[0], iy - d.start[1]) });
     else if (d.kind === "handle") setDraft({ id: d.id, roi: dragHandle(d.roi, d.index, [ix, iy]) });
+    else if (d.kind === "magnify") input.onMagnify?.([sx, sy]);
+    else if (d.kind === "measure") setMeasureDraft(measurementFromDrag(image.id, d.tool, d.start, [ix, iy]));
   }
 
   function onPointerUp() {
@@ -171,7 +182,10 @@ export function useRoiEditing(input: Input) {
       const next = clampRoi(draft.roi, image.widthPx, image.heightPx);
       if (!isDegenerate(next) && JSON.stringify(next) !== JSON.stringify(d.roi)) input.onUpdateRoi?.(d.id, next);
     }
+    if (d.kind === "magnify") input.onMagnify?.(null);
+    if (d.kind === "measure" && measureDraft) input.onCreateMeasurement?.({ ...measureDraft, id: crypto.randomUUID() });
     setDraft(null);
+    setMeasureDraft(null);
   }
 
   function onKeyDown(event: React.KeyboardEvent) {
@@ -185,19 +199,7 @@ export function useRoiEditing(input: Input) {
     }
   }
 
-  const shown = input.rois
-    .filter((r) => r.imageId === image.id)
-    .map((r) => (draft && draft.id === r.id ? { ...r, roi: draft.roi } : r));
-  if (draft?.id === "draft")
-    shown.push({ id: "draft", imageId: image.id, roi: draft.roi, tone: "draft", isEditable: false });
-  if (polygon.length)
-    shown.push({
-      id: "polygon-draft",
-      imageId: image.id,
-      roi: { shape: "POLYGON", geometry: { points: polygon } },
-      tone: "draft",
-      isEditable: false,
-    });
+  const shown = regionsToDraw(input.rois, image.id, draft, polygon);
 
   const handlers = {
     onPointerDown,
@@ -207,5 +209,40 @@ export function useRoiEditing(input: Input) {
     onDoubleClick: () => polygon.length && finishPolygon(polygon),
     onKeyDown,
   };
-  return { handlers, shown };
+  return { handlers, shown, measureDraft, isDrawing: polygon.length > 0 };
+}
+
+function measurementFromDrag(imageId: string, tool: "length" | "area", start: Point, end: Point): Measurement {
+  if (tool === "length") return { id: "draft", imageId, kind: "length", from: start, to: end };
+  return {
+    id: "draft",
+    imageId,
+    kind: "area",
+    cx: (start[0] + end[0]) / 2,
+    cy: (start[1] + end[1]) / 2,
+    rx: Math.abs(end[0] - start[0]) / 2,
+    ry: Math.abs(end[1] - start[1]) / 2,
+  };
+}
+
+/** The image's regions as drawn now: the one being moved or reshaped at its draft, plus new drafts. */
+function regionsToDraw(
+  rois: ViewerRoi[],
+  imageId: string,
+  draft: { id: string; roi: Roi } | null,
+  polygon: Point[],
+): ViewerRoi[] {
+  const shown = rois
+    .filter((r) => r.imageId === imageId)
+    .map((r) => (draft && draft.id === r.id ? { ...r, roi: draft.roi } : r));
+  if (draft?.id === "draft") shown.push({ id: "draft", imageId, roi: draft.roi, tone: "draft", isEditable: false });
+  if (polygon.length)
+    shown.push({
+      id: "polygon-draft",
+      imageId,
+      roi: { shape: "POLYGON", geometry: { points: polygon } },
+      tone: "draft",
+      isEditable: false,
+    });
+  return shown;
 }
