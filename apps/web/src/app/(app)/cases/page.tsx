@@ -10,7 +10,8 @@ import {
   type Subtype,
 } from "@/lib/labels";
 import { graphqlOr } from "@/lib/safe-graphql";
-import { currentSite, getMe, sitesOf } from "@/lib/viewer-context";
+import { NotForYourRole } from "@/components/shell/not-for-your-role";
+import { currentSite, getMe, hasRole, sitesOf } from "@/lib/viewer-context";
 
 type CaseRow = {
   id: string;
@@ -103,6 +104,14 @@ const PAGE = 25;
 export default async function CasesPage({ searchParams }: { searchParams: Promise<Search> }) {
   const search = await searchParams;
   const me = (await getMe())!;
+  if (!hasRole(me, "ADMIN", "COORDINATOR", "ANNOTATOR", "ML_ENGINEER"))
+    return (
+      <NotForYourRole
+        what="Cases"
+        forRoles="administrators, coordinators, annotators and ML engineers; readers see cases only in their studies"
+        go={hasRole(me, "READER") ? { href: "/reading", label: "Your reading" } : { href: "/", label: "Home" }}
+      />
+    );
   const sites = sitesOf(me);
   const chosen = await currentSite(me);
   // "all" in the URL overrides the switcher; otherwise the switcher's site.
@@ -141,74 +150,22 @@ export default async function CasesPage({ searchParams }: { searchParams: Promis
   return (
     <section className="stack">
       <h1>Cases</h1>
-      <form className="row panel filters" method="get" aria-label="Case filters">
-        <div className="field">
-          <label htmlFor="f-site">Site</label>
-          <select id="f-site" name="site" defaultValue={search.site === "all" ? "all" : (siteId ?? "all")}>
-            <option value="all">All my sites</option>
-            {sites.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.code}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-subtype">Subtype</label>
-          <select id="f-subtype" name="subtype" defaultValue={filter.subtype ?? ""}>
-            <option value="">Any</option>
-            {SUBTYPES.map((s) => (
-              <option key={s} value={s}>
-                {SUBTYPE_LABEL[s]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-status">Label status</label>
-          <select id="f-status" name="status" defaultValue={filter.labelStatus ?? ""}>
-            <option value="">Any</option>
-            {LABEL_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {LABEL_STATUS_LABEL[s]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-dataset">Dataset version</label>
-          <select id="f-dataset" name="dataset" defaultValue={filter.datasetVersionId ?? ""}>
-            <option value="">Any</option>
-            {options.datasets.edges.flatMap(({ node }) =>
-              node.versions.map((v) => (
-                <option key={v.id} value={v.id}>
-                  {node.name} v{v.version}
-                </option>
-              )),
-            )}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-study">Reader study</label>
-          <select id="f-study" name="study" defaultValue={filter.studyId ?? ""}>
-            <option value="">Any</option>
-            {studies.readerStudies.edges.map(({ node }) => (
-              <option key={node.id} value={node.id}>
-                {node.name} ({node.status.toLowerCase()})
-              </option>
-            ))}
-          </select>
-        </div>
-        <button type="submit" className="primary">
-          Apply
-        </button>
-        {isFiltered ? <Link href="/cases">Clear filters</Link> : null}
-      </form>
+      <CaseFilterForm
+        search={search}
+        siteId={siteId}
+        sites={sites}
+        filter={filter}
+        datasets={options.datasets.edges.map((e) => e.node)}
+        studies={studies.readerStudies.edges.map((e) => e.node)}
+        isFiltered={isFiltered}
+      />
       {cases.edges.length === 0 ? (
         <p className="muted panel">
           {isFiltered
             ? "No case matches these filters."
-            : "No cases yet. Import images to start (npm run import, or POST /imports)."}
+            : hasRole(me, "ADMIN", "ANNOTATOR")
+              ? "No cases yet. Import images to start (npm run import, or POST /imports)."
+              : "No cases yet at your sites."}
         </p>
       ) : (
         <table aria-label="Cases">
@@ -265,5 +222,95 @@ export default async function CasesPage({ searchParams }: { searchParams: Promis
         ) : null}
       </nav>
     </section>
+  );
+}
+
+/** The list's filters (GET form: the URL holds them, so a filtered list can be shared). */
+function CaseFilterForm({
+  search,
+  siteId,
+  sites,
+  filter,
+  datasets,
+  studies,
+  isFiltered,
+}: {
+  search: Search;
+  siteId: string | null;
+  sites: { id: string; code: string }[];
+  filter: {
+    subtype?: string | null;
+    labelStatus?: string | null;
+    datasetVersionId: string | null;
+    studyId: string | null;
+  };
+  datasets: { id: string; name: string; versions: { id: string; version: number }[] }[];
+  studies: { id: string; name: string; status: string }[];
+  isFiltered: boolean;
+}) {
+  return (
+    <form className="row panel filters" method="get" aria-label="Case filters">
+      <div className="field">
+        <label htmlFor="f-site">Site</label>
+        <select id="f-site" name="site" defaultValue={search.site === "all" ? "all" : (siteId ?? "all")}>
+          <option value="all">All my sites</option>
+          {sites.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.code}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="f-subtype">Subtype</label>
+        <select id="f-subtype" name="subtype" defaultValue={filter.subtype ?? ""}>
+          <option value="">Any</option>
+          {SUBTYPES.map((s) => (
+            <option key={s} value={s}>
+              {SUBTYPE_LABEL[s]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="f-status">Label status</label>
+        <select id="f-status" name="status" defaultValue={filter.labelStatus ?? ""}>
+          <option value="">Any</option>
+          {LABEL_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {LABEL_STATUS_LABEL[s]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="f-dataset">Dataset version</label>
+        <select id="f-dataset" name="dataset" defaultValue={filter.datasetVersionId ?? ""}>
+          <option value="">Any</option>
+          {datasets.flatMap((node) =>
+            node.versions.map((v) => (
+              <option key={v.id} value={v.id}>
+                {node.name} v{v.version}
+              </option>
+            )),
+          )}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="f-study">Reader study</label>
+        <select id="f-study" name="study" defaultValue={filter.studyId ?? ""}>
+          <option value="">Any</option>
+          {studies.map((node) => (
+            <option key={node.id} value={node.id}>
+              {node.name} ({node.status.toLowerCase()})
+            </option>
+          ))}
+        </select>
+      </div>
+      <button type="submit" className="primary">
+        Apply
+      </button>
+      {isFiltered ? <Link href="/cases">Clear filters</Link> : null}
+    </form>
   );
 }

@@ -1,13 +1,14 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { AdjudicationForm } from "@/components/pathology/adjudication-form";
-import { LabelCard, type Label } from "@/components/pathology/label-card";
+import { type Label } from "@/components/pathology/label-card";
 import { PathologyHistory, type PathologyEvent } from "@/components/pathology/pathology-history";
+import { PathologyPanel } from "@/components/pathology/pathology-panel";
 import { PathologyLabelForm } from "@/components/pathology-label-form";
 import { CaseImaging, type CaseImage } from "@/components/case/case-imaging";
 import { fileUrl, pixelsUrl } from "@/lib/files";
 import { graphql, GraphQLRequestError } from "@/lib/graphql";
 import { LABEL_STATUS_LABEL, SUBTYPE_LABEL, type LabelStatus, type Subtype } from "@/lib/labels";
+import type { HangingProtocol } from "@/lib/hanging";
 import { graphqlOr } from "@/lib/safe-graphql";
 import { getMe, userGlobalId } from "@/lib/viewer-context";
 
@@ -27,8 +28,11 @@ type Image = {
   widthPx: number;
   heightPx: number;
   bitsStored: number;
+  pixelSpacingRowMm: number | null;
+  pixelSpacingColMm: number | null;
   annotations: Annotation[];
 };
+type CaseLink = { id: string; accessionKey: string } | null;
 type CaseQuery = {
   case: {
     id: string;
@@ -47,7 +51,9 @@ type CaseQuery = {
       decidedBy: { name: string };
       createdAt: string;
     } | null;
+    neighbours: { previous: CaseLink; next: CaseLink; nextUnlabelled: CaseLink };
   };
+  myPreferences: { hangingProtocol: HangingProtocol };
   pathologyHistory: PathologyEvent[];
 };
 
@@ -73,6 +79,8 @@ const CASE_QUERY = /* GraphQL */ `
         widthPx
         heightPx
         bitsStored
+        pixelSpacingRowMm
+        pixelSpacingColMm
         annotations {
           id
           purpose
@@ -109,6 +117,23 @@ const CASE_QUERY = /* GraphQL */ `
         }
         createdAt
       }
+      neighbours {
+        previous {
+          id
+          accessionKey
+        }
+        next {
+          id
+          accessionKey
+        }
+        nextUnlabelled {
+          id
+          accessionKey
+        }
+      }
+    }
+    myPreferences {
+      hangingProtocol
     }
     pathologyHistory(caseId: $id) {
       kind
@@ -132,6 +157,7 @@ type Prediction = {
 const PREDICTIONS_QUERY = (ids: string[]) =>
   `query Predictions { ${ids.map((id, i) => `p${i}: imagePredictions(imageId: ${JSON.stringify(id)}) { predictedClass createdAt modelVersion { name version } probabilities { subtype probability } saliencyMaps { url subtype classIndex } }`).join(" ")} }`;
 
+/** One case: its four views with regions and heatmaps, its pathology truth and history. */
 export default async function CasePage({ params }: { params: Promise<{ caseId: string }> }) {
   const { caseId } = await params;
   const id = decodeURIComponent(caseId);
@@ -170,71 +196,33 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
             probability: latest.probabilities.find((p) => p.subtype === latest.predictedClass)?.probability ?? null,
           }
         : null,
+      pixelSpacingMm:
+        image.pixelSpacingRowMm && image.pixelSpacingColMm
+          ? { row: image.pixelSpacingRowMm, col: image.pixelSpacingColMm }
+          : null,
       annotations: image.annotations,
     };
   });
-  const current = c.pathologyLabels.filter((l) => l.isCurrent);
-  const older = c.pathologyLabels.filter((l) => !l.isCurrent);
-  const hasConflict = c.labelStatus === "CONFLICT";
-
   return (
     <section className="stack">
-      <p>
-        <Link href="/cases">← Cases</Link>
-      </p>
-      <h1>
-        Case {c.accessionKey}{" "}
-        <span className="muted">
-          · patient {c.patientPseudonym} · {c.site.name}
-        </span>{" "}
-        <span className={`badge status-${c.labelStatus.toLowerCase()}`}>
-          {c.truth ? `${SUBTYPE_LABEL[c.truth]} · ` : ""}
-          {LABEL_STATUS_LABEL[c.labelStatus]}
-        </span>
-      </h1>
+      <CaseHeader c={c} />
       <div className="case-layout">
-        <CaseImaging caseId={c.id} images={images} myUserId={userGlobalId(me)} canAnnotate={isAnnotator} />
+        <CaseImaging
+          images={images}
+          myUserId={userGlobalId(me)}
+          canAnnotate={isAnnotator}
+          hangingProtocol={data.myPreferences.hangingProtocol}
+        />
         <aside className="stack">
-          <div className="panel stack">
-            <h2>Pathology</h2>
-            {c.consensus ? (
-              <p data-testid="consensus">
-                Consensus: <strong>{SUBTYPE_LABEL[c.consensus.subtype]}</strong>{" "}
-                <span className="muted">
-                  ({c.consensus.method.toLowerCase()} by {c.consensus.decidedBy.name})
-                </span>
-                {c.consensus.rationale ? <span className="muted"> — {c.consensus.rationale}</span> : null}
-              </p>
-            ) : null}
-            {current.length === 0 ? <p className="muted">No current pathology label.</p> : null}
-            {hasConflict ? (
-              <p className="error" role="note">
-                The current labels disagree: compare them and adjudicate.
-              </p>
-            ) : null}
-            <div className={hasConflict ? "label-compare" : "stack"} aria-label="Current pathology labels" role="list">
-              {current.map((label) => (
-                <LabelCard key={label.id} caseId={c.id} label={label} canRetract={isAnnotator} />
-              ))}
-            </div>
-            {canAdjudicate && current.length > 0 ? (
-              <AdjudicationForm
-                caseId={c.id}
-                subtypes={[...new Set(current.map((l) => l.subtype))]}
-                needsRationale={hasConflict}
-              />
-            ) : null}
-            {older.length ? (
-              <details>
-                <summary>Retracted and corrected labels ({older.length})</summary>
-                <div className="stack">
-                  {older.map((label) => (
-                    <LabelCard key={label.id} caseId={c.id} label={label} canRetract={false} />
-                  ))}
-                </div>
-              </details>
-            ) : null}
-          </div>
+          <PathologyPanel
+            caseId={c.id}
+            labels={c.pathologyLabels}
+            labelStatus={c.labelStatus}
+            consensus={c.consensus}
+            canLabel={isAnnotator}
+            canAdjudicate={canAdjudicate}
+            myUserId={userGlobalId(me)}
+          />
           {isAnnotator ? (
             <div className="panel">
               <h2>Add a label</h2>
@@ -248,5 +236,37 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
         </aside>
       </div>
     </section>
+  );
+}
+
+/** The case's name, site and status, and the way to the previous, next and next unlabelled case. */
+function CaseHeader({ c }: { c: CaseQuery["case"] }) {
+  const link = (target: CaseLink, text: string) =>
+    target ? (
+      <Link href={`/cases/${encodeURIComponent(target.id)}`} title={target.accessionKey}>
+        {text}
+      </Link>
+    ) : (
+      <span className="muted">{text}</span>
+    );
+  return (
+    <>
+      <nav className="row case-nav" aria-label="Cases in order">
+        <Link href="/cases">← Cases</Link>
+        {link(c.neighbours.previous, "‹ Previous")}
+        {link(c.neighbours.next, "Next ›")}
+        {link(c.neighbours.nextUnlabelled, "Next unlabelled »")}
+      </nav>
+      <h1>
+        Case {c.accessionKey}{" "}
+        <span className="muted">
+          · patient {c.patientPseudonym} · {c.site.name}
+        </span>{" "}
+        <span className={`badge status-${c.labelStatus.toLowerCase()}`}>
+          {c.truth ? `${SUBTYPE_LABEL[c.truth]} · ` : ""}
+          {LABEL_STATUS_LABEL[c.labelStatus]}
+        </span>
+      </h1>
+    </>
   );
 }
