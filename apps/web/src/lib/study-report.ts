@@ -73,6 +73,15 @@ export type Mrmc = {
   pValue: number;
 };
 export type ReportReader = { label: string; name: string; email: string; arm: string };
+export type ReaderEffort = {
+  readerLabel: string;
+  phase: "UNAIDED" | "AIDED";
+  reads: number;
+  confidencesGiven: number;
+  timedReads: number;
+  medianReadingMs: number | null;
+  totalReadingMs: number;
+};
 export type Report = {
   studyName: string;
   closedAt: string | null;
@@ -83,6 +92,7 @@ export type Report = {
   phases: Phase[];
   mrmc: Mrmc[] | null;
   excludedCases: { code: string; reason: string }[];
+  effort: ReaderEffort[];
   statistics: Statistics;
   cases: ExplorerCase[];
 };
@@ -98,6 +108,7 @@ const SUMMARY_QUERY = /* GraphQL */ `
       ai { ${FIGURES} }
       mrmc { subtype readers unaidedAuc aidedAuc difference lower upper f ddf pValue }
       excludedCases { code reason }
+      effort { readerLabel phase reads confidencesGiven timedReads medianReadingMs totalReadingMs }
     }
   }
 `;

@@ -1,5 +1,5 @@
 import type { Report } from "@/lib/study-report";
-import { ci, kappaText, phaseName, readerNameOf } from "./report-format";
+import { ci, kappaCell, phaseName, readerNameOf } from "./report-format";
 
 /** Accuracy of the AI and of each reader per phase, with kappa against the truth. */
 export function AccuracySection({ report }: { report: Report }) {
@@ -8,6 +8,7 @@ export function AccuracySection({ report }: { report: Report }) {
     <div className="panel stack">
       <h2>Accuracy</h2>
       <table aria-label="Accuracy per reader and AI" style={{ width: "auto" }}>
+        <caption>Share of cases answered with the pathology truth, with Wilson 95% intervals</caption>
         <thead>
           <tr>
             <th>Who</th>
@@ -40,7 +41,11 @@ export function AccuracySection({ report }: { report: Report }) {
                 <td>
                   {r.figures.accuracy.successes} / {r.figures.accuracy.total}
                 </td>
-                <td>{kappaText(r.kappaVsTruth)}</td>
+                <td>
+                  {kappaCell(r.kappaVsTruth, report.classes, [
+                    { name: `${r.readerLabel} (${phaseName(p.phase).toLowerCase()})`, figures: r.figures },
+                  ])}
+                </td>
               </tr>
             )),
           )}

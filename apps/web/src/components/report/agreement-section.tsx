@@ -1,8 +1,9 @@
 import type { Report } from "@/lib/study-report";
-import { kappaText, pValueText, phaseName } from "./report-format";
+import { kappaCell, pValueText, phaseName } from "./report-format";
 
 /** Agreement per phase: Fleiss' kappa over all readers, Cohen's kappa per pair and with the AI. */
 export function AgreementSection({ report }: { report: Report }) {
+  const classes = report.classes;
   return (
     <div className="panel stack">
       <h2>Agreement (kappa)</h2>
@@ -17,6 +18,10 @@ export function AgreementSection({ report }: { report: Report }) {
             ) : null}
           </h3>
           <table aria-label={`Kappa ${phaseName(p.phase)}`} style={{ width: "auto" }}>
+            <caption>
+              Cohen&apos;s kappa, {phaseName(p.phase).toLowerCase()} phase: each reader with the AI and with each other
+              reader
+            </caption>
             <thead>
               <tr>
                 <th>Pair</th>
@@ -27,7 +32,12 @@ export function AgreementSection({ report }: { report: Report }) {
               {p.readers.map((r) => (
                 <tr key={`ai-${r.readerLabel}`}>
                   <td>{r.readerLabel} vs AI</td>
-                  <td>{kappaText(r.kappaVsAi)}</td>
+                  <td>
+                    {kappaCell(r.kappaVsAi, classes, [
+                      { name: r.readerLabel, figures: r.figures },
+                      { name: "the AI", figures: report.ai },
+                    ])}
+                  </td>
                 </tr>
               ))}
               {p.readerPairs.map((pair) => (
@@ -35,7 +45,18 @@ export function AgreementSection({ report }: { report: Report }) {
                   <td>
                     {pair.first} vs {pair.second}
                   </td>
-                  <td>{kappaText({ ...pair.kappa, pValue: 0 })}</td>
+                  <td>
+                    {kappaCell({ ...pair.kappa, pValue: 0 }, classes, [
+                      {
+                        name: pair.first,
+                        figures: p.readers.find((r) => r.readerLabel === pair.first)?.figures ?? null,
+                      },
+                      {
+                        name: pair.second,
+                        figures: p.readers.find((r) => r.readerLabel === pair.second)?.figures ?? null,
+                      },
+                    ])}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -24,7 +24,7 @@ function PanelTable({ arms }: { arms: { modality: string; aiVsReaders: AiVsReade
         {arms.flatMap((a) =>
           (a.aiVsReaders ?? []).map((x) => (
             <tr key={`${a.modality}-${x.className}`}>
-              <td>{a.modality}</td>
+              <td>{phaseName(a.modality.toUpperCase())}</td>
               <td>{subtypeLabel(x.className)}</td>
               <td>{formatNumber(x.result.aiAuc)}</td>
               <td>{formatNumber(x.result.meanReaderAuc)}</td>
@@ -49,6 +49,7 @@ export function AiVsReadersSection({ report }: { report: Report }) {
     <div className="panel stack">
       <h2>AI vs each reader</h2>
       <table aria-label="AI versus readers" style={{ width: "auto" }}>
+        <caption>Each reader against the AI on the same cases: accuracy difference, McNemar and DeLong tests</caption>
         <thead>
           <tr>
             <th>Reader</th>

@@ -1,6 +1,7 @@
 import { formatNumber } from "@/lib/format";
 import { subtypeLabel } from "@/lib/labels";
 import type { Report } from "@/lib/study-report";
+import { mrmcMissingReason } from "./mrmc-reason";
 import { pValueText } from "./report-format";
 
 /** Obuchowski-Rockette MRMC of reader-averaged AUC, unaided vs aided, per class. */
@@ -10,6 +11,10 @@ export function MrmcSection({ report }: { report: Report }) {
       <h2>MRMC: unaided vs aided</h2>
       {report.mrmc?.length ? (
         <table aria-label="MRMC" style={{ width: "auto" }}>
+          <caption>
+            Reader-averaged AUC of each class against the rest, unaided vs aided (Obuchowski-Rockette, random readers
+            and cases)
+          </caption>
           <thead>
             <tr>
               <th>Class</th>
@@ -40,8 +45,8 @@ export function MrmcSection({ report }: { report: Report }) {
           </tbody>
         </table>
       ) : (
-        <p className="muted">
-          No MRMC comparison: it needs readers with confidences in both the unaided and the aided phase.
+        <p className="muted" data-testid="mrmc-missing">
+          No MRMC comparison: {mrmcMissingReason(report)}
         </p>
       )}
     </div>

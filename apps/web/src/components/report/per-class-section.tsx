@@ -5,6 +5,7 @@ import { ci, phaseName, readerNameOf } from "./report-format";
 function PerClassTable({ figures, label }: { figures: Figures; label: string }) {
   return (
     <table aria-label={label} style={{ width: "auto" }}>
+      <caption>{label}: one class against the rest</caption>
       <thead>
         <tr>
           <th>Class</th>

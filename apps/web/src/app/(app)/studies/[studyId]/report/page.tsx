@@ -4,8 +4,11 @@ import { AccuracySection } from "@/components/report/accuracy-section";
 import { AgreementSection } from "@/components/report/agreement-section";
 import { AiVsReadersSection } from "@/components/report/ai-vs-readers-section";
 import { ConfusionSection } from "@/components/report/confusion-section";
+import { DownloadsSection } from "@/components/report/downloads-section";
 import { MrmcSection } from "@/components/report/mrmc-section";
 import { PerClassSection } from "@/components/report/per-class-section";
+import { ReadingTimeSection } from "@/components/report/reading-time-section";
+import { readableNote } from "@/components/report/report-format";
 import { RegionsSection } from "@/components/report/regions-section";
 import { RocSection } from "@/components/report/roc-section";
 import { GraphQLRequestError } from "@/lib/graphql";
@@ -43,13 +46,14 @@ export default async function StudyReportPage({ params }: { params: Promise<{ st
       {report.notes.length ? (
         <ul className="muted" aria-label="Notes">
           {report.notes.map((n) => (
-            <li key={n}>{n}</li>
+            <li key={n}>{readableNote(n)}</li>
           ))}
         </ul>
       ) : null}
       {report.excludedCases.length ? (
         <p className="muted">Left out: {report.excludedCases.map((c) => `${c.code} (${c.reason})`).join("; ")}</p>
       ) : null}
+      <DownloadsSection studyId={studyId} studyName={report.studyName} classes={report.classes} />
       <AccuracySection report={report} />
       <PerClassSection report={report} />
       <ConfusionSection report={report} />
@@ -58,6 +62,7 @@ export default async function StudyReportPage({ params }: { params: Promise<{ st
       <RocSection report={report} />
       <MrmcSection report={report} />
       <RegionsSection report={report} />
+      <ReadingTimeSection report={report} />
       {/* Further sections (e.g. the model versions on this study) go here, each its own component. */}
     </section>
   );
