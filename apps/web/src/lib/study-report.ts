@@ -158,6 +158,7 @@ const CASES_QUERY = /* GraphQL */ `
           phase
           answer
           confidence
+          readingTimeMs
           isCorrect
           region
           roi {
