@@ -1,9 +1,13 @@
-import { checkScreen, expect, expectViewerReady, test } from "./support/fixtures.ts";
+import { checkScreen, expect, expectViewerReady, pageFor, test } from "./support/fixtures.ts";
 import { signIn } from "./support/sign-in.ts";
 
 // An annotator's work on one case: regions drawn, edited and deleted on the full-depth viewer,
 // a second pathology label that disagrees, the two side by side, and the adjudication.
-test("an annotator draws, edits and deletes ROIs, and adjudicates conflicting labels", async ({ page }) => {
+test("an annotator draws, edits, deletes and undoes ROIs; a conflict is adjudicated by someone else", async ({
+  page,
+  browser,
+  consoleErrors,
+}) => {
   await page.setViewportSize({ width: 1600, height: 1000 });
   await signIn(page, "annotator@north.example");
   await page.getByRole("table", { name: "Cases" }).getByRole("link", { name: "N-0005" }).click();
@@ -63,7 +67,28 @@ test("an annotator draws, edits and deletes ROIs, and adjudicates conflicting la
   await page.keyboard.press("Delete");
   await expect(page.getByRole("status").filter({ hasText: "Region deleted." })).toBeVisible();
   await expect(rows).toHaveCount(before + 1);
+  // Undo (Ctrl+Z) brings it back; delete it again from the table.
+  await page.keyboard.press("Control+z");
+  await expect(page.getByRole("status").filter({ hasText: "Deletion undone." })).toBeVisible();
+  await expect(rows.filter({ hasText: "Box" })).toHaveCount(boxesBefore + 1);
+  await rows
+    .filter({ hasText: "Box" })
+    .last()
+    .getByRole("button", { name: /Delete box/ })
+    .click();
+  await expect(rows).toHaveCount(before + 1);
   await expect(rows.filter({ hasText: "Box" })).toHaveCount(boxesBefore);
+
+  // What a region is for is chosen before drawing (in the toolbar) and can be changed after.
+  await toolbar.getByRole("combobox", { name: "Purpose of new regions" }).selectOption("OTHER");
+  await toolbar.getByRole("button", { name: "Point" }).click();
+  await page.mouse.click(...at(0.52, 0.45));
+  await expect(page.getByRole("status").filter({ hasText: "Point saved." })).toBeVisible();
+  const point = rows.filter({ hasText: "Point" }).last();
+  await expect(point.getByRole("combobox")).toHaveValue("OTHER");
+  await point.getByRole("combobox").selectOption("FINDING");
+  await expect(page.getByRole("status").filter({ hasText: "Region updated." })).toBeVisible();
+  await expect(rows).toHaveCount(before + 2);
 
   // A second label that disagrees: the case is in conflict, labels side by side, then adjudicated.
   const form = page.getByRole("form", { name: "Add pathology label" });
@@ -82,18 +107,36 @@ test("an annotator draws, edits and deletes ROIs, and adjudicates conflicting la
   const compared = page.getByRole("list", { name: "Current pathology labels" }).getByTestId("pathology-label");
   await expect(compared).toHaveCount(2);
   await checkScreen(page, "labels-in-conflict");
-  const adjudicate = page.getByRole("form", { name: "Adjudicate" });
+  // The annotator wrote one of the disagreeing labels: someone else adjudicates.
+  await expect(page.getByTestId("adjudication-by-others")).toBeVisible();
+  await expect(page.getByRole("form", { name: "Adjudicate" })).toHaveCount(0);
+  const coordinator = await pageFor(browser, consoleErrors, "coordinator@north.example");
+  await coordinator.goto(page.url());
+  const adjudicate = coordinator.getByRole("form", { name: "Adjudicate" });
+  await expect(adjudicate.getByLabel("Consensus subtype")).toHaveValue("");
   await adjudicate.getByLabel("Consensus subtype").selectOption({ label: `${other} (labelled)` });
   await adjudicate.getByLabel(/Rationale/).fill("Surgical specimen reviewed at the tumour board");
   await adjudicate.getByRole("button", { name: "Record consensus" }).click();
+  await expect(coordinator.getByTestId("consensus")).toContainText(other);
+  // A fresh form after the decision: no stale choice preselected.
+  await expect(coordinator.getByRole("form", { name: "Adjudicate" }).getByLabel("Consensus subtype")).toHaveValue("");
+  await page.reload();
   await expect(page.getByTestId("consensus")).toContainText(other);
   await expect(page.getByRole("list", { name: "Pathology history" })).toContainText("Consensus decided");
 
   // Everything persisted.
   await page.reload();
   await expectViewerReady(page);
-  await expect(rows).toHaveCount(before + 1);
+  await expect(rows).toHaveCount(before + 2);
   await expect(rows.filter({ hasText: "Polygon" })).toHaveCount(polygonsBefore + 1);
+  await expect(rows.filter({ hasText: "Point" }).last().getByRole("combobox")).toHaveValue("FINDING");
   await expect(page.getByRole("heading", { name: /Case N-0005/ })).toContainText("Adjudicated");
   await expect(page.getByTestId("roi-layer").first()).toBeVisible();
+
+  // On to the next case and back, without the list.
+  const nav = page.getByRole("navigation", { name: "Cases in order" });
+  await nav.getByRole("link", { name: "Next ›" }).click();
+  await expect(page.getByRole("heading", { name: /Case N-0006/ })).toBeVisible();
+  await nav.getByRole("link", { name: "‹ Previous" }).click();
+  await expect(page.getByRole("heading", { name: /Case N-0005/ })).toBeVisible();
 });
