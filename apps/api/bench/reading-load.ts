@@ -17,6 +17,7 @@ import { createPrismaClient, migrateDatabase, repoRoot, startEmbeddedPostgres } 
 import { createLocalBlobStore } from "@mammo/storage";
 import { encode } from "next-auth/jwt";
 import { seedDemo } from "../src/seed/demo-seed.ts";
+import { NEXT_CASE, SUBMIT_READ } from "../test/reading-documents.ts";
 import { createCasePredictions, createModelVersion, createStudy } from "../test/study-factories.ts";
 
 const READERS = Number(process.env.BENCH_READERS ?? 50);
@@ -26,59 +27,6 @@ const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 0);
 const PG_PORT = Number(process.env.BENCH_PG_PORT ?? 5650);
 const API_PORT = Number(process.env.BENCH_API_PORT ?? 5651);
 const SECRET = "bench-session-secret-0123456789abcdef";
-
-const NEXT_CASE = /* GraphQL */ `
-  query Next($studyId: ID!) {
-    myNextCase(studyId: $studyId) {
-      caseCode
-      phase
-      position
-      caseCount
-      questions {
-        kind
-        options
-        isRequired
-      }
-      images {
-        id
-        laterality
-        view
-        widthPx
-        heightPx
-        displayUrl
-      }
-      myUnaidedRead {
-        answer
-        confidence
-      }
-      ai {
-        answer
-        probabilities {
-          subtype
-          probability
-        }
-        heatmaps {
-          imageId
-          url
-        }
-      }
-    }
-  }
-`;
-const SUBMIT = /* GraphQL */ `
-  mutation Submit($input: SubmitReadInput!) {
-    submitRead(input: $input) {
-      read {
-        id
-        version
-      }
-      next {
-        caseCode
-        phase
-      }
-    }
-  }
-`;
 
 type Sample = { op: "next" | "submit"; ms: number; at: number };
 type Task = { caseCode: string; phase: string; questions: { kind: string; options: string[] }[] };
@@ -136,6 +84,24 @@ async function prepare(dir: string) {
     caseIds: cases.map((c) => c.id),
     modelVersionId: model.id,
     readers: readers.map((r, i) => ({ userId: r.id, arm: i % 2 === 0 ? "UNAIDED" : "AIDED" })),
+  });
+  // A read counts only once its case's images were delivered to the reader (the image routes
+  // record it). This bench measures next case and submit, not image serving: every image is
+  // recorded as delivered to every reader up front.
+  const studyReaders = await db.studyReader.findMany({ where: { studyId: study.id }, select: { id: true } });
+  const studyCases = await db.studyCase.findMany({ where: { studyId: study.id }, select: { id: true, caseId: true } });
+  const images = await db.image.findMany({
+    where: { caseId: { in: cases.map((c) => c.id) }, status: "ACTIVE" },
+    select: { id: true, caseId: true },
+  });
+  await db.imageDelivery.createMany({
+    data: studyReaders.flatMap((reader) =>
+      studyCases.flatMap((sc) =>
+        images
+          .filter((image) => image.caseId === sc.caseId)
+          .map((image) => ({ studyReaderId: reader.id, imageId: image.id, studyCaseId: sc.id })),
+      ),
+    ),
   });
   await db.$disconnect();
   return {
@@ -271,7 +237,7 @@ async function main() {
             timeSpentMs: 20_000 + step,
           };
           t0 = performance.now();
-          await post(token, SUBMIT, { input });
+          await post(token, SUBMIT_READ, { input });
           samples.push({ op: "submit", ms: performance.now() - t0, at: t0 - start });
           step++;
         }

@@ -21,4 +21,5 @@ import "../modules/audit/audit.schema.ts";
 import "../modules/annotations/annotation.schema.ts";
 import "../modules/reports/study-report.schema.ts";
 import "../modules/inference/concordance-summary.schema.ts";
+import "../modules/pacs/pacs.schema.ts";
 import "../modules/preferences/preference.schema.ts";

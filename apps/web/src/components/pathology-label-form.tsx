@@ -1,44 +1,42 @@
 "use client";
 
-import { useKeptFormAction } from "@/components/common/use-kept-form-action";
 import { useId } from "react";
-import { addPathologyLabelAction, type LabelFormState } from "@/app/(app)/cases/[caseId]/actions";
+import { addPathologyLabelAction } from "@/app/(app)/cases/[caseId]/actions";
 import { Feedback, FieldError } from "@/components/common/form-feedback";
-import { SUBTYPES, SUBTYPE_LABEL } from "@/lib/labels";
+import { SelectField, SUBTYPE_OPTIONS } from "@/components/common/form-fields";
+import { useKeptFormAction } from "@/components/common/use-kept-form-action";
+import { INITIAL_FORM_STATE } from "@/lib/form-state";
 
 const FIELDS = ["subtype", "specimenDate", "note"];
 
 export function PathologyLabelForm({ caseId }: { caseId: string }) {
-  const [state, action, isPending] = useKeptFormAction<LabelFormState>(addPathologyLabelAction, {
-    error: null,
-    savedAt: null,
-  });
+  const [state, action, isPending] = useKeptFormAction(addPathologyLabelAction, INITIAL_FORM_STATE);
   const id = useId();
   return (
     <form onSubmit={action} className="stack" aria-label="Add pathology label">
       <input type="hidden" name="caseId" value={caseId} />
-      <div className="field">
-        <label htmlFor={`${id}-subtype`}>Subtype</label>
-        <select id={`${id}-subtype`} name="subtype" required defaultValue="">
-          <option value="" disabled>
-            Choose…
-          </option>
-          {SUBTYPES.map((s) => (
-            <option key={s} value={s}>
-              {SUBTYPE_LABEL[s]}
-            </option>
-          ))}
-        </select>
+      <SelectField
+        id={`${id}-subtype`}
+        label="Subtype"
+        name="subtype"
+        required
+        defaultValue=""
+        placeholder="Choose…"
+        options={SUBTYPE_OPTIONS}
+      >
         <FieldError state={state} field="subtype" />
-      </div>
+      </SelectField>
       <div className="row">
-        <div className="field">
-          <label htmlFor={`${id}-source`}>Specimen source</label>
-          <select id={`${id}-source`} name="source" defaultValue="SURGERY">
-            <option value="SURGERY">Surgery</option>
-            <option value="BIOPSY">Biopsy</option>
-          </select>
-        </div>
+        <SelectField
+          id={`${id}-source`}
+          label="Specimen source"
+          name="source"
+          defaultValue="SURGERY"
+          options={[
+            { value: "SURGERY", label: "Surgery" },
+            { value: "BIOPSY", label: "Biopsy" },
+          ]}
+        />
         <div className="field">
           <label htmlFor={`${id}-date`}>Specimen date</label>
           <input id={`${id}-date`} type="date" name="specimenDate" />
@@ -50,7 +48,7 @@ export function PathologyLabelForm({ caseId }: { caseId: string }) {
         <textarea id={`${id}-note`} name="note" rows={2} maxLength={2000} />
         <FieldError state={state} field="note" />
       </div>
-      <Feedback state={{ ...state, message: state.savedAt ? "Label saved." : null }} fields={FIELDS} />
+      <Feedback state={state} fields={FIELDS} />
       <button className="primary" type="submit" disabled={isPending}>
         {isPending ? "Saving…" : "Save label"}
       </button>

@@ -4,6 +4,7 @@ import { getServerSession } from "next-auth";
 import { SiteSwitcher } from "@/components/shell/site-switcher";
 import { UserMenu } from "@/components/shell/user-menu";
 import { authOptions } from "@/lib/auth-options";
+import { roleLabel } from "@/lib/labels";
 import { currentSite, getMe, hasRole, sitesOf } from "@/lib/viewer-context";
 
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
@@ -19,9 +20,10 @@ export default async function AppLayout({ children }: { children: React.ReactNod
     hasRole(me, "ML_ENGINEER", "COORDINATOR") && { href: "/models", label: "Models" },
     hasRole(me, "COORDINATOR") && { href: "/studies", label: "Reader studies" },
     hasRole(me, "READER") && { href: "/reading", label: "Reading" },
+    hasRole(me, "ADMIN", "COORDINATOR") && { href: "/pacs", label: "PACS" },
     hasRole(me, "ADMIN") && { href: "/admin", label: "Admin" },
   ].filter((x): x is { href: string; label: string } => Boolean(x));
-  const roles = me.memberships.map((m) => `${m.role.replace("_", " ").toLowerCase()} · ${m.site.code}`);
+  const roles = me.memberships.map((m) => `${roleLabel(m.role)} · ${m.site.code}`);
   return (
     <>
       <header className="topbar">

@@ -2,10 +2,9 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
+import type { FormState } from "@/lib/form-state";
 import { refusalOf } from "@/lib/form-errors";
 import { graphql, GraphQLRequestError } from "@/lib/graphql";
-
-export type FormState = { error: string | null; field?: string | null; isSignedOut?: boolean };
 
 export async function startTrainingAction(_previous: FormState, form: FormData): Promise<FormState> {
   let runId: string;
@@ -16,7 +15,7 @@ export async function startTrainingAction(_previous: FormState, form: FormData):
       try {
         params = JSON.parse(raw);
       } catch {
-        return { error: 'Parameter overrides must be JSON, e.g. {"epochs": 10}', field: "params" };
+        return { error: 'Parameter overrides must be JSON, e.g. {"epochs": 10}', message: null, field: "params" };
       }
     }
     const seed = String(form.get("seed") ?? "").trim();
@@ -43,6 +42,7 @@ export async function startTrainingAction(_previous: FormState, form: FormData):
     // The API names a parameter path (params.epochs): it belongs to the overrides field.
     return {
       ...refusal,
+      message: null,
       field: refusal.field === "params" || refusal.field?.startsWith("params") ? "params" : refusal.field,
     };
   }

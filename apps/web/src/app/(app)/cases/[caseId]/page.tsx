@@ -5,6 +5,7 @@ import { PathologyHistory, type PathologyEvent } from "@/components/pathology/pa
 import { PathologyPanel } from "@/components/pathology/pathology-panel";
 import { PathologyLabelForm } from "@/components/pathology-label-form";
 import { CaseImaging, type CaseImage } from "@/components/case/case-imaging";
+import { PacsResultsPanel, type PacsResult } from "@/components/case/pacs-results-panel";
 import { fileUrl, pixelsUrl } from "@/lib/files";
 import { graphql, GraphQLRequestError } from "@/lib/graphql";
 import { LABEL_STATUS_LABEL, SUBTYPE_LABEL, type LabelStatus, type Subtype } from "@/lib/labels";
@@ -203,6 +204,16 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
       annotations: image.annotations,
     };
   });
+  // Results sent to the PACS the case came from (admins and coordinators of its site).
+  const pacsResults = siteRoles.some((r) => r === "ADMIN" || r === "COORDINATOR")
+    ? (
+        await graphqlOr<{ casePacsResults: PacsResult[] }>(
+          { casePacsResults: [] },
+          `query Results($id: ID!) { casePacsResults(caseId: $id) { kind sopInstanceUid renderedPath } }`,
+          { id },
+        )
+      ).casePacsResults
+    : [];
   return (
     <section className="stack">
       <CaseHeader c={c} />
@@ -229,6 +240,7 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
               <PathologyLabelForm caseId={c.id} />
             </div>
           ) : null}
+          {pacsResults.length ? <PacsResultsPanel results={pacsResults} /> : null}
           <div className="panel">
             <h2>History</h2>
             <PathologyHistory events={data.pathologyHistory} />
