@@ -11,7 +11,8 @@ test("an annotator draws, edits, deletes and undoes ROIs; a conflict is adjudica
   await page.setViewportSize({ width: 1600, height: 1000 });
   await signIn(page, "annotator@north.example");
   await page.getByRole("table", { name: "Cases" }).getByRole("link", { name: "N-0005" }).click();
-  await expect(page.getByRole("heading", { name: /Case N-0005/ })).toBeVisible();
+  // The case page's first render (images, labels, history, neighbours) took over 15 s at load 38.
+  await expect(page.getByRole("heading", { name: /Case N-0005/ })).toBeVisible({ timeout: 60_000 });
   await expectViewerReady(page);
   const rows = page.getByTestId("roi-row");
   // The demo seed outlines each lesion with a polygon already: count from what is there, once it is.
