@@ -92,38 +92,43 @@ test("an annotator draws, edits, deletes and undoes ROIs; a conflict is adjudica
   await expect(page.getByRole("status").filter({ hasText: "Region updated." })).toBeVisible();
   await expect(rows).toHaveCount(before + 2);
 
-  // A second label that disagrees: the case is in conflict, labels side by side, then adjudicated.
-  const form = page.getByRole("form", { name: "Add pathology label" });
+  // A second label of the lesion's finding that disagrees: the finding is in conflict, labels side
+  // by side, then adjudicated. (The seed labels the other breast NORMAL: a finding of its own.)
+  const lesion = page.getByRole("group", { name: /^Finding F1 / });
   const current =
-    (await page
+    (await lesion
       .getByRole("list", { name: "Current pathology labels" })
       .getByTestId("pathology-label")
       .first()
       .textContent()) ?? "";
   const other = current.includes("Scirrhous") ? "Solid" : "Scirrhous";
+  await lesion.getByText("Add a label to finding F1").click();
+  const form = lesion.getByRole("form", { name: "Add pathology label" });
   await form.getByLabel("Subtype").selectOption({ label: other });
-  await form.getByLabel("Specimen source").selectOption("BIOPSY");
+  await form.getByLabel("Source").selectOption("BIOPSY");
   await form.getByLabel("Specimen date").fill("2022-01-02");
   await form.getByRole("button", { name: "Save label" }).click();
-  await expect(page.getByRole("note")).toHaveText(/disagree/);
-  const compared = page.getByRole("list", { name: "Current pathology labels" }).getByTestId("pathology-label");
+  await expect(lesion.getByRole("note")).toHaveText(/disagree/);
+  const compared = lesion.getByRole("list", { name: "Current pathology labels" }).getByTestId("pathology-label");
   await expect(compared).toHaveCount(2);
+  await expect(page.getByRole("heading", { name: /Case N-0005/ })).toContainText("Conflict");
   await checkScreen(page, "labels-in-conflict");
   // The annotator wrote one of the disagreeing labels: someone else adjudicates.
-  await expect(page.getByTestId("adjudication-by-others")).toBeVisible();
-  await expect(page.getByRole("form", { name: "Adjudicate" })).toHaveCount(0);
+  await expect(lesion.getByTestId("adjudication-by-others")).toBeVisible();
+  await expect(lesion.getByRole("form", { name: "Adjudicate" })).toHaveCount(0);
   const coordinator = await pageFor(browser, consoleErrors, "coordinator@north.example");
   await coordinator.goto(page.url());
-  const adjudicate = coordinator.getByRole("form", { name: "Adjudicate" });
+  const theirLesion = coordinator.getByRole("group", { name: /^Finding F1 / });
+  const adjudicate = theirLesion.getByRole("form", { name: "Adjudicate" });
   await expect(adjudicate.getByLabel("Consensus subtype")).toHaveValue("");
   await adjudicate.getByLabel("Consensus subtype").selectOption({ label: `${other} (labelled)` });
   await adjudicate.getByLabel(/Rationale/).fill("Surgical specimen reviewed at the tumour board");
   await adjudicate.getByRole("button", { name: "Record consensus" }).click();
-  await expect(coordinator.getByTestId("consensus")).toContainText(other);
+  await expect(theirLesion.getByTestId("consensus")).toContainText(other);
   // A fresh form after the decision: no stale choice preselected.
-  await expect(coordinator.getByRole("form", { name: "Adjudicate" }).getByLabel("Consensus subtype")).toHaveValue("");
+  await expect(theirLesion.getByRole("form", { name: "Adjudicate" }).getByLabel("Consensus subtype")).toHaveValue("");
   await page.reload();
-  await expect(page.getByTestId("consensus")).toContainText(other);
+  await expect(lesion.getByTestId("consensus")).toContainText(other);
   await expect(page.getByRole("list", { name: "Pathology history" })).toContainText("Consensus decided");
 
   // Everything persisted.
@@ -132,7 +137,7 @@ test("an annotator draws, edits, deletes and undoes ROIs; a conflict is adjudica
   await expect(rows).toHaveCount(before + 2);
   await expect(rows.filter({ hasText: "Polygon" })).toHaveCount(polygonsBefore + 1);
   await expect(rows.filter({ hasText: "Point" }).last().getByRole("combobox")).toHaveValue("FINDING");
-  await expect(page.getByRole("heading", { name: /Case N-0005/ })).toContainText("Adjudicated");
+  await expect(page.getByRole("heading", { name: /^Finding F1/ })).toContainText("Adjudicated");
   await expect(page.getByTestId("roi-layer").first()).toBeVisible();
 
   // On to the next case and back, without the list.

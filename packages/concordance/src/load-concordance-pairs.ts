@@ -1,20 +1,14 @@
 import type { Db } from "@mammo/db";
 import { regionOf, type ConcordancePair } from "./concordance-summary.ts";
 
-/** A case's truth: its current consensus, else the subtype every current label agrees on (as the API's case-truth.ts). */
-function caseTruth(c: {
-  consensusDecisions: { subtype: string }[];
-  pathologyLabels: { subtype: string }[];
-}): string | null {
-  if (c.consensusDecisions[0]) return c.consensusDecisions[0].subtype;
-  const subtypes = new Set(c.pathologyLabels.map((l) => l.subtype));
-  return subtypes.size === 1 ? [...subtypes][0]! : null;
-}
+const breastKey = (caseId: string, laterality: string) => `${caseId}:${laterality}`;
 
 /**
- * Every ConcordanceResult of an inference run's heatmaps, with what the summary groups by. The
- * AI's answer for a case is the mean of its images' probabilities (as the API's case-ai-answer.ts).
- * Everything, unfiltered: for workers and the CLI. The API must apply its own visibility rules.
+ * Every ConcordanceResult of an inference run's heatmaps, with what the summary groups by. A
+ * heatmap's truth is its breast's (kept by the database: Breast.truthSubtype); the AI's answer
+ * for a breast is the mean of its images' probabilities (as the API's case-ai-answer.ts); a
+ * lesion outline is keyed by its finding. Everything, unfiltered: for workers and the CLI. The
+ * API must apply its own visibility rules.
  */
 export async function loadConcordancePairs(db: Db, inferenceRunId: string): Promise<ConcordancePair[]> {
   const run = await db.inferenceRun.findUniqueOrThrow({
@@ -38,42 +32,40 @@ export async function loadConcordancePairs(db: Db, inferenceRunId: string): Prom
       read: {
         select: { answer: true, studyReader: { select: { userId: true } }, studyCase: { select: { studyId: true } } },
       },
-      annotation: { select: { pathologyLabelId: true } },
+      annotation: { select: { findingId: true } },
     },
     orderBy: { id: "asc" },
   });
   const caseIds = [...new Set(rows.map((r) => r.saliencyMap.prediction.image.caseId))];
-  const [cases, predictions] = await Promise.all([
-    db.case.findMany({
-      where: { id: { in: caseIds } },
-      select: {
-        id: true,
-        consensusDecisions: { where: { supersededAt: null }, select: { subtype: true } },
-        pathologyLabels: { where: { retractedAt: null, replacedBy: { is: null } }, select: { subtype: true } },
-      },
+  const [breasts, predictions] = await Promise.all([
+    db.breast.findMany({
+      where: { caseId: { in: caseIds } },
+      select: { caseId: true, laterality: true, truthSubtype: true },
     }),
     db.prediction.findMany({
       where: { modelVersionId: run.modelVersionId, image: { caseId: { in: caseIds }, status: "ACTIVE" } },
-      select: { probabilities: true, image: { select: { caseId: true } } },
+      select: { probabilities: true, image: { select: { caseId: true, laterality: true } } },
     }),
   ]);
-  const truth = new Map(cases.map((c) => [c.id, caseTruth(c)]));
+  const truth = new Map(breasts.map((b) => [breastKey(b.caseId, b.laterality), b.truthSubtype]));
   const { classNames } = run.modelVersion;
+  const probabilitiesOf = new Map<string, number[][]>();
+  for (const p of predictions) {
+    const key = breastKey(p.image.caseId, p.image.laterality);
+    probabilitiesOf.set(key, [...(probabilitiesOf.get(key) ?? []), p.probabilities]);
+  }
   const aiAnswer = new Map(
-    caseIds.map((caseId) => {
-      const own = predictions.filter((p) => p.image.caseId === caseId).map((p) => p.probabilities);
-      const meanProbabilities = classNames.map(
-        (_, k) => own.reduce((s, p) => s + (p[k] ?? 0), 0) / Math.max(1, own.length),
-      );
-      return [caseId, own.length > 0 ? classNames[meanProbabilities.indexOf(Math.max(...meanProbabilities))]! : null];
+    [...probabilitiesOf].map(([key, own]) => {
+      const meanProbabilities = classNames.map((_, k) => own.reduce((s, p) => s + (p[k] ?? 0), 0) / own.length);
+      return [key, classNames[meanProbabilities.indexOf(Math.max(...meanProbabilities))]!];
     }),
   );
   return rows
     .filter((r) => r.source === "ANNOTATION" || run.target !== "STUDY" || r.read?.studyCase.studyId === run.studyId)
     .map((r): ConcordancePair => {
       const image = r.saliencyMap.prediction.image;
-      const subtype = truth.get(image.caseId) ?? null;
-      const ai = aiAnswer.get(image.caseId) ?? null;
+      const subtype = truth.get(breastKey(image.caseId, image.laterality)) ?? null;
+      const ai = aiAnswer.get(breastKey(image.caseId, image.laterality)) ?? null;
       return {
         source: r.source,
         caseId: image.caseId,
@@ -84,7 +76,7 @@ export async function loadConcordancePairs(db: Db, inferenceRunId: string): Prom
         readerId: r.read?.studyReader.userId ?? null,
         studyId: r.read?.studyCase.studyId ?? null,
         region: r.read && subtype && ai ? regionOf(r.read.answer === subtype, ai === subtype) : null,
-        lesionKey: r.annotation?.pathologyLabelId ?? null,
+        lesionKey: r.annotation?.findingId ?? null,
         isPointingHit: r.isPointingHit,
         energyInside: r.energyInside,
         iou: r.iou,

@@ -74,6 +74,12 @@ export function AnswerPanel(p: Props) {
         {task.phase === "AIDED" ? <span className="badge">with AI</span> : null}
       </p>
       <progress max={task.caseCount} value={task.position - 1} aria-label="Cases read" />
+      {task.unit !== "CASE" ? (
+        <p data-testid="reading-unit">
+          {task.unit === "FINDING" ? "About the outlined lesion" : "About this breast"}
+          {task.laterality ? ` in the ${task.laterality === "R" ? "right" : "left"} breast` : ""}.
+        </p>
+      ) : null}
       {task.phase === "AIDED" ? <AiAssistance task={task} /> : null}
       {isLocked ? (
         <p className="muted small" role="status" data-testid="answer-wait">

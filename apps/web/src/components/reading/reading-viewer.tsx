@@ -29,11 +29,26 @@ export function viewerImages(images: ReadingImage[], heatmaps: { imageId: string
   });
 }
 
-/** The reader's own mark (editable) and, in the aided step, their unaided mark. */
+/**
+ * The lesion the question is about (a FINDING study: outlined, never editable), the reader's own
+ * mark (editable) and, in the aided step, their unaided mark.
+ */
 function readingRois(task: ReadingTask, mark: ReadDraft["mark"]): ViewerRoi[] {
   const earlier = task.myUnaidedRead?.roi;
   const earlierRoi = earlier ? roiFromApi(earlier.shape, earlier.geometry) : null;
   const list: ViewerRoi[] = [];
+  for (const [index, m] of (task.findingMarks ?? []).entries()) {
+    const roi = roiFromApi(m.shape, m.geometry);
+    if (roi)
+      list.push({
+        id: `finding-${index}`,
+        imageId: m.imageId,
+        roi,
+        label: "the lesion asked about",
+        tone: "lesion",
+        isEditable: false,
+      });
+  }
   if (earlier && earlierRoi)
     list.push({
       id: "unaided-mark",

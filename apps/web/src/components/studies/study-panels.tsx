@@ -4,7 +4,7 @@ import { formatDateTime } from "@/lib/format";
 import { subtypeLabel } from "@/lib/labels";
 import { CasePicker } from "./case-picker";
 import { AddReaderForm, RemoveCaseButton, RemoveReaderButton, RunStudyInferenceButton } from "./study-forms";
-import { readsDone, readsDue, type InferenceRunRow, type Study } from "./study-types";
+import { readsDone, readsDue, UNIT_WORDS, type InferenceRunRow, type Study } from "./study-types";
 
 /** Who reads the study and how far each has come (counts only while it is open). */
 export function ReadersPanel({ study }: { study: Study }) {
@@ -74,7 +74,14 @@ export function CasesPanel({ study, sites }: { study: Study; sites: { id: string
         <ul className="code-list" aria-label="Study cases">
           {study.cases.edges.map(({ node }) => (
             <li key={node.id}>
-              <code>{node.code}</code> {node.case ? <span className="muted">{node.case.accessionKey}</span> : null}
+              <code>{node.code}</code>{" "}
+              {node.case ? (
+                <span className="muted">
+                  {node.case.accessionKey}
+                  {node.finding ? ` · finding ${node.finding.key}` : ""}
+                  {(node.laterality ?? node.finding?.laterality) ? ` · ${node.laterality ?? node.finding?.laterality}` : ""}
+                </span>
+              ) : null}
               {study.status === "DRAFT" && node.case ? (
                 <RemoveCaseButton studyId={study.id} caseId={node.case.id} code={node.code} />
               ) : null}
@@ -84,7 +91,12 @@ export function CasesPanel({ study, sites }: { study: Study; sites: { id: string
       )}
       {study.status === "DRAFT" ? (
         <>
-          <h3>Add cases with a pathology truth</h3>
+          <h3>
+            Add cases with a pathology truth{" "}
+            <span className="muted">
+              ({study.unit === "FINDING" ? "their lesion findings" : study.unit === "BREAST" ? "their breasts" : "whole cases"})
+            </span>
+          </h3>
           <CasePicker
             studyId={study.id}
             sites={sites}
@@ -153,7 +165,7 @@ export function DesignPanel({ study }: { study: Study }) {
 export function StudySummary({ study }: { study: Study }) {
   return (
     <p className="muted">
-      {study.description ? `${study.description} · ` : ""}site {study.site.code} · seed {study.seed} · created{" "}
+      {study.description ? `${study.description} · ` : ""}site {study.site.code} · {UNIT_WORDS[study.unit]} · seed {study.seed} · created{" "}
       {formatDateTime(study.createdAt)}
       {study.openedAt ? ` · opened ${formatDateTime(study.openedAt)}` : ""}
       {study.closedAt ? ` · closed ${formatDateTime(study.closedAt)}` : ""} · AI:{" "}

@@ -4,6 +4,7 @@ export type Study = {
   name: string;
   description: string | null;
   status: "DRAFT" | "OPEN" | "CLOSED";
+  unit: "FINDING" | "BREAST" | "CASE";
   seed: number;
   createdAt: string;
   openedAt: string | null;
@@ -14,7 +15,15 @@ export type Study = {
   questions: { id: string; kind: string; prompt: string; options: string[]; isRequired: boolean }[];
   readers: StudyReaderRow[];
   cases: {
-    edges: { node: { id: string; code: string; case: { id: string; accessionKey: string } | null } }[];
+    edges: {
+      node: {
+        id: string;
+        code: string;
+        laterality: "R" | "L" | null;
+        finding: { key: string; laterality: "R" | "L" | null } | null;
+        case: { id: string; accessionKey: string } | null;
+      };
+    }[];
     pageInfo: { hasNextPage: boolean };
   };
 };
@@ -26,6 +35,13 @@ export type StudyReaderRow = {
   progress: { caseCount: number; unaidedReads: number; aidedReads: number; isComplete: boolean };
 };
 export type InferenceRunRow = { id: string; status: string; createdAt: string; error: string | null };
+
+/** What a study's reads answer for, in words. */
+export const UNIT_WORDS = {
+  FINDING: "readers answer per marked finding",
+  BREAST: "readers answer per breast",
+  CASE: "readers answer per case",
+} as const;
 
 /** Reads a reader owes: each case once, twice in the aided arm (unaided, then aided). */
 export const readsDue = (r: StudyReaderRow) =>

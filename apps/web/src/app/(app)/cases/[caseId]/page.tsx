@@ -1,8 +1,7 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { type Label } from "@/components/pathology/label-card";
+import { BREAST_NAME, FindingPanel, type Finding } from "@/components/pathology/finding-panel";
 import { PathologyHistory, type PathologyEvent } from "@/components/pathology/pathology-history";
-import { PathologyPanel } from "@/components/pathology/pathology-panel";
 import { PathologyLabelForm } from "@/components/pathology-label-form";
 import { CaseImaging, type CaseImage } from "@/components/case/case-imaging";
 import { PacsResultsPanel, type PacsResult } from "@/components/case/pacs-results-panel";
@@ -44,14 +43,8 @@ type CaseQuery = {
     truth: Subtype | null;
     site: { id: string; code: string; name: string };
     images: Image[];
-    pathologyLabels: Label[];
-    consensus: {
-      subtype: Subtype;
-      method: string;
-      rationale: string | null;
-      decidedBy: { name: string };
-      createdAt: string;
-    } | null;
+    findings: Finding[];
+    breasts: { laterality: "R" | "L"; labelStatus: LabelStatus | "MIXED"; truth: Subtype | null }[];
     neighbours: { previous: CaseLink; next: CaseLink; nextUnlabelled: CaseLink };
   };
   myPreferences: { hangingProtocol: HangingProtocol };
@@ -94,29 +87,39 @@ const CASE_QUERY = /* GraphQL */ `
           }
         }
       }
-      pathologyLabels {
-        id
-        subtype
-        source
-        specimenDate
-        note
+      breasts {
         laterality
-        author {
-          id
-          name
-        }
-        createdAt
-        retractedAt
-        isCurrent
+        labelStatus
+        truth
       }
-      consensus {
-        subtype
-        method
-        rationale
-        decidedBy {
-          name
+      findings {
+        id
+        key
+        laterality
+        labelStatus
+        truth
+        pathologyLabels {
+          id
+          subtype
+          source
+          specimenDate
+          note
+          author {
+            id
+            name
+          }
+          createdAt
+          retractedAt
+          isCurrent
         }
-        createdAt
+        consensus {
+          subtype
+          method
+          rationale
+          decidedBy {
+            name
+          }
+        }
       }
       neighbours {
         previous {
@@ -214,6 +217,7 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
         )
       ).casePacsResults
     : [];
+
   return (
     <section className="stack">
       <CaseHeader c={c} />
@@ -225,18 +229,35 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
           hangingProtocol={data.myPreferences.hangingProtocol}
         />
         <aside className="stack">
-          <PathologyPanel
-            caseId={c.id}
-            labels={c.pathologyLabels}
-            labelStatus={c.labelStatus}
-            consensus={c.consensus}
-            canLabel={isAnnotator}
-            canAdjudicate={canAdjudicate}
-            myUserId={userGlobalId(me)}
-          />
+          <div className="stack">
+            <h2>Pathology</h2>
+            {c.breasts.length ? (
+              <ul aria-label="Breasts" className="plain-list">
+                {c.breasts.map((b) => (
+                  <li key={b.laterality}>
+                    {BREAST_NAME[b.laterality]}:{" "}
+                    <strong>{b.truth ? SUBTYPE_LABEL[b.truth] : b.labelStatus === "MIXED" ? "mixed" : "—"}</strong>{" "}
+                    <span className="muted">({b.labelStatus.toLowerCase()})</span>
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+            {c.findings.length === 0 ? <p className="muted">No finding yet.</p> : null}
+            {c.findings.map((finding) => (
+              <FindingPanel
+                key={finding.id}
+                caseId={c.id}
+                finding={finding}
+                isAnnotator={isAnnotator}
+                canAdjudicate={canAdjudicate}
+                myUserId={userGlobalId(me)}
+              />
+            ))}
+          </div>
           {isAnnotator ? (
             <div className="panel">
-              <h2>Add a label</h2>
+              <h2>New finding</h2>
+              <p className="muted">A lesion, or the statement that a breast is normal (label it NORMAL).</p>
               <PathologyLabelForm caseId={c.id} />
             </div>
           ) : null}

@@ -16,6 +16,7 @@ const QUERY = /* GraphQL */ `
       name
       description
       status
+      unit
       seed
       createdAt
       openedAt
@@ -61,6 +62,11 @@ const QUERY = /* GraphQL */ `
           node {
             id
             code
+            laterality
+            finding {
+              key
+              laterality
+            }
             case {
               id
               accessionKey

@@ -43,6 +43,10 @@ export default async function StudyReportPage({ params }: { params: Promise<{ st
         <Link href={`/studies/${encodeURIComponent(studyId)}`}>← Study</Link>
       </p>
       <h1>Report: {report.studyName}</h1>
+      <p className="muted" data-testid="report-unit">
+        Every figure counts one {report.unit === "FINDING" ? "marked finding" : report.unit.toLowerCase()} per study
+        case code.
+      </p>
       {report.notes.length ? (
         <ul className="muted" aria-label="Notes">
           {report.notes.map((n) => (
