@@ -26,6 +26,7 @@ export async function recordImageDelivery(db: Db, viewer: Viewer, imageId: strin
 /**
  * Refuses a read of a case unless each of its active images was delivered to the reader: answer
  * controls in the viewer wait for every view, and this keeps reads honest whatever the client does.
+ * A delivery counts for every unit of the case (its findings or breasts are units of their own).
  */
 export async function assertCaseDelivered(
   tx: Tx,
@@ -36,7 +37,7 @@ export async function assertCaseDelivered(
     SELECT count(*)::int AS total, count(d."imageId")::int AS delivered
     FROM "Image" i
     LEFT JOIN "ImageDelivery" d
-      ON d."imageId" = i.id AND d."studyReaderId" = ${studyReaderId}::uuid AND d."studyCaseId" = ${studyCase.id}::uuid
+      ON d."imageId" = i.id AND d."studyReaderId" = ${studyReaderId}::uuid
     WHERE i."caseId" = ${studyCase.caseId}::uuid AND i.status = 'ACTIVE'`;
   if (row && row.delivered < row.total)
     throw new AppError(

@@ -97,10 +97,7 @@ export async function loadStudyReportData(
       )
     : new Map<string, CaseAiAnswer>();
 
-  const readingTimes = readingTimesOf(
-    reads,
-    deliveries.map((d) => ({ ...d, shownAt: d._max.firstServedAt })),
-  );
+  const readingTimes = readingTimesOf(reads, shownPerUnit(studyCases, deliveries));
   const latest = new Map<string, (typeof reads)[number]>();
   for (const read of reads) latest.set(`${read.studyReaderId}\u0000${read.studyCaseId}\u0000${read.phase}`, read);
 
@@ -160,6 +157,30 @@ type TimedRead = { studyReaderId: string; studyCaseId: string; phase: ArmKind; v
  * answer. The previous answer bounds it because a reader works one step at a time (a prefetched
  * next case is delivered while the current one is read); the aided step starts at the unaided answer.
  */
+/**
+ * When each reader had each unit's case on screen: a case's images are delivered once per reader,
+ * whichever of its units (finding, breast) came first, and count for every unit of that case.
+ */
+function shownPerUnit(
+  studyCases: readonly { id: string; caseId: string }[],
+  deliveries: readonly { studyReaderId: string; studyCaseId: string; _max: { firstServedAt: Date | null } }[],
+) {
+  const caseOf = new Map(studyCases.map((sc) => [sc.id, sc.caseId]));
+  const shown = new Map<string, { studyReaderId: string; caseId: string; at: Date }>();
+  for (const d of deliveries) {
+    const caseId = caseOf.get(d.studyCaseId)!;
+    const key = `${d.studyReaderId}\u0000${caseId}`;
+    const at = d._max.firstServedAt;
+    const known = shown.get(key);
+    if (at && (!known || known.at < at)) shown.set(key, { studyReaderId: d.studyReaderId, caseId, at });
+  }
+  return [...shown.values()].flatMap((s) =>
+    studyCases
+      .filter((sc) => sc.caseId === s.caseId)
+      .map((sc) => ({ studyReaderId: s.studyReaderId, studyCaseId: sc.id, shownAt: s.at })),
+  );
+}
+
 export function readingTimesOf(
   reads: readonly TimedRead[],
   deliveries: readonly { studyReaderId: string; studyCaseId: string; shownAt: Date | null }[],
