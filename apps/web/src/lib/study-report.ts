@@ -84,6 +84,8 @@ export type ReaderEffort = {
 };
 export type Report = {
   studyName: string;
+  /** What each study case code stands for: a marked finding, a breast or a case. */
+  unit: "FINDING" | "BREAST" | "CASE";
   closedAt: string | null;
   classes: string[];
   notes: string[];
@@ -103,7 +105,7 @@ const FIGURES = `cases accuracy { estimate lower upper successes total } perClas
 const SUMMARY_QUERY = /* GraphQL */ `
   query Report($studyId: ID!) {
     studyReport(studyId: $studyId) {
-      studyName closedAt classes notes
+      studyName unit closedAt classes notes
       readers { label name email arm }
       ai { ${FIGURES} }
       mrmc { subtype readers unaidedAuc aidedAuc difference lower upper f ddf pValue }

@@ -34,7 +34,9 @@ export async function assertCasesScorable(tx: Tx, studyId: string, answers: read
       const { truth } = unit;
       const name = `${sc.case.accessionKey} (${sc.code})`;
       if (!truth.subtype)
-        return [`${name}: ${truth.status === "CONFLICT" ? "its pathology labels disagree" : "it has no pathology truth"}`];
+        return [
+          `${name}: ${truth.status === "CONFLICT" ? "its pathology labels disagree" : "it has no pathology truth"}`,
+        ];
       if (!answers.includes(truth.subtype))
         return [`${name}: its truth ${SUBTYPE_NAME[truth.subtype]} is not among the study's answers`];
       return [];

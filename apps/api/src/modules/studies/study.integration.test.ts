@@ -425,7 +425,10 @@ describe("reader studies (coordinators)", () => {
     expect(unscorable.errors?.[0]?.message).toMatch(
       new RegExp(`${keyOf(caseIds[5]!)} \\(C-[A-Z0-9]+\\): it has no pathology truth`),
     );
-    await api.db.pathologyLabel.updateMany({ where: { caseId: caseIds[4]! }, data: { retractedAt: new Date() } });
+    await api.db.pathologyLabel.updateMany({
+      where: { finding: { caseId: caseIds[4]! } },
+      data: { retractedAt: new Date() },
+    });
     await createLabel(api.db, caseIds[4]!, annotator, "SCIRRHOUS");
     await createLabel(api.db, caseIds[5]!, annotator, "TUBULE_FORMING");
     expect(await api.db.readerStudy.count({ where: { name: "Open study", status: "DRAFT" } })).toBe(1);

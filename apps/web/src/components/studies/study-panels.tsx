@@ -79,7 +79,9 @@ export function CasesPanel({ study, sites }: { study: Study; sites: { id: string
                 <span className="muted">
                   {node.case.accessionKey}
                   {node.finding ? ` · finding ${node.finding.key}` : ""}
-                  {(node.laterality ?? node.finding?.laterality) ? ` · ${node.laterality ?? node.finding?.laterality}` : ""}
+                  {(node.laterality ?? node.finding?.laterality)
+                    ? ` · ${node.laterality ?? node.finding?.laterality}`
+                    : ""}
                 </span>
               ) : null}
               {study.status === "DRAFT" && node.case ? (
@@ -94,7 +96,13 @@ export function CasesPanel({ study, sites }: { study: Study; sites: { id: string
           <h3>
             Add cases with a pathology truth{" "}
             <span className="muted">
-              ({study.unit === "FINDING" ? "their lesion findings" : study.unit === "BREAST" ? "their breasts" : "whole cases"})
+              (
+              {study.unit === "FINDING"
+                ? "their lesion findings"
+                : study.unit === "BREAST"
+                  ? "their breasts"
+                  : "whole cases"}
+              )
             </span>
           </h3>
           <CasePicker
@@ -165,8 +173,8 @@ export function DesignPanel({ study }: { study: Study }) {
 export function StudySummary({ study }: { study: Study }) {
   return (
     <p className="muted">
-      {study.description ? `${study.description} · ` : ""}site {study.site.code} · {UNIT_WORDS[study.unit]} · seed {study.seed} · created{" "}
-      {formatDateTime(study.createdAt)}
+      {study.description ? `${study.description} · ` : ""}site {study.site.code} · {UNIT_WORDS[study.unit]} · seed{" "}
+      {study.seed} · created {formatDateTime(study.createdAt)}
       {study.openedAt ? ` · opened ${formatDateTime(study.openedAt)}` : ""}
       {study.closedAt ? ` · closed ${formatDateTime(study.closedAt)}` : ""} · AI:{" "}
       {study.modelVersion ? (

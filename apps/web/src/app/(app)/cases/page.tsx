@@ -281,7 +281,9 @@ function CaseFilterForm({
         defaultValue={filter.datasetVersionId ?? ""}
         options={[
           ANY,
-          ...datasets.flatMap((node) => node.versions.map((v) => ({ value: v.id, label: `${node.name} v${v.version}` }))),
+          ...datasets.flatMap((node) =>
+            node.versions.map((v) => ({ value: v.id, label: `${node.name} v${v.version}` })),
+          ),
         ]}
       />
       <SelectField
@@ -289,7 +291,10 @@ function CaseFilterForm({
         label="Reader study"
         name="study"
         defaultValue={filter.studyId ?? ""}
-        options={[ANY, ...studies.map((node) => ({ value: node.id, label: `${node.name} (${node.status.toLowerCase()})` }))]}
+        options={[
+          ANY,
+          ...studies.map((node) => ({ value: node.id, label: `${node.name} (${node.status.toLowerCase()})` })),
+        ]}
       />
       <button type="submit" className="primary">
         Apply
