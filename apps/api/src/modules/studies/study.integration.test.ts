@@ -419,18 +419,13 @@ describe("reader studies (coordinators)", () => {
     });
     const keyOf = (id: string) => keys.find((k) => k.id === id)!.accessionKey;
     expect(unscorable.errors?.[0]).toMatchObject({ extensions: { code: "CONFLICT", field: "cases" } });
-    expect(unscorable.errors?.[0]?.message).toMatch(/^2 cases cannot be scored in this study/);
+    // Units are findings here: a case without a label has none; the NORMAL label on the lesion's
+    // finding disagrees with its first label, so that finding is refused with that reason.
+    expect(unscorable.errors?.[0]?.message).toMatch(/^1 case cannot be scored in this study/);
     expect(unscorable.errors?.[0]?.message).toContain(`${keyOf(caseIds[4]!)} (C-`);
-    expect(unscorable.errors?.[0]?.message).toMatch(/its truth normal is not among the study's answers/);
-    expect(unscorable.errors?.[0]?.message).toMatch(
-      new RegExp(`${keyOf(caseIds[5]!)} \\(C-[A-Z0-9]+\\): it has no pathology truth`),
-    );
-    await api.db.pathologyLabel.updateMany({
-      where: { finding: { caseId: caseIds[4]! } },
-      data: { retractedAt: new Date() },
-    });
-    await createLabel(api.db, caseIds[4]!, annotator, "SCIRRHOUS");
-    await createLabel(api.db, caseIds[5]!, annotator, "TUBULE_FORMING");
+    expect(unscorable.errors?.[0]?.message).toMatch(/: its pathology labels disagree/);
+    // The coordinator takes the refused case out; the study opens with the others.
+    await api.as(coordinator, REMOVE_CASES, { input: { studyId: study.id, caseIds: caseGids([caseIds[4]!]) } });
     expect(await api.db.readerStudy.count({ where: { name: "Open study", status: "DRAFT" } })).toBe(1);
 
     const opened = await api.as<{ openReaderStudy: { status: string } }>(coordinator, OPEN, { id: study.id });
@@ -488,7 +483,7 @@ describe("reader studies (coordinators)", () => {
     expect(view.readerStudy.readers.find((r) => r.email === readerEmails[0])!.progress).toEqual({
       unaidedReads: 1,
       aidedReads: 0,
-      caseCount: 6,
+      caseCount: 5,
       isComplete: false,
     });
 
