@@ -14,7 +14,6 @@ import {
   removeReaderAction,
   runStudyInferenceAction,
 } from "@/app/(app)/studies/actions";
-import { SUBTYPE_LABEL } from "@/lib/labels";
 
 export function CreateStudyForm({
   sites,
