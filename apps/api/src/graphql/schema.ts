@@ -25,3 +25,4 @@ import "../modules/reports/study-report.schema.ts";
 import "../modules/reports/study-model-versions.schema.ts";
 import "../modules/inference/concordance-summary.schema.ts";
 import "../modules/pacs/pacs.schema.ts";
+import "../modules/preferences/preference.schema.ts";

@@ -13,6 +13,7 @@ export const APPEND_ONLY_TABLES = [
   "DatasetItem",
   "ModelVersion",
   "PretrainedWeights",
+  "ImageDelivery",
 ] as const;
 
 const ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;

@@ -135,6 +135,16 @@ describe("mammography header", () => {
   it("reads Pixel Spacing, else Imager Pixel Spacing", () => {
     expect(info({ attributes: { PixelSpacing: [0.07, 0.065] } }).pixelSpacingMm).toEqual({ row: 0.07, col: 0.065 });
     expect(info({ attributes: { ImagerPixelSpacing: [0.1, 0.1] } }).pixelSpacingMm).toEqual({ row: 0.1, col: 0.1 });
+    // At the breast, not the detector: Imager Pixel Spacing / Estimated Radiographic Magnification Factor.
+    const magnified = info({
+      attributes: { ImagerPixelSpacing: [0.1, 0.085], EstimatedRadiographicMagnificationFactor: 1.25 },
+    });
+    expect(magnified.pixelSpacingMm).toEqual({ row: 0.08, col: 0.068 });
+    // Pixel Spacing is already at the patient: the factor does not apply to it.
+    const calibrated = info({
+      attributes: { PixelSpacing: [0.07, 0.07], EstimatedRadiographicMagnificationFactor: 1.25 },
+    });
+    expect(calibrated.pixelSpacingMm).toEqual({ row: 0.07, col: 0.07 });
   });
 
   it("reads UTF-8 text under Specific Character Set ISO_IR 192", () => {

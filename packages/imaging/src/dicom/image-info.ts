@@ -210,10 +210,20 @@ function readVoiLut(ds: DicomDataset, warnings: string[]): VoiLut | undefined {
   return { firstMapped: descriptor[1]!, bitsPerEntry, data: data.slice(0, entries) };
 }
 
+/**
+ * Millimetres per pixel at the breast: Pixel Spacing (0028,0030) when present (calibrated to the
+ * patient), else Imager Pixel Spacing (0018,1164), which is at the detector, divided by the
+ * Estimated Radiographic Magnification Factor (0018,1114) when the file gives one (DICOM PS3.3
+ * C.8.11.7: object size = detector size / magnification).
+ */
 function readPixelSpacing(ds: DicomDataset, warnings: string[]): { row: number; col: number } | undefined {
   for (const tag of ["00280030", "00181164"]) {
     const values = numberValues(ds, tag);
-    if (values.length >= 2 && values[0]! > 0 && values[1]! > 0) return { row: values[0]!, col: values[1]! };
+    if (values.length >= 2 && values[0]! > 0 && values[1]! > 0) {
+      const magnification = tag === "00181164" ? (numberValues(ds, "00181114")[0] ?? 1) : 1;
+      const factor = magnification >= 1 && magnification < 10 ? magnification : 1;
+      return { row: values[0]! / factor, col: values[1]! / factor };
+    }
     if (ds[tag]?.Value?.length)
       warnings.push(`${tag === "00280030" ? "Pixel Spacing" : "Imager Pixel Spacing"} is malformed; ignored`);
   }

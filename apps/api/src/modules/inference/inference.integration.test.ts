@@ -204,10 +204,24 @@ describe("inference runs, predictions and heatmaps", () => {
         datasetVersionId: globalId("DatasetVersion", datasetVersion.id),
       },
     });
+    // While the study is open its AI answers stay as the aided readers are shown them.
+    const status = (await api.db.readerStudy.findUniqueOrThrow({ where: { id: studyId } })).status;
+    await api.db.readerStudy.update({ where: { id: studyId }, data: { status: "OPEN" } });
+    const whileOpen = await api.graphql(
+      REQUEST,
+      { input: { modelVersionId: modelId, target: "STUDY", studyId: globalId("ReaderStudy", studyId) } },
+      { token: await api.sessionFor(coordinator) },
+    );
+    expect(whileOpen.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/the study is open/),
+      extensions: { code: "CONFLICT", field: "studyId" },
+    });
+    await api.db.readerStudy.update({ where: { id: studyId }, data: { status: "DRAFT" } });
     const forStudy = await api.as<{ requestInference: { studyId: string } }>(coordinator, REQUEST, {
       input: { modelVersionId: modelId, target: "STUDY", studyId: globalId("ReaderStudy", studyId) },
     });
     expect(forStudy.requestInference.studyId).toBe(globalId("ReaderStudy", studyId));
+    await api.db.readerStudy.update({ where: { id: studyId }, data: { status } });
 
     const token = async (user: string) => ({ token: await api.sessionFor(user) });
     const missing = await api.graphql(

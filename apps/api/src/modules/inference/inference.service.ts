@@ -80,6 +80,11 @@ export async function requestInference(
       where: { id: args.studyId, siteId: { in: siteIdsWithRole(viewer, "COORDINATOR", "ML_ENGINEER") } },
     });
     if (!study) throw new AppError("NOT_FOUND", "studyId: reader study not found", { field: "studyId" });
+    // Aided readers are shown the AI's answers: they must not change while the study is read.
+    if (study.status === "OPEN")
+      throw new AppError("CONFLICT", "studyId: the study is open; run the AI before opening it or after closing it", {
+        field: "studyId",
+      });
     const coordinatesStudy = hasRole(viewer, study.siteId, "COORDINATOR");
     if (!isModelEngineer && !coordinatesStudy)
       throw forbidden("only ML engineers of the model's site or the study's coordinators can run this");

@@ -14,7 +14,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCase, createSite, createUser, globalId } from "../../../test/factories.ts";
 import { startTestApi, type GraphQLResult, type TestApi } from "../../../test/harness.ts";
 import { documentOf, fieldSelectionsOf, rootCalls, selectionOf, type RootCall } from "../../../test/schema-walk.ts";
-import { createCasePredictions, createModelVersion, createRead, createStudy } from "../../../test/study-factories.ts";
+import {
+  createCasePredictions,
+  createModelVersion,
+  createRead,
+  createStudy,
+  deliverCaseImages,
+} from "../../../test/study-factories.ts";
 import { schema } from "../../graphql/schema.ts";
 
 const DEPTH = 5;
@@ -205,6 +211,9 @@ describe("blinding of an open study's readers", () => {
       ],
     });
     studyId = study.id;
+    // The readers' viewers have received every image (a read is refused before), so the walk's
+    // submitRead reaches the reading path.
+    for (const reader of readers) for (const sc of studyCases) await deliverCaseImages(db, reader.id, sc);
     // Reader A has read case 1 unaided and aided, and corrected the aided read.
     const [a] = readers;
     const images = await db.image.findMany({ where: { caseId: studyCases[0]!.caseId } });

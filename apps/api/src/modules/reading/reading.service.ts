@@ -16,7 +16,15 @@ import { parseInput } from "../../errors/parse-input.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { loadUnitAiAnswers, type CaseAiAnswer } from "../inference/case-ai-answer.ts";
 import { conflictOnDuplicate } from "../studies/study-access.ts";
-import { assignmentOf, assignmentsOfUser, findAssignments, findNextSlot, type Assignment } from "./reading.queries.ts";
+import { assertCaseDelivered } from "./image-delivery.service.ts";
+import {
+  assignmentOf,
+  assignmentsOfUser,
+  findAssignments,
+  findNextSlot,
+  findSlotCase,
+  type Assignment,
+} from "./reading.queries.ts";
 import { parseRoiGeometry } from "./roi-geometry.ts";
 
 export type { Assignment };
@@ -91,10 +99,29 @@ export async function getMyNextTask(db: Db, viewer: Viewer, studyId: string) {
 export async function loadReadingImages(db: Db, caseIds: readonly string[]) {
   const images = await db.image.findMany({
     where: { caseId: { in: [...caseIds] }, ...READABLE_IMAGE },
-    select: { id: true, caseId: true, laterality: true, view: true, widthPx: true, heightPx: true },
+    select: {
+      id: true,
+      caseId: true,
+      laterality: true,
+      view: true,
+      widthPx: true,
+      heightPx: true,
+      pixelSpacingRowMm: true,
+      pixelSpacingColMm: true,
+    },
     orderBy: [{ view: "asc" }, { laterality: "asc" }, { id: "asc" }],
   });
   return caseIds.map((id) => images.filter((image) => image.caseId === id));
+}
+
+/**
+ * The images of the case after this step's case in the reader's order (none at the last case),
+ * so the viewer can fetch them while the reader reads: the next case is on screen at once.
+ * Cases are read in order, so that case is still unread; only its images are given, no answer.
+ */
+export async function upcomingImagesFor(db: Db, task: ReadingTask) {
+  const caseId = await findSlotCase(db, task.assignment.id, task.position);
+  return caseId ? (await loadReadingImages(db, [caseId]))[0]! : [];
 }
 
 /**
@@ -220,6 +247,7 @@ export async function submitRead(db: Db, viewer: Viewer, input: z.input<typeof s
       );
     }
     const data = await validatedReadData(tx, assignment, task, args);
+    await assertCaseDelivered(tx, assignment.id, { id: task.studyCaseId, caseId: task.caseId });
     const read = await conflictOnDuplicate(
       () =>
         tx.read.create({

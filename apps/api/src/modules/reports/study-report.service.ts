@@ -1,4 +1,4 @@
-import type { Db, StudyUnit, Subtype } from "@mammo/db";
+import type { ArmKind, Db, StudyUnit, Subtype } from "@mammo/db";
 import {
   buildMrmcDataset,
   obuchowskiRockette,
@@ -44,10 +44,51 @@ export type StudyReport = {
    * cases they all read in both phases.
    */
   mrmc: { className: string; readers: string[]; analysis: OrAnalysisResult }[] | null;
+  /** Per reader and phase: reads, confidences given, reading times (server-measured). */
+  effort: ReaderEffort[];
   notes: string[];
   /** "Model versions on this study": the study's own model and every later version scored on its cases. */
   modelVersions?: ModelVersionOnStudy[];
 };
+
+export type ReaderEffort = {
+  readerLabel: string;
+  phase: ArmKind;
+  reads: number;
+  confidencesGiven: number;
+  /** Reads with a measured reading time, and the median and total of those times. */
+  timedReads: number;
+  medianReadingMs: number | null;
+  totalReadingMs: number;
+};
+
+/** Reads, confidences given and reading times per reader and phase, in reader order. */
+export function readerEffort(reads: readonly ReportRead[]): ReaderEffort[] {
+  const groups = new Map<string, ReportRead[]>();
+  for (const read of reads) {
+    const key = `${read.readerLabel}\u0000${read.phase}`;
+    groups.set(key, [...(groups.get(key) ?? []), read]);
+  }
+  return [...groups.values()]
+    .map((group) => {
+      const times = group.flatMap((r) => (r.readingTimeMs === null ? [] : [r.readingTimeMs])).sort((a, b) => a - b);
+      const middle = times.length / 2;
+      return {
+        readerLabel: group[0]!.readerLabel,
+        phase: group[0]!.phase,
+        reads: group.length,
+        confidencesGiven: group.filter((r) => r.confidence !== null).length,
+        timedReads: times.length,
+        medianReadingMs: times.length
+          ? times.length % 2
+            ? times[Math.floor(middle)]!
+            : (times[middle - 1]! + times[middle]!) / 2
+          : null,
+        totalReadingMs: times.reduce((sum, t) => sum + t, 0),
+      };
+    })
+    .sort((a, b) => a.readerLabel.localeCompare(b.readerLabel) || a.phase.localeCompare(b.phase));
+}
 
 /**
  * The report of a CLOSED study, for the coordinators of its site. While the study is open they
@@ -171,7 +212,7 @@ export function computeStudyReport(study: StudyReport["study"], data: StudyRepor
       notes.push("MRMC: no readers with confidences in both phases on common cases");
     }
   }
-  return { study, data, included, excluded, statistics, mrmc, notes };
+  return { study, data, included, excluded, statistics, mrmc, effort: readerEffort(reads), notes };
 }
 
 /**

@@ -21,6 +21,7 @@ export type ExplorerCase = {
     confidence: number | null;
     isCorrect: boolean;
     region: string | null;
+    readingTimeMs: number | null;
     roi: { imageId: string; shape: string; geometry: unknown } | null;
   }[];
 };

@@ -1,9 +1,10 @@
 "use client";
 
 import Link from "next/link";
-import { useActionState, useState } from "react";
+import { useState } from "react";
 import { startTrainingAction } from "@/app/(app)/training/actions";
-import { Feedback } from "@/components/common/form-feedback";
+import { Feedback, FieldError } from "@/components/common/form-feedback";
+import { useKeptFormAction } from "@/components/common/use-kept-form-action";
 import { INITIAL_FORM_STATE } from "@/lib/form-state";
 
 type VersionOption = { id: string; label: string; siteId: string; siteCode: string };
@@ -15,7 +16,7 @@ type WeightsOption = { id: string; label: string; siteId: string };
  * the form says so before starting, and offers to upload them or to train with quick instead.
  */
 export function StartTrainingForm({ versions, weights }: { versions: VersionOption[]; weights: WeightsOption[] }) {
-  const [state, action, isPending] = useActionState(startTrainingAction, INITIAL_FORM_STATE);
+  const [state, action, isPending] = useKeptFormAction(startTrainingAction, INITIAL_FORM_STATE);
   const [preset, setPreset] = useState("ueda-2020");
   const [versionId, setVersionId] = useState(versions[0]?.id ?? "");
   if (versions.length === 0)
@@ -24,7 +25,7 @@ export function StartTrainingForm({ versions, weights }: { versions: VersionOpti
   const siteWeights = weights.filter((w) => w.siteId === version.siteId);
   const lacksWeights = preset === "ueda-2020" && siteWeights.length === 0;
   return (
-    <form action={action} className="stack" aria-label="Start a training run">
+    <form onSubmit={action} className="stack" aria-label="Start a training run">
       <div className="row">
         <div className="field">
           <label htmlFor="tr-version">Dataset version</label>
@@ -88,9 +89,11 @@ export function StartTrainingForm({ versions, weights }: { versions: VersionOpti
           rows={2}
           placeholder='{"epochs": 10, "optimizer": {"learningRate": 0.0001}}'
           spellCheck={false}
+          aria-invalid={state.field === "params"}
         />
+        <FieldError state={state} field="params" />
       </div>
-      <Feedback state={state} />
+      <Feedback state={state} fields={["params"]} />
       <button type="submit" className="primary" disabled={isPending || lacksWeights}>
         {isPending ? "Starting…" : "Start training"}
       </button>
