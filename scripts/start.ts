@@ -1,7 +1,7 @@
 // `npm start`: the whole platform on one machine. PostgreSQL (embedded unless DATABASE_URL is
 // set), migrations, demo data on an empty embedded database (a DATABASE_URL only with --demo or
 // DEMO_SEED=1), then the API (production behaviour unless NODE_ENV=development), the web app and
-// a trainer worker. Ctrl-C stops everything.
+// a trainer worker (restarted when it dies). Ctrl-C stops everything.
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import {
@@ -19,6 +19,7 @@ import {
 import { createBlobStoreFromEnv } from "@mammo/storage";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "../apps/api/src/seed/demo-seed.ts";
 import { seedDemoIfWanted } from "../apps/api/src/seed/demo-seed-policy.ts";
+import { superviseChild, type Supervised } from "./supervise-child.ts";
 
 const apiPort = Number(process.env.API_PORT ?? 4000);
 const webPort = Number(process.env.WEB_PORT ?? 3000);
@@ -78,13 +79,15 @@ async function main() {
 
   let database: ResolvedDatabase | undefined;
   const children: { name: string; child: ChildProcess }[] = [];
+  let worker: Supervised | null = null;
   let isStopping = false;
   const stopAll = async (code: number) => {
     if (isStopping) return;
     isStopping = true;
     log("stopping…");
-    await Promise.all(
-      children.map(
+    await Promise.all([
+      worker?.stop(),
+      ...children.map(
         ({ child }) =>
           new Promise<void>((resolve) => {
             if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -96,7 +99,7 @@ async function main() {
             child.kill("SIGTERM");
           }),
       ),
-    );
+    ]);
     await database?.stop();
     log("stopped");
     process.exit(code);
@@ -162,7 +165,17 @@ async function main() {
       API_PORT: String(apiPort),
       NODE_ENV: process.env.NODE_ENV === "development" ? "development" : "production",
     });
-    startChild("trainer worker", ["--import", "tsx", "apps/trainer/src/worker/main.ts"], {});
+    // The worker is restarted when it dies (with backoff); the rest of the platform goes on.
+    worker = superviseChild(
+      "trainer worker",
+      () =>
+        spawn(process.execPath, ["--import", "tsx", "apps/trainer/src/worker/main.ts"], {
+          cwd: repoRoot,
+          env: { ...process.env, ...shared },
+          stdio: "inherit",
+        }),
+      log,
+    );
     // The web app only once the API answers: its sign-in page cannot sign anyone in before, and
     // whoever waits for that page (a person, the e2e tests) takes it to mean the platform is up.
     await waitForHttp(`http://localhost:${apiPort}/healthz`, "API", api);
@@ -185,7 +198,7 @@ async function main() {
         "  Mammo Research Platform is running",
         `    web app   http://localhost:${webPort}`,
         `    API       http://localhost:${apiPort}/graphql`,
-        "    worker    trainer worker on the PostgreSQL job queue",
+        "    worker    trainer worker on the PostgreSQL job queue (restarted if it dies)",
         "",
         ...(hasDemoAccounts
           ? [

@@ -84,9 +84,12 @@ describe("entries that must not load TensorFlow.js", () => {
     "@mammo/ml-core/presets",
     "@mammo/ml-core/errors",
     "@mammo/ml-core/phantoms",
+    "@mammo/ml-core/weights-file",
+    "@mammo/ml-core/model-flags",
     "@mammo/ml-core/heatmap-png",
     "@mammo/dicomweb",
     "@mammo/concordance",
+    "@mammo/pretrained-weights",
     "@mammo/study-stats",
     "@mammo/wire-formats",
   ])("%s", (entry) => {

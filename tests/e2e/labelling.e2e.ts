@@ -1,13 +1,18 @@
-import { checkScreen, expect, expectViewerReady, test } from "./support/fixtures.ts";
+import { checkScreen, expect, expectViewerReady, pageFor, test } from "./support/fixtures.ts";
 import { signIn } from "./support/sign-in.ts";
 
 // An annotator's work on one case: regions drawn, edited and deleted on the full-depth viewer,
 // a second pathology label that disagrees, the two side by side, and the adjudication.
-test("an annotator draws, edits and deletes ROIs, and adjudicates conflicting labels", async ({ page }) => {
+test("an annotator draws, edits, deletes and undoes ROIs; a conflict is adjudicated by someone else", async ({
+  page,
+  browser,
+  consoleErrors,
+}) => {
   await page.setViewportSize({ width: 1600, height: 1000 });
   await signIn(page, "annotator@north.example");
   await page.getByRole("table", { name: "Cases" }).getByRole("link", { name: "N-0005" }).click();
-  await expect(page.getByRole("heading", { name: /Case N-0005/ })).toBeVisible();
+  // The case page's first render (images, labels, history, neighbours) took over 15 s at load 38.
+  await expect(page.getByRole("heading", { name: /Case N-0005/ })).toBeVisible({ timeout: 60_000 });
   await expectViewerReady(page);
   const rows = page.getByTestId("roi-row");
   // The demo seed outlines each lesion with a polygon already: count from what is there, once it is.
@@ -64,7 +69,28 @@ test("an annotator draws, edits and deletes ROIs, and adjudicates conflicting la
   await page.keyboard.press("Delete");
   await expect(page.getByRole("status").filter({ hasText: "Region deleted." })).toBeVisible();
   await expect(rows).toHaveCount(before + 1);
+  // Undo (Ctrl+Z) brings it back; delete it again from the table.
+  await page.keyboard.press("Control+z");
+  await expect(page.getByRole("status").filter({ hasText: "Deletion undone." })).toBeVisible();
+  await expect(rows.filter({ hasText: "Box" })).toHaveCount(boxesBefore + 1);
+  await rows
+    .filter({ hasText: "Box" })
+    .last()
+    .getByRole("button", { name: /Delete box/ })
+    .click();
+  await expect(rows).toHaveCount(before + 1);
   await expect(rows.filter({ hasText: "Box" })).toHaveCount(boxesBefore);
+
+  // What a region is for is chosen before drawing (in the toolbar) and can be changed after.
+  await toolbar.getByRole("combobox", { name: "Purpose of new regions" }).selectOption("OTHER");
+  await toolbar.getByRole("button", { name: "Point" }).click();
+  await page.mouse.click(...at(0.52, 0.45));
+  await expect(page.getByRole("status").filter({ hasText: "Point saved." })).toBeVisible();
+  const point = rows.filter({ hasText: "Point" }).last();
+  await expect(point.getByRole("combobox")).toHaveValue("OTHER");
+  await point.getByRole("combobox").selectOption("FINDING");
+  await expect(page.getByRole("status").filter({ hasText: "Region updated." })).toBeVisible();
+  await expect(rows).toHaveCount(before + 2);
 
   // A second label of the lesion's finding that disagrees: the finding is in conflict, labels side
   // by side, then adjudicated. (The seed labels the other breast NORMAL: a finding of its own.)
@@ -87,18 +113,37 @@ test("an annotator draws, edits and deletes ROIs, and adjudicates conflicting la
   await expect(compared).toHaveCount(2);
   await expect(page.getByRole("heading", { name: /Case N-0005/ })).toContainText("Conflict");
   await checkScreen(page, "labels-in-conflict");
-  const adjudicate = lesion.getByRole("form", { name: "Adjudicate" });
+  // The annotator wrote one of the disagreeing labels: someone else adjudicates.
+  await expect(lesion.getByTestId("adjudication-by-others")).toBeVisible();
+  await expect(lesion.getByRole("form", { name: "Adjudicate" })).toHaveCount(0);
+  const coordinator = await pageFor(browser, consoleErrors, "coordinator@north.example");
+  await coordinator.goto(page.url());
+  const theirLesion = coordinator.getByRole("group", { name: /^Finding F1 / });
+  const adjudicate = theirLesion.getByRole("form", { name: "Adjudicate" });
+  await expect(adjudicate.getByLabel("Consensus subtype")).toHaveValue("");
   await adjudicate.getByLabel("Consensus subtype").selectOption({ label: `${other} (labelled)` });
   await adjudicate.getByLabel(/Rationale/).fill("Surgical specimen reviewed at the tumour board");
   await adjudicate.getByRole("button", { name: "Record consensus" }).click();
+  await expect(theirLesion.getByTestId("consensus")).toContainText(other);
+  // A fresh form after the decision: no stale choice preselected.
+  await expect(theirLesion.getByRole("form", { name: "Adjudicate" }).getByLabel("Consensus subtype")).toHaveValue("");
+  await page.reload();
   await expect(lesion.getByTestId("consensus")).toContainText(other);
   await expect(page.getByRole("list", { name: "Pathology history" })).toContainText("Consensus decided");
 
   // Everything persisted.
   await page.reload();
   await expectViewerReady(page);
-  await expect(rows).toHaveCount(before + 1);
+  await expect(rows).toHaveCount(before + 2);
   await expect(rows.filter({ hasText: "Polygon" })).toHaveCount(polygonsBefore + 1);
+  await expect(rows.filter({ hasText: "Point" }).last().getByRole("combobox")).toHaveValue("FINDING");
   await expect(page.getByRole("heading", { name: /^Finding F1/ })).toContainText("Adjudicated");
   await expect(page.getByTestId("roi-layer").first()).toBeVisible();
+
+  // On to the next case and back, without the list.
+  const nav = page.getByRole("navigation", { name: "Cases in order" });
+  await nav.getByRole("link", { name: "Next ›" }).click();
+  await expect(page.getByRole("heading", { name: /Case N-0006/ })).toBeVisible();
+  await nav.getByRole("link", { name: "‹ Previous" }).click();
+  await expect(page.getByRole("heading", { name: /Case N-0005/ })).toBeVisible();
 });

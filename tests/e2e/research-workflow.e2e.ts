@@ -1,5 +1,5 @@
 import { type Locator, type Page } from "@playwright/test";
-import { checkScreen, expect, expectViewerReady, pageFor, test } from "./support/fixtures.ts";
+import { checkScreen, expect, expectReadyToAnswer, pageFor, test } from "./support/fixtures.ts";
 import { signIn } from "./support/sign-in.ts";
 
 // The research loop through the browser, in order: a dataset frozen, a quick training run watched
@@ -89,7 +89,7 @@ async function readAllCases(page: Page, options: { isAided: boolean; markFirst: 
   await expect(page.locator("main").getByText(/patient|NORTH|SOUTH|N-00/)).toHaveCount(0);
   for (let position = 1; position <= 3; position++) {
     await expect(progress).toContainText(`Case ${position} of 3`);
-    await expectViewerReady(page);
+    await expectReadyToAnswer(page);
     if (options.isAided) await expect(page.getByTestId("ai-assistance")).toHaveCount(0); // never before the unaided read
     if (position === 1 && options.markFirst) {
       await page.getByRole("toolbar", { name: "Viewer tools" }).getByRole("button", { name: "Ellipse" }).click();
@@ -101,18 +101,20 @@ async function readAllCases(page: Page, options: { isAided: boolean; markFirst: 
       await expect(page.getByText("Lesion marked.")).toBeVisible();
       if (position === 1) await checkScreen(page, options.isAided ? "reading-aided-unaided-step" : "reading-unaided");
     }
+    // The subtype, then (the digit keys move on to it) the confidence: 1-9 are 10-90.
     await page.keyboard.press(String(((position - 1) % 3) + 1));
-    await page.getByLabel(/Confidence/).fill(String(40 + position * 10));
+    await page.keyboard.press(String(3 + position));
     await page.keyboard.press("Enter");
     if (options.isAided) {
       // The aided step of the same case: the AI's answer and heatmap, the own unaided answer shown.
       await expect(page.getByTestId("ai-assistance")).toBeVisible();
       await expect(page.getByTestId("ai-answer")).not.toBeEmpty();
       await expect(progress).toContainText(`Case ${position} of 3`);
-      await expectViewerReady(page);
+      await expectReadyToAnswer(page);
       await expect(page.getByTestId("heatmap-layer").first()).toBeAttached();
       if (position === 1) await checkScreen(page, "reading-aided-step");
       await page.keyboard.press("2");
+      await page.keyboard.press("8");
       await page.keyboard.press("Enter");
     }
   }

@@ -93,6 +93,24 @@ async function prepare(dir: string) {
       db.session.create({ data: { userId: r.id, method: "password", expiresAt: new Date(Date.now() + 3_600_000) } }),
     ),
   );
+  // A read counts only once its case's images were delivered to the reader (the image routes
+  // record it). This bench measures next case and submit, not image serving: every image is
+  // recorded as delivered to every reader up front.
+  const studyReaders = await db.studyReader.findMany({ where: { studyId: study.id }, select: { id: true } });
+  const studyCases = await db.studyCase.findMany({ where: { studyId: study.id }, select: { id: true, caseId: true } });
+  const images = await db.image.findMany({
+    where: { caseId: { in: cases.map((c) => c.id) }, status: "ACTIVE" },
+    select: { id: true, caseId: true },
+  });
+  await db.imageDelivery.createMany({
+    data: studyReaders.flatMap((reader) =>
+      studyCases.flatMap((sc) =>
+        images
+          .filter((image) => image.caseId === sc.caseId)
+          .map((image) => ({ studyReaderId: reader.id, imageId: image.id, studyCaseId: sc.id })),
+      ),
+    ),
+  });
   await db.$disconnect();
   return {
     pg,

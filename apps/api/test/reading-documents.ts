@@ -22,6 +22,9 @@ export const NEXT_CASE = /* GraphQL */ `
         heightPx
         displayUrl
       }
+      upcomingImages {
+        id
+      }
       myUnaidedRead {
         answer
         confidence

@@ -226,3 +226,15 @@ export async function createRead(
     },
   });
 }
+
+/** Records that every active image of a study case was delivered to a reader (as the image routes do). */
+export async function deliverCaseImages(db: Db, studyReaderId: string, studyCase: { id: string; caseId: string }) {
+  const images = await db.image.findMany({
+    where: { caseId: studyCase.caseId, status: "ACTIVE" },
+    select: { id: true },
+  });
+  await db.imageDelivery.createMany({
+    data: images.map((image) => ({ studyReaderId, imageId: image.id, studyCaseId: studyCase.id })),
+    skipDuplicates: true,
+  });
+}

@@ -17,7 +17,7 @@ export async function createTrainerServices(
   return {
     db: createPrismaClient(databaseUrl, { maxConnections: 4 }),
     blobs,
-    loadGrey: createImageLoader(blobs),
+    loadInput: createImageLoader(blobs),
     config,
     backend,
     codeRevision: await codeRevision(),

@@ -8,7 +8,7 @@ import type { BackendInfo } from "./ml/ml-core.ts";
 export type TrainerServices = {
   db: Db;
   blobs: BlobStore;
-  loadGrey: ImageLoader;
+  loadInput: ImageLoader;
   config: TrainerConfig;
   backend: BackendInfo;
   codeRevision: string;

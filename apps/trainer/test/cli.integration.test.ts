@@ -97,7 +97,11 @@ describe("npm run trainer", () => {
       "fold-0",
       "metrics.json",
       "model-card.md",
+      "model-input.ts",
       "model.tar",
+      "package.json",
+      "predict.ts",
+      "preprocessing.json",
     ]);
     expect((await readdir(path.join(outDir, "fold-0"))).sort()).toEqual(["model.json", "weights.bin"]);
     expect(await readFile(path.join(outDir, "model.tar"))).toEqual(await blobDir.blobs.get(model.artifactKey));

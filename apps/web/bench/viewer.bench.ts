@@ -1,14 +1,19 @@
-// `npm run bench:viewer`: the viewer opens a 3328x4096 16-bit (14 bits stored) mammogram and
-// answers window/level drags. Starts the platform as the e2e tests do (tests/e2e/serve.ts: a
-// production build, fresh database), imports one synthetic DICOM through POST /imports, then in
-// Chromium measures: time to open (pixels fetched, decoded, pyramid built, first frame), and per
-// frame of a window/level drag (pointer moves dispatched once per animation frame, in the page,
-// so Playwright's round trips are not in the figures) the render time ("viewer-frame" performance
-// measures) and the interval between frames. Prints a Markdown table for BENCHMARKS.md.
+// `npm run bench:viewer`: the viewer on cases of four 3328x4096 16-bit (14 bits stored) views.
+// Starts the platform as the e2e tests do (tests/e2e/serve.ts: a production build, fresh
+// database), imports synthetic DICOM cases through POST /imports, then in Chromium measures, in
+// one run so the ratios hold on a noisy machine:
+// - opening a case, cold (the server decodes the files) and warm (its derived files cached), by
+//   the progressive path (a screen-sized 16-bit level per view first) and by today's path before
+//   it (every view at full resolution first; the viewer's `__MAMMO_FULL_FIRST__` switch). Every
+//   open is a fresh browser context (no HTTP cache), on a case of its own for the cold ones;
+// - the next case on screen after Enter submits a read (prefetched while reading, vs not);
+// - a window/level drag: per frame the render time ("viewer-frame" measures) and the interval
+//   between frames (pointer moves dispatched once per animation frame inside the page).
+// Prints Markdown tables for BENCHMARKS.md with the machine and its load.
 import { spawn } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type Page } from "@playwright/test";
+import { chromium, type Browser, type Page } from "@playwright/test";
 import { repoRoot } from "@mammo/db";
 import { buildDicom } from "@mammo/imaging/testing";
 
@@ -92,7 +97,226 @@ async function drag(
   return page.evaluate(`(${DRAG_IN_PAGE})(${JSON.stringify({ testId, frames: DRAG_FRAMES })})`);
 }
 
-async function main() {
+const VIEWS = [
+  ["R", "CC"],
+  ["L", "CC"],
+  ["R", "MLO"],
+  ["L", "MLO"],
+] as const;
+const API = `http://localhost:${API_PORT}`;
+
+type Flags = { fullFirst?: boolean; noPrefetch?: boolean };
+
+async function newPage(browser: Browser, flags: Flags = {}) {
+  const context = await browser.newContext({
+    baseURL: WEB,
+    viewport: { width: 1920, height: 1080 },
+    deviceScaleFactor: 1,
+  });
+  // Today's path, before progressive loading: every view at full resolution first, nothing ahead.
+  await context.addInitScript(
+    `window.__MAMMO_FULL_FIRST__ = ${Boolean(flags.fullFirst)}; window.__MAMMO_NO_PREFETCH__ = ${Boolean(flags.noPrefetch)};`,
+  );
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  return { context, page, errors };
+}
+
+async function signIn(page: Page, email: string): Promise<string> {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("demo-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("navigation", { name: "Main" }).waitFor({ timeout: 120_000 });
+  return (await page.context().cookies()).find((c) => c.name.endsWith("next-auth.session-token"))!.value;
+}
+
+async function gql<T>(token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const response = await fetch(`${API}/graphql`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data: T; errors?: { message: string }[] };
+  if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join("; "));
+  return body.data;
+}
+
+/** Imports one case of four synthetic views (`variant` makes its pixels, hence its files, its own). */
+async function importCase(token: string, caseKey: string, variant: number): Promise<string> {
+  const form = new FormData();
+  const manifest = `file,patient,case,laterality,view\n${VIEWS.map(([l, v]) => `${caseKey}-${l}${v}.dcm,${caseKey}-P,${caseKey},${l},${v}`).join("\n")}\n`;
+  form.append("manifest", new Blob([manifest], { type: "text/csv" }), "manifest.csv");
+  for (const [index, [laterality, view]] of VIEWS.entries()) {
+    const dicom = buildDicom({
+      widthPx: W,
+      heightPx: H,
+      bitsStored: 14,
+      pixels: syntheticMammogram(variant * 10 + index),
+      attributes: {
+        WindowCenter: 7000,
+        WindowWidth: 9000,
+        ImageLaterality: laterality,
+        ViewPosition: view,
+        SOPInstanceUID: `1.2.826.0.1.3680043.8.498.${variant + 1}${index + 1}`,
+      },
+    });
+    form.append("files", new Blob([new Uint8Array(dicom)]), `${caseKey}-${laterality}${view}.dcm`);
+  }
+  const imported = await fetch(`${API}/imports?site=NORTH`, {
+    method: "POST",
+    body: form,
+    headers: { authorization: `Bearer ${token}` },
+  });
+  const summary = await imported.text();
+  if (!imported.ok || !summary.includes('"errorCount":0'))
+    throw new Error(`import failed: ${imported.status} ${summary}`);
+  const found = await gql<{ cases: { edges: { node: { id: string } }[] } }>(
+    token,
+    "query ($k: String) { cases(first: 1, filter: { search: $k }) { edges { node { id } } } }",
+    { k: caseKey },
+  );
+  return found.cases.edges[0]!.node.id;
+}
+
+const READY_IN_PAGE = `async ({ views, step }) => {
+  const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+  for (;;) {
+    const room = document.querySelector(".reading-room");
+    const sameStep = step === null || (room && room.dataset.step !== step);
+    if (sameStep && views.every((v) => document.querySelector('[data-testid="viewport-' + v + '"][data-state="ready"]'))) return performance.now();
+    await frame();
+  }
+}`;
+
+/** Opens a case page in a fresh context and times it until all four views are drawn. */
+async function openCase(browser: Browser, caseId: string, flags: Flags): Promise<{ seconds: number; level: string }> {
+  const { context, page, errors } = await newPage(browser, flags);
+  try {
+    await signIn(page, "annotator@north.example");
+    const started = Date.now();
+    await page.goto(`/cases/${encodeURIComponent(caseId)}`);
+    await page.evaluate(`(${READY_IN_PAGE})(${JSON.stringify({ views: ["RCC", "LCC", "RMLO", "LMLO"], step: null })})`);
+    const seconds = (Date.now() - started) / 1000;
+    const level = (await page.getByTestId("viewport-RCC").getAttribute("data-level")) ?? "?";
+    if (errors.length) throw new Error(`console errors: ${errors.join("; ")}`);
+    return { seconds, level };
+  } finally {
+    await context.close();
+  }
+}
+
+/** Sets up a study on the bench cases, read by reader 1 (one unaided arm). */
+async function readingStudy(coordinator: string, annotator: string, caseIds: string[]): Promise<void> {
+  for (const caseId of caseIds)
+    await gql(annotator, "mutation ($input: AddPathologyLabelInput!) { addPathologyLabel(input: $input) { id } }", {
+      input: { caseId, subtype: "SOLID", source: "SURGERY" },
+    });
+  const sites = await gql<{ me: { memberships: { role: string; site: { id: string; code: string } }[] } }>(
+    coordinator,
+    "{ me { memberships { role site { id code } } } }",
+  );
+  const siteId = sites.me.memberships.find((m) => m.role === "COORDINATOR" && m.site.code === "NORTH")!.site.id;
+  const created = await gql<{ createReaderStudy: { id: string } }>(
+    coordinator,
+    "mutation ($input: CreateReaderStudyInput!) { createReaderStudy(input: $input) { id } }",
+    { input: { name: `Viewer bench ${Date.now()}`, siteId, seed: 3 } },
+  );
+  const studyId = created.createReaderStudy.id;
+  await gql(coordinator, "mutation ($input: StudyCasesInput!) { addStudyCases(input: $input) { id } }", {
+    input: { studyId, caseIds },
+  });
+  await gql(coordinator, "mutation ($input: AddStudyReaderInput!) { addStudyReader(input: $input) { id } }", {
+    input: { studyId, email: "reader1@north.example", arm: "UNAIDED" },
+  });
+  await gql(coordinator, "mutation ($id: ID!) { openReaderStudy(id: $id) { id } }", { id: studyId });
+}
+
+const ANSWER_IN_PAGE = `async ({ views }) => {
+  const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+  const room = document.querySelector(".reading-room");
+  const step = room.dataset.step;
+  const key = (k) => document.body.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true }));
+  key("1");
+  key("7");
+  await frame();
+  const t0 = performance.now();
+  key("Enter");
+  for (;;) {
+    const now = document.querySelector(".reading-room");
+    if (now && now.dataset.step !== step && views.every((v) => document.querySelector('[data-testid="viewport-' + v + '"][data-state="ready"]'))) break;
+    await frame();
+  }
+  await frame();
+  return performance.now() - t0;
+}`;
+
+/** Reads one case, waits for the next one to be fetched ahead (when on), submits, times the next case to screen. */
+async function nextCase(page: Page): Promise<number> {
+  const views = ["RCC", "LCC", "RMLO", "LMLO"];
+  await page.evaluate(`(${READY_IN_PAGE})(${JSON.stringify({ views, step: null })})`);
+  await page.locator(".reading-room[data-prefetched]").waitFor({ timeout: 300_000 });
+  return page.evaluate(`(${ANSWER_IN_PAGE})(${JSON.stringify({ views })})`);
+}
+
+async function measureDrags(browser: Browser, caseId: string): Promise<string[]> {
+  const { context, page } = await newPage(browser);
+  const rows: string[] = [];
+  try {
+    await signIn(page, "annotator@north.example");
+    await page.goto(`/cases/${encodeURIComponent(caseId)}`);
+    await page.evaluate(`(${READY_IN_PAGE})(${JSON.stringify({ views: ["RCC", "LCC", "RMLO", "LMLO"], step: null })})`);
+    const scenario = async (label: string, testId: string) => {
+      const before = await page.getByTestId(testId).getAttribute("data-window");
+      const result = await drag(page, testId);
+      if (result.window === before) throw new Error("the drag did not change the window");
+      const box = (await page.getByTestId(testId).boundingBox())!;
+      const size = `${Math.round(box.width)}x${Math.round(box.height)}`;
+      rows.push(
+        `| window/level drag, ${label} (canvas ${size}) | ${result.renders.length} canvas draws / ${DRAG_FRAMES} moves | ${quantile(result.renders, 0.5).toFixed(1)} / ${quantile(result.renders, 0.95).toFixed(1)} ms | ${quantile(result.intervals, 0.5).toFixed(1)} / ${quantile(result.intervals, 0.95).toFixed(1)} ms | ${(1000 / quantile(result.intervals, 0.5)).toFixed(0)} |`,
+      );
+    };
+    await scenario("1x4 hanging, fitted, all four windowed together", "viewport-RCC");
+    await page.getByRole("button", { name: "2×2" }).click();
+    await scenario("2x2 hanging, fitted", "viewport-RCC");
+    await page.getByRole("button", { name: "1-up", exact: true }).click();
+    await scenario("single view, fitted", "viewport-RCC");
+    await page.getByRole("button", { name: "1:1" }).click();
+    await page.locator('[data-testid="viewport-RCC"][data-level="0"]').waitFor({ timeout: 300_000 });
+    await scenario("single view, 1 image px per screen px (full resolution)", "viewport-RCC");
+    // Back to the reader's default for whoever comes next.
+    await page.getByRole("button", { name: "1×4" }).click();
+  } finally {
+    await context.close();
+  }
+  return rows;
+}
+
+/** Every level of the cases' views computed and cached on the server, so both paths find them warm. */
+async function warmServer(token: string, caseIds: string[]) {
+  for (const caseId of caseIds) {
+    const found = await gql<{ case: { images: { id: string }[] } }>(
+      token,
+      "query ($id: ID!) { case(id: $id) { images { id } } }",
+      {
+        id: caseId,
+      },
+    );
+    for (const image of found.case.images) {
+      const raw = Buffer.from(image.id, "base64").toString().split(":")[1];
+      for (const level of [0, 1, 2, 3]) {
+        const response = await fetch(`${API}/images/${raw}/pixels.bin?level=${level}`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        if (!response.ok) throw new Error(`warming level ${level} of ${raw}: HTTP ${response.status}`);
+        await response.arrayBuffer();
+      }
+    }
+  }
+}
+
+function startPlatform() {
   const env = { ...process.env, E2E_WEB_PORT: String(WEB_PORT), E2E_API_PORT: String(API_PORT) };
   const platform = spawn(
     process.execPath,
@@ -115,129 +339,90 @@ async function main() {
     stop();
     process.exit(130);
   });
+  return stop;
+}
+
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" / ");
+
+async function main() {
+  const stop = startPlatform();
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
   });
+  const loadBefore = load();
   try {
     console.error("[bench:viewer] starting the platform (production build, fresh database)…");
     await waitFor(`${WEB}/sign-in`, 900_000);
-    await waitFor(`http://localhost:${API_PORT}/healthz`, 120_000);
-    const context = await browser.newContext({
-      baseURL: WEB,
-      viewport: { width: 1920, height: 1080 },
-      deviceScaleFactor: 1,
-    });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-    await page.goto("/sign-in");
-    await page.getByLabel("Email").fill("admin@north.example");
-    await page.getByLabel("Password").fill("demo-password");
-    await page.getByRole("button", { name: "Sign in" }).click();
-    try {
-      await page.getByRole("navigation", { name: "Main" }).waitFor({ timeout: 120_000 });
-    } catch (error) {
-      throw new Error(
-        `sign-in failed (${(await page.getByRole("alert").allTextContents()).join(" ")} at ${page.url()})`,
-        { cause: error },
-      );
+    await waitFor(`${API}/healthz`, 120_000);
+    const admin = await newPage(browser);
+    const adminToken = await signIn(admin.page, "admin@north.example");
+    const coordinator = await signIn((await newPage(browser)).page, "coordinator@north.example");
+    const annotator = await signIn((await newPage(browser)).page, "annotator@north.example");
+    console.error("[bench:viewer] importing six cases of four 3328x4096 DICOM views (14 bits stored)…");
+    const ids: string[] = [];
+    for (let n = 0; n < 6; n++) ids.push(await importCase(adminToken, `BENCH-C${n + 1}`, n));
+    const [coldNew, coldOld, ...readCases] = ids as [string, string, ...string[]];
+
+    console.error("[bench:viewer] opening cases: progressive vs full resolution first, cold then warm…");
+    const opens: { path: string; cold: number; warm: number; level: string }[] = [];
+    for (const [label, caseId, flags] of [
+      ["progressive (screen level first)", coldNew, {}],
+      ["today's path (full resolution first)", coldOld, { fullFirst: true, noPrefetch: true }],
+    ] as const) {
+      const cold = await openCase(browser, caseId, flags);
+      const warm = await openCase(browser, caseId, flags);
+      opens.push({ path: label, cold: cold.seconds, warm: warm.seconds, level: cold.level });
     }
-    const token = (await context.cookies()).find((c) => c.name.endsWith("next-auth.session-token"))!.value;
 
-    console.error("[bench:viewer] importing four 3328x4096 DICOM views (14 bits stored)…");
-    const form = new FormData();
-    const views = [
-      ["R", "CC"],
-      ["L", "CC"],
-      ["R", "MLO"],
-      ["L", "MLO"],
-    ] as const;
-    form.append(
-      "manifest",
-      new Blob(
-        [
-          `file,patient,case,laterality,view\n${views.map(([l, v]) => `${l}${v}.dcm,BENCH-P1,BENCH-C1,${l},${v}`).join("\n")}\n`,
-        ],
-        { type: "text/csv" },
-      ),
-      "manifest.csv",
-    );
-    for (const [index, [laterality, view]] of views.entries()) {
-      const dicom = buildDicom({
-        widthPx: W,
-        heightPx: H,
-        bitsStored: 14,
-        pixels: syntheticMammogram(index),
-        attributes: {
-          WindowCenter: 7000,
-          WindowWidth: 9000,
-          ImageLaterality: laterality,
-          ViewPosition: view,
-          SOPInstanceUID: `1.2.826.0.1.3680043.8.498.1${index + 1}`,
-        },
-      });
-      form.append("files", new Blob([new Uint8Array(dicom)]), `${laterality}${view}.dcm`);
-    }
-    const imported = await fetch(`http://localhost:${API_PORT}/imports?site=NORTH`, {
-      method: "POST",
-      body: form,
-      headers: { authorization: `Bearer ${token}` },
-    });
-    const summary = await imported.text();
-    if (!imported.ok || !summary.includes('"errorCount":0'))
-      throw new Error(`import failed: ${imported.status} ${summary}`);
-    const found = await fetch(`http://localhost:${API_PORT}/graphql`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: JSON.stringify({ query: "{ cases(first: 100) { edges { node { id images { widthPx bitsStored } } } } }" }),
-    });
-    const cases = (
-      (await found.json()) as {
-        data: { cases: { edges: { node: { id: string; images: { widthPx: number; bitsStored: number }[] } }[] } };
-      }
-    ).data.cases.edges;
-    const caseId = cases.find((e) => e.node.images.some((i) => i.widthPx === W))?.node.id;
-    if (!caseId) throw new Error("the imported case is not listed");
+    console.error("[bench:viewer] the next case after submitting a read…");
+    await readingStudy(coordinator, annotator, readCases);
+    // Every level of the study's cases cached on the server: both paths find them warm.
+    await warmServer(adminToken, readCases);
+    const reader = await newPage(browser);
+    await signIn(reader.page, "reader1@north.example");
+    await reader.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Reading" }).click();
+    await reader.page
+      .getByRole("row", { name: /Viewer bench/ })
+      .getByRole("link", { name: /reading/ })
+      .click();
+    const prefetched = await nextCase(reader.page);
+    await reader.context.close();
+    const plain = await newPage(browser, { fullFirst: true, noPrefetch: true });
+    await signIn(plain.page, "reader1@north.example");
+    await plain.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Reading" }).click();
+    await plain.page
+      .getByRole("row", { name: /Viewer bench/ })
+      .getByRole("link", { name: /reading/ })
+      .click();
+    const unprefetched = await nextCase(plain.page);
+    await plain.context.close();
 
-    const rows: string[] = [];
-    const open = async (label: string) => {
-      const started = Date.now();
-      await page.goto(`/cases/${encodeURIComponent(caseId)}`);
-      for (const view of ["RCC", "LCC", "RMLO", "LMLO"])
-        await page
-          .getByTestId(`viewport-${view}`)
-          .and(page.locator("[data-state=ready]"))
-          .waitFor({ timeout: 300_000 });
-      await page.waitForFunction('performance.getEntriesByName("viewer-frame").length > 0');
-      rows.push(`| ${label} | ${((Date.now() - started) / 1000).toFixed(2)} s | | | |`);
-    };
-    await open("cold: server decodes and caches the pixels");
-    await open("warm: pixels cached on the server");
-
-    const scenario = async (label: string, testId: string) => {
-      const before = await page.getByTestId(testId).getAttribute("data-window");
-      const result = await drag(page, testId);
-      if (result.window === before) throw new Error("the drag did not change the window");
-      const box = (await page.getByTestId(testId).boundingBox())!;
-      const size = `${Math.round(box.width)}x${Math.round(box.height)}`;
-      rows.push(
-        `| window/level drag, ${label} (canvas ${size}) | ${result.renders.length} canvas draws / ${DRAG_FRAMES} moves | ${quantile(result.renders, 0.5).toFixed(1)} / ${quantile(result.renders, 0.95).toFixed(1)} ms | ${quantile(result.intervals, 0.5).toFixed(1)} / ${quantile(result.intervals, 0.95).toFixed(1)} ms | ${(1000 / quantile(result.intervals, 0.5)).toFixed(0)} |`,
-      );
-    };
-    await scenario("4-view hanging, fitted, all four windowed together", "viewport-RCC");
-    await page.getByRole("button", { name: "Single", exact: true }).click();
-    await scenario("single view, fitted", "viewport-RCC");
-    await page.getByRole("button", { name: "1:1" }).click();
-    await scenario("single view, 1 image px per screen px", "viewport-RCC");
+    console.error("[bench:viewer] window/level drags…");
+    const drags = await measureDrags(browser, coldNew);
 
     console.log(
-      `machine: ${os.cpus()[0]?.model ?? "?"}, ${os.cpus().length} cores, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB; Chromium headless, software rendering (--disable-gpu), 1920x1080 window, device pixel ratio 1`,
+      `machine: ${os.cpus()[0]?.model ?? "?"}, ${os.cpus().length} cores, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB; load average (1/5/15 min) ${loadBefore} before, ${load()} after; Chromium headless, software rendering (--disable-gpu), 1920x1080 window, device pixel ratio 1, a fresh browser context per open`,
     );
-    console.log("| scenario | draws | one canvas draw p50 / p95 | frame interval p50 / p95 | frames/s |");
+    console.log("\n| opening a case of four views | cold: server decodes | warm: server cached | level drawn first |");
+    console.log("| --- | --- | --- | --- |");
+    for (const o of opens) console.log(`| ${o.path} | ${o.cold.toFixed(2)} s | ${o.warm.toFixed(2)} s | ${o.level} |`);
+    const [progressive, today] = opens as [(typeof opens)[number], (typeof opens)[number]];
+    console.log(
+      `| ratio (today / progressive) | ${(today.cold / progressive.cold).toFixed(1)}x | ${(today.warm / progressive.warm).toFixed(1)}x | |`,
+    );
+    console.log("\n| next case on screen after Enter | time |");
+    console.log("| --- | --- |");
+    console.log(`| fetched ahead while reading (screen level) | ${(prefetched / 1000).toFixed(2)} s |`);
+    console.log(`| not fetched ahead, full resolution (today's path) | ${(unprefetched / 1000).toFixed(2)} s |`);
+    console.log("\n| scenario | draws | one canvas draw p50 / p95 | frame interval p50 / p95 | frames/s |");
     console.log("| --- | --- | --- | --- | --- |");
-    for (const row of rows) console.log(row);
-    if (errors.length) console.log(`console errors: ${errors.join("; ")}`);
+    for (const row of drags) console.log(row);
+    if (admin.errors.length) console.log(`console errors: ${admin.errors.join("; ")}`);
   } finally {
     await browser.close();
     stop();

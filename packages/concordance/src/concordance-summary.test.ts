@@ -16,6 +16,10 @@ const pair = (over: Partial<ConcordancePair>): ConcordancePair => ({
   energyInside: 0.5,
   iou: 0.4,
   pixelAuc: 0.9,
+  uniformHitChance: 0.1,
+  uniformEnergyInside: 0.05,
+  centreBiasHit: false,
+  centreBiasEnergyInside: 0.2,
   ...over,
 });
 
@@ -94,5 +98,20 @@ describe("summariseConcordance", () => {
       overall: { n: 0, pointingHitRate: null, meanIou: null },
       viewConsistency: { lesions: 0, hitAgreement: null },
     });
+  });
+
+  it("reports what chance maps score on the same regions next to the heatmap's figures, over the pairs that have them", () => {
+    const summary = summariseConcordance([
+      pair({ uniformHitChance: 0.1, uniformEnergyInside: 0.04, centreBiasHit: true, centreBiasEnergyInside: 0.3 }),
+      pair({ uniformHitChance: 0.3, uniformEnergyInside: 0.08, centreBiasHit: false, centreBiasEnergyInside: 0.1 }),
+      // A comparison made before the baselines were recorded: left out of them, not counted as 0.
+      pair({ uniformHitChance: null, uniformEnergyInside: null, centreBiasHit: null, centreBiasEnergyInside: null }),
+    ]);
+    expect(summary.overall.n).toBe(3);
+    expect(summary.overall.chance.n).toBe(2);
+    expect(summary.overall.chance.uniformHitRate).toBeCloseTo(0.2, 12);
+    expect(summary.overall.chance.uniformEnergyInside).toBeCloseTo(0.06, 12);
+    expect(summary.overall.chance.centreBiasHitRate).toBe(0.5);
+    expect(summary.overall.chance.centreBiasEnergyInside).toBeCloseTo(0.2, 12);
   });
 });

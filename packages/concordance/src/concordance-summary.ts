@@ -24,6 +24,11 @@ export type ConcordancePair = {
   energyInside: number;
   iou: number;
   pixelAuc: number | null;
+  /** Chance baselines on the same region (null for comparisons made before they were recorded). */
+  uniformHitChance: number | null;
+  uniformEnergyInside: number | null;
+  centreBiasHit: boolean | null;
+  centreBiasEnergyInside: number | null;
 };
 
 export type ConcordanceStats = {
@@ -33,6 +38,19 @@ export type ConcordanceStats = {
   meanIou: number | null;
   /** Over the pairs where the AUC is defined. */
   meanPixelAuc: number | null;
+  /**
+   * What maps that know nothing of the images score on the same regions (over the pairs that have
+   * the baselines): a uniform map's expected hit rate and energy inside, a centre-biased map's
+   * (peak at the image centre) hit rate and energy inside. A heatmap's figures mean something only
+   * above these.
+   */
+  chance: {
+    n: number;
+    uniformHitRate: number | null;
+    uniformEnergyInside: number | null;
+    centreBiasHitRate: number | null;
+    centreBiasEnergyInside: number | null;
+  };
 };
 
 /** CC vs MLO: does the heatmap treat the same lesion alike in both views? */
@@ -66,6 +84,18 @@ export function concordanceStats(pairs: readonly ConcordancePair[]): Concordance
     meanEnergyInside: mean(pairs.map((p) => p.energyInside)),
     meanIou: mean(pairs.map((p) => p.iou)),
     meanPixelAuc: mean(pairs.flatMap((p) => (p.pixelAuc === null ? [] : [p.pixelAuc]))),
+    chance: chanceStats(pairs),
+  };
+}
+
+function chanceStats(pairs: readonly ConcordancePair[]): ConcordanceStats["chance"] {
+  const withChance = pairs.filter((p) => p.uniformHitChance !== null && p.centreBiasHit !== null);
+  return {
+    n: withChance.length,
+    uniformHitRate: mean(withChance.map((p) => p.uniformHitChance!)),
+    uniformEnergyInside: mean(withChance.map((p) => p.uniformEnergyInside!)),
+    centreBiasHitRate: mean(withChance.map((p) => (p.centreBiasHit ? 1 : 0))),
+    centreBiasEnergyInside: mean(withChance.map((p) => p.centreBiasEnergyInside!)),
   };
 }
 

@@ -1,14 +1,28 @@
-import type { Db } from "@mammo/db";
+import { READABLE_IMAGE, type Db, type InferenceRun, type Prisma } from "@mammo/db";
 import { regionOf, type ConcordancePair } from "./concordance-summary.ts";
 
 const breastKey = (caseId: string, laterality: string) => `${caseId}:${laterality}`;
 
 /**
- * Every ConcordanceResult of an inference run's heatmaps, with what the summary groups by. A
- * heatmap's truth is its breast's (kept by the database: Breast.truthSubtype); the AI's answer
- * for a breast is the mean of its images' probabilities (as the API's case-ai-answer.ts); a
- * lesion outline is keyed by its finding. Everything, unfiltered: for workers and the CLI. The
- * API must apply its own visibility rules.
+ * The images an inference run covers (its target): every readable image of the study's cases,
+ * every image of the dataset version, or the chosen images. The trainer infers these; an
+ * inference run's comparisons are those on these images.
+ */
+export function inferenceRunImagesWhere(
+  run: Pick<InferenceRun, "target" | "studyId" | "datasetVersionId" | "imageIds">,
+): Prisma.ImageWhereInput {
+  if (run.target === "STUDY") return { ...READABLE_IMAGE, case: { studyCases: { some: { studyId: run.studyId! } } } };
+  if (run.target === "DATASET_VERSION") return { datasetItems: { some: { datasetVersionId: run.datasetVersionId! } } };
+  return { id: { in: run.imageIds } };
+}
+
+/**
+ * Every ConcordanceResult of an inference run's heatmaps on the run's own target images
+ * (predictions are shared between runs of a model version: a summary must not count another
+ * run's), with what the summary groups by. A heatmap's truth is its breast's (kept by the
+ * database: Breast.truthSubtype); the AI's answer for a breast is the mean of its images'
+ * probabilities (as the API's case-ai-answer.ts); a lesion outline is keyed by its finding.
+ * Everything, unfiltered: for workers and the CLI. The API must apply its own visibility rules.
  */
 export async function loadConcordancePairs(db: Db, inferenceRunId: string): Promise<ConcordancePair[]> {
   const run = await db.inferenceRun.findUniqueOrThrow({
@@ -18,7 +32,7 @@ export async function loadConcordancePairs(db: Db, inferenceRunId: string): Prom
   const rows = await db.concordanceResult.findMany({
     where: {
       saliencyMap: {
-        prediction: { modelVersionId: run.modelVersionId },
+        prediction: { modelVersionId: run.modelVersionId, image: inferenceRunImagesWhere(run) },
         method: run.saliencyMethod,
         layerName: run.saliencyLayer,
       },
@@ -43,7 +57,7 @@ export async function loadConcordancePairs(db: Db, inferenceRunId: string): Prom
       select: { caseId: true, laterality: true, truthSubtype: true },
     }),
     db.prediction.findMany({
-      where: { modelVersionId: run.modelVersionId, image: { caseId: { in: caseIds }, status: "ACTIVE" } },
+      where: { modelVersionId: run.modelVersionId, image: { caseId: { in: caseIds }, ...READABLE_IMAGE } },
       select: { probabilities: true, image: { select: { caseId: true, laterality: true } } },
     }),
   ]);
@@ -81,6 +95,10 @@ export async function loadConcordancePairs(db: Db, inferenceRunId: string): Prom
         energyInside: r.energyInside,
         iou: r.iou,
         pixelAuc: r.pixelAuc,
+        uniformHitChance: r.uniformHitChance,
+        uniformEnergyInside: r.uniformEnergyInside,
+        centreBiasHit: r.centreBiasHit,
+        centreBiasEnergyInside: r.centreBiasEnergyInside,
       };
     });
 }

@@ -22,6 +22,7 @@ export {
   writeLocalSecrets,
   type LocalSecretName,
 } from "./local-data.ts";
+export { READABLE_IMAGE } from "./readable-images.ts";
 export * from "./generated/prisma/client.ts";
 
 import type { Prisma } from "./generated/prisma/client.ts";

@@ -25,6 +25,14 @@ export {
   tarFiles,
 } from "./model/model-artifact.ts";
 export { loadImagenetWeights, type ImagenetWeightsReport } from "./weights/imagenet-weights.ts";
+export {
+  readKerasH5Weights,
+  vgg16ConvWeights,
+  VGG16_CONV_SHAPES,
+  type KerasWeightsFile,
+  type NamedWeight,
+} from "./weights/keras-h5.ts";
+export { referenceExportFiles } from "./export/reference-files.ts";
 
 // Data
 export { type GreyImage, decodeGreyImage, encodeGreyPng } from "./data/grey-image.ts";
@@ -37,7 +45,15 @@ export {
   type PreparedImage,
   type Placement,
 } from "./data/preprocess.ts";
-export { type PreprocessingSettings, type ResizeMode, type Normalization } from "./data/preprocess-settings.ts";
+export { prepareModelInput, toRgbValues, NORMALIZATIONS } from "./data/model-input.ts";
+export {
+  type PreprocessingSettings,
+  type ResizeMode,
+  type Resample,
+  type Normalization,
+  withPreprocessingDefaults,
+} from "./data/preprocess-settings.ts";
+export { preprocessingDocument, type PreprocessingDocument } from "./data/preprocessing-document.ts";
 export { drawAugmentation, applyAugmentation, type AugmentationDraw } from "./data/augment.ts";
 export { STUDY_AUGMENTATION, type AugmentationSettings } from "./data/augment-settings.ts";
 export { balancedEpochIndices } from "./data/class-balance.ts";
@@ -51,6 +67,7 @@ export {
   type TrainingParams,
   type TrainingOverrides,
 } from "./train/presets.ts";
+export { modelQualityFlags, type ModelFlag, type FlaggedMetrics } from "./train/model-flags.ts";
 export { trainFold, type TrainFoldInput, type TrainFoldResult, type TrainingProgress } from "./train/train-fold.ts";
 export { trainCrossValidation, crossValidationSplits, type CrossValidationInput } from "./train/cross-validate.ts";
 export {
@@ -61,23 +78,32 @@ export {
   type BestEpoch,
 } from "./train/checkpoint.ts";
 export { evaluatePrepared, type LabelledImage } from "./train/evaluate.ts";
-export { predictClassifier, predictEnsemble, type EnsemblePrediction } from "./train/predict.ts";
+export {
+  predictClassifier,
+  predictEnsemble,
+  predictEnsemblePrepared,
+  type EnsemblePrediction,
+} from "./train/predict.ts";
 
 // Explanations
 export {
   gradCam,
+  gradCamBatch,
   GRAD_CAM_SCORES,
   type GradCamMethod,
   type GradCamOptions,
   type GradCamScore,
 } from "./explain/grad-cam.ts";
-export { explainImage, type Explanation } from "./explain/explain-image.ts";
+export { explainImage, explainEnsemble, type Explanation, type ExplanationSettings } from "./explain/explain-image.ts";
 export { type Heatmap, resizeHeatmap, heatmapToSourceImage } from "./explain/heatmap.ts";
 export { encodeHeatmapPng, decodeHeatmapPng, HEATMAP_PNG_SIZE } from "./explain/heatmap-png.ts";
 
 // Saliency vs region
 export { roiToMask, type Roi, type RegionMask } from "./metrics/roi-mask.ts";
 export {
+  chanceBaselines,
+  peakOf,
+  type ChanceBaselines,
   pointingGame,
   energyInside,
   iouAtThreshold,

@@ -2,13 +2,23 @@ import { describe, expect, it } from "vitest";
 import { frameFullDepthPixels, parseFullDepthPixels, PixelFormatError } from "./full-depth-pixels.ts";
 
 // Written byte by byte here, independently of frameFullDepthPixels: the layout as documented.
-function pixelFile(samples: Uint16Array, widthPx: number, heightPx: number) {
+function pixelFile(
+  samples: Uint16Array,
+  widthPx: number,
+  heightPx: number,
+  level = 0,
+  fullWidthPx = widthPx,
+  fullHeightPx = heightPx,
+) {
   const json = new TextEncoder().encode(
     JSON.stringify({
       format: "mmpx",
-      version: 1,
+      version: 2,
+      level,
       widthPx,
       heightPx,
+      fullWidthPx,
+      fullHeightPx,
       bitsStored: 12,
       isSigned: false,
       rescaleSlope: 1,
@@ -39,11 +49,17 @@ describe("full-depth pixel file", () => {
     expect([...image.samples]).toEqual([0, 1, 4095, 2048, 7, 9]);
   });
 
+  it("reads a coarser level with the full image's size", () => {
+    const image = parseFullDepthPixels(pixelFile(Uint16Array.from([1, 2, 3, 4]), 2, 2, 2, 7, 5));
+    expect(image).toMatchObject({ level: 2, widthPx: 2, heightPx: 2, fullWidthPx: 7, fullHeightPx: 5 });
+  });
+
   it("names what is wrong with a bad file", () => {
     expect(() => parseFullDepthPixels(new ArrayBuffer(4))).toThrow(PixelFormatError);
     expect(() => parseFullDepthPixels(new Uint8Array([80, 78, 71, 0, 0, 0, 0, 0]).buffer)).toThrow(/MMPX/);
     const whole = pixelFile(new Uint16Array(6), 3, 2);
     expect(() => parseFullDepthPixels(whole.slice(0, whole.byteLength - 2))).toThrow(/fewer than 6 samples/);
+    expect(() => parseFullDepthPixels(pixelFile(new Uint16Array(6), 3, 2, 1, 3, 2))).toThrow(/level 1 does not match/);
   });
 });
 

@@ -1,13 +1,19 @@
 /**
- * The full-depth pixel file (GET /images/:id/pixels.bin): the stored image at its full bit depth,
- * for window/level in the browser. Gzip (applied by the API, undone by the browser's stream) of:
- * "MMPX", a u32 LE byte length, that many bytes of JSON (FullDepthHeader), zero bytes up to a
- * multiple of 8, then widthPx*heightPx samples as 16-bit little-endian integers (signed when
- * isSigned), row-major, top row first. 8-bit images are widened to 16 bits.
+ * The full-depth pixel file (GET /images/:id/pixels.bin?level=k): the stored image at its full
+ * bit depth, for window/level in the browser, at resolution level k (0: every stored pixel; k:
+ * ceil(size / 2^k) samples per side, 2x2 means, see pyramid.ts), so a viewer can show a
+ * screen-sized level first and fetch full resolution when the reader zooms past it. Gzip
+ * (applied by the API, undone by the browser's stream) of: "MMPX", a u32 LE byte length, that
+ * many bytes of JSON (FullDepthHeader), zero bytes up to a multiple of 8, then widthPx*heightPx
+ * samples as 16-bit little-endian integers (signed when isSigned), row-major, top row first.
+ * 8-bit images are widened to 16 bits.
  */
 
-/** Bump when the layout changes (the API's cache key carries it, so old files are never read). */
-export const FULL_DEPTH_VERSION = 1;
+/**
+ * Bump when the layout changes (the API's cache key carries it, so old files are never read).
+ * 2: resolution levels (`level`, `fullWidthPx`, `fullHeightPx`).
+ */
+export const FULL_DEPTH_VERSION = 2;
 
 /**
  * What the browser needs to window the stored pixels itself. Window values are in modality units
@@ -16,8 +22,14 @@ export const FULL_DEPTH_VERSION = 1;
 export type FullDepthHeader = {
   format: "mmpx";
   version: number;
+  /** Resolution level of the samples (0: full resolution). */
+  level: number;
+  /** Samples per row and rows at this level: ceil(fullWidthPx / 2^level), ceil(fullHeightPx / 2^level). */
   widthPx: number;
   heightPx: number;
+  /** The stored image's size (level 0). */
+  fullWidthPx: number;
+  fullHeightPx: number;
   bitsStored: number;
   isSigned: boolean;
   rescaleSlope: number;
@@ -26,6 +38,7 @@ export type FullDepthHeader = {
   voiLutFunction: string;
   /** MONOCHROME1 or Presentation LUT Shape INVERSE: bright = low values. */
   isInverted: boolean;
+  /** Value range of the whole image (level 0, padding left out): the same at every level. */
   minStored: number;
   maxStored: number;
   /** Stored values that mark background (shown black whatever the window). */
@@ -71,6 +84,14 @@ export function parseFullDepthPixels(buffer: ArrayBuffer): FullDepthImage {
   const header = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 8, length))) as FullDepthHeader;
   if (header.version !== FULL_DEPTH_VERSION)
     throw new PixelFormatError(`pixel file version ${header.version} is not supported`);
+  if (
+    !Number.isInteger(header.level) ||
+    header.widthPx !== Math.ceil(header.fullWidthPx / 2 ** header.level) ||
+    header.heightPx !== Math.ceil(header.fullHeightPx / 2 ** header.level)
+  )
+    throw new PixelFormatError(
+      `pixel file level ${header.level} does not match its size ${header.widthPx}x${header.heightPx} of ${header.fullWidthPx}x${header.fullHeightPx}`,
+    );
   const offset = samplesOffset(length);
   const count = header.widthPx * header.heightPx;
   if (offset + count * 2 > buffer.byteLength)

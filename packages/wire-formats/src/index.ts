@@ -6,3 +6,4 @@ export {
   type FullDepthHeader,
   type FullDepthImage,
 } from "./full-depth-pixels.ts";
+export { MAX_LEVEL, buildPyramid, halveLevel, levelOf, levelSidePx, type PyramidLevel } from "./pyramid.ts";

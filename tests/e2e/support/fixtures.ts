@@ -67,6 +67,15 @@ export async function checkScreen(page: Page, name: string): Promise<void> {
   ).toEqual([]);
 }
 
+/** Waits until the reading page takes answers: every view of the case on screen, the answer controls open. */
+export async function expectReadyToAnswer(page: Page): Promise<void> {
+  await expectViewerReady(page);
+  await expect(
+    page.getByRole("complementary", { name: "Your read" }).getByRole("radio").first(),
+    "answer controls open once every view is on screen",
+  ).toBeEnabled({ timeout: 30_000 });
+}
+
 /** Waits until the viewer has drawn every image of the hanging from its full-depth pixels. */
 export async function expectViewerReady(page: Page, views: string[] = ["RCC", "LCC", "RMLO", "LMLO"]): Promise<void> {
   for (const view of views)

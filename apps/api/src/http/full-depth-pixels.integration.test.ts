@@ -70,7 +70,7 @@ describe("GET /images/:id/pixels.bin: the stored pixels at full bit depth", () =
       maxStored: 100 + 29 * 131,
     });
     expect([...samples]).toEqual([...values]);
-    expect(await api.blobs.has(fullDepthKey(stored.sha256))).toBe(true);
+    expect(await api.blobs.has(fullDepthKey(stored.sha256, 0))).toBe(true);
 
     // Cached: the same bytes again.
     const again = await fetch(url, { headers: { authorization: `Bearer ${await api.sessionFor(annotator.id)}` } });
@@ -80,6 +80,32 @@ describe("GET /images/:id/pixels.bin: the stored pixels at full bit depth", () =
       (await fetch(url, { headers: { authorization: `Bearer ${await api.sessionFor(stranger.id)}` } })).status,
     ).toBe(404);
     expect((await fetch(url)).status).toBe(401);
+
+    // A coarser level: 2x2 means (edge rows repeated), the whole image's window and value range.
+    const half = await fetch(`${url}?level=1`, {
+      headers: { authorization: `Bearer ${await api.sessionFor(annotator.id)}` },
+    });
+    const level1 = parse(await half.arrayBuffer());
+    expect(level1.header).toMatchObject({
+      level: 1,
+      widthPx: 3,
+      heightPx: 3,
+      fullWidthPx: 6,
+      fullHeightPx: 5,
+      window: { center: 2048, width: 1000 },
+      minStored: 100,
+      maxStored: 100 + 29 * 131,
+    });
+    // By hand: top left = mean of samples 0, 1, 6, 7 = 100 + 131 * 3.5 = 558.5, rounded up;
+    // bottom right = samples 28, 29 with the last row repeated = 100 + 131 * 28.5 = 3833.5.
+    expect(level1.samples[0]).toBe(559);
+    expect(level1.samples[8]).toBe(3834);
+    expect(await api.blobs.has(fullDepthKey(stored.sha256, 1))).toBe(true);
+    const bad = await fetch(`${url}?level=9`, {
+      headers: { authorization: `Bearer ${await api.sessionFor(annotator.id)}` },
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { message: expect.stringMatching(/level must be/) } });
   });
 
   it("widens an 8-bit PNG to 16-bit samples with the full 0..255 window", async () => {

@@ -1,17 +1,20 @@
 import { createDerivedImages, THUMBNAIL_SIZES_PX, type ThumbnailSizePx } from "@mammo/imaging";
+import { MAX_LEVEL } from "@mammo/wire-formats";
 import { Router, type Response } from "express";
 import { authenticate } from "../auth/authenticate.ts";
 import type { ApiConfig } from "../config.ts";
 import { AppError } from "../errors/app-error.ts";
 import type { Services } from "../graphql/context.ts";
 import { getVisibleImage } from "../modules/cases/case.service.ts";
+import { recordImageDelivery } from "../modules/reading/image-delivery.service.ts";
 import { encodeFullDepthPixels, fullDepthKey } from "./full-depth-pixels.ts";
 import { toAppError } from "./imaging-errors.ts";
 
 /**
  * Image bytes over plain HTTP (browsers load them in <img>/canvas), with the API's own auth:
- * derived 8-bit PNGs (display window applied), built from the stored original on first request
- * and cached in the blob store under derived/ keys.
+ * derived 8-bit PNGs (display window applied) and full-depth pixels, built from the stored
+ * original on first request and cached in the blob store under derived/ keys. Serving an image to
+ * a reader of an open study holding its case records the delivery (reading/image-delivery.service).
  */
 export function imageRoutes(services: Services, config: ApiConfig): Router {
   const router = Router();
@@ -20,13 +23,15 @@ export function imageRoutes(services: Services, config: ApiConfig): Router {
   async function visibleImage(authorization: string | undefined, imageId: string) {
     const viewer = await authenticate(services.db, authorization, config.sessionSecret);
     if (!viewer) throw new AppError("UNAUTHENTICATED", "sign in first");
-    return getVisibleImage(services.db, viewer, imageId);
+    return { viewer, image: await getVisibleImage(services.db, viewer, imageId) };
   }
 
   router.get("/images/:imageId/display.png", async (req, res, next) => {
     try {
-      const image = await visibleImage(req.headers.authorization, req.params.imageId);
-      sendPng(res, await derived.displayPng(image), image.isStudyOnly);
+      const { viewer, image } = await visibleImage(req.headers.authorization, req.params.imageId);
+      const png = await derived.displayPng(image);
+      await recordImageDelivery(services.db, viewer, image.id);
+      sendPng(res, png, image.isStudyOnly);
     } catch (error) {
       next(toAppError(error));
     }
@@ -37,24 +42,40 @@ export function imageRoutes(services: Services, config: ApiConfig): Router {
       const size = Number(req.query.size ?? 256);
       if (!THUMBNAIL_SIZES_PX.includes(size as ThumbnailSizePx))
         throw new AppError("VALIDATION", `size must be one of ${THUMBNAIL_SIZES_PX.join(", ")}`, { field: "size" });
-      const image = await visibleImage(req.headers.authorization, req.params.imageId);
+      const { image } = await visibleImage(req.headers.authorization, req.params.imageId);
       sendPng(res, await derived.thumbnailPng(image, size as ThumbnailSizePx), image.isStudyOnly);
     } catch (error) {
       next(toAppError(error));
     }
   });
-  // The stored pixels at full bit depth (gzip, layout in full-depth-pixels.ts), for window/level
-  // in the browser; cached beside the other derived images.
+
+  // The stored pixels at full bit depth (gzip, layout in @mammo/wire-formats) at a resolution
+  // level (?level=k, 0 = full), for window/level in the browser; cached beside the other derived
+  // images. Concurrent first requests for one file compute it once.
+  const computing = new Map<string, Promise<Buffer>>();
+  async function fullDepthFile(image: { contentSha256: string; storageKey: string }, level: number) {
+    const key = fullDepthKey(image.contentSha256, level);
+    if (await services.blobs.has(key)) return services.blobs.get(key);
+    let pending = computing.get(key);
+    if (!pending) {
+      pending = (async () => {
+        const bytes = await encodeFullDepthPixels(await services.blobs.get(image.storageKey), level);
+        await services.blobs.putAt(key, bytes);
+        return bytes;
+      })().finally(() => computing.delete(key));
+      computing.set(key, pending);
+    }
+    return pending;
+  }
+
   router.get("/images/:imageId/pixels.bin", async (req, res, next) => {
     try {
-      const image = await visibleImage(req.headers.authorization, req.params.imageId);
-      const key = fullDepthKey(image.contentSha256);
-      let bytes: Buffer;
-      if (await services.blobs.has(key)) bytes = await services.blobs.get(key);
-      else {
-        bytes = await encodeFullDepthPixels(await services.blobs.get(image.storageKey));
-        await services.blobs.putAt(key, bytes);
-      }
+      const level = Number(req.query.level ?? 0);
+      if (!Number.isInteger(level) || level < 0 || level > MAX_LEVEL)
+        throw new AppError("VALIDATION", `level must be an integer from 0 to ${MAX_LEVEL}`, { field: "level" });
+      const { viewer, image } = await visibleImage(req.headers.authorization, req.params.imageId);
+      const bytes = await fullDepthFile(image, level);
+      await recordImageDelivery(services.db, viewer, image.id);
       res.setHeader("content-type", "application/gzip");
       res.setHeader("cache-control", cacheControl(image.isStudyOnly));
       res.send(bytes);

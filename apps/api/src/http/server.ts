@@ -17,6 +17,7 @@ import { aliasLimitRule, MAX_DOCUMENT_TOKENS } from "../graphql/limits.ts";
 import { schema } from "../graphql/schema.ts";
 import { imageRoutes } from "./image-routes.ts";
 import { uploadRoutes } from "./upload-routes.ts";
+import { weightsUploadRoute } from "./weights-upload-route.ts";
 import { pacsRoutes } from "./pacs-routes.ts";
 import { saliencyRoutes } from "./saliency-routes.ts";
 
@@ -87,6 +88,7 @@ export async function createApiServer(services: Services, config: ApiConfig): Pr
   );
   app.use(imageRoutes(services, config));
   app.use(uploadRoutes(services, config));
+  app.use(weightsUploadRoute(services, config));
   app.use(saliencyRoutes(services, config));
   app.use(pacsRoutes(services, config));
 

@@ -6,7 +6,15 @@ import { createHmac } from "node:crypto";
 import pg from "pg";
 
 /** Tables whose rows are never changed after insert (triggers reject it too; see the init migration). */
-export const APPEND_ONLY_TABLES = ["AuditEvent", "Read", "DatasetVersion", "DatasetItem", "ModelVersion"] as const;
+export const APPEND_ONLY_TABLES = [
+  "AuditEvent",
+  "Read",
+  "DatasetVersion",
+  "DatasetItem",
+  "ModelVersion",
+  "PretrainedWeights",
+  "ImageDelivery",
+] as const;
 
 const ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 

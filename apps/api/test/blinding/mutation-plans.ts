@@ -448,6 +448,10 @@ export function mutationPlans(w: PlanWorld): Record<string, MutationPlan> {
       executesFor: SITE_ROLES,
       variables: async () => ({ input: { findingId: g("Finding", (await freeCase()).label.findingId), note: "walk" } }),
     },
+    updateMyPreferences: {
+      executesFor: BOTH,
+      variables: async () => ({ input: { hangingProtocol: "TWO_BY_TWO" } }),
+    },
     updateReaderStudy: {
       executesFor: SITE_ROLES,
       variables: async () => ({

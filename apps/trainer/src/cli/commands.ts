@@ -1,6 +1,13 @@
 import { loadConcordancePairs, summariseConcordance } from "@mammo/concordance";
-import { DatasetSplit, type Prisma, SaliencyMethod } from "@mammo/db";
-import { PRESET_NAMES } from "../ml/ml-core.ts";
+import { DatasetSplit, type Db, type Prisma, SaliencyMethod, SaliencyScore } from "@mammo/db";
+import { chooseRunWeights, PretrainedWeightsError } from "@mammo/pretrained-weights";
+import {
+  MlCoreError,
+  PRESET_NAMES,
+  resolveTrainingParams,
+  type PresetName,
+  type TrainingOverrides,
+} from "../ml/ml-core.ts";
 import { createJobHandlers } from "../queue/handlers.ts";
 import { runInline } from "../queue/inline-runner.ts";
 import { PUBLISH_FOLD } from "../queue/job-units.ts";
@@ -70,6 +77,20 @@ async function withCli<T>(
   }
 }
 
+/** The run's overrides (--params) checked against the preset, with the registered ImageNet weights it starts from (the API's rule). */
+async function requestedParams(db: Db, siteId: string, preset: string, json: string | undefined) {
+  const overrides = parseJsonFlag(json, "--params") ?? {};
+  try {
+    const resolved = resolveTrainingParams(preset as PresetName, overrides as TrainingOverrides);
+    const chosen = await chooseRunWeights(db, siteId, preset, overrides, resolved);
+    return { params: chosen.overrides, weights: chosen.weights };
+  } catch (error) {
+    if (error instanceof MlCoreError || error instanceof PretrainedWeightsError)
+      throw new CliError(`--params: ${error.message}`);
+    throw error;
+  }
+}
+
 /** `train`: a new run on a dataset version (or `--run ID` to continue one), trained here. */
 export function trainCommand(flags: Flags) {
   return withCli(flags, async ({ services }, inline, say) => {
@@ -85,7 +106,7 @@ export function trainCommand(flags: Flags) {
       const user = { id: actor.userId };
       const seed = flags.seed !== undefined ? Number(flags.seed) : Math.floor(Math.random() * 2_147_483_647);
       if (!Number.isInteger(seed) || seed < 0) throw new CliError("--seed must be a non-negative integer");
-      const params = parseJsonFlag(flags.params, "--params") ?? {};
+      const { params, weights } = await requestedParams(db, version.dataset.siteId, preset, flags.params);
       const run = await db.$transaction(async (tx) => {
         const created = await tx.trainingRun.create({
           data: {
@@ -95,6 +116,7 @@ export function trainCommand(flags: Flags) {
             params: params as Prisma.InputJsonValue,
             seed,
             requestedById: user.id,
+            pretrainedWeightsId: weights?.id ?? null,
           },
         });
         await tx.auditEvent.create({
@@ -198,6 +220,9 @@ export function inferCommand(flags: Flags) {
     const { db } = services;
     const method = (flags.method ?? "GRAD_CAM").toUpperCase().replace(/\+\+$/, "_PLUS_PLUS").replace("-", "_");
     if (!(method in SaliencyMethod)) throw new CliError(`--method must be GRAD_CAM or GRAD_CAM_PLUS_PLUS`);
+    const score = (flags.score ?? "LOGIT").toUpperCase().replace("-", "_");
+    if (!(score in SaliencyScore))
+      throw new CliError(`--score must be one of ${Object.keys(SaliencyScore).join(", ")}`);
     const { actor, model, request } = await authorizeInferCommand(db, flags);
     const user = { id: actor.userId };
     const run = await db.$transaction(async (tx) => {
@@ -211,6 +236,7 @@ export function inferCommand(flags: Flags) {
           imageIds: request.imageIds ?? [],
           saliencyMethod: method as SaliencyMethod,
           saliencyLayer: flags.layer ?? "block5_conv3",
+          saliencyScore: score as SaliencyScore,
           requestedById: user.id,
         },
       });
@@ -231,7 +257,7 @@ export function inferCommand(flags: Flags) {
     if (done.status === "SUCCEEDED") {
       const summary = summariseConcordance(await loadConcordancePairs(db, run.id));
       say(
-        `[trainer] concordance: ${summary.overall.n} heatmap-region pairs; pointing game ${summary.overall.pointingHitRate?.toFixed(3) ?? "n/a"}, energy inside ${summary.overall.meanEnergyInside?.toFixed(3) ?? "n/a"}, IoU ${summary.overall.meanIou?.toFixed(3) ?? "n/a"}`,
+        `[trainer] concordance: ${summary.overall.n} heatmap-region pairs; pointing game ${summary.overall.pointingHitRate?.toFixed(3) ?? "n/a"}, energy inside ${summary.overall.meanEnergyInside?.toFixed(3) ?? "n/a"}, IoU ${summary.overall.meanIou?.toFixed(3) ?? "n/a"}; chance on the same regions: pointing game uniform ${summary.overall.chance.uniformHitRate?.toFixed(3) ?? "n/a"} / centre-biased ${summary.overall.chance.centreBiasHitRate?.toFixed(3) ?? "n/a"}, energy inside uniform ${summary.overall.chance.uniformEnergyInside?.toFixed(3) ?? "n/a"} / centre-biased ${summary.overall.chance.centreBiasEnergyInside?.toFixed(3) ?? "n/a"}`,
       );
       for (const [subtype, stats] of Object.entries(summary.bySubtype))
         say(`[trainer]   ${subtype}: ${stats.n} pairs, pointing game ${stats.pointingHitRate?.toFixed(3) ?? "n/a"}`);

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { repoRoot, resolveDatabase, createPrismaClient, type Db } from "@mammo/db";
 import { createBlobStoreFromEnv } from "@mammo/storage";
-import { readTarFiles } from "../ml/ml-core.ts";
+import { readTarFiles, referenceExportFiles } from "../ml/ml-core.ts";
 import { readEnsembleArtifact } from "../registry/ensemble-artifact.ts";
 import { authorizeExportCommand } from "./cli-access.ts";
 import { CliError } from "./cli-context.ts";
@@ -12,7 +12,7 @@ import { renderModelCard, type ModelCardInput } from "./model-card.ts";
 export async function modelCardInput(db: Db, modelVersionId: string): Promise<ModelCardInput> {
   const model = await db.modelVersion.findUnique({
     where: { id: modelVersionId },
-    include: { datasetVersion: { include: { dataset: true } }, aliases: true },
+    include: { datasetVersion: { include: { dataset: true } }, aliases: true, pretrainedWeights: true },
   });
   if (!model) throw new CliError(`--model-version: no model version ${modelVersionId}`);
   const counts = await db.datasetItem.groupBy({
@@ -48,13 +48,16 @@ export async function modelCardInput(db: Db, modelVersionId: string): Promise<Mo
     },
     metrics: model.metrics as ModelCardInput["metrics"],
     aliases: model.aliases.map((a) => a.alias).sort(),
+    pretrainedWeights: model.pretrainedWeights,
   };
 }
 
 /**
  * `export`: a model version's artifact as stored (model.tar), each fold model as a TF.js layers
- * directory (fold-<k>/model.json + weights.bin, loadable with tf.loadLayersModel), the metrics as
- * JSON and a model card (model-card.md).
+ * directory (fold-<k>/model.json + weights.bin, loadable with tf.loadLayersModel), the
+ * preprocessing as data (preprocessing.json) with its implementation (model-input.ts) and a
+ * reference script (predict.ts: the ensemble's probabilities for an image, without the platform),
+ * the metrics as JSON and a model card (model-card.md).
  */
 export async function exportModelVersion(
   db: Db,
@@ -80,6 +83,7 @@ export async function exportModelVersion(
       await write(path.join(`fold-${m.fold}`, name), data);
   }
   await write("ensemble.json", JSON.stringify(manifest, null, 2));
+  for (const [name, text] of await referenceExportFiles(manifest.preprocessing)) await write(name, text);
   await write("metrics.json", JSON.stringify(model.metrics, null, 2));
   await write("model-card.md", renderModelCard(card));
   return written;

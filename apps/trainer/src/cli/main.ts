@@ -6,6 +6,7 @@ import { isPermanentError, messageOf } from "../errors/trainer-error.ts";
 import { CliError } from "./cli-context.ts";
 import { evaluateCommand, inferCommand, trainCommand } from "./commands.ts";
 import { exportCommand } from "./export-command.ts";
+import { weightsCommand } from "./weights-command.ts";
 
 const USAGE = `usage: npm run trainer -- <command> [options]
 
@@ -13,8 +14,12 @@ const USAGE = `usage: npm run trainer -- <command> [options]
             train --run ID --as EMAIL            continue a stopped run from its checkpoints
   evaluate  --model-version ID --dataset-version ID --as EMAIL [--split TEST|VALIDATION|TRAIN]
   infer     --model-version ID --as EMAIL (--study ID | --dataset-version ID | --images ID,ID...)
-            [--method GRAD_CAM|GRAD_CAM_PLUS_PLUS] [--layer block5_conv3]
-  export    --model-version ID --as EMAIL --out DIR   artifact, TF.js layers models, metrics, model card
+            [--method GRAD_CAM|GRAD_CAM_PLUS_PLUS] [--layer block5_conv3] [--score LOGIT|PROBABILITY|LOG_ODDS]
+  export    --model-version ID --as EMAIL --out DIR   artifact, TF.js layers models, preprocessing.json and
+                                                  a reference script (predict.ts), metrics, model card
+  weights add  --file VGG16.h5 --site CODE --as EMAIL --source TEXT --licence TEXT [--name TEXT]
+                register Keras ImageNet weights (e.g. vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5)
+  weights list --site CODE
 
   IDs:      the database's uuid or the API's id (as GraphQL returns it)
 
@@ -34,6 +39,12 @@ const OPTIONS = {
   images: { type: "string" },
   method: { type: "string" },
   layer: { type: "string" },
+  score: { type: "string" },
+  file: { type: "string" },
+  site: { type: "string" },
+  name: { type: "string" },
+  source: { type: "string" },
+  licence: { type: "string" },
   out: { type: "string" },
   backend: { type: "string" },
   "unreadable-images": { type: "string" },
@@ -42,7 +53,10 @@ const OPTIONS = {
 
 async function main(argv: string[]): Promise<number> {
   const [first, ...others] = argv;
-  const [command, rest] = first?.startsWith("-") ? [undefined, argv] : [first, others];
+  const [command, afterCommand] = first?.startsWith("-") ? [undefined, argv] : [first, others];
+  // `weights add|list`: a subcommand word before the options.
+  const sub = command === "weights" && !afterCommand[0]?.startsWith("-") ? afterCommand[0] : undefined;
+  const rest = sub ? afterCommand.slice(1) : afterCommand;
   const { values } = parseArgs({ args: rest, options: OPTIONS, strict: true });
   if (!command || values.help) {
     console.log(USAGE);
@@ -58,6 +72,8 @@ async function main(argv: string[]): Promise<number> {
       return inferCommand(flags);
     case "export":
       return exportCommand(flags);
+    case "weights":
+      return weightsCommand(sub, flags);
     default:
       throw new CliError(`unknown command ${command}\n${USAGE}`);
   }

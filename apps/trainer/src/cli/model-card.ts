@@ -1,3 +1,4 @@
+import { modelQualityFlags } from "../ml/ml-core.ts";
 import type { ClassificationMetrics } from "../registry/classification-metrics.ts";
 
 export type ModelCardInput = {
@@ -32,6 +33,8 @@ export type ModelCardInput = {
     skippedImages?: unknown[];
   };
   aliases: string[];
+  /** The registered ImageNet weights training started from (null: random weights). */
+  pretrainedWeights: { name: string; sha256: string; source: string; licence: string; fileName: string } | null;
 };
 
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? "n/a" : `${(v * 100).toFixed(1)}%`);
@@ -53,18 +56,26 @@ export function renderModelCard(card: ModelCardInput): string {
     batchSize?: number;
     model?: { weights?: string; widthScale?: number; head?: string };
     optimizer?: { learningRate?: number; clipNorm?: number | null };
-    preprocessing?: { resize?: string; normalization?: string };
+    preprocessing?: { resize?: string; resample?: string; bitDepth?: number; normalization?: string };
     augmentation?: unknown;
     classBalance?: string;
   };
   const e = card.metrics.ensemble;
   const splits = [...new Set(card.dataset.counts.map((c) => c.split))];
   const isVgg16 = (p.model?.widthScale ?? 1) === 1;
+  const flags = modelQualityFlags(card.metrics as Parameters<typeof modelQualityFlags>[0]);
+  const weights = card.pretrainedWeights;
   return `# Model card: ${card.name} v${card.version}
 
 Published ${card.createdAt.toISOString()}${card.aliases.length ? `; aliases: ${card.aliases.join(", ")}` : ""}.
 Classes (output order): ${card.classNames.join(", ")}.
-
+${
+  flags.length
+    ? `
+**Warning**: ${flags.map((f) => f.message).join("; ")}. Do not report results with this model as they stand.
+`
+    : ""
+}
 ## Data
 Dataset "${card.dataset.name}" version ${card.dataset.version} (digest \`${card.dataset.digest}\`), sites: ${card.dataset.sites.join(", ")}.
 Split by patient; images per split and class:
@@ -79,7 +90,8 @@ ${table(
 ${card.metrics.skippedImages?.length ? `\n${card.metrics.skippedImages.length} unreadable image(s) were left out.\n` : ""}
 ## Training
 - Preset \`${card.preset}\`, seed ${card.seed}; the complete parameters are below.
-- Network: VGG-16${isVgg16 ? "" : ` at ${p.model?.widthScale} of its width (not VGG-16 proper: a test/demo setting)`}, ${p.model?.head ?? "study"} head, ${p.model?.weights === "imagenet" ? "from ImageNet weights" : "from random weights"}; input ${card.inputSizePx} x ${card.inputSizePx} px (${p.preprocessing?.resize ?? "square"}, ${p.preprocessing?.normalization ?? "unit"}).
+- Network: VGG-16${isVgg16 ? "" : ` at ${p.model?.widthScale} of its width (not VGG-16 proper: a test/demo setting)`}, ${p.model?.head ?? "study"} head, ${weights ? `from ImageNet weights "${weights.name}" (${weights.fileName}, sha256 \`${weights.sha256}\`; source: ${weights.source}; licence: ${weights.licence})` : "from random weights"}.
+- Input ${card.inputSizePx} x ${card.inputSizePx} px: the ${p.preprocessing?.bitDepth ?? 8}-bit display rendering, ${p.preprocessing?.resize === "pad" ? "aspect ratio kept and padded with black" : "stretched to a square"}, resampled ${p.preprocessing?.resample ?? "box-bilinear"}, normalised ${p.preprocessing?.normalization ?? "unit"} (preprocessing.json in the export gives every step; model-input.ts implements it).
 - ${p.epochs} epochs, batch ${p.batchSize}, Adam learning rate ${p.optimizer?.learningRate}${p.optimizer?.clipNorm ? `, clipnorm ${p.optimizer.clipNorm}` : ""}; class balance ${p.classBalance}; augmentation ${p.augmentation ? "as the study" : "none"}.
 - ${p.folds}-fold cross-validation; the model is the ensemble of the fold models (softmax outputs summed).
 - Trained ${card.trainingStartedAt.toISOString()} to ${card.trainingFinishedAt.toISOString()} on backend ${card.backend}, code revision \`${card.codeRevision}\`.
@@ -94,11 +106,18 @@ ${JSON.stringify(card.params, null, 2)}
 ## Metrics (${card.metrics.split ?? "TEST"} split)
 ${
   e
-    ? `Ensemble: accuracy ${pct(e.accuracy)} (95% CI ${pct(e.accuracyCi[0])}-${pct(e.accuracyCi[1])}) on ${e.n} images; macro F1 ${num(e.macro.f1)}, macro AUC ${num(e.macro.auc)}.
+    ? `Ensemble: accuracy ${pct(e.accuracy)} (95% CI ${pct(e.accuracyCi[0])}-${pct(e.accuracyCi[1])}) on ${e.n} images; macro precision ${num(e.macro.precision)}, macro F1 ${num(e.macro.f1)}, macro AUC ${num(e.macro.auc)} (macro means as scikit-learn's: every class in the truth or the predictions, an undefined precision or recall counting as 0).
 
 ${table(
   ["class", "support", "precision", "recall", "F1", "AUC (one-vs-rest)"],
-  e.perClass.map((c) => [c.className, String(c.support), num(c.precision), num(c.recall), num(c.f1), num(c.auc)]),
+  e.perClass.map((c) => [
+    c.className,
+    String(c.support),
+    c.precision === null ? "undefined (never predicted)" : num(c.precision),
+    c.recall === null ? "undefined (no image)" : num(c.recall),
+    num(c.f1),
+    num(c.auc),
+  ]),
 )}
 
 Confusion matrix (rows: truth, columns: prediction):

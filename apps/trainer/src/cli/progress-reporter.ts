@@ -38,7 +38,7 @@ export function createProgressReporter(stream: NodeJS.WriteStream = process.stde
         stopBar();
         bar = new cliProgress.SingleBar(
           {
-            format: `${where} [{bar}] batch {value}/{total}  loss {loss}  accuracy {accuracy}`,
+            format: `${where} [{bar}] batch {value}/{total}  loss {loss}  accuracy {accuracy}  {duration_formatted} elapsed, eta {eta_formatted}`,
             stream,
             hideCursor: true,
             clearOnComplete: true,

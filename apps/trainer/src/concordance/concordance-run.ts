@@ -1,5 +1,12 @@
 import type { Prisma, RoiShape } from "@mammo/db";
-import { decodeHeatmapPng, roiToMask, saliencyRegionMetrics, type Heatmap, type Roi } from "../ml/ml-core.ts";
+import {
+  chanceBaselines,
+  decodeHeatmapPng,
+  roiToMask,
+  saliencyRegionMetrics,
+  type Heatmap,
+  type Roi,
+} from "../ml/ml-core.ts";
 import { messageOf } from "../errors/trainer-error.ts";
 import { targetImages } from "../inference/target-images.ts";
 import type { JobContext } from "../queue/job-handler.ts";
@@ -113,7 +120,10 @@ export async function runConcordance(
         pointRadiusPx: POINT_RADIUS * Math.max(image.widthPx, image.heightPx),
       });
       if (!mask.data.some((v) => v)) throw new Error("the region lies outside the image");
-      const m = saliencyRegionMetrics(heatmap, mask, { tolerancePx: POINTING_TOLERANCE * heatmap.width });
+      const tolerancePx = POINTING_TOLERANCE * heatmap.width;
+      const m = saliencyRegionMetrics(heatmap, mask, { tolerancePx });
+      // What a map that knows nothing of the image would score on the same region.
+      const chance = chanceBaselines(mask, tolerancePx);
       rows.push({
         saliencyMapId: map.id,
         source: region.source,
@@ -124,6 +134,7 @@ export async function runConcordance(
         iou: m.iouHalfMax,
         iouThreshold: IOU_THRESHOLD,
         pixelAuc: m.auc,
+        ...chance,
       });
     } catch (error) {
       // One malformed mark must not keep every other comparison from being made.

@@ -20,8 +20,6 @@ export type TrainerConfig = {
   /** A train job gives itself back to the queue after this long (at an epoch end), to stay far below pg-boss's expiry. */
   sliceSeconds: number;
   unreadableImages: UnreadableImagePolicy;
-  /** Filled into runs whose parameters ask for ImageNet weights without naming a file. */
-  imagenetWeightsPath: string | null;
 };
 
 // PACS imports first: they wait on the network, not the CPU, and a user watches their progress.
@@ -77,6 +75,5 @@ export function trainerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Trai
     leaseGraceSeconds: positiveNumber(env, "TRAINER_LEASE_GRACE_SECONDS", 30),
     sliceSeconds: positiveNumber(env, "TRAINER_SLICE_SECONDS", 3 * 3600),
     unreadableImages: parseUnreadablePolicy(env.TRAINER_UNREADABLE_IMAGES, "TRAINER_UNREADABLE_IMAGES"),
-    imagenetWeightsPath: env.IMAGENET_WEIGHTS_PATH || null,
   };
 }

@@ -1,6 +1,6 @@
 import type { UnreadableImagePolicy } from "../config/trainer-config.ts";
 import { badInput } from "../errors/trainer-error.ts";
-import { prepareGreyImage, type PreparedImage, type PreprocessingSettings } from "../ml/ml-core.ts";
+import type { PreparedImage, PreprocessingSettings } from "../ml/ml-core.ts";
 import { UnreadableImageError, type ImageLoader, type StoredImage } from "./image-loader.ts";
 
 export type SkippedImage = { imageId: string; reason: string };
@@ -21,11 +21,11 @@ export function unreadableImagesError(failed: ReadonlyArray<{ image: Described["
 }
 
 /**
- * Decodes and prepares images for the model, a few at a time. Under the "fail" policy any
+ * Prepares images for the model (the image loader: decoded and preprocessed, or from its cache). Under the "fail" policy any
  * unusable image fails the call (naming it); under "skip" it is left out and listed.
  */
 export async function prepareImages<T extends Described>(
-  loadGrey: ImageLoader,
+  loadInput: ImageLoader,
   items: readonly T[],
   preprocessing: PreprocessingSettings,
   policy: UnreadableImagePolicy,
@@ -34,7 +34,7 @@ export async function prepareImages<T extends Described>(
   const failed: Array<{ image: T["image"]; reason: string }> = [];
   for (const item of items) {
     try {
-      prepared.set(item.image.id, prepareGreyImage(await loadGrey(item.image, preprocessing), preprocessing));
+      prepared.set(item.image.id, await loadInput(item.image, preprocessing));
     } catch (error) {
       if (!(error instanceof UnreadableImageError)) throw error;
       failed.push({ image: item.image, reason: error.reason });

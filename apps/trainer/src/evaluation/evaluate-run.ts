@@ -37,7 +37,7 @@ export async function runEvaluation(
       `the model knows ${modelVersion.classNames.join(", ")}, but the ${evaluation.split} split has ${unknown.join(", ")}: evaluate on a dataset version with the model's classes`,
     );
   const relabelled = examples.map((e) => ({ ...e, label: modelVersion.classNames.indexOf(e.subtype) }));
-  const result = await evaluateEnsemble(services.loadGrey, classifiers, relabelled, config.unreadableImages);
+  const result = await evaluateEnsemble(services.loadInput, classifiers, relabelled, config.unreadableImages);
   const metrics = {
     split: evaluation.split,
     ensemble: result.ensemble,

@@ -1,16 +1,14 @@
-import { Subtype, type SaliencyMethod } from "@mammo/db";
+import { Subtype, type InferenceRun, type ModelVersion, type SaliencyMethod, type SaliencyScore } from "@mammo/db";
 import { UnreadableImageError } from "../data/image-loader.ts";
 import { unreadableImagesError, type SkippedImage } from "../data/prepare-examples.ts";
 import { badInput } from "../errors/trainer-error.ts";
 import {
   encodeHeatmapPng,
-  explainImage,
+  explainEnsemble,
   HEATMAP_PNG_SIZE,
-  predictEnsemble,
-  type ClassifierModel,
   type GradCamMethod,
-  type GreyImage,
-  type Heatmap,
+  type GradCamScore,
+  type PreparedImage,
 } from "../ml/ml-core.ts";
 import type { JobContext } from "../queue/job-handler.ts";
 import { loadModelVersion } from "../registry/model-store.ts";
@@ -20,33 +18,59 @@ import { MEDIA_TYPES, putBlob } from "../shared/blob-rows.ts";
 import { targetImages, type TargetImage } from "./target-images.ts";
 
 const METHODS: Record<SaliencyMethod, GradCamMethod> = { GRAD_CAM: "gradcam", GRAD_CAM_PLUS_PLUS: "gradcam++" };
+const SCORES: Record<SaliencyScore, GradCamScore> = {
+  LOGIT: "logit",
+  PROBABILITY: "probability",
+  LOG_ODDS: "log-odds",
+};
 
-/**
- * The ensemble's heatmap for a class: each fold model's Grad-CAM (0..1), averaged, then scaled so
- * its maximum is 1 again, like each model's own map.
- */
-export function ensembleHeatmap(
-  classifiers: readonly ClassifierModel[],
-  image: GreyImage,
-  classIndex: number,
-  layerName: string,
-  method: GradCamMethod,
-): Heatmap {
-  let sum: Heatmap | null = null;
-  for (const classifier of classifiers) {
-    const { heatmap } = explainImage(classifier, image, { classIndex, layerName, method });
-    if (!sum) sum = { ...heatmap, data: Float32Array.from(heatmap.data) };
-    else for (let i = 0; i < sum.data.length; i++) sum.data[i]! += heatmap.data[i]!;
-  }
-  const max = Math.max(...sum!.data);
-  if (max > 0) for (let i = 0; i < sum!.data.length; i++) sum!.data[i]! /= max;
-  return sum!;
+/** Target images grouped by case, in the order given: a case's views go through the models as one batch. */
+function byCase(images: readonly TargetImage[]): TargetImage[][] {
+  const groups = new Map<string, TargetImage[]>();
+  for (const image of images) groups.set(image.caseId, [...(groups.get(image.caseId) ?? []), image]);
+  return [...groups.values()];
+}
+
+/** One image's Prediction and SaliencyMap in one transaction (unique keys: a retried job writes nothing twice). */
+async function storeResult(
+  db: TrainerServices["db"],
+  run: Pick<InferenceRun, "id" | "saliencyMethod" | "saliencyLayer" | "saliencyScore">,
+  modelVersion: Pick<ModelVersion, "id" | "classNames">,
+  imageId: string,
+  result: { probabilities: number[]; classIndex: number; storageKey: string },
+): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const row = await tx.prediction.upsert({
+      where: { modelVersionId_imageId: { modelVersionId: modelVersion.id, imageId } },
+      create: {
+        modelVersionId: modelVersion.id,
+        imageId,
+        inferenceRunId: run.id,
+        probabilities: result.probabilities,
+        predictedClass: modelVersion.classNames[result.classIndex] as Subtype,
+      },
+      update: {},
+    });
+    const map = {
+      predictionId: row.id,
+      method: run.saliencyMethod,
+      layerName: run.saliencyLayer,
+      score: run.saliencyScore,
+      classIndex: modelVersion.classNames.indexOf(row.predictedClass),
+    };
+    await tx.saliencyMap.upsert({
+      where: { predictionId_method_layerName_score_classIndex: map },
+      create: { ...map, storageKey: result.storageKey, widthPx: HEATMAP_PNG_SIZE, heightPx: HEATMAP_PNG_SIZE },
+      update: {},
+    });
+  });
 }
 
 /**
  * An inference run (the `infer` job): for every target image without a result yet, the model
  * version's class probabilities (the mean of the fold models' softmax outputs) and the Grad-CAM
- * heatmap of the predicted class (8-bit PNG, HEATMAP_PNG_SIZE square, method and layer recorded).
+ * heatmap of the predicted class (8-bit PNG, HEATMAP_PNG_SIZE square; method, layer, score and class
+ * recorded), a case's views as one batch.
  * Each image's Prediction and SaliencyMap land in one transaction; the unique keys keep a retried
  * job from writing twice. When it is done the run is SUCCEEDED and its concordance job queued.
  */
@@ -76,14 +100,15 @@ export async function runInference(
       `the model has no layer ${run.saliencyLayer} for Grad-CAM (its last convolution layer is ${manifest.gradCamLayer})`,
     );
   }
-  const method = METHODS[run.saliencyMethod];
   const images = await targetImages(db, run);
   if (images.length === 0)
     throw badInput(`the run's target has no images (${run.target.toLowerCase().replace("_", " ")})`);
 
   const existing = await db.prediction.findMany({
     where: { modelVersionId: modelVersion.id, imageId: { in: images.map((i) => i.id) } },
-    include: { saliencyMaps: { where: { method: run.saliencyMethod, layerName: run.saliencyLayer } } },
+    include: {
+      saliencyMaps: { where: { method: run.saliencyMethod, layerName: run.saliencyLayer, score: run.saliencyScore } },
+    },
   });
   const done = new Set(
     existing
@@ -93,8 +118,7 @@ export async function runInference(
   const skipped: SkippedImage[] = [];
   const unreadable: Array<{ image: TargetImage; reason: string }> = [];
   let written = 0;
-  for (const image of images) {
-    if (done.has(image.id)) continue;
+  for (const group of byCase(images.filter((i) => !done.has(i.id)))) {
     if (ctx.isStopRequested()) {
       // Give the job back: a continuation goes on with the images still to do.
       await db.$transaction(async (tx) => {
@@ -103,64 +127,41 @@ export async function runInference(
       });
       return { outcome: `given back after ${written} images` };
     }
-    let grey: GreyImage;
-    try {
-      grey = await services.loadGrey(image, manifest.preprocessing);
-    } catch (error) {
-      if (!(error instanceof UnreadableImageError)) throw error;
-      unreadable.push({ image, reason: error.reason });
-      skipped.push({ imageId: image.id, reason: error.reason });
-      continue;
+    const inputs: Array<{ image: TargetImage; prepared: PreparedImage }> = [];
+    for (const image of group) {
+      try {
+        inputs.push({ image, prepared: await services.loadInput(image, manifest.preprocessing) });
+      } catch (error) {
+        if (!(error instanceof UnreadableImageError)) throw error;
+        unreadable.push({ image, reason: error.reason });
+        skipped.push({ imageId: image.id, reason: error.reason });
+      }
     }
-    if (unreadable.length > 0 && config.unreadableImages === "fail") continue; // keep looking, to name every bad image at once
-    const prediction = predictEnsemble(classifiers, [grey]);
-    const probabilities = prediction.summed[0]!.map((v) => v / classifiers.length);
-    // A prediction made before (by another run, with another saliency method) is kept: its class gets the map.
-    const before = existing.find((p) => p.imageId === image.id);
-    const classIndex = before ? modelVersion.classNames.indexOf(before.predictedClass) : prediction.predicted[0]!;
-    const png = await encodeHeatmapPng(
-      ensembleHeatmap(classifiers, grey, classIndex, run.saliencyLayer, method),
-      HEATMAP_PNG_SIZE,
+    if (inputs.length === 0 || (unreadable.length > 0 && config.unreadableImages === "fail")) continue; // keep looking, to name every bad image at once
+    // A prediction made before (by another run, with other saliency settings) is kept: its class gets the map.
+    const classOf = (imageId: string) => {
+      const before = existing.find((p) => p.imageId === imageId);
+      return before ? modelVersion.classNames.indexOf(before.predictedClass) : null;
+    };
+    const explained = explainEnsemble(
+      classifiers,
+      inputs.map((i) => i.prepared),
+      {
+        layerName: run.saliencyLayer,
+        method: METHODS[run.saliencyMethod],
+        score: SCORES[run.saliencyScore],
+        classIndices: inputs.map((i) => classOf(i.image.id)),
+      },
     );
-    const stored = await putBlob(db, blobs, png, MEDIA_TYPES.heatmap);
-    await db.$transaction(async (tx) => {
-      const row = await tx.prediction.upsert({
-        where: { modelVersionId_imageId: { modelVersionId: modelVersion.id, imageId: image.id } },
-        create: {
-          modelVersionId: modelVersion.id,
-          imageId: image.id,
-          inferenceRunId: run.id,
-          probabilities,
-          predictedClass: modelVersion.classNames[classIndex] as Subtype,
-        },
-        update: {},
-      });
-      const mapClass = modelVersion.classNames.indexOf(row.predictedClass);
-      await tx.saliencyMap.upsert({
-        where: {
-          predictionId_method_layerName_classIndex: {
-            predictionId: row.id,
-            method: run.saliencyMethod,
-            layerName: run.saliencyLayer,
-            classIndex: mapClass,
-          },
-        },
-        create: {
-          predictionId: row.id,
-          method: run.saliencyMethod,
-          layerName: run.saliencyLayer,
-          classIndex: mapClass,
-          storageKey: stored.key,
-          widthPx: HEATMAP_PNG_SIZE,
-          heightPx: HEATMAP_PNG_SIZE,
-        },
-        update: {},
-      });
-    });
-    written++;
-    const count = written + done.size;
-    if (count % Math.max(1, Math.round(images.length / 10)) === 0 || count === images.length)
-      ctx.onProgress?.({ kind: "step", message: `image ${count} of ${images.length}` });
+    for (const [i, { image }] of inputs.entries()) {
+      const { heatmap, probabilities, classIndex } = explained[i]!;
+      const stored = await putBlob(db, blobs, await encodeHeatmapPng(heatmap, HEATMAP_PNG_SIZE), MEDIA_TYPES.heatmap);
+      await storeResult(db, run, modelVersion, image.id, { probabilities, classIndex, storageKey: stored.key });
+      written++;
+      const count = written + done.size;
+      if (count % Math.max(1, Math.round(images.length / 10)) === 0 || count === images.length)
+        ctx.onProgress?.({ kind: "step", message: `image ${count} of ${images.length}` });
+    }
   }
   if (unreadable.length > 0 && config.unreadableImages === "fail") throw unreadableImagesError(unreadable);
 

@@ -4,10 +4,11 @@ export type ClassMetrics = {
   className: string;
   /** Images whose truth is this class. */
   support: number;
-  /** null when the class was never predicted. */
+  /** Undefined (null) when the class was never predicted: shown as such, counted as 0 in the macro mean. */
   precision: number | null;
-  /** null when no image has this truth. */
+  /** Undefined (null) when no image has this truth: counted as 0 in the macro mean. */
   recall: number | null;
+  /** 2 TP / (2 TP + FP + FN); null only when the class is neither true nor predicted for any image. */
   f1: number | null;
   /** One-vs-rest AUC of the class's score (the summed softmax for an ensemble); null without positives or negatives. */
   auc: number | null;
@@ -19,8 +20,12 @@ export type ClassificationMetrics = {
   /** Wilson 95% interval of the accuracy. */
   accuracyCi: [number, number];
   perClass: ClassMetrics[];
-  /** Unweighted means over the classes where each is defined. */
-  macro: { precision: number | null; recall: number | null; f1: number | null; auc: number | null };
+  /**
+   * Unweighted means over the classes that occur in the truth or the predictions, an undefined
+   * precision or recall counting as 0 (scikit-learn's macro average with zero_division=0, its
+   * default "warn" behaviour). AUC: over the classes where it is defined (both positives and negatives).
+   */
+  macro: { precision: number | null; recall: number | null; f1: number | null; auc: number | null; classes: number };
   /** Rows are the truth, columns the prediction, in classNames order. */
   confusion: { classes: string[]; counts: number[][] };
 };
@@ -29,6 +34,10 @@ const mean = (values: Array<number | null>) => {
   const defined = values.filter((v): v is number => v !== null && Number.isFinite(v));
   return defined.length > 0 ? defined.reduce((a, b) => a + b, 0) / defined.length : null;
 };
+
+/** scikit-learn's macro mean: every class present counts, an undefined value as 0. */
+const macroMean = (values: Array<number | null>) =>
+  values.length > 0 ? values.reduce((sum: number, v) => sum + (v ?? 0), 0) / values.length : null;
 
 /**
  * Accuracy, per-class precision / recall / F1, the confusion matrix (@mammo/study-stats) and
@@ -48,12 +57,10 @@ export function classificationMetrics(
     const m = summary.perClass[k]!;
     const precision = m.ppv?.estimate ?? null;
     const recall = m.sensitivity?.estimate ?? null;
-    const f1 =
-      precision === null || recall === null
-        ? null
-        : precision + recall === 0
-          ? 0
-          : (2 * precision * recall) / (precision + recall);
+    const tp = summary.confusion.counts[k]![k]!;
+    const predictedCount = summary.confusion.counts.reduce((sum, row) => sum + row[k]!, 0);
+    // 2TP / (2TP + FP + FN) = 2TP / (predicted + support); undefined only for an absent class.
+    const f1 = predictedCount + m.support > 0 ? (2 * tp) / (predictedCount + m.support) : null;
     const isPositive = truth.map((t) => t === k);
     const hasBoth = isPositive.some(Boolean) && isPositive.some((p) => !p);
     return {
@@ -70,16 +77,19 @@ export function classificationMetrics(
         : null,
     };
   });
+  // scikit-learn's default labels: those in the truth or the predictions.
+  const present = perClass.filter((c, k) => c.support > 0 || predicted.includes(k));
   return {
     n: summary.n,
     accuracy: summary.accuracy.estimate,
     accuracyCi: [summary.accuracy.lower, summary.accuracy.upper],
     perClass,
     macro: {
-      precision: mean(perClass.map((c) => c.precision)),
-      recall: mean(perClass.map((c) => c.recall)),
-      f1: mean(perClass.map((c) => c.f1)),
+      precision: macroMean(present.map((c) => c.precision)),
+      recall: macroMean(present.map((c) => c.recall)),
+      f1: macroMean(present.map((c) => c.f1)),
       auc: mean(perClass.map((c) => c.auc)),
+      classes: present.length,
     },
     confusion: summary.confusion,
   };

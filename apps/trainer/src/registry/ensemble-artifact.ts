@@ -1,5 +1,6 @@
 import {
   classifierFromBytes,
+  withPreprocessingDefaults,
   readTarFiles,
   tarFiles,
   type ClassifierModel,
@@ -20,6 +21,8 @@ export type Lineage = {
   backend: string;
   trainingStartedAt: string;
   trainingFinishedAt: string;
+  /** The registered ImageNet weights the folds started from (null: random weights). */
+  pretrainedWeights?: { id: string; name: string; sha256: string; source: string; licence: string } | null;
 };
 
 export type EnsembleManifest = {
@@ -60,6 +63,7 @@ export function readEnsembleArtifact(
   const manifest = JSON.parse(new TextDecoder().decode(manifestBytes)) as EnsembleManifest;
   if (manifest.format !== "mammo-ensemble" || manifest.version !== 1)
     throw new Error(`${source}: not a mammo-ensemble v1 artifact`);
+  manifest.preprocessing = withPreprocessingDefaults(manifest.preprocessing);
   return { manifest, files };
 }
 

@@ -2,7 +2,7 @@ import type { UnreadableImagePolicy } from "../config/trainer-config.ts";
 import type { DatasetExample } from "../data/dataset-version.ts";
 import type { ImageLoader } from "../data/image-loader.ts";
 import { prepareImages, type SkippedImage } from "../data/prepare-examples.ts";
-import { predictEnsemble, type ClassifierModel, type GreyImage } from "../ml/ml-core.ts";
+import { predictEnsemblePrepared, type ClassifierModel } from "../ml/ml-core.ts";
 import { classificationMetrics, type ClassificationMetrics } from "./classification-metrics.ts";
 
 export type EnsembleEvaluation = {
@@ -18,20 +18,18 @@ export type EnsembleEvaluation = {
  * models' class names (the caller maps them).
  */
 export async function evaluateEnsemble(
-  loadGrey: ImageLoader,
+  loadInput: ImageLoader,
   classifiers: readonly ClassifierModel[],
   examples: readonly DatasetExample[],
   policy: UnreadableImagePolicy,
 ): Promise<EnsembleEvaluation> {
   const { classNames, preprocessing } = classifiers[0]!.metadata;
-  // Decode once to grey at the model's input (ml-core preprocesses again inside predictEnsemble).
-  const { prepared, skipped } = await prepareImages(loadGrey, examples, preprocessing, policy);
+  const { prepared, skipped } = await prepareImages(loadInput, examples, preprocessing, policy);
   const used = examples.filter((e) => prepared.has(e.imageId));
-  const greys: GreyImage[] = used.map((e) => {
-    const p = prepared.get(e.imageId)!;
-    return { width: p.size, height: p.size, data: p.pixels, maxValue: 1 };
-  });
-  const prediction = predictEnsemble(classifiers, greys);
+  const prediction = predictEnsemblePrepared(
+    classifiers,
+    used.map((e) => prepared.get(e.imageId)!),
+  );
   const truth = used.map((e) => e.label);
   return {
     ensemble: classificationMetrics(classNames, truth, prediction.summed),

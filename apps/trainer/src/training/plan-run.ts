@@ -35,7 +35,7 @@ export async function planTrainingRun(
   }
   if (run.status !== "QUEUED") return { outcome: `nothing to do: the run is ${run.status.toLowerCase()}` };
 
-  const params = resolveRunParams(run, config.imagenetWeightsPath);
+  const params = resolveRunParams(run);
   const dataset = await loadDatasetVersion(db, run.datasetVersionId);
   assertTrainable(dataset, params);
   ctx.onProgress?.({
@@ -45,7 +45,7 @@ export async function planTrainingRun(
   // Every image is read once now: a bad one fails the run before any training, and the
   // model-input cache is warm for the folds.
   const { skipped } = await prepareImages(
-    services.loadGrey,
+    services.loadInput,
     dataset.examples,
     params.preprocessing,
     config.unreadableImages,

@@ -33,7 +33,7 @@ export async function publishTrainingRun(
   runId: string,
   ctx: JobContext,
 ): Promise<Record<string, unknown>> {
-  const { db, blobs, config } = services;
+  const { db, blobs } = services;
   const run = await db.trainingRun.findUnique({
     where: { id: runId },
     include: { modelVersion: { select: { id: true, version: true } } },
@@ -52,7 +52,7 @@ export async function publishTrainingRun(
   if (folds.length !== progress.foldCount)
     throw new Error(`only ${folds.length} of ${progress.foldCount} folds are trained`);
 
-  const params = resolveRunParams(run, config.imagenetWeightsPath);
+  const params = resolveRunParams(run);
   const dataset = withoutSkipped(await loadDatasetVersion(db, run.datasetVersionId), progress.skippedImages);
   ctx.onProgress?.({
     kind: "step",
@@ -64,11 +64,14 @@ export async function publishTrainingRun(
   try {
     for (const [i, bytes] of foldBytes.entries())
       classifiers.push(await classifierFromBytes(bytes, `fold ${folds[i]!.fold} model`));
-    evaluation = await evaluateEnsemble(services.loadGrey, classifiers, testExamples(dataset), "fail");
+    evaluation = await evaluateEnsemble(services.loadInput, classifiers, testExamples(dataset), "fail");
   } finally {
     for (const c of classifiers) c.model.dispose();
   }
 
+  const weights = run.pretrainedWeightsId
+    ? await db.pretrainedWeights.findUniqueOrThrow({ where: { id: run.pretrainedWeightsId } })
+    : null;
   const finishedAt = new Date();
   const backend = distinct(folds.map((f) => f.backend));
   const codeRevision = distinct(folds.map((f) => f.codeRevision));
@@ -85,6 +88,13 @@ export async function publishTrainingRun(
     backend,
     trainingStartedAt: (run.startedAt ?? run.createdAt).toISOString(),
     trainingFinishedAt: finishedAt.toISOString(),
+    pretrainedWeights: weights && {
+      id: weights.id,
+      name: weights.name,
+      sha256: weights.sha256,
+      source: weights.source,
+      licence: weights.licence,
+    },
   };
   const metadata = classifiers[0]!.metadata;
   const manifest: EnsembleManifest = {
@@ -139,6 +149,7 @@ export async function publishTrainingRun(
         seed: run.seed,
         trainingStartedAt: new Date(lineage.trainingStartedAt),
         trainingFinishedAt: finishedAt,
+        pretrainedWeightsId: run.pretrainedWeightsId,
         createdById: run.requestedById,
       },
     });

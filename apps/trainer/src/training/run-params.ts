@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import type { Prisma } from "@mammo/db";
 import { badInput } from "../errors/trainer-error.ts";
 import {
@@ -12,15 +11,17 @@ import {
 
 /**
  * The complete parameters of a run: the preset, the requested overrides (or, once the run has
- * started, the resolved parameters it recorded), the run's own seed (TrainingRun.seed is the
- * one recorded, so it wins over a seed inside the overrides), and the workers' ImageNet weights
- * file when the parameters ask for ImageNet weights without naming one. Resolving the recorded
- * parameters again gives the same object, key order included, on every worker.
+ * started, the resolved parameters it recorded) and the run's own seed (TrainingRun.seed is the
+ * one recorded, so it wins over a seed inside the overrides). Resolving the recorded parameters
+ * again gives the same object, key order included, on every worker. ImageNet weights are named
+ * by the registered weights' id (TrainingRun.pretrainedWeightsId, set when the run was requested).
  */
-export function resolveRunParams(
-  run: { preset: string; seed: number; params: Prisma.JsonValue },
-  imagenetWeightsPath: string | null,
-): TrainingParams {
+export function resolveRunParams(run: {
+  preset: string;
+  seed: number;
+  params: Prisma.JsonValue;
+  pretrainedWeightsId: string | null;
+}): TrainingParams {
   if (!(PRESET_NAMES as readonly string[]).includes(run.preset))
     throw badInput(`unknown preset ${run.preset} (known: ${PRESET_NAMES.join(", ")})`);
   const stored =
@@ -35,18 +36,9 @@ export function resolveRunParams(
     if (error instanceof MlCoreError) throw badInput(`training parameters: ${error.message}`, error);
     throw error;
   }
-  if (params.model.weights === "imagenet" && !params.model.imagenetWeightsPath) {
-    if (!imagenetWeightsPath) {
-      throw badInput(
-        `preset ${run.preset} starts from ImageNet weights, and none are configured: set IMAGENET_WEIGHTS_PATH on the workers to a converted VGG16 weights file (see ml-core weights/imagenet-weights.ts), or request model.weights = "random"`,
-      );
-    }
-    params = { ...params, model: { ...params.model, imagenetWeightsPath } };
-  }
-  if (params.model.weights === "imagenet" && !existsSync(params.model.imagenetWeightsPath!)) {
+  if (params.model.weights === "imagenet" && params.model.imagenetWeightsId !== run.pretrainedWeightsId)
     throw badInput(
-      `the ImageNet weights file ${params.model.imagenetWeightsPath} does not exist on worker machine; every worker that trains needs it at that path`,
+      `the run starts from ImageNet weights but names no registered weights (model.imagenetWeightsId ${params.model.imagenetWeightsId ?? "null"}): request it again through the API or the CLI, which choose them`,
     );
-  }
   return params;
 }

@@ -1,9 +1,12 @@
+import { loadRegisteredWeights, PretrainedWeightsError } from "@mammo/pretrained-weights";
 import { foldParts, loadDatasetVersion, type DatasetExample } from "../data/dataset-version.ts";
+import { badInput } from "../errors/trainer-error.ts";
 import { prepareImages } from "../data/prepare-examples.ts";
 import {
   classifierToBytes,
   decodeCheckpoint,
   encodeCheckpoint,
+  MlCoreError,
   trainFold,
   type LabelledImage,
   type TrainingCheckpoint,
@@ -19,6 +22,16 @@ import { resolveRunParams } from "./run-params.ts";
 import { lockRun, readProgress, recordCheckpoint, toJsonInput, type FoldResult } from "./run-state.ts";
 import { checkRun, markRunCancelled, type RunCheck } from "./run-status.ts";
 import { createMetricRecorder } from "./metric-recorder.ts";
+
+/** Registered weights for a fold; a weights problem fails the run with its reason. */
+async function loadRunWeights(services: TrainerServices, id: string) {
+  try {
+    return await loadRegisteredWeights(services.db, services.blobs, id);
+  } catch (error) {
+    if (error instanceof PretrainedWeightsError || error instanceof MlCoreError) throw badInput(error.message, error);
+    throw error;
+  }
+}
 
 // How often a fold looks at the run row for a cancellation (a query per batch is not needed).
 const RUN_CHECK_INTERVAL_MS = 1000;
@@ -51,12 +64,12 @@ export async function trainRunFold(
     return { outcome: `nothing to do: the run is ${run.status.toLowerCase()}` };
   if (progress.foldResults[fold]) return { outcome: `fold ${fold} is already trained` };
 
-  const params = resolveRunParams(run, config.imagenetWeightsPath);
+  const params = resolveRunParams(run);
   const dataset = withoutSkipped(await loadDatasetVersion(db, run.datasetVersionId), progress.skippedImages);
   const part = foldParts(dataset, params).find((p) => p.fold === fold);
   if (!part) throw new Error(`the run has no fold ${fold}`);
   const { prepared } = await prepareImages(
-    services.loadGrey,
+    services.loadInput,
     [...part.train, ...part.validation],
     params.preprocessing,
     "fail",
@@ -65,6 +78,11 @@ export async function trainRunFold(
     examples.map((e) => ({ image: prepared.get(e.imageId)!, label: e.label }));
 
   const saved = progress.checkpoints[fold];
+  // From registered ImageNet weights (by id, digest checked): only a fold's first start needs them.
+  const imagenetWeights =
+    params.model.weights === "imagenet" && !saved
+      ? await loadRunWeights(services, run.pretrainedWeightsId!)
+      : undefined;
   let resumeFrom: TrainingCheckpoint | undefined;
   if (saved) {
     resumeFrom = decodeCheckpoint(await blobs.get(saved.key), `checkpoint of fold ${fold}`);
@@ -139,6 +157,7 @@ export async function trainRunFold(
     validation: labelled(part.validation),
     fold,
     resumeFrom,
+    imagenetWeights,
     onProgress,
     onCheckpoint,
     shouldStop,

@@ -1,20 +1,23 @@
 "use client";
 
-import { useActionState, useId } from "react";
+import { useId } from "react";
 import { addPathologyLabelAction } from "@/app/(app)/cases/[caseId]/actions";
-import { Feedback } from "@/components/common/form-feedback";
+import { Feedback, FieldError } from "@/components/common/form-feedback";
 import { SelectField, SUBTYPE_OPTIONS } from "@/components/common/form-fields";
+import { useKeptFormAction } from "@/components/common/use-kept-form-action";
 import { INITIAL_FORM_STATE } from "@/lib/form-state";
+
+const FIELDS = ["subtype", "specimenDate", "note"];
 
 /**
  * A pathology label: of an existing finding (`findingId`), or the first label of a new finding
  * on the breast chosen here (a NORMAL label states that breast normal).
  */
 export function PathologyLabelForm({ caseId, findingId }: { caseId: string; findingId?: string }) {
-  const [state, action, isPending] = useActionState(addPathologyLabelAction, INITIAL_FORM_STATE);
+  const [state, action, isPending] = useKeptFormAction(addPathologyLabelAction, INITIAL_FORM_STATE);
   const id = useId();
   return (
-    <form action={action} className="stack" aria-label={findingId ? "Add pathology label" : "New finding"}>
+    <form onSubmit={action} className="stack" aria-label={findingId ? "Add pathology label" : "New finding"}>
       <input type="hidden" name="caseId" value={caseId} />
       {findingId ? (
         <input type="hidden" name="findingId" value={findingId} />
@@ -40,7 +43,9 @@ export function PathologyLabelForm({ caseId, findingId }: { caseId: string; find
         defaultValue=""
         placeholder="Choose…"
         options={SUBTYPE_OPTIONS}
-      />
+      >
+        <FieldError state={state} field="subtype" />
+      </SelectField>
       <div className="row">
         <SelectField
           id={`${id}-source`}
@@ -57,13 +62,15 @@ export function PathologyLabelForm({ caseId, findingId }: { caseId: string; find
         <div className="field">
           <label htmlFor={`${id}-date`}>Specimen date</label>
           <input id={`${id}-date`} type="date" name="specimenDate" />
+          <FieldError state={state} field="specimenDate" />
         </div>
       </div>
       <div className="field">
         <label htmlFor={`${id}-note`}>Note</label>
         <textarea id={`${id}-note`} name="note" rows={2} maxLength={2000} />
+        <FieldError state={state} field="note" />
       </div>
-      <Feedback state={state} />
+      <Feedback state={state} fields={FIELDS} />
       <button className="primary" type="submit" disabled={isPending}>
         {isPending ? "Saving…" : "Save label"}
       </button>

@@ -1,50 +1,44 @@
-import type { FullDepthImage } from "@mammo/wire-formats";
+import { buildPyramid as buildLevels, type FullDepthImage, type PyramidLevel } from "@mammo/wire-formats";
 
-/** One resolution of an image: level k holds ceil(size / 2^k) samples per side. */
-export type PyramidLevel = { level: number; widthPx: number; heightPx: number; samples: Uint16Array | Int16Array };
+export type { PyramidLevel };
 
 /**
- * Halves the image by 2x2 means until its longer side is at most `minSidePx`, so a fitted 13 Mpx
- * mammogram is drawn from a level near screen size (no aliasing, a fraction of the samples).
- * Means keep the full bit depth (same sample type as the source).
+ * The image's levels from the resolution it was fetched at (its `level`, 0 = full) down to about
+ * `minSidePx` (see @mammo/wire-formats' pyramid for what a level is).
  */
 export function buildPyramid(
-  image: Pick<FullDepthImage, "widthPx" | "heightPx" | "samples">,
+  image: Pick<FullDepthImage, "widthPx" | "heightPx" | "samples"> & { level?: number },
   minSidePx = 512,
 ): PyramidLevel[] {
-  const levels: PyramidLevel[] = [
-    { level: 0, widthPx: image.widthPx, heightPx: image.heightPx, samples: image.samples },
-  ];
-  for (;;) {
-    const prev = levels[levels.length - 1]!;
-    if (Math.max(prev.widthPx, prev.heightPx) <= minSidePx) break;
-    levels.push(halve(prev));
-  }
-  return levels;
+  const { widthPx, heightPx, samples } = image;
+  return buildLevels({ level: image.level ?? 0, widthPx, heightPx, samples }, minSidePx);
 }
 
-function halve(src: PyramidLevel): PyramidLevel {
-  const w = Math.ceil(src.widthPx / 2);
-  const h = Math.ceil(src.heightPx / 2);
-  const out = src.samples instanceof Int16Array ? new Int16Array(w * h) : new Uint16Array(w * h);
-  const s = src.samples;
-  const sw = src.widthPx;
-  const sh = src.heightPx;
-  for (let y = 0; y < h; y++) {
-    const y0 = 2 * y;
-    const y1 = Math.min(y0 + 1, sh - 1);
-    for (let x = 0; x < w; x++) {
-      const x0 = 2 * x;
-      const x1 = Math.min(x0 + 1, sw - 1);
-      out[y * w + x] = Math.round((s[y0 * sw + x0]! + s[y0 * sw + x1]! + s[y1 * sw + x0]! + s[y1 * sw + x1]!) / 4);
-    }
-  }
-  return { level: src.level + 1, widthPx: w, heightPx: h, samples: out };
-}
-
-/** The coarsest level that still has at least one sample per device pixel at `scale` (device px per image px). */
+/**
+ * The coarsest level that still has at least one sample per device pixel at `scale` (device px
+ * per full-resolution image px); the finest one held when none is fine enough.
+ */
 export function levelForScale(levels: PyramidLevel[], scale: number): PyramidLevel {
   let chosen = levels[0]!;
   for (const level of levels) if (2 ** level.level <= 1 / scale) chosen = level;
   return chosen;
+}
+
+/** The level number levelForScale would want if every level were held (0 = full resolution). */
+export function wantedLevel(scale: number, maxLevel: number): number {
+  if (!(scale > 0)) return 0;
+  return Math.max(0, Math.min(maxLevel, Math.floor(Math.log2(1 / scale))));
+}
+
+/**
+ * The level to fetch first for an image fitted into a viewport (device px): the coarsest one with
+ * at least one sample per device pixel when fitted, so the first picture is sharp and small.
+ */
+export function screenLevelFor(
+  image: { widthPx: number; heightPx: number },
+  viewportDevicePx: { widthPx: number; heightPx: number },
+  maxLevel: number,
+): number {
+  const fit = Math.min(viewportDevicePx.widthPx / image.widthPx, viewportDevicePx.heightPx / image.heightPx);
+  return wantedLevel(fit, maxLevel);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { chestWallSide } from "./chest-wall.ts";
-import { buildPyramid, levelForScale } from "./pyramid.ts";
+import { buildPyramid, levelForScale, screenLevelFor, wantedLevel } from "./pyramid.ts";
 import { renderGrey } from "./render-grey.ts";
 import { clampRoi, dragHandle, moveRoi, roiContains, roiFromApi, roiFromDrag } from "./roi-geometry.ts";
 import { affineOf, imageToScreen, panBy, screenToImage, zoomAt, type Placement } from "./view-transform.ts";
@@ -56,6 +56,24 @@ describe("pyramid and rendering", () => {
     expect(levelForScale(levels, 1).level).toBe(0);
     expect(levelForScale(levels, 0.5).level).toBe(1);
     expect(levelForScale(levels, 0.3).level).toBe(1);
+  });
+
+  it("numbers a pyramid built from a fetched level from that level, so the finest held one is used when zoomed past it", () => {
+    const levels = buildPyramid({ level: 2, widthPx: w, heightPx: h, samples: ramp }, 2);
+    expect(levels.map((l) => l.level)).toEqual([2, 3, 4]);
+    expect(levelForScale(levels, 1).level).toBe(2); // wants full resolution; level 2 is the finest held
+    expect(levelForScale(levels, 1 / 8).level).toBe(3);
+    expect(wantedLevel(1, 6)).toBe(0);
+    expect(wantedLevel(1 / 5, 6)).toBe(2);
+  });
+
+  it("fetches first the coarsest level that still fills the fitted viewport's device pixels", () => {
+    const mammogram = { widthPx: 3328, heightPx: 4096 };
+    // A 1x4 column at 1920x1080: about 470 x 980 CSS px; fitted by width, 0.14 device px per image px.
+    expect(screenLevelFor(mammogram, { widthPx: 470, heightPx: 980 }, 6)).toBe(2); // 832x1024 samples
+    expect(screenLevelFor(mammogram, { widthPx: 940, heightPx: 1960 }, 6)).toBe(1); // the same at device pixel ratio 2
+    expect(screenLevelFor({ widthPx: 1024, heightPx: 1024 }, { widthPx: 470, heightPx: 980 }, 6)).toBe(1);
+    expect(screenLevelFor(mammogram, { widthPx: 4000, heightPx: 5000 }, 6)).toBe(0);
   });
 
   it("draws the windowed image where the transform puts it, flipped when asked, black outside", () => {

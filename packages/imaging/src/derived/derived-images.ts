@@ -15,7 +15,8 @@ export type StoredImageRef = { contentSha256: string; storageKey: string };
 export const derivedKeys = {
   display: (sha256: string) => `derived/${sha256}/display-${RENDER_VERSION}.png`,
   thumbnail: (sha256: string, sizePx: number) => `derived/${sha256}/thumb-${sizePx}-${RENDER_VERSION}.png`,
-  modelInput: (sha256: string, sizePx: number) => `derived/${sha256}/model-${sizePx}-${RENDER_VERSION}.u8`,
+  /** The trainer's cache of a model input made from the display rendering (`variant` names its preprocessing). */
+  modelInput: (sha256: string, variant: string) => `derived/${sha256}/model-input-${variant}-${RENDER_VERSION}.f32`,
 };
 
 /**
@@ -63,25 +64,6 @@ export function createDerivedImages(blobs: BlobStore, limits?: ImagingLimits) {
           .png()
           .toBuffer(),
       );
-    },
-
-    /**
-     * The model input: the display image resized (stretched) to a square of `sizePx`, as raw
-     * 8-bit grey, row-major, top row first.
-     * @returns Uint8Array of shape [sizePx, sizePx] (values 0..255); scale to 0..1 and repeat to
-     *   3 channels for a VGG-16 input [sizePx, sizePx, 3].
-     */
-    modelInput: async (ref: StoredImageRef, sizePx: number): Promise<Uint8Array> => {
-      if (!Number.isInteger(sizePx) || sizePx < 8 || sizePx > 2048)
-        throw new ImagingError("CONFIGURATION", `model input size ${sizePx} must be an integer in 8..2048`);
-      const bytes = await cached(derivedKeys.modelInput(ref.contentSha256, sizePx), async () =>
-        rawGrey(await displayPixels(ref))
-          .resize(sizePx, sizePx, { fit: "fill", kernel: "lanczos3" })
-          .extractChannel(0)
-          .raw()
-          .toBuffer(),
-      );
-      return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     },
   };
 }

@@ -16,7 +16,13 @@ const filled = (
   value: number,
   Kind: typeof Uint8Array | typeof Uint16Array = Uint8Array,
 ): GreyImage => ({ width, height, data: new Kind(width * height).fill(value) });
-const square32: PreprocessingSettings = { inputSize: 32, resize: "square", normalization: "unit" };
+const square32: PreprocessingSettings = {
+  inputSize: 32,
+  resize: "square",
+  resample: "box-bilinear",
+  bitDepth: 8,
+  normalization: "unit",
+};
 
 describe("prepareGreyImage", () => {
   it("scales 8-bit, 16-bit and 12-bit-in-16 images to 0..1", () => {

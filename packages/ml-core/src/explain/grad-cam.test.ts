@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { setupBackend } from "../backends/setup-backend.ts";
 import { createClassifier } from "../model/create-classifier.ts";
 import { buildVgg16 } from "../model/vgg16.ts";
-import { explainImage } from "./explain-image.ts";
+import { prepareGreyImage } from "../data/preprocess.ts";
+import { explainEnsemble, explainImage } from "./explain-image.ts";
 import { gradCam } from "./grad-cam.ts";
 
 beforeAll(async () => {
@@ -133,7 +134,7 @@ describe("explainImage", () => {
   it("returns the heatmap at the source image's size, with the padding removed", () => {
     const classifier = createClassifier({
       classNames: ["a", "b"],
-      preprocessing: { inputSize: 32, resize: "pad", normalization: "unit" },
+      preprocessing: { inputSize: 32, resize: "pad", resample: "box-bilinear", bitDepth: 8, normalization: "unit" },
       head: "gap",
       seed: 1,
       widthScale: 1 / 16,
@@ -145,5 +146,39 @@ describe("explainImage", () => {
     ]);
     expect(explanation.classIndex).toBe(explanation.probabilities.indexOf(Math.max(...explanation.probabilities)));
     expect(explanation).toMatchObject({ layerName: "block5_conv3", method: "gradcam++" });
+  });
+});
+
+describe("explainEnsemble", () => {
+  const settings = {
+    inputSize: 32,
+    resize: "square",
+    resample: "box-bilinear",
+    bitDepth: 8,
+    normalization: "unit",
+  } as const;
+  const classifierOf = (seed: number) =>
+    createClassifier({ classNames: ["a", "b", "c"], preprocessing: settings, head: "study", seed, widthScale: 1 / 16 });
+  const images = [0, 1, 2].map((k) => ({
+    width: 40,
+    height: 36,
+    data: Uint8Array.from({ length: 1440 }, (_, i) => (i * (17 + k * 6)) % 256),
+  }));
+
+  it("a batch (one forward pass per model) gives each image what it gets alone; the ensemble averages probabilities and maps", () => {
+    const models = [classifierOf(1), classifierOf(2)];
+    const prepared = images.map((image) => prepareGreyImage(image, settings));
+    const batch = explainEnsemble(models, prepared, { method: "gradcam++" });
+    batch.forEach((explained, i) => {
+      const alone = models.map((m) =>
+        explainImage(m, images[i]!, { method: "gradcam++", classIndex: explained.classIndex }),
+      );
+      alone[0]!.probabilities.forEach((p, k) =>
+        expect(explained.probabilities[k]).toBeCloseTo((p + alone[1]!.probabilities[k]!) / 2, 6),
+      );
+      const sum = alone[0]!.heatmap.data.map((v, j) => v + alone[1]!.heatmap.data[j]!);
+      const max = Math.max(...sum);
+      explained.heatmap.data.forEach((v, j) => expect(v).toBeCloseTo(sum[j]! / max, 4));
+    });
   });
 });

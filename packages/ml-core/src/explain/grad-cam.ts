@@ -57,8 +57,22 @@ function splitAt(model: tf.LayersModel, layerName: string): Chain {
   return chain;
 }
 
-/** The class score as a function of the feature maps [1, h, w, k]: the head re-applied in inference mode. */
-function classScore(head: tf.layers.Layer[], classIndex: number, score: GradCamScore) {
+/** The model's own output from the feature maps [B, h, w, k]: the head re-applied in inference mode. Returns [B, classes]. */
+export function applyHead(head: readonly tf.layers.Layer[], maps: tf.Tensor): tf.Tensor2D {
+  return tf.tidy(() => {
+    let x = maps;
+    for (const layer of head) x = layer.apply(x) as tf.Tensor;
+    return x as tf.Tensor2D;
+  });
+}
+
+/**
+ * The summed class score of a batch as a function of its feature maps [B, h, w, k], each image
+ * scored for its own class: the head re-applied in inference mode (BatchNormalization's moving
+ * statistics, no dropout), so one image's score depends on its own maps only and the gradient
+ * of the sum gives every image's gradient.
+ */
+function classScore(head: tf.layers.Layer[], classIndices: readonly number[], score: GradCamScore) {
   const last = head.at(-1);
   const softmaxDense = last?.getClassName() === "Dense" && last.getConfig().activation === "softmax";
   const useLogits = score !== "probability" && softmaxDense;
@@ -70,16 +84,89 @@ function classScore(head: tf.layers.Layer[], classIndex: number, score: GradCamS
       x = tf.add(tf.matMul(x as tf.Tensor2D, kernel as tf.Tensor2D), bias!);
     }
     const classes = x.shape[1]!;
-    tf.util.assert(
-      classIndex >= 0 && classIndex < classes,
-      () => `Grad-CAM: class ${classIndex} is not one of the model's ${classes} outputs`,
-    );
-    const own = x.slice([0, classIndex], [1, 1]).sum() as tf.Scalar;
-    if (score !== "log-odds") return own;
-    if (!useLogits) return tf.sub(tf.log(own), tf.log1p(tf.neg(own))) as tf.Scalar; // outputs are probabilities
-    const others = Array.from({ length: classes }, (_, j) => j).filter((j) => j !== classIndex);
-    return tf.sub(own, tf.logSumExp(tf.gather(x, others, 1))) as tf.Scalar;
+    for (const c of classIndices)
+      tf.util.assert(
+        Number.isInteger(c) && c >= 0 && c < classes,
+        () => `Grad-CAM: class ${c} is not one of the model's ${classes} outputs`,
+      );
+    const mask = tf.oneHot(tf.tensor1d([...classIndices], "int32"), classes).toBool();
+    const own = tf.sum(tf.where(mask, x, tf.zerosLike(x)), 1); // [B]
+    if (score !== "log-odds") return tf.sum(own) as tf.Scalar;
+    if (!useLogits) return tf.sum(tf.sub(tf.log(own), tf.log1p(tf.neg(own)))) as tf.Scalar; // outputs are probabilities
+    // log(p_c / (1 - p_c)) = y_c - logsumexp of the other logits.
+    const others = tf.logSumExp(tf.where(mask, tf.fill(x.shape, -1e30), x), 1);
+    return tf.sum(tf.sub(own, others)) as tf.Scalar;
   };
+}
+
+/**
+ * Class-activation maps from a batch's feature maps [B, h, w, k] at `layerName` (from
+ * featureMaps): each image's map for its class, ReLU, resized bilinearly to height x width,
+ * divided by its own maximum. Returns [B, height, width], 0..1 (all zero where nothing is positive).
+ */
+export function camFromFeatures(
+  head: tf.layers.Layer[],
+  maps: tf.Tensor4D,
+  classIndices: readonly number[],
+  options: { method?: GradCamMethod; score?: GradCamScore; height: number; width: number },
+): tf.Tensor3D {
+  tf.util.assert(
+    classIndices.length === maps.shape[0],
+    () => `Grad-CAM: ${classIndices.length} classes for ${maps.shape[0]} images`,
+  );
+  return tf.tidy(() => {
+    const grads = tf.grad(classScore(head, classIndices, options.score ?? "logit"))(maps) as tf.Tensor4D;
+    let weights: tf.Tensor; // [B, 1, 1, k]
+    if ((options.method ?? "gradcam") === "gradcam") {
+      weights = tf.mean(grads, [1, 2], true);
+    } else {
+      // Grad-CAM++ with the exponential score: second and third derivatives are g^2 and g^3 (ReLU network).
+      const g2 = tf.square(grads);
+      const g3 = tf.mul(g2, grads);
+      const mapSums = tf.sum(maps, [1, 2], true);
+      const denominator = tf.add(tf.mul(g2, 2), tf.mul(mapSums, g3));
+      const alpha = tf.div(g2, tf.where(tf.notEqual(denominator, 0), denominator, tf.onesLike(denominator)));
+      weights = tf.sum(tf.mul(alpha, tf.relu(grads)), [1, 2], true);
+    }
+    const cam = tf.relu(tf.sum(tf.mul(maps, weights), 3, true)) as tf.Tensor4D; // [B, h, w, 1]
+    const resized = tf.image.resizeBilinear(cam, [options.height, options.width], false, true);
+    const max = tf.max(resized, [1, 2, 3], true);
+    const normalised = tf.div(resized, tf.where(tf.greater(max, 0), max, tf.onesLike(max)));
+    return normalised.reshape([maps.shape[0], options.height, options.width]) as tf.Tensor3D;
+  });
+}
+
+/** The feature maps [B, h, w, k] of a convolution layer and the layers after it (the head). The caller disposes the maps. */
+export function featureMaps(
+  model: tf.LayersModel,
+  input: tf.Tensor4D,
+  layerName: string,
+): { maps: tf.Tensor4D; head: tf.layers.Layer[] } {
+  const { features, head } = splitAt(model, layerName);
+  return { maps: features.predict(input) as tf.Tensor4D, head };
+}
+
+/**
+ * Class-activation heatmaps of a batch (Grad-CAM or Grad-CAM++), one forward pass through the
+ * convolutions for all images. input: [B, H, W, C], already preprocessed for the model;
+ * classIndices[b] is image b's class. Returns [B, H, W], each 0..1.
+ */
+export function gradCamBatch(
+  model: tf.LayersModel,
+  input: tf.Tensor4D,
+  options: Omit<GradCamOptions, "classIndex"> & { classIndices: readonly number[] },
+): tf.Tensor3D {
+  tf.util.assert(input.rank === 4, () => `Grad-CAM: input must be [B, H, W, C], got [${input.shape.join(", ")}]`);
+  const { maps, head } = featureMaps(model, input, options.layerName);
+  try {
+    return camFromFeatures(head, maps, options.classIndices, {
+      ...options,
+      height: input.shape[1],
+      width: input.shape[2],
+    });
+  } finally {
+    maps.dispose();
+  }
 }
 
 /**
@@ -93,27 +180,8 @@ export function gradCam(model: tf.LayersModel, input: tf.Tensor4D, options: Grad
     input.rank === 4 && input.shape[0] === 1,
     () => `Grad-CAM: input must be [1, H, W, C], got [${input.shape.join(", ")}]`,
   );
-  const { features, head } = splitAt(model, options.layerName);
-  const [, height, width] = input.shape;
-  return tf.tidy(() => {
-    const maps = features.predict(input) as tf.Tensor4D; // [1, h, w, k]
-    const grads = tf.grad(classScore(head, options.classIndex, options.score ?? "logit"))(maps) as tf.Tensor4D;
-    let weights: tf.Tensor; // [1, 1, 1, k]
-    if ((options.method ?? "gradcam") === "gradcam") {
-      weights = tf.mean(grads, [1, 2], true);
-    } else {
-      // Grad-CAM++ with the exponential score: second and third derivatives are g^2 and g^3 (ReLU network).
-      const g2 = tf.square(grads);
-      const g3 = tf.mul(g2, grads);
-      const mapSums = tf.sum(maps, [1, 2], true);
-      const denominator = tf.add(tf.mul(g2, 2), tf.mul(mapSums, g3));
-      const alpha = tf.div(g2, tf.where(tf.notEqual(denominator, 0), denominator, tf.onesLike(denominator)));
-      weights = tf.sum(tf.mul(alpha, tf.relu(grads)), [1, 2], true);
-    }
-    const cam = tf.relu(tf.sum(tf.mul(maps, weights), 3, true)) as tf.Tensor4D; // [1, h, w, 1]
-    const resized = tf.image.resizeBilinear(cam, [height!, width!], false, true);
-    const max = tf.max(resized);
-    const normalised = tf.div(resized, tf.where(tf.greater(max, 0), max, tf.onesLike(max)));
-    return normalised.reshape([height!, width!]) as tf.Tensor2D;
-  });
+  const maps = gradCamBatch(model, input, { ...options, classIndices: [options.classIndex] });
+  const single = maps.reshape([input.shape[1], input.shape[2]]) as tf.Tensor2D;
+  maps.dispose();
+  return single;
 }

@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { type Heatmap } from "../explain/heatmap.ts";
 import { type RegionMask, roiToMask } from "./roi-mask.ts";
-import { energyInside, iouAtThreshold, pixelAuc, pointingGame, saliencyRegionMetrics } from "./saliency-metrics.ts";
+import {
+  chanceBaselines,
+  energyInside,
+  iouAtThreshold,
+  pixelAuc,
+  pointingGame,
+  saliencyRegionMetrics,
+} from "./saliency-metrics.ts";
 
 const W = 20;
 const H = 20;
@@ -22,6 +29,7 @@ describe("saliency metrics on maps with known answers", () => {
     expect(saliencyRegionMetrics(indicator, region, { topFraction: 16 / 400 })).toEqual({
       pointingHit: true,
       pointingDistancePx: 0,
+      pointingPlateauPx: 16,
       energyInside: 1,
       iouHalfMax: 1,
       iouTop: 1,
@@ -35,7 +43,7 @@ describe("saliency metrics on maps with known answers", () => {
     const peakAt = (px: number, py: number) => mapOf((x, y) => Math.exp(-((x - px) ** 2 + (y - py) ** 2) / 8));
     // Region x 5..8, y 5..8; peak at (15, 6): nearest region cell (8, 6), 7 px away.
     const result = pointingGame(peakAt(15, 6), region, 7);
-    expect(result).toEqual({ hit: true, peak: { x: 15, y: 6 }, distancePx: 7 });
+    expect(result).toEqual({ hit: true, peak: { x: 15, y: 6 }, plateauPx: 1, distancePx: 7 });
     expect(pointingGame(peakAt(15, 6), region, 6).hit).toBe(false);
     expect(
       pointingGame(
@@ -43,7 +51,7 @@ describe("saliency metrics on maps with known answers", () => {
         region,
         100,
       ),
-    ).toEqual({ hit: false, peak: null, distancePx: null });
+    ).toEqual({ hit: false, peak: null, plateauPx: 400, distancePx: null });
   });
 
   it("energy inside counts only positive mass", () => {
@@ -90,5 +98,48 @@ describe("saliency metrics on maps with known answers", () => {
     expect(() => energyInside(indicator, { width: W, height: H, data: new Uint8Array(W * H) })).toThrow(
       /region: is empty/,
     );
+  });
+});
+
+describe("pointing game ties and chance baselines (issue 16)", () => {
+  it("a plateau of maximal pixels points at its middle, not at its first pixel on the top edge", () => {
+    // An 8-bit-like map: a 20 x 10 plateau of the maximum touching the top edge (x 40..59, y 0..9).
+    const width = 100;
+    const height = 100;
+    const map = {
+      width,
+      height,
+      data: Float32Array.from({ length: width * height }, (_, i) => {
+        const x = i % width;
+        const y = Math.floor(i / width);
+        return x >= 40 && x < 60 && y < 10 ? 1 : 0.2;
+      }),
+    };
+    // A lesion around the plateau's middle (49.5, 4.5), 3 px across; 15 px below it the top edge is far.
+    const region = roiToMask({ shape: "BOX", geometry: { x: 48, y: 3, width: 3, height: 3 } }, width, height);
+    const result = pointingGame(map, region, 0);
+    expect(result).toMatchObject({ hit: true, plateauPx: 200, distancePx: 0 });
+    // The middle: of the four pixels nearest the centroid (49.5, 4.5), the first in raster order.
+    expect(result.peak).toEqual({ x: 49, y: 4 });
+  });
+
+  it("chance baselines: a uniform map hits with the share of the image near the region and puts the region's share of its energy inside", () => {
+    const region = box(4, 4, 2, 2); // 4 of 400 pixels
+    expect(chanceBaselines(region, 0)).toMatchObject({ uniformHitChance: 4 / 400, uniformEnergyInside: 4 / 400 });
+    // Within 1 px (Euclidean): the 2 x 2 square and its 8 edge neighbours.
+    expect(chanceBaselines(region, 1).uniformHitChance).toBe(12 / 400);
+    // Within sqrt(2): the diagonal neighbours too: a 4 x 4 square.
+    expect(chanceBaselines(region, Math.SQRT2).uniformHitChance).toBe(16 / 400);
+  });
+
+  it("chance baselines: a centre-biased map puts half its energy in the left half and hits a region at the centre only", () => {
+    const left = box(0, 0, 10, 20);
+    const { centreBiasEnergyInside, centreBiasHit } = chanceBaselines(left, 0);
+    expect(centreBiasEnergyInside).toBeCloseTo(0.5, 12); // symmetric about x = 10
+    expect(centreBiasHit).toBe(true); // the centre's four tied pixels (9..10, 9..10): the first, (9, 9), is in the left half
+    expect(chanceBaselines(box(0, 0, 4, 4), 2).centreBiasHit).toBe(false);
+    expect(chanceBaselines(box(8, 8, 4, 4), 0).centreBiasHit).toBe(true);
+    // The Gaussian (sigma 5 px) puts about erf(1/sqrt2)^2 = 46.6% of its mass in the central 10 x 10 square.
+    expect(chanceBaselines(box(5, 5, 10, 10), 0).centreBiasEnergyInside).toBeCloseTo(0.6827 ** 2 / 0.9876 ** 2, 1);
   });
 });

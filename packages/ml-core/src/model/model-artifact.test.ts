@@ -20,7 +20,7 @@ beforeAll(async () => {
 const make = (seed = 3) =>
   createClassifier({
     classNames: ["TUBULE_FORMING", "SOLID", "SCIRRHOUS"],
-    preprocessing: { inputSize: 32, resize: "pad", normalization: "unit" },
+    preprocessing: { inputSize: 32, resize: "pad", resample: "box-bilinear", bitDepth: 8, normalization: "unit" },
     head: "study",
     seed,
     widthScale: 1 / 16,
@@ -52,7 +52,13 @@ describe("model artifacts", () => {
     expect(await classifierToBytes(make(4))).not.toEqual(bytes);
     const loaded = await classifierFromBytes(bytes);
     expect(loaded.metadata.classNames).toEqual(["TUBULE_FORMING", "SOLID", "SCIRRHOUS"]);
-    expect(loaded.metadata.preprocessing).toEqual({ inputSize: 32, resize: "pad", normalization: "unit" });
+    expect(loaded.metadata.preprocessing).toEqual({
+      inputSize: 32,
+      resize: "pad",
+      resample: "box-bilinear",
+      bitDepth: 8,
+      normalization: "unit",
+    });
     expect(predict(loaded)).toEqual(predict(original));
   });
 

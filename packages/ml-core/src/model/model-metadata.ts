@@ -1,6 +1,10 @@
 import type * as tf from "@tensorflow/tfjs";
 import { MlCoreError } from "../errors/ml-core-error.ts";
-import { assertPreprocessingSettings, type PreprocessingSettings } from "../data/preprocess-settings.ts";
+import {
+  assertPreprocessingSettings,
+  type PreprocessingSettings,
+  withPreprocessingDefaults,
+} from "../data/preprocess-settings.ts";
 import { type HeadKind } from "./vgg16.ts";
 
 /** Travels inside every saved model (TF.js `userDefinedMetadata.mammo`), so inference uses the settings it was trained with. */
@@ -37,6 +41,8 @@ export function assertModelMetadata(value: unknown, source: string): asserts val
   )
     throw fail("metadata.classNames must list at least two class names");
   if (!meta.preprocessing) throw fail("metadata.preprocessing is missing");
+  // Models saved before the resampling filter and bit depth were recorded were fed the same way.
+  meta.preprocessing = withPreprocessingDefaults(meta.preprocessing);
   try {
     assertPreprocessingSettings(meta.preprocessing);
   } catch (error) {

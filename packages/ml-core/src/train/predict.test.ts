@@ -13,7 +13,7 @@ const classNames = ["TUBULE_FORMING", "SOLID", "SCIRRHOUS"];
 const classifier = (seed: number, inputSize: number) =>
   createClassifier({
     classNames,
-    preprocessing: { inputSize, resize: "pad", normalization: "unit" },
+    preprocessing: { inputSize, resize: "pad", resample: "box-bilinear", bitDepth: 8, normalization: "unit" },
     head: "gap",
     seed,
     widthScale: 1 / 32,
@@ -41,7 +41,7 @@ describe("predictEnsemble", () => {
   it("refuses models with different classes", () => {
     const other = createClassifier({
       classNames: ["SOLID", "TUBULE_FORMING", "SCIRRHOUS"],
-      preprocessing: { inputSize: 32, resize: "square", normalization: "unit" },
+      preprocessing: { inputSize: 32, resize: "square", resample: "box-bilinear", bitDepth: 8, normalization: "unit" },
       head: "gap",
       seed: 1,
       widthScale: 1 / 32,

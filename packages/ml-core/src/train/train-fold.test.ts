@@ -151,7 +151,7 @@ describe("trainFold", () => {
     );
     const ueda = resolveTrainingParams("ueda-2020", { preprocessing: { inputSize: 32 } });
     await expect(trainFold({ params: ueda, classNames, train, validation })).rejects.toThrow(
-      /model.imagenetWeightsPath: preset ueda-2020 starts from ImageNet weights/,
+      /model.imagenetWeightsId: preset ueda-2020 starts from ImageNet weights/,
     );
   });
 });

@@ -7,10 +7,12 @@ import { createClassifier } from "../model/create-classifier.ts";
 import { type ClassifierModel } from "../model/model-metadata.ts";
 import { SeededRng } from "../random/seeded-rng.ts";
 import { loadImagenetWeights } from "../weights/imagenet-weights.ts";
+import type { KerasWeightsFile } from "../weights/keras-h5.ts";
 import { type BestEpoch, type EpochSummary, type TrainingCheckpoint } from "./checkpoint.ts";
 import { ClippedAdamOptimizer } from "./clipped-adam.ts";
 import { evaluatePrepared, type LabelledImage } from "./evaluate.ts";
 import { type TrainingParams } from "./presets.ts";
+import { recomputeBatchNormStatistics } from "./recompute-batch-norm.ts";
 import {
   restoreModel,
   snapshotModel,
@@ -43,6 +45,8 @@ export type TrainFoldInput = {
   fold?: number;
   /** Continue a stopped run (same params, classes and fold). */
   resumeFrom?: TrainingCheckpoint;
+  /** With model.weights "imagenet": the registered weights file, read (readKerasH5Weights), and its name for errors. */
+  imagenetWeights?: { file: KerasWeightsFile; source: string };
   onProgress?: (progress: TrainingProgress) => void | Promise<void>;
   /** Called after every epoch (and on a stop that asks for one); store it (encodeCheckpoint) to be able to resume. */
   onCheckpoint?: (checkpoint: TrainingCheckpoint) => void | Promise<void>;
@@ -132,10 +136,10 @@ export async function trainFold(input: TrainFoldInput): Promise<TrainFoldResult>
   if (input.train.length === 0) throw invalidArgument("train", "is empty");
   assertExamples(input.train, "train", size, numClasses);
   assertExamples(input.validation, "validation", size, numClasses);
-  if (params.model.weights === "imagenet" && !params.model.imagenetWeightsPath && !input.resumeFrom) {
+  if (params.model.weights === "imagenet" && !input.imagenetWeights && !input.resumeFrom) {
     throw invalidArgument(
-      "model.imagenetWeightsPath",
-      `preset ${params.preset} starts from ImageNet weights: give the path of a converted VGG16 weights file, or set model.weights to "random"`,
+      "model.imagenetWeightsId",
+      `preset ${params.preset} starts from ImageNet weights: register a Keras VGG16 weights file and name it, or set model.weights to "random"`,
     );
   }
   if (input.resumeFrom) assertResumable(input.resumeFrom, input, fold);
@@ -186,7 +190,7 @@ export async function trainFold(input: TrainFoldInput): Promise<TrainFoldResult>
       resumeInEpoch = saved.inEpoch;
       lastCheckpoint = saved;
     } else if (params.model.weights === "imagenet") {
-      await loadImagenetWeights(model, params.model.imagenetWeightsPath!);
+      loadImagenetWeights(model, input.imagenetWeights!.file, input.imagenetWeights!.source);
     }
 
     const labels = input.train.map((e) => e.label);
@@ -269,6 +273,12 @@ export async function trainFold(input: TrainFoldInput): Promise<TrainFoldResult>
         });
       }
 
+      if (params.model.batchNormStatistics === "training-set")
+        recomputeBatchNormStatistics(
+          model,
+          input.train.map((e) => e.image),
+          params.preprocessing.normalization,
+        );
       const validation =
         input.validation.length > 0
           ? evaluatePrepared(model, input.validation, params.preprocessing.normalization, numClasses)

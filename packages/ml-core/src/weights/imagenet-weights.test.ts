@@ -1,115 +1,119 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import * as tf from "@tensorflow/tfjs";
-import { beforeAll, describe, expect, it } from "vitest";
-import { setupBackend } from "../backends/setup-backend.ts";
-import { createClassifier } from "../model/create-classifier.ts";
-import { saveClassifierToDirectory } from "../model/model-artifact.ts";
+import path from "node:path";
+import type * as tf from "@tensorflow/tfjs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildVgg16, VGG16_CONV_LAYERS } from "../model/vgg16.ts";
+import { useTrainingTestBackend } from "../testing/test-backend.ts";
+import { h5pyValues, type KerasH5FixtureOptions, writeKerasVgg16H5 } from "../testing/keras-h5-fixture.ts";
+import { leftRightExamples } from "../testing/synthetic-examples.ts";
+import { resolveTrainingParams } from "../train/presets.ts";
+import { trainFold } from "../train/train-fold.ts";
 import { loadImagenetWeights } from "./imagenet-weights.ts";
+import { readKerasH5Weights } from "./keras-h5.ts";
+
+// The weights files here are written by h5py (Debian's python3-h5py, an HDF5 writer independent of
+// the reader under test) in the layout of Keras' vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5,
+// with random values, at 1/32 of VGG-16's width so that a training step is quick.
+const SCALE = 1 / 32;
+let dir: string;
+
+const writeH5 = async (name: string, options: KerasH5FixtureOptions = {}) =>
+  writeKerasVgg16H5(path.join(dir, name), { scale: SCALE, seed: 3, ...options });
+
+const narrow = (seed: number) =>
+  buildVgg16({ inputSize: 32, numClasses: 2, head: "study", seed, widthScale: SCALE, denseUnits: 8 });
+const values = (model: tf.LayersModel, layer: string, index: number) =>
+  Array.from(model.getLayer(layer).getWeights()[index]!.dataSync());
 
 beforeAll(async () => {
-  await setupBackend("cpu", () => {});
+  await useTrainingTestBackend();
+  dir = await mkdtemp(path.join(tmpdir(), "ml-core-h5-"));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
 });
 
-const narrow = (seed: number, widthScale = 1 / 16) =>
-  buildVgg16({ inputSize: 32, numClasses: 3, head: "study", seed, widthScale });
-const convWeights = (model: tf.LayersModel) =>
-  VGG16_CONV_LAYERS.flatMap((name) =>
-    model
-      .getLayer(name)
-      .getWeights()
-      .map((w) => Array.from(w.dataSync())),
-  );
+describe("Keras .h5 ImageNet weights", () => {
+  it("loads an h5py-written Keras-layout .h5 into the 13 convolutions and trains one step from it", async () => {
+    const file = await writeH5("vgg16-notop.h5");
+    const weights = await readKerasH5Weights(await readFile(file), "vgg16-notop.h5");
+    expect(weights.layerNames).toEqual([
+      "input_1",
+      ...["block1", "block2", "block3", "block4", "block5"].flatMap((b) => [
+        ...VGG16_CONV_LAYERS.filter((l) => l.startsWith(b)),
+        `${b}_pool`,
+      ]),
+    ]);
+    expect([weights.kerasVersion, weights.backend]).toEqual(["2.0.8", "tensorflow"]);
 
-/** Writes `model`'s conv weights the way tensorflowjs_converter does (bare manifest + one shard), names under `prefix`. */
-async function writeConvertedWeights(
-  model: tf.LayersModel,
-  prefix = "vgg16/",
-  edit: (names: string[]) => string[] = (n) => n,
-): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "ml-core-imagenet-"));
-  const named = VGG16_CONV_LAYERS.flatMap((layer) => {
-    const [kernel, bias] = model.getLayer(layer).getWeights();
-    return [
-      { name: `${prefix}${layer}/kernel`, tensor: kernel! },
-      { name: `${prefix}${layer}/bias`, tensor: bias! },
-    ];
-  });
-  const names = edit(named.map((n) => n.name));
-  const { data, specs } = await tf.io.encodeWeights(named.map((n, i) => ({ name: names[i]!, tensor: n.tensor })));
-  await writeFile(join(dir, "group1-shard1of1.bin"), new Uint8Array(data as ArrayBuffer));
-  await writeFile(
-    join(dir, "weights_manifest.json"),
-    JSON.stringify([{ paths: ["group1-shard1of1.bin"], weights: specs }]),
-  );
-  return join(dir, "weights_manifest.json");
-}
-
-describe("loadImagenetWeights", () => {
-  it("loads converted Keras weights into the 13 convolutions by layer name", async () => {
-    const source = narrow(1);
-    const target = narrow(2);
-    expect(convWeights(target)).not.toEqual(convWeights(source));
-    const report = await loadImagenetWeights(target, await writeConvertedWeights(source));
+    const model = narrow(1);
+    const report = loadImagenetWeights(model, weights, "vgg16-notop.h5");
     expect(report.loadedLayers).toEqual(VGG16_CONV_LAYERS);
-    expect(convWeights(target)).toEqual(convWeights(source));
-  });
+    for (const layer of ["block1_conv1", "block3_conv2", "block5_conv3"]) {
+      const kernel = h5pyValues(file, `${layer}/${layer}/kernel:0`);
+      const bias = h5pyValues(file, `${layer}/${layer}/bias:0`);
+      values(model, layer, 0).forEach((v, i) => expect(v).toBeCloseTo(kernel[i]!, 6));
+      values(model, layer, 1).forEach((v, i) => expect(v).toBeCloseTo(bias[i]!, 6));
+    }
+    model.dispose();
 
-  it("loads from a TF.js layers model directory, ignoring weights that are not VGG-16 convolutions", async () => {
-    const saved = createClassifier({
-      classNames: ["a", "b", "c"],
-      preprocessing: { inputSize: 32, resize: "square", normalization: "unit" },
-      head: "study",
-      seed: 7,
-      widthScale: 1 / 16,
+    // One training step from those weights: the trained kernels are the file's, moved by one Adam step.
+    const params = {
+      ...resolveTrainingParams("quick", {
+        epochs: 1,
+        batchSize: 4,
+        preprocessing: { inputSize: 32 },
+        model: { widthScale: SCALE, denseUnits: 8 },
+        optimizer: { learningRate: 1e-4 },
+        augmentation: null,
+        classBalance: "none",
+      }),
+    };
+    params.model = { ...params.model, weights: "imagenet", imagenetWeightsId: "test" };
+    const result = await trainFold({
+      params,
+      classNames: ["left", "right"],
+      train: leftRightExamples(4, 32, 1),
+      validation: [],
+      imagenetWeights: { file: weights, source: "vgg16-notop.h5" },
     });
-    const dir = await mkdtemp(join(tmpdir(), "ml-core-imagenet-"));
-    await saveClassifierToDirectory(saved, dir);
-    const target = narrow(8);
-    const report = await loadImagenetWeights(target, dir);
-    expect(convWeights(target)).toEqual(convWeights(saved.model));
-    expect(report.ignoredWeights).toContain("fc1/kernel");
+    expect(result.history).toHaveLength(1);
+    const fileKernel = h5pyValues(file, "block2_conv1/block2_conv1/kernel:0");
+    const trained = values(result.classifier!.model, "block2_conv1", 0);
+    const maxStep = Math.max(...trained.map((v, i) => Math.abs(v - fileKernel[i]!)));
+    expect(maxStep).toBeGreaterThan(0); // it trained
+    expect(maxStep).toBeLessThan(2e-4); // one step of at most ~learning rate from the file's values
+    result.classifier!.model.dispose();
   });
 
-  it("fails on wrong shapes naming the layer and both shapes, and leaves the model untouched", async () => {
-    const target = narrow(3, 1 / 8);
-    const before = convWeights(target);
-    const path = await writeConvertedWeights(narrow(1));
-    await expect(loadImagenetWeights(target, path)).rejects.toThrow(
-      /layer block1_conv1 kernel has shape \[3, 3, 3, 4\] in .* but the model expects \[3, 3, 3, 8\]/,
-    );
-    expect(convWeights(target)).toEqual(before);
+  it("reads Keras 1 weight names (<layer>_W_1:0, <layer>_b_1:0) too", async () => {
+    const file = await writeH5("keras1.h5", { names: "keras1" });
+    const model = narrow(2);
+    loadImagenetWeights(model, await readKerasH5Weights(await readFile(file), "keras1.h5"), "keras1.h5");
+    const bias = h5pyValues(file, "block4_conv2/block4_conv2_b_1:0");
+    values(model, "block4_conv2", 1).forEach((v, i) => expect(v).toBeCloseTo(bias[i]!, 6));
+    model.dispose();
   });
 
-  it("fails on wrong layer names, naming the missing layer and what the file has", async () => {
-    const renamed = await writeConvertedWeights(narrow(1), "", (names) =>
-      names.map((n) => n.replace("block5_conv3", "conv13")),
+  it("a malformed .h5 fails naming the layer and the shapes, and leaves the model as it was", async () => {
+    const model = narrow(3);
+    const before = values(model, "block1_conv1", 0);
+    const load = async (name: string, options: KerasH5FixtureOptions) =>
+      loadImagenetWeights(model, await readKerasH5Weights(await readFile(await writeH5(name, options)), name), name);
+    await expect(load("wrong-shape.h5", { breakWeight: "block3_conv2:kernel:3,3,8,4" })).rejects.toThrow(
+      "wrong-shape.h5: layer block3_conv2 kernel (block3_conv2/kernel:0) has shape [3, 3, 8, 4] but the model needs [3, 3, 8, 8]",
     );
-    await expect(loadImagenetWeights(narrow(2), renamed)).rejects.toMatchObject({
-      code: "WEIGHTS_MISMATCH",
-      message: expect.stringMatching(
-        /layer block5_conv3 has no kernel in .* \(it has block1_conv1\/kernel, block1_conv1\/bias/,
-      ),
-    });
-  });
-
-  it("fails clearly on a missing file, a missing shard or a truncated shard", async () => {
-    await expect(loadImagenetWeights(narrow(2), "/nonexistent/vgg16/model.json")).rejects.toMatchObject({
-      code: "WEIGHTS_NOT_FOUND",
-      message: expect.stringContaining("/nonexistent/vgg16/model.json cannot be read (ENOENT)"),
-    });
-    const path = await writeConvertedWeights(narrow(1));
-    const shard = join(path, "..", "group1-shard1of1.bin");
-    const bytes = await readFile(shard);
-    await writeFile(shard, bytes.subarray(0, 100));
-    await expect(loadImagenetWeights(narrow(2), path)).rejects.toThrow(
-      /hold 100 bytes but their manifest describes \d+/,
+    await expect(load("wrong-bias.h5", { breakWeight: "block5_conv1:bias:7" })).rejects.toThrow(
+      "wrong-bias.h5: layer block5_conv1 bias (block5_conv1/bias:0) has shape [7] but the model needs [16]",
     );
-    await rm(shard);
-    await expect(loadImagenetWeights(narrow(2), path)).rejects.toThrow(
-      /shard .*group1-shard1of1.bin cannot be read \(ENOENT\)/,
+    await expect(load("missing.h5", { dropLayer: "block4_conv1" })).rejects.toThrow(
+      /missing.h5: has no layer block4_conv1 \(its layers: input_1, block1_conv1, .*\)/,
     );
+    expect(values(model, "block1_conv1", 0)).toEqual(before);
+    await expect(readKerasH5Weights(new TextEncoder().encode('{"weightsManifest": []}'), "x.json")).rejects.toThrow(
+      "x.json: is not an HDF5 file",
+    );
+    model.dispose();
   });
 });

@@ -118,6 +118,11 @@ describe("cases", () => {
       globalId("Case", byStatus.ADJUDICATED!),
     ]);
     expect(await list(annotator, { subtype: "SCIRRHOUS" })).toEqual([]);
+    // Part of the accession key, any case, combined with the other filters.
+    const labelled = await api.db.case.findUniqueOrThrow({ where: { id: byStatus.LABELLED! } });
+    const part = labelled.accessionKey.slice(2).toLowerCase();
+    expect((await list(annotator, { search: part })).map((c) => c.id)).toEqual([globalId("Case", labelled.id)]);
+    expect(await list(annotator, { search: part, labelStatus: "CONFLICT" })).toEqual([]);
     const shown = await list(annotator);
     expect(shown.map((c) => [c.labelStatus, c.truth]).sort()).toEqual([
       ["ADJUDICATED", "TUBULE_FORMING"],
@@ -125,6 +130,48 @@ describe("cases", () => {
       ["LABELLED", "SOLID"],
       ["UNLABELLED", null],
     ]);
+  });
+
+  it("names the previous, next and next unlabelled case in list order, among the cases the viewer sees", async () => {
+    const NEIGHBOURS = /* GraphQL */ `
+      query ($id: ID!) {
+        case(id: $id) {
+          accessionKey
+          neighbours {
+            previous {
+              id
+            }
+            next {
+              id
+            }
+            nextUnlabelled {
+              id
+            }
+          }
+        }
+      }
+    `;
+    const shown = await list(annotator); // ordered by accession key
+    const idOf = (i: number) => shown[i]?.id ?? null;
+    type N = { case: { neighbours: Record<string, { id: string } | null> } };
+    const at = async (i: number) => (await api.as<N>(annotator, NEIGHBOURS, { id: idOf(i) })).case.neighbours;
+    const unlabelled = shown.findIndex((c) => c.labelStatus === "UNLABELLED");
+    const first = await at(0);
+    expect(first.previous).toBeNull();
+    expect(first.next?.id).toBe(idOf(1));
+    expect(first.nextUnlabelled?.id).toBe(unlabelled > 0 ? idOf(unlabelled) : null);
+    const last = await at(shown.length - 1);
+    expect(last.next).toBeNull();
+    expect(last.previous?.id).toBe(idOf(shown.length - 2));
+    // Past the end it starts again from the first unlabelled case (never the case itself).
+    if (unlabelled !== shown.length - 1) expect(last.nextUnlabelled?.id).toBe(idOf(unlabelled));
+    // Another site's coordinator sees only their own case: no neighbours.
+    const other = (await list(otherSiteCoordinator))[0]!;
+    expect((await api.as<N>(otherSiteCoordinator, NEIGHBOURS, { id: other.id })).case.neighbours).toEqual({
+      previous: null,
+      next: null,
+      nextUnlabelled: null,
+    });
   });
 
   it("filters by site and by frozen dataset version; shows only the viewer's sites", async () => {

@@ -7,8 +7,10 @@ import {
   ImageStatusEnum,
   LateralityEnum,
   PhotometricEnum,
+  PresentationIntentEnum,
   SourceFormatEnum,
   SubtypeEnum,
+  ViewModifierEnum,
   ViewPositionEnum,
 } from "../../graphql/enums.ts";
 import { requestLoader } from "../../graphql/request-loader.ts";
@@ -16,6 +18,7 @@ import { LABEL_STATUSES } from "../pathology/case-truth.ts";
 import { loadSitesByIds } from "../sites/site.service.ts";
 import { SiteRef } from "../sites/site.schema.ts";
 import {
+  caseNeighbours,
   getCase,
   listCases,
   loadImagesByCaseIds,
@@ -39,6 +42,8 @@ builder.node(ImageRef, {
     laterality: t.expose("laterality", { type: LateralityEnum }),
     view: t.expose("view", { type: ViewPositionEnum }),
     viewCode: t.exposeString("viewCode", { nullable: true }),
+    viewModifiers: t.expose("viewModifiers", { type: [ViewModifierEnum] }),
+    presentationIntent: t.expose("presentationIntent", { type: PresentationIntentEnum }),
     widthPx: t.exposeInt("widthPx"),
     heightPx: t.exposeInt("heightPx"),
     pixelSpacingRowMm: t.exposeFloat("pixelSpacingRowMm", { nullable: true }),
@@ -88,6 +93,28 @@ builder.node(CaseRef, {
   }),
 });
 
+type Neighbours = { previous: CaseShape | null; next: CaseShape | null; nextUnlabelled: CaseShape | null };
+const CaseNeighboursRef = builder.objectRef<Neighbours>("CaseNeighbours").implement({
+  description: "The cases around this one in the case list (accession key order), among those the viewer sees",
+  fields: (t) => ({
+    previous: t.field({ type: CaseRef, nullable: true, resolve: (n) => n.previous }),
+    next: t.field({ type: CaseRef, nullable: true, resolve: (n) => n.next }),
+    nextUnlabelled: t.field({
+      type: CaseRef,
+      nullable: true,
+      description: "The next case without a pathology label (from the first again past the last)",
+      resolve: (n) => n.nextUnlabelled,
+    }),
+  }),
+});
+builder.objectField(CaseRef, "neighbours", (t) =>
+  t.field({
+    type: CaseNeighboursRef,
+    description: "Previous, next and next unlabelled case, for working through cases in order",
+    resolve: (c, _args, ctx) => caseNeighbours(ctx.db, requireViewer(ctx), c),
+  }),
+);
+
 export const CaseLabelStatusEnum = builder.enumType("CaseLabelStatus", {
   description:
     "ADJUDICATED: a current consensus decision; LABELLED: current labels all agree; CONFLICT: they disagree; UNLABELLED: none (retracted and corrected labels are not current)",
@@ -101,6 +128,7 @@ const CaseFilterInput = builder.inputType("CaseFilter", {
     labelStatus: t.field({ type: CaseLabelStatusEnum, required: false }),
     datasetVersionId: t.globalID({ required: false, description: "Cases with images in this frozen dataset version" }),
     studyId: t.globalID({ required: false, description: "Cases of this reader study" }),
+    search: t.string({ required: false, description: "Part of the case's accession key (any case)" }),
   }),
 });
 
@@ -143,6 +171,7 @@ builder.queryField("cases", (t) =>
         labelStatus: args.filter?.labelStatus ?? undefined,
         datasetVersionId: idOfType(args.filter?.datasetVersionId, "DatasetVersion", "filter.datasetVersionId"),
         studyId: idOfType(args.filter?.studyId, "ReaderStudy", "filter.studyId"),
+        search: args.filter?.search ?? undefined,
       };
       return resolveCursorConnection(
         { args, toCursor: (c: CaseShape) => encodeCursor(c), defaultSize: 20, maxSize: 100 },

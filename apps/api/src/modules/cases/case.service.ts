@@ -1,4 +1,4 @@
-import { Laterality, Subtype, ViewPosition, type Db, type Prisma } from "@mammo/db";
+import { Laterality, READABLE_IMAGE, Subtype, ViewPosition, type Db, type Prisma } from "@mammo/db";
 import { z } from "zod";
 import { siteIdsWithRole, type Viewer } from "../../auth/viewer.ts";
 import { notFound } from "../../errors/app-error.ts";
@@ -17,6 +17,7 @@ const caseFilter = z.object({
   labelStatus: z.enum(LABEL_STATUSES).optional(),
   datasetVersionId: z.uuid().optional(),
   studyId: z.uuid().optional(),
+  search: z.string().trim().max(100).optional(),
 });
 export type CaseFilter = z.input<typeof caseFilter>;
 
@@ -39,6 +40,7 @@ export function caseFilterWhere(filter: z.infer<typeof caseFilter>): Prisma.Case
   if (filter.labelStatus) and.push(labelStatusWhere(filter.labelStatus));
   if (filter.datasetVersionId) and.push({ datasetItems: { some: { datasetVersionId: filter.datasetVersionId } } });
   if (filter.studyId) and.push({ studyCases: { some: { studyId: filter.studyId } } });
+  if (filter.search) and.push({ accessionKey: { contains: filter.search, mode: "insensitive" } });
   return and;
 }
 
@@ -60,6 +62,41 @@ export async function listCases(db: Db, viewer: Viewer, input: z.input<typeof li
     take: args.limit,
     include: withPatient,
   });
+}
+
+/**
+ * The cases around one in the case list's order (accession key, id), among the cases the viewer
+ * sees: the previous, the next, and the next one without a pathology label (from the start again
+ * past the end), for going through cases one after another.
+ */
+export async function caseNeighbours(db: Db, viewer: Viewer, current: { id: string; accessionKey: string }) {
+  const after: Prisma.CaseWhereInput = {
+    OR: [
+      { accessionKey: { gt: current.accessionKey } },
+      { accessionKey: current.accessionKey, id: { gt: current.id } },
+    ],
+  };
+  const before: Prisma.CaseWhereInput = {
+    OR: [
+      { accessionKey: { lt: current.accessionKey } },
+      { accessionKey: current.accessionKey, id: { lt: current.id } },
+    ],
+  };
+  const visible = visibleCasesWhere(viewer);
+  const unlabelled = labelStatusWhere("UNLABELLED");
+  const first = (where: Prisma.CaseWhereInput[], direction: "asc" | "desc") =>
+    db.case.findFirst({
+      where: { AND: [visible, ...where] },
+      orderBy: [{ accessionKey: direction }, { id: direction }],
+      include: withPatient,
+    });
+  const [previous, next, nextUnlabelled] = await Promise.all([
+    first([before], "desc"),
+    first([after], "asc"),
+    first([after, unlabelled], "asc"),
+  ]);
+  const wrapped = nextUnlabelled ?? (await first([unlabelled, { id: { not: current.id } }], "asc"));
+  return { previous, next, nextUnlabelled: wrapped };
 }
 
 export async function getCase(db: Db, viewer: Viewer, caseId: string) {
@@ -130,7 +167,7 @@ export async function getVisibleImage(db: Db, viewer: Viewer, imageId: string) {
   const image = await db.image.findFirst({
     where: {
       id,
-      status: "ACTIVE",
+      ...READABLE_IMAGE,
       case: { studyCases: { some: { study: viaStudy } } },
     },
   });

@@ -288,6 +288,46 @@ describe("datasets: define, preview, freeze by patient", () => {
     expect(detail.counts.reduce((n, c) => n + c.images, 0)).toBe(24);
   });
 
+  it("a frozen version's counts give cases and patients per site, class and split, as its preview did (issue 16)", async () => {
+    const options = { seed: 7, fractions: { train: 0.6, validation: 0.2, test: 0.2 }, folds: 2 };
+    const version = await api.db.datasetVersion.findFirstOrThrow({ where: { version: 1 } });
+    const COUNTS = /* GraphQL */ `
+      query Counts($id: ID!) {
+        datasetVersion(id: $id) {
+          counts {
+            site {
+              code
+            }
+            subtype
+            split
+            images
+            cases
+            patients
+          }
+        }
+      }
+    `;
+    type Count = {
+      site: { code: string };
+      subtype: string;
+      split: string;
+      images: number;
+      cases: number | null;
+      patients: number | null;
+    };
+    const frozen = (
+      await api.as<{ datasetVersion: { counts: Count[] } }>(mlEngineer, COUNTS, {
+        id: globalId("DatasetVersion", version.id),
+      })
+    ).datasetVersion.counts;
+    const previewed = (await preview(options)).counts as unknown as Count[];
+    expect(frozen.every((c) => c.cases !== null && c.patients !== null)).toBe(true);
+    const key = (c: Count) => `${c.subtype}/${c.split}`;
+    expect([...frozen].sort((a, b) => key(a).localeCompare(key(b)))).toEqual(
+      [...previewed].sort((a, b) => key(a).localeCompare(key(b))),
+    );
+  });
+
   it("a frozen version keeps its contents when labels change later; the next preview sees the change", async () => {
     await createLabel(api.db, cases["solid-2"]!, coordinator, "SCIRRHOUS");
     const p = await preview({ seed: 7, fractions: { train: 0.6, validation: 0.2, test: 0.2 }, folds: 2 });

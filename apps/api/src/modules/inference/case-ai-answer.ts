@@ -25,7 +25,15 @@ export function caseLevelAnswer(
   return { answer: answer as Subtype, probabilities: mean };
 }
 
-export type HeatmapRef = { id: string; classIndex: number; widthPx: number; heightPx: number };
+export type HeatmapRef = {
+  id: string;
+  classIndex: number;
+  widthPx: number;
+  heightPx: number;
+  method: string;
+  layerName: string;
+  score: string;
+};
 
 export type CaseAiAnswer = {
   /** The unit's key given by the caller (e.g. the study case id). */
@@ -68,14 +76,15 @@ export async function loadUnitAiAnswers(
         ${units.map((u) => u.laterality)}::"Laterality"[]) AS u(key, "caseId", laterality)
     )
     SELECT u.key, p."imageId", p.probabilities, mv."classNames",
-      (SELECT coalesce(json_agg(json_build_object('id', m.id, 'classIndex', m."classIndex", 'widthPx', m."widthPx", 'heightPx', m."heightPx")
+      (SELECT coalesce(json_agg(json_build_object('id', m.id, 'classIndex', m."classIndex", 'widthPx', m."widthPx", 'heightPx', m."heightPx",
+          'method', m.method, 'layerName', m."layerName", 'score', m.score)
           ORDER BY m.method, m."createdAt", m.id), '[]'::json)
         FROM "SaliencyMap" m WHERE m."predictionId" = p.id) AS maps
     FROM unit u
     JOIN "Image" i ON i."caseId" = u."caseId" AND (u.laterality IS NULL OR i.laterality = u.laterality)
     JOIN "Prediction" p ON p."imageId" = i.id AND p."modelVersionId" = ${modelVersionId}::uuid
     JOIN "ModelVersion" mv ON mv.id = p."modelVersionId"
-    WHERE i.status = 'ACTIVE'
+    WHERE i.status = 'ACTIVE' AND i."presentationIntent" = 'FOR_PRESENTATION' -- READABLE_IMAGE
     ORDER BY u.key, i.laterality, i.view, i.id`;
   const byKey = new Map<string, PredictionRow[]>();
   for (const row of rows) byKey.set(row.key, [...(byKey.get(row.key) ?? []), row]);

@@ -4,6 +4,18 @@ import { requireViewer } from "../../graphql/context.ts";
 import { getConcordanceSummary } from "./concordance-summary.service.ts";
 import { InferenceRunRef } from "./inference.schema.ts";
 
+const ChanceRef = builder.objectRef<ConcordanceStats["chance"]>("ConcordanceChance").implement({
+  description:
+    "What maps that know nothing of the images score on the same regions: a uniform map (expected hit rate: the share of the image within the pointing tolerance of each region; energy inside: the region's share) and a centre-biased map (a Gaussian at the image centre, sigma a quarter of each side). Over the n comparisons that have them.",
+  fields: (t) => ({
+    n: t.exposeInt("n"),
+    uniformHitRate: t.exposeFloat("uniformHitRate", { nullable: true }),
+    uniformEnergyInside: t.exposeFloat("uniformEnergyInside", { nullable: true }),
+    centreBiasHitRate: t.exposeFloat("centreBiasHitRate", { nullable: true }),
+    centreBiasEnergyInside: t.exposeFloat("centreBiasEnergyInside", { nullable: true }),
+  }),
+});
+
 const ConcordanceStatsRef = builder.objectRef<ConcordanceStats>("ConcordanceStats").implement({
   description: "Heatmap-vs-region metrics averaged over n comparisons (null when n is 0)",
   fields: (t) => ({
@@ -12,6 +24,11 @@ const ConcordanceStatsRef = builder.objectRef<ConcordanceStats>("ConcordanceStat
     meanEnergyInside: t.exposeFloat("meanEnergyInside", { nullable: true }),
     meanIou: t.exposeFloat("meanIou", { nullable: true }),
     meanPixelAuc: t.exposeFloat("meanPixelAuc", { nullable: true }),
+    chance: t.field({
+      type: ChanceRef,
+      description: "The same figures for chance maps on the same regions",
+      resolve: (s) => s.chance,
+    }),
   }),
 });
 

@@ -204,10 +204,24 @@ describe("inference runs, predictions and heatmaps", () => {
         datasetVersionId: globalId("DatasetVersion", datasetVersion.id),
       },
     });
+    // While the study is open its AI answers stay as the aided readers are shown them.
+    const status = (await api.db.readerStudy.findUniqueOrThrow({ where: { id: studyId } })).status;
+    await api.db.readerStudy.update({ where: { id: studyId }, data: { status: "OPEN" } });
+    const whileOpen = await api.graphql(
+      REQUEST,
+      { input: { modelVersionId: modelId, target: "STUDY", studyId: globalId("ReaderStudy", studyId) } },
+      { token: await api.sessionFor(coordinator) },
+    );
+    expect(whileOpen.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/the study is open/),
+      extensions: { code: "CONFLICT", field: "studyId" },
+    });
+    await api.db.readerStudy.update({ where: { id: studyId }, data: { status: "DRAFT" } });
     const forStudy = await api.as<{ requestInference: { studyId: string } }>(coordinator, REQUEST, {
       input: { modelVersionId: modelId, target: "STUDY", studyId: globalId("ReaderStudy", studyId) },
     });
     expect(forStudy.requestInference.studyId).toBe(globalId("ReaderStudy", studyId));
+    await api.db.readerStudy.update({ where: { id: studyId }, data: { status } });
 
     const token = async (user: string) => ({ token: await api.sessionFor(user) });
     const missing = await api.graphql(
@@ -341,6 +355,37 @@ describe("inference runs, predictions and heatmaps", () => {
       { token: await api.sessionFor(mlReader) },
     );
     expect(blinded.data?.inferenceRun.concordanceSummary.overall.n ?? 0).toBe(0);
+  });
+
+  it("a run's concordance summary counts its own images only, not every run of the same model, method and layer (issue 16)", async () => {
+    // A later one-image run of the same model: image 1 has no comparisons (they are all on image 0).
+    const later = await api.db.inferenceRun.create({
+      data: {
+        siteId: (await api.db.modelVersion.findUniqueOrThrow({ where: { id: model.id } })).siteId,
+        modelVersionId: model.id,
+        target: "IMAGES",
+        imageIds: [imageIds[1]!],
+        status: "SUCCEEDED",
+        requestedById: ml,
+      },
+    });
+    const SUMMARY = /* GraphQL */ `
+      query Summary($id: ID!) {
+        inferenceRun(id: $id) {
+          concordanceSummary {
+            overall {
+              n
+            }
+          }
+        }
+      }
+    `;
+    type Summary = { inferenceRun: { concordanceSummary: { overall: { n: number } } } };
+    const own = await api.as<Summary>(ml, SUMMARY, { id: globalId("InferenceRun", later.id) });
+    expect(own.inferenceRun.concordanceSummary.overall.n).toBe(0);
+    const first = await api.as<Summary>(ml, SUMMARY, { id: globalId("InferenceRun", runId) });
+    expect(first.inferenceRun.concordanceSummary.overall.n).toBe(1); // the annotation on image 0 (the study is open)
+    await api.db.inferenceRun.delete({ where: { id: later.id } });
   });
 
   it("hides a case's predictions and heatmaps from an ML engineer who reads it in an open study", async () => {

@@ -1,15 +1,8 @@
-import {
-  ConcordanceSource,
-  InferenceTarget,
-  SaliencyMethod,
-  type ConcordanceResult,
-  type SaliencyMap,
-  type Subtype,
-} from "@mammo/db";
+import { ConcordanceSource, InferenceTarget, type ConcordanceResult, type SaliencyMap, type Subtype } from "@mammo/db";
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { builder } from "../../graphql/builder.ts";
 import { requireViewer } from "../../graphql/context.ts";
-import { SubtypeEnum } from "../../graphql/enums.ts";
+import { SaliencyMethodEnum, SaliencyScoreEnum, SubtypeEnum } from "../../graphql/enums.ts";
 import { ImageRef } from "../cases/case.schema.ts";
 import { loadVisibleImages } from "../cases/case.service.ts";
 import { ModelVersionRef } from "../models/model-version.schema.ts";
@@ -34,7 +27,7 @@ import {
 } from "./inference.service.ts";
 
 export const InferenceTargetEnum = builder.enumType(InferenceTarget, { name: "InferenceTarget" });
-export const SaliencyMethodEnum = builder.enumType(SaliencyMethod, { name: "SaliencyMethod" });
+
 export const ConcordanceSourceEnum = builder.enumType(ConcordanceSource, {
   name: "ConcordanceSource",
   description:
@@ -60,6 +53,13 @@ const ConcordanceResultRef = builder.objectRef<ConcordanceResult>("ConcordanceRe
     iou: t.exposeFloat("iou"),
     iouThreshold: t.exposeFloat("iouThreshold"),
     pixelAuc: t.exposeFloat("pixelAuc", { nullable: true }),
+    uniformHitChance: t.exposeFloat("uniformHitChance", {
+      nullable: true,
+      description: "A uniformly random peak's chance to hit this region (null on older comparisons)",
+    }),
+    uniformEnergyInside: t.exposeFloat("uniformEnergyInside", { nullable: true }),
+    centreBiasHit: t.exposeBoolean("centreBiasHit", { nullable: true }),
+    centreBiasEnergyInside: t.exposeFloat("centreBiasEnergyInside", { nullable: true }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
   }),
 });
@@ -71,7 +71,8 @@ const SaliencyMapRef = builder.objectRef<MapShape>("SaliencyMap").implement({
     id: t.string({ resolve: (m) => encodeGlobalID("SaliencyMap", m.id) }),
     method: t.expose("method", { type: SaliencyMethodEnum }),
     layerName: t.exposeString("layerName"),
-    classIndex: t.exposeInt("classIndex"),
+    score: t.expose("score", { type: SaliencyScoreEnum, description: "The class score differentiated" }),
+    classIndex: t.exposeInt("classIndex", { description: "The class whose evidence the map shows" }),
     subtype: t.field({
       type: SubtypeEnum,
       nullable: true,
@@ -160,6 +161,7 @@ builder.node(InferenceRunRef, {
     imageCount: t.int({ description: "Chosen images (target IMAGES)", resolve: (r) => r.imageIds.length }),
     saliencyMethod: t.expose("saliencyMethod", { type: SaliencyMethodEnum }),
     saliencyLayer: t.exposeString("saliencyLayer"),
+    saliencyScore: t.expose("saliencyScore", { type: SaliencyScoreEnum }),
     status: t.expose("status", { type: RunStatusEnum }),
     error: t.exposeString("error", { nullable: true }),
     requestedByName: t.string({ resolve: (r) => r.requestedBy.name }),
@@ -227,6 +229,7 @@ const RequestInferenceInput = builder.inputType("RequestInferenceInput", {
     imageIds: t.globalIDList({ required: false, description: "target IMAGES" }),
     saliencyMethod: t.field({ type: SaliencyMethodEnum, required: false, description: "Default GRAD_CAM" }),
     saliencyLayer: t.string({ required: false, description: "Default block5_conv3" }),
+    saliencyScore: t.field({ type: SaliencyScoreEnum, required: false, description: "Default LOGIT" }),
   }),
 });
 
@@ -249,6 +252,7 @@ builder.mutationField("requestInference", (t) =>
           imageIds: input.imageIds?.map((i) => i.id),
           saliencyMethod: input.saliencyMethod ?? undefined,
           saliencyLayer: input.saliencyLayer ?? undefined,
+          saliencyScore: input.saliencyScore ?? undefined,
         },
         ctx.requestId,
       ),

@@ -1,5 +1,5 @@
 import { authorizeInferenceRequest } from "@mammo/access";
-import { InferenceTarget, SaliencyMethod, type Db, type Prisma } from "@mammo/db";
+import { InferenceTarget, SaliencyMethod, SaliencyScore, type Db, type Prisma } from "@mammo/db";
 import type { JobQueue } from "@mammo/jobs";
 import { z } from "zod";
 import { hasRole, siteIdsWithRole, type Viewer } from "../../auth/viewer.ts";
@@ -37,6 +37,7 @@ const requestInput = z
     datasetVersionId: z.uuid().optional(),
     imageIds: z.array(z.uuid()).max(5000).optional(),
     saliencyMethod: z.enum(SaliencyMethod).optional(),
+    saliencyScore: z.enum(SaliencyScore).optional(),
     saliencyLayer: z
       .string()
       .trim()
@@ -71,6 +72,14 @@ export async function requestInference(
 ) {
   const args = parseInput(requestInput, input);
   const { model, imageIds } = await authorizeInferenceRequest(db, viewer, args);
+  // Aided readers are shown the AI's answers: they must not change while the study is read.
+  if (args.target === "STUDY") {
+    const study = await db.readerStudy.findUniqueOrThrow({ where: { id: args.studyId }, select: { status: true } });
+    if (study.status === "OPEN")
+      throw new AppError("CONFLICT", "studyId: the study is open; run the AI before opening it or after closing it", {
+        field: "studyId",
+      });
+  }
   return db.$transaction(async (tx) => {
     const run = await tx.inferenceRun.create({
       data: {
@@ -82,6 +91,7 @@ export async function requestInference(
         imageIds,
         saliencyMethod: args.saliencyMethod,
         saliencyLayer: args.saliencyLayer,
+        saliencyScore: args.saliencyScore,
         requestedById: viewer.userId,
       },
       include: inferenceRunInclude,

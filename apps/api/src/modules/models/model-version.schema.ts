@@ -1,4 +1,5 @@
 import type { ModelAlias } from "@mammo/db";
+import { type FlaggedMetrics, type ModelFlag, modelQualityFlags } from "@mammo/ml-core/model-flags";
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { builder } from "../../graphql/builder.ts";
 import { requireViewer } from "../../graphql/context.ts";
@@ -28,6 +29,25 @@ export const ModelAliasRef = builder.objectRef<ModelAlias>("ModelAlias").impleme
   }),
 });
 
+export const WeightsLineageRef = builder
+  .objectRef<NonNullable<ModelVersionWithLineage["pretrainedWeights"]>>("WeightsLineage")
+  .implement({
+    description: "Registered weights as lineage records them: by digest, with their source and licence",
+    fields: (t) => ({
+      weightsId: t.exposeString("id"),
+      name: t.exposeString("name"),
+      fileName: t.exposeString("fileName"),
+      sha256: t.exposeString("sha256"),
+      source: t.exposeString("source"),
+      licence: t.exposeString("licence"),
+    }),
+  });
+
+const ModelFlagRef = builder.objectRef<ModelFlag>("ModelFlag").implement({
+  description: "A warning about a model's results (ACCURACY_AT_CHANCE, BEST_EPOCH_FIRST)",
+  fields: (t) => ({ code: t.exposeString("code"), message: t.exposeString("message") }),
+});
+
 const ModelLineageRef = builder.objectRef<ModelVersionWithLineage>("ModelLineage").implement({
   description: "Where a model version came from: enough to reproduce it",
   fields: (t) => ({
@@ -50,6 +70,12 @@ const ModelLineageRef = builder.objectRef<ModelVersionWithLineage>("ModelLineage
     seed: t.exposeInt("seed"),
     trainingStartedAt: t.expose("trainingStartedAt", { type: "DateTime" }),
     trainingFinishedAt: t.expose("trainingFinishedAt", { type: "DateTime" }),
+    pretrainedWeights: t.field({
+      type: WeightsLineageRef,
+      nullable: true,
+      description: "The registered ImageNet weights training started from (null: random weights)",
+      resolve: (m) => m.pretrainedWeights,
+    }),
   }),
 });
 
@@ -70,6 +96,12 @@ builder.node(ModelVersionRef, {
     inputSizePx: t.exposeInt("inputSizePx"),
     artifactSha256: t.exposeString("artifactSha256"),
     metrics: t.expose("metrics", { type: "JSON", description: "Per fold and for the ensemble on the test split" }),
+    warnings: t.field({
+      type: [ModelFlagRef],
+      description:
+        "Flags on its results: a test accuracy whose 95% interval reaches chance, a fold whose best epoch is the first",
+      resolve: (m) => modelQualityFlags(m.metrics as FlaggedMetrics),
+    }),
     lineage: t.field({ type: ModelLineageRef, resolve: (m) => m }),
     aliases: t.loadableList({
       type: ModelAliasRef,

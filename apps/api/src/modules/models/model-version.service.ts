@@ -19,6 +19,7 @@ export const modelVersionInclude = {
     },
   },
   createdBy: { select: { name: true } },
+  pretrainedWeights: { select: { id: true, name: true, sha256: true, source: true, licence: true, fileName: true } },
 } satisfies Prisma.ModelVersionInclude;
 
 export type ModelVersionWithLineage = Prisma.ModelVersionGetPayload<{ include: typeof modelVersionInclude }>;

@@ -56,6 +56,13 @@ export async function decideConsensus(
     if (method === "ADJUDICATED" && !args.rationale) {
       throw new AppError("VALIDATION", "rationale: required when the labels disagree", { field: "rationale" });
     }
+    // An adjudication settles a disagreement: one of the people who disagree cannot settle it alone.
+    if (method === "ADJUDICATED" && labels.some((l) => l.authorId === viewer.userId)) {
+      throw new AppError(
+        "FORBIDDEN",
+        "you wrote one of the disagreeing labels: another annotator or a coordinator of the site adjudicates",
+      );
+    }
     const previous = await tx.consensusDecision.findFirst({ where: { findingId: finding.id, supersededAt: null } });
     await supersedeConsensus(tx, viewer, target, finding.id, audit);
     const decision = await tx.consensusDecision.create({

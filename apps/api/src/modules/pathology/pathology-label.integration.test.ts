@@ -161,6 +161,7 @@ describe("pathology labels and consensus", () => {
   let siteId: string;
   let annotator: string;
   let secondAnnotator: string;
+  let thirdAnnotator: string;
   let otherSiteAnnotator: string;
   let reader: string;
   let coordinator: string;
@@ -171,6 +172,7 @@ describe("pathology labels and consensus", () => {
     const otherSite = await createSite(api.db);
     annotator = (await createUser(api.db, [{ siteId, role: "ANNOTATOR" }])).id;
     secondAnnotator = (await createUser(api.db, [{ siteId, role: "ANNOTATOR" }])).id;
+    thirdAnnotator = (await createUser(api.db, [{ siteId, role: "ANNOTATOR" }])).id;
     otherSiteAnnotator = (await createUser(api.db, [{ siteId: otherSite.id, role: "ANNOTATOR" }])).id;
     reader = (await createUser(api.db, [{ siteId, role: "READER" }])).id;
     coordinator = (await createUser(api.db, [{ siteId, role: "COORDINATOR" }])).id;
@@ -318,7 +320,17 @@ describe("pathology labels and consensus", () => {
       case: { labelStatus: "ADJUDICATED", truth: "SOLID" },
     });
 
-    await api.as(annotator, DECIDE, { input: { findingId, subtype: "SCIRRHOUS", rationale: "second look" } });
+    // Who wrote one of the disagreeing labels cannot adjudicate them; someone else with the right can.
+    const own = await api.graphql(
+      DECIDE,
+      { input: { findingId, subtype: "SCIRRHOUS", rationale: "my own label is right" } },
+      { token: await api.sessionFor(secondAnnotator) },
+    );
+    expect(own.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/you wrote one of the disagreeing labels/),
+      extensions: { code: "FORBIDDEN" },
+    });
+    await api.as(thirdAnnotator, DECIDE, { input: { findingId, subtype: "SCIRRHOUS", rationale: "second look" } });
     const view = await findingView(findingId);
     expect(view.consensus).toMatchObject({ subtype: "SCIRRHOUS" });
     expect(view.consensusHistory.map((d) => [d.subtype, d.supersededAt !== null])).toEqual([

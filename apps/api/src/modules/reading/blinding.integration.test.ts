@@ -25,7 +25,13 @@ import { createCase, createSite, createUser, globalId } from "../../../test/fact
 import { startTestApi, type TestApi } from "../../../test/harness.ts";
 import { crawlQueries, type CrawlReport } from "../../../test/schema-crawl.ts";
 import { documentOf, rootCalls, selectionOf } from "../../../test/schema-walk.ts";
-import { createCasePredictions, createModelVersion, createRead, createStudy } from "../../../test/study-factories.ts";
+import {
+  createCasePredictions,
+  createModelVersion,
+  createRead,
+  createStudy,
+  deliverCaseImages,
+} from "../../../test/study-factories.ts";
 import { hashPassword } from "../../auth/password.ts";
 import { QUERY_LIMITS } from "../../graphql/limits.ts";
 import { schema } from "../../graphql/schema.ts";
@@ -267,6 +273,9 @@ describe("blinding of an open study's readers", () => {
       ],
     });
     studyId = study.id;
+    // The readers' viewers have received every image (a read is refused before), so the walk's
+    // submitRead reaches the reading path.
+    for (const reader of readers) for (const sc of studyCases) await deliverCaseImages(db, reader.id, sc);
     // Reader A has read case 1 unaided and aided, and corrected the aided read.
     const [a] = readers;
     const images = await db.image.findMany({ where: { caseId: studyCases[0]!.caseId } });

@@ -1,5 +1,5 @@
 import { defineAuthz, globalIdOf, idOf } from "../../../test/authz/authz.ts";
-import { createRead } from "../../../test/study-factories.ts";
+import { createRead, deliverCaseImages } from "../../../test/study-factories.ts";
 import { ensureStudyWorld, freshStudy } from "../../../test/study-authz-fixtures.ts";
 
 // Reading is the business of the study's own assigned READER; the matrix's READER reads the
@@ -32,7 +32,8 @@ export default defineAuthz({
       field: "Mutation.submitRead",
       document: "mutation ($input: SubmitReadInput!) { submitRead(input: $input) { read { id } } }",
       variables: async (site, world) => {
-        const { study, studyCases } = await freshStudy(world, site, { status: "OPEN" });
+        const { study, studyCases, readers } = await freshStudy(world, site, { status: "OPEN" });
+        await deliverCaseImages(world.api.db, readers[0]!.id, studyCases[0]!);
         return {
           input: {
             studyId: globalIdOf("ReaderStudy", study.id),

@@ -4,6 +4,8 @@ import { startTestApi, type TestApi } from "../../../test/harness.ts";
 import { NEXT_CASE, SUBMIT_READ } from "../../../test/reading-documents.ts";
 import { createCasePredictions, createModelVersion, createStudy } from "../../../test/study-factories.ts";
 
+const decodeId = (id: string) => Buffer.from(id, "base64").toString().split(":")[1]!;
+
 const CORRECT = /* GraphQL */ `
   mutation Correct($input: CorrectReadInput!) {
     correctRead(input: $input) {
@@ -53,6 +55,7 @@ type Task = {
   caseCount: number;
   phase: "UNAIDED" | "AIDED";
   images: { id: string; widthPx: number; heightPx: number; displayUrl: string }[];
+  upcomingImages: { id: string }[];
   myUnaidedRead: { answer: string } | null;
   ai: {
     answer: string;
@@ -142,6 +145,15 @@ describe("reading a study (readers)", () => {
     query: string,
     variables: Record<string, unknown>,
   ) => api.graphql<T>(query, variables, { token: await api.sessionFor(userId) });
+  /** The reader's viewer fetching the case's images (the level a viewer fetches first). */
+  const deliver = async (userId: string, task: Task, count = task.images.length) => {
+    for (const image of task.images.slice(0, count)) {
+      const response = await fetch(`${api.url}${image.displayUrl.replace("display.png", "pixels.bin")}?level=1`, {
+        headers: { authorization: `Bearer ${await api.sessionFor(userId)}` },
+      });
+      expect(response.status).toBe(200);
+    }
+  };
   const read = (task: Task, extra: Record<string, unknown> = {}) => ({
     studyId,
     caseCode: task.caseCode,
@@ -157,6 +169,12 @@ describe("reading a study (readers)", () => {
     expect(task).toMatchObject({ position: 1, caseCount: 3, phase: "UNAIDED", myUnaidedRead: null, ai: null });
     expect(task.caseCode).toBe((await orderOf(unaidedReader))[0]);
     expect(task.images.map((i) => i.displayUrl)).toHaveLength(4);
+    // The next case's images, to fetch ahead (ids only: nothing of its answer).
+    const second = await api.db.studyCase.findFirstOrThrow({ where: { code: (await orderOf(unaidedReader))[1] } });
+    const secondImages = await api.db.image.findMany({ where: { caseId: second.caseId } });
+    expect(task.upcomingImages.map((i) => i.id).sort()).toEqual(
+      secondImages.map((i) => globalId("Image", i.id)).sort(),
+    );
     expect((await next(aidedReader))!.caseCode).toBe((await orderOf(aidedReader))[0]);
     const text = JSON.stringify(await api.as(unaidedReader, NEXT_CASE, { studyId }));
     for (const secret of [...cases.flatMap((c) => [c.accessionKey, c.pseudonym, c.id]), siteCode, 'SCIRRHOUS"}', "0.7"])
@@ -214,8 +232,36 @@ describe("reading a study (readers)", () => {
     expect(await api.db.read.count()).toBe(0);
   });
 
+  it("refuses a read until every image of its case was delivered to that reader, and records when each was", async () => {
+    const first = (await next(unaidedReader))!;
+    const reader = await api.db.studyReader.findFirstOrThrow({
+      where: { userId: unaidedReader, study: { id: decodeId(studyId) } },
+    });
+    await deliver(unaidedReader, first, 3);
+    const early = await asUser(unaidedReader, SUBMIT_READ, { input: read(first) });
+    expect(early.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/not all been shown to you \(3 of 4 delivered\)/),
+      extensions: { code: "CONFLICT", field: "caseCode" },
+    });
+    // Another reader receiving the fourth image, or the same image again, does not count for this one.
+    await deliver(aidedReader, { ...first, images: [first.images[3]!] });
+    await deliver(unaidedReader, first, 1);
+    expect((await asUser(unaidedReader, SUBMIT_READ, { input: read(first) })).errors?.[0]?.extensions?.code).toBe(
+      "CONFLICT",
+    );
+    const rows = await api.db.imageDelivery.findMany({ where: { studyReaderId: reader.id } });
+    expect(rows).toHaveLength(3);
+    expect(rows.every((r) => r.firstServedAt.getTime() <= Date.now())).toBe(true);
+    // A delivery is a fact: the database refuses to move its time.
+    await expect(
+      api.db.imageDelivery.updateMany({ where: { studyReaderId: reader.id }, data: { firstServedAt: new Date(0) } }),
+    ).rejects.toThrow();
+    expect(await api.db.read.count()).toBe(0);
+  });
+
   it("accepts the current step only, locks submitted reads, and takes corrections as new versions with a reason", async () => {
     const first = (await next(unaidedReader))!;
+    await deliver(unaidedReader, first);
     const order = await orderOf(unaidedReader);
     const outOfOrder = await asUser(unaidedReader, SUBMIT_READ, { input: read(first, { caseCode: order[2] }) });
     expect(outOfOrder.errors?.[0]).toMatchObject({ extensions: { code: "CONFLICT", field: "caseCode" } });
@@ -272,6 +318,7 @@ describe("reading a study (readers)", () => {
   it("AIDED arm: the AI's answer and heatmaps appear only after the reader's own unaided read of that case", async () => {
     const first = (await next(aidedReader))!;
     expect(first).toMatchObject({ phase: "UNAIDED", ai: null });
+    await deliver(aidedReader, first);
     const mapIds = (await api.db.saliencyMap.findMany({ select: { id: true } })).map((m) => m.id);
     const heatmapStatus = async (mapId: string) =>
       (
@@ -328,6 +375,8 @@ describe("reading a study (readers)", () => {
 
   it("lists the reader's studies with progress, ends with no next case, and refuses reads in closed studies", async () => {
     for (let task = await next(unaidedReader); task; task = await next(unaidedReader)) {
+      expect(task.upcomingImages).toHaveLength(task.position < task.caseCount ? 4 : 0);
+      await deliver(unaidedReader, task);
       const result = await asUser(unaidedReader, SUBMIT_READ, { input: read(task) });
       expect(result.errors).toBeUndefined();
     }

@@ -103,3 +103,12 @@ export async function findNextSlot(db: Db | Tx, studyReaderId: string, lastPhase
   const row = rows[0];
   return row ? { ...row, unaidedRead: row.unaidedRead ? readFromJson(row.unaidedRead) : null } : null;
 }
+
+/** The case at `position` (0-based) of the reader's own order, if there is one. */
+export async function findSlotCase(db: Db | Tx, studyReaderId: string, position: number): Promise<string | null> {
+  const slot = await db.readerCaseOrder.findUnique({
+    where: { studyReaderId_position: { studyReaderId, position } },
+    select: { studyCase: { select: { caseId: true } } },
+  });
+  return slot?.studyCase.caseId ?? null;
+}

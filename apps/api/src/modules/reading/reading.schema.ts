@@ -1,8 +1,14 @@
-import { RoiShape, type Read, type Subtype } from "@mammo/db";
+import { RoiShape, type Read, type SaliencyMethod, type SaliencyScore, type Subtype } from "@mammo/db";
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { builder } from "../../graphql/builder.ts";
 import { requireViewer } from "../../graphql/context.ts";
-import { LateralityEnum, SubtypeEnum, ViewPositionEnum } from "../../graphql/enums.ts";
+import {
+  LateralityEnum,
+  SaliencyMethodEnum,
+  SaliencyScoreEnum,
+  SubtypeEnum,
+  ViewPositionEnum,
+} from "../../graphql/enums.ts";
 import type { CaseAiAnswer } from "../inference/case-ai-answer.ts";
 import {
   ArmKindEnum,
@@ -22,6 +28,7 @@ import {
   loadReadingImages,
   nextTask,
   submitRead,
+  upcomingImagesFor,
   type Assignment,
   type ReadingTask,
 } from "./reading.service.ts";
@@ -34,6 +41,8 @@ type ReadingImageShape = {
   view: "CC" | "MLO" | "OTHER";
   widthPx: number;
   heightPx: number;
+  pixelSpacingRowMm: number | null;
+  pixelSpacingColMm: number | null;
 };
 export const ReadingImageRef = builder.objectRef<ReadingImageShape>("ReadingImage").implement({
   description: "An image of the case being read: geometry and where to fetch it, nothing about the patient",
@@ -43,6 +52,11 @@ export const ReadingImageRef = builder.objectRef<ReadingImageShape>("ReadingImag
     view: t.expose("view", { type: ViewPositionEnum }),
     widthPx: t.exposeInt("widthPx"),
     heightPx: t.exposeInt("heightPx"),
+    pixelSpacingRowMm: t.exposeFloat("pixelSpacingRowMm", {
+      nullable: true,
+      description: "Millimetres per pixel at the breast, between rows (for measurements)",
+    }),
+    pixelSpacingColMm: t.exposeFloat("pixelSpacingColMm", { nullable: true }),
     displayUrl: t.string({
       description: "Path on the API server; send the same credentials",
       resolve: (i) => `/images/${i.id}/display.png`,
@@ -64,6 +78,14 @@ export const AiHeatmapRef = builder.objectRef<HeatmapShape>("AiHeatmap").impleme
     }),
     widthPx: t.int({ resolve: (h) => h.saliencyMap.widthPx }),
     heightPx: t.int({ resolve: (h) => h.saliencyMap.heightPx }),
+    method: t.field({ type: SaliencyMethodEnum, resolve: (h) => h.saliencyMap.method as SaliencyMethod }),
+    layerName: t.string({ resolve: (h) => h.saliencyMap.layerName }),
+    score: t.field({
+      type: SaliencyScoreEnum,
+      description: "The class score differentiated",
+      resolve: (h) => h.saliencyMap.score as SaliencyScore,
+    }),
+    classIndex: t.int({ description: "The class whose evidence it shows", resolve: (h) => h.saliencyMap.classIndex }),
   }),
 });
 
@@ -163,6 +185,12 @@ const ReadingTaskRef = builder.objectRef<ReadingTask>("ReadingTask").implement({
       complexity: { field: 1, multiplier: 4 },
       load: (caseIds: string[], ctx) => loadReadingImages(ctx.db, caseIds),
       resolve: (task) => task.caseId,
+    }),
+    upcomingImages: t.field({
+      type: [ReadingImageRef],
+      complexity: { field: 1, multiplier: 4 },
+      description: "The images of the next case in the reader's order (none at the last), to fetch ahead",
+      resolve: (task, _args, ctx) => upcomingImagesFor(ctx.db, task),
     }),
     myUnaidedRead: t.field({
       type: MyReadRef,

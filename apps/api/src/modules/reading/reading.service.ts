@@ -1,4 +1,14 @@
-import { ArmKind, RoiShape, Subtype, type Db, type Laterality, type Prisma, type Read, type Tx } from "@mammo/db";
+import {
+  ArmKind,
+  READABLE_IMAGE,
+  RoiShape,
+  Subtype,
+  type Db,
+  type Laterality,
+  type Prisma,
+  type Read,
+  type Tx,
+} from "@mammo/db";
 import { z } from "zod";
 import { siteIdsWithRole, type Viewer } from "../../auth/viewer.ts";
 import { AppError, notFound } from "../../errors/app-error.ts";
@@ -6,7 +16,15 @@ import { parseInput } from "../../errors/parse-input.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { loadUnitAiAnswers, type CaseAiAnswer } from "../inference/case-ai-answer.ts";
 import { conflictOnDuplicate } from "../studies/study-access.ts";
-import { assignmentOf, assignmentsOfUser, findAssignments, findNextSlot, type Assignment } from "./reading.queries.ts";
+import { assertCaseDelivered } from "./image-delivery.service.ts";
+import {
+  assignmentOf,
+  assignmentsOfUser,
+  findAssignments,
+  findNextSlot,
+  findSlotCase,
+  type Assignment,
+} from "./reading.queries.ts";
 import { parseRoiGeometry } from "./roi-geometry.ts";
 
 export type { Assignment };
@@ -77,14 +95,33 @@ export async function getMyNextTask(db: Db, viewer: Viewer, studyId: string) {
   return nextTask(db, await getMyAssignment(db, viewer, studyId));
 }
 
-/** Images a reader sees for a task: the case's active images in hanging order, nothing else about the case. */
+/** Images a reader sees for a task: the case's readable images in hanging order, nothing else about the case. */
 export async function loadReadingImages(db: Db, caseIds: readonly string[]) {
   const images = await db.image.findMany({
-    where: { caseId: { in: [...caseIds] }, status: "ACTIVE" },
-    select: { id: true, caseId: true, laterality: true, view: true, widthPx: true, heightPx: true },
+    where: { caseId: { in: [...caseIds] }, ...READABLE_IMAGE },
+    select: {
+      id: true,
+      caseId: true,
+      laterality: true,
+      view: true,
+      widthPx: true,
+      heightPx: true,
+      pixelSpacingRowMm: true,
+      pixelSpacingColMm: true,
+    },
     orderBy: [{ view: "asc" }, { laterality: "asc" }, { id: "asc" }],
   });
   return caseIds.map((id) => images.filter((image) => image.caseId === id));
+}
+
+/**
+ * The images of the case after this step's case in the reader's order (none at the last case),
+ * so the viewer can fetch them while the reader reads: the next case is on screen at once.
+ * Cases are read in order, so that case is still unread; only its images are given, no answer.
+ */
+export async function upcomingImagesFor(db: Db, task: ReadingTask) {
+  const caseId = await findSlotCase(db, task.assignment.id, task.position);
+  return caseId ? (await loadReadingImages(db, [caseId]))[0]! : [];
 }
 
 /**
@@ -168,7 +205,7 @@ async function validatedReadData(
   let roi: { roiImageId: string; roiShape: RoiShape; roiGeometry: Prisma.InputJsonValue } | undefined;
   if (fields.roi) {
     const image = await tx.image.findFirst({
-      where: { id: fields.roi.imageId, caseId: unit.caseId, status: "ACTIVE" },
+      where: { id: fields.roi.imageId, caseId: unit.caseId, ...READABLE_IMAGE },
       select: { id: true, widthPx: true, heightPx: true, laterality: true },
     });
     if (!image) throw new AppError("VALIDATION", "roi.imageId: not an image of this case", { field: "roi.imageId" });
@@ -210,6 +247,7 @@ export async function submitRead(db: Db, viewer: Viewer, input: z.input<typeof s
       );
     }
     const data = await validatedReadData(tx, assignment, task, args);
+    await assertCaseDelivered(tx, assignment.id, { id: task.studyCaseId, caseId: task.caseId });
     const read = await conflictOnDuplicate(
       () =>
         tx.read.create({

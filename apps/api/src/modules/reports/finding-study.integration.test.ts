@@ -30,6 +30,7 @@ const NEXT = /* GraphQL */ `
       images {
         id
         laterality
+        displayUrl
       }
       ai {
         answer
@@ -84,7 +85,7 @@ type Task = {
   unit: string;
   laterality: Laterality | null;
   findingMarks: { imageId: string; shape: string; geometry: { x: number; y: number } }[];
-  images: { id: string; laterality: Laterality }[];
+  images: { id: string; laterality: Laterality; displayUrl: string }[];
   ai: { answer: string } | null;
 };
 
@@ -167,6 +168,16 @@ describe("a reader study of marked findings: read, closed, reported, exported", 
     await api.stop();
   });
 
+  /** The reader's viewer showing the case's views: a read counts only once they were delivered. */
+  const deliver = async (userId: string, task: Task) => {
+    for (const image of task.images) {
+      const response = await fetch(`${api.url}${image.displayUrl}`, {
+        headers: { authorization: `Bearer ${await api.sessionFor(userId)}` },
+      });
+      expect(response.status).toBe(200);
+    }
+  };
+
   const lesionOf = (task: Task) => {
     const mark = task.findingMarks[0]!;
     return lesions.find((l) => globalId("Image", l.imageId) === mark.imageId)!;
@@ -190,6 +201,7 @@ describe("a reader study of marked findings: read, closed, reported, exported", 
         const image = task.images.find((i) => i.laterality === lesion.laterality)!;
         const otherImage = task.images.find((i) => i.laterality !== lesion.laterality)!;
         const input = { studyId, caseCode: task.caseCode, phase: task.phase, answer, confidence: 70, timeSpentMs: 900 };
+        await deliver(reader.id, task);
         const wrongBreast = await api.tryAs(reader.id, SUBMIT, {
           input: { ...input, roi: { imageId: otherImage.id, shape: "POINT", geometry: { x: 2, y: 2 } } },
         });

@@ -42,6 +42,12 @@ export type ReportRead = {
   confidence: number | null;
   version: number;
   timeSpentMs: number;
+  /**
+   * Measured on the server: from when the reader could start this step (every image of the case
+   * delivered to them, and their previous answer given) to this read's first version. Null when
+   * the deliveries were not recorded (reads older than the record).
+   */
+  readingTimeMs: number | null;
   /** The reader's ROI mark, if any (image pixel coordinates). */
   roi: { imageId: string; shape: RoiShape; geometry: unknown } | null;
 };
@@ -59,7 +65,7 @@ export async function loadStudyReportData(
   db: Db,
   study: { id: string; unit: StudyUnit; modelVersionId: string | null },
 ): Promise<StudyReportData> {
-  const [questions, readers, studyCases, units, reads] = await Promise.all([
+  const [questions, readers, studyCases, units, reads, deliveries] = await Promise.all([
     db.studyQuestion.findMany({ where: { studyId: study.id, kind: "SUBTYPE" } }),
     db.studyReader.findMany({
       where: { studyId: study.id },
@@ -73,6 +79,11 @@ export async function loadStudyReportData(
     }),
     loadUnitFacts(db, study.id),
     db.read.findMany({ where: { studyCase: { studyId: study.id } }, orderBy: [{ version: "asc" }] }),
+    db.imageDelivery.groupBy({
+      by: ["studyReaderId", "studyCaseId"],
+      where: { studyCase: { studyId: study.id } },
+      _max: { firstServedAt: true },
+    }),
   ]);
   const classes = questions[0]?.options ?? [];
   const labelOf = new Map(readers.map((r, index) => [r.id, `R${String(index + 1).padStart(2, "0")}`]));
@@ -86,6 +97,7 @@ export async function loadStudyReportData(
       )
     : new Map<string, CaseAiAnswer>();
 
+  const readingTimes = readingTimesOf(reads, shownPerUnit(studyCases, deliveries));
   const latest = new Map<string, (typeof reads)[number]>();
   for (const read of reads) latest.set(`${read.studyReaderId}\u0000${read.studyCaseId}\u0000${read.phase}`, read);
 
@@ -131,7 +143,69 @@ export async function loadStudyReportData(
       confidence: r.confidence,
       version: r.version,
       timeSpentMs: r.timeSpentMs,
+      readingTimeMs: readingTimes.get(`${r.studyReaderId}\u0000${r.studyCaseId}\u0000${r.phase}`) ?? null,
       roi: r.roiImageId && r.roiShape ? { imageId: r.roiImageId, shape: r.roiShape, geometry: r.roiGeometry } : null,
     })),
   };
+}
+
+type TimedRead = { studyReaderId: string; studyCaseId: string; phase: ArmKind; version: number; submittedAt: Date };
+
+/**
+ * Reading time of each reader's first answer per case and phase (key: reader, case, phase):
+ * from the later of "every image of the case delivered" and the reader's previous answer, to the
+ * answer. The previous answer bounds it because a reader works one step at a time (a prefetched
+ * next case is delivered while the current one is read); the aided step starts at the unaided answer.
+ */
+/**
+ * When each reader had each unit's case on screen: a case's images are delivered once per reader,
+ * whichever of its units (finding, breast) came first, and count for every unit of that case.
+ */
+function shownPerUnit(
+  studyCases: readonly { id: string; caseId: string }[],
+  deliveries: readonly { studyReaderId: string; studyCaseId: string; _max: { firstServedAt: Date | null } }[],
+) {
+  const caseOf = new Map(studyCases.map((sc) => [sc.id, sc.caseId]));
+  const shown = new Map<string, { studyReaderId: string; caseId: string; at: Date }>();
+  for (const d of deliveries) {
+    const caseId = caseOf.get(d.studyCaseId)!;
+    const key = `${d.studyReaderId}\u0000${caseId}`;
+    const at = d._max.firstServedAt;
+    const known = shown.get(key);
+    if (at && (!known || known.at < at)) shown.set(key, { studyReaderId: d.studyReaderId, caseId, at });
+  }
+  return [...shown.values()].flatMap((s) =>
+    studyCases
+      .filter((sc) => sc.caseId === s.caseId)
+      .map((sc) => ({ studyReaderId: s.studyReaderId, studyCaseId: sc.id, shownAt: s.at })),
+  );
+}
+
+export function readingTimesOf(
+  reads: readonly TimedRead[],
+  deliveries: readonly { studyReaderId: string; studyCaseId: string; shownAt: Date | null }[],
+): Map<string, number> {
+  const shownAt = new Map(deliveries.map((d) => [`${d.studyReaderId}\u0000${d.studyCaseId}`, d.shownAt]));
+  const out = new Map<string, number>();
+  const byReader = new Map<string, TimedRead[]>();
+  for (const read of reads) {
+    if (read.version !== 1) continue;
+    byReader.set(read.studyReaderId, [...(byReader.get(read.studyReaderId) ?? []), read]);
+  }
+  for (const readerReads of byReader.values()) {
+    readerReads.sort((a, b) => a.submittedAt.getTime() - b.submittedAt.getTime());
+    let previous: Date | null = null;
+    for (const read of readerReads) {
+      const shown = shownAt.get(`${read.studyReaderId}\u0000${read.studyCaseId}`);
+      if (shown) {
+        const start = previous && previous > shown ? previous : shown;
+        out.set(
+          `${read.studyReaderId}\u0000${read.studyCaseId}\u0000${read.phase}`,
+          Math.max(0, read.submittedAt.getTime() - start.getTime()),
+        );
+      }
+      previous = read.submittedAt;
+    }
+  }
+  return out;
 }

@@ -185,6 +185,10 @@ describe("study report (closed studies, coordinators)", () => {
   let studyId: string;
   let markedImageId: string;
   let markedCaseId: string;
+  let ml: string;
+  let siteId: string;
+  let firstModel: { id: string; name: string };
+  const caseIds: string[] = [];
 
   beforeAll(async () => {
     api = await startTestApi();
@@ -194,9 +198,10 @@ describe("study report (closed studies, coordinators)", () => {
     coordinator = (await createUser(db, [{ siteId: site.id, role: "COORDINATOR" }])).id;
     otherCoordinator = (await createUser(db, [{ siteId: otherSite.id, role: "COORDINATOR" }])).id;
     const annotator = (await createUser(db, [{ siteId: site.id, role: "ANNOTATOR" }])).id;
-    const ml = (await createUser(db, [{ siteId: site.id, role: "ML_ENGINEER" }])).id;
+    ml = (await createUser(db, [{ siteId: site.id, role: "ML_ENGINEER" }])).id;
+    siteId = site.id;
     const model = await createModelVersion(db, { siteId: site.id, createdById: ml });
-    const caseIds: string[] = [];
+    firstModel = model;
     for (let i = 0; i < N; i++) {
       const c = await createCase(db, api.blobs, site.id);
       await createLabel(db, c.id, annotator, truthOf(i));
@@ -477,5 +482,69 @@ describe("study report (closed studies, coordinators)", () => {
         roi: { imageId: globalId("Image", markedImageId), shape: "BOX", geometry: { x: 1, y: 2, width: 3, height: 4 } },
       },
     ]);
+  });
+  it("scores a later model version on the closed study: both versions in the table with the paired tests; the study's own figures byte-identical", async () => {
+    const before = [await report(coordinator), await report(coordinator, REPORT_CASES)].map((r) => JSON.stringify(r));
+    // An ML engineer of the site runs a later version on the study's cases: the API accepts it
+    // (target STUDY on a closed study); the worker's part (the predictions, the run succeeding)
+    // is written here directly, as the trainer is another app.
+    const second = await createModelVersion(api.db, { siteId, createdById: ml, name: firstModel.name, version: 2 });
+    const requested = await api.graphql<{ requestInference: { id: string } }>(
+      "mutation ($input: RequestInferenceInput!) { requestInference(input: $input) { id } }",
+      { input: { modelVersionId: globalId("ModelVersion", second.id), target: "STUDY", studyId } },
+      { token: await api.sessionFor(ml) },
+    );
+    expect(requested.errors).toBeUndefined();
+    // The later version is wrong on cases 5 and 11 (10 of 12); the study's model on 3, 7 and 11.
+    const secondRight = (i: number) => i % 6 !== 5;
+    for (let i = 0; i < N; i++) {
+      const ai = secondRight(i) ? truthOf(i) : wrong(i);
+      await createCasePredictions(api.db, api.blobs, {
+        modelVersionId: second.id,
+        caseId: caseIds[i]!,
+        probabilities: CLASSES.map((k) => (k === ai ? 0.7 : 0.15) + ((i * 3) % 7) / 1000),
+      });
+    }
+    await api.db.inferenceRun.updateMany({ where: { modelVersionId: second.id }, data: { status: "SUCCEEDED" } });
+
+    type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const VERSIONS = `query ($studyId: ID!) { studyModelVersions(studyId: $studyId) {
+      name version isStudyModel cases notes
+      ai { accuracy { successes total estimate lower upper } perClass { subtype auc { auc } } }
+      phases { phase regionsByReader { key a b c d total } readers { readerLabel mcnemarVsAi { onlyReaderCorrect onlyAiCorrect } } }
+      versusStudyModel { cases mcnemar { onlyThisCorrect onlyStudyModelCorrect bothCorrect bothWrong pValue }
+        delong { subtype auc studyModelAuc pValue } } } }`;
+    const { data, errors } = await api.graphql<{ studyModelVersions: Row[] }>(
+      VERSIONS,
+      { studyId },
+      { token: await api.sessionFor(ml) },
+    );
+    expect(errors).toBeUndefined();
+    const [own, later] = data!.studyModelVersions;
+    expect([own!.isStudyModel, own!.version, later!.isStudyModel, later!.version]).toEqual([true, 1, false, 2]);
+    expect(own!.ai.accuracy).toMatchObject({ successes: 9, total: 12 });
+    const wilson = wilsonInterval(10, 12);
+    expect(later!.ai.accuracy).toMatchObject({ successes: 10, total: 12, lower: wilson.lower, upper: wilson.upper });
+    // Paired on the 12 cases, worked by hand: only the later right on 3 and 7, only the study's
+    // model on 5, both wrong on 11; exact McNemar on 2 vs 1 discordant: p = 2 * (1 + 3) / 8 = 1.
+    expect(later!.versusStudyModel).toMatchObject({
+      cases: 12,
+      mcnemar: { onlyThisCorrect: 2, onlyStudyModelCorrect: 1, bothCorrect: 8, bothWrong: 1, pValue: 1 },
+    });
+    expect(later!.versusStudyModel.delong.map((d: Row) => d.subtype)).toEqual(CLASSES);
+    for (const d of later!.versusStudyModel.delong) expect(d.pValue).toBeGreaterThanOrEqual(0);
+    expect(own!.versusStudyModel).toBeNull();
+    // The A/B/C/D regions recomputed with the later version as the AI: reader u2 (right on even
+    // cases) against it: A 0, B 6 (0, 2, ..., 10), C 4 (1, 3, 7, 9), D 2 (5, 11); against the
+    // study's model (wrong on 3, 7, 11): C 3, D 3.
+    const regionsOf = (row: Row) => row.phases.find((p: Row) => p.phase === "UNAIDED").regionsByReader;
+    expect(regionsOf(later!)).toContainEqual(expect.objectContaining({ a: 0, b: 6, c: 4, d: 2, total: 12 }));
+    expect(regionsOf(own!)).toContainEqual(expect.objectContaining({ a: 0, b: 6, c: 3, d: 3, total: 12 }));
+    // The study's report is exactly what it was.
+    const after = [await report(coordinator), await report(coordinator, REPORT_CASES)].map((r) => JSON.stringify(r));
+    expect(after).toEqual(before);
+    // A reader of the study never gets the table.
+    const asReader = await api.graphql(VERSIONS, { studyId }, { token: await api.sessionFor(readerIds.u1.id) });
+    expect(asReader.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
   });
 });

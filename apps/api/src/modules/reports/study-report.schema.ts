@@ -18,7 +18,13 @@ import { AiHeatmapRef, ReadingImageRef, ReadRoiRef } from "../reading/reading.sc
 import { loadReadingImages } from "../reading/reading.service.ts";
 import { LateralityEnum, SubtypeEnum } from "../../graphql/enums.ts";
 import { ArmKindEnum, ReaderStudyRef, StudyUnitEnum } from "../studies/study.schema.ts";
-import { getStudyReport, MODALITY, reportExports, type StudyReport } from "./study-report.service.ts";
+import {
+  getStudyReport,
+  MODALITY,
+  reportExports,
+  type ReaderEffort,
+  type StudyReport,
+} from "./study-report.service.ts";
 
 // The study report as typed figures (what the web app shows) plus `statistics`, the complete
 // output of @mammo/study-stats as JSON (every interval, test and curve it computes).
@@ -71,7 +77,7 @@ const ConfusionRowRef = builder.objectRef<{ truth: Subtype; counts: number[] }>(
 });
 
 type Classifier = { summary: ClassificationSummary; roc: OneVsRestRoc[] | null };
-const ClassifierFiguresRef = builder.objectRef<Classifier>("ClassifierFigures").implement({
+export const ClassifierFiguresRef = builder.objectRef<Classifier>("ClassifierFigures").implement({
   fields: (t) => ({
     cases: t.int({ resolve: (c) => c.summary.n }),
     accuracy: t.field({ type: IntervalRef, resolve: (c) => c.summary.accuracy }),
@@ -183,7 +189,7 @@ const ReaderPairRef = builder.objectRef<ArmStatistics["readerPairs"][number]>("R
   }),
 });
 
-const ArmFiguresRef = builder.objectRef<ArmStatistics>("PhaseFigures").implement({
+export const ArmFiguresRef = builder.objectRef<ArmStatistics>("PhaseFigures").implement({
   description: "Figures of one reading phase (unaided reads of every reader, or aided reads of the AIDED arm)",
   fields: (t) => ({
     phase: t.field({ type: ArmKindEnum, resolve: (a) => phaseOf(a.modality) }),
@@ -246,6 +252,7 @@ const ReportReadRef = builder
     confidence: number | null;
     isCorrect: boolean;
     region: string | null;
+    readingTimeMs: number | null;
     roi: ReadRoi | null;
   }>("ReportRead")
   .implement({
@@ -264,6 +271,11 @@ const ReportReadRef = builder
       region: t.exposeString("region", {
         nullable: true,
         description: "A/B/C/D against the AI (null without an AI answer)",
+      }),
+      readingTimeMs: t.exposeInt("readingTimeMs", {
+        nullable: true,
+        description:
+          "Measured by the server: from every image of the case delivered to the reader (or their previous answer, if later) to this answer",
       }),
     }),
   });
@@ -329,6 +341,7 @@ const ReportCaseRef = builder.objectRef<CaseRow>("ReportCase").implement({
               confidence: r.confidence,
               isCorrect,
               region,
+              readingTimeMs: r.readingTimeMs,
               roi: r.roi,
             };
           });
@@ -343,6 +356,19 @@ const ReportReaderRef = builder.objectRef<StudyReport["data"]["readers"][number]
     name: t.exposeString("name"),
     email: t.exposeString("email"),
     arm: t.field({ type: ArmKindEnum, resolve: (r) => r.arm }),
+  }),
+});
+
+const ReaderEffortRef = builder.objectRef<ReaderEffort>("ReaderEffort").implement({
+  description: "One reader in one phase: reads, confidences given, and reading times measured by the server",
+  fields: (t) => ({
+    readerLabel: t.exposeString("readerLabel"),
+    phase: t.field({ type: ArmKindEnum, resolve: (e) => e.phase }),
+    reads: t.exposeInt("reads"),
+    confidencesGiven: t.exposeInt("confidencesGiven"),
+    timedReads: t.exposeInt("timedReads", { description: "Reads with a measured reading time" }),
+    medianReadingMs: t.exposeFloat("medianReadingMs", { nullable: true }),
+    totalReadingMs: t.exposeFloat("totalReadingMs"),
   }),
 });
 
@@ -392,6 +418,11 @@ const StudyReportRef = builder.objectRef<StudyReport>("StudyReport").implement({
     mrmc: t.field({ type: [MrmcRef], nullable: true, resolve: (r) => r.mrmc }),
     cases: t.field({ type: [ReportCaseRef], resolve: (r) => r.included.map((c) => ({ report: r, code: c.code })) }),
     excludedCases: t.field({ type: [ExcludedCaseRef], resolve: (r) => r.excluded }),
+    effort: t.field({
+      type: [ReaderEffortRef],
+      description: "Per reader and phase: reads, confidences given, reading times",
+      resolve: (r) => r.effort,
+    }),
     notes: t.exposeStringList("notes", {
       description: "Why a figure is missing (no confidences, an unbalanced design, ...)",
     }),

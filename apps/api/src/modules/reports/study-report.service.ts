@@ -3,7 +3,6 @@ import {
   buildMrmcDataset,
   obuchowskiRockette,
   scoresFromAnswer,
-  studyStatistics,
   StudyStatsError,
   toAnswersCsv,
   toImrmc,
@@ -14,15 +13,15 @@ import {
   type StudyStatistics,
 } from "@mammo/study-stats";
 import { z } from "zod";
-import type { Viewer } from "../../auth/viewer.ts";
-import { AppError } from "../../errors/app-error.ts";
+import { siteIdsWithRole, type Viewer } from "../../auth/viewer.ts";
+import { AppError, notFound } from "../../errors/app-error.ts";
 import { parseInput } from "../../errors/parse-input.ts";
 import { getManagedStudy } from "../studies/study-access.ts";
+import { MODALITIES, MODALITY, statisticsWithAi } from "./report-statistics.ts";
 import { loadStudyReportData, type ReportCase, type ReportRead, type StudyReportData } from "./study-report-data.ts";
+import { loadScoredModelVersions, modelVersionsOnStudy, type ModelVersionOnStudy } from "./study-model-versions.ts";
 
-/** The arm names the statistics and the exports use for the two reading phases. */
-export const MODALITY: Record<ArmKind, string> = { UNAIDED: "unaided", AIDED: "aided" };
-const MODALITIES = [MODALITY.UNAIDED, MODALITY.AIDED];
+export { MODALITY } from "./report-statistics.ts";
 
 export type StudyReport = {
   study: {
@@ -45,8 +44,51 @@ export type StudyReport = {
    * cases they all read in both phases.
    */
   mrmc: { className: string; readers: string[]; analysis: OrAnalysisResult }[] | null;
+  /** Per reader and phase: reads, confidences given, reading times (server-measured). */
+  effort: ReaderEffort[];
   notes: string[];
+  /** "Model versions on this study": the study's own model and every later version scored on its cases. */
+  modelVersions?: ModelVersionOnStudy[];
 };
+
+export type ReaderEffort = {
+  readerLabel: string;
+  phase: ArmKind;
+  reads: number;
+  confidencesGiven: number;
+  /** Reads with a measured reading time, and the median and total of those times. */
+  timedReads: number;
+  medianReadingMs: number | null;
+  totalReadingMs: number;
+};
+
+/** Reads, confidences given and reading times per reader and phase, in reader order. */
+export function readerEffort(reads: readonly ReportRead[]): ReaderEffort[] {
+  const groups = new Map<string, ReportRead[]>();
+  for (const read of reads) {
+    const key = `${read.readerLabel}\u0000${read.phase}`;
+    groups.set(key, [...(groups.get(key) ?? []), read]);
+  }
+  return [...groups.values()]
+    .map((group) => {
+      const times = group.flatMap((r) => (r.readingTimeMs === null ? [] : [r.readingTimeMs])).sort((a, b) => a - b);
+      const middle = times.length / 2;
+      return {
+        readerLabel: group[0]!.readerLabel,
+        phase: group[0]!.phase,
+        reads: group.length,
+        confidencesGiven: group.filter((r) => r.confidence !== null).length,
+        timedReads: times.length,
+        medianReadingMs: times.length
+          ? times.length % 2
+            ? times[Math.floor(middle)]!
+            : (times[middle - 1]! + times[middle]!) / 2
+          : null,
+        totalReadingMs: times.reduce((sum, t) => sum + t, 0),
+      };
+    })
+    .sort((a, b) => a.readerLabel.localeCompare(b.readerLabel) || a.phase.localeCompare(b.phase));
+}
 
 /**
  * The report of a CLOSED study, for the coordinators of its site. While the study is open they
@@ -64,6 +106,22 @@ export async function getStudyReport(db: Db, viewer: Viewer, studyId: string): P
 }
 
 /**
+ * The model versions scored on a closed study (its own model and later ones run on its cases),
+ * for its coordinators and the ML engineers of its site: accuracy, AI vs readers and the paired
+ * tests between versions. The reads stay as they were; no reader is named.
+ */
+export async function getStudyModelVersions(db: Db, viewer: Viewer, studyId: string): Promise<ModelVersionOnStudy[]> {
+  const id = parseInput(z.uuid(), studyId);
+  const study = await db.readerStudy.findFirst({
+    where: { id, siteId: { in: siteIdsWithRole(viewer, "COORDINATOR", "ML_ENGINEER") } },
+  });
+  if (!study) throw notFound("reader study");
+  if (study.status !== "CLOSED")
+    throw new AppError("CONFLICT", "model versions are scored on a study once it is closed (its reads are final then)");
+  return (await recentReport(db, study)).modelVersions ?? [];
+}
+
+/**
  * A report's figures (bootstraps, MRMC) take a while, and a page asks for one report in several
  * requests (the query limits cap the fields per request): the computed report is kept for a few
  * seconds. Only after the access check above; the figures depend on the study alone, not on who
@@ -72,14 +130,37 @@ export async function getStudyReport(db: Db, viewer: Viewer, studyId: string): P
 const REPORT_REUSE_MS = 15_000;
 const recentReports = new Map<string, { at: number; report: Promise<StudyReport> }>();
 
-function recentReport(db: Db, study: StudyReport["study"]): Promise<StudyReport> {
+async function recentReport(db: Db, study: StudyReport["study"]): Promise<StudyReport> {
   const now = Date.now();
   for (const [key, entry] of recentReports) if (now - entry.at > REPORT_REUSE_MS) recentReports.delete(key);
-  const known = recentReports.get(study.id);
+  // A model version scored on the study since is a new report (the study's own figures stay as they are).
+  const runs = await db.inferenceRun.findMany({
+    where: { studyId: study.id, target: "STUDY", status: "SUCCEEDED" },
+    select: { id: true },
+    orderBy: { id: "asc" },
+  });
+  const key = [study.id, ...runs.map((r) => r.id)].join("/");
+  const known = recentReports.get(key);
   if (known) return known.report;
-  const report = loadStudyReportData(db, study).then((data) => computeStudyReport(study, data));
-  recentReports.set(study.id, { at: now, report });
-  report.catch(() => recentReports.delete(study.id));
+  const report = loadStudyReportData(db, study).then(async (data) => {
+    const computed = computeStudyReport(study, data);
+    const [studyModel, others] = await Promise.all([
+      study.modelVersionId
+        ? db.modelVersion.findUnique({
+            where: { id: study.modelVersionId },
+            select: { id: true, name: true, version: true },
+          })
+        : null,
+      loadScoredModelVersions(
+        db,
+        study,
+        data.cases.map((c) => ({ key: c.studyCaseId, caseId: c.caseId, laterality: c.laterality })),
+      ),
+    ]);
+    return { ...computed, modelVersions: modelVersionsOnStudy(computed, studyModel, others) };
+  });
+  recentReports.set(key, { at: now, report });
+  report.catch(() => recentReports.delete(key));
   return report;
 }
 
@@ -106,47 +187,8 @@ export function computeStudyReport(study: StudyReport["study"], data: StudyRepor
   }
   const codes = new Set(included.map((c) => c.code));
   const reads = data.reads.filter((r) => codes.has(r.code));
-  const aiUsable = (c: ReportCase) => c.ai !== null && classes.includes(c.ai.answer);
-  const aiHasAllClasses = included.every((c) => !c.ai || classes.every((k) => c.ai!.probabilities[k] !== undefined));
-  if (included.some((c) => c.ai && !classes.includes(c.ai.answer)))
-    notes.push("AI: some answers are classes the study does not offer; those cases have no AI answer");
-
-  let statistics: StudyStatistics | null = null;
-  if (included.length > 0) {
-    try {
-      statistics = studyStatistics({
-        classes,
-        cases: included.map((c) => ({
-          caseId: c.code,
-          truth: c.truth!,
-          site: c.siteCode,
-          ...(aiUsable(c)
-            ? {
-                ai: {
-                  answer: c.ai!.answer,
-                  ...(aiHasAllClasses ? { probabilities: pick(c.ai!.probabilities, classes) } : {}),
-                },
-              }
-            : {}),
-        })),
-        reads: reads.map((r) => ({
-          caseId: r.code,
-          readerId: r.readerLabel,
-          modality: MODALITY[r.phase],
-          answer: r.answer,
-          ...(r.confidence === null ? {} : { confidence: r.confidence }),
-        })),
-        modalities: MODALITIES,
-        seed: study.seed,
-      });
-      notes.push(...statistics.notes);
-    } catch (error) {
-      if (!(error instanceof StudyStatsError)) throw error;
-      notes.push(`statistics: ${error.message}`);
-    }
-  } else {
-    notes.push("no case has a pathology truth among the study's answers: nothing to score");
-  }
+  const { statistics, notes: statisticsNotes } = statisticsWithAi(study, classes, included, reads, (c) => c.ai);
+  notes.push(...statisticsNotes);
 
   // studyStatistics tries every reader; with UNAIDED-arm readers (no aided reads) the design is
   // unbalanced and it yields none, so compare on the readers who read both phases.
@@ -170,11 +212,8 @@ export function computeStudyReport(study: StudyReport["study"], data: StudyRepor
       notes.push("MRMC: no readers with confidences in both phases on common cases");
     }
   }
-  return { study, data, included, excluded, statistics, mrmc, notes };
+  return { study, data, included, excluded, statistics, mrmc, effort: readerEffort(reads), notes };
 }
-
-const pick = (probabilities: Record<string, number>, classes: readonly string[]) =>
-  Object.fromEntries(classes.map((k) => [k, probabilities[k]!]));
 
 /**
  * The reads of the readers who read in both phases, on the cases each of them read in both, when

@@ -386,6 +386,9 @@ describe("reader studies (coordinators)", () => {
   it("opens only a complete design, fixes every reader's own stored order, then freezes the design", async () => {
     const { createReaderStudy: study } = await create("Open study", { arms: [{ kind: "UNAIDED" }, { kind: "AIDED" }] });
     const token = await api.sessionFor(coordinator);
+    // Four cases of the study's subtypes, one Normal (not an answer of this study), one without truth.
+    for (const caseId of caseIds.slice(0, 4)) await createLabel(api.db, caseId, annotator, "SOLID");
+    await createLabel(api.db, caseIds[4]!, annotator, "NORMAL");
     expect((await api.graphql(OPEN, { id: study.id }, { token })).errors?.[0]?.message).toMatch(/add cases/);
     await api.as(coordinator, ADD_CASES, { input: { studyId: study.id, caseIds: caseGids(caseIds) } });
     expect((await api.graphql(OPEN, { id: study.id }, { token })).errors?.[0]?.message).toMatch(/assign readers/);
@@ -408,6 +411,21 @@ describe("reader studies (coordinators)", () => {
         caseId,
         probabilities: [0.2, 0.5, 0.3],
       });
+    // Cases that could not be scored are refused by name, with the reason, before anyone reads them.
+    const unscorable = await api.graphql(OPEN, { id: study.id }, { token });
+    const keys = await api.db.case.findMany({
+      where: { id: { in: [caseIds[4]!, caseIds[5]!] } },
+      orderBy: { id: "asc" },
+    });
+    const keyOf = (id: string) => keys.find((k) => k.id === id)!.accessionKey;
+    expect(unscorable.errors?.[0]).toMatchObject({ extensions: { code: "CONFLICT", field: "cases" } });
+    // Units are findings here: a case without a label has none; the NORMAL label on the lesion's
+    // finding disagrees with its first label, so that finding is refused with that reason.
+    expect(unscorable.errors?.[0]?.message).toMatch(/^1 case cannot be scored in this study/);
+    expect(unscorable.errors?.[0]?.message).toContain(`${keyOf(caseIds[4]!)} (C-`);
+    expect(unscorable.errors?.[0]?.message).toMatch(/: its pathology labels disagree/);
+    // The coordinator takes the refused case out; the study opens with the others.
+    await api.as(coordinator, REMOVE_CASES, { input: { studyId: study.id, caseIds: caseGids([caseIds[4]!]) } });
     expect(await api.db.readerStudy.count({ where: { name: "Open study", status: "DRAFT" } })).toBe(1);
 
     const opened = await api.as<{ openReaderStudy: { status: string } }>(coordinator, OPEN, { id: study.id });
@@ -465,7 +483,7 @@ describe("reader studies (coordinators)", () => {
     expect(view.readerStudy.readers.find((r) => r.email === readerEmails[0])!.progress).toEqual({
       unaidedReads: 1,
       aidedReads: 0,
-      caseCount: 6,
+      caseCount: 5,
       isComplete: false,
     });
 

@@ -5,6 +5,7 @@ import { AppError, forbidden, notFound } from "../../errors/app-error.ts";
 import { parseInput } from "../../errors/parse-input.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { visibleModelVersionsWhere } from "../models/model-access.ts";
+import { assertCasesScorable } from "./study-case-truth.ts";
 import { conflictOnDuplicate, getManagedStudy, managedStudiesWhere } from "./study-access.ts";
 import { createdAtPageQuery, type CreatedAtPage } from "./created-at-page.ts";
 import { readerCaseOrder } from "./reader-order.ts";
@@ -281,6 +282,7 @@ export async function openReaderStudy(db: Db, viewer: Viewer, studyId: string, r
           `the study's model version has no predictions for ${missing} of its cases: request inference for the study first`,
         );
     }
+    await assertCasesScorable(tx, full.id, full.questions.find((q) => q.kind === "SUBTYPE")?.options ?? []);
     await tx.readerCaseOrder.createMany({
       data: full.readers.flatMap((reader) =>
         readerCaseOrder(full.cases, full.seed, reader.userId).map((studyCase, position) => ({

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSite, createUser, globalId } from "../../../test/factories.ts";
 import { startTestApi, type TestApi } from "../../../test/harness.ts";
@@ -16,6 +17,18 @@ const REQUEST = /* GraphQL */ `
       requestedByName
       site {
         code
+      }
+    }
+  }
+`;
+const REQUEST_WITH_WEIGHTS = /* GraphQL */ `
+  mutation Request($input: RequestTrainingRunInput!) {
+    requestTrainingRun(input: $input) {
+      params
+      pretrainedWeights {
+        sha256
+        source
+        licence
       }
     }
   }
@@ -150,6 +163,74 @@ describe("training runs", () => {
       field: "datasetVersionId",
     });
     expect(await api.db.trainingRun.count()).toBe(runsBefore);
+  });
+
+  it("finding 14: a training request cannot name a file on the worker; ImageNet weights are registered files of the site, named by id", async () => {
+    const runsBefore = await api.db.trainingRun.count();
+    // Today's imagenetWeightsPath opened a caller-chosen file on the worker and said whether it existed.
+    for (const path of ["/etc/passwd", ".data/secrets.json", "/nonexistent"]) {
+      const probe = await request(ml, {
+        datasetVersionId,
+        preset: "ueda-2020",
+        params: { model: { imagenetWeightsPath: path } },
+      });
+      expect(probe.errors?.[0]).toMatchObject({
+        message: expect.stringContaining("model.imagenetWeightsPath: is not a training parameter"),
+        extensions: { code: "BAD_USER_INPUT", field: "params.model.imagenetWeightsPath" },
+      });
+    }
+    // No weights registered at the site: the request says how to go on.
+    const none = await request(ml, { datasetVersionId, preset: "ueda-2020" });
+    expect(none.errors?.[0]).toMatchObject({
+      message: expect.stringContaining("starts from ImageNet weights and none are registered at the site"),
+      extensions: { code: "BAD_USER_INPUT", field: "params.model.imagenetWeightsId" },
+    });
+    expect(await api.db.trainingRun.count()).toBe(runsBefore);
+
+    const registered = async (siteId: string, userId: string, name: string) =>
+      api.db.pretrainedWeights.create({
+        data: {
+          siteId,
+          name,
+          architecture: "vgg16",
+          format: "keras-h5",
+          sha256: randomBytes(32).toString("hex"),
+          sizeBytes: 58_889_256n,
+          fileName: "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5",
+          source: "Keras Applications",
+          licence: "MIT",
+          layers: ["block1_conv1"],
+          createdById: userId,
+        },
+      });
+    const otherSiteId = (await api.db.membership.findFirstOrThrow({ where: { userId: otherMl } })).siteId;
+    const foreign = await registered(otherSiteId, otherMl, "their weights");
+    const mine = await registered(
+      (await api.db.membership.findFirstOrThrow({ where: { userId: ml } })).siteId,
+      ml,
+      "VGG16 ImageNet",
+    );
+    // Another site's weights and an id that exists nowhere get the same answer.
+    for (const id of [foreign.id, "00000000-0000-4000-8000-000000000000", "../../etc/passwd"]) {
+      const refused = await request(ml, {
+        datasetVersionId,
+        preset: "ueda-2020",
+        params: { model: { imagenetWeightsId: id } },
+      });
+      expect(refused.errors?.[0]).toMatchObject({
+        message: "params.model.imagenetWeightsId: no registered weights with this id at the site",
+        extensions: { code: "NOT_FOUND", field: "params.model.imagenetWeightsId" },
+      });
+    }
+    expect(await api.db.trainingRun.count()).toBe(runsBefore);
+    // Without an id: the site's newest registered weights, recorded with the run.
+    const run = await api.as<{
+      requestTrainingRun: { params: { model: { imagenetWeightsId: string } }; pretrainedWeights: { sha256: string } };
+    }>(ml, REQUEST_WITH_WEIGHTS, { input: { datasetVersionId, preset: "ueda-2020" } });
+    expect(run.requestTrainingRun).toMatchObject({
+      params: { model: { imagenetWeightsId: mine.id } },
+      pretrainedWeights: { sha256: mine.sha256 },
+    });
   });
 
   it("writes no run when its job cannot be queued (one transaction)", async () => {

@@ -2,7 +2,7 @@ import { RunStatus } from "@mammo/db";
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { builder } from "../../graphql/builder.ts";
 import { requireViewer } from "../../graphql/context.ts";
-import { ModelVersionRef } from "../models/model-version.schema.ts";
+import { ModelVersionRef, WeightsLineageRef } from "../models/model-version.schema.ts";
 import { loadVisibleModelVersions } from "../models/model-version.service.ts";
 import { loadSitesByIds } from "../sites/site.service.ts";
 import { SiteRef } from "../sites/site.schema.ts";
@@ -63,6 +63,12 @@ builder.node(TrainingRunRef, {
       description: "The requested overrides; the complete parameters once the worker has resolved them",
     }),
     seed: t.exposeInt("seed"),
+    pretrainedWeights: t.field({
+      type: WeightsLineageRef,
+      nullable: true,
+      description: "The registered ImageNet weights it starts from (null: random weights)",
+      resolve: (r) => r.pretrainedWeights,
+    }),
     backend: t.exposeString("backend", { nullable: true }),
     codeRevision: t.exposeString("codeRevision", { nullable: true }),
     progress: t.expose("progress", {

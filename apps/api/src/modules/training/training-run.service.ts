@@ -2,12 +2,20 @@ import { authorizeTrainingRequest } from "@mammo/access";
 import type { Db, Prisma, RunStatus } from "@mammo/db";
 import type { JobQueue } from "@mammo/jobs";
 import { MlCoreError } from "@mammo/ml-core/errors";
-import { PRESET_NAMES, resolveTrainingParams, type PresetName, type TrainingOverrides } from "@mammo/ml-core/presets";
+import {
+  PRESET_NAMES,
+  resolveTrainingParams,
+  type PresetName,
+  type TrainingOverrides,
+  type TrainingParams,
+} from "@mammo/ml-core/presets";
+import { chooseRunWeights } from "@mammo/pretrained-weights";
 import { z } from "zod";
 import { siteIdsWithRole, type Viewer } from "../../auth/viewer.ts";
 import { AppError, notFound } from "../../errors/app-error.ts";
 import { parseInput } from "../../errors/parse-input.ts";
 import { recordAudit } from "../audit/audit.service.ts";
+import { toAppError as toWeightsAppError } from "../pretrained-weights/pretrained-weights.service.ts";
 import { createdAtPageQuery, type CreatedAtPage } from "../studies/created-at-page.ts";
 import { cancelWaitingJobs, enqueueJob } from "./enqueue-job.ts";
 
@@ -17,6 +25,7 @@ export function visibleTrainingRunsWhere(viewer: Viewer): Prisma.TrainingRunWher
 }
 
 export const trainingRunInclude = {
+  pretrainedWeights: { select: { id: true, name: true, sha256: true, source: true, licence: true, fileName: true } },
   datasetVersion: { select: { id: true, version: true, digest: true, dataset: { select: { id: true, name: true } } } },
   requestedBy: { select: { name: true } },
 } satisfies Prisma.TrainingRunInclude;
@@ -36,9 +45,9 @@ const requestInput = z.object({
 });
 
 /** The overrides checked against the preset by ml-core itself (the worker resolves them the same way). */
-function checkOverrides(preset: PresetName, params: Record<string, unknown>): void {
+function checkOverrides(preset: PresetName, params: Record<string, unknown>): TrainingParams {
   try {
-    resolveTrainingParams(preset, params as TrainingOverrides);
+    return resolveTrainingParams(preset, params as TrainingOverrides);
   } catch (error) {
     if (!(error instanceof MlCoreError) || error.code !== "INVALID_ARGUMENT") throw error;
     const field = error.field ? `params.${error.field}` : "params";
@@ -60,16 +69,23 @@ export async function requestTrainingRun(
   requestId?: string,
 ) {
   const args = parseInput(requestInput, input);
-  checkOverrides(args.preset, args.params ?? {});
+  const resolved = checkOverrides(args.preset, args.params ?? {});
   const datasetVersion = await authorizeTrainingRequest(db, viewer, args.datasetVersionId);
   const siteId = datasetVersion.dataset.siteId;
+  // ImageNet weights are registered files of the site, named by id (never a path on a worker).
+  const { overrides, weights } = await chooseRunWeights(db, siteId, args.preset, args.params ?? {}, resolved).catch(
+    (error: unknown) => {
+      throw toWeightsAppError(error);
+    },
+  );
   return db.$transaction(async (tx) => {
     const run = await tx.trainingRun.create({
       data: {
         siteId,
         datasetVersionId: datasetVersion.id,
         preset: args.preset,
-        params: (args.params ?? {}) as Prisma.InputJsonValue,
+        params: overrides as Prisma.InputJsonValue,
+        pretrainedWeightsId: weights?.id ?? null,
         seed: args.seed ?? Math.floor(Math.random() * 2_147_483_647),
         requestedById: viewer.userId,
       },

@@ -1,6 +1,7 @@
 "use client";
 
-import { useActionState, useState, useTransition } from "react";
+import { useKeptFormAction } from "@/components/common/use-kept-form-action";
+import { useState, useTransition } from "react";
 import { Feedback } from "@/components/common/form-feedback";
 import { SelectField } from "@/components/common/form-fields";
 import { INITIAL_FORM_STATE as initial } from "@/lib/form-state";
@@ -15,9 +16,9 @@ import {
 const ROLES = ["ADMIN", "COORDINATOR", "ANNOTATOR", "ML_ENGINEER", "READER"] as const;
 
 export function CreateUserForm({ siteId }: { siteId: string }) {
-  const [state, action, isPending] = useActionState(createUserAction, initial);
+  const [state, action, isPending] = useKeptFormAction(createUserAction, initial);
   return (
-    <form action={action} className="stack" aria-label="New account">
+    <form onSubmit={action} className="stack" aria-label="New account">
       <input type="hidden" name="siteId" value={siteId} />
       <div className="row">
         <div className="field">
@@ -50,9 +51,9 @@ export function CreateUserForm({ siteId }: { siteId: string }) {
 }
 
 export function AddMembershipForm({ siteId }: { siteId: string }) {
-  const [state, action, isPending] = useActionState(addMembershipAction, initial);
+  const [state, action, isPending] = useKeptFormAction(addMembershipAction, initial);
   return (
-    <form action={action} className="row" aria-label="Give a role">
+    <form onSubmit={action} className="row" aria-label="Give a role">
       <input type="hidden" name="siteId" value={siteId} />
       <div className="field">
         <label htmlFor="am-email">Existing user&apos;s email</label>

@@ -7,7 +7,7 @@ export const SUBTYPE_OPTIONS: SelectOption[] = SUBTYPES.map((s) => ({ value: s, 
 
 /**
  * A labelled drop-down of a form. `placeholder`: a first entry that cannot be chosen (with
- * `defaultValue=""` and `required`, the user must pick one).
+ * `defaultValue=""` and `required`, the user must pick one). `children`: shown under it (its error).
  */
 export function SelectField({
   id,
@@ -17,6 +17,7 @@ export function SelectField({
   defaultValue,
   required,
   placeholder,
+  children,
 }: {
   id: string;
   label: string;
@@ -25,6 +26,7 @@ export function SelectField({
   defaultValue?: string;
   required?: boolean;
   placeholder?: string;
+  children?: React.ReactNode;
 }) {
   return (
     <div className="field">
@@ -41,6 +43,7 @@ export function SelectField({
           </option>
         ))}
       </select>
+      {children}
     </div>
   );
 }

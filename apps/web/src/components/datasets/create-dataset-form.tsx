@@ -1,8 +1,8 @@
 "use client";
 
-import { useActionState } from "react";
 import { createDatasetAction } from "@/app/(app)/datasets/actions";
 import { Feedback } from "@/components/common/form-feedback";
+import { useKeptFormAction } from "@/components/common/use-kept-form-action";
 import { SelectField, SubtypeCheckboxes } from "@/components/common/form-fields";
 import { RadioChoices } from "@/components/common/radio-choices";
 import { INITIAL_FORM_STATE } from "@/lib/form-state";
@@ -11,9 +11,9 @@ type Site = { id: string; code: string; name: string };
 
 /** Defines a dataset by filters: the unit of an item, sites, classes (in class-index order), views, lateralities. */
 export function CreateDatasetForm({ coordinatorSites, allSites }: { coordinatorSites: Site[]; allSites: Site[] }) {
-  const [state, action, isPending] = useActionState(createDatasetAction, INITIAL_FORM_STATE);
+  const [state, action, isPending] = useKeptFormAction(createDatasetAction, INITIAL_FORM_STATE);
   return (
-    <form action={action} className="stack" aria-label="New dataset">
+    <form onSubmit={action} className="stack" aria-label="New dataset">
       <div className="row">
         <div className="field">
           <label htmlFor="ds-name">Name</label>

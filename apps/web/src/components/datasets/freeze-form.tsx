@@ -1,8 +1,8 @@
 "use client";
 
-import { useActionState } from "react";
 import { freezeDatasetAction } from "@/app/(app)/datasets/actions";
 import { Feedback } from "@/components/common/form-feedback";
+import { useKeptFormAction } from "@/components/common/use-kept-form-action";
 import { INITIAL_FORM_STATE } from "@/lib/form-state";
 
 /** The split's fractions: the same field three times. */
@@ -14,9 +14,9 @@ const FRACTIONS = [
 
 /** Freezes the current selection into the next immutable version (split by patient, seeded). */
 export function FreezeForm({ datasetId }: { datasetId: string }) {
-  const [state, action, isPending] = useActionState(freezeDatasetAction, INITIAL_FORM_STATE);
+  const [state, action, isPending] = useKeptFormAction(freezeDatasetAction, INITIAL_FORM_STATE);
   return (
-    <form action={action} className="stack" aria-label="Freeze a version">
+    <form onSubmit={action} className="stack" aria-label="Freeze a version">
       <input type="hidden" name="datasetId" value={datasetId} />
       <div className="row">
         <div className="field">

@@ -14,7 +14,7 @@ export type ClassificationMetrics = {
     f1: number | null;
     auc: number | null;
   }[];
-  macro: { precision: number | null; recall: number | null; f1: number | null; auc: number | null };
+  macro: { precision: number | null; recall: number | null; f1: number | null; auc: number | null; classes?: number };
   confusion: { classes: string[]; counts: number[][] };
 };
 
@@ -30,7 +30,8 @@ export function ClassificationMetricsView({ metrics, title }: { metrics: Classif
             (95% CI {formatPercent(metrics.accuracyCi[0])}–{formatPercent(metrics.accuracyCi[1])})
           </span>
         ) : null}{" "}
-        on {metrics.n} images · macro F1 {formatNumber(metrics.macro.f1)} · macro AUC {formatNumber(metrics.macro.auc)}
+        on {metrics.n} images · macro precision {formatNumber(metrics.macro.precision)} · macro F1{" "}
+        {formatNumber(metrics.macro.f1)} · macro AUC {formatNumber(metrics.macro.auc)}
       </p>
       <div className="charts-row">
         <table aria-label={`${title} per class`} style={{ width: "auto" }}>
@@ -49,8 +50,12 @@ export function ClassificationMetricsView({ metrics, title }: { metrics: Classif
               <tr key={c.className}>
                 <td>{subtypeLabel(c.className)}</td>
                 <td>{c.support}</td>
-                <td>{formatNumber(c.precision)}</td>
-                <td>{formatNumber(c.recall)}</td>
+                <td title={c.precision === null ? "undefined: never predicted (0 in the macro mean)" : undefined}>
+                  {c.precision === null ? "undefined" : formatNumber(c.precision)}
+                </td>
+                <td title={c.recall === null ? "undefined: no image of this class (0 in the macro mean)" : undefined}>
+                  {c.recall === null ? "undefined" : formatNumber(c.recall)}
+                </td>
                 <td>{formatNumber(c.f1)}</td>
                 <td>{formatNumber(c.auc)}</td>
               </tr>

@@ -1,6 +1,7 @@
 "use client";
 
-import { useActionState, useState, useTransition } from "react";
+import { useKeptFormAction } from "@/components/common/use-kept-form-action";
+import { useState, useTransition } from "react";
 import { Feedback } from "@/components/common/form-feedback";
 import { SelectField } from "@/components/common/form-fields";
 import { type FormState, INITIAL_FORM_STATE as initial } from "@/lib/form-state";
@@ -13,9 +14,9 @@ import {
 } from "@/app/(app)/models/actions";
 
 export function AliasForm({ modelVersionId }: { modelVersionId: string }) {
-  const [state, action, isPending] = useActionState(setAliasAction, initial);
+  const [state, action, isPending] = useKeptFormAction(setAliasAction, initial);
   return (
-    <form action={action} className="row" aria-label="Set an alias">
+    <form onSubmit={action} className="row" aria-label="Set an alias">
       <input type="hidden" name="modelVersionId" value={modelVersionId} />
       <div className="field">
         <label htmlFor="alias-name">Alias</label>
@@ -76,9 +77,9 @@ export function InferenceForm({
   studies: { id: string; name: string }[];
   versions: { id: string; label: string }[];
 }) {
-  const [state, action, isPending] = useActionState(requestInferenceAction, initial);
+  const [state, action, isPending] = useKeptFormAction(requestInferenceAction, initial);
   return (
-    <form action={action} className="row" aria-label="Run inference">
+    <form onSubmit={action} className="row" aria-label="Run inference">
       <input type="hidden" name="modelVersionId" value={modelVersionId} />
       <div className="field">
         <label htmlFor="inf-target">On</label>
@@ -121,10 +122,10 @@ export function EvaluationForm({
   modelVersionId: string;
   versions: { id: string; label: string }[];
 }) {
-  const [state, action, isPending] = useActionState(requestEvaluationAction, initial);
+  const [state, action, isPending] = useKeptFormAction(requestEvaluationAction, initial);
   if (versions.length === 0) return null;
   return (
-    <form action={action} className="row" aria-label="Evaluate">
+    <form onSubmit={action} className="row" aria-label="Evaluate">
       <input type="hidden" name="modelVersionId" value={modelVersionId} />
       <SelectField
         id="ev-version"

@@ -1,9 +1,10 @@
 "use client";
 
-import { useActionState, useId } from "react";
+import { useId } from "react";
 import { decideConsensusAction } from "@/app/(app)/cases/[caseId]/actions";
 import { Feedback } from "@/components/common/form-feedback";
 import { SelectField, SUBTYPE_OPTIONS } from "@/components/common/form-fields";
+import { useKeptFormAction } from "@/components/common/use-kept-form-action";
 import { INITIAL_FORM_STATE } from "@/lib/form-state";
 import type { Subtype } from "@/lib/labels";
 
@@ -19,10 +20,10 @@ export function AdjudicationForm({
   subtypes: Subtype[];
   needsRationale: boolean;
 }) {
-  const [state, action, isPending] = useActionState(decideConsensusAction, INITIAL_FORM_STATE);
+  const [state, action, isPending] = useKeptFormAction(decideConsensusAction, INITIAL_FORM_STATE);
   const id = useId();
   return (
-    <form action={action} className="stack adjudication" aria-label="Adjudicate">
+    <form onSubmit={action} className="stack adjudication" aria-label="Adjudicate">
       <h3>{needsRationale ? "Adjudicate the conflict" : "Confirm the consensus"}</h3>
       <input type="hidden" name="caseId" value={caseId} />
       <input type="hidden" name="findingId" value={findingId} />

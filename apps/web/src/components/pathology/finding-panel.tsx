@@ -22,15 +22,19 @@ export function FindingPanel({
   finding,
   isAnnotator,
   canAdjudicate,
+  myUserId,
 }: {
   caseId: string;
   finding: Finding;
   isAnnotator: boolean;
   canAdjudicate: boolean;
+  myUserId: string;
 }) {
   const current = finding.pathologyLabels.filter((l) => l.isCurrent);
   const older = finding.pathologyLabels.filter((l) => !l.isCurrent);
   const hasConflict = finding.labelStatus === "CONFLICT";
+  const wroteOne = current.some((l) => l.author.id === myUserId);
+  const { consensus } = finding;
   const where = finding.laterality ? BREAST_NAME[finding.laterality] : "breast not known";
   return (
     <section className="panel stack" role="group" aria-label={`Finding ${finding.key} (${where})`}>
@@ -61,8 +65,14 @@ export function FindingPanel({
           <LabelCard key={label.id} caseId={caseId} label={label} canRetract={isAnnotator} />
         ))}
       </div>
-      {canAdjudicate && current.length > 0 ? (
+      {canAdjudicate && current.length > 0 && hasConflict && wroteOne ? (
+        <p className="muted" data-testid="adjudication-by-others">
+          You wrote one of the disagreeing labels: another annotator or a coordinator of the site adjudicates.
+        </p>
+      ) : canAdjudicate && current.length > 0 ? (
+        // Keyed by what it decides on: a new label or a new consensus starts it afresh (no stale choice).
         <AdjudicationForm
+          key={`${current.map((l) => l.id).join()}-${consensus?.subtype ?? ""}-${consensus?.method ?? ""}`}
           caseId={caseId}
           findingId={finding.id}
           subtypes={[...new Set(current.map((l) => l.subtype))]}

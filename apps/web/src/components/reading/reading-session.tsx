@@ -1,271 +1,138 @@
 "use client";
 
-import { useCallback, useEffect, useMemo, useRef, useState, useTransition } from "react";
-import { submitReadAction } from "@/app/(app)/reading/actions";
-import { HeatmapLegend } from "@/components/viewer/heatmap-legend";
-import { CaseViewer } from "@/components/viewer/case-viewer";
-import type { ViewerImage, ViewerRoi } from "@/components/viewer/viewer-types";
-import { fileUrl, pixelsUrl } from "@/lib/files";
-import { formatPercent } from "@/lib/format";
-import { subtypeLabel } from "@/lib/labels";
-import type { ReadingTask } from "@/lib/reading";
-import { roiFromApi, type Roi } from "@/viewer/roi-geometry";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { pixelsUrl } from "@/lib/files";
+import type { HangingProtocol } from "@/lib/hanging";
+import { stepPath, type ReadingTask } from "@/lib/reading";
+import { prefetchImages } from "@/viewer/image-cache";
+import { AnswerPanel } from "./answer-panel";
+import { ReadingDone } from "./reading-done";
+import { ReadingViewer } from "./reading-viewer";
+import { useFullScreen } from "./use-full-screen";
+import { useReadDraft } from "./use-read-draft";
+import { useReadingKeys } from "./use-reading-keys";
+import { useReadingStep } from "./use-reading-step";
 
 /**
- * One case at a time, in the reader's own order: the four views, the subtype by keys 1..n, a
- * confidence slider, an optional ROI mark, Enter to submit. Submitted reads are locked: the
- * session only moves forward. In the AIDED phase the AI's answer and heatmaps are shown next to
- * the reader's own unaided answer.
+ * One step at a time, in the reader's own order, at its own URL: the four views hung as the
+ * reader chose, the answer panel (answers open once every view is on screen), keys for all of it,
+ * the next case fetched ahead. Submitted reads are locked; in the AIDED phase the AI's answer and
+ * heatmaps are shown with the reader's own unaided answer.
  */
-export function ReadingSession({
-  studyName,
-  initialTask,
-  caseCount,
-}: {
+export function ReadingSession(props: {
+  studyId: string;
   studyName: string;
-  initialTask: ReadingTask | null;
-  caseCount: number;
+  initialTask: ReadingTask;
+  hangingProtocol: HangingProtocol;
 }) {
-  const [task, setTask] = useState(initialTask);
-  const [answer, setAnswer] = useState<string | null>(null);
-  const [confidence, setConfidence] = useState(50);
-  const [mark, setMark] = useState<{ imageId: string; roi: Roi } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [submitted, setSubmitted] = useState(0);
-  const [isPending, startTransition] = useTransition();
+  const { studyId } = props;
+  const step = useReadingStep(studyId, props.initialTask);
+  const task = step.task;
+  const { draft, update, clear } = useReadDraft(studyId, task);
+  const [digitTarget, setDigitTarget] = useState<"subtype" | "confidence">("subtype");
+  const [displayedKey, setDisplayedKey] = useState<string | null>(null);
+  const [isHelpOpen, setHelpOpen] = useState(false);
+  const roomRef = useRef<HTMLDivElement>(null);
+  const fullScreen = useFullScreen(roomRef);
   const shownAt = useRef(0);
+  const stepKey = task ? `${task.caseCode}-${task.phase}` : null;
+  const isDisplayed = stepKey !== null && displayedKey === stepKey && step.isVerified;
 
   useEffect(() => {
     shownAt.current = performance.now();
-  }, [task]);
+    setDigitTarget("subtype");
+  }, [stepKey]);
+  // While this case is read, the next one is fetched and decoded, so it is on screen at once.
+  const [prefetchedKey, setPrefetchedKey] = useState<string | null>(null);
+  useEffect(() => {
+    if (!isDisplayed || !task) return;
+    void prefetchImages(task.upcomingImages.map((i) => pixelsUrl(i.displayUrl))).then(() => setPrefetchedKey(stepKey));
+  }, [isDisplayed, task, stepKey]);
 
-  const subtypeQuestion = task?.questions.find((q) => q.kind === "SUBTYPE");
-  const options = useMemo(() => subtypeQuestion?.options ?? [], [subtypeQuestion]);
   const hasConfidence = Boolean(task?.questions.some((q) => q.kind === "CONFIDENCE"));
-  const hasRoi = Boolean(task?.questions.some((q) => q.kind === "ROI"));
+  const needsConfidence = Boolean(task?.questions.some((q) => q.kind === "CONFIDENCE" && q.isRequired));
+  const options = useMemo(() => task?.questions.find((q) => q.kind === "SUBTYPE")?.options ?? [], [task]);
+  const missing = [
+    ...(draft.answer ? [] : ["the subtype"]),
+    ...(needsConfidence && draft.confidence === null ? ["a confidence"] : []),
+  ];
 
   const submit = useCallback(() => {
-    if (!task || !answer || isPending) return;
-    setError(null);
-    startTransition(async () => {
-      const result = await submitReadAction({
-        studyId: task.studyId,
-        caseCode: task.caseCode,
-        phase: task.phase,
-        answer,
-        confidence: hasConfidence ? confidence : null,
-        roi: mark ? { imageId: mark.imageId, shape: mark.roi.shape, geometry: mark.roi.geometry } : null,
-        timeSpentMs: Math.max(0, Math.round(performance.now() - shownAt.current)),
-      });
-      if (!result.ok) {
-        setError(result.error);
-        return;
-      }
-      setSubmitted((n) => n + 1);
-      setTask(result.next);
-      setAnswer(null);
-      setConfidence(50);
-      setMark(null);
-    });
-  }, [task, answer, isPending, hasConfidence, confidence, mark]);
-
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      const target = event.target as HTMLElement;
-      if (
-        target.closest("input[type=text], input[type=email], textarea, select") ||
-        event.metaKey ||
-        event.ctrlKey ||
-        event.altKey
-      )
-        return;
-      const digit = Number(event.key);
-      if (Number.isInteger(digit) && digit >= 1 && digit <= options.length) {
-        setAnswer(options[digit - 1]!);
-        event.preventDefault();
-      } else if (event.key === "Enter" && !(target instanceof HTMLButtonElement)) {
-        event.preventDefault();
-        submit();
-      }
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [options, submit]);
-
-  const images = useMemo<ViewerImage[]>(
-    () =>
-      (task?.images ?? []).map((i) => ({
-        id: i.id,
-        laterality: i.laterality,
-        view: i.view,
-        widthPx: i.widthPx,
-        heightPx: i.heightPx,
-        pixelsUrl: pixelsUrl(i.displayUrl),
-        heatmapUrl: task?.ai?.heatmaps.find((h) => h.imageId === i.id)?.url
-          ? fileUrl(task.ai.heatmaps.find((h) => h.imageId === i.id)!.url)
+    if (!task || !isDisplayed || missing.length || step.isPending) return;
+    const done = { caseCode: task.caseCode, phase: task.phase };
+    step.submit(
+      {
+        answer: draft.answer!,
+        confidence: hasConfidence ? draft.confidence : null,
+        roi: draft.mark
+          ? { imageId: draft.mark.imageId, shape: draft.mark.roi.shape, geometry: draft.mark.roi.geometry }
           : null,
-      })),
-    [task],
-  );
-  const rois = useMemo<ViewerRoi[]>(() => {
-    const list: ViewerRoi[] = [];
-    // The lesion the question is about (a FINDING study): outlined, never editable.
-    for (const [index, m] of (task?.findingMarks ?? []).entries()) {
-      const roi = roiFromApi(m.shape, m.geometry);
-      if (roi)
-        list.push({
-          id: `finding-${index}`,
-          imageId: m.imageId,
-          roi,
-          label: "the lesion asked about",
-          tone: "lesion",
-          isEditable: false,
-        });
-    }
-    const earlier = task?.myUnaidedRead?.roi;
-    const earlierRoi = earlier ? roiFromApi(earlier.shape, earlier.geometry) : null;
-    if (earlier && earlierRoi)
-      list.push({
-        id: "unaided-mark",
-        imageId: earlier.imageId,
-        roi: earlierRoi,
-        label: "your unaided mark",
-        tone: "annotation",
-        isEditable: false,
-      });
-    if (mark)
-      list.push({
-        id: "my-mark",
-        imageId: mark.imageId,
-        roi: mark.roi,
-        label: "your mark",
-        tone: "reader",
-        isEditable: true,
-      });
-    return list;
-  }, [task, mark]);
-
-  if (!task) {
-    return (
-      <div className="panel stack" role="status">
-        <h1>{studyName}</h1>
-        <p>
-          <strong>All {caseCount} cases read.</strong>{" "}
-          {submitted ? `You submitted ${submitted} read${submitted === 1 ? "" : "s"} in this session.` : ""} Your reads
-          are locked; thank you.
-        </p>
-      </div>
+        timeSpentMs: Math.max(0, Math.round(performance.now() - shownAt.current)),
+      },
+      () => clear(done),
     );
-  }
+  }, [task, isDisplayed, missing.length, step, draft, hasConfidence, clear]);
 
+  useReadingKeys({
+    isAnswerable: isDisplayed,
+    options,
+    hasConfidence,
+    digitTarget,
+    setDigitTarget,
+    chooseAnswer: (answer) => update({ answer }),
+    setConfidence: (change) => update((d) => ({ confidence: change(d.confidence) })),
+    submit,
+    toggleHelp: () => setHelpOpen((v) => !v),
+    toggleFullScreen: fullScreen.toggle,
+  });
+
+  if (!task)
+    return (
+      <ReadingDone
+        studyId={studyId}
+        studyName={props.studyName}
+        caseCount={props.initialTask.caseCount}
+        submitted={step.submitted}
+      />
+    );
+  const signInHref = step.isSignedOut ? `/sign-in?callbackUrl=${encodeURIComponent(stepPath(studyId, task))}` : null;
   return (
-    <div className="reading-layout">
-      <div className="stack">
-        <CaseViewer
-          key={`${task.caseCode}-${task.phase}`}
-          images={images}
-          rois={rois}
-          canDrawRois={hasRoi}
-          onCreateRoi={(imageId, roi) => setMark({ imageId, roi })}
-          onUpdateRoi={(_id, roi) => setMark((m) => (m ? { ...m, roi } : m))}
-          onDeleteRoi={() => setMark(null)}
-          label={`Case ${task.caseCode} images`}
-        />
-      </div>
-      <aside className="panel stack reading-panel" aria-label="Your read">
-        <h1>{studyName}</h1>
-        <p className="progress-count" data-testid="reading-progress">
-          Case <strong>{task.position}</strong> of {task.caseCount}
-          <span className="muted"> · {task.caseCode}</span>
-        </p>
-        <progress max={task.caseCount} value={task.position - 1} aria-label="Cases read" />
-        {task.unit !== "CASE" ? (
-          <p data-testid="reading-unit">
-            {task.unit === "FINDING" ? "About the outlined lesion" : "About this breast"}
-            {task.laterality ? ` in the ${task.laterality === "R" ? "right" : "left"} breast` : ""}.
-          </p>
-        ) : null}
-        {task.phase === "AIDED" ? (
-          <div className="ai-box stack" data-testid="ai-assistance">
-            <h2>AI assistance</h2>
-            {task.myUnaidedRead ? (
-              <p>
-                Your unaided answer: <strong>{subtypeLabel(task.myUnaidedRead.answer)}</strong>
-                {task.myUnaidedRead.confidence !== null ? (
-                  <span className="muted"> (confidence {task.myUnaidedRead.confidence})</span>
-                ) : null}
-              </p>
-            ) : null}
-            {task.ai ? (
-              <>
-                <p>
-                  The AI answers <strong data-testid="ai-answer">{subtypeLabel(task.ai.answer)}</strong>
-                </p>
-                <ul className="plain-list">
-                  {task.ai.probabilities.map((p) => (
-                    <li key={p.subtype}>
-                      {subtypeLabel(p.subtype)} <span className="muted">{formatPercent(p.probability)}</span>
-                    </li>
-                  ))}
-                </ul>
-                {task.ai.heatmaps.length ? <HeatmapLegend /> : null}
-              </>
-            ) : (
-              <p className="muted">The AI has no answer for this case.</p>
-            )}
-            <p className="muted">Answer again, now with the AI&apos;s view.</p>
-          </div>
-        ) : null}
-        <fieldset className="answer-options">
-          <legend>
-            {subtypeQuestion?.prompt ?? "Subtype"} (keys 1–{options.length})
-          </legend>
-          {options.map((o, i) => (
-            <label key={o} className={`answer-option${answer === o ? " chosen" : ""}`}>
-              <input type="radio" name="answer" value={o} checked={answer === o} onChange={() => setAnswer(o)} />
-              <kbd>{i + 1}</kbd> {subtypeLabel(o)}
-            </label>
-          ))}
-        </fieldset>
-        {hasConfidence ? (
-          <div className="field">
-            <label htmlFor="confidence">
-              Confidence: <strong>{confidence}</strong>
-            </label>
-            <input
-              id="confidence"
-              type="range"
-              min={0}
-              max={100}
-              step={1}
-              value={confidence}
-              onChange={(e) => setConfidence(Number(e.target.value))}
-            />
-          </div>
-        ) : null}
-        {hasRoi ? (
-          <p className="muted">
-            {mark ? "Lesion marked. " : "Optional: mark the lesion with a tool of the toolbar. "}
-            {mark ? (
-              <button type="button" className="link-button" onClick={() => setMark(null)}>
-                Clear mark
-              </button>
-            ) : null}
-          </p>
-        ) : null}
-        {error ? (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        ) : null}
-        <button type="button" className="primary" onClick={submit} disabled={!answer || isPending}>
-          {isPending ? "Submitting…" : "Submit read (Enter)"}
-        </button>
-        <p className="muted small">
-          Submitted reads are locked. You see no truth, no other reader&apos;s answers
-          {task.phase === "UNAIDED" ? " and no AI" : ""}.
-        </p>
-      </aside>
+    <div
+      ref={roomRef}
+      className={`reading-room${fullScreen.isOn ? " is-full-screen" : ""}`}
+      data-step={stepKey!}
+      data-prefetched={prefetchedKey === stepKey ? "true" : undefined}
+    >
+      <AnswerPanel
+        studyName={props.studyName}
+        task={task}
+        draft={draft}
+        chooseAnswer={(answer) => {
+          update({ answer });
+          if (hasConfidence) setDigitTarget("confidence");
+        }}
+        setConfidence={(confidence) => update({ confidence })}
+        clearMark={() => update({ mark: null })}
+        digitTarget={digitTarget}
+        isDisplayed={isDisplayed}
+        isPending={step.isPending}
+        missing={missing}
+        error={step.error}
+        signInHref={signInHref}
+        submit={submit}
+      />
+      <ReadingViewer
+        key={stepKey}
+        task={task}
+        mark={draft.mark}
+        setMark={(change) => update((d) => ({ mark: change(d.mark) }))}
+        hangingProtocol={props.hangingProtocol}
+        onAllDisplayed={() => setDisplayedKey(stepKey)}
+        isHelpOpen={isHelpOpen}
+        setHelpOpen={setHelpOpen}
+        isFullScreen={fullScreen.isOn}
+        toggleFullScreen={fullScreen.toggle}
+      />
     </div>
   );
 }

@@ -4,7 +4,7 @@ import { useMemo, useState } from "react";
 import { CaseViewer } from "@/components/viewer/case-viewer";
 import type { ViewerImage, ViewerRoi } from "@/components/viewer/viewer-types";
 import { fileUrl, pixelsUrl } from "@/lib/files";
-import { subtypeLabel } from "@/lib/labels";
+import { heatmapDescription, subtypeLabel } from "@/lib/labels";
 import { roiFromApi } from "@/viewer/roi-geometry";
 
 export type ExplorerCase = {
@@ -13,7 +13,7 @@ export type ExplorerCase = {
   truth: string;
   aiAnswer: string | null;
   images: { id: string; laterality: "R" | "L"; view: string; widthPx: number; heightPx: number; displayUrl: string }[];
-  aiHeatmaps: { imageId: string; url: string }[];
+  aiHeatmaps: { imageId: string; url: string; method: string; layerName: string; score: string }[];
   reads: {
     readerLabel: string;
     phase: "UNAIDED" | "AIDED";
@@ -21,6 +21,7 @@ export type ExplorerCase = {
     confidence: number | null;
     isCorrect: boolean;
     region: string | null;
+    readingTimeMs: number | null;
     roi: { imageId: string; shape: string; geometry: unknown } | null;
   }[];
 };
@@ -72,6 +73,7 @@ export function RegionExplorer({
               heightPx: i.heightPx,
               pixelsUrl: pixelsUrl(i.displayUrl),
               heatmapUrl: heat ? fileUrl(heat.url) : null,
+              heatmapDescription: heat ? heatmapDescription({ ...heat, subtype: current.c.aiAnswer }) : null,
             };
           })
         : [],

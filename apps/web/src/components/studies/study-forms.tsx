@@ -1,12 +1,12 @@
 "use client";
 
-import { useActionState, useState, useTransition } from "react";
-import { Feedback } from "@/components/common/form-feedback";
+import { useState, useTransition } from "react";
+import { Feedback, FieldError } from "@/components/common/form-feedback";
 import { SelectField, SubtypeCheckboxes } from "@/components/common/form-fields";
+import { useKeptFormAction } from "@/components/common/use-kept-form-action";
 import { RadioChoices } from "@/components/common/radio-choices";
 import { type FormState, INITIAL_FORM_STATE as initial } from "@/lib/form-state";
 import {
-  addCasesAction,
   addReaderAction,
   changeStudyStatusAction,
   createStudyAction,
@@ -14,7 +14,6 @@ import {
   removeReaderAction,
   runStudyInferenceAction,
 } from "@/app/(app)/studies/actions";
-import { SUBTYPE_LABEL } from "@/lib/labels";
 
 export function CreateStudyForm({
   sites,
@@ -23,9 +22,9 @@ export function CreateStudyForm({
   sites: { id: string; code: string }[];
   models: { id: string; label: string }[];
 }) {
-  const [state, action, isPending] = useActionState(createStudyAction, initial);
+  const [state, action, isPending] = useKeptFormAction(createStudyAction, initial);
   return (
-    <form action={action} className="stack" aria-label="New reader study">
+    <form onSubmit={action} className="stack" aria-label="New reader study">
       <div className="row">
         <div className="field">
           <label htmlFor="st-name">Name</label>
@@ -89,68 +88,21 @@ export function CreateStudyForm({
   );
 }
 
-export function AddCasesForm({
-  studyId,
-  candidates,
-}: {
-  studyId: string;
-  candidates: { id: string; accessionKey: string; truth: string | null; site: string }[];
-}) {
-  const [state, action, isPending] = useActionState(addCasesAction, initial);
-  const [checked, setChecked] = useState<Set<string>>(new Set());
-  if (candidates.length === 0) return <p className="muted">No more labelled cases to add.</p>;
-  const toggleAll = () =>
-    setChecked(checked.size === candidates.length ? new Set() : new Set(candidates.map((c) => c.id)));
-  return (
-    <form action={action} className="stack" aria-label="Add cases">
-      <input type="hidden" name="studyId" value={studyId} />
-      <div className="row">
-        <button type="button" onClick={toggleAll}>
-          {checked.size === candidates.length ? "Untick all" : "Tick all"}
-        </button>
-        <button type="submit" className="primary" disabled={isPending || checked.size === 0}>
-          Add {checked.size || ""} case{checked.size === 1 ? "" : "s"}
-        </button>
-        <Feedback state={state} />
-      </div>
-      <div className="case-picker" role="group" aria-label="Labelled cases">
-        {candidates.map((c) => (
-          <label key={c.id} className="inline-field">
-            <input
-              type="checkbox"
-              name="caseIds"
-              value={c.id}
-              checked={checked.has(c.id)}
-              onChange={(e) => {
-                const next = new Set(checked);
-                if (e.target.checked) next.add(c.id);
-                else next.delete(c.id);
-                setChecked(next);
-              }}
-            />
-            {c.accessionKey}{" "}
-            <span className="muted">{c.truth ? SUBTYPE_LABEL[c.truth as keyof typeof SUBTYPE_LABEL] : ""}</span>
-          </label>
-        ))}
-      </div>
-    </form>
-  );
-}
-
 export function AddReaderForm({ studyId, arms }: { studyId: string; arms: { kind: string; name: string }[] }) {
-  const [state, action, isPending] = useActionState(addReaderAction, initial);
+  const [state, action, isPending] = useKeptFormAction(addReaderAction, initial);
   return (
-    <form action={action} className="row" aria-label="Add a reader">
+    <form onSubmit={action} className="row" aria-label="Add a reader">
       <input type="hidden" name="studyId" value={studyId} />
       <div className="field">
         <label htmlFor="rd-email">Reader email</label>
-        <input id="rd-email" name="email" type="email" required />
+        <input id="rd-email" name="email" type="email" required aria-invalid={state.field === "email"} />
+        <FieldError state={state} field="email" />
       </div>
       <SelectField id="rd-arm" label="Arm" name="arm" options={arms.map((a) => ({ value: a.kind, label: a.name }))} />
       <button type="submit" disabled={isPending}>
         Add reader
       </button>
-      <Feedback state={state} />
+      <Feedback state={state} fields={["email"]} />
     </form>
   );
 }
@@ -190,14 +142,25 @@ export function RemoveCaseButton({ studyId, caseId, code }: { studyId: string; c
   return <RemoveButton label={`Remove case ${code}`} onRemove={() => removeCaseAction(studyId, caseId)} />;
 }
 
+/** Closing warns about readers who have not finished: their unread cases are not in the report. */
+function closeQuestion(unfinished: string[]) {
+  const warning = unfinished.length
+    ? `${unfinished.length} reader${unfinished.length === 1 ? " has" : "s have"} not finished: ${unfinished.join(", ")}. Their unread cases will be missing from the report.\n\n`
+    : "";
+  return `${warning}Close the study? Reading stops and the answers and the report become visible.`;
+}
+
 export function StatusButton({
   studyId,
   to,
   disabled,
+  unfinished = [],
 }: {
   studyId: string;
   to: "OPEN" | "CLOSED";
   disabled?: boolean;
+  /** Readers still reading ("name (3 of 10 reads)"), to warn before closing. */
+  unfinished?: string[];
 }) {
   const [state, setState] = useState(initial);
   const [isPending, startTransition] = useTransition();
@@ -213,7 +176,7 @@ export function StatusButton({
             const question =
               to === "OPEN"
                 ? "Open the study? Each reader's case order is fixed and reading starts; cases and readers can no longer change."
-                : "Close the study? Reading stops and the answers and the report become visible.";
+                : closeQuestion(unfinished);
             if (!window.confirm(question)) return;
             setState(await changeStudyStatusAction(studyId, to));
           })
@@ -221,6 +184,11 @@ export function StatusButton({
       >
         {isPending ? "…" : label}
       </button>
+      {to === "CLOSED" && unfinished.length ? (
+        <span className="error small" data-testid="unfinished-readers">
+          {unfinished.length} reader{unfinished.length === 1 ? " has" : "s have"} not finished
+        </span>
+      ) : null}
       <Feedback state={state} />
     </span>
   );

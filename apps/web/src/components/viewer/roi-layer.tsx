@@ -1,5 +1,6 @@
 import { roiHandles, type Roi } from "@/viewer/roi-geometry";
 import { imageToScreen, type Affine } from "@/viewer/view-transform";
+import { labelPosition } from "./label-position";
 import type { ViewerRoi } from "./viewer-types";
 
 const TONE_COLOUR: Record<ViewerRoi["tone"], string> = {
@@ -76,14 +77,16 @@ export function RoiLayer({
       {rois.map((r) => {
         const isSelected = r.id === selectedRoiId;
         const colour = TONE_COLOUR[r.tone];
-        const [lx, ly] = imageToScreen(affine, ...firstPoint(r.roi));
+        const [px, py] = imageToScreen(affine, ...firstPoint(r.roi));
+        const at = r.label ? labelPosition(px, py, r.label, { width, height }) : null;
         return (
           <g key={r.id} data-roi-id={r.id} data-shape={r.roi.shape}>
             <Shape roi={r.roi} affine={affine} colour={colour} isSelected={isSelected} />
-            {r.label ? (
+            {r.label && at ? (
               <text
-                x={lx + 4}
-                y={ly - 6}
+                x={at.x}
+                y={at.y}
+                textAnchor={at.anchor}
                 fill={colour}
                 fontSize={12}
                 style={{ paintOrder: "stroke", stroke: "#000", strokeWidth: 3 }}

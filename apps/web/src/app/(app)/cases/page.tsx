@@ -11,7 +11,8 @@ import {
   type Subtype,
 } from "@/lib/labels";
 import { graphqlOr } from "@/lib/safe-graphql";
-import { currentSite, getMe, sitesOf } from "@/lib/viewer-context";
+import { NotForYourRole } from "@/components/shell/not-for-your-role";
+import { currentSite, getMe, hasRole, sitesOf } from "@/lib/viewer-context";
 
 const ANY = { value: "", label: "Any" };
 
@@ -106,6 +107,14 @@ const PAGE = 25;
 export default async function CasesPage({ searchParams }: { searchParams: Promise<Search> }) {
   const search = await searchParams;
   const me = (await getMe())!;
+  if (!hasRole(me, "ADMIN", "COORDINATOR", "ANNOTATOR", "ML_ENGINEER"))
+    return (
+      <NotForYourRole
+        what="Cases"
+        forRoles="administrators, coordinators, annotators and ML engineers; readers see cases only in their studies"
+        go={hasRole(me, "READER") ? { href: "/reading", label: "Your reading" } : { href: "/", label: "Home" }}
+      />
+    );
   const sites = sitesOf(me);
   const chosen = await currentSite(me);
   // "all" in the URL overrides the switcher; otherwise the switcher's site.
@@ -144,63 +153,22 @@ export default async function CasesPage({ searchParams }: { searchParams: Promis
   return (
     <section className="stack">
       <h1>Cases</h1>
-      <form className="row panel filters" method="get" aria-label="Case filters">
-        <SelectField
-          id="f-site"
-          label="Site"
-          name="site"
-          defaultValue={search.site === "all" ? "all" : (siteId ?? "all")}
-          options={[{ value: "all", label: "All my sites" }, ...sites.map((s) => ({ value: s.id, label: s.code }))]}
-        />
-        <SelectField
-          id="f-subtype"
-          label="Subtype"
-          name="subtype"
-          defaultValue={filter.subtype ?? ""}
-          options={[ANY, ...SUBTYPE_OPTIONS]}
-        />
-        <SelectField
-          id="f-status"
-          label="Label status"
-          name="status"
-          defaultValue={filter.labelStatus ?? ""}
-          options={[ANY, ...LABEL_STATUSES.map((s) => ({ value: s, label: LABEL_STATUS_LABEL[s] }))]}
-        />
-        <SelectField
-          id="f-dataset"
-          label="Dataset version"
-          name="dataset"
-          defaultValue={filter.datasetVersionId ?? ""}
-          options={[
-            ANY,
-            ...options.datasets.edges.flatMap(({ node }) =>
-              node.versions.map((v) => ({ value: v.id, label: `${node.name} v${v.version}` })),
-            ),
-          ]}
-        />
-        <SelectField
-          id="f-study"
-          label="Reader study"
-          name="study"
-          defaultValue={filter.studyId ?? ""}
-          options={[
-            ANY,
-            ...studies.readerStudies.edges.map(({ node }) => ({
-              value: node.id,
-              label: `${node.name} (${node.status.toLowerCase()})`,
-            })),
-          ]}
-        />
-        <button type="submit" className="primary">
-          Apply
-        </button>
-        {isFiltered ? <Link href="/cases">Clear filters</Link> : null}
-      </form>
+      <CaseFilterForm
+        search={search}
+        siteId={siteId}
+        sites={sites}
+        filter={filter}
+        datasets={options.datasets.edges.map((e) => e.node)}
+        studies={studies.readerStudies.edges.map((e) => e.node)}
+        isFiltered={isFiltered}
+      />
       {cases.edges.length === 0 ? (
         <p className="muted panel">
           {isFiltered
             ? "No case matches these filters."
-            : "No cases yet. Import images to start (npm run import, or POST /imports)."}
+            : hasRole(me, "ADMIN", "ANNOTATOR")
+              ? "No cases yet. Import images to start (npm run import, or POST /imports)."
+              : "No cases yet at your sites."}
         </p>
       ) : (
         <table aria-label="Cases">
@@ -257,5 +225,81 @@ export default async function CasesPage({ searchParams }: { searchParams: Promis
         ) : null}
       </nav>
     </section>
+  );
+}
+
+/** The list's filters (GET form: the URL holds them, so a filtered list can be shared). */
+function CaseFilterForm({
+  search,
+  siteId,
+  sites,
+  filter,
+  datasets,
+  studies,
+  isFiltered,
+}: {
+  search: Search;
+  siteId: string | null;
+  sites: { id: string; code: string }[];
+  filter: {
+    subtype?: string | null;
+    labelStatus?: string | null;
+    datasetVersionId: string | null;
+    studyId: string | null;
+  };
+  datasets: { id: string; name: string; versions: { id: string; version: number }[] }[];
+  studies: { id: string; name: string; status: string }[];
+  isFiltered: boolean;
+}) {
+  return (
+    <form className="row panel filters" method="get" aria-label="Case filters">
+      <SelectField
+        id="f-site"
+        label="Site"
+        name="site"
+        defaultValue={search.site === "all" ? "all" : (siteId ?? "all")}
+        options={[{ value: "all", label: "All my sites" }, ...sites.map((s) => ({ value: s.id, label: s.code }))]}
+      />
+      <SelectField
+        id="f-subtype"
+        label="Subtype"
+        name="subtype"
+        defaultValue={filter.subtype ?? ""}
+        options={[ANY, ...SUBTYPE_OPTIONS]}
+      />
+      <SelectField
+        id="f-status"
+        label="Label status"
+        name="status"
+        defaultValue={filter.labelStatus ?? ""}
+        options={[ANY, ...LABEL_STATUSES.map((s) => ({ value: s, label: LABEL_STATUS_LABEL[s] }))]}
+      />
+      <SelectField
+        id="f-dataset"
+        label="Dataset version"
+        name="dataset"
+        defaultValue={filter.datasetVersionId ?? ""}
+        options={[
+          ANY,
+          ...datasets.flatMap((node) =>
+            node.versions.map((v) => ({ value: v.id, label: `${node.name} v${v.version}` })),
+          ),
+        ]}
+      />
+      <SelectField
+        id="f-study"
+        label="Reader study"
+        name="study"
+        defaultValue={filter.studyId ?? ""}
+        options={[
+          ANY,
+          ...studies.map((node) => ({ value: node.id, label: `${node.name} (${node.status.toLowerCase()})` })),
+        ]}
+      />
+      <button type="submit" className="primary">
+        Apply
+      </button>
+      {isFiltered ? <Link href="/cases">Clear filters</Link> : null}
+    </form>
   );
 }

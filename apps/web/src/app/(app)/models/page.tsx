@@ -52,6 +52,10 @@ export default async function ModelsPage() {
   return (
     <section className="stack">
       <h1>Models</h1>
+      <p>
+        <Link href="/models/weights">ImageNet weights</Link>{" "}
+        <span className="muted">: the registered files the ueda-2020 preset starts from</span>
+      </p>
       {modelVersions.edges.length === 0 ? (
         <p className="muted panel">No published model versions yet. A finished training run publishes one.</p>
       ) : (

@@ -76,7 +76,10 @@ export default async function ReadingPage() {
                       <span className="muted">All cases read</span>
                     ) : (
                       <span className="muted">Closed</span>
-                    )}
+                    )}{" "}
+                    <Link href={`/reading/${encodeURIComponent(a.studyId)}/reads`} className="small">
+                      Your reads
+                    </Link>
                   </td>
                 </tr>
               );

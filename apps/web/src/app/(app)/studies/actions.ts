@@ -2,18 +2,18 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { graphql, GraphQLRequestError } from "@/lib/graphql";
+import { refusalOf, type Refusal } from "@/lib/form-errors";
+import { graphql } from "@/lib/graphql";
 import type { FormState } from "@/lib/form-state";
 
 const studyPath = (id: string) => `/studies/${encodeURIComponent(id)}`;
 
-async function attempt(run: () => Promise<unknown>): Promise<string | null> {
+async function attempt(run: () => Promise<unknown>): Promise<Refusal | null> {
   try {
     await run();
     return null;
   } catch (error) {
-    if (error instanceof GraphQLRequestError) return error.message;
-    throw error;
+    return refusalOf(error);
   }
 }
 
@@ -59,7 +59,7 @@ export async function createStudyAction(_previous: FormState, form: FormData): P
     );
     id = result.createReaderStudy.id;
   });
-  if (error) return { error, message: null };
+  if (error) return { ...error, message: null };
   redirect(studyPath(id));
 }
 
@@ -79,7 +79,7 @@ export async function addCasesAction(_previous: FormState, form: FormData): Prom
       { input: { studyId, caseIds } },
     ),
   );
-  if (error) return { error, message: null };
+  if (error) return { ...error, message: null };
   revalidatePath(studyPath(studyId));
   return { error: null, message: `${caseIds.length} case${caseIds.length === 1 ? "" : "s"} added.` };
 }
@@ -99,7 +99,7 @@ export async function addReaderAction(_previous: FormState, form: FormData): Pro
       { input: { studyId, email, arm: form.get("arm") } },
     ),
   );
-  if (error) return { error, message: null };
+  if (error) return { ...error, message: null };
   revalidatePath(studyPath(studyId));
   return { error: null, message: `${email} added.` };
 }
@@ -118,7 +118,7 @@ export async function removeReaderAction(studyId: string, studyReaderId: string)
     ),
   );
   if (!error) revalidatePath(studyPath(studyId));
-  return { error, message: null };
+  return { ...error, error: error?.error ?? null, message: null };
 }
 
 export async function removeCaseAction(studyId: string, caseId: string): Promise<FormState> {
@@ -135,7 +135,7 @@ export async function removeCaseAction(studyId: string, caseId: string): Promise
     ),
   );
   if (!error) revalidatePath(studyPath(studyId));
-  return { error, message: null };
+  return { ...error, error: error?.error ?? null, message: null };
 }
 
 export async function changeStudyStatusAction(studyId: string, to: "OPEN" | "CLOSED"): Promise<FormState> {
@@ -145,7 +145,7 @@ export async function changeStudyStatusAction(studyId: string, to: "OPEN" | "CLO
       : `mutation Close($id: ID!) { closeReaderStudy(id: $id) { id } }`;
   const error = await attempt(() => graphql(mutation, { id: studyId }));
   if (!error) revalidatePath(studyPath(studyId));
-  return { error, message: null };
+  return { ...error, error: error?.error ?? null, message: null };
 }
 
 export async function runStudyInferenceAction(studyId: string, modelVersionId: string): Promise<FormState> {
@@ -162,5 +162,74 @@ export async function runStudyInferenceAction(studyId: string, modelVersionId: s
     ),
   );
   if (!error) revalidatePath(studyPath(studyId));
-  return { error, message: error ? null : "The AI's predictions and heatmaps are queued." };
+  return {
+    ...error,
+    error: error?.error ?? null,
+    message: error ? null : "The AI's predictions and heatmaps are queued.",
+  };
+}
+
+export type CandidateCase = {
+  id: string;
+  accessionKey: string;
+  truth: string | null;
+  labelStatus: string;
+  site: string;
+};
+export type CandidatePage = { cases: CandidateCase[]; endCursor: string | null; hasNextPage: boolean };
+
+const CANDIDATES = /* GraphQL */ `
+  query Candidates($filter: CaseFilter, $first: Int, $after: String) {
+    cases(first: $first, after: $after, filter: $filter) {
+      edges {
+        node {
+          id
+          accessionKey
+          truth
+          labelStatus
+          site {
+            code
+          }
+        }
+      }
+      pageInfo {
+        endCursor
+        hasNextPage
+      }
+    }
+  }
+`;
+
+/** A page of cases the coordinator may add (any of their sites), by search, site, truth and label status. */
+export async function findCandidateCasesAction(input: {
+  search: string;
+  siteId: string | null;
+  subtype: string | null;
+  labelStatus: string | null;
+  after: string | null;
+}): Promise<CandidatePage | { error: string }> {
+  try {
+    const result = await graphql<{
+      cases: {
+        edges: { node: Omit<CandidateCase, "site"> & { site: { code: string } } }[];
+        pageInfo: { endCursor: string | null; hasNextPage: boolean };
+      };
+    }>(CANDIDATES, {
+      first: 50,
+      after: input.after,
+      filter: {
+        search: input.search.trim() || null,
+        siteId: input.siteId,
+        subtype: input.subtype,
+        labelStatus: input.labelStatus,
+      },
+    });
+    return {
+      cases: result.cases.edges.map(({ node }) => ({ ...node, site: node.site.code })),
+      endCursor: result.cases.pageInfo.endCursor,
+      hasNextPage: result.cases.pageInfo.hasNextPage,
+    };
+  } catch (error) {
+    return { error: refusalOf(error).error };
+  }
 }

@@ -4,7 +4,8 @@ import { CreateStudyForm } from "@/components/studies/study-forms";
 import { formatDateTime } from "@/lib/format";
 import { graphql } from "@/lib/graphql";
 import { graphqlOr } from "@/lib/safe-graphql";
-import { currentSite, getMe, sitesWithRole } from "@/lib/viewer-context";
+import { NotForYourRole } from "@/components/shell/not-for-your-role";
+import { currentSite, getMe, hasRole, sitesWithRole } from "@/lib/viewer-context";
 
 type Study = {
   id: string;
@@ -61,6 +62,14 @@ const MODELS = /* GraphQL */ `
 
 export default async function StudiesPage() {
   const me = (await getMe())!;
+  if (!hasRole(me, "COORDINATOR"))
+    return (
+      <NotForYourRole
+        what="Reader studies"
+        forRoles="coordinators, who design studies and read their reports"
+        go={hasRole(me, "READER") ? { href: "/reading", label: "Your reading" } : { href: "/", label: "Home" }}
+      />
+    );
   const site = await currentSite(me);
   const [{ readerStudies }, models] = await Promise.all([
     graphql<{ readerStudies: { edges: { node: Study }[] } }>(QUERY, { siteId: site?.id ?? null }),
@@ -104,16 +113,19 @@ export default async function StudiesPage() {
           </tbody>
         </table>
       )}
-      <div className="panel">
-        <h2>New reader study</h2>
-        <CreateStudyForm
-          sites={sitesWithRole(me, "COORDINATOR")}
-          models={models.modelVersions.edges.map(({ node }) => ({
-            id: node.id,
-            label: `${node.name} v${node.version} (${node.site.code})`,
-          }))}
-        />
-      </div>
+      {/* Only coordinators design studies: others see the list (their site's), not an empty form. */}
+      {sitesWithRole(me, "COORDINATOR").length ? (
+        <div className="panel">
+          <h2>New reader study</h2>
+          <CreateStudyForm
+            sites={sitesWithRole(me, "COORDINATOR")}
+            models={models.modelVersions.edges.map(({ node }) => ({
+              id: node.id,
+              label: `${node.name} v${node.version} (${node.site.code})`,
+            }))}
+          />
+        </div>
+      ) : null}
     </section>
   );
 }

@@ -3,7 +3,7 @@ import { StatusBadge } from "@/components/common/status-badge";
 import { AutoRefresh } from "@/components/common/auto-refresh";
 import { StartTrainingForm } from "@/components/training/start-training-form";
 import { formatDateTime } from "@/lib/format";
-import { progressLine } from "@/lib/training";
+import { progressLine, runProgress } from "@/lib/training";
 import { graphql } from "@/lib/graphql";
 import { currentSite, getMe } from "@/lib/viewer-context";
 
@@ -16,15 +16,22 @@ type Run = {
   createdAt: string;
   requestedByName: string;
   progress: Record<string, unknown> | null;
+  startedAt: string | null;
+  finishedAt: string | null;
   modelVersion: { id: string; name: string; version: number } | null;
 };
 type Query = {
   trainingRuns: { edges: { node: Run }[] };
   datasets: {
     edges: {
-      node: { name: string; site: { id: string }; versions: { id: string; version: number; itemCount: number }[] };
+      node: {
+        name: string;
+        site: { id: string; code: string };
+        versions: { id: string; version: number; itemCount: number }[];
+      };
     }[];
   };
+  pretrainedWeights: { weightsId: string; name: string; sha256: string; site: { id: string } }[];
 };
 
 const QUERY = /* GraphQL */ `
@@ -40,6 +47,8 @@ const QUERY = /* GraphQL */ `
           createdAt
           requestedByName
           progress
+          startedAt
+          finishedAt
           modelVersion {
             id
             name
@@ -54,6 +63,7 @@ const QUERY = /* GraphQL */ `
           name
           site {
             id
+            code
           }
           versions {
             id
@@ -61,6 +71,14 @@ const QUERY = /* GraphQL */ `
             itemCount
           }
         }
+      }
+    }
+    pretrainedWeights {
+      weightsId
+      name
+      sha256
+      site {
+        id
       }
     }
   }
@@ -74,8 +92,18 @@ export default async function TrainingPage() {
   const versions = data.datasets.edges
     .filter(({ node }) => mlSites.has(node.site.id))
     .flatMap(({ node }) =>
-      node.versions.map((v) => ({ id: v.id, label: `${node.name} v${v.version} (${v.itemCount} images)` })),
+      node.versions.map((v) => ({
+        id: v.id,
+        label: `${node.name} v${v.version} (${v.itemCount} images)`,
+        siteId: node.site.id,
+        siteCode: node.site.code,
+      })),
     );
+  const weights = data.pretrainedWeights.map((w) => ({
+    id: w.weightsId,
+    label: `${w.name} (sha256 ${w.sha256.slice(0, 12)}…)`,
+    siteId: w.site.id,
+  }));
   const runs = data.trainingRuns.edges.map((e) => e.node);
   const isActive = runs.some((r) => ["QUEUED", "RUNNING", "CANCELLING"].includes(r.status));
   return (
@@ -85,7 +113,7 @@ export default async function TrainingPage() {
       </h1>
       <div className="panel">
         <h2>Start a run</h2>
-        <StartTrainingForm versions={versions} />
+        <StartTrainingForm versions={versions} weights={weights} />
       </div>
       <div className="panel">
         <h2>Runs</h2>
@@ -117,7 +145,10 @@ export default async function TrainingPage() {
                     {r.datasetName} v{r.datasetVersion}
                   </td>
                   <td>{r.preset}</td>
-                  <td className="muted">{progressLine(r.progress)}</td>
+                  <td className="muted">
+                    {progressLine(r.progress)}
+                    {r.status === "RUNNING" ? ` · ${Math.round(runProgress(r, new Date()).share * 100)}%` : ""}
+                  </td>
                   <td>
                     {r.modelVersion ? (
                       <Link href={`/models/${encodeURIComponent(r.modelVersion.id)}`}>

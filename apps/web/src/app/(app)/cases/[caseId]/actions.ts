@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import type { FormState } from "@/lib/form-state";
+import { refusalOf, type Refusal } from "@/lib/form-errors";
 import { graphql, GraphQLRequestError } from "@/lib/graphql";
 
 export type ActionResult<T = null> = { ok: true; value: T } | { ok: false; error: string };
@@ -14,6 +15,15 @@ async function attempt<T>(run: () => Promise<T>): Promise<ActionResult<T>> {
   } catch (error) {
     if (error instanceof GraphQLRequestError) return { ok: false, error: error.message };
     throw error;
+  }
+}
+
+async function attemptForm(run: () => Promise<unknown>): Promise<Refusal | null> {
+  try {
+    await run();
+    return null;
+  } catch (error) {
+    return refusalOf(error);
   }
 }
 
@@ -31,7 +41,7 @@ export async function addPathologyLabelAction(_previous: FormState, form: FormDa
   const findingId = String(form.get("findingId") ?? "");
   const specimenDate = String(form.get("specimenDate") ?? "");
   const note = String(form.get("note") ?? "").trim();
-  const result = await attempt(() =>
+  const result = await attemptForm(() =>
     graphql(ADD_LABEL, {
       input: {
         ...(findingId ? { findingId } : { caseId, laterality: form.get("laterality") || null }),
@@ -42,7 +52,7 @@ export async function addPathologyLabelAction(_previous: FormState, form: FormDa
       },
     }),
   );
-  if (!result.ok) return { error: result.error, message: null };
+  if (result) return { ...result, message: null };
   revalidatePath(casePath(caseId));
   return { error: null, message: "Label saved." };
 }
@@ -68,7 +78,7 @@ export async function decideConsensusAction(_previous: FormState, form: FormData
   const caseId = String(form.get("caseId") ?? "");
   const findingId = String(form.get("findingId") ?? "");
   const rationale = String(form.get("rationale") ?? "").trim();
-  const result = await attempt(() =>
+  const result = await attemptForm(() =>
     graphql(
       `
         mutation Decide($input: DecideConsensusInput!) {
@@ -80,7 +90,7 @@ export async function decideConsensusAction(_previous: FormState, form: FormData
       { input: { findingId, subtype: form.get("subtype"), rationale: rationale || null } },
     ),
   );
-  if (!result.ok) return { error: result.error, message: null };
+  if (result) return { ...result, message: null };
   revalidatePath(casePath(caseId));
   return { error: null, message: "Consensus recorded." };
 }

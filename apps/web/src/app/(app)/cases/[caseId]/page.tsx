@@ -7,7 +7,8 @@ import { CaseImaging, type CaseImage } from "@/components/case/case-imaging";
 import { PacsResultsPanel, type PacsResult } from "@/components/case/pacs-results-panel";
 import { fileUrl, pixelsUrl } from "@/lib/files";
 import { graphql, GraphQLRequestError } from "@/lib/graphql";
-import { LABEL_STATUS_LABEL, SUBTYPE_LABEL, type LabelStatus, type Subtype } from "@/lib/labels";
+import { heatmapDescription, LABEL_STATUS_LABEL, SUBTYPE_LABEL, type LabelStatus, type Subtype } from "@/lib/labels";
+import type { HangingProtocol } from "@/lib/hanging";
 import { graphqlOr } from "@/lib/safe-graphql";
 import { getMe, userGlobalId } from "@/lib/viewer-context";
 
@@ -27,8 +28,11 @@ type Image = {
   widthPx: number;
   heightPx: number;
   bitsStored: number;
+  pixelSpacingRowMm: number | null;
+  pixelSpacingColMm: number | null;
   annotations: Annotation[];
 };
+type CaseLink = { id: string; accessionKey: string } | null;
 type CaseQuery = {
   case: {
     id: string;
@@ -41,7 +45,9 @@ type CaseQuery = {
     images: Image[];
     findings: Finding[];
     breasts: { laterality: "R" | "L"; labelStatus: LabelStatus | "MIXED"; truth: Subtype | null }[];
+    neighbours: { previous: CaseLink; next: CaseLink; nextUnlabelled: CaseLink };
   };
+  myPreferences: { hangingProtocol: HangingProtocol };
   pathologyHistory: PathologyEvent[];
 };
 
@@ -67,6 +73,8 @@ const CASE_QUERY = /* GraphQL */ `
         widthPx
         heightPx
         bitsStored
+        pixelSpacingRowMm
+        pixelSpacingColMm
         annotations {
           id
           purpose
@@ -113,6 +121,23 @@ const CASE_QUERY = /* GraphQL */ `
           }
         }
       }
+      neighbours {
+        previous {
+          id
+          accessionKey
+        }
+        next {
+          id
+          accessionKey
+        }
+        nextUnlabelled {
+          id
+          accessionKey
+        }
+      }
+    }
+    myPreferences {
+      hangingProtocol
     }
     pathologyHistory(caseId: $id) {
       kind
@@ -131,11 +156,19 @@ type Prediction = {
   createdAt: string;
   modelVersion: { name: string; version: number } | null;
   probabilities: { subtype: Subtype; probability: number }[];
-  saliencyMaps: { url: string; subtype: Subtype | null; classIndex: number }[];
+  saliencyMaps: {
+    url: string;
+    subtype: Subtype | null;
+    classIndex: number;
+    method: string;
+    layerName: string;
+    score: string;
+  }[];
 };
 const PREDICTIONS_QUERY = (ids: string[]) =>
-  `query Predictions { ${ids.map((id, i) => `p${i}: imagePredictions(imageId: ${JSON.stringify(id)}) { predictedClass createdAt modelVersion { name version } probabilities { subtype probability } saliencyMaps { url subtype classIndex } }`).join(" ")} }`;
+  `query Predictions { ${ids.map((id, i) => `p${i}: imagePredictions(imageId: ${JSON.stringify(id)}) { predictedClass createdAt modelVersion { name version } probabilities { subtype probability } saliencyMaps { url subtype classIndex method layerName score } }`).join(" ")} }`;
 
+/** One case: its four views with regions and heatmaps, its pathology truth and history. */
 export default async function CasePage({ params }: { params: Promise<{ caseId: string }> }) {
   const { caseId } = await params;
   const id = decodeURIComponent(caseId);
@@ -167,6 +200,7 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
       heightPx: image.heightPx,
       pixelsUrl: pixelsUrl(image.displayUrl),
       heatmapUrl: map ? fileUrl(map.url) : null,
+      heatmapDescription: map ? heatmapDescription(map) : null,
       prediction: latest
         ? {
             subtype: latest.predictedClass,
@@ -174,6 +208,10 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
             probability: latest.probabilities.find((p) => p.subtype === latest.predictedClass)?.probability ?? null,
           }
         : null,
+      pixelSpacingMm:
+        image.pixelSpacingRowMm && image.pixelSpacingColMm
+          ? { row: image.pixelSpacingRowMm, col: image.pixelSpacingColMm }
+          : null,
       annotations: image.annotations,
     };
   });
@@ -190,21 +228,14 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
 
   return (
     <section className="stack">
-      <p>
-        <Link href="/cases">← Cases</Link>
-      </p>
-      <h1>
-        Case {c.accessionKey}{" "}
-        <span className="muted">
-          · patient {c.patientPseudonym} · {c.site.name}
-        </span>{" "}
-        <span className={`badge status-${c.labelStatus.toLowerCase()}`}>
-          {c.truth ? `${SUBTYPE_LABEL[c.truth]} · ` : ""}
-          {LABEL_STATUS_LABEL[c.labelStatus]}
-        </span>
-      </h1>
+      <CaseHeader c={c} />
       <div className="case-layout">
-        <CaseImaging caseId={c.id} images={images} myUserId={userGlobalId(me)} canAnnotate={isAnnotator} />
+        <CaseImaging
+          images={images}
+          myUserId={userGlobalId(me)}
+          canAnnotate={isAnnotator}
+          hangingProtocol={data.myPreferences.hangingProtocol}
+        />
         <aside className="stack">
           <div className="stack">
             <h2>Pathology</h2>
@@ -227,6 +258,7 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
                 finding={finding}
                 isAnnotator={isAnnotator}
                 canAdjudicate={canAdjudicate}
+                myUserId={userGlobalId(me)}
               />
             ))}
           </div>
@@ -245,5 +277,37 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
         </aside>
       </div>
     </section>
+  );
+}
+
+/** The case's name, site and status, and the way to the previous, next and next unlabelled case. */
+function CaseHeader({ c }: { c: CaseQuery["case"] }) {
+  const link = (target: CaseLink, text: string) =>
+    target ? (
+      <Link href={`/cases/${encodeURIComponent(target.id)}`} title={target.accessionKey}>
+        {text}
+      </Link>
+    ) : (
+      <span className="muted">{text}</span>
+    );
+  return (
+    <>
+      <nav className="row case-nav" aria-label="Cases in order">
+        <Link href="/cases">← Cases</Link>
+        {link(c.neighbours.previous, "‹ Previous")}
+        {link(c.neighbours.next, "Next ›")}
+        {link(c.neighbours.nextUnlabelled, "Next unlabelled »")}
+      </nav>
+      <h1>
+        Case {c.accessionKey}{" "}
+        <span className="muted">
+          · patient {c.patientPseudonym} · {c.site.name}
+        </span>{" "}
+        <span className={`badge status-${c.labelStatus.toLowerCase()}`}>
+          {c.truth ? `${SUBTYPE_LABEL[c.truth]} · ` : ""}
+          {LABEL_STATUS_LABEL[c.labelStatus]}
+        </span>
+      </h1>
+    </>
   );
 }

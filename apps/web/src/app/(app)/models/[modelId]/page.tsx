@@ -35,7 +35,9 @@ type Model = {
   site: { id: string; code: string };
   metrics: { split?: string; ensemble?: ClassificationMetrics; folds?: FoldMetrics[] } | null;
   aliases: { alias: string; modelName: string }[];
+  warnings: { code: string; message: string }[];
   lineage: {
+    pretrainedWeights: { name: string; fileName: string; sha256: string; source: string; licence: string } | null;
     datasetId: string;
     datasetName: string;
     datasetVersion: number;
@@ -94,7 +96,18 @@ const QUERY = /* GraphQL */ `
         alias
         modelName
       }
+      warnings {
+        code
+        message
+      }
       lineage {
+        pretrainedWeights {
+          name
+          fileName
+          sha256
+          source
+          licence
+        }
         datasetId
         datasetName
         datasetVersion
@@ -203,6 +216,16 @@ export default async function ModelPage({ params }: { params: Promise<{ modelId:
         ))}{" "}
         <AutoRefresh isActive={isActive} intervalMs={3000} />
       </h1>
+      {m.warnings.length ? (
+        <div className="notice" role="alert" data-testid="model-warnings">
+          <strong>Do not report results with this model as they stand:</strong>
+          <ul className="plain-list">
+            {m.warnings.map((w) => (
+              <li key={w.code}>{w.message}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       <div className="panel stack">
         <h2>Test metrics</h2>
         {m.metrics?.ensemble ? (
@@ -254,6 +277,18 @@ export default async function ModelPage({ params }: { params: Promise<{ modelId:
             {l.trainingRunId ? <Link href={`/training/${encodeURIComponent(l.trainingRunId)}`}>run</Link> : "run"} ·
             preset {l.preset} · seed {l.seed} · {formatDateTime(l.trainingStartedAt)} →{" "}
             {formatDateTime(l.trainingFinishedAt)}
+          </dd>
+          <dt>Starting weights</dt>
+          <dd data-testid="lineage-weights">
+            {l.pretrainedWeights ? (
+              <>
+                ImageNet: {l.pretrainedWeights.name} ({l.pretrainedWeights.fileName}){" "}
+                <code>{l.pretrainedWeights.sha256}</code> · source {l.pretrainedWeights.source} · licence{" "}
+                {l.pretrainedWeights.licence}
+              </>
+            ) : (
+              "random (no pretrained weights)"
+            )}
           </dd>
           <dt>Code and backend</dt>
           <dd>

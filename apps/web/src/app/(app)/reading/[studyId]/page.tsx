@@ -1,17 +1,29 @@
 import Link from "next/link";
-import { notFound } from "next/navigation";
-import { ReadingSession } from "@/components/reading/reading-session";
+import { notFound, redirect } from "next/navigation";
 import { graphql, GraphQLRequestError } from "@/lib/graphql";
-import { READING_TASK_FIELDS, type ReadingTask } from "@/lib/reading";
+import { stepPath } from "@/lib/reading";
 
-type Assignment = { studyId: string; studyName: string; arm: string; status: string; caseCount: number };
+type Assignment = { studyId: string; studyName: string; caseCount: number };
 
+/** A study's reading: the reader's current step (its own URL), or the end when every case is read. */
 export default async function ReadingStudyPage({ params }: { params: Promise<{ studyId: string }> }) {
   const studyId = decodeURIComponent((await params).studyId);
-  let data: { myNextCase: ReadingTask | null; myReaderStudies: Assignment[] };
+  let data: { myNextCase: { caseCode: string; phase: "UNAIDED" | "AIDED" } | null; myReaderStudies: Assignment[] };
   try {
     data = await graphql(
-      `query Next($studyId: ID!) { myNextCase(studyId: $studyId) { ${READING_TASK_FIELDS} } myReaderStudies { studyId studyName arm status caseCount } }`,
+      `
+        query Next($studyId: ID!) {
+          myNextCase(studyId: $studyId) {
+            caseCode
+            phase
+          }
+          myReaderStudies {
+            studyId
+            studyName
+            caseCount
+          }
+        }
+      `,
       { studyId },
     );
   } catch (error) {
@@ -22,19 +34,22 @@ export default async function ReadingStudyPage({ params }: { params: Promise<{ s
       notFound();
     throw error;
   }
-  const assignment =
-    data.myReaderStudies.find((a) => a.studyId === studyId || data.myNextCase?.studyId === a.studyId) ??
-    data.myReaderStudies[0];
+  if (data.myNextCase) redirect(stepPath(studyId, data.myNextCase));
+  const assignment = data.myReaderStudies.find((a) => a.studyId === studyId);
   return (
-    <section className="stack reading">
+    <section className="stack">
       <p>
         <Link href="/reading">← My studies</Link>
       </p>
-      <ReadingSession
-        studyName={assignment?.studyName ?? "Reader study"}
-        initialTask={data.myNextCase}
-        caseCount={assignment?.caseCount ?? data.myNextCase?.caseCount ?? 0}
-      />
+      <div className="panel stack" role="status">
+        <h1>{assignment?.studyName ?? "Reader study"}</h1>
+        <p>
+          <strong>All {assignment?.caseCount ?? ""} cases read.</strong> Your reads are locked; thank you.
+        </p>
+        <p>
+          <Link href={`/reading/${encodeURIComponent(studyId)}/reads`}>Your reads</Link> (corrections with a reason)
+        </p>
+      </div>
     </section>
   );
 }

@@ -6,7 +6,7 @@ import { StatusBadge } from "@/components/common/status-badge";
 import { CancelRunButton } from "@/components/training/cancel-run-button";
 import { formatDateTime } from "@/lib/format";
 import { graphql, GraphQLRequestError } from "@/lib/graphql";
-import { progressLine } from "@/lib/training";
+import { formatDuration, progressLine, runProgress } from "@/lib/training";
 
 type Series = { name: string; fold: number; points: { epoch: number; batch: number; value: number }[] };
 type Run = {
@@ -92,25 +92,8 @@ export default async function TrainingRunPage({ params }: { params: Promise<{ ru
     throw error;
   }
   const isActive = ACTIVE.includes(run.status);
-  const p = (run.progress ?? {}) as {
-    fold?: number;
-    foldCount?: number;
-    epoch?: number;
-    epochs?: number;
-    batch?: number;
-    batches?: number;
-  };
-  // Share of the whole run done: finished folds plus the current fold's epochs and batches.
-  const share =
-    run.status === "SUCCEEDED"
-      ? 1
-      : p.foldCount && p.epochs && p.fold !== undefined && p.epoch !== undefined
-        ? Math.min(
-            1,
-            (p.fold + (Math.max(0, p.epoch - 1) + (p.batches ? (p.batch ?? 0) / p.batches : 0)) / p.epochs) /
-              p.foldCount,
-          )
-        : 0;
+  // Share of the whole run done: the work of every fold (they train in parallel), elapsed time and ETA.
+  const { share, elapsedSeconds, etaSeconds } = runProgress(run, new Date());
   const tests = run.metricSeries.filter((s) => s.fold === -1);
   return (
     <section className="stack">
@@ -149,6 +132,12 @@ export default async function TrainingRunPage({ params }: { params: Promise<{ ru
             : progressLine(run.progress) || run.status.toLowerCase()}{" "}
           {share > 0 ? <span className="muted">({Math.round(share * 100)}%)</span> : null}
         </p>
+        {elapsedSeconds !== null ? (
+          <p className="muted" data-testid="run-timing">
+            elapsed {formatDuration(elapsedSeconds)}
+            {etaSeconds !== null && isActive ? ` · about ${formatDuration(etaSeconds)} left at the rate so far` : ""}
+          </p>
+        ) : null}
         {run.error ? (
           <p role="alert" className="error">
             {run.error}
