@@ -11,4 +11,4 @@ export {
   type ViewConsistency,
   type Region,
 } from "./concordance-summary.ts";
-export { loadConcordancePairs } from "./load-concordance-pairs.ts";
+export { loadConcordancePairs, measuredCasesWhere } from "./load-concordance-pairs.ts";

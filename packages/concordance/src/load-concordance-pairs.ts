@@ -1,4 +1,4 @@
-import type { Db } from "@mammo/db";
+import { Prisma, type Db, type InferenceRun } from "@mammo/db";
 import { regionOf, type ConcordancePair } from "./concordance-summary.ts";
 
 /** A case's truth: its current consensus, else the subtype every current label agrees on (as the API's case-truth.ts). */
@@ -11,84 +11,104 @@ function caseTruth(c: {
   return subtypes.size === 1 ? [...subtypes][0]! : null;
 }
 
+/** The cases with a measured pair among a run's heatmaps (model version, method, layer): a relation filter, not a list of ids. */
+export function measuredCasesWhere(
+  run: Pick<InferenceRun, "modelVersionId" | "saliencyMethod" | "saliencyLayer">,
+): Prisma.CaseWhereInput {
+  const maps = { method: run.saliencyMethod, layerName: run.saliencyLayer, concordance: { some: {} } };
+  return {
+    images: { some: { predictions: { some: { modelVersionId: run.modelVersionId, saliencyMaps: { some: maps } } } } },
+  };
+}
+
+type PairRow = {
+  source: "READ" | "ANNOTATION";
+  caseId: string;
+  imageId: string;
+  laterality: "R" | "L";
+  view: string;
+  answer: string | null;
+  readerId: string | null;
+  studyId: string | null;
+  lesionKey: string | null;
+  isPointingHit: boolean;
+  energyInside: number;
+  iou: number;
+  pixelAuc: number | null;
+};
+
 /**
  * Every ConcordanceResult of an inference run's heatmaps, with what the summary groups by. The
  * AI's answer for a case is the mean of its images' probabilities (as the API's case-ai-answer.ts).
  * Everything, unfiltered: for workers and the CLI. The API must apply its own visibility rules.
+ *
+ * Set-based: a run over an archive measures tens of thousands of pairs over as many cases, more
+ * than one statement may carry bind parameters, so the cases are chosen by the run in the
+ * database (a subquery, a relation filter), never by a list of their ids.
  */
 export async function loadConcordancePairs(db: Db, inferenceRunId: string): Promise<ConcordancePair[]> {
   const run = await db.inferenceRun.findUniqueOrThrow({
     where: { id: inferenceRunId },
     include: { modelVersion: { select: { classNames: true } } },
   });
-  const rows = await db.concordanceResult.findMany({
-    where: {
-      saliencyMap: {
-        prediction: { modelVersionId: run.modelVersionId },
-        method: run.saliencyMethod,
-        layerName: run.saliencyLayer,
-      },
-    },
-    include: {
-      saliencyMap: {
-        select: {
-          prediction: { select: { image: { select: { id: true, caseId: true, laterality: true, view: true } } } },
-        },
-      },
-      read: {
-        select: { answer: true, studyReader: { select: { userId: true } }, studyCase: { select: { studyId: true } } },
-      },
-      annotation: { select: { pathologyLabelId: true } },
-    },
-    orderBy: { id: "asc" },
-  });
-  const caseIds = [...new Set(rows.map((r) => r.saliencyMap.prediction.image.caseId))];
-  const [cases, predictions] = await Promise.all([
+  const runMaps = Prisma.sql`p."modelVersionId" = ${run.modelVersionId}::uuid
+    AND m.method = ${run.saliencyMethod}::"SaliencyMethod" AND m."layerName" = ${run.saliencyLayer}`;
+  const measuredCaseIds = Prisma.sql`SELECT mi."caseId" FROM "ConcordanceResult" cr
+    JOIN "SaliencyMap" m ON m.id = cr."saliencyMapId" JOIN "Prediction" p ON p.id = m."predictionId"
+    JOIN "Image" mi ON mi.id = p."imageId" WHERE ${runMaps}`;
+  const measuredCases = measuredCasesWhere(run);
+  const [rows, cases, predictions] = await Promise.all([
+    db.$queryRaw<PairRow[]>`
+      SELECT cr.source::text AS source, i."caseId", i.id AS "imageId", i.laterality::text AS laterality,
+        i.view::text AS view, r.answer::text AS answer, sr."userId" AS "readerId", sc."studyId",
+        a."pathologyLabelId" AS "lesionKey", cr."isPointingHit", cr."energyInside", cr.iou, cr."pixelAuc"
+      FROM "ConcordanceResult" cr
+      JOIN "SaliencyMap" m ON m.id = cr."saliencyMapId"
+      JOIN "Prediction" p ON p.id = m."predictionId"
+      JOIN "Image" i ON i.id = p."imageId"
+      LEFT JOIN "Read" r ON r.id = cr."readId"
+      LEFT JOIN "StudyReader" sr ON sr.id = r."studyReaderId"
+      LEFT JOIN "StudyCase" sc ON sc.id = r."studyCaseId"
+      LEFT JOIN "Annotation" a ON a.id = cr."annotationId"
+      WHERE ${runMaps}
+      ORDER BY cr.id`,
     db.case.findMany({
-      where: { id: { in: caseIds } },
+      where: measuredCases,
       select: {
         id: true,
         consensusDecisions: { where: { supersededAt: null }, select: { subtype: true } },
         pathologyLabels: { where: { retractedAt: null, replacedBy: { is: null } }, select: { subtype: true } },
       },
     }),
-    db.prediction.findMany({
-      where: { modelVersionId: run.modelVersionId, image: { caseId: { in: caseIds }, status: "ACTIVE" } },
-      select: { probabilities: true, image: { select: { caseId: true } } },
-    }),
+    db.$queryRaw<{ caseId: string; probabilities: number[] }[]>`
+      SELECT i."caseId", p.probabilities
+      FROM "Prediction" p JOIN "Image" i ON i.id = p."imageId"
+      WHERE p."modelVersionId" = ${run.modelVersionId}::uuid AND i.status = 'ACTIVE'
+        AND i."caseId" IN (${measuredCaseIds})`,
   ]);
   const truth = new Map(cases.map((c) => [c.id, caseTruth(c)]));
   const { classNames } = run.modelVersion;
+  const probabilitiesByCase = new Map<string, number[][]>();
+  for (const p of predictions) {
+    const own = probabilitiesByCase.get(p.caseId);
+    if (own) own.push(p.probabilities);
+    else probabilitiesByCase.set(p.caseId, [p.probabilities]);
+  }
   const aiAnswer = new Map(
-    caseIds.map((caseId) => {
-      const own = predictions.filter((p) => p.image.caseId === caseId).map((p) => p.probabilities);
-      const meanProbabilities = classNames.map(
-        (_, k) => own.reduce((s, p) => s + (p[k] ?? 0), 0) / Math.max(1, own.length),
-      );
-      return [caseId, own.length > 0 ? classNames[meanProbabilities.indexOf(Math.max(...meanProbabilities))]! : null];
+    [...probabilitiesByCase].map(([caseId, own]) => {
+      const meanProbabilities = classNames.map((_, k) => own.reduce((s, p) => s + (p[k] ?? 0), 0) / own.length);
+      return [caseId, classNames[meanProbabilities.indexOf(Math.max(...meanProbabilities))]!];
     }),
   );
   return rows
-    .filter((r) => r.source === "ANNOTATION" || run.target !== "STUDY" || r.read?.studyCase.studyId === run.studyId)
-    .map((r): ConcordancePair => {
-      const image = r.saliencyMap.prediction.image;
-      const subtype = truth.get(image.caseId) ?? null;
-      const ai = aiAnswer.get(image.caseId) ?? null;
+    .filter((r) => r.source === "ANNOTATION" || run.target !== "STUDY" || r.studyId === run.studyId)
+    .map(({ answer, ...r }): ConcordancePair => {
+      const subtype = truth.get(r.caseId) ?? null;
+      const ai = aiAnswer.get(r.caseId) ?? null;
       return {
-        source: r.source,
-        caseId: image.caseId,
-        imageId: image.id,
-        laterality: image.laterality,
-        view: image.view,
+        ...r,
         subtype,
-        readerId: r.read?.studyReader.userId ?? null,
-        studyId: r.read?.studyCase.studyId ?? null,
-        region: r.read && subtype && ai ? regionOf(r.read.answer === subtype, ai === subtype) : null,
-        lesionKey: r.annotation?.pathologyLabelId ?? null,
-        isPointingHit: r.isPointingHit,
-        energyInside: r.energyInside,
-        iou: r.iou,
-        pixelAuc: r.pixelAuc,
+        region: r.source === "READ" && answer && subtype && ai ? regionOf(answer === subtype, ai === subtype) : null,
       };
     });
 }

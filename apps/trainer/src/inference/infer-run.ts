@@ -17,7 +17,7 @@ import { loadModelVersion } from "../registry/model-store.ts";
 import type { TrainerServices } from "../services.ts";
 import { recordWorkerAudit } from "../shared/audit.ts";
 import { MEDIA_TYPES, putBlob } from "../shared/blob-rows.ts";
-import { targetImages, type TargetImage } from "./target-images.ts";
+import { mapOfPredictedClass, targetImages, targetPredictions, type TargetImage } from "./target-images.ts";
 
 const METHODS: Record<SaliencyMethod, GradCamMethod> = { GRAD_CAM: "gradcam", GRAD_CAM_PLUS_PLUS: "gradcam++" };
 
@@ -81,14 +81,9 @@ export async function runInference(
   if (images.length === 0)
     throw badInput(`the run's target has no images (${run.target.toLowerCase().replace("_", " ")})`);
 
-  const existing = await db.prediction.findMany({
-    where: { modelVersionId: modelVersion.id, imageId: { in: images.map((i) => i.id) } },
-    include: { saliencyMaps: { where: { method: run.saliencyMethod, layerName: run.saliencyLayer } } },
-  });
+  const existing = await targetPredictions(db, run);
   const done = new Set(
-    existing
-      .filter((p) => p.saliencyMaps.some((m) => m.classIndex === modelVersion.classNames.indexOf(p.predictedClass)))
-      .map((p) => p.imageId),
+    [...existing.values()].filter((p) => mapOfPredictedClass(p, modelVersion.classNames)).map((p) => p.imageId),
   );
   const skipped: SkippedImage[] = [];
   const unreadable: Array<{ image: TargetImage; reason: string }> = [];
@@ -116,7 +111,7 @@ export async function runInference(
     const prediction = predictEnsemble(classifiers, [grey]);
     const probabilities = prediction.summed[0]!.map((v) => v / classifiers.length);
     // A prediction made before (by another run, with another saliency method) is kept: its class gets the map.
-    const before = existing.find((p) => p.imageId === image.id);
+    const before = existing.get(image.id);
     const classIndex = before ? modelVersion.classNames.indexOf(before.predictedClass) : prediction.predicted[0]!;
     const png = await encodeHeatmapPng(
       ensembleHeatmap(classifiers, grey, classIndex, run.saliencyLayer, method),

@@ -1,4 +1,4 @@
-import { Prisma, Subtype, type Db } from "@mammo/db";
+import { Subtype, type Db } from "@mammo/db";
 
 /**
  * The AI's answer for a CASE, from its model version's per-IMAGE predictions.
@@ -55,6 +55,7 @@ export async function loadCaseAiAnswers(
 ): Promise<Map<string, CaseAiAnswer>> {
   const answers = new Map<string, CaseAiAnswer>();
   if (caseIds.length === 0) return answers;
+  // The case ids go as one array parameter: a report may ask for more cases than a statement's bind parameters.
   const rows = await db.$queryRaw<PredictionRow[]>`
     SELECT i."caseId", p."imageId", p.probabilities, mv."classNames",
       (SELECT coalesce(json_agg(json_build_object('id', m.id, 'classIndex', m."classIndex", 'widthPx', m."widthPx", 'heightPx', m."heightPx")
@@ -63,10 +64,16 @@ export async function loadCaseAiAnswers(
     FROM "Prediction" p
     JOIN "Image" i ON i.id = p."imageId"
     JOIN "ModelVersion" mv ON mv.id = p."modelVersionId"
-    WHERE p."modelVersionId" = ${modelVersionId}::uuid AND i."caseId" IN (${Prisma.join(caseIds.map((id) => Prisma.sql`${id}::uuid`))}) AND i.status = 'ACTIVE'
+    WHERE p."modelVersionId" = ${modelVersionId}::uuid AND i."caseId" = ANY(${[...caseIds]}::uuid[]) AND i.status = 'ACTIVE'
     ORDER BY i.laterality, i.view, i.id`;
+  const byCase = new Map<string, PredictionRow[]>();
+  for (const row of rows) {
+    const own = byCase.get(row.caseId);
+    if (own) own.push(row);
+    else byCase.set(row.caseId, [row]);
+  }
   for (const caseId of caseIds) {
-    const own = rows.filter((p) => p.caseId === caseId);
+    const own = byCase.get(caseId) ?? [];
     const classNames = own[0]?.classNames ?? [];
     const result = caseLevelAnswer(
       classNames,
