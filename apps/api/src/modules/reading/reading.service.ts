@@ -78,7 +78,13 @@ export async function loadReadingImages(db: Db, caseIds: readonly string[]) {
     select: { id: true, caseId: true, laterality: true, view: true, widthPx: true, heightPx: true },
     orderBy: [{ view: "asc" }, { laterality: "asc" }, { id: "asc" }],
   });
-  return caseIds.map((id) => images.filter((image) => image.caseId === id));
+  const byCase = new Map<string, typeof images>();
+  for (const image of images) {
+    const own = byCase.get(image.caseId);
+    if (own) own.push(image);
+    else byCase.set(image.caseId, [image]);
+  }
+  return caseIds.map((id) => byCase.get(id) ?? []);
 }
 
 /**
