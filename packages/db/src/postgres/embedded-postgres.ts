@@ -15,6 +15,8 @@ export type EmbeddedPostgresOptions = {
   /** Faster, unsafe settings (fsync off): for throw-away test clusters only. */
   isEphemeral?: boolean;
   log?: (line: string) => void;
+  /** The server's own log output (e.g. auto_explain's plans, for a benchmark). */
+  onServerLog?: (text: string) => void;
 };
 
 export type RunningPostgres = { url: string; adminUrl: string; stop: () => Promise<void> };
@@ -88,6 +90,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const recent: string[] = [];
   const remember = (message: unknown) => {
     const text = message instanceof Error ? message.message : String(message);
+    options.onServerLog?.(text);
     for (const line of text.split("\n").filter(Boolean)) {
       recent.push(line);
       if (recent.length > 30) recent.shift();
