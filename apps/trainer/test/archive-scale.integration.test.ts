@@ -1,14 +1,13 @@
 import { loadConcordancePairs } from "@mammo/concordance";
 import { createClassifier } from "@mammo/ml-core";
-import { createTestDatabase, type TestDatabase } from "@mammo/db/testing";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { inferCommand } from "../src/cli/commands.ts";
 import { loadDatasetVersion } from "../src/data/dataset-version.ts";
 import { classifierToBytes, encodeHeatmapPng, generatePhantom, HEATMAP_PNG_SIZE } from "../src/ml/ml-core.ts";
 import { encodeEnsembleArtifact, type EnsembleManifest } from "../src/registry/ensemble-artifact.ts";
 import { MEDIA_TYPES, putBlob } from "../src/shared/blob-rows.ts";
-import { createTempBlobDir } from "./trainer-harness.ts";
+import { useCliEnvironment } from "./trainer-harness.ts";
 
 // Archive scale (issue 18): a dataset version of more images (and cases) than one SQL statement
 // may carry bind parameters (Prisma 7 stops at 32 766) goes through inference and concordance, and
@@ -21,25 +20,11 @@ const IMAGES = 40_004;
 const NEW_IMAGES = 4;
 const LAYER = "block5_conv3";
 
-let database: TestDatabase;
-let blobDir: Awaited<ReturnType<typeof createTempBlobDir>>;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  blobDir = await createTempBlobDir();
-  vi.stubEnv("DATABASE_URL", database.url);
-  vi.stubEnv("BLOB_DIR", blobDir.dir);
-});
-
-afterAll(async () => {
-  vi.unstubAllEnvs();
-  await database?.drop();
-  await blobDir?.remove();
-});
+const env = useCliEnvironment();
 
 /** Site, ML engineer, 40 004 one-image cases, a frozen dataset version of all of them, a tiny model version. */
 async function createArchive() {
-  const { db } = database;
+  const { db } = env.database;
   const site = await db.site.create({ data: { code: "SCALE", name: "Archive-scale site" } });
   const user = await db.user.create({
     data: {
@@ -59,7 +44,7 @@ async function createArchive() {
   const png = await sharp(phantom.image8, { raw: { width: 64, height: 64, channels: 1 } })
     .png()
     .toBuffer();
-  const stored = await putBlob(db, blobDir.blobs, png, "image/png");
+  const stored = await putBlob(db, env.blobDir.blobs, png, "image/png");
   await db.$executeRaw`
     INSERT INTO "Patient" ("siteId", pseudonym, "dateShiftDays")
     SELECT ${site.id}::uuid, 'P-' || g, 0 FROM generate_series(1, ${IMAGES}::int) g`;
@@ -118,7 +103,7 @@ async function createArchive() {
     models: [{ fold: 0, file: "fold-0.tar", bestEpoch: null }],
     lineage: { datasetVersionId: version.id, note: "random weights: the lists are under test, not the network" },
   } as unknown as EnsembleManifest;
-  const artifact = await putBlob(db, blobDir.blobs, encodeEnsembleArtifact(manifest, [foldTar]), MEDIA_TYPES.model);
+  const artifact = await putBlob(db, env.blobDir.blobs, encodeEnsembleArtifact(manifest, [foldTar]), MEDIA_TYPES.model);
   const model = await db.modelVersion.create({
     data: {
       siteId: site.id,
@@ -149,11 +134,11 @@ async function createArchive() {
  * prediction, its GRAD_CAM heatmap (one stored PNG) and the heatmap's concordance with the outline.
  */
 async function createEarlierWork(modelVersionId: string, siteId: string) {
-  const { db } = database;
+  const { db } = env.database;
   const data = new Float32Array(16 * 16).map((_, i) => (i % 16) / 15);
   const heatmap = await putBlob(
     db,
-    blobDir.blobs,
+    env.blobDir.blobs,
     await encodeHeatmapPng({ width: 16, height: 16, data }, HEATMAP_PNG_SIZE),
     MEDIA_TYPES.heatmap,
   );
@@ -179,7 +164,7 @@ describe("archive scale: past the bind-parameter limit", () => {
     `infers and compares heatmaps over a dataset version of ${IMAGES} images, and loads it for training`,
     { timeout: 300_000 },
     async () => {
-      const { db } = database;
+      const { db } = env.database;
       const { site, user, version, model } = await createArchive();
       await createEarlierWork(model.id, site.id);
 

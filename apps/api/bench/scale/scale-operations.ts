@@ -1,6 +1,8 @@
 // What `npm run bench:scale` asks the API, as the web app asks it (the documents are the web
-// app's own where it has the page; the audit log and a run's predictions are API-only lists).
+// app's own, read from its pages; the audit log, a reader's reads and a run's predictions have no
+// page and are asked as an API client would).
 import type { ScaleArchive } from "./scale-data.ts";
+import { webDocument } from "./web-documents.ts";
 
 export type GraphqlCall = (
   userId: string,
@@ -19,100 +21,9 @@ export type Operation = {
 
 export const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString("base64");
 
-// apps/web/src/app/(app)/cases/page.tsx
-const CASES = /* GraphQL */ `
-  query Cases($first: Int, $after: String, $last: Int, $before: String, $filter: CaseFilter) {
-    cases(first: $first, after: $after, last: $last, before: $before, filter: $filter) {
-      edges {
-        node {
-          id
-          accessionKey
-          patientPseudonym
-          labelStatus
-          truth
-          site {
-            code
-          }
-          images {
-            id
-            laterality
-            view
-            displayUrl
-          }
-        }
-      }
-      pageInfo {
-        hasNextPage
-        hasPreviousPage
-        endCursor
-        startCursor
-      }
-    }
-  }
-`;
-
-// apps/web/src/app/(app)/cases/[caseId]/page.tsx (the case itself)
-const CASE = /* GraphQL */ `
-  query Case($id: ID!) {
-    case(id: $id) {
-      id
-      accessionKey
-      patientPseudonym
-      examDate
-      labelStatus
-      truth
-      site {
-        id
-        code
-        name
-      }
-      images {
-        id
-        laterality
-        view
-        displayUrl
-        widthPx
-        heightPx
-        bitsStored
-        annotations {
-          id
-          purpose
-          shape
-          geometry
-          note
-          author {
-            id
-            name
-          }
-        }
-      }
-      pathologyLabels {
-        id
-        subtype
-        source
-        specimenDate
-        note
-        laterality
-        author {
-          id
-          name
-        }
-        createdAt
-        retractedAt
-        isCurrent
-      }
-      consensus {
-        subtype
-        method
-        rationale
-        decidedBy {
-          name
-        }
-        createdAt
-      }
-    }
-  }
-`;
+const CASES = webDocument("app/(app)/cases/page.tsx", "CASES_QUERY");
+const CASE = webDocument("app/(app)/cases/[caseId]/page.tsx", "CASE_QUERY");
+const STUDY = webDocument("app/(app)/studies/[studyId]/page.tsx", "QUERY");
 
 const AUDIT = /* GraphQL */ `
   query Audit($siteId: ID!, $action: String, $entityId: ID) {
@@ -133,30 +44,6 @@ const AUDIT = /* GraphQL */ `
       pageInfo {
         hasNextPage
         endCursor
-      }
-    }
-  }
-`;
-
-// apps/web/src/app/(app)/studies/[studyId]/page.tsx (the readers and their progress)
-const STUDY_READERS = /* GraphQL */ `
-  query StudyReaders($id: ID!) {
-    readerStudy(id: $id) {
-      id
-      name
-      status
-      readers {
-        id
-        userName
-        arm {
-          kind
-        }
-        progress {
-          unaidedReads
-          aidedReads
-          caseCount
-          isComplete
-        }
       }
     }
   }
@@ -200,7 +87,6 @@ const RUN_PREDICTIONS = /* GraphQL */ `
 `;
 
 const staff = (a: ScaleArchive) => a.staffId;
-const casesOf = (filter: Record<string, unknown>) => async () => ({ first: 25, filter });
 const north = (a: ScaleArchive) => globalId("Site", a.siteId);
 
 /** The list operations, timed (median and max of 5) and explained (index use) at every size. */
@@ -238,7 +124,7 @@ export const LIST_OPERATIONS: Operation[] = [
     name: "filter subtype SOLID + LABELLED, all sites",
     as: staff,
     query: CASES,
-    variables: casesOf({ subtype: "SOLID", labelStatus: "LABELLED" }),
+    variables: async () => ({ first: 25, filter: { subtype: "SOLID", labelStatus: "LABELLED" } }),
   },
   {
     name: "one case with images, labels, regions",
@@ -260,9 +146,9 @@ export const LIST_OPERATIONS: Operation[] = [
     variables: async (a) => ({ siteId: north(a), entityId: globalId("Case", a.sampleCaseId) }),
   },
   {
-    name: "reads of a study: readers' progress",
+    name: "reads of a study: the study page (readers' progress)",
     as: staff,
-    query: STUDY_READERS,
+    query: STUDY,
     variables: async (a) => ({ id: globalId("ReaderStudy", a.openStudyId) }),
   },
   {
@@ -279,134 +165,13 @@ export const LIST_OPERATIONS: Operation[] = [
   },
 ];
 
-// apps/web/src/app/(app)/studies/[studyId]/report/page.tsx: three requests at once (the API's
-// query limits keep one request from asking for the whole report).
-const FIGURES = `cases accuracy { estimate lower upper successes total } perClass { subtype support sensitivity { estimate lower upper successes total } specificity { estimate lower upper successes total } auc { auc lower upper } } confusionMatrix { truth counts }`;
-export const REPORT_QUERIES = [
-  /* GraphQL */ `
-  query Report($studyId: ID!) {
-    studyReport(studyId: $studyId) {
-      studyName closedAt classes notes
-      readers { label name email arm }
-      ai { ${FIGURES} }
-      mrmc { subtype readers unaidedAuc aidedAuc difference lower upper f ddf pValue }
-      excludedCases { code reason }
-    }
-  }`,
-  /* GraphQL */ `
-  query ReportPhases($studyId: ID!) {
-    studyReport(studyId: $studyId) {
-      phases {
-        phase fleissKappa fleissPValue
-        readers {
-          readerLabel
-          figures { ${FIGURES} }
-          kappaVsTruth { kappa lower upper pValue } kappaVsAi { kappa lower upper pValue }
-          mcnemarVsAi { onlyReaderCorrect onlyAiCorrect bothCorrect bothWrong pValue }
-          accuracyDifferenceVsAi { difference lower upper }
-          delongVsAi { subtype readerAuc aiAuc pValue }
-        }
-        readerPairs { first second kappa { kappa lower upper } }
-        regions { key a b c d total }
-        regionsByReader { key a b c d total }
-      }
-    }
-  }`,
-  /* GraphQL */ `
-    query ReportCases($studyId: ID!) {
-      studyReport(studyId: $studyId) {
-        statistics
-        cases {
-          code
-          siteCode
-          truth
-          aiAnswer
-          images {
-            id
-            laterality
-            view
-            widthPx
-            heightPx
-            displayUrl
-          }
-          aiHeatmaps {
-            imageId
-            url
-          }
-          reads {
-            readerLabel
-            phase
-            answer
-            confidence
-            isCorrect
-            region
-            roi {
-              imageId
-              shape
-              geometry
-            }
-          }
-        }
-      }
-    }
-  `,
-];
+// The report page asks in three requests at once (the API's query limits keep one request from
+// asking for the whole report).
+export const REPORT_QUERIES = ["QUERY", "PHASES_QUERY", "CASES_QUERY"].map((name) =>
+  webDocument("app/(app)/studies/[studyId]/report/page.tsx", name),
+);
 
-// apps/web/src/app/(app)/reading/[studyId]/page.tsx with apps/web/src/lib/reading.ts
-export const NEXT_CASE = /* GraphQL */ `
-  query Next($studyId: ID!) {
-    myNextCase(studyId: $studyId) {
-      studyId
-      caseCode
-      caseCount
-      position
-      phase
-      images {
-        id
-        laterality
-        view
-        widthPx
-        heightPx
-        displayUrl
-      }
-      questions {
-        id
-        kind
-        prompt
-        options
-        isRequired
-        position
-      }
-      myUnaidedRead {
-        answer
-        confidence
-        roi {
-          imageId
-          shape
-          geometry
-        }
-      }
-      ai {
-        answer
-        probabilities {
-          subtype
-          probability
-        }
-        heatmaps {
-          imageId
-          url
-        }
-      }
-    }
-    myReaderStudies {
-      studyId
-      studyName
-      arm
-      status
-      caseCount
-    }
-  }
-`;
+export const NEXT_CASE = webDocument("app/(app)/reading/[studyId]/page.tsx", "myNextCase(");
 
 /** Explained (not timed with the lists: they have their own rows): the reading step and the report's data. */
 export const EXPLAINED_ALSO: Operation[] = [
