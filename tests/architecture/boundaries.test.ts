@@ -84,6 +84,8 @@ describe("entries that must not load TensorFlow.js", () => {
     "@mammo/ml-core/presets",
     "@mammo/ml-core/errors",
     "@mammo/ml-core/phantoms",
+    "@mammo/ml-core/heatmap-png",
+    "@mammo/dicomweb",
     "@mammo/concordance",
     "@mammo/study-stats",
     "@mammo/wire-formats",

@@ -1,2 +1,11 @@
-export { QUEUES, trainJob, evaluateJob, inferJob, concordanceJob, type QueueName, type JobPayloads } from "./queues.ts";
+export {
+  QUEUES,
+  trainJob,
+  evaluateJob,
+  inferJob,
+  concordanceJob,
+  pacsImportJob,
+  type QueueName,
+  type JobPayloads,
+} from "./queues.ts";
 export { startJobQueue, type JobQueue } from "./job-queue.ts";

@@ -10,6 +10,7 @@ export const QUEUES = {
   evaluate: "evaluate",
   infer: "infer",
   concordance: "concordance",
+  pacsImport: "pacs-import",
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -17,10 +18,12 @@ export const trainJob = z.object({ trainingRunId: z.uuid(), fold: z.number().int
 export const evaluateJob = z.object({ evaluationId: z.uuid() });
 export const inferJob = z.object({ inferenceRunId: z.uuid() });
 export const concordanceJob = z.object({ inferenceRunId: z.uuid() });
+export const pacsImportJob = z.object({ pacsImportId: z.uuid() });
 
 export type JobPayloads = {
   train: z.infer<typeof trainJob>;
   evaluate: z.infer<typeof evaluateJob>;
   infer: z.infer<typeof inferJob>;
   concordance: z.infer<typeof concordanceJob>;
+  "pacs-import": z.infer<typeof pacsImportJob>;
 };

@@ -2,13 +2,15 @@
 // compiler or Node's headers the addon is simply absent and TensorFlow.js falls back to wasm.
 // Nothing is downloaded: Node's headers must be those installed next to the node binary.
 import { spawnSync } from "node:child_process";
-import { closeSync, existsSync, openSync, readdirSync, rmSync, statSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const packageDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const addonPath = join(packageDir, "build", "Release", "native_kernels.node");
+// Why the addon is absent, for the loader's start-up line (src/load-native-kernels.ts).
+const reasonPath = join(packageDir, "build", "not-built.txt");
 const lockPath = join(packageDir, "build.lock");
 const force = process.argv.includes("--force");
 const say = (line) => console.log(`[native-kernels] ${line}`);
@@ -31,9 +33,13 @@ const nodeGyp = findNodeGyp();
 if (!nodeGyp) done(false, "node-gyp not found (it ships with npm)");
 
 const args = [nodeGyp, "rebuild"];
-const nodeDir = dirname(dirname(process.execPath));
-if (existsSync(join(nodeDir, "include", "node", "node_api.h"))) args.push(`--nodedir=${nodeDir}`);
-else done(false, `Node's headers are not installed next to ${process.execPath} (node-gyp would download them)`);
+const nodeDir = findNodeHeaders();
+if (nodeDir) args.push(`--nodedir=${nodeDir}`);
+else
+  done(
+    false,
+    `Node ${process.version}'s headers were not found next to ${process.execPath} (node-gyp would download them; set npm_config_nodedir to a folder with include/node)`,
+  );
 
 const result = spawnSync(process.execPath, args, { cwd: packageDir, encoding: "utf8", timeout: 300_000 });
 if (result.status === 0 && existsSync(addonPath)) done(true, `built ${addonPath}`);
@@ -48,7 +54,30 @@ done(false, `${firstError.trim()} (MAMMO_NATIVE_BUILD_VERBOSE=1 shows the whole 
 
 function done(isBuilt, detail) {
   say(isBuilt ? detail : `not built: ${detail}. TensorFlow.js will use wasm instead of the native kernels.`);
+  try {
+    if (isBuilt) rmSync(reasonPath, { force: true });
+    else {
+      mkdirSync(dirname(reasonPath), { recursive: true });
+      writeFileSync(reasonPath, `${detail} (Node ${process.version})\n`);
+    }
+  } catch {
+    // the note is a courtesy; the install never fails for it
+  }
   process.exit(0);
+}
+
+// Node's headers: npm_config_nodedir, next to the binary (a normal install: <prefix>/include/node),
+// or, for the npm registry's \`node\` package (bin/node in node_modules/node), in its
+// platform package node_modules/node/node_modules/node-<platform>-<arch>/include/node.
+function findNodeHeaders() {
+  const prefix = dirname(dirname(process.execPath));
+  const candidates = [
+    process.env.npm_config_nodedir,
+    prefix,
+    join(prefix, "node_modules", `node-${process.platform}-${process.arch}`),
+    join(dirname(prefix), `node-${process.platform}-${process.arch}`),
+  ];
+  return candidates.find((dir) => dir && existsSync(join(dir, "include", "node", "node_api.h")));
 }
 
 async function acquireLock() {

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import type { NativeKernels, NativeKernelsInfo } from "./native-kernels.types.ts";
@@ -9,6 +9,7 @@ export type NativeKernelsLoad =
   { isLoaded: true; kernels: NativeKernels; info: NativeKernelsInfo } | { isLoaded: false; reason: string };
 
 const addonPath = fileURLToPath(new URL("../build/Release/native_kernels.node", import.meta.url));
+const notBuiltPath = fileURLToPath(new URL("../build/not-built.txt", import.meta.url));
 let cached: NativeKernelsLoad | undefined;
 
 /**
@@ -24,11 +25,14 @@ export function loadNativeKernels(): NativeKernelsLoad {
 function load(): NativeKernelsLoad {
   if (process.env.MAMMO_NATIVE_KERNELS === "off")
     return { isLoaded: false, reason: "disabled by MAMMO_NATIVE_KERNELS=off" };
-  if (!existsSync(addonPath))
+  if (!existsSync(addonPath)) {
+    // The install-time build wrote down why it did not build (no compiler, no Node headers...).
+    const why = existsSync(notBuiltPath) ? readFileSync(notBuiltPath, "utf8").trim() : "the install did not build it";
     return {
       isLoaded: false,
-      reason: "addon not built (needs a C++ compiler at install; `npm run build:native -w @mammo/native-kernels`)",
+      reason: `addon not built: ${why}; \`npm run build:native -w @mammo/native-kernels\` builds it`,
     };
+  }
   try {
     const kernels = createRequire(import.meta.url)(addonPath) as NativeKernels;
     return { isLoaded: true, kernels, info: kernels.info() };

@@ -1,6 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 
 export class BlobNotFoundError extends Error {
   constructor(readonly key: string) {
@@ -22,7 +25,19 @@ export type BlobStore = {
   get(key: string): Promise<Buffer>;
   has(key: string): Promise<boolean>;
   delete(key: string): Promise<void>;
+  /** Stores a stream content-addressed without holding it in memory (model artifacts: hundreds of MB). */
+  putStream(source: AsyncIterable<Uint8Array>): Promise<PutResult>;
+  /** The blob as a stream. */
+  getStream(key: string): Promise<Readable>;
+  /** Bytes [start, endInclusive] of a blob (a viewer tile, a header, a checkpoint's part). */
+  getRange(key: string, start: number, endInclusive: number): Promise<Buffer>;
 };
+
+/** Checks a byte range; a range past the end of the blob is cut to its end. */
+export function assertRange(start: number, endInclusive: number): void {
+  if (!Number.isInteger(start) || !Number.isInteger(endInclusive) || start < 0 || endInclusive < start)
+    throw new Error(`invalid byte range ${start}-${endInclusive}`);
+}
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
@@ -83,6 +98,54 @@ export function createLocalBlobStore(rootDir: string): BlobStore {
     has: (key) => exists(fileOf(key)),
     async delete(key) {
       await rm(fileOf(key), { force: true });
+    },
+    async putStream(source) {
+      await mkdir(path.join(rootDir, "sha256"), { recursive: true });
+      const tmp = path.join(rootDir, "sha256", `upload-${randomBytes(8).toString("hex")}.tmp`);
+      const hash = createHash("sha256");
+      let sizeBytes = 0;
+      try {
+        await pipeline(
+          source,
+          async function* (chunks: AsyncIterable<Uint8Array>) {
+            for await (const chunk of chunks) {
+              hash.update(chunk);
+              sizeBytes += chunk.byteLength;
+              yield chunk;
+            }
+          },
+          createWriteStream(tmp),
+        );
+        const sha256 = hash.digest("hex");
+        const key = contentKey(sha256);
+        const file = fileOf(key);
+        const isNew = !(await exists(file));
+        if (isNew) {
+          await mkdir(path.dirname(file), { recursive: true });
+          await rename(tmp, file);
+        }
+        return { key, sha256, sizeBytes, isNew };
+      } finally {
+        await rm(tmp, { force: true });
+      }
+    },
+    async getStream(key) {
+      const file = fileOf(key);
+      if (!(await exists(file))) throw new BlobNotFoundError(key);
+      return createReadStream(file);
+    },
+    async getRange(key, start, endInclusive) {
+      assertRange(start, endInclusive);
+      const handle = await open(fileOf(key)).catch((error: NodeJS.ErrnoException) => {
+        throw error.code === "ENOENT" ? new BlobNotFoundError(key) : error;
+      });
+      try {
+        const buffer = Buffer.alloc(endInclusive - start + 1);
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, start);
+        return buffer.subarray(0, bytesRead);
+      } finally {
+        await handle.close();
+      }
     },
   };
 }

@@ -12,6 +12,7 @@ export type AppErrorCode =
   | "PAYLOAD_TOO_LARGE"
   | "UNSUPPORTED_MEDIA"
   | "QUERY_TOO_COMPLEX" // the GraphQL document exceeds a depth, cost or alias limit
+  | "UPSTREAM" // a server the platform calls (a PACS) is unreachable or refused; the message says which
   | "INTERNAL";
 
 export class AppError extends Error {

@@ -28,6 +28,8 @@ export function graphqlCodeOf(code: AppErrorCode): string {
       return "UNSUPPORTED_MEDIA";
     case "QUERY_TOO_COMPLEX":
       return "QUERY_TOO_COMPLEX";
+    case "UPSTREAM":
+      return "BAD_GATEWAY";
     case "INTERNAL":
       return "INTERNAL_SERVER_ERROR";
     default:

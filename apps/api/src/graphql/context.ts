@@ -15,6 +15,8 @@ export type GraphQLContext = Services & {
   clientIp: string;
   /** ID-token verification for single sign-on; null when no OpenID Connect issuer is configured. */
   oidc: OidcVerifier | null;
+  /** NEXTAUTH_SECRET: seals PACS credentials (and the PACS identity map) at rest. */
+  sealingSecret: string;
 };
 
 /** The viewer, or UNAUTHENTICATED: for resolvers behind the `authenticated` scope. */

@@ -21,3 +21,4 @@ import "../modules/audit/audit.schema.ts";
 import "../modules/annotations/annotation.schema.ts";
 import "../modules/reports/study-report.schema.ts";
 import "../modules/inference/concordance-summary.schema.ts";
+import "../modules/pacs/pacs.schema.ts";

@@ -15,6 +15,7 @@ import { aliasLimitRule, MAX_DOCUMENT_TOKENS } from "../graphql/limits.ts";
 import { schema } from "../graphql/schema.ts";
 import { imageRoutes } from "./image-routes.ts";
 import { uploadRoutes } from "./upload-routes.ts";
+import { pacsRoutes } from "./pacs-routes.ts";
 import { saliencyRoutes } from "./saliency-routes.ts";
 
 export type ApiServer = {
@@ -72,12 +73,14 @@ export async function createApiServer(services: Services, config: ApiConfig): Pr
         requestId: req.requestId,
         clientIp: req.ip ?? "unknown",
         oidc,
+        sealingSecret: config.sessionSecret,
       }),
     }),
   );
   app.use(imageRoutes(services, config));
   app.use(uploadRoutes(services, config));
   app.use(saliencyRoutes(services, config));
+  app.use(pacsRoutes(services, config));
 
   // Errors outside GraphQL (image routes, body parsing): the same codes, JSON, no stack.
   app.use((thrown: unknown, _req: Request, res: Response, _next: NextFunction) => {
@@ -93,6 +96,7 @@ export async function createApiServer(services: Services, config: ApiConfig): Pr
         PAYLOAD_TOO_LARGE: 413,
         UNSUPPORTED_MEDIA: 415,
         QUERY_TOO_COMPLEX: 400,
+        UPSTREAM: 502,
         INTERNAL: 500,
       }[error.code];
       res.status(status).json({ error: { code: graphqlCodeOf(error.code), message: error.message } });

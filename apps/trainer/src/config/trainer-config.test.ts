@@ -2,11 +2,11 @@ import { describe, expect, it } from "vitest";
 import { trainerConfigFromEnv } from "./trainer-config.ts";
 
 describe("trainerConfigFromEnv", () => {
-  it("has defaults that serve every queue, short jobs first", () => {
+  it("has defaults that serve every queue, PACS imports and short jobs first", () => {
     const config = trainerConfigFromEnv({ NODE_ENV: "test" });
     expect(config).toMatchObject({
       backend: null,
-      queues: ["concordance", "infer", "evaluate", "train"],
+      queues: ["pacs-import", "concordance", "infer", "evaluate", "train"],
       unreadableImages: "fail",
       leaseGraceSeconds: 30,
     });

@@ -24,7 +24,14 @@ export type TrainerConfig = {
   imagenetWeightsPath: string | null;
 };
 
-const DEFAULT_QUEUES: QueueName[] = [QUEUES.concordance, QUEUES.infer, QUEUES.evaluate, QUEUES.train];
+// PACS imports first: they wait on the network, not the CPU, and a user watches their progress.
+const DEFAULT_QUEUES: QueueName[] = [
+  QUEUES.pacsImport,
+  QUEUES.concordance,
+  QUEUES.infer,
+  QUEUES.evaluate,
+  QUEUES.train,
+];
 
 function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];

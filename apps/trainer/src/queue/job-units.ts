@@ -19,6 +19,8 @@ export function unitOfJob<N extends QueueName>(name: N, payload: JobPayloads[N])
       return `infer/${(payload as JobPayloads["infer"]).inferenceRunId}`;
     case QUEUES.concordance:
       return `concordance/${(payload as JobPayloads["concordance"]).inferenceRunId}`;
+    case QUEUES.pacsImport:
+      return `pacs-import/${(payload as JobPayloads["pacs-import"]).pacsImportId}`;
     default:
       throw new Error(`unknown queue ${String(name)}`);
   }

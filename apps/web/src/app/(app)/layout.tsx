@@ -19,6 +19,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
     hasRole(me, "ML_ENGINEER", "COORDINATOR") && { href: "/models", label: "Models" },
     hasRole(me, "COORDINATOR") && { href: "/studies", label: "Reader studies" },
     hasRole(me, "READER") && { href: "/reading", label: "Reading" },
+    hasRole(me, "ADMIN", "COORDINATOR") && { href: "/pacs", label: "PACS" },
     hasRole(me, "ADMIN") && { href: "/admin", label: "Admin" },
   ].filter((x): x is { href: string; label: string } => Boolean(x));
   const roles = me.memberships.map((m) => `${m.role.replace("_", " ").toLowerCase()} · ${m.site.code}`);

@@ -5,6 +5,7 @@ import { LabelCard, type Label } from "@/components/pathology/label-card";
 import { PathologyHistory, type PathologyEvent } from "@/components/pathology/pathology-history";
 import { PathologyLabelForm } from "@/components/pathology-label-form";
 import { CaseImaging, type CaseImage } from "@/components/case/case-imaging";
+import { PacsResultsPanel, type PacsResult } from "@/components/case/pacs-results-panel";
 import { fileUrl, pixelsUrl } from "@/lib/files";
 import { graphql, GraphQLRequestError } from "@/lib/graphql";
 import { LABEL_STATUS_LABEL, SUBTYPE_LABEL, type LabelStatus, type Subtype } from "@/lib/labels";
@@ -173,6 +174,16 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
       annotations: image.annotations,
     };
   });
+  // Results sent to the PACS the case came from (admins and coordinators of its site).
+  const pacsResults = siteRoles.some((r) => r === "ADMIN" || r === "COORDINATOR")
+    ? (
+        await graphqlOr<{ casePacsResults: PacsResult[] }>(
+          { casePacsResults: [] },
+          `query Results($id: ID!) { casePacsResults(caseId: $id) { kind sopInstanceUid renderedPath } }`,
+          { id },
+        )
+      ).casePacsResults
+    : [];
   const current = c.pathologyLabels.filter((l) => l.isCurrent);
   const older = c.pathologyLabels.filter((l) => !l.isCurrent);
   const hasConflict = c.labelStatus === "CONFLICT";
@@ -241,6 +252,7 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
               <PathologyLabelForm caseId={c.id} />
             </div>
           ) : null}
+          {pacsResults.length ? <PacsResultsPanel results={pacsResults} /> : null}
           <div className="panel">
             <h2>History</h2>
             <PathologyHistory events={data.pathologyHistory} />
