@@ -43,4 +43,10 @@ export default tseslint.config(
       "@next/next/no-html-link-for-pages": "off",
     },
   },
+  {
+    // No function over 120 lines (ARCHITECTURE): checked in the files whose long
+    // functions have been split so far; add a file here when its long functions are split.
+    files: ["packages/study-stats/src/report/study-statistics.ts", "apps/trainer/src/queue/worker-loop.ts"],
+    rules: { "max-lines-per-function": ["error", { max: 120 }] },
+  },
 );

@@ -14,8 +14,10 @@ export default defineConfig({
   testDir: "tests/e2e",
   testMatch: "**/*.e2e.ts",
   outputDir: "test-results/e2e",
-  timeout: 90_000,
-  expect: { timeout: 15_000 },
+  // Limits on how long a state may take to arrive, not speed checks: generous, because on a loaded
+  // 2-core machine a starved Chromium took over 15 s to draw a case page (each keystroke 2 s).
+  timeout: 240_000,
+  expect: { timeout: 60_000 },
   workers: 1,
   reporter: [["list"]],
   use: {

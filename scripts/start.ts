@@ -146,8 +146,14 @@ async function main() {
       });
       return child;
     };
-    const tsx = path.join(repoRoot, "node_modules/tsx/dist/cli.mjs");
-    const api = startChild("API", [tsx, "apps/api/src/main.ts"], { API_PORT: String(apiPort) });
+    // `node --import tsx`, one process each, not the tsx CLI: the CLI relays a SIGTERM to its child
+    // and, when the child has not acknowledged it within 30 ms (a loaded machine), kills it with
+    // SIGKILL, so the worker could not finish its batch and give its job back.
+    const api = startChild("API", ["--import", "tsx", "apps/api/src/main.ts"], { API_PORT: String(apiPort) });
+    startChild("trainer worker", ["--import", "tsx", "apps/trainer/src/worker/main.ts"], {});
+    // The web app only once the API answers: its sign-in page cannot sign anyone in before, and
+    // whoever waits for that page (a person, the e2e tests) takes it to mean the platform is up.
+    await waitForHttp(`http://localhost:${apiPort}/healthz`, "API", api);
     const nextBin = path.join(repoRoot, "node_modules/next/dist/bin/next");
     const web = startChild(
       "web app",
@@ -159,9 +165,6 @@ async function main() {
       },
       path.join(repoRoot, "apps/web"),
     );
-    startChild("trainer worker", [tsx, "apps/trainer/src/worker/main.ts"], {});
-
-    await waitForHttp(`http://localhost:${apiPort}/healthz`, "API", api);
     await waitForHttp(`http://localhost:${webPort}/sign-in`, "web app", web);
     const width = Math.max(...DEMO_ACCOUNTS.map((a) => a.email.length));
     console.log(

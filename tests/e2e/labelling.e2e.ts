@@ -10,7 +10,8 @@ test("an annotator draws, edits and deletes ROIs, and adjudicates conflicting la
   await expect(page.getByRole("heading", { name: /Case N-0005/ })).toBeVisible();
   await expectViewerReady(page);
   const rows = page.getByTestId("roi-row");
-  // The demo seed outlines each lesion with a polygon already: count from what is there.
+  // The demo seed outlines each lesion with a polygon already: count from what is there, once it is.
+  await expect(rows.filter({ hasText: "Polygon" }).first()).toBeVisible();
   const before = await rows.count();
   const polygonsBefore = await rows.filter({ hasText: "Polygon" }).count();
   const boxesBefore = await rows.filter({ hasText: "Box" }).count();

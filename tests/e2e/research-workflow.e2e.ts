@@ -183,7 +183,9 @@ test("a reader study: designed, the AI run on it, read by two readers (one aided
   let total = 0;
   let withReads = "";
   for (const region of ["A", "B", "C", "D"]) {
-    await explorer.getByRole("button", { name: `Region ${region}` }).click();
+    const button = explorer.getByRole("button", { name: `Region ${region}` });
+    await button.click();
+    await expect(button).toHaveAttribute("aria-pressed", "true"); // the list below is this region's from here on
     const count = await explorer
       .getByRole("list", { name: `Reads in region ${region}` })
       .getByRole("listitem")
@@ -199,6 +201,6 @@ test("a reader study: designed, the AI run on it, read by two readers (one aided
     .first()
     .click();
   await expect(explorer.getByRole("region", { name: /reader's ROI and AI heatmap/ })).toBeVisible();
-  await expect(explorer.locator("[data-state=ready]").first()).toBeVisible({ timeout: 30_000 });
+  await expect(explorer.locator("[data-state=ready]").first()).toBeVisible({ timeout: 120_000 });
   await checkScreen(page, "study-report-explorer");
 });

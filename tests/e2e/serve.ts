@@ -32,7 +32,9 @@ if (process.env.DATABASE_URL) {
   env.EMBEDDED_PG_PORT = String(await findFreePort());
 }
 
-const child = spawn(process.execPath, [path.join(repoRoot, "node_modules/tsx/dist/cli.mjs"), "scripts/start.ts"], {
+// `node --import tsx`, not the tsx CLI, whose relay of Playwright's SIGTERM turns into a SIGKILL
+// on a loaded machine (start.ts then cannot stop the platform, which outlives the run).
+const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
   cwd: repoRoot,
   env,
   stdio: "inherit",

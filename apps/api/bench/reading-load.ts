@@ -15,6 +15,7 @@ import { createPrismaClient, migrateDatabase, startEmbeddedPostgres } from "@mam
 import { createLocalBlobStore } from "@mammo/storage";
 import { encode } from "next-auth/jwt";
 import { seedDemo } from "../src/seed/demo-seed.ts";
+import { NEXT_CASE, SUBMIT_READ } from "../test/reading-documents.ts";
 import { createCasePredictions, createModelVersion, createStudy } from "../test/study-factories.ts";
 import { cpuSecondsOf, percentile, postgresCpuSeconds, startApiProcess } from "./api-process.ts";
 
@@ -25,59 +26,6 @@ const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 0);
 const PG_PORT = Number(process.env.BENCH_PG_PORT ?? 5650);
 const API_PORT = Number(process.env.BENCH_API_PORT ?? 5651);
 const SECRET = "bench-session-secret-0123456789abcdef";
-
-const NEXT_CASE = /* GraphQL */ `
-  query Next($studyId: ID!) {
-    myNextCase(studyId: $studyId) {
-      caseCode
-      phase
-      position
-      caseCount
-      questions {
-        kind
-        options
-        isRequired
-      }
-      images {
-        id
-        laterality
-        view
-        widthPx
-        heightPx
-        displayUrl
-      }
-      myUnaidedRead {
-        answer
-        confidence
-      }
-      ai {
-        answer
-        probabilities {
-          subtype
-          probability
-        }
-        heatmaps {
-          imageId
-          url
-        }
-      }
-    }
-  }
-`;
-const SUBMIT = /* GraphQL */ `
-  mutation Submit($input: SubmitReadInput!) {
-    submitRead(input: $input) {
-      read {
-        id
-        version
-      }
-      next {
-        caseCode
-        phase
-      }
-    }
-  }
-`;
 
 type Sample = { op: "next" | "submit"; ms: number; at: number };
 type Task = { caseCode: string; phase: string; questions: { kind: string; options: string[] }[] };
@@ -214,7 +162,7 @@ async function main() {
             timeSpentMs: 20_000 + step,
           };
           t0 = performance.now();
-          await post(token, SUBMIT, { input });
+          await post(token, SUBMIT_READ, { input });
           samples.push({ op: "submit", ms: performance.now() - t0, at: t0 - start });
           step++;
         }

@@ -66,12 +66,15 @@ export function createLocalBlobStore(rootDir: string): BlobStore {
     await writeFile(tmp, bytes);
     await rename(tmp, file);
   }
+  // Only "no such file" means absent: any other error (permissions, a broken link, I/O) is a store
+  // that cannot be read, and `put` must not take it for a missing blob and write over it.
   async function exists(file: string) {
     try {
       await stat(file);
       return true;
-    } catch {
-      return false;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
+      throw error;
     }
   }
   return {

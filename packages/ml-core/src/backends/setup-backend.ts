@@ -1,3 +1,5 @@
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import { NATIVE_BACKEND, registerNativeBackend } from "./native-backend.ts";
 import { wasmConv2DBackpropFilterConfig } from "./wasm-conv2d-backprop-filter.ts";
@@ -44,11 +46,7 @@ async function activate(name: BackendName): Promise<BackendInfo> {
     case "tensorflow-gpu":
     case "tensorflow": {
       const pkg = name === "tensorflow-gpu" ? "@tensorflow/tfjs-node-gpu" : "@tensorflow/tfjs-node";
-      try {
-        await import(/* @vite-ignore */ pkg); // registers the "tensorflow" backend
-      } catch {
-        throw new Error(`${pkg} is not installed`);
-      }
+      await importOptionalPackage(pkg); // registers the "tensorflow" backend
       if (!(await tf.setBackend("tensorflow"))) throw new Error(`${pkg} is installed but its backend did not start`);
       return { name, tfBackend: "tensorflow", detail: pkg };
     }
@@ -74,6 +72,27 @@ async function activate(name: BackendName): Promise<BackendInfo> {
       await tf.setBackend("cpu");
       return { name, tfBackend: "cpu", detail: "pure JavaScript" };
     }
+  }
+}
+
+/**
+ * Imports an optional package, failing with what went wrong: "not installed" only when the package
+ * itself cannot be found; when it is there but does not load (a missing shared library such as
+ * libcudnn, a native binding its install script never built), the loader's own reason.
+ * `parentUrl`: where to look for it from (default: this module).
+ */
+export async function importOptionalPackage(pkg: string, parentUrl: string | URL = import.meta.url): Promise<unknown> {
+  let entry: string;
+  try {
+    entry = createRequire(parentUrl).resolve(pkg);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND") throw new Error(`${pkg} is not installed`);
+    throw new Error(`${pkg} cannot be resolved: ${(error as Error).message.split("\n")[0]}`);
+  }
+  try {
+    return await import(/* @vite-ignore */ pathToFileURL(entry).href);
+  } catch (error) {
+    throw new Error(`${pkg} is installed but could not be loaded: ${(error as Error).message.split("\n")[0]}`);
   }
 }
 

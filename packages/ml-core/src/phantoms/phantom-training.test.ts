@@ -4,14 +4,17 @@ import { useTrainingTestBackend } from "../testing/test-backend.ts";
 import { resolveTrainingParams } from "../train/presets.ts";
 import { runPhantomExperiment } from "./phantom-experiment.ts";
 
+// The bars below were measured on wasm, and a training run is reproducible only on the backend
+// it was measured on (float sums in another order train another model): so wasm or a clear failure.
 beforeAll(async () => {
-  await useTrainingTestBackend();
+  await useTrainingTestBackend({ required: "wasm" });
 });
 
 /*
  * The short version of `npm run bench:phantoms` (the must-show: full VGG-16, 300 phantoms): a
  * quarter-width VGG-16 (same 16 layers and names) on 90 small phantoms of the three subtypes,
- * about a minute on wasm. Lower bars than the benchmark's; deterministic for a backend.
+ * about a minute on wasm on a quiet 2-core machine (3.5 min at load average 14). Seeded, so the
+ * same figures on every run: 18/18 correct, Grad-CAM++ at block4_conv3 on the lesion in 16 of 18.
  */
 describe("training on phantoms", () => {
   it("learns the subtypes well above chance and Grad-CAM++ points at the lesion", { timeout: 600_000 }, async () => {
@@ -34,18 +37,24 @@ describe("training on phantoms", () => {
       heightPx: 160,
       lesionScale: 2.2,
       tolerancePx: 8,
-      alsoExplain: [{ layerName: "block5_conv3", method: "gradcam++" }],
+      alsoExplain: [{ layerName: "block4_conv3", method: "gradcam++" }],
     });
     result.classifier.model.dispose();
 
+    const gradCamPlusPlus = result.otherPointingHitRates["block4_conv3/gradcam++"]!;
+    console.log(
+      `[phantom-training] accuracy ${result.testAccuracy * 18}/18 (bar 15), ` +
+        `Grad-CAM++ block4_conv3 on the lesion ${Math.round(gradCamPlusPlus * result.pointingCases)}/${result.pointingCases} (bar 2/3)`,
+    );
     expect(result.counts).toEqual({ train: 63, validation: 9, test: 18 });
     expect(result.history.at(-1)!.loss).toBeLessThan(result.history[0]!.loss);
-    expect(result.testAccuracy).toBeGreaterThanOrEqual(0.8); // chance: 1/3
+    // Chance is 1/3; measured 18/18: 3 cases above the bar of 15.
+    expect(result.testAccuracy).toBeGreaterThanOrEqual(0.8);
     expect(result.pointingCases).toBeGreaterThanOrEqual(9);
-    // At 64 px block5_conv3 is a 4x4 grid: even a perfect map can only peak at 16 points, so the
-    // bar is half (a random peak lands within 8 px of the lesion about 1 time in 6). Measured
-    // here on wasm: accuracy 18/18, Grad-CAM++ 10/18.
-    expect(result.otherPointingHitRates["block5_conv3/gradcam++"]).toBeGreaterThanOrEqual(0.5);
+    // block4_conv3 is an 8x8 grid at 64 px (block5_conv3's 4x4 grid let even a perfect map peak at
+    // only 16 points: 10/18 there against a bar of 9). Measured 16/18: 4 cases above the bar of
+    // 2/3; a peak at random lands within 8 px of the lesion about 1 time in 6.
+    expect(gradCamPlusPlus).toBeGreaterThanOrEqual(2 / 3);
     expect(tf.memory().numTensors).toBe(before);
   });
 });

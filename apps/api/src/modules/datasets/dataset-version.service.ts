@@ -1,6 +1,6 @@
 import { DatasetSplit, type Db, type Prisma, type Subtype, type Tx } from "@mammo/db";
 import { z } from "zod";
-import { hasRole, type Viewer } from "../../auth/viewer.ts";
+import { hasRole, siteIdsWithRole, type Viewer } from "../../auth/viewer.ts";
 import { AppError, forbidden, notFound } from "../../errors/app-error.ts";
 import { parseInput } from "../../errors/parse-input.ts";
 import { recordAudit } from "../audit/audit.service.ts";
@@ -196,6 +196,19 @@ export async function getVisibleVersion(db: Db, viewer: Viewer, versionId: strin
   const id = parseInput(z.uuid(), versionId);
   const version = await db.datasetVersion.findFirst({ where: { AND: [{ id }, visibleVersionsWhere(viewer)] } });
   if (!version) throw notFound("dataset version");
+  return version;
+}
+
+/**
+ * A dataset version at a site where the viewer is ML engineer: what a model may be evaluated on or
+ * run over. Otherwise NOT_FOUND on the `datasetVersionId` field (existence elsewhere is not told).
+ */
+export async function getEngineerDatasetVersion(db: Db, viewer: Viewer, datasetVersionId: string | undefined) {
+  const version = await db.datasetVersion.findFirst({
+    where: { id: datasetVersionId, dataset: { siteId: { in: siteIdsWithRole(viewer, "ML_ENGINEER") } } },
+  });
+  if (!version)
+    throw new AppError("NOT_FOUND", "datasetVersionId: dataset version not found", { field: "datasetVersionId" });
   return version;
 }
 

@@ -1,12 +1,14 @@
 import { DatasetSplit, type Db, type Prisma } from "@mammo/db";
 import type { JobQueue } from "@mammo/jobs";
 import { z } from "zod";
-import { hasRole, siteIdsWithRole, type Viewer } from "../../auth/viewer.ts";
-import { AppError, forbidden, notFound } from "../../errors/app-error.ts";
+import { hasRole, type Viewer } from "../../auth/viewer.ts";
+import { AppError, forbidden } from "../../errors/app-error.ts";
 import { parseInput } from "../../errors/parse-input.ts";
+import { visibleById } from "../../lib/visible-by-id.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { visibleModelVersionsWhere } from "../models/model-access.ts";
 import { getVisibleModelVersion } from "../models/model-version.service.ts";
+import { getEngineerDatasetVersion } from "../datasets/dataset-version.service.ts";
 import { createdAtPageQuery, type CreatedAtPage } from "../studies/created-at-page.ts";
 import { enqueueJob } from "../training/enqueue-job.ts";
 
@@ -43,11 +45,7 @@ export async function requestEvaluation(
   const model = await getVisibleModelVersion(db, viewer, args.modelVersionId);
   if (!hasRole(viewer, model.siteId, "ML_ENGINEER"))
     throw forbidden("only ML engineers of the model's site can evaluate it");
-  const version = await db.datasetVersion.findFirst({
-    where: { id: args.datasetVersionId, dataset: { siteId: { in: siteIdsWithRole(viewer, "ML_ENGINEER") } } },
-  });
-  if (!version)
-    throw new AppError("NOT_FOUND", "datasetVersionId: dataset version not found", { field: "datasetVersionId" });
+  const version = await getEngineerDatasetVersion(db, viewer, args.datasetVersionId);
   return db.$transaction(async (tx) => {
     const key = {
       modelVersionId_datasetVersionId_split: {
@@ -93,24 +91,14 @@ export async function requestEvaluation(
   });
 }
 
-export async function getEvaluation(db: Db, viewer: Viewer, evaluationId: string) {
-  const id = parseInput(z.uuid(), evaluationId);
-  const found = await db.evaluation.findFirst({
-    where: { AND: [{ id }, visibleEvaluationsWhere(viewer)] },
+const visibleEvaluations = visibleById("evaluation", (db, viewer, ids) =>
+  db.evaluation.findMany({
+    where: { AND: [{ id: { in: ids } }, visibleEvaluationsWhere(viewer)] },
     include: evaluationInclude,
-  });
-  if (!found) throw notFound("evaluation");
-  return found;
-}
-
-export async function loadVisibleEvaluations(db: Db, viewer: Viewer | null, ids: readonly string[]) {
-  if (!viewer) return ids.map(() => null);
-  const rows = await db.evaluation.findMany({
-    where: { AND: [{ id: { in: [...ids] } }, visibleEvaluationsWhere(viewer)] },
-    include: evaluationInclude,
-  });
-  return ids.map((id) => rows.find((r) => r.id === id) ?? null);
-}
+  }),
+);
+export const getEvaluation = visibleEvaluations.get;
+export const loadVisibleEvaluations = visibleEvaluations.load;
 
 const listInput = z.object({ modelVersionId: z.uuid().optional(), datasetVersionId: z.uuid().optional() });
 

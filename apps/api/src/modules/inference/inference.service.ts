@@ -4,10 +4,12 @@ import { z } from "zod";
 import { hasRole, siteIdsWithRole, type Viewer } from "../../auth/viewer.ts";
 import { AppError, forbidden, notFound } from "../../errors/app-error.ts";
 import { parseInput } from "../../errors/parse-input.ts";
+import { visibleById } from "../../lib/visible-by-id.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { visibleCasesWhere } from "../cases/case.service.ts";
 import { MODEL_VIEW_ROLES, visibleModelVersionsWhere } from "../models/model-access.ts";
 import { getVisibleModelVersion } from "../models/model-version.service.ts";
+import { getEngineerDatasetVersion } from "../datasets/dataset-version.service.ts";
 import { createdAtPageQuery, type CreatedAtPage } from "../studies/created-at-page.ts";
 import { enqueueJob } from "../training/enqueue-job.ts";
 
@@ -81,11 +83,7 @@ export async function requestInference(
     if (!isModelEngineer && !coordinatesStudy)
       throw forbidden("only ML engineers of the model's site or the study's coordinators can run this");
   } else if (args.target === "DATASET_VERSION") {
-    const version = await db.datasetVersion.findFirst({
-      where: { id: args.datasetVersionId, dataset: { siteId: { in: siteIdsWithRole(viewer, "ML_ENGINEER") } } },
-    });
-    if (!version)
-      throw new AppError("NOT_FOUND", "datasetVersionId: dataset version not found", { field: "datasetVersionId" });
+    await getEngineerDatasetVersion(db, viewer, args.datasetVersionId);
     if (!isModelEngineer) throw forbidden("only ML engineers of the model's site can run it");
   } else {
     imageIds = [...new Set(args.imageIds)];
@@ -133,12 +131,7 @@ export async function requestConcordance(
   inferenceRunId: string,
   requestId?: string,
 ) {
-  const id = parseInput(z.uuid(), inferenceRunId);
-  const run = await db.inferenceRun.findFirst({
-    where: { AND: [{ id }, visibleInferenceRunsWhere(viewer)] },
-    include: inferenceRunInclude,
-  });
-  if (!run) throw notFound("inference run");
+  const run = await getInferenceRun(db, viewer, inferenceRunId);
   if (!hasRole(viewer, run.siteId, "ML_ENGINEER", "COORDINATOR")) throw forbidden();
   if (run.status !== "SUCCEEDED")
     throw new AppError("CONFLICT", "concordance needs a finished inference run (with its heatmaps)");
@@ -157,24 +150,14 @@ export async function requestConcordance(
   });
 }
 
-export async function getInferenceRun(db: Db, viewer: Viewer, runId: string) {
-  const id = parseInput(z.uuid(), runId);
-  const run = await db.inferenceRun.findFirst({
-    where: { AND: [{ id }, visibleInferenceRunsWhere(viewer)] },
+const visibleInferenceRuns = visibleById("inference run", (db, viewer, ids) =>
+  db.inferenceRun.findMany({
+    where: { AND: [{ id: { in: ids } }, visibleInferenceRunsWhere(viewer)] },
     include: inferenceRunInclude,
-  });
-  if (!run) throw notFound("inference run");
-  return run;
-}
-
-export async function loadVisibleInferenceRuns(db: Db, viewer: Viewer | null, ids: readonly string[]) {
-  if (!viewer) return ids.map(() => null);
-  const runs = await db.inferenceRun.findMany({
-    where: { AND: [{ id: { in: [...ids] } }, visibleInferenceRunsWhere(viewer)] },
-    include: inferenceRunInclude,
-  });
-  return ids.map((id) => runs.find((r) => r.id === id) ?? null);
-}
+  }),
+);
+export const getInferenceRun = visibleInferenceRuns.get;
+export const loadVisibleInferenceRuns = visibleInferenceRuns.load;
 
 const listInput = z.object({
   siteId: z.uuid().optional(),

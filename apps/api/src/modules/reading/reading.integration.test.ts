@@ -1,70 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCase, createLabel, createSite, createUser, globalId } from "../../../test/factories.ts";
 import { startTestApi, type TestApi } from "../../../test/harness.ts";
+import { NEXT_CASE, SUBMIT_READ } from "../../../test/reading-documents.ts";
 import { createCasePredictions, createModelVersion, createStudy } from "../../../test/study-factories.ts";
 
-const NEXT = /* GraphQL */ `
-  query Next($studyId: ID!) {
-    myNextCase(studyId: $studyId) {
-      studyId
-      caseCode
-      position
-      caseCount
-      phase
-      questions {
-        kind
-        options
-        isRequired
-      }
-      images {
-        id
-        laterality
-        view
-        widthPx
-        heightPx
-        displayUrl
-      }
-      myUnaidedRead {
-        answer
-        confidence
-      }
-      ai {
-        answer
-        probabilities {
-          subtype
-          probability
-        }
-        heatmaps {
-          imageId
-          url
-        }
-      }
-    }
-  }
-`;
-const SUBMIT = /* GraphQL */ `
-  mutation Submit($input: SubmitReadInput!) {
-    submitRead(input: $input) {
-      read {
-        id
-        caseCode
-        phase
-        version
-        answer
-        confidence
-        roi {
-          shape
-          geometry
-        }
-        timeSpentMs
-      }
-      next {
-        caseCode
-        phase
-      }
-    }
-  }
-`;
 const CORRECT = /* GraphQL */ `
   mutation Correct($input: CorrectReadInput!) {
     correctRead(input: $input) {
@@ -190,7 +129,7 @@ describe("reading a study (readers)", () => {
   });
 
   const next = async (userId: string, id = studyId) =>
-    (await api.as<{ myNextCase: Task | null }>(userId, NEXT, { studyId: id })).myNextCase;
+    (await api.as<{ myNextCase: Task | null }>(userId, NEXT_CASE, { studyId: id })).myNextCase;
   const asUser = async <
     T = {
       submitRead: {
@@ -219,7 +158,7 @@ describe("reading a study (readers)", () => {
     expect(task.caseCode).toBe((await orderOf(unaidedReader))[0]);
     expect(task.images.map((i) => i.displayUrl)).toHaveLength(4);
     expect((await next(aidedReader))!.caseCode).toBe((await orderOf(aidedReader))[0]);
-    const text = JSON.stringify(await api.as(unaidedReader, NEXT, { studyId }));
+    const text = JSON.stringify(await api.as(unaidedReader, NEXT_CASE, { studyId }));
     for (const secret of [...cases.flatMap((c) => [c.accessionKey, c.pseudonym, c.id]), siteCode, 'SCIRRHOUS"}', "0.7"])
       expect(text).not.toContain(secret);
     // The image route serves the study's images to its readers.
@@ -228,7 +167,7 @@ describe("reading a study (readers)", () => {
     });
     expect(image.status).toBe(200);
     // Someone not assigned to the study gets nothing.
-    const stranger = await api.graphql(NEXT, { studyId }, { token: await api.sessionFor(outsider) });
+    const stranger = await api.graphql(NEXT_CASE, { studyId }, { token: await api.sessionFor(outsider) });
     expect(stranger.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
   });
 
@@ -269,7 +208,7 @@ describe("reading a study (readers)", () => {
       ],
     ] as const;
     for (const [extra, field] of badInputs) {
-      const result = await asUser(unaidedReader, SUBMIT, { input: read(task, extra) });
+      const result = await asUser(unaidedReader, SUBMIT_READ, { input: read(task, extra) });
       expect(result.errors?.[0]?.extensions, JSON.stringify(extra)).toMatchObject({ code: "BAD_USER_INPUT", field });
     }
     expect(await api.db.read.count()).toBe(0);
@@ -278,18 +217,18 @@ describe("reading a study (readers)", () => {
   it("accepts the current step only, locks submitted reads, and takes corrections as new versions with a reason", async () => {
     const first = (await next(unaidedReader))!;
     const order = await orderOf(unaidedReader);
-    const outOfOrder = await asUser(unaidedReader, SUBMIT, { input: read(first, { caseCode: order[2] }) });
+    const outOfOrder = await asUser(unaidedReader, SUBMIT_READ, { input: read(first, { caseCode: order[2] }) });
     expect(outOfOrder.errors?.[0]).toMatchObject({ extensions: { code: "CONFLICT", field: "caseCode" } });
 
     const roi = { imageId: first.images[1]!.id, shape: "ELLIPSE", geometry: { cx: 4, cy: 5, rx: 2, ry: 3 } };
-    const submitted = await asUser(unaidedReader, SUBMIT, { input: read(first, { roi }) });
+    const submitted = await asUser(unaidedReader, SUBMIT_READ, { input: read(first, { roi }) });
     expect(submitted.errors).toBeUndefined();
     expect(submitted.data!.submitRead.read).toMatchObject({ version: 1, answer: "SOLID" });
     expect(submitted.data!.submitRead.next).toEqual({ caseCode: order[1], phase: "UNAIDED" });
     const audit = await api.db.auditEvent.findFirst({ where: { action: "read.submit", actorId: unaidedReader } });
     expect(audit?.entityType).toBe("Read");
 
-    const again = await asUser(unaidedReader, SUBMIT, { input: read(first) });
+    const again = await asUser(unaidedReader, SUBMIT_READ, { input: read(first) });
     expect(again.errors?.[0]?.extensions?.code).toBe("CONFLICT");
     // The database itself refuses to change a submitted read.
     // (Its trigger raises restrict_violation, which Prisma reports as a constraint violation.)
@@ -343,7 +282,7 @@ describe("reading a study (readers)", () => {
     // Before the unaided read no heatmap of the study is served to this reader.
     expect(new Set(await Promise.all(mapIds.map(heatmapStatus)))).toEqual(new Set([404]));
 
-    const unaided = await asUser(aidedReader, SUBMIT, { input: read(first, { answer: "TUBULE_FORMING" }) });
+    const unaided = await asUser(aidedReader, SUBMIT_READ, { input: read(first, { answer: "TUBULE_FORMING" }) });
     expect(unaided.data!.submitRead.next).toEqual({ caseCode: first.caseCode, phase: "AIDED" });
     const aided = (await next(aidedReader))!;
     expect(aided).toMatchObject({
@@ -383,13 +322,13 @@ describe("reading a study (readers)", () => {
       },
     });
     expect(fix.errors?.[0]?.extensions?.code).toBe("CONFLICT");
-    const second = await asUser(aidedReader, SUBMIT, { input: read(aided, { answer: "SOLID" }) });
+    const second = await asUser(aidedReader, SUBMIT_READ, { input: read(aided, { answer: "SOLID" }) });
     expect(second.data!.submitRead.next).toMatchObject({ phase: "UNAIDED" });
   });
 
   it("lists the reader's studies with progress, ends with no next case, and refuses reads in closed studies", async () => {
     for (let task = await next(unaidedReader); task; task = await next(unaidedReader)) {
-      const result = await asUser(unaidedReader, SUBMIT, { input: read(task) });
+      const result = await asUser(unaidedReader, SUBMIT_READ, { input: read(task) });
       expect(result.errors).toBeUndefined();
     }
     const mine = await api.as<{
@@ -399,7 +338,7 @@ describe("reading a study (readers)", () => {
     const open = mine.myReaderStudies.find((s) => s.studyId === studyId)!;
     expect(open).toMatchObject({ status: "OPEN", progress: { unaidedReads: 3 }, nextCase: null });
     expect(await next(unaidedReader, closedStudyId)).toBeNull();
-    const closedSubmit = await asUser(unaidedReader, SUBMIT, {
+    const closedSubmit = await asUser(unaidedReader, SUBMIT_READ, {
       input: {
         studyId: closedStudyId,
         caseCode: "C-X",
@@ -415,12 +354,12 @@ describe("reading a study (readers)", () => {
 
   it("stops working at once when the reader loses the READER role", async () => {
     await api.db.membership.deleteMany({ where: { userId: aidedReader } });
-    const result = await api.graphql(NEXT, { studyId }, { token: await api.sessionFor(aidedReader) });
+    const result = await api.graphql(NEXT_CASE, { studyId }, { token: await api.sessionFor(aidedReader) });
     expect(result.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
   });
 
   it("rejects submit from anonymous callers", async () => {
-    const result = await api.graphql(SUBMIT, {
+    const result = await api.graphql(SUBMIT_READ, {
       input: { studyId, caseCode: "C-1", phase: "UNAIDED", answer: "SOLID", timeSpentMs: 1 },
     });
     expect(result.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");

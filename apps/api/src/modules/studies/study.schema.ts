@@ -219,15 +219,26 @@ type QuestionArg = {
   options?: readonly Subtype[] | null;
   isRequired?: boolean | null;
 };
-const armsArg = (arms: readonly ArmArg[] | null | undefined) =>
-  arms?.map((a) => ({ kind: a.kind, name: a.name ?? undefined }));
-const questionsArg = (questions: readonly QuestionArg[] | null | undefined) =>
-  questions?.map((q) => ({
+type StudySettingsArg = {
+  description?: string | null;
+  modelVersionId?: { id: string } | null;
+  seed?: number | null;
+  arms?: readonly ArmArg[] | null;
+  questions?: readonly QuestionArg[] | null;
+};
+/** The settings a study is created with and that an update of a DRAFT may change, as the service takes them. */
+const studySettingsArg = (input: StudySettingsArg) => ({
+  description: input.description ?? undefined,
+  modelVersionId: input.modelVersionId?.id,
+  seed: input.seed ?? undefined,
+  arms: input.arms?.map((a) => ({ kind: a.kind, name: a.name ?? undefined })),
+  questions: input.questions?.map((q) => ({
     kind: q.kind,
     prompt: q.prompt,
     options: q.options ? [...q.options] : undefined,
     isRequired: q.isRequired ?? undefined,
-  }));
+  })),
+});
 
 const CreateReaderStudyInput = builder.inputType("CreateReaderStudyInput", {
   fields: (t) => ({
@@ -257,15 +268,7 @@ builder.mutationField("createReaderStudy", (t) =>
       createReaderStudy(
         ctx.db,
         requireViewer(ctx),
-        {
-          siteId: input.siteId.id,
-          name: input.name,
-          description: input.description ?? undefined,
-          modelVersionId: input.modelVersionId?.id,
-          seed: input.seed ?? undefined,
-          arms: armsArg(input.arms),
-          questions: questionsArg(input.questions),
-        },
+        { siteId: input.siteId.id, name: input.name, ...studySettingsArg(input) },
         ctx.requestId,
       ),
   }),
@@ -296,15 +299,7 @@ builder.mutationField("updateReaderStudy", (t) =>
       updateReaderStudy(
         ctx.db,
         requireViewer(ctx),
-        {
-          studyId: input.studyId.id,
-          name: input.name ?? undefined,
-          description: input.description ?? undefined,
-          modelVersionId: input.modelVersionId?.id,
-          seed: input.seed ?? undefined,
-          arms: armsArg(input.arms),
-          questions: questionsArg(input.questions),
-        },
+        { studyId: input.studyId.id, name: input.name ?? undefined, ...studySettingsArg(input) },
         ctx.requestId,
       ),
   }),

@@ -109,6 +109,26 @@ export const studyInclude = {
 
 export type StudyWithDesign = Prisma.ReaderStudyGetPayload<{ include: typeof studyInclude }>;
 
+/** Reads the study as changed inside `tx` and records the change in the audit log (the same transaction). */
+async function auditedStudy(
+  tx: Tx,
+  viewer: Viewer,
+  change: { studyId: string; action: string; before?: unknown; requestId?: string },
+): Promise<StudyWithDesign> {
+  const after = await tx.readerStudy.findUniqueOrThrow({ where: { id: change.studyId }, include: studyInclude });
+  await recordAudit(tx, {
+    actorId: viewer.userId,
+    siteId: after.siteId,
+    action: change.action,
+    entityType: "ReaderStudy",
+    entityId: after.id,
+    before: change.before,
+    after,
+    requestId: change.requestId,
+  });
+  return after;
+}
+
 async function assertModelVersionVisible(db: Db | Tx, viewer: Viewer, modelVersionId: string) {
   const found = await db.modelVersion.findFirst({
     where: { AND: [{ id: modelVersionId }, visibleModelVersionsWhere(viewer)] },
@@ -148,17 +168,7 @@ export async function createReaderStudy(
       "name",
     );
     await tx.studyQuestion.createMany({ data: questionRows(study.id, args.questions ?? DEFAULT_QUESTIONS) });
-    const created = await tx.readerStudy.findUniqueOrThrow({ where: { id: study.id }, include: studyInclude });
-    await recordAudit(tx, {
-      actorId: viewer.userId,
-      siteId: created.siteId,
-      action: "readerStudy.create",
-      entityType: "ReaderStudy",
-      entityId: created.id,
-      after: created,
-      requestId,
-    });
-    return created;
+    return auditedStudy(tx, viewer, { studyId: study.id, action: "readerStudy.create", requestId });
   });
 }
 
@@ -223,18 +233,7 @@ export async function updateReaderStudy(
       await tx.studyQuestion.deleteMany({ where: { studyId: before.id } });
       await tx.studyQuestion.createMany({ data: questionRows(before.id, args.questions) });
     }
-    const after = await tx.readerStudy.findUniqueOrThrow({ where: { id: before.id }, include: studyInclude });
-    await recordAudit(tx, {
-      actorId: viewer.userId,
-      siteId: after.siteId,
-      action: "readerStudy.update",
-      entityType: "ReaderStudy",
-      entityId: after.id,
-      before,
-      after,
-      requestId,
-    });
-    return after;
+    return auditedStudy(tx, viewer, { studyId: before.id, action: "readerStudy.update", before, requestId });
   });
 }
 
@@ -281,18 +280,7 @@ export async function openReaderStudy(db: Db, viewer: Viewer, studyId: string, r
         })),
       ),
     });
-    const after = await tx.readerStudy.findUniqueOrThrow({ where: { id: study.id }, include: studyInclude });
-    await recordAudit(tx, {
-      actorId: viewer.userId,
-      siteId: after.siteId,
-      action: "readerStudy.open",
-      entityType: "ReaderStudy",
-      entityId: after.id,
-      before: study,
-      after,
-      requestId,
-    });
-    return after;
+    return auditedStudy(tx, viewer, { studyId: study.id, action: "readerStudy.open", before: study, requestId });
   });
 }
 
@@ -314,18 +302,7 @@ export async function closeReaderStudy(db: Db, viewer: Viewer, studyId: string, 
     });
     if (count === 0)
       throw new AppError("CONFLICT", `the study is ${study.status.toLowerCase()}, only an open study can be closed`);
-    const after = await tx.readerStudy.findUniqueOrThrow({ where: { id: study.id }, include: studyInclude });
-    await recordAudit(tx, {
-      actorId: viewer.userId,
-      siteId: after.siteId,
-      action: "readerStudy.close",
-      entityType: "ReaderStudy",
-      entityId: after.id,
-      before: study,
-      after,
-      requestId,
-    });
-    return after;
+    return auditedStudy(tx, viewer, { studyId: study.id, action: "readerStudy.close", before: study, requestId });
   });
 }
 

@@ -4,6 +4,7 @@ import { getServerSession } from "next-auth";
 import { SiteSwitcher } from "@/components/shell/site-switcher";
 import { UserMenu } from "@/components/shell/user-menu";
 import { authOptions } from "@/lib/auth-options";
+import { roleLabel } from "@/lib/labels";
 import { currentSite, getMe, hasRole, sitesOf } from "@/lib/viewer-context";
 
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
@@ -22,7 +23,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
     hasRole(me, "ADMIN", "COORDINATOR") && { href: "/pacs", label: "PACS" },
     hasRole(me, "ADMIN") && { href: "/admin", label: "Admin" },
   ].filter((x): x is { href: string; label: string } => Boolean(x));
-  const roles = me.memberships.map((m) => `${m.role.replace("_", " ").toLowerCase()} · ${m.site.code}`);
+  const roles = me.memberships.map((m) => `${roleLabel(m.role)} · ${m.site.code}`);
   return (
     <>
       <header className="topbar">

@@ -2,7 +2,9 @@
 
 import { useActionState, useState, useTransition } from "react";
 import { Feedback } from "@/components/common/form-feedback";
+import { SelectField } from "@/components/common/form-fields";
 import { INITIAL_FORM_STATE as initial } from "@/lib/form-state";
+import { roleLabel } from "@/lib/labels";
 import {
   addMembershipAction,
   createUserAction,
@@ -35,8 +37,7 @@ export function CreateUserForm({ siteId }: { siteId: string }) {
         <legend>Roles at this site</legend>
         {ROLES.map((r) => (
           <label key={r} className="inline-field">
-            <input type="checkbox" name="roles" value={r} defaultChecked={r === "READER"} />{" "}
-            {r.replace("_", " ").toLowerCase()}
+            <input type="checkbox" name="roles" value={r} defaultChecked={r === "READER"} /> {roleLabel(r)}
           </label>
         ))}
       </fieldset>
@@ -57,16 +58,12 @@ export function AddMembershipForm({ siteId }: { siteId: string }) {
         <label htmlFor="am-email">Existing user&apos;s email</label>
         <input id="am-email" name="email" type="email" required />
       </div>
-      <div className="field">
-        <label htmlFor="am-role">Role</label>
-        <select id="am-role" name="role">
-          {ROLES.map((r) => (
-            <option key={r} value={r}>
-              {r.replace("_", " ").toLowerCase()}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField
+        id="am-role"
+        label="Role"
+        name="role"
+        options={ROLES.map((r) => ({ value: r, label: roleLabel(r) }))}
+      />
       <button type="submit" disabled={isPending}>
         Give role
       </button>

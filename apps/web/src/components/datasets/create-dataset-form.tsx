@@ -1,17 +1,16 @@
 "use client";
 
 import { useActionState } from "react";
-import { createDatasetAction, type FormState } from "@/app/(app)/datasets/actions";
-import { SUBTYPE_LABEL, SUBTYPES } from "@/lib/labels";
+import { createDatasetAction } from "@/app/(app)/datasets/actions";
+import { Feedback } from "@/components/common/form-feedback";
+import { SelectField, SubtypeCheckboxes } from "@/components/common/form-fields";
+import { INITIAL_FORM_STATE } from "@/lib/form-state";
 
 type Site = { id: string; code: string; name: string };
 
 /** Defines a dataset by filters: sites, classes (in class-index order), views, lateralities. */
 export function CreateDatasetForm({ coordinatorSites, allSites }: { coordinatorSites: Site[]; allSites: Site[] }) {
-  const [state, action, isPending] = useActionState<FormState, FormData>(createDatasetAction, {
-    error: null,
-    savedAt: null,
-  });
+  const [state, action, isPending] = useActionState(createDatasetAction, INITIAL_FORM_STATE);
   return (
     <form action={action} className="stack" aria-label="New dataset">
       <div className="row">
@@ -19,16 +18,13 @@ export function CreateDatasetForm({ coordinatorSites, allSites }: { coordinatorS
           <label htmlFor="ds-name">Name</label>
           <input id="ds-name" name="name" required maxLength={200} />
         </div>
-        <div className="field">
-          <label htmlFor="ds-site">Coordinating site</label>
-          <select id="ds-site" name="siteId" defaultValue={coordinatorSites[0]?.id}>
-            {coordinatorSites.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.code}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          id="ds-site"
+          label="Coordinating site"
+          name="siteId"
+          defaultValue={coordinatorSites[0]?.id}
+          options={coordinatorSites.map((s) => ({ value: s.id, label: s.code }))}
+        />
       </div>
       <div className="field">
         <label htmlFor="ds-description">Description</label>
@@ -44,17 +40,7 @@ export function CreateDatasetForm({ coordinatorSites, allSites }: { coordinatorS
       </fieldset>
       <fieldset>
         <legend>Classes (at least two, in class-index order)</legend>
-        {SUBTYPES.map((s) => (
-          <label key={s} className="inline-field">
-            <input
-              type="checkbox"
-              name="subtypes"
-              value={s}
-              defaultChecked={s === "TUBULE_FORMING" || s === "SOLID" || s === "SCIRRHOUS"}
-            />{" "}
-            {SUBTYPE_LABEL[s]}
-          </label>
-        ))}
+        <SubtypeCheckboxes name="subtypes" />
       </fieldset>
       <fieldset>
         <legend>Views and sides (none ticked: all)</legend>
@@ -72,11 +58,7 @@ export function CreateDatasetForm({ coordinatorSites, allSites }: { coordinatorS
           <input type="checkbox" name="requireConsensus" /> Only adjudicated cases
         </label>
       </fieldset>
-      {state.error ? (
-        <p role="alert" className="error">
-          {state.error}
-        </p>
-      ) : null}
+      <Feedback state={state} />
       <button type="submit" className="primary" disabled={isPending}>
         {isPending ? "Creating…" : "Create dataset"}
       </button>

@@ -2,6 +2,7 @@
 
 import { useActionState, useState, useTransition } from "react";
 import { Feedback } from "@/components/common/form-feedback";
+import { SelectField } from "@/components/common/form-fields";
 import { type FormState, INITIAL_FORM_STATE as initial } from "@/lib/form-state";
 import {
   removeAliasAction,
@@ -125,24 +126,23 @@ export function EvaluationForm({
   return (
     <form action={action} className="row" aria-label="Evaluate">
       <input type="hidden" name="modelVersionId" value={modelVersionId} />
-      <div className="field">
-        <label htmlFor="ev-version">Dataset version</label>
-        <select id="ev-version" name="datasetVersionId">
-          {versions.map((v) => (
-            <option key={v.id} value={v.id}>
-              {v.label}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="ev-split">Split</label>
-        <select id="ev-split" name="split" defaultValue="TEST">
-          <option value="TEST">test</option>
-          <option value="VALIDATION">validation</option>
-          <option value="TRAIN">train</option>
-        </select>
-      </div>
+      <SelectField
+        id="ev-version"
+        label="Dataset version"
+        name="datasetVersionId"
+        options={versions.map((v) => ({ value: v.id, label: v.label }))}
+      />
+      <SelectField
+        id="ev-split"
+        label="Split"
+        name="split"
+        defaultValue="TEST"
+        options={[
+          { value: "TEST", label: "test" },
+          { value: "VALIDATION", label: "validation" },
+          { value: "TRAIN", label: "train" },
+        ]}
+      />
       <button type="submit" disabled={isPending}>
         Evaluate
       </button>

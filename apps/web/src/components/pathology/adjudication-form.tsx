@@ -1,8 +1,11 @@
 "use client";
 
 import { useActionState, useId } from "react";
-import { decideConsensusAction, type LabelFormState } from "@/app/(app)/cases/[caseId]/actions";
-import { SUBTYPE_LABEL, SUBTYPES, type Subtype } from "@/lib/labels";
+import { decideConsensusAction } from "@/app/(app)/cases/[caseId]/actions";
+import { Feedback } from "@/components/common/form-feedback";
+import { SelectField, SUBTYPE_OPTIONS } from "@/components/common/form-fields";
+import { INITIAL_FORM_STATE } from "@/lib/form-state";
+import type { Subtype } from "@/lib/labels";
 
 /** Settles the case's truth: a subtype and, when the labels disagree, the rationale. */
 export function AdjudicationForm({
@@ -14,43 +17,29 @@ export function AdjudicationForm({
   subtypes: Subtype[];
   needsRationale: boolean;
 }) {
-  const [state, action, isPending] = useActionState<LabelFormState, FormData>(decideConsensusAction, {
-    error: null,
-    savedAt: null,
-  });
+  const [state, action, isPending] = useActionState(decideConsensusAction, INITIAL_FORM_STATE);
   const id = useId();
   return (
     <form action={action} className="stack adjudication" aria-label="Adjudicate">
       <h3>{needsRationale ? "Adjudicate the conflict" : "Confirm the consensus"}</h3>
       <input type="hidden" name="caseId" value={caseId} />
-      <div className="field">
-        <label htmlFor={`${id}-subtype`}>Consensus subtype</label>
-        <select id={`${id}-subtype`} name="subtype" defaultValue={subtypes.length === 1 ? subtypes[0] : ""} required>
-          <option value="" disabled>
-            Choose…
-          </option>
-          {SUBTYPES.map((s) => (
-            <option key={s} value={s}>
-              {SUBTYPE_LABEL[s]}
-              {subtypes.includes(s) ? " (labelled)" : ""}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField
+        id={`${id}-subtype`}
+        label="Consensus subtype"
+        name="subtype"
+        required
+        defaultValue={subtypes.length === 1 ? subtypes[0] : ""}
+        placeholder="Choose…"
+        options={SUBTYPE_OPTIONS.map((o) => ({
+          ...o,
+          label: subtypes.includes(o.value as Subtype) ? `${o.label} (labelled)` : o.label,
+        }))}
+      />
       <div className="field">
         <label htmlFor={`${id}-rationale`}>Rationale{needsRationale ? "" : " (optional)"}</label>
         <textarea id={`${id}-rationale`} name="rationale" rows={2} required={needsRationale} maxLength={2000} />
       </div>
-      {state.error ? (
-        <p role="alert" className="error">
-          {state.error}
-        </p>
-      ) : null}
-      {state.savedAt && !state.error ? (
-        <p role="status" className="muted">
-          Consensus recorded.
-        </p>
-      ) : null}
+      <Feedback state={state} />
       <button type="submit" disabled={isPending}>
         {isPending ? "Saving…" : "Record consensus"}
       </button>

@@ -2,6 +2,7 @@
 
 import { useActionState, useState, useTransition } from "react";
 import { Feedback } from "@/components/common/form-feedback";
+import { SelectField, SubtypeCheckboxes } from "@/components/common/form-fields";
 import { type FormState, INITIAL_FORM_STATE as initial } from "@/lib/form-state";
 import {
   addCasesAction,
@@ -12,7 +13,7 @@ import {
   removeReaderAction,
   runStudyInferenceAction,
 } from "@/app/(app)/studies/actions";
-import { SUBTYPE_LABEL, SUBTYPES } from "@/lib/labels";
+import { SUBTYPE_LABEL } from "@/lib/labels";
 
 export function CreateStudyForm({
   sites,
@@ -29,27 +30,19 @@ export function CreateStudyForm({
           <label htmlFor="st-name">Name</label>
           <input id="st-name" name="name" required maxLength={200} />
         </div>
-        <div className="field">
-          <label htmlFor="st-site">Coordinating site</label>
-          <select id="st-site" name="siteId">
-            {sites.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.code}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="st-model">AI compared (and shown to the aided arm)</label>
-          <select id="st-model" name="modelVersionId" defaultValue="">
-            <option value="">None</option>
-            {models.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          id="st-site"
+          label="Coordinating site"
+          name="siteId"
+          options={sites.map((s) => ({ value: s.id, label: s.code }))}
+        />
+        <SelectField
+          id="st-model"
+          label="AI compared (and shown to the aided arm)"
+          name="modelVersionId"
+          defaultValue=""
+          options={[{ value: "", label: "None" }, ...models.map((m) => ({ value: m.id, label: m.label }))]}
+        />
         <div className="field">
           <label htmlFor="st-seed">Seed</label>
           <input id="st-seed" name="seed" type="number" style={{ width: 90 }} placeholder="random" />
@@ -71,17 +64,7 @@ export function CreateStudyForm({
       </fieldset>
       <fieldset>
         <legend>Answers offered for the subtype question</legend>
-        {SUBTYPES.map((s) => (
-          <label key={s} className="inline-field">
-            <input
-              type="checkbox"
-              name="options"
-              value={s}
-              defaultChecked={s === "TUBULE_FORMING" || s === "SOLID" || s === "SCIRRHOUS"}
-            />{" "}
-            {SUBTYPE_LABEL[s]}
-          </label>
-        ))}
+        <SubtypeCheckboxes name="options" />
         <label className="inline-field">
           <input type="checkbox" name="roi" defaultChecked /> Optional ROI mark
         </label>
@@ -152,16 +135,7 @@ export function AddReaderForm({ studyId, arms }: { studyId: string; arms: { kind
         <label htmlFor="rd-email">Reader email</label>
         <input id="rd-email" name="email" type="email" required />
       </div>
-      <div className="field">
-        <label htmlFor="rd-arm">Arm</label>
-        <select id="rd-arm" name="arm">
-          {arms.map((a) => (
-            <option key={a.kind} value={a.kind}>
-              {a.name}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField id="rd-arm" label="Arm" name="arm" options={arms.map((a) => ({ value: a.kind, label: a.name }))} />
       <button type="submit" disabled={isPending}>
         Add reader
       </button>

@@ -1,35 +1,38 @@
 "use client";
 
 import { useActionState } from "react";
-import { startTrainingAction, type FormState } from "@/app/(app)/training/actions";
+import { startTrainingAction } from "@/app/(app)/training/actions";
+import { Feedback } from "@/components/common/form-feedback";
+import { SelectField } from "@/components/common/form-fields";
+import { INITIAL_FORM_STATE } from "@/lib/form-state";
 
 type VersionOption = { id: string; label: string };
 
 /** Starts a run: a frozen dataset version, a preset, optional seed and parameter overrides (JSON). */
 export function StartTrainingForm({ versions }: { versions: VersionOption[] }) {
-  const [state, action, isPending] = useActionState<FormState, FormData>(startTrainingAction, { error: null });
+  const [state, action, isPending] = useActionState(startTrainingAction, INITIAL_FORM_STATE);
   if (versions.length === 0)
     return <p className="muted">No frozen dataset version at your sites yet: freeze one on the Datasets page first.</p>;
   return (
     <form action={action} className="stack" aria-label="Start a training run">
       <div className="row">
-        <div className="field">
-          <label htmlFor="tr-version">Dataset version</label>
-          <select id="tr-version" name="datasetVersionId" required>
-            {versions.map((v) => (
-              <option key={v.id} value={v.id}>
-                {v.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="tr-preset">Preset</label>
-          <select id="tr-preset" name="preset" defaultValue="ueda-2020">
-            <option value="ueda-2020">ueda-2020 (the study protocol: VGG-16, 50 epochs, 4 folds)</option>
-            <option value="quick">quick (small and fast, for trials)</option>
-          </select>
-        </div>
+        <SelectField
+          id="tr-version"
+          label="Dataset version"
+          name="datasetVersionId"
+          required
+          options={versions.map((v) => ({ value: v.id, label: v.label }))}
+        />
+        <SelectField
+          id="tr-preset"
+          label="Preset"
+          name="preset"
+          defaultValue="ueda-2020"
+          options={[
+            { value: "ueda-2020", label: "ueda-2020 (the study protocol: VGG-16, 50 epochs, 4 folds)" },
+            { value: "quick", label: "quick (small and fast, for trials)" },
+          ]}
+        />
         <div className="field">
           <label htmlFor="tr-seed">Seed</label>
           <input id="tr-seed" name="seed" type="number" style={{ width: 100 }} placeholder="preset's" />
@@ -45,11 +48,7 @@ export function StartTrainingForm({ versions }: { versions: VersionOption[] }) {
           spellCheck={false}
         />
       </div>
-      {state.error ? (
-        <p role="alert" className="error">
-          {state.error}
-        </p>
-      ) : null}
+      <Feedback state={state} />
       <button type="submit" className="primary" disabled={isPending}>
         {isPending ? "Starting…" : "Start training"}
       </button>

@@ -5,6 +5,7 @@ import {
   RemoveMembershipButton,
 } from "@/components/admin/admin-forms";
 import { graphql } from "@/lib/graphql";
+import { roleLabel } from "@/lib/labels";
 import { currentSite, getMe, sitesWithRole, userGlobalId } from "@/lib/viewer-context";
 
 type Member = {
@@ -74,7 +75,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
                   .filter((m) => m.site.id === site.id)
                   .map((m) => (
                     <span key={m.id} className="badge role-badge">
-                      {m.role.replace("_", " ").toLowerCase()}{" "}
+                      {roleLabel(m.role)}{" "}
                       <RemoveMembershipButton id={m.id} label={`${m.role.toLowerCase()} role of ${u.email}`} />
                     </span>
                   ))}

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { SelectField, SUBTYPE_OPTIONS } from "@/components/common/form-fields";
 import { thumbnailUrl } from "@/lib/files";
 import { graphql } from "@/lib/graphql";
 import {
@@ -11,6 +12,8 @@ import {
 } from "@/lib/labels";
 import { graphqlOr } from "@/lib/safe-graphql";
 import { currentSite, getMe, sitesOf } from "@/lib/viewer-context";
+
+const ANY = { value: "", label: "Any" };
 
 type CaseRow = {
   id: string;
@@ -142,63 +145,52 @@ export default async function CasesPage({ searchParams }: { searchParams: Promis
     <section className="stack">
       <h1>Cases</h1>
       <form className="row panel filters" method="get" aria-label="Case filters">
-        <div className="field">
-          <label htmlFor="f-site">Site</label>
-          <select id="f-site" name="site" defaultValue={search.site === "all" ? "all" : (siteId ?? "all")}>
-            <option value="all">All my sites</option>
-            {sites.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.code}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-subtype">Subtype</label>
-          <select id="f-subtype" name="subtype" defaultValue={filter.subtype ?? ""}>
-            <option value="">Any</option>
-            {SUBTYPES.map((s) => (
-              <option key={s} value={s}>
-                {SUBTYPE_LABEL[s]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-status">Label status</label>
-          <select id="f-status" name="status" defaultValue={filter.labelStatus ?? ""}>
-            <option value="">Any</option>
-            {LABEL_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {LABEL_STATUS_LABEL[s]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-dataset">Dataset version</label>
-          <select id="f-dataset" name="dataset" defaultValue={filter.datasetVersionId ?? ""}>
-            <option value="">Any</option>
-            {options.datasets.edges.flatMap(({ node }) =>
-              node.versions.map((v) => (
-                <option key={v.id} value={v.id}>
-                  {node.name} v{v.version}
-                </option>
-              )),
-            )}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-study">Reader study</label>
-          <select id="f-study" name="study" defaultValue={filter.studyId ?? ""}>
-            <option value="">Any</option>
-            {studies.readerStudies.edges.map(({ node }) => (
-              <option key={node.id} value={node.id}>
-                {node.name} ({node.status.toLowerCase()})
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          id="f-site"
+          label="Site"
+          name="site"
+          defaultValue={search.site === "all" ? "all" : (siteId ?? "all")}
+          options={[{ value: "all", label: "All my sites" }, ...sites.map((s) => ({ value: s.id, label: s.code }))]}
+        />
+        <SelectField
+          id="f-subtype"
+          label="Subtype"
+          name="subtype"
+          defaultValue={filter.subtype ?? ""}
+          options={[ANY, ...SUBTYPE_OPTIONS]}
+        />
+        <SelectField
+          id="f-status"
+          label="Label status"
+          name="status"
+          defaultValue={filter.labelStatus ?? ""}
+          options={[ANY, ...LABEL_STATUSES.map((s) => ({ value: s, label: LABEL_STATUS_LABEL[s] }))]}
+        />
+        <SelectField
+          id="f-dataset"
+          label="Dataset version"
+          name="dataset"
+          defaultValue={filter.datasetVersionId ?? ""}
+          options={[
+            ANY,
+            ...options.datasets.edges.flatMap(({ node }) =>
+              node.versions.map((v) => ({ value: v.id, label: `${node.name} v${v.version}` })),
+            ),
+          ]}
+        />
+        <SelectField
+          id="f-study"
+          label="Reader study"
+          name="study"
+          defaultValue={filter.studyId ?? ""}
+          options={[
+            ANY,
+            ...studies.readerStudies.edges.map(({ node }) => ({
+              value: node.id,
+              label: `${node.name} (${node.status.toLowerCase()})`,
+            })),
+          ]}
+        />
         <button type="submit" className="primary">
           Apply
         </button>

@@ -2,9 +2,8 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
+import type { FormState } from "@/lib/form-state";
 import { graphql, GraphQLRequestError } from "@/lib/graphql";
-
-export type FormState = { error: string | null; savedAt: number | null };
 
 const list = (form: FormData, name: string) => form.getAll(name).map(String).filter(Boolean);
 
@@ -38,7 +37,7 @@ export async function createDatasetAction(_previous: FormState, form: FormData):
     );
     id = result.createDataset.id;
   } catch (error) {
-    if (error instanceof GraphQLRequestError) return { error: error.message, savedAt: null };
+    if (error instanceof GraphQLRequestError) return { error: error.message, message: null };
     throw error;
   }
   redirect(`/datasets/${encodeURIComponent(id)}`);
@@ -69,7 +68,7 @@ export async function freezeDatasetAction(_previous: FormState, form: FormData):
     );
     versionId = result.freezeDatasetVersion.id;
   } catch (error) {
-    if (error instanceof GraphQLRequestError) return { error: error.message, savedAt: null };
+    if (error instanceof GraphQLRequestError) return { error: error.message, message: null };
     throw error;
   }
   revalidatePath(`/datasets/${encodeURIComponent(datasetId)}`);

@@ -2,9 +2,8 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
+import type { FormState } from "@/lib/form-state";
 import { graphql, GraphQLRequestError } from "@/lib/graphql";
-
-export type FormState = { error: string | null };
 
 export async function startTrainingAction(_previous: FormState, form: FormData): Promise<FormState> {
   let runId: string;
@@ -15,7 +14,7 @@ export async function startTrainingAction(_previous: FormState, form: FormData):
       try {
         params = JSON.parse(raw);
       } catch {
-        return { error: 'Parameter overrides must be JSON, e.g. {"epochs": 10}' };
+        return { error: 'Parameter overrides must be JSON, e.g. {"epochs": 10}', message: null };
       }
     }
     const seed = String(form.get("seed") ?? "").trim();
@@ -38,7 +37,7 @@ export async function startTrainingAction(_previous: FormState, form: FormData):
     );
     runId = result.requestTrainingRun.id;
   } catch (error) {
-    if (error instanceof GraphQLRequestError) return { error: error.message };
+    if (error instanceof GraphQLRequestError) return { error: error.message, message: null };
     throw error;
   }
   redirect(`/training/${encodeURIComponent(runId)}`);

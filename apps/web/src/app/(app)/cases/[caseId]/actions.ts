@@ -1,9 +1,9 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import type { FormState } from "@/lib/form-state";
 import { graphql, GraphQLRequestError } from "@/lib/graphql";
 
-export type LabelFormState = { error: string | null; savedAt: number | null };
 export type ActionResult<T = null> = { ok: true; value: T } | { ok: false; error: string };
 
 const casePath = (caseId: string) => `/cases/${encodeURIComponent(caseId)}`;
@@ -25,7 +25,7 @@ const ADD_LABEL = /* GraphQL */ `
   }
 `;
 
-export async function addPathologyLabelAction(_previous: LabelFormState, form: FormData): Promise<LabelFormState> {
+export async function addPathologyLabelAction(_previous: FormState, form: FormData): Promise<FormState> {
   const caseId = String(form.get("caseId") ?? "");
   const specimenDate = String(form.get("specimenDate") ?? "");
   const note = String(form.get("note") ?? "").trim();
@@ -40,9 +40,9 @@ export async function addPathologyLabelAction(_previous: LabelFormState, form: F
       },
     }),
   );
-  if (!result.ok) return { error: result.error, savedAt: null };
+  if (!result.ok) return { error: result.error, message: null };
   revalidatePath(casePath(caseId));
-  return { error: null, savedAt: Date.now() };
+  return { error: null, message: "Label saved." };
 }
 
 export async function retractLabelAction(caseId: string, labelId: string, reason: string): Promise<ActionResult> {
@@ -62,7 +62,7 @@ export async function retractLabelAction(caseId: string, labelId: string, reason
   return result.ok ? { ok: true, value: null } : result;
 }
 
-export async function decideConsensusAction(_previous: LabelFormState, form: FormData): Promise<LabelFormState> {
+export async function decideConsensusAction(_previous: FormState, form: FormData): Promise<FormState> {
   const caseId = String(form.get("caseId") ?? "");
   const rationale = String(form.get("rationale") ?? "").trim();
   const result = await attempt(() =>
@@ -77,9 +77,9 @@ export async function decideConsensusAction(_previous: LabelFormState, form: For
       { input: { caseId, subtype: form.get("subtype"), rationale: rationale || null } },
     ),
   );
-  if (!result.ok) return { error: result.error, savedAt: null };
+  if (!result.ok) return { error: result.error, message: null };
   revalidatePath(casePath(caseId));
-  return { error: null, savedAt: Date.now() };
+  return { error: null, message: "Consensus recorded." };
 }
 
 // Regions are kept in the viewer's own state (no page refresh while drawing).
