@@ -8,7 +8,8 @@ export const STUDY_READERS = 10;
 /** Closed studies of the same shape: each `studyReport` sample is computed (not served from the report cache). */
 export const REPORT_STUDIES = 5;
 const CLASSES = ["TUBULE_FORMING", "SOLID", "SCIRRHOUS"];
-const SUBTYPES = [...CLASSES, "OTHER_INVASIVE", "BENIGN"];
+/** Every truth the archive's labels give. */
+export const SUBTYPES = [...CLASSES, "OTHER_INVASIVE", "BENIGN"];
 
 export type ScaleArchive = {
   cases: number;

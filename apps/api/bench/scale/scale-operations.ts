@@ -188,3 +188,9 @@ export const EXPLAINED_ALSO: Operation[] = [
     variables: async (a) => ({ studyId: globalId("ReaderStudy", a.reportStudyIds[0]!) }),
   },
 ];
+
+// The dataset page (its preview of the items a freeze would write) and the create and freeze
+// forms' mutations.
+export const DATASET_PAGE = webDocument("app/(app)/datasets/[datasetId]/page.tsx", "QUERY");
+export const CREATE_DATASET = webDocument("app/(app)/datasets/actions.ts", "createDataset(");
+export const FREEZE_DATASET = webDocument("app/(app)/datasets/actions.ts", "freezeDatasetVersion(");

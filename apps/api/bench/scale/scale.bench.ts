@@ -30,9 +30,19 @@ import {
   startPlanCapture,
   stopPlanCapture,
 } from "./explain-plans.ts";
-import { generateScaleArchive, REPORT_STUDIES, STUDY_CASES, STUDY_READERS, type ScaleArchive } from "./scale-data.ts";
 import {
+  generateScaleArchive,
+  REPORT_STUDIES,
+  STUDY_CASES,
+  STUDY_READERS,
+  SUBTYPES,
+  type ScaleArchive,
+} from "./scale-data.ts";
+import {
+  CREATE_DATASET,
+  DATASET_PAGE,
   EXPLAINED_ALSO,
+  FREEZE_DATASET,
   globalId,
   LIST_OPERATIONS,
   NEXT_CASE,
@@ -42,6 +52,8 @@ import {
 
 const SIZES = (process.env.BENCH_SCALE_SIZES ?? "10000,100000").split(",").map(Number);
 const REPEATS = 5;
+/** Each freeze writes a version of every labelled case's images (300 000 items at 100 000 cases). */
+const FREEZE_REPEATS = 3;
 const NEXT_CASE_REQUESTS_PER_READER = 20;
 const SECRET = "bench-scale-session-secret-0123456789";
 
@@ -124,6 +136,66 @@ async function timeReports(
     `${perReport(after.api - before.api)} + ${perReport(after.postgres - before.postgres)}`,
   );
   log(`${name}: ${figures.get(name)} ms`);
+}
+
+/** Times `run` `repeats` times: median / max, or the error of the first failure (the operation breaks at this size). */
+async function timeOrFailure(repeats: number, run: () => Promise<unknown>) {
+  const samples: number[] = [];
+  try {
+    for (let i = 0; i < repeats; i++) {
+      const t0 = performance.now();
+      await run();
+      samples.push(ms(t0));
+    }
+  } catch (error) {
+    return `fails: ${(error instanceof Error ? error.message : String(error)).slice(0, 160)}`;
+  }
+  return medianMax(samples);
+}
+
+/**
+ * A dataset over every labelled case of the archive's site (every subtype its labels give): the
+ * dataset page (its preview) 5 times, then the freeze form's mutation; the API's memory growth
+ * (peak resident memory over that before the first request) during each.
+ */
+async function timeDatasets(
+  call: GraphqlCall,
+  archive: ScaleArchive,
+  figures: Figures,
+  memory: ReturnType<typeof memorySampler>,
+) {
+  const created = (await call(archive.staffId, CREATE_DATASET, {
+    input: {
+      name: "bench: every labelled case",
+      siteId: globalId("Site", archive.siteId),
+      filter: { siteIds: [globalId("Site", archive.siteId)], subtypes: SUBTYPES },
+    },
+  })) as { createDataset: { id: string } };
+  const datasetId = created.createDataset.id;
+  const steps = [
+    {
+      name: "previewDataset over all cases (the dataset page)",
+      repeats: REPEATS,
+      document: DATASET_PAGE,
+      variables: { id: datasetId },
+    },
+    {
+      name: `freezeDatasetVersion over all labelled cases (${FREEZE_REPEATS} freezes)`,
+      repeats: FREEZE_REPEATS,
+      document: FREEZE_DATASET,
+      variables: { input: { datasetId } },
+    },
+  ];
+  for (const step of steps) {
+    const before = memory.now();
+    memory.reset();
+    figures.set(
+      step.name,
+      await timeOrFailure(step.repeats, () => call(archive.staffId, step.document, step.variables)),
+    );
+    figures.set(`API memory growth during ${step.name.split(" ")[0]}`, MiB(memory.peak() - before));
+    log(`${step.name}: ${figures.get(step.name)} ms`);
+  }
 }
 
 /** CPU seconds of the API process and of the bench database's PostgreSQL backends, so far. */
@@ -228,6 +300,7 @@ async function benchmarkSize(
     await timeReports(call, archive, figures, () => cpuOf(api, database));
     await timeNextCase(call, archive, figures, () => cpuOf(api, database));
     figures.set("API process memory (RSS): after start / peak", `${MiB(atStart)} / ${MiB(memory.peak())}`);
+    await timeDatasets(call, archive, figures, memory);
   } finally {
     memory.stop();
     await api.stop();
