@@ -51,24 +51,48 @@ export async function startApiProcess(options: {
  * shared machine, CPU per request says more about the API than wall-clock latency does.
  */
 export function cpuSecondsOf(pid: number | undefined): number | null {
+  return pid === undefined ? null : (processTimes(pid)?.own ?? null);
+}
+
+/** utime, stime, cutime, cstime of a process in seconds, and its parent (from /proc; null elsewhere). */
+function processTimes(pid: number) {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks (USER_HZ = 100)
+    const seconds = (i: number) => Number(fields[i]) / 100; // clock ticks (USER_HZ = 100)
+    return { ppid: Number(fields[1]), own: seconds(11) + seconds(12), children: seconds(13) + seconds(14) };
   } catch {
     return null;
   }
 }
 
-/** CPU seconds of the PostgreSQL backends serving a database (their process titles name it). */
+const postmasters = new Map<string, number>();
+
+/**
+ * CPU seconds of the PostgreSQL server that serves a database (found by a backend whose process
+ * title names it): its live processes and those that have ended (the postmaster's reaped
+ * children: parallel query workers and closed connections, which a sum over live backends loses).
+ */
 export function postgresCpuSeconds(database: string): number | null {
   try {
-    let total = 0;
-    for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    const pids = readdirSync("/proc")
+      .filter((name) => /^\d+$/.test(name))
+      .map(Number);
+    let postmaster = postmasters.get(database);
+    for (const pid of postmaster === undefined ? pids : []) {
       try {
-        if (readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(database)) total += cpuSecondsOf(Number(pid)) ?? 0;
+        if (readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(database)) postmaster = processTimes(pid)?.ppid;
       } catch {
         // the process ended
       }
+      if (postmaster !== undefined) break;
+    }
+    const server = postmaster === undefined ? null : processTimes(postmaster);
+    if (!server) return null;
+    postmasters.set(database, postmaster!);
+    let total = server.own + server.children;
+    for (const pid of pids) {
+      const times = processTimes(pid);
+      if (times && times.ppid === postmaster) total += times.own;
     }
     return total;
   } catch {
