@@ -66,28 +66,32 @@ test("an annotator draws, edits and deletes ROIs, and adjudicates conflicting la
   await expect(rows).toHaveCount(before + 1);
   await expect(rows.filter({ hasText: "Box" })).toHaveCount(boxesBefore);
 
-  // A second label that disagrees: the case is in conflict, labels side by side, then adjudicated.
-  const form = page.getByRole("form", { name: "Add pathology label" });
+  // A second label of the lesion's finding that disagrees: the finding is in conflict, labels side
+  // by side, then adjudicated. (The seed labels the other breast NORMAL: a finding of its own.)
+  const lesion = page.getByRole("group", { name: /^Finding F1 / });
   const current =
-    (await page
+    (await lesion
       .getByRole("list", { name: "Current pathology labels" })
       .getByTestId("pathology-label")
       .first()
       .textContent()) ?? "";
   const other = current.includes("Scirrhous") ? "Solid" : "Scirrhous";
+  await lesion.getByText("Add a label to finding F1").click();
+  const form = lesion.getByRole("form", { name: "Add pathology label" });
   await form.getByLabel("Subtype").selectOption({ label: other });
-  await form.getByLabel("Specimen source").selectOption("BIOPSY");
+  await form.getByLabel("Source").selectOption("BIOPSY");
   await form.getByLabel("Specimen date").fill("2022-01-02");
   await form.getByRole("button", { name: "Save label" }).click();
-  await expect(page.getByRole("note")).toHaveText(/disagree/);
-  const compared = page.getByRole("list", { name: "Current pathology labels" }).getByTestId("pathology-label");
+  await expect(lesion.getByRole("note")).toHaveText(/disagree/);
+  const compared = lesion.getByRole("list", { name: "Current pathology labels" }).getByTestId("pathology-label");
   await expect(compared).toHaveCount(2);
+  await expect(page.getByRole("heading", { name: /Case N-0005/ })).toContainText("Conflict");
   await checkScreen(page, "labels-in-conflict");
-  const adjudicate = page.getByRole("form", { name: "Adjudicate" });
+  const adjudicate = lesion.getByRole("form", { name: "Adjudicate" });
   await adjudicate.getByLabel("Consensus subtype").selectOption({ label: `${other} (labelled)` });
   await adjudicate.getByLabel(/Rationale/).fill("Surgical specimen reviewed at the tumour board");
   await adjudicate.getByRole("button", { name: "Record consensus" }).click();
-  await expect(page.getByTestId("consensus")).toContainText(other);
+  await expect(lesion.getByTestId("consensus")).toContainText(other);
   await expect(page.getByRole("list", { name: "Pathology history" })).toContainText("Consensus decided");
 
   // Everything persisted.
@@ -95,6 +99,6 @@ test("an annotator draws, edits and deletes ROIs, and adjudicates conflicting la
   await expectViewerReady(page);
   await expect(rows).toHaveCount(before + 1);
   await expect(rows.filter({ hasText: "Polygon" })).toHaveCount(polygonsBefore + 1);
-  await expect(page.getByRole("heading", { name: /Case N-0005/ })).toContainText("Adjudicated");
+  await expect(page.getByRole("heading", { name: /^Finding F1/ })).toContainText("Adjudicated");
   await expect(page.getByTestId("roi-layer").first()).toBeVisible();
 });

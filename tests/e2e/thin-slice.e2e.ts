@@ -19,9 +19,11 @@ test("an annotator labels a case and the label persists", async ({ page, context
     await expect(page.getByRole("img", { name: new RegExp(`^${view} mammogram, window`) })).toBeVisible();
 
   const note = `e2e label ${Date.now()}`;
-  const form = page.getByRole("form", { name: "Add pathology label" });
+  // A label starts a new finding on the breast chosen.
+  const form = page.getByRole("form", { name: "New finding" });
+  await form.getByLabel("Breast").selectOption("R");
   await form.getByLabel("Subtype").selectOption({ label: "Solid" });
-  await form.getByLabel("Specimen source").selectOption("BIOPSY");
+  await form.getByLabel("Source").selectOption("BIOPSY");
   await form.getByLabel("Specimen date").fill("2021-05-06");
   await form.getByLabel("Note").fill(note);
   await form.getByRole("button", { name: "Save label" }).click();

@@ -107,12 +107,13 @@ export async function ensureStudyWorld(world: AuthzWorld): Promise<void> {
 export async function freshStudy(
   world: AuthzWorld,
   site: SiteFixture,
-  options: { status?: StudyStatus; arm?: ArmKind; withReader?: boolean } = {},
+  options: { status?: StudyStatus; arm?: ArmKind; withReader?: boolean; unit?: "CASE" | "FINDING" } = {},
 ) {
   return createStudy(world.api.db, {
     siteId: site.siteId,
     createdById: site.users.COORDINATOR,
     caseIds: [site.ids.caseId!],
+    findingIds: options.unit === "FINDING" ? [site.ids.findingId!] : undefined,
     readers: options.withReader === false ? [] : [{ userId: site.users.READER, arm: options.arm ?? "UNAIDED" }],
     status: options.status ?? "DRAFT",
     modelVersionId: site.ids.modelVersionId,

@@ -1,6 +1,6 @@
 // Test data for reader studies, models and inference (API studies & ML). Unique values per call.
 import { randomBytes } from "node:crypto";
-import type { ArmKind, Db, StudyStatus, Subtype } from "@mammo/db";
+import type { ArmKind, Db, Laterality, StudyStatus, Subtype } from "@mammo/db";
 import type { BlobStore } from "@mammo/storage";
 import sharp from "sharp";
 import { readerCaseOrder } from "../src/modules/studies/reader-order.ts";
@@ -18,6 +18,7 @@ export async function createDatasetVersion(db: Db, siteId: string, createdById: 
       datasetId: dataset.id,
       version: 1,
       digest: randomBytes(32).toString("hex"),
+      unit: "FINDING",
       seed: 1,
       foldCount: 4,
       splitFractions: { train: 0.7, validation: 0.1, test: 0.2 },
@@ -61,16 +62,29 @@ export async function createModelVersion(
 }
 
 /**
- * A prediction of every active image of a case, with a Grad-CAM heatmap per class stored as a
+ * A prediction of every active image of a case (or of one breast), with a Grad-CAM heatmap per class stored as a
  * real PNG in the blob store. `probabilities` (aligned with the model's classes) applies to every image.
  */
 export async function createCasePredictions(
   db: Db,
   blobs: BlobStore,
-  options: { modelVersionId: string; caseId: string; probabilities: number[]; inferenceRunId?: string },
+  options: {
+    modelVersionId: string;
+    caseId: string;
+    probabilities: number[];
+    inferenceRunId?: string;
+    /** Only the images of this breast. */
+    laterality?: Laterality;
+  },
 ) {
   const model = await db.modelVersion.findUniqueOrThrow({ where: { id: options.modelVersionId } });
-  const images = await db.image.findMany({ where: { caseId: options.caseId, status: "ACTIVE" } });
+  const images = await db.image.findMany({
+    where: {
+      caseId: options.caseId,
+      status: "ACTIVE",
+      ...(options.laterality ? { laterality: options.laterality } : {}),
+    },
+  });
   const best = options.probabilities.indexOf(Math.max(...options.probabilities));
   const maps: string[] = [];
   for (const image of images) {
@@ -117,6 +131,8 @@ export async function createStudy(
     siteId: string;
     createdById: string;
     caseIds: string[];
+    /** A FINDING study of these findings (their cases' ids in `caseIds` are then ignored). */
+    findingIds?: string[];
     readers: StudyReaderSpec[];
     status?: StudyStatus;
     modelVersionId?: string;
@@ -129,6 +145,7 @@ export async function createStudy(
       siteId: options.siteId,
       name: `Study ${unique()}`,
       status,
+      unit: options.findingIds ? "FINDING" : "CASE",
       seed: options.seed ?? 11,
       modelVersionId: options.modelVersionId,
       createdById: options.createdById,
@@ -150,10 +167,16 @@ export async function createStudy(
       position,
     })),
   });
+  const units = options.findingIds
+    ? (await db.finding.findMany({ where: { id: { in: options.findingIds } } })).map((f) => ({
+        caseId: f.caseId,
+        findingId: f.id,
+      }))
+    : options.caseIds.map((caseId) => ({ caseId }));
   const studyCases = [];
-  for (const caseId of options.caseIds)
+  for (const unit of units)
     studyCases.push(
-      await db.studyCase.create({ data: { studyId: study.id, caseId, code: `C-${unique().toUpperCase()}` } }),
+      await db.studyCase.create({ data: { studyId: study.id, ...unit, code: `C-${unique().toUpperCase()}` } }),
     );
   const readers = [];
   for (const spec of options.readers) {

@@ -67,6 +67,7 @@ async function createArchive() {
       datasetId: dataset.id,
       version: 1,
       digest: "0".repeat(64),
+      unit: "CASE",
       seed: 1,
       foldCount: 1,
       splitFractions: { train: 1, validation: 0, test: 0 },
@@ -76,8 +77,8 @@ async function createArchive() {
     },
   });
   await db.$executeRaw`
-    INSERT INTO "DatasetItem" ("datasetVersionId", "imageId", "caseId", "patientId", "siteId", subtype, split, fold)
-    SELECT ${version.id}::uuid, i.id, c.id, c."patientId", c."siteId",
+    INSERT INTO "DatasetItem" ("datasetVersionId", "unitId", "imageId", "caseId", "patientId", "siteId", subtype, split, fold)
+    SELECT ${version.id}::uuid, c.id, i.id, c.id, c."patientId", c."siteId",
       (CASE WHEN c."accessionKey" < 'A-P-5' THEN 'SOLID' ELSE 'SCIRRHOUS' END)::"Subtype", 'TRAIN', 0
     FROM "Image" i JOIN "Case" c ON c.id = i."caseId" WHERE c."siteId" = ${site.id}::uuid`;
 

@@ -55,6 +55,9 @@ export async function createPhantomDataset(db: Db, blobs: BlobStore, options: Ph
   const foldCount = options.foldCount ?? 2;
   const cases: PhantomCase[] = [];
   const items: {
+    unitId: string;
+    findingId: string;
+    laterality: "R" | "L";
     imageId: string;
     caseId: string;
     patientId: string;
@@ -77,8 +80,11 @@ export async function createPhantomDataset(db: Db, blobs: BlobStore, options: Ph
         const key = `${seed}-${n}`;
         const patient = await db.patient.create({ data: { siteId: site.id, pseudonym: `P-${key}`, dateShiftDays: 0 } });
         const c = await db.case.create({ data: { siteId: site.id, patientId: patient.id, accessionKey: `A-${key}` } });
+        const finding = await db.finding.create({
+          data: { caseId: c.id, laterality: n % 2 ? "R" : "L", key: "F1", createdById: user.id },
+        });
         const label = await db.pathologyLabel.create({
-          data: { caseId: c.id, authorId: user.id, subtype, source: "SURGERY", laterality: n % 2 ? "R" : "L" },
+          data: { findingId: finding.id, authorId: user.id, subtype, source: "SURGERY" },
         });
         const phantomClass =
           subtype === "TUBULE_FORMING" || subtype === "SOLID" || subtype === "SCIRRHOUS" ? subtype : "NORMAL";
@@ -125,7 +131,7 @@ export async function createPhantomDataset(db: Db, blobs: BlobStore, options: Ph
                   purpose: "LESION",
                   shape: "POLYGON",
                   geometry: { points: phantom.lesion.outline },
-                  pathologyLabelId: label.id,
+                  findingId: finding.id,
                 },
               })
             : null;
@@ -136,6 +142,9 @@ export async function createPhantomDataset(db: Db, blobs: BlobStore, options: Ph
             lesionCentre: phantom.lesion?.centre ?? null,
           });
           items.push({
+            unitId: finding.id,
+            findingId: finding.id,
+            laterality: phantom.laterality,
             imageId: image.id,
             caseId: c.id,
             patientId: patient.id,
@@ -155,7 +164,7 @@ export async function createPhantomDataset(db: Db, blobs: BlobStore, options: Ph
   const digest = createHash("sha256")
     .update(
       items
-        .map((i) => [i.sha, i.imageId, i.subtype, i.split, i.fold ?? ""].join("\t"))
+        .map((i) => [i.sha, i.imageId, i.unitId, i.subtype, i.split, i.fold ?? ""].join("\t"))
         .sort()
         .join("\n"),
     )
@@ -165,6 +174,7 @@ export async function createPhantomDataset(db: Db, blobs: BlobStore, options: Ph
       datasetId: dataset.id,
       version: 1,
       digest,
+      unit: "FINDING",
       seed: 1,
       foldCount,
       splitFractions: { train: 0.6, validation: 0.1, test: 0.3 },

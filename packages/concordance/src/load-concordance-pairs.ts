@@ -1,15 +1,7 @@
 import { Prisma, type Db, type InferenceRun } from "@mammo/db";
 import { regionOf, type ConcordancePair } from "./concordance-summary.ts";
 
-/** A case's truth: its current consensus, else the subtype every current label agrees on (as the API's case-truth.ts). */
-function caseTruth(c: {
-  consensusDecisions: { subtype: string }[];
-  pathologyLabels: { subtype: string }[];
-}): string | null {
-  if (c.consensusDecisions[0]) return c.consensusDecisions[0].subtype;
-  const subtypes = new Set(c.pathologyLabels.map((l) => l.subtype));
-  return subtypes.size === 1 ? [...subtypes][0]! : null;
-}
+const breastKey = (caseId: string, laterality: string) => `${caseId}:${laterality}`;
 
 /** The cases with a measured pair among a run's heatmaps (model version, method, layer): a relation filter, not a list of ids. */
 export function measuredCasesWhere(
@@ -38,9 +30,11 @@ type PairRow = {
 };
 
 /**
- * Every ConcordanceResult of an inference run's heatmaps, with what the summary groups by. The
- * AI's answer for a case is the mean of its images' probabilities (as the API's case-ai-answer.ts).
- * Everything, unfiltered: for workers and the CLI. The API must apply its own visibility rules.
+ * Every ConcordanceResult of an inference run's heatmaps, with what the summary groups by. A
+ * heatmap's truth is its breast's (kept by the database: Breast.truthSubtype); the AI's answer
+ * for a breast is the mean of its images' probabilities (as the API's case-ai-answer.ts); a
+ * lesion outline is keyed by its finding. Everything, unfiltered: for workers and the CLI. The
+ * API must apply its own visibility rules.
  *
  * Set-based: a run over an archive measures tens of thousands of pairs over as many cases, more
  * than one statement may carry bind parameters, so the cases are chosen by the run in the
@@ -56,12 +50,11 @@ export async function loadConcordancePairs(db: Db, inferenceRunId: string): Prom
   const measuredCaseIds = Prisma.sql`SELECT mi."caseId" FROM "ConcordanceResult" cr
     JOIN "SaliencyMap" m ON m.id = cr."saliencyMapId" JOIN "Prediction" p ON p.id = m."predictionId"
     JOIN "Image" mi ON mi.id = p."imageId" WHERE ${runMaps}`;
-  const measuredCases = measuredCasesWhere(run);
-  const [rows, cases, predictions] = await Promise.all([
+  const [rows, breasts, predictions] = await Promise.all([
     db.$queryRaw<PairRow[]>`
       SELECT cr.source::text AS source, i."caseId", i.id AS "imageId", i.laterality::text AS laterality,
         i.view::text AS view, r.answer::text AS answer, sr."userId" AS "readerId", sc."studyId",
-        a."pathologyLabelId" AS "lesionKey", cr."isPointingHit", cr."energyInside", cr.iou, cr."pixelAuc"
+        a."findingId" AS "lesionKey", cr."isPointingHit", cr."energyInside", cr.iou, cr."pixelAuc"
       FROM "ConcordanceResult" cr
       JOIN "SaliencyMap" m ON m.id = cr."saliencyMapId"
       JOIN "Prediction" p ON p.id = m."predictionId"
@@ -72,39 +65,35 @@ export async function loadConcordancePairs(db: Db, inferenceRunId: string): Prom
       LEFT JOIN "Annotation" a ON a.id = cr."annotationId"
       WHERE ${runMaps}
       ORDER BY cr.id`,
-    db.case.findMany({
-      where: measuredCases,
-      select: {
-        id: true,
-        consensusDecisions: { where: { supersededAt: null }, select: { subtype: true } },
-        pathologyLabels: { where: { retractedAt: null, replacedBy: { is: null } }, select: { subtype: true } },
-      },
-    }),
-    db.$queryRaw<{ caseId: string; probabilities: number[] }[]>`
-      SELECT i."caseId", p.probabilities
+    db.$queryRaw<{ caseId: string; laterality: string; truthSubtype: string | null }[]>`
+      SELECT b."caseId", b.laterality::text AS laterality, b."truthSubtype"::text AS "truthSubtype"
+      FROM "Breast" b WHERE b."caseId" IN (${measuredCaseIds})`,
+    db.$queryRaw<{ caseId: string; laterality: string; probabilities: number[] }[]>`
+      SELECT i."caseId", i.laterality::text AS laterality, p.probabilities
       FROM "Prediction" p JOIN "Image" i ON i.id = p."imageId"
       WHERE p."modelVersionId" = ${run.modelVersionId}::uuid AND i.status = 'ACTIVE'
         AND i."caseId" IN (${measuredCaseIds})`,
   ]);
-  const truth = new Map(cases.map((c) => [c.id, caseTruth(c)]));
+  const truth = new Map(breasts.map((b) => [breastKey(b.caseId, b.laterality), b.truthSubtype]));
   const { classNames } = run.modelVersion;
-  const probabilitiesByCase = new Map<string, number[][]>();
+  const probabilitiesByBreast = new Map<string, number[][]>();
   for (const p of predictions) {
-    const own = probabilitiesByCase.get(p.caseId);
+    const key = breastKey(p.caseId, p.laterality);
+    const own = probabilitiesByBreast.get(key);
     if (own) own.push(p.probabilities);
-    else probabilitiesByCase.set(p.caseId, [p.probabilities]);
+    else probabilitiesByBreast.set(key, [p.probabilities]);
   }
   const aiAnswer = new Map(
-    [...probabilitiesByCase].map(([caseId, own]) => {
+    [...probabilitiesByBreast].map(([key, own]) => {
       const meanProbabilities = classNames.map((_, k) => own.reduce((s, p) => s + (p[k] ?? 0), 0) / own.length);
-      return [caseId, classNames[meanProbabilities.indexOf(Math.max(...meanProbabilities))]!];
+      return [key, classNames[meanProbabilities.indexOf(Math.max(...meanProbabilities))]!];
     }),
   );
   return rows
     .filter((r) => r.source === "ANNOTATION" || run.target !== "STUDY" || r.studyId === run.studyId)
     .map(({ answer, ...r }): ConcordancePair => {
-      const subtype = truth.get(r.caseId) ?? null;
-      const ai = aiAnswer.get(r.caseId) ?? null;
+      const subtype = truth.get(breastKey(r.caseId, r.laterality)) ?? null;
+      const ai = aiAnswer.get(breastKey(r.caseId, r.laterality)) ?? null;
       return {
         ...r,
         subtype,

@@ -8,6 +8,8 @@ export const ARCHIVE_TABLES = [
   "Patient",
   "Case",
   "Image",
+  "Finding",
+  "Breast",
   "PathologyLabel",
   "ConsensusDecision",
   "Annotation",

@@ -10,6 +10,8 @@ export const REPORT_STUDIES = 5;
 const CLASSES = ["TUBULE_FORMING", "SOLID", "SCIRRHOUS"];
 /** Every truth the archive's labels give. */
 export const SUBTYPES = [...CLASSES, "OTHER_INVASIVE", "BENIGN"];
+/** Every truth of the archive: its lesions' subtypes and NORMAL breasts. */
+export const TRUTHS = [...SUBTYPES, "NORMAL"];
 
 export type ScaleArchive = {
   cases: number;
@@ -27,8 +29,9 @@ export type ScaleArchive = {
 };
 
 /**
- * Case i (1..n) of the archive: one exam of four views; patients have one or two exams. Labels
- * (by a hash of i, per hundred cases): 25 unlabelled; 60 one label; 8 two agreeing labels (half of
+ * Case i (1..n) of the archive: one exam of four views; patients have one or two exams. Findings
+ * and labels (by a hash of i, per hundred cases): 15 without any; 10 stated NORMAL by follow-up
+ * (a case-level finding: both breasts); 75 with a lesion in one breast: 60 one label; 8 two agreeing labels (half of
  * them with a UNANIMOUS consensus); 5 two disagreeing labels (three of them ADJUDICATED, two left
  * in CONFLICT); 1 corrected label (the correction replaces it); 1 retracted label. Every label and
  * decision has its audit event, as the API writes them, and every labelled case a lesion outline.
@@ -61,27 +64,34 @@ const ARCHIVE_SQL = (n: number) => {
       encode(sha256((c.id::text || v.l || v.v)::bytea), 'hex'), 'bench/not-stored', c.at
     FROM bench_case c CROSS JOIN (VALUES ('R', 'CC'), ('R', 'MLO'), ('L', 'CC'), ('L', 'MLO')) v(l, v);
 
-  -- Labels: the first opinion of every labelled case, the second opinion where there is one.
-  INSERT INTO "PathologyLabel" ("caseId", laterality, subtype, source, "authorId", "createdAt", "retractedAt")
-    SELECT id, side, s1, 'SURGERY', $2, at + interval '1 day',
+  -- Findings: a lesion in one breast of every case with labels; a case-level finding (both
+  -- breasts) for the cases stated NORMAL by follow-up.
+  INSERT INTO "Finding" ("caseId", laterality, key, "createdById", "createdAt")
+    SELECT id, CASE WHEN bucket >= 25 THEN side END, CASE WHEN bucket >= 25 THEN 'F1' ELSE 'N1' END, $2, at + interval '1 day'
+    FROM bench_case WHERE bucket >= 15;
+  ALTER TABLE bench_case ADD COLUMN finding uuid;
+  UPDATE bench_case c SET finding = f.id FROM "Finding" f WHERE f."caseId" = c.id;
+  -- Labels: the first opinion of every labelled finding, the second opinion where there is one.
+  INSERT INTO "PathologyLabel" ("findingId", subtype, source, "authorId", "createdAt", "retractedAt")
+    SELECT finding, CASE WHEN bucket >= 25 THEN s1 ELSE 'NORMAL' END,
+      (CASE WHEN bucket >= 25 THEN 'SURGERY' ELSE 'FOLLOW_UP' END)::"SpecimenSource", $2, at + interval '1 day',
       CASE WHEN bucket = 99 THEN at + interval '3 days' END
-    FROM bench_case WHERE bucket >= 25;
-  INSERT INTO "PathologyLabel" ("caseId", laterality, subtype, source, "authorId", "createdAt")
-    SELECT id, side, CASE WHEN bucket BETWEEN 93 AND 97 THEN s2 ELSE s1 END, 'BIOPSY', $2, at + interval '2 days'
+    FROM bench_case WHERE bucket >= 15;
+  INSERT INTO "PathologyLabel" ("findingId", subtype, source, "authorId", "createdAt")
+    SELECT finding, CASE WHEN bucket BETWEEN 93 AND 97 THEN s2 ELSE s1 END, 'BIOPSY', $2, at + interval '2 days'
     FROM bench_case WHERE bucket BETWEEN 85 AND 97;
-  INSERT INTO "PathologyLabel" ("caseId", laterality, subtype, source, "authorId", "createdAt", "replacesId")
-    SELECT c.id, c.side, c.s2, 'SURGERY', $2, c.at + interval '4 days', l.id
-    FROM bench_case c JOIN "PathologyLabel" l ON l."caseId" = c.id
+  INSERT INTO "PathologyLabel" ("findingId", subtype, source, "authorId", "createdAt", "replacesId")
+    SELECT c.finding, c.s2, 'SURGERY', $2, c.at + interval '4 days', l.id
+    FROM bench_case c JOIN "PathologyLabel" l ON l."findingId" = c.finding
     WHERE c.bucket = 98;
-  INSERT INTO "ConsensusDecision" ("caseId", subtype, method, "decidedById", rationale, "createdAt")
-    SELECT id, s1, (CASE WHEN bucket <= 92 THEN 'UNANIMOUS' ELSE 'ADJUDICATED' END)::"ConsensusMethod", $2,
+  INSERT INTO "ConsensusDecision" ("findingId", subtype, method, "decidedById", rationale, "createdAt")
+    SELECT finding, s1, (CASE WHEN bucket <= 92 THEN 'UNANIMOUS' ELSE 'ADJUDICATED' END)::"ConsensusMethod", $2,
       'bench', at + interval '5 days'
     FROM bench_case WHERE bucket BETWEEN 85 AND 88 OR bucket BETWEEN 93 AND 95;
-  INSERT INTO "Annotation" ("imageId", "authorId", purpose, shape, geometry, "pathologyLabelId", "createdAt", "updatedAt")
+  INSERT INTO "Annotation" ("imageId", "authorId", purpose, shape, geometry, "findingId", "createdAt", "updatedAt")
     SELECT i.id, $2, 'LESION', 'ELLIPSE', jsonb_build_object('cx', 1200, 'cy', 1800, 'rx', 90, 'ry', 70, 'rotationRad', 0),
-      l.id, c.at + interval '1 day', c.at + interval '1 day'
+      c.finding, c.at + interval '1 day', c.at + interval '1 day'
     FROM bench_case c
-    JOIN "PathologyLabel" l ON l."caseId" = c.id AND l."replacesId" IS NULL AND l.source = 'SURGERY'
     JOIN "Image" i ON i."caseId" = c.id AND i.laterality = c.side AND i.view = 'CC'
     WHERE c.bucket >= 25;
 
@@ -91,12 +101,12 @@ const ARCHIVE_SQL = (n: number) => {
     FROM bench_case ORDER BY i;
   INSERT INTO "AuditEvent" (at, "actorId", "siteId", action, "entityType", "entityId", after)
     SELECT "createdAt", "authorId", $1, CASE WHEN "replacesId" IS NULL THEN 'pathologyLabel.create' ELSE 'pathologyLabel.correct' END,
-      'PathologyLabel', id::text, jsonb_build_object('subtype', subtype, 'caseId', "caseId")
-    FROM "PathologyLabel" WHERE "caseId" IN (SELECT id FROM bench_case) ORDER BY "createdAt";
+      'PathologyLabel', id::text, jsonb_build_object('subtype', subtype, 'findingId', "findingId")
+    FROM "PathologyLabel" WHERE "findingId" IN (SELECT finding FROM bench_case) ORDER BY "createdAt";
   INSERT INTO "AuditEvent" (at, "actorId", "siteId", action, "entityType", "entityId", after)
     SELECT "createdAt", "decidedById", $1, 'consensus.decide', 'ConsensusDecision', id::text,
-      jsonb_build_object('subtype', subtype, 'caseId', "caseId")
-    FROM "ConsensusDecision" WHERE "caseId" IN (SELECT id FROM bench_case) ORDER BY "createdAt";
+      jsonb_build_object('subtype', subtype, 'findingId', "findingId")
+    FROM "ConsensusDecision" WHERE "findingId" IN (SELECT finding FROM bench_case) ORDER BY "createdAt";
   `;
 };
 
@@ -170,8 +180,8 @@ const MODEL_SQL = /* sql */ `
     INSERT INTO "Dataset" ("siteId", name, filter, "createdById", "updatedAt")
     VALUES ($1, 'bench lineage', jsonb_build_object('siteIds', jsonb_build_array(($1::uuid)::text)), $2, now()) RETURNING id
   ), v AS (
-    INSERT INTO "DatasetVersion" ("datasetId", version, digest, seed, "foldCount", "splitFractions", "classNames", "itemCount", "createdById")
-    SELECT id, 1, repeat('0', 64), 1, 4, '{"train": 0.7, "validation": 0.1, "test": 0.2}', ARRAY[${CLASSES.map((c) => `'${c}'`).join(", ")}], 0, $2 FROM d
+    INSERT INTO "DatasetVersion" ("datasetId", version, digest, unit, seed, "foldCount", "splitFractions", "classNames", "itemCount", "createdById")
+    SELECT id, 1, repeat('0', 64), 'CASE', 1, 4, '{"train": 0.7, "validation": 0.1, "test": 0.2}', ARRAY[${CLASSES.map((c) => `'${c}'`).join(", ")}], 0, $2 FROM d
     RETURNING id
   )
   INSERT INTO "ModelVersion" ("siteId", name, version, "datasetVersionId", "datasetDigest", "artifactKey", "artifactSha256",
@@ -306,7 +316,8 @@ export async function generateScaleArchive(
     );
     await timed("VACUUM ANALYZE", () => client.query("VACUUM ANALYZE"));
     const sample = await client.query<{ id: string }>(
-      `SELECT c.id FROM "Case" c WHERE EXISTS (SELECT 1 FROM "ConsensusDecision" d WHERE d."caseId" = c.id)
+      `SELECT c.id FROM "Case" c
+       WHERE EXISTS (SELECT 1 FROM "ConsensusDecision" d JOIN "Finding" f ON f.id = d."findingId" WHERE f."caseId" = c.id)
        ORDER BY c."accessionKey" LIMIT 1`,
     );
     const run = await client.query<{ id: string }>(`SELECT id FROM "InferenceRun" LIMIT 1`);

@@ -1,4 +1,5 @@
 import {
+  ConsensusMethod,
   ImageStatus,
   Laterality,
   Photometric,
@@ -6,6 +7,7 @@ import {
   SourceFormat,
   SpecimenSource,
   Subtype,
+  TruthStatus,
   ViewPosition,
 } from "@mammo/db";
 import { builder } from "./builder.ts";
@@ -13,7 +15,12 @@ import { builder } from "./builder.ts";
 export const RoleEnum = builder.enumType(Role, { name: "Role" });
 export const SubtypeEnum = builder.enumType(Subtype, {
   name: "Subtype",
-  description: "Pathological subtype of the case (Japanese classification of IDC), or benign/normal",
+  description: "Pathological subtype of a finding (Japanese classification of IDC), or benign/normal",
+});
+export const TruthStatusEnum = builder.enumType(TruthStatus, {
+  name: "TruthStatus",
+  description:
+    "UNLABELLED: no current label; LABELLED: current labels agree (a breast or case: its findings agree on one class); CONFLICT: they disagree, or a breast labelled NORMAL has a lesion; ADJUDICATED: a current consensus decision (a breast or case: every labelled finding); MIXED: a breast whose findings have two classes of the same severity",
 });
 export const SpecimenSourceEnum = builder.enumType(SpecimenSource, { name: "SpecimenSource" });
 export const LateralityEnum = builder.enumType(Laterality, { name: "Laterality" });
@@ -21,3 +28,4 @@ export const ViewPositionEnum = builder.enumType(ViewPosition, { name: "ViewPosi
 export const PhotometricEnum = builder.enumType(Photometric, { name: "Photometric" });
 export const SourceFormatEnum = builder.enumType(SourceFormat, { name: "SourceFormat" });
 export const ImageStatusEnum = builder.enumType(ImageStatus, { name: "ImageStatus" });
+export const ConsensusMethodEnum = builder.enumType(ConsensusMethod, { name: "ConsensusMethod" });

@@ -3,6 +3,7 @@ import { builder } from "./builder.ts";
 import "./scalars.ts";
 import "../modules/sites/site.schema.ts";
 import "../modules/viewer/viewer.schema.ts";
+import "../modules/pathology/finding.schema.ts";
 import "../modules/pathology/pathology-label.schema.ts";
 import "../modules/cases/case.schema.ts";
 

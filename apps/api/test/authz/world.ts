@@ -1,6 +1,6 @@
 // The base world of the authorisation matrix: two sites with one user per role each, a user with
-// no membership, and at each site a labelled case with images, a lesion annotation and a frozen
-// dataset version. Module setups (src/modules/<x>/<x>.authz.ts) add their own objects.
+// no membership, and at each site a case with images, a labelled finding outlined on an image and
+// a frozen dataset version. Module setups (src/modules/<x>/<x>.authz.ts) add their own objects.
 import { Role } from "@mammo/db";
 import type { TestApi } from "../harness.ts";
 import {
@@ -20,7 +20,7 @@ async function createSiteFixture(api: TestApi, key: SiteFixture["key"]): Promise
   const c = await createCase(api.db, api.blobs, site.id);
   const images = await api.db.image.findMany({ where: { caseId: c.id }, orderBy: { createdAt: "asc" } });
   const label = await createLabel(api.db, c.id, users.ANNOTATOR, "SCIRRHOUS");
-  const annotation = await createAnnotation(api.db, images[0]!.id, users.ANNOTATOR, label.id);
+  const annotation = await createAnnotation(api.db, images[0]!.id, users.ANNOTATOR, label.findingId);
   const { dataset, version } = await createFrozenDataset(api.db, site.id, users.COORDINATOR, [
     { id: c.id, patientId: c.patientId, subtype: "SCIRRHOUS" },
   ]);
@@ -34,6 +34,7 @@ async function createSiteFixture(api: TestApi, key: SiteFixture["key"]): Promise
       patientId: c.patientId,
       imageId: images[0]!.id,
       labelId: label.id,
+      findingId: label.findingId,
       annotationId: annotation.id,
       datasetId: dataset.id,
       datasetVersionId: version.id,

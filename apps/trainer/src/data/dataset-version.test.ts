@@ -31,6 +31,7 @@ function dataset(options: {
       examples.push({
         imageId: `p${p}-${view}`,
         caseId: `c${p}`,
+        unitIds: [`c${p}-R`],
         patientId: `p${p}`,
         subtype: classNames[p % 2]!,
         label: p % 2,
@@ -45,6 +46,7 @@ function dataset(options: {
     version: 1,
     digest: "d",
     foldCount: options.foldCount,
+    unit: "BREAST",
     classNames,
     datasetName: "ds",
     siteId: "s",

@@ -1,4 +1,4 @@
-import type { DatasetSplit, Db } from "@mammo/db";
+import type { DatasetSplit, DatasetUnit, Db } from "@mammo/db";
 import { badInput, TrainerError } from "../errors/trainer-error.ts";
 import { crossValidationSplits, type TrainingParams } from "../ml/ml-core.ts";
 import { storedImageSelect, type StoredImage } from "./image-loader.ts";
@@ -6,6 +6,8 @@ import { storedImageSelect, type StoredImage } from "./image-loader.ts";
 export type DatasetExample = {
   imageId: string;
   caseId: string;
+  /** The units (findings, breasts, the image itself, or the case) this image is an item of. */
+  unitIds: string[];
   patientId: string;
   subtype: string;
   /** Index into the version's classNames. */
@@ -20,14 +22,19 @@ export type LoadedDatasetVersion = {
   version: number;
   digest: string;
   foldCount: number;
+  unit: DatasetUnit;
   classNames: string[];
   datasetName: string;
   siteId: string;
-  /** Sorted by image id: the same order on every machine. */
+  /** One per image, sorted by image id: the same order on every machine. */
   examples: DatasetExample[];
 };
 
-/** A frozen dataset version with its items and their images. */
+/**
+ * A frozen dataset version with its items and their images. The model learns per image: an image
+ * that is an item of several units (a breast's image under two findings of one class, at the
+ * FINDING unit) is one example; its items must agree on the label, split and fold.
+ */
 export async function loadDatasetVersion(db: Db, datasetVersionId: string): Promise<LoadedDatasetVersion> {
   const version = await db.datasetVersion.findUnique({
     where: { id: datasetVersionId },
@@ -35,34 +42,47 @@ export async function loadDatasetVersion(db: Db, datasetVersionId: string): Prom
       dataset: { select: { name: true, siteId: true } },
       items: {
         include: { image: { select: { ...storedImageSelect, case: { select: { accessionKey: true } } } } },
-        orderBy: { imageId: "asc" },
+        orderBy: [{ imageId: "asc" }, { unitId: "asc" }],
       },
     },
   });
   if (!version) throw new TrainerError("NOT_FOUND", `dataset version ${datasetVersionId} does not exist`);
-  const examples = version.items.map((item): DatasetExample => {
+  const byImage = new Map<string, DatasetExample>();
+  for (const item of version.items) {
+    const seen = byImage.get(item.imageId);
+    if (seen) {
+      if (seen.subtype !== item.subtype || seen.split !== item.split || seen.fold !== item.fold)
+        throw badInput(
+          `dataset version ${version.version}: image ${item.imageId} is an item of two units with different labels or splits (${seen.subtype} ${seen.split}, ${item.subtype} ${item.split}); a model cannot learn both`,
+        );
+      seen.unitIds.push(item.unitId);
+      continue;
+    }
     const label = version.classNames.indexOf(item.subtype);
     if (label < 0)
       throw badInput(
         `dataset version ${version.version}: image ${item.imageId} is labelled ${item.subtype}, which is not one of its classes (${version.classNames.join(", ")})`,
       );
     const { case: c, ...image } = item.image;
-    return {
+    byImage.set(item.imageId, {
       imageId: item.imageId,
       caseId: item.caseId,
+      unitIds: [item.unitId],
       patientId: item.patientId,
       subtype: item.subtype,
       label,
       split: item.split,
       fold: item.fold,
       image: { ...image, accessionKey: c.accessionKey },
-    };
-  });
+    });
+  }
+  const examples = [...byImage.values()];
   return {
     id: version.id,
     version: version.version,
     digest: version.digest,
     foldCount: version.foldCount,
+    unit: version.unit,
     classNames: version.classNames,
     datasetName: version.dataset.name,
     siteId: version.dataset.siteId,

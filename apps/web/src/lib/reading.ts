@@ -5,6 +5,10 @@ export type ReadingTask = {
   caseCount: number;
   position: number;
   phase: "UNAIDED" | "AIDED";
+  /** What the question is about: a marked finding, a breast, or the whole case. */
+  unit: "FINDING" | "BREAST" | "CASE";
+  laterality: "R" | "L" | null;
+  findingMarks: { imageId: string; shape: string; geometry: unknown }[];
   images: { id: string; laterality: "R" | "L"; view: string; widthPx: number; heightPx: number; displayUrl: string }[];
   questions: {
     id: string;
@@ -27,7 +31,8 @@ export type ReadingTask = {
 };
 
 export const READING_TASK_FIELDS = /* GraphQL */ `
-  studyId caseCode caseCount position phase
+  studyId caseCode caseCount position phase unit laterality
+  findingMarks { imageId shape geometry }
   images { id laterality view widthPx heightPx displayUrl }
   questions { id kind prompt options isRequired position }
   myUnaidedRead { answer confidence roi { imageId shape geometry } }

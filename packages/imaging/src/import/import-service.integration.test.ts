@@ -59,6 +59,16 @@ beforeAll(async () => {
       .toBuffer(),
   );
   await writeFile(path.join(folder, "broken.dcm"), dicom("L", "MLO").subarray(0, 300));
+  for (const [name, value] of [
+    ["wide.png", 120],
+    ["tall.png", 200],
+  ] as const)
+    await writeFile(
+      path.join(folder, name),
+      await sharp(Buffer.alloc(40 * 40, value), { raw: { width: 40, height: 40, channels: 1 } })
+        .png()
+        .toBuffer(),
+    );
 });
 
 afterAll(async () => {
@@ -84,7 +94,7 @@ const MANIFEST = [
   "rcc.dcm,P-0001,E-0001,,,SOLID,BIOPSY,2020-03-20,ellipse,20 20 5 4,mass",
   "lcc.dcm,P-0001,E-0001,L,CC,,,,,,",
   "rmlo.dcm,P-0001,E-0001,,,,,,box,1 2 10 10,",
-  "export.png,P-0002,E-0002,L,MLO,NORMAL,SURGERY,,point,32 16,",
+  "export.png,P-0002,E-0002,L,MLO,NORMAL,FOLLOW_UP,,,,",
   "broken.dcm,P-0003,E-0003,L,MLO,,,,,,",
   "export.png,P-0003,E-0003,R,CC,,,,,,",
   "../outside.dcm,P-0004,E-0004,L,CC,,,,,,",
@@ -140,12 +150,19 @@ describe("bulk import (folder + manifest) into PostgreSQL", () => {
     expect(stored.toString("latin1")).toContain("P-0001");
     expect(await db.blob.count({ where: { sha256: rcc.contentSha256 } })).toBe(1);
 
-    const label = await db.pathologyLabel.findFirstOrThrow({ where: { case: { accessionKey: "E-0001" } } });
+    const label = await db.pathologyLabel.findFirstOrThrow({
+      where: { finding: { case: { accessionKey: "E-0001" } } },
+      include: { finding: true },
+    });
     const patient = await db.patient.findFirstOrThrow({ where: { pseudonym: "P-0001" } });
     expect(label.subtype).toBe("SOLID");
     const expectedDate = new Date(Date.UTC(2020, 2, 20 + patient.dateShiftDays));
     expect(label.specimenDate?.toISOString().slice(0, 10)).toBe(expectedDate.toISOString().slice(0, 10));
-    expect(rcc.annotations[0]!.pathologyLabelId).toBe(label.id);
+    // The label and the region belong to one finding: the right breast's (no finding column: one per breast).
+    expect(label.finding).toMatchObject({ key: "R", laterality: "R" });
+    expect(rcc.annotations[0]!.findingId).toBe(label.findingId);
+    const normal = await db.finding.findFirstOrThrow({ where: { case: { accessionKey: "E-0002" } } });
+    expect(normal).toMatchObject({ laterality: "L", truthStatus: "LABELLED", truthSubtype: "NORMAL" });
 
     const audit = await db.auditEvent.findMany({
       where: { siteId, action: { in: ["import.case", "importBatch.start", "importBatch.finish"] } },
@@ -163,6 +180,93 @@ describe("bulk import (folder + manifest) into PostgreSQL", () => {
     const summary = await run(MANIFEST.split("\n").slice(0, 5).join("\n"));
     expect(summary).toMatchObject({ imageCount: 0, skippedDuplicateCount: 4, errorCount: 0 });
     expect(await database.db.image.count()).toBe(before);
+  });
+
+  it("import defect 2: importing an image again applies its row's new label and region, and says so", async () => {
+    const header = "file,patient,case,laterality,view,subtype,specimen_source,roi_shape,roi";
+    const first = await run(`${header}\nwide.png,P-0020,E-0020,R,CC,,,,\n`);
+    expect(first).toMatchObject({ imageCount: 1, labelCount: 0, regionCount: 0, errorCount: 0 });
+    const again = await run(`${header}\nwide.png,P-0020,E-0020,R,CC,SOLID,BIOPSY,box,2 2 8 6\n`);
+    expect(again).toMatchObject({
+      imageCount: 0,
+      skippedDuplicateCount: 1,
+      labelCount: 1,
+      regionCount: 1,
+      errorCount: 0,
+    });
+    const image = await database.db.image.findFirstOrThrow({
+      where: { case: { accessionKey: "E-0020" } },
+      include: { annotations: { include: { finding: { include: { pathologyLabels: true } } } } },
+    });
+    expect(image.annotations).toHaveLength(1);
+    expect(image.annotations[0]!.finding?.pathologyLabels.map((l) => l.subtype)).toEqual(["SOLID"]);
+    // Nothing new: nothing added, twice.
+    const third = await run(`${header}\nwide.png,P-0020,E-0020,R,CC,SOLID,BIOPSY,box,2 2 8 6\n`);
+    expect(third).toMatchObject({ labelCount: 0, regionCount: 0, errorCount: 0 });
+    // A row that cannot apply is refused with its reason, and nothing of it is written.
+    const moved = await run(`${header}\nwide.png,P-0020,E-0020,L,MLO,BENIGN,BIOPSY,point,3 3\n`);
+    expect(moved.errors).toEqual([
+      expect.objectContaining({
+        row: 2,
+        code: "CONFLICT",
+        message: expect.stringMatching(/imported as R CC; the manifest now says L MLO/),
+      }),
+    ]);
+    expect(await database.db.pathologyLabel.count({ where: { finding: { case: { accessionKey: "E-0020" } } } })).toBe(
+      1,
+    );
+    expect(await database.db.annotation.count({ where: { image: { case: { accessionKey: "E-0020" } } } })).toBe(1);
+  });
+
+  it("import defect 3: one file listed twice with two placements is refused; no label for a breast without an image", async () => {
+    const summary = await run(
+      [
+        "file,patient,case,laterality,view,subtype,specimen_source",
+        "tall.png,P-0021,E-0021,R,CC,BENIGN,BIOPSY",
+        "tall.png,P-0021,E-0021,L,MLO,SOLID,BIOPSY",
+      ].join("\n"),
+    );
+    expect(summary.errors.map((e) => [e.row, e.code])).toEqual([
+      [2, "INVALID_MANIFEST"],
+      [3, "INVALID_MANIFEST"],
+    ]);
+    expect(summary.errors[0]!.message).toMatch(/listed with two placements \(laterality R and L on rows 2, 3\)/);
+    expect(await database.db.case.count({ where: { accessionKey: "E-0021" } })).toBe(0);
+    expect(await database.db.finding.count({ where: { case: { accessionKey: "E-0021" } } })).toBe(0);
+  });
+
+  it("places labels and regions on the findings the manifest names: one lesion in CC and MLO, two lesions of one image", async () => {
+    const summary = await run(
+      [
+        "file,patient,case,laterality,view,finding,subtype,specimen_source,roi_shape,roi",
+        "wide.png,P-0022,E-0022,L,CC,mass,SCIRRHOUS,SURGERY,point,10 10",
+        "tall.png,P-0022,E-0022,L,MLO,mass,,,point,5 20",
+        "tall.png,P-0022,E-0022,L,MLO,calc,BENIGN,BIOPSY,point,7 7",
+      ].join("\n"),
+    );
+    expect(summary).toMatchObject({ errorCount: 0, imageCount: 2, labelCount: 2, regionCount: 3 });
+    const findings = await database.db.finding.findMany({
+      where: { case: { accessionKey: "E-0022" } },
+      include: { annotations: { include: { image: true } } },
+      orderBy: { key: "asc" },
+    });
+    expect(
+      findings.map((f) => [f.key, f.laterality, f.truthSubtype, f.annotations.map((a) => a.image.view).sort()]),
+    ).toEqual([
+      ["calc", "L", "BENIGN", ["MLO"]],
+      ["mass", "L", "SCIRRHOUS", ["CC", "MLO"]],
+    ]);
+    const bothBreasts = await run(
+      [
+        "file,patient,case,laterality,view,finding,subtype,specimen_source",
+        "wide.png,P-0023,E-0023,R,CC,mass,SOLID,SURGERY",
+        "tall.png,P-0023,E-0023,L,CC,mass,SOLID,SURGERY",
+      ].join("\n"),
+    );
+    expect(bothBreasts.errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(/finding mass is placed on both breasts \(rows 2, 3\)/),
+      expect.stringMatching(/finding mass is placed on both breasts/),
+    ]);
   });
 
   it("refuses a user without an import role, and a manifest without its required columns", async () => {

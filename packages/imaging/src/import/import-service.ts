@@ -1,9 +1,10 @@
 import { Prisma, type Db, type Tx } from "@mammo/db";
 import type { BlobStore, PutResult } from "@mammo/storage";
-import { dateShiftDaysFor, shiftDate } from "../deid/pseudonyms.ts";
+import { dateShiftDaysFor } from "../deid/pseudonyms.ts";
 import { describeThrown, ImagingError, isImagingError } from "../errors.ts";
 import { ingestFile, type IngestedImage } from "../ingest/ingest-file.ts";
 import { DEFAULT_IMAGING_LIMITS, type ImagingLimits } from "../limits.ts";
+import { addLabels, addRegion, planFindings, upsertFindings, type PlacedRow } from "./import-findings.ts";
 import { parseManifest, roiBounds, type ManifestRow, type RowError } from "./manifest.ts";
 
 export type ImportDeps = { db: Db; blobs: BlobStore; deidSecret: string; limits?: ImagingLimits };
@@ -25,7 +26,10 @@ export type ImportSummary = {
   caseCount: number;
   imageCount: number;
   quarantinedCount: number;
+  /** Images already imported (same content in the same case): their rows' new labels and regions still apply. */
   skippedDuplicateCount: number;
+  labelCount: number;
+  regionCount: number;
   errorCount: number;
   errors: RowError[];
 };
@@ -77,6 +81,8 @@ export async function importManifest(deps: ImportDeps, input: ImportInput): Prom
     imageCount: 0,
     quarantinedCount: 0,
     skippedDuplicateCount: 0,
+    labelCount: 0,
+    regionCount: 0,
     errorCount: 0,
     errors: [...errors],
   };
@@ -99,6 +105,8 @@ export async function importManifest(deps: ImportDeps, input: ImportInput): Prom
       summary.imageCount += result.imageCount;
       summary.quarantinedCount += result.quarantinedCount;
       summary.skippedDuplicateCount += result.skippedDuplicateCount;
+      summary.labelCount += result.labelCount;
+      summary.regionCount += result.regionCount;
     }
   }
 
@@ -120,6 +128,8 @@ export async function importManifest(deps: ImportDeps, input: ImportInput): Prom
       status: summary.status,
       caseCount: summary.caseCount,
       imageCount: summary.imageCount,
+      labelCount: summary.labelCount,
+      regionCount: summary.regionCount,
       errorCount: summary.errorCount,
     });
   });
@@ -135,7 +145,14 @@ type Prepared = {
   viewCode?: string;
 };
 type CaseResult =
-  { imageCount: number; quarantinedCount: number; skippedDuplicateCount: number } | { errors: RowError[] };
+  | {
+      imageCount: number;
+      quarantinedCount: number;
+      skippedDuplicateCount: number;
+      labelCount: number;
+      regionCount: number;
+    }
+  | { errors: RowError[] };
 
 async function importCase(
   deps: ImportDeps,
@@ -193,6 +210,9 @@ async function importCase(
     }
   }
   if (errors.length) return { errors: withCaseRefusal(rows, errors, caseKey) };
+  const placedRows: PlacedRow[] = prepared.flatMap((p) => p.rows.map((r) => ({ ...r, laterality: p.laterality })));
+  const findings = planFindings(placedRows);
+  if (findings.errors.length) return { errors: withCaseRefusal(rows, findings.errors, caseKey) };
 
   // 2. Store the de-identified bytes (content-addressed), remembering which blobs are new here.
   const stored: PutResult[] = [];
@@ -221,10 +241,12 @@ async function importCase(
         },
       });
 
-      const labels = await createLabels(tx, input, exam.id, patient.dateShiftDays, rows);
+      const findingIds = await upsertFindings(tx, input.actorUserId, exam.id, caseKey, findings.plan);
+      const labelCount = await addLabels(tx, input.actorUserId, findingIds, patient.dateShiftDays, placedRows);
       let imageCount = 0;
       let quarantinedCount = 0;
       let skippedDuplicateCount = 0;
+      let regionCount = 0;
       for (const [i, p] of prepared.entries()) {
         const blob = stored[i]!;
         await tx.blob.createMany({
@@ -234,50 +256,41 @@ async function importCase(
         const duplicate = await tx.image.findUnique({
           where: { caseId_contentSha256: { caseId: exam.id, contentSha256: blob.sha256 } },
         });
-        if (duplicate) {
-          skippedDuplicateCount++;
-          continue;
-        }
-        const image = await tx.image.create({
-          data: {
-            caseId: exam.id,
-            laterality: p.laterality,
-            view: p.view,
-            viewCode: p.viewCode,
-            widthPx: p.image.widthPx,
-            heightPx: p.image.heightPx,
-            pixelSpacingRowMm: p.image.pixelSpacingRowMm,
-            pixelSpacingColMm: p.image.pixelSpacingColMm,
-            bitsStored: p.image.bitsStored,
-            photometric: p.image.photometric,
-            presentationIntent: p.image.presentationIntent,
-            windowCenter: p.image.windowCenter,
-            windowWidth: p.image.windowWidth,
-            sourceFormat: p.image.sourceFormat,
-            contentSha256: blob.sha256,
-            storageKey: blob.key,
-            sopInstanceUid: p.image.sopInstanceUid,
-            status: p.image.quarantineReason ? "QUARANTINED" : "ACTIVE",
-            quarantineReason: p.image.quarantineReason,
-            importBatchId: batchId,
-          },
-        });
-        imageCount++;
-        if (p.image.quarantineReason) quarantinedCount++;
-        for (const r of p.rows) {
-          if (!r.roi) continue;
-          await tx.annotation.create({
+        if (duplicate) assertSamePlacement(duplicate, p);
+        const image =
+          duplicate ??
+          (await tx.image.create({
             data: {
-              imageId: image.id,
-              authorId: input.actorUserId,
-              purpose: r.roi.purpose,
-              shape: r.roi.shape,
-              geometry: r.roi.geometry as unknown as Prisma.InputJsonValue,
-              pathologyLabelId: r.label ? labels.get(labelKey(r)) : undefined,
-              note: r.note,
+              caseId: exam.id,
+              laterality: p.laterality,
+              view: p.view,
+              viewCode: p.viewCode,
+              widthPx: p.image.widthPx,
+              heightPx: p.image.heightPx,
+              pixelSpacingRowMm: p.image.pixelSpacingRowMm,
+              pixelSpacingColMm: p.image.pixelSpacingColMm,
+              bitsStored: p.image.bitsStored,
+              photometric: p.image.photometric,
+              presentationIntent: p.image.presentationIntent,
+              windowCenter: p.image.windowCenter,
+              windowWidth: p.image.windowWidth,
+              sourceFormat: p.image.sourceFormat,
+              contentSha256: blob.sha256,
+              storageKey: blob.key,
+              sopInstanceUid: p.image.sopInstanceUid,
+              status: p.image.quarantineReason ? "QUARANTINED" : "ACTIVE",
+              quarantineReason: p.image.quarantineReason,
+              importBatchId: batchId,
             },
+          }));
+        if (duplicate) skippedDuplicateCount++;
+        else imageCount++;
+        if (!duplicate && p.image.quarantineReason) quarantinedCount++;
+        for (const r of p.rows)
+          regionCount += await addRegion(tx, input.actorUserId, image.id, findingIds, {
+            ...r,
+            laterality: p.laterality,
           });
-        }
       }
       await audit(tx, input, "import.case", "Case", exam.id, {
         batchId,
@@ -285,10 +298,12 @@ async function importCase(
         imageCount,
         quarantinedCount,
         skippedDuplicateCount,
-        labelCount: labels.size,
+        findingCount: findingIds.size,
+        labelCount,
+        regionCount,
         rows: rows.map((r) => r.row),
       });
-      return { imageCount, quarantinedCount, skippedDuplicateCount };
+      return { imageCount, quarantinedCount, skippedDuplicateCount, labelCount, regionCount };
     });
   } catch (error) {
     await removeOrphans(db, blobs, stored);
@@ -308,10 +323,19 @@ async function importCase(
 }
 
 // Laterality and view: the manifest's, else the DICOM header's; when both are there they must agree.
+// The rows of one file must name one placement: the image is stored once (import defect 3).
 function resolvePlacement(
   image: IngestedImage,
   rows: ManifestRow[],
 ): Pick<Prepared, "laterality" | "view" | "viewCode"> {
+  for (const field of ["laterality", "view"] as const) {
+    const named = [...new Set(rows.map((r) => r[field]).filter((v) => v !== undefined))];
+    if (named.length > 1)
+      throw new ImagingError(
+        "INVALID_MANIFEST",
+        `the file is listed with two placements (${field} ${named.join(" and ")} on rows ${rows.map((r) => r.row).join(", ")}); one file is one image`,
+      );
+  }
   const given = rows.find((r) => r.laterality || r.view);
   const laterality = given?.laterality ?? image.laterality;
   if (!laterality)
@@ -337,44 +361,13 @@ function resolvePlacement(
   return { laterality, view: image.view, viewCode: image.viewCode };
 }
 
-const labelKey = (r: ManifestRow) =>
-  `${r.label!.subtype}|${r.label!.source}|${r.label!.specimenDate ?? ""}|${r.laterality ?? ""}`;
-
-async function createLabels(tx: Tx, input: ImportInput, caseId: string, dateShiftDays: number, rows: ManifestRow[]) {
-  const ids = new Map<string, string>();
-  for (const r of rows) {
-    if (!r.label || ids.has(labelKey(r))) continue;
-    const shifted = r.label.specimenDate ? shiftDate(r.label.specimenDate.replace(/-/g, ""), dateShiftDays) : undefined;
-    const specimenDate = shifted
-      ? new Date(`${shifted.slice(0, 4)}-${shifted.slice(4, 6)}-${shifted.slice(6)}T00:00:00Z`)
-      : null;
-    const existing = await tx.pathologyLabel.findFirst({
-      where: {
-        caseId,
-        subtype: r.label.subtype,
-        source: r.label.source,
-        laterality: r.laterality ?? null,
-        specimenDate,
-        retractedAt: null,
-        replacedBy: null,
-      },
-    });
-    const label =
-      existing ??
-      (await tx.pathologyLabel.create({
-        data: {
-          caseId,
-          subtype: r.label.subtype,
-          source: r.label.source,
-          laterality: r.laterality,
-          specimenDate,
-          authorId: input.actorUserId,
-          note: r.note,
-        },
-      }));
-    ids.set(labelKey(r), label.id);
-  }
-  return ids;
+/** A file imported before must be imported again with the placement it was stored with. */
+function assertSamePlacement(stored: { laterality: string; view: string; viewCode: string | null }, p: Prepared) {
+  if (stored.laterality !== p.laterality || stored.view !== p.view || (stored.viewCode ?? undefined) !== p.viewCode)
+    throw new ImagingError(
+      "CONFLICT",
+      `this image was imported as ${stored.laterality} ${stored.viewCode ?? stored.view}; the manifest now says ${p.laterality} ${p.viewCode ?? p.view}`,
+    );
 }
 
 // Blobs this import created and no image references (another case may share the same bytes).

@@ -33,6 +33,24 @@ describe("import manifest", () => {
     expect(rows[0]).toMatchObject({ row: 2, label: { subtype: "SOLID", source: "BIOPSY" } });
   });
 
+  it("names findings; a NORMAL label has no region; a finding key needs a label or a region", () => {
+    const { rows, errors } = parseManifest(
+      [
+        "file,patient,laterality,view,finding,subtype,specimen_source,roi_shape,roi",
+        "a.png,P-1,R,CC,mass #1,,,,",
+        "b.png,P-2,R,CC,,NORMAL,FOLLOW_UP,point,1 2",
+        "c.png,P-3,R,CC,mass,,,,",
+        "d.png,P-4,L,MLO,mass,SOLID,SURGERY,point,1 2",
+      ].join("\n"),
+    );
+    expect(errors.map((e) => [e.row, e.message])).toEqual([
+      [2, `finding "mass #1" must be 1-64 letters, digits, '.', '_', '#' or '-'`],
+      [3, expect.stringMatching(/a NORMAL label states the breast is normal: it has no lesion region/)],
+      [4, "finding given without a subtype or a region"],
+    ]);
+    expect(rows[0]).toMatchObject({ finding: "mass", label: { subtype: "SOLID" } });
+  });
+
   it("reports bad rows by CSV line, and refuses their whole case", () => {
     const { rows, errors, refusedCaseKeys } = parseManifest(
       "file,patient,roi_shape,roi\na.png,P-1,circle,1 2 3\nb.png,P-2,box,1 2\nc.png,P-3,,\n",
@@ -61,8 +79,20 @@ describe("mini-MIAS manifest converter", () => {
     });
     const g = rows[0]!.roi!.geometry as { cx: number; cy: number; rx: number };
     expect([Math.floor(g.cy), Math.floor(g.cx), g.rx]).toEqual([1024 - 425, 535, 197]);
-    expect(rows[1]).toMatchObject({ label: undefined, roi: undefined });
+    // One finding per abnormality row; a normal breast is labelled NORMAL, as the source states.
+    expect(rows.map((r) => r.finding)).toEqual(["mdb001#1", "mdb002", "mdb005#1"]);
+    expect(rows[1]).toMatchObject({ label: { subtype: "NORMAL", source: "DATASET" }, roi: undefined });
     expect(rows[2]).toMatchObject({ label: { subtype: "OTHER_INVASIVE" }, roi: undefined });
+  });
+
+  it("two rows of one image are two findings", () => {
+    const labels =
+      "image,patient,side,background_tissue,abnormality,severity,x,y,radius\nmdb223,P112,R,D,CALC,B,523,482,29\nmdb223,P112,R,D,CALC,B,591,529,6\n";
+    const { rows } = parseManifest(miniMiasManifest(labels));
+    expect(rows.map((r) => [r.file, r.finding, r.label?.subtype])).toEqual([
+      ["images/mdb223.png", "mdb223#1", "BENIGN"],
+      ["images/mdb223.png", "mdb223#2", "BENIGN"],
+    ]);
   });
 });
 

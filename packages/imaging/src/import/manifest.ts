@@ -3,7 +3,10 @@ import { describeThrown, ImagingError } from "../errors.ts";
 
 /**
  * The bulk-import manifest: a CSV file with a header row, one row per image (an image with two
- * regions of interest takes two rows with the same `file`). Columns, in any order:
+ * regions of interest takes two rows with the same `file`). A row's label and region belong to a
+ * finding (one lesion, or the statement that a breast is normal) on the breast of the row's image:
+ * rows naming the same `finding` of a case share it (the same lesion outlined in CC and MLO; a
+ * second pathologist's label). Columns, in any order:
  *
  * | column | required | meaning |
  * | --- | --- | --- |
@@ -12,13 +15,18 @@ import { describeThrown, ImagingError } from "../errors.ts";
  * | case | no | pseudonymous exam key (default: the patient key); the rows of one case import together |
  * | laterality | PNG/JPEG | `R` or `L`; for DICOM taken from the header when empty, and must agree with it |
  * | view | PNG/JPEG | `CC`, `MLO` or another view code (`XCCL`, `ML`, ...); DICOM as laterality |
- * | subtype | no | pathology truth: TUBULE_FORMING, SOLID, SCIRRHOUS, OTHER_INVASIVE, BENIGN, NORMAL |
- * | specimen_source | with subtype | BIOPSY or SURGERY |
+ * | finding | no | the finding's key within the case (1-64 letters, digits, `.`, `_`, `#`, `-`); default: the breast, `R` or `L` |
+ * | subtype | no | the finding's pathology truth: TUBULE_FORMING, SOLID, SCIRRHOUS, OTHER_INVASIVE, BENIGN, NORMAL (the breast is normal: no region) |
+ * | specimen_source | with subtype | BIOPSY, SURGERY, FOLLOW_UP (normal by follow-up) or DATASET (as the images' source states) |
  * | specimen_date | no | YYYY-MM-DD; stored shifted by the patient's de-identification offset |
- * | roi_shape | no | point, box, ellipse or polygon |
+ * | roi_shape | no | point, box, ellipse or polygon: a region of the finding on this image |
  * | roi | with roi_shape | numbers separated by spaces, in pixels of the image as stored (see below) |
  * | roi_purpose | no | LESION (default), FINDING or OTHER |
  * | note | no | short free text kept with the label and the region (no patient data!) |
+ *
+ * Importing a manifest again applies what is new in each row of an image already imported (a
+ * label, a region) or refuses the row with the reason; one file listed twice must name one
+ * placement (laterality and view).
  *
  * ROI coordinates: origin at the top-left corner of the top-left pixel, x to the right, y down,
  * in pixels of the image as stored (no flipping). point `x y`; box `x y width height`; ellipse
@@ -33,12 +41,15 @@ export type ManifestRow = {
   caseKey: string;
   laterality?: "R" | "L";
   view?: string;
-  label?: { subtype: Subtype; source: "BIOPSY" | "SURGERY"; specimenDate?: string };
+  /** The finding key the row's label and region belong to (see the table). */
+  finding?: string;
+  label?: { subtype: Subtype; source: SpecimenSource; specimenDate?: string };
   roi?: { shape: RoiShape; geometry: RoiGeometry; purpose: "LESION" | "FINDING" | "OTHER" };
   note?: string;
 };
 
 export type Subtype = "TUBULE_FORMING" | "SOLID" | "SCIRRHOUS" | "OTHER_INVASIVE" | "BENIGN" | "NORMAL";
+export type SpecimenSource = "BIOPSY" | "SURGERY" | "FOLLOW_UP" | "DATASET";
 export type RoiShape = "POINT" | "BOX" | "ELLIPSE" | "POLYGON";
 export type RoiGeometry =
   | { x: number; y: number }
@@ -49,12 +60,15 @@ export type RoiGeometry =
 export type RowError = { row: number; file?: string; code: string; message: string };
 
 const SUBTYPES = new Set(["TUBULE_FORMING", "SOLID", "SCIRRHOUS", "OTHER_INVASIVE", "BENIGN", "NORMAL"]);
+const SOURCES = new Set(["BIOPSY", "SURGERY", "FOLLOW_UP", "DATASET"]);
+export const FINDING_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._#-]{0,63}$/;
 const KNOWN_COLUMNS = new Set([
   "file",
   "patient",
   "case",
   "laterality",
   "view",
+  "finding",
   "subtype",
   "specimen_source",
   "specimen_date",
@@ -135,7 +149,19 @@ function parseRow(row: number, get: (column: string) => string | undefined): Man
     throw new Error(`view must be a view code such as CC or MLO (got ${view})`);
   const note = get("note");
   if (note && note.length > 500) throw new Error("note is longer than 500 characters");
-  return { row, file, patientKey, caseKey, laterality, view, label: parseLabel(get), roi: parseRoi(get), note };
+  const label = parseLabel(get);
+  const roi = parseRoi(get);
+  const finding = get("finding");
+  if (finding !== undefined) {
+    if (!FINDING_KEY_PATTERN.test(finding))
+      throw new Error(`finding ${JSON.stringify(finding)} must be 1-64 letters, digits, '.', '_', '#' or '-'`);
+    if (!label && !roi) throw new Error("finding given without a subtype or a region");
+  }
+  if (label?.subtype === "NORMAL" && roi)
+    throw new Error(
+      "a NORMAL label states the breast is normal: it has no lesion region (put the region on its own finding)",
+    );
+  return { row, file, patientKey, caseKey, laterality, view, finding, label, roi, note };
 }
 
 function parseLabel(get: (column: string) => string | undefined): ManifestRow["label"] {
@@ -147,15 +173,17 @@ function parseLabel(get: (column: string) => string | undefined): ManifestRow["l
     return undefined;
   }
   if (!SUBTYPES.has(subtype)) throw new Error(`subtype must be one of ${[...SUBTYPES].join(", ")} (got ${subtype})`);
-  if (source !== "BIOPSY" && source !== "SURGERY")
-    throw new Error(`specimen_source must be BIOPSY or SURGERY when a subtype is given (got ${source ?? "nothing"})`);
+  if (!source || !SOURCES.has(source))
+    throw new Error(
+      `specimen_source must be one of ${[...SOURCES].join(", ")} when a subtype is given (got ${source ?? "nothing"})`,
+    );
   if (
     specimenDate !== undefined &&
     (!/^\d{4}-\d{2}-\d{2}$/.test(specimenDate) || Number.isNaN(Date.parse(`${specimenDate}T00:00:00Z`)))
   ) {
     throw new Error(`specimen_date must be YYYY-MM-DD (got ${specimenDate})`);
   }
-  return { subtype: subtype as Subtype, source, specimenDate };
+  return { subtype: subtype as Subtype, source: source as SpecimenSource, specimenDate };
 }
 
 function parseRoi(get: (column: string) => string | undefined): ManifestRow["roi"] {

@@ -13,8 +13,9 @@ const CREATE = /* GraphQL */ `
       author {
         name
       }
-      pathologyLabel {
-        subtype
+      finding {
+        key
+        truth
       }
       image {
         widthPx
@@ -56,7 +57,8 @@ const IMAGE = /* GraphQL */ `
 describe("ROI annotations", () => {
   let api: TestApi;
   let imageId: string;
-  let labelId: string;
+  let findingId: string;
+  let leftImageId: string;
   let annotator: string;
   let otherAnnotator: string;
   let coordinator: string;
@@ -71,8 +73,10 @@ describe("ROI annotations", () => {
     coordinator = (await createUser(api.db, [{ siteId: site.id, role: "COORDINATOR" }])).id;
     foreignAnnotator = (await createUser(api.db, [{ siteId: other.id, role: "ANNOTATOR" }])).id;
     const c = await createCase(api.db, api.blobs, site.id); // images are 8 x 10 px
-    imageId = globalId("Image", (await api.db.image.findFirstOrThrow({ where: { caseId: c.id } })).id);
-    labelId = globalId("PathologyLabel", (await createLabel(api.db, c.id, annotator, "SOLID")).id);
+    const image = (laterality: "R" | "L") => api.db.image.findFirstOrThrow({ where: { caseId: c.id, laterality } });
+    imageId = globalId("Image", (await image("R")).id);
+    leftImageId = globalId("Image", (await image("L")).id);
+    findingId = globalId("Finding", (await createLabel(api.db, c.id, annotator, "SOLID")).findingId); // on the right breast
   });
   afterAll(async () => {
     await api.stop();
@@ -87,7 +91,7 @@ describe("ROI annotations", () => {
       (a) => a.shape,
     );
 
-  it("draws points, boxes, ellipses and polygons in pixel coordinates, linked to a label, with author and audit", async () => {
+  it("draws points, boxes, ellipses and polygons in pixel coordinates, outlining a finding, with author and audit", async () => {
     const drawn = [
       await create(annotator, "POINT", { x: 4, y: 5 }),
       await create(annotator, "BOX", { x: 1, y: 1, width: 6, height: 8 }),
@@ -95,7 +99,7 @@ describe("ROI annotations", () => {
         annotator,
         "ELLIPSE",
         { cx: 4, cy: 5, rx: 3, ry: 4, rotationRad: 0 },
-        { pathologyLabelId: labelId, note: "spiculated margin" },
+        { findingId, note: "spiculated margin" },
       ),
       await create(annotator, "POLYGON", {
         points: [
@@ -108,7 +112,7 @@ describe("ROI annotations", () => {
     expect(drawn.map((d) => d.errors)).toEqual([undefined, undefined, undefined, undefined]);
     expect(drawn[2]!.data?.createAnnotation).toMatchObject({
       geometry: { cx: 4, cy: 5, rx: 3, ry: 4, rotationRad: 0 },
-      pathologyLabel: { subtype: "SOLID" },
+      finding: { key: "R", truth: "SOLID" },
       note: "spiculated margin",
       image: { widthPx: 8 },
     });
@@ -154,13 +158,19 @@ describe("ROI annotations", () => {
       });
       expect(result.errors?.[0]?.message).toMatch(message);
     }
-    const wrongLabel = await create(
+    const wrongFinding = await create(
       annotator,
       "POINT",
       { x: 1, y: 1 },
-      { pathologyLabelId: globalId("PathologyLabel", "00000000-0000-4000-8000-000000000001") },
+      { findingId: globalId("Finding", "00000000-0000-4000-8000-000000000001") },
     );
-    expect(wrongLabel.errors?.[0]?.extensions).toMatchObject({ field: "pathologyLabelId" });
+    expect(wrongFinding.errors?.[0]?.extensions).toMatchObject({ field: "findingId" });
+    // The right breast's finding is not outlined on a left-breast image.
+    const otherBreast = await api.tryAs(annotator, CREATE, {
+      input: { imageId: leftImageId, purpose: "LESION", shape: "POINT", geometry: { x: 1, y: 1 }, findingId },
+    });
+    expect(otherBreast.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "findingId" });
+    expect(otherBreast.errors?.[0]?.message).toMatch(/finding R is in the R breast, the image shows the L/);
     expect(await api.db.annotation.count()).toBe(before);
   });
 

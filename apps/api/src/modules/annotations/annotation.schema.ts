@@ -4,13 +4,14 @@ import { requireViewer, type GraphQLContext } from "../../graphql/context.ts";
 import { requestLoader } from "../../graphql/request-loader.ts";
 import { loadVisibleImages } from "../cases/case.service.ts";
 import { ImageRef } from "../cases/case.schema.ts";
-import { PathologyLabelRef } from "../pathology/pathology-label.schema.ts";
-import { loadVisibleLabels } from "../pathology/pathology-label.service.ts";
+import { FindingRef } from "../pathology/finding.schema.ts";
+import { loadVisibleFindings } from "../pathology/finding.service.ts";
 import { RoiShapeEnum } from "../reading/reading.schema.ts";
 import { UserSummaryRef } from "../users/user.schema.ts";
 import {
   createAnnotation,
   deleteAnnotation,
+  loadAnnotationsByFindingIds,
   loadAnnotationsByImageIds,
   loadVisibleAnnotations,
   updateAnnotation,
@@ -50,12 +51,12 @@ builder.node(AnnotationRef, {
           loadVisibleImages(ctx.db, ctx.viewer, ids),
         ).load(a.imageId))!,
     }),
-    pathologyLabel: t.field({
-      type: PathologyLabelRef,
+    finding: t.field({
+      type: FindingRef,
       nullable: true,
-      description: "The label this outline belongs to (for LESION outlines)",
+      description: "The finding this region outlines (the same lesion may be outlined in CC and MLO)",
       resolve: async (a, _args, ctx) =>
-        a.pathologyLabelId ? ((await loadVisibleLabels(ctx.db, ctx.viewer, [a.pathologyLabelId]))[0] ?? null) : null,
+        a.findingId ? ((await loadVisibleFindings(ctx.db, ctx.viewer, [a.findingId]))[0] ?? null) : null,
     }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     updatedAt: t.expose("updatedAt", { type: "DateTime" }),
@@ -72,13 +73,25 @@ builder.objectFields(ImageRef, (t) => ({
   }),
 }));
 
+builder.objectFields(FindingRef, (t) => ({
+  regions: t.field({
+    type: [AnnotationRef],
+    description: "The regions outlining this finding on its breast's images (deleted ones left out), oldest first",
+    complexity: { field: 1, multiplier: 4 },
+    resolve: (f, _args, ctx) =>
+      requestLoader(ctx, "annotationsByFinding", (ids: readonly string[]) =>
+        loadAnnotationsByFindingIds(ctx.db, ctx.viewer, ids),
+      ).load(f.id),
+  }),
+}));
+
 const CreateAnnotationInput = builder.inputType("CreateAnnotationInput", {
   fields: (t) => ({
     imageId: t.globalID({ required: true, for: ImageRef }),
     purpose: t.field({ type: AnnotationPurposeEnum, required: true }),
     shape: t.field({ type: RoiShapeEnum, required: true }),
     geometry: t.field({ type: "JSON", required: true }),
-    pathologyLabelId: t.globalID({ required: false, for: PathologyLabelRef }),
+    findingId: t.globalID({ required: false, for: FindingRef, description: "The finding it outlines" }),
     note: t.string({ required: false }),
   }),
 });
@@ -89,7 +102,7 @@ const UpdateAnnotationInput = builder.inputType("UpdateAnnotationInput", {
     purpose: t.field({ type: AnnotationPurposeEnum, required: false }),
     shape: t.field({ type: RoiShapeEnum, required: false, description: "With geometry" }),
     geometry: t.field({ type: "JSON", required: false, description: "With shape" }),
-    pathologyLabelId: t.globalID({ required: false, for: PathologyLabelRef, description: "null unlinks" }),
+    findingId: t.globalID({ required: false, for: FindingRef, description: "null unlinks" }),
     note: t.string({ required: false }),
   }),
 });
@@ -109,7 +122,7 @@ builder.mutationField("createAnnotation", (t) =>
           purpose: input.purpose,
           shape: input.shape,
           geometry: input.geometry,
-          pathologyLabelId: input.pathologyLabelId?.id,
+          findingId: input.findingId?.id,
           note: input.note ?? undefined,
         },
         { requestId: ctx.requestId },
@@ -132,7 +145,7 @@ builder.mutationField("updateAnnotation", (t) =>
           purpose: input.purpose ?? undefined,
           shape: input.shape ?? undefined,
           geometry: input.geometry ?? undefined,
-          pathologyLabelId: input.pathologyLabelId === null ? null : input.pathologyLabelId?.id,
+          findingId: input.findingId === null ? null : input.findingId?.id,
           note: input.note,
         },
         { requestId: ctx.requestId },

@@ -57,7 +57,7 @@ const createInput = z.object({
   purpose: z.enum(AnnotationPurpose),
   shape: z.enum(RoiShape),
   geometry: z.unknown(),
-  pathologyLabelId: z.uuid().optional(),
+  findingId: z.uuid().optional(),
   note: z.string().trim().max(2000).optional(),
 });
 
@@ -70,13 +70,22 @@ async function visibleImage(tx: Tx, viewer: Viewer, imageId: string) {
   return image;
 }
 
-async function assertLabelOfCase(tx: Tx, labelId: string | undefined, caseId: string) {
-  if (!labelId) return;
-  const label = await tx.pathologyLabel.findFirst({ where: { id: labelId, caseId }, select: { id: true } });
-  if (!label)
-    throw new AppError("VALIDATION", "pathologyLabelId: not a label of this image's case", {
-      field: "pathologyLabelId",
-    });
+/** A region of a finding lies on an image of the finding's own breast. */
+async function assertFindingOfImage(
+  tx: Tx,
+  findingId: string | undefined,
+  image: { caseId: string; laterality: "R" | "L" },
+) {
+  if (!findingId) return;
+  const finding = await tx.finding.findFirst({ where: { id: findingId, caseId: image.caseId } });
+  if (!finding)
+    throw new AppError("VALIDATION", "findingId: not a finding of this image's case", { field: "findingId" });
+  if (finding.laterality && finding.laterality !== image.laterality)
+    throw new AppError(
+      "VALIDATION",
+      `findingId: finding ${finding.key} is in the ${finding.laterality} breast, the image shows the ${image.laterality}`,
+      { field: "findingId" },
+    );
 }
 
 export async function createAnnotation(
@@ -91,7 +100,7 @@ export async function createAnnotation(
     if (!hasRole(viewer, image.case.siteId, "ANNOTATOR"))
       throw forbidden("only annotators of the case's site can draw regions");
     const geometry = parseAnnotationGeometry(args.shape, args.geometry, image);
-    await assertLabelOfCase(tx, args.pathologyLabelId, image.caseId);
+    await assertFindingOfImage(tx, args.findingId, image);
     const annotation = await tx.annotation.create({
       data: {
         imageId: image.id,
@@ -99,7 +108,7 @@ export async function createAnnotation(
         purpose: args.purpose,
         shape: args.shape,
         geometry: geometry as Prisma.InputJsonValue,
-        pathologyLabelId: args.pathologyLabelId,
+        findingId: args.findingId,
         note: args.note || null,
       },
     });
@@ -122,7 +131,7 @@ const updateInput = z
     purpose: z.enum(AnnotationPurpose).optional(),
     shape: z.enum(RoiShape).optional(),
     geometry: z.unknown().optional(),
-    pathologyLabelId: z.uuid().nullable().optional(),
+    findingId: z.uuid().nullable().optional(),
     note: z.string().trim().max(2000).nullable().optional(),
   })
   .refine((a) => (a.shape === undefined) === (a.geometry === undefined), {
@@ -154,14 +163,14 @@ export async function updateAnnotation(
   return db.$transaction(async (tx) => {
     const { image, ...before } = await ownAnnotation(tx, viewer, args.annotationId);
     const geometry = args.shape ? parseAnnotationGeometry(args.shape, args.geometry, image) : undefined;
-    if (args.pathologyLabelId) await assertLabelOfCase(tx, args.pathologyLabelId, image.caseId);
+    if (args.findingId) await assertFindingOfImage(tx, args.findingId, image);
     const after = await tx.annotation.update({
       where: { id: before.id },
       data: {
         purpose: args.purpose,
         shape: args.shape,
         geometry: geometry as Prisma.InputJsonValue | undefined,
-        pathologyLabelId: args.pathologyLabelId,
+        findingId: args.findingId,
         note: args.note === undefined ? undefined : args.note || null,
       },
     });
@@ -212,6 +221,16 @@ export async function loadAnnotationsByImageIds(db: Db, viewer: Viewer | null, i
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
   });
   return imageIds.map((id) => rows.filter((a) => a.imageId === id));
+}
+
+/** Current regions of many findings, oldest first (data loader); visible cases only. */
+export async function loadAnnotationsByFindingIds(db: Db, viewer: Viewer | null, findingIds: readonly string[]) {
+  if (!viewer) return findingIds.map(() => []);
+  const rows = await db.annotation.findMany({
+    where: { findingId: { in: [...findingIds] }, deletedAt: null, image: { case: visibleCasesWhere(viewer) } },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  });
+  return findingIds.map((id) => rows.filter((a) => a.findingId === id));
 }
 
 /** Annotations by id (node lookup; deleted ones too, marked); visible cases only. */

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSite, createUser } from "../../../test/factories.ts";
 import { startTestApi, type TestApi } from "../../../test/harness.ts";
 
-// Listing cases with their images, labels and annotations costs a constant number of SQL
+// Listing cases with their findings, breasts, images, labels and annotations costs a constant number of SQL
 // statements (one per kind of row, through per-request data loaders), not one per case.
 const LISTING = /* GraphQL */ `
   query Listing($first: Int!) {
@@ -24,8 +24,16 @@ const LISTING = /* GraphQL */ `
               name
             }
           }
-          consensus {
-            subtype
+          findings {
+            key
+            labelStatus
+            consensus {
+              subtype
+            }
+          }
+          breasts {
+            laterality
+            truth
           }
           images {
             id
@@ -79,11 +87,14 @@ describe("the case listing's SQL statements", () => {
           })),
         ),
       });
-      const label = await api.db.pathologyLabel.create({
-        data: { caseId: c.id, subtype: "SOLID", source: "BIOPSY", authorId: viewer },
+      const finding = await api.db.finding.create({
+        data: { caseId: c.id, laterality: "R", key: "F1", createdById: viewer },
       });
       await api.db.pathologyLabel.create({
-        data: { caseId: c.id, subtype: "SOLID", source: "SURGERY", authorId: viewer },
+        data: { findingId: finding.id, subtype: "SOLID", source: "BIOPSY", authorId: viewer },
+      });
+      await api.db.pathologyLabel.create({
+        data: { findingId: finding.id, subtype: "SOLID", source: "SURGERY", authorId: viewer },
       });
       const image = await api.db.image.findFirstOrThrow({ where: { caseId: c.id, laterality: "R", view: "CC" } });
       await api.db.annotation.create({
@@ -93,7 +104,7 @@ describe("the case listing's SQL statements", () => {
           purpose: "LESION",
           shape: "POINT",
           geometry: { x: 5, y: 5 },
-          pathologyLabelId: label.id,
+          findingId: finding.id,
         },
       });
     }
@@ -120,6 +131,7 @@ describe("the case listing's SQL statements", () => {
     const ten = await statementsFor(10);
     const hundred = await statementsFor(100);
     expect(hundred.length, hundred.join("\n")).toBe(ten.length);
-    expect(hundred.length).toBeLessThanOrEqual(12);
+    // One statement per kind of row (cases, patients, sites, findings, breasts, labels, decisions, images, regions, their authors).
+    expect(hundred.length, hundred.join("\n")).toBeLessThanOrEqual(16);
   });
 });

@@ -4,6 +4,7 @@ import {
   createCase,
   createFrozenDataset,
   createLabel,
+  findingOf,
   createSite,
   createUser,
   globalId,
@@ -87,7 +88,12 @@ describe("cases", () => {
     byStatus.ADJUDICATED = (await createCase(api.db, api.blobs, site.id)).id;
     await label(byStatus.ADJUDICATED, "SOLID", "TUBULE_FORMING");
     await api.db.consensusDecision.create({
-      data: { caseId: byStatus.ADJUDICATED, subtype: "TUBULE_FORMING", method: "ADJUDICATED", decidedById: annotator },
+      data: {
+        findingId: (await findingOf(api.db, byStatus.ADJUDICATED, annotator)).id,
+        subtype: "TUBULE_FORMING",
+        method: "ADJUDICATED",
+        decidedById: annotator,
+      },
     });
     await createCase(api.db, api.blobs, otherSite.id);
   });

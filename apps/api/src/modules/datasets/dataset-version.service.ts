@@ -6,13 +6,14 @@ import { parseInput } from "../../errors/parse-input.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { blindedCasesWhere } from "../cases/case.service.ts";
 import {
-  datasetCandidates,
-  getVisibleDataset,
-  parseStoredFilter,
-  visibleDatasetsWhere,
-  type Candidate,
-} from "./dataset.service.ts";
-import { datasetDigest, splitByPatient, type SplitItem } from "./split.ts";
+  insertSelectedItems,
+  ITEM_COUNTS,
+  selectIntoTemporaryTable,
+  summarizeSelection,
+  type SelectionCount,
+  type SelectionSummary,
+} from "./dataset-selection.ts";
+import { getVisibleDataset, parseStoredFilter, visibleDatasetsWhere, type DatasetFilter } from "./dataset.service.ts";
 
 const splitOptions = z
   .object({
@@ -30,81 +31,32 @@ const splitOptions = z
   .default({ seed: 42, fractions: { train: 0.7, validation: 0.1, test: 0.2 }, folds: 4 });
 export type SplitOptions = z.infer<typeof splitOptions>;
 
-type Planned = {
-  items: (SplitItem & Candidate)[];
-  classNames: Subtype[];
-  digest: string;
-  excluded: Awaited<ReturnType<typeof datasetCandidates>>["excluded"];
-};
+// Large selections take a while in SQL; the API holds none of it in memory.
+const SELECTION_TIMEOUT_MS = 120_000;
 
-/** What freezing would produce now: the filter's images, split by patient, and the digest. */
-async function plan(db: Db | Tx, filterJson: unknown, options: SplitOptions): Promise<Planned> {
-  const filter = parseStoredFilter(filterJson);
-  const { candidates, excluded } = await datasetCandidates(db, filter);
-  const split = splitByPatient(candidates, { seed: options.seed, fractions: options.fractions, folds: options.folds });
-  const items = split.map((item, i) => ({ ...item, ...candidates[i]! }));
-  const present = new Set(items.map((i) => i.subtype));
-  const classNames = filter.subtypes.filter((s) => present.has(s));
-  return { items, classNames, digest: datasetDigest(items), excluded };
-}
-
-type Count = { siteId: string; subtype: Subtype; split: DatasetSplit; images: number; cases: number; patients: number };
-function countBy(items: Planned["items"]): Count[] {
-  const groups = new Map<
-    string,
-    { siteId: string; subtype: Subtype; split: DatasetSplit; images: number; cases: Set<string>; patients: Set<string> }
-  >();
-  for (const i of items) {
-    const key = `${i.siteId}|${i.subtype}|${i.split}`;
-    const g = groups.get(key) ?? {
-      siteId: i.siteId,
-      subtype: i.subtype,
-      split: i.split,
-      images: 0,
-      cases: new Set(),
-      patients: new Set(),
-    };
-    g.images++;
-    g.cases.add(i.caseId);
-    g.patients.add(i.patientId);
-    groups.set(key, g);
-  }
-  return [...groups.values()]
-    .map((g) => ({
-      siteId: g.siteId,
-      subtype: g.subtype,
-      split: g.split,
-      images: g.images,
-      cases: g.cases.size,
-      patients: g.patients.size,
-    }))
-    .sort(
-      (a, b) =>
-        a.siteId.localeCompare(b.siteId) || a.subtype.localeCompare(b.subtype) || a.split.localeCompare(b.split),
-    );
+/** What the filter selects now, computed in SQL in `tx` (see dataset-selection.ts). */
+async function select(tx: Tx, filter: DatasetFilter, options: SplitOptions) {
+  await selectIntoTemporaryTable(tx, filter, options);
+  const summary = await summarizeSelection(tx);
+  // Class index order is the filter's order, among the classes that have items.
+  const classNames = filter.subtypes.filter((s) => summary.subtypes.includes(s));
+  return { ...summary, classNames };
 }
 
 /**
- * Before freezing: class balance and the split per site (images, cases, patients), the excluded
- * cases and the digest a freeze would record. Writes nothing.
+ * Before freezing: class balance and the split per site (images, units, cases, patients), the
+ * units left out and why, and the digest a freeze would record. Writes nothing.
  */
 export async function previewDataset(
   db: Db,
   viewer: Viewer,
   input: { datasetId: string; options?: z.input<typeof splitOptions> },
-) {
+): Promise<SelectionSummary & { classNames: Subtype[]; unit: DatasetFilter["unit"] }> {
   const dataset = await getVisibleDataset(db, viewer, input.datasetId);
   const options = parseInput(splitOptions, input.options ?? {});
-  const planned = await plan(db, dataset.filter, options);
-  return {
-    itemCount: planned.items.length,
-    caseCount: new Set(planned.items.map((i) => i.caseId)).size,
-    patientCount: new Set(planned.items.map((i) => i.patientId)).size,
-    classNames: planned.classNames,
-    counts: countBy(planned.items),
-    excluded: planned.excluded,
-    digest: planned.digest,
-  };
+  const filter = parseStoredFilter(dataset.filter);
+  const summary = await db.$transaction((tx) => select(tx, filter, options), { timeout: SELECTION_TIMEOUT_MS });
+  return { ...summary, unit: filter.unit };
 }
 
 const freezeInput = z.object({
@@ -114,8 +66,9 @@ const freezeInput = z.object({
 });
 
 /**
- * Freezes the dataset's current selection into the next immutable version: items with their
- * truth, split and fold, and a content digest. Needs at least two classes with images.
+ * Freezes the dataset's current selection into the next immutable version, in one transaction:
+ * items (unit, image, truth, split, fold) copied in SQL, and a content digest. Needs at least
+ * two classes with items.
  */
 export async function freezeDatasetVersion(
   db: Db,
@@ -134,44 +87,9 @@ export async function freezeDatasetVersion(
         throw forbidden("a dataset can only draw cases from sites you coordinate");
       // One freeze of a dataset at a time: version numbers follow each other.
       await tx.$queryRaw`SELECT 1 FROM "Dataset" WHERE id = ${dataset.id}::uuid FOR UPDATE`;
-      const planned = await plan(tx, dataset.filter, args.options);
-      if (planned.classNames.length < 2) {
-        throw new AppError(
-          "VALIDATION",
-          `filter: needs labelled images of at least two classes (found: ${planned.classNames.join(", ") || "none"})`,
-          { field: "filter" },
-        );
-      }
-      const last = await tx.datasetVersion.findFirst({
-        where: { datasetId: dataset.id },
-        orderBy: { version: "desc" },
-        select: { version: true },
-      });
-      const version = await tx.datasetVersion.create({
-        data: {
-          datasetId: dataset.id,
-          version: (last?.version ?? 0) + 1,
-          digest: planned.digest,
-          seed: args.options.seed,
-          foldCount: args.options.folds,
-          splitFractions: args.options.fractions,
-          classNames: planned.classNames,
-          itemCount: planned.items.length,
-          note: args.note || null,
-          createdById: viewer.userId,
-        },
-      });
-      await tx.datasetItem.createMany({
-        data: planned.items.map((i) => ({
-          datasetVersionId: version.id,
-          imageId: i.imageId,
-          caseId: i.caseId,
-          patientId: i.patientId,
-          siteId: i.siteId,
-          subtype: i.subtype,
-          split: i.split,
-          fold: i.fold,
-        })),
+      const { version, excluded } = await freezeSelection(tx, dataset, filter, args.options, {
+        createdById: viewer.userId,
+        note: args.note,
       });
       await recordAudit(tx, {
         actorId: viewer.userId,
@@ -179,13 +97,56 @@ export async function freezeDatasetVersion(
         action: "datasetVersion.create",
         entityType: "DatasetVersion",
         entityId: version.id,
-        after: { ...version, filter: dataset.filter },
+        after: { ...version, filter: dataset.filter, excluded },
         requestId: audit.requestId,
       });
       return version;
     },
-    { timeout: 60_000 },
+    { timeout: SELECTION_TIMEOUT_MS },
   );
+}
+
+/**
+ * The dataset's next version, frozen from `filter` inside `tx`: the caller has checked who may
+ * freeze and holds the dataset's row lock (the demo seed calls it too). Needs two classes.
+ */
+export async function freezeSelection(
+  tx: Tx,
+  dataset: { id: string },
+  filter: DatasetFilter,
+  options: SplitOptions,
+  meta: { createdById: string; note?: string },
+) {
+  const selected = await select(tx, filter, options);
+  if (selected.classNames.length < 2) {
+    throw new AppError(
+      "VALIDATION",
+      `filter: needs labelled ${filter.unit.toLowerCase()}s of at least two classes (found: ${selected.classNames.join(", ") || "none"})`,
+      { field: "filter" },
+    );
+  }
+  const last = await tx.datasetVersion.findFirst({
+    where: { datasetId: dataset.id },
+    orderBy: { version: "desc" },
+    select: { version: true },
+  });
+  const version = await tx.datasetVersion.create({
+    data: {
+      datasetId: dataset.id,
+      version: (last?.version ?? 0) + 1,
+      digest: selected.digest,
+      unit: filter.unit,
+      seed: options.seed,
+      foldCount: options.folds,
+      splitFractions: options.fractions,
+      classNames: selected.classNames,
+      itemCount: selected.itemCount,
+      note: meta.note || null,
+      createdById: meta.createdById,
+    },
+  });
+  await insertSelectedItems(tx, version.id);
+  return { version, excluded: selected.excluded };
 }
 
 export function visibleVersionsWhere(viewer: Viewer): Prisma.DatasetVersionWhereInput {
@@ -230,15 +191,13 @@ export async function loadVersionsByDatasetIds(db: Db, viewer: Viewer | null, da
   return datasetIds.map((id) => rows.filter((v) => v.datasetId === id));
 }
 
-/** Items per split, class and site of a version (one grouped query). */
+/** Images, units, cases and patients per site, class and split of a version (one grouped query). */
 export async function versionCounts(db: Db, versionId: string) {
-  const groups = await db.datasetItem.groupBy({
-    by: ["siteId", "subtype", "split"],
-    where: { datasetVersionId: versionId },
-    _count: { _all: true },
-    orderBy: [{ siteId: "asc" }, { subtype: "asc" }, { split: "asc" }],
-  });
-  return groups.map((g) => ({ siteId: g.siteId, subtype: g.subtype, split: g.split, images: g._count._all }));
+  return db.$queryRaw<SelectionCount[]>`
+    SELECT "siteId", subtype, split, ${ITEM_COUNTS}
+    FROM "DatasetItem" WHERE "datasetVersionId" = ${versionId}::uuid
+    GROUP BY "siteId", subtype, split
+    ORDER BY "siteId", subtype, split`;
 }
 
 const itemsInput = z.object({

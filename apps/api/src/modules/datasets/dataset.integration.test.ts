@@ -1,6 +1,6 @@
 import type { Subtype } from "@mammo/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCase, createLabel, createSite, createUser, globalId } from "../../../test/factories.ts";
+import { createCase, createLabel, createSite, createUser, findingOf, globalId } from "../../../test/factories.ts";
 import { errorCode, startTestApi, type TestApi } from "../../../test/harness.ts";
 
 const CREATE = /* GraphQL */ `
@@ -28,7 +28,9 @@ const UPDATE = /* GraphQL */ `
 const PREVIEW = /* GraphQL */ `
   query Preview($id: ID!, $options: SplitOptionsInput) {
     previewDataset(datasetId: $id, options: $options) {
+      unit
       itemCount
+      unitCount
       caseCount
       patientCount
       classNames
@@ -40,14 +42,18 @@ const PREVIEW = /* GraphQL */ `
         subtype
         split
         images
+        units
         cases
         patients
       }
       excluded {
-        unlabelledCases
-        conflictCases
-        otherClassCases
-        withoutConsensusCases
+        unlabelled
+        conflict
+        mixed
+        otherClass
+        withoutConsensus
+        unknownBreast
+        otherFindingInBreast
       }
     }
   }
@@ -121,7 +127,9 @@ const DATASETS = /* GraphQL */ `
 `;
 
 type Preview = {
+  unit: string;
   itemCount: number;
+  unitCount: number;
   caseCount: number;
   patientCount: number;
   classNames: string[];
@@ -156,6 +164,7 @@ describe("datasets: define, preview, freeze by patient", () => {
       return c;
     };
     // Twelve usable cases of 11 patients (one woman has two exams), and three that cannot enter.
+    // Each case's labels describe one finding on its right breast (two of its four images).
     const twice = await labelled("solid-1a", ["SOLID"]);
     await labelled("solid-1b", ["SOLID"], twice.patientId);
     for (let i = 2; i <= 6; i++) await labelled(`solid-${i}`, ["SOLID"]);
@@ -195,12 +204,28 @@ describe("datasets: define, preview, freeze by patient", () => {
     return items;
   };
 
-  it("previews class balance and split per site; unlabelled, conflicting and other-class cases stay out", async () => {
+  it("previews class balance and split per site; conflicting and other-class findings stay out", async () => {
     const p = await preview({ seed: 7, fractions: { train: 0.6, validation: 0.2, test: 0.2 }, folds: 2 });
-    expect(p).toMatchObject({ itemCount: 12 * 4, caseCount: 12, patientCount: 11, classNames: ["SOLID", "SCIRRHOUS"] });
-    expect(p.excluded).toEqual({ unlabelledCases: 1, conflictCases: 1, otherClassCases: 1, withoutConsensusCases: 0 });
+    expect(p).toMatchObject({
+      unit: "FINDING",
+      itemCount: 12 * 2,
+      unitCount: 12,
+      caseCount: 12,
+      patientCount: 11,
+      classNames: ["SOLID", "SCIRRHOUS"],
+    });
+    // The unlabelled case has no finding: nothing of it is a unit.
+    expect(p.excluded).toEqual({
+      unlabelled: 0,
+      conflict: 1,
+      mixed: 0,
+      otherClass: 1,
+      withoutConsensus: 0,
+      unknownBreast: 0,
+      otherFindingInBreast: 0,
+    });
     const images = (subtype: string) => p.counts.filter((c) => c.subtype === subtype).reduce((n, c) => n + c.images, 0);
-    expect([images("SOLID"), images("SCIRRHOUS")]).toEqual([28, 20]);
+    expect([images("SOLID"), images("SCIRRHOUS")]).toEqual([14, 10]);
     expect(new Set(p.counts.map((c) => c.split))).toEqual(new Set(["TRAIN", "VALIDATION", "TEST"]));
     // Writes nothing.
     expect(await api.db.datasetVersion.count()).toBe(0);
@@ -219,7 +244,7 @@ describe("datasets: define, preview, freeze by patient", () => {
       digest: predicted,
       seed: 7,
       foldCount: 2,
-      itemCount: 48,
+      itemCount: 24,
       classNames: ["SOLID", "SCIRRHOUS"],
       splitFractions: options.fractions,
     });
@@ -247,8 +272,8 @@ describe("datasets: define, preview, freeze by patient", () => {
     const version = await api.db.datasetVersion.findFirstOrThrow({ where: { version: 1 } });
     const id = globalId("DatasetVersion", version.id);
     const items = await allItems(mlEngineer, id);
-    expect(items).toHaveLength(48);
-    expect(new Set(items.map((i) => i.imageId)).size).toBe(48);
+    expect(items).toHaveLength(24);
+    expect(new Set(items.map((i) => i.imageId)).size).toBe(24);
     const test = await allItems(mlEngineer, id, "TEST");
     expect(test.length).toBeGreaterThan(0);
     expect(test.every((i) => i.split === "TEST" && i.fold === null)).toBe(true);
@@ -260,18 +285,18 @@ describe("datasets: define, preview, freeze by patient", () => {
       )
     ).datasetVersion;
     expect(detail.dataset.versions.map((v) => v.version)).toEqual([2, 1]);
-    expect(detail.counts.reduce((n, c) => n + c.images, 0)).toBe(48);
+    expect(detail.counts.reduce((n, c) => n + c.images, 0)).toBe(24);
   });
 
   it("a frozen version keeps its contents when labels change later; the next preview sees the change", async () => {
     await createLabel(api.db, cases["solid-2"]!, coordinator, "SCIRRHOUS");
     const p = await preview({ seed: 7, fractions: { train: 0.6, validation: 0.2, test: 0.2 }, folds: 2 });
-    expect(p.itemCount).toBe(44);
-    expect(p.excluded.conflictCases).toBe(2);
-    expect(await api.db.datasetItem.count({ where: { datasetVersion: { version: 1 } } })).toBe(48);
+    expect(p.itemCount).toBe(22);
+    expect(p.excluded.conflict).toBe(2);
+    expect(await api.db.datasetItem.count({ where: { datasetVersion: { version: 1 } } })).toBe(24);
   });
 
-  it("requireConsensus takes only adjudicated cases", async () => {
+  it("requireConsensus takes only adjudicated findings", async () => {
     await api.as(coordinator, UPDATE, {
       input: {
         datasetId,
@@ -280,7 +305,7 @@ describe("datasets: define, preview, freeze by patient", () => {
     });
     await api.db.consensusDecision.create({
       data: {
-        caseId: cases.conflict!,
+        findingId: (await findingOf(api.db, cases.conflict!, coordinator)).id,
         subtype: "SOLID",
         method: "ADJUDICATED",
         decidedById: coordinator,
@@ -289,7 +314,7 @@ describe("datasets: define, preview, freeze by patient", () => {
     });
     const p = await preview();
     expect(p.caseCount).toBe(1);
-    expect(p.excluded.withoutConsensusCases).toBeGreaterThan(0);
+    expect(p.excluded.withoutConsensus).toBeGreaterThan(0);
     await api.as(coordinator, UPDATE, {
       input: { datasetId, filter: { siteIds: [globalId("Site", site.id)], subtypes: ["SOLID", "SCIRRHOUS"] } },
     });
@@ -359,7 +384,7 @@ describe("datasets: define, preview, freeze by patient", () => {
     await api.db.studyReader.create({ data: { studyId: study.id, userId: readerCoordinator, armId: arm.id } });
     const version = await api.db.datasetVersion.findFirstOrThrow({ where: { version: 1 } });
     const items = await allItems(readerCoordinator, globalId("DatasetVersion", version.id));
-    expect(items).toHaveLength(44);
+    expect(items).toHaveLength(22);
     expect(items.map((i) => i.caseId)).not.toContain(globalId("Case", cases["scirrhous-1"]!));
   });
 });

@@ -1,4 +1,11 @@
-import { DatasetSplit, type Dataset, type DatasetItem, type DatasetVersion, type Subtype } from "@mammo/db";
+import {
+  DatasetSplit,
+  DatasetUnit,
+  type Dataset,
+  type DatasetItem,
+  type DatasetVersion,
+  type Subtype,
+} from "@mammo/db";
 import { encodeGlobalID, resolveCursorConnection, type ResolveCursorConnectionArgs } from "@pothos/plugin-relay";
 import { AppError } from "../../errors/app-error.ts";
 import { builder } from "../../graphql/builder.ts";
@@ -7,6 +14,9 @@ import { LateralityEnum, SubtypeEnum, ViewPositionEnum } from "../../graphql/enu
 import { requestLoader } from "../../graphql/request-loader.ts";
 import { loadVisibleImages } from "../cases/case.service.ts";
 import { ImageRef } from "../cases/case.schema.ts";
+import { FindingRef } from "../pathology/finding.schema.ts";
+import type { SelectionCount } from "./dataset-selection.ts";
+import { loadVisibleFindings } from "../pathology/finding.service.ts";
 import { loadSitesByIds } from "../sites/site.service.ts";
 import { SiteRef } from "../sites/site.schema.ts";
 import { UserSummaryRef } from "../users/user.schema.ts";
@@ -28,17 +38,24 @@ import {
   updateDataset,
   type DatasetCursor,
   type DatasetFilter,
+  type DatasetFilterInput,
 } from "./dataset.service.ts";
 
 export const DatasetSplitEnum = builder.enumType(DatasetSplit, { name: "DatasetSplit" });
+export const DatasetUnitEnum = builder.enumType(DatasetUnit, {
+  name: "DatasetUnit",
+  description:
+    "What one item is. FINDING: a finding with the images of its breast; BREAST: a breast with its images; IMAGE: one image with its breast's truth; CASE: a whole case (versions frozen before findings existed)",
+});
 
 const userSummary = (ctx: GraphQLContext, id: string) =>
   ctx.db.user.findUniqueOrThrow({ where: { id }, select: { id: true, name: true } });
 
 const DatasetFilterRef = builder.objectRef<DatasetFilter>("DatasetFilter").implement({
   description:
-    "Which images a dataset takes: active images of these sites, views and lateralities whose case's truth is one of the classes",
+    "Which units a dataset takes: findings, breasts or images of these sites, views and lateralities whose truth is one of the classes",
   fields: (t) => ({
+    unit: t.field({ type: DatasetUnitEnum, resolve: (f) => f.unit }),
     siteIds: t.idList({ resolve: (f) => f.siteIds.map((id) => encodeGlobalID("Site", id)) }),
     subtypes: t.field({
       type: [SubtypeEnum],
@@ -51,15 +68,7 @@ const DatasetFilterRef = builder.objectRef<DatasetFilter>("DatasetFilter").imple
   }),
 });
 
-type CountShape = {
-  siteId: string;
-  subtype: Subtype;
-  split: DatasetSplit;
-  images: number;
-  cases?: number;
-  patients?: number;
-};
-const DatasetCountRef = builder.objectRef<CountShape>("DatasetCount").implement({
+const DatasetCountRef = builder.objectRef<SelectionCount>("DatasetCount").implement({
   fields: (t) => ({
     site: t.loadable({
       type: SiteRef,
@@ -69,8 +78,9 @@ const DatasetCountRef = builder.objectRef<CountShape>("DatasetCount").implement(
     subtype: t.expose("subtype", { type: SubtypeEnum }),
     split: t.expose("split", { type: DatasetSplitEnum }),
     images: t.exposeInt("images"),
-    cases: t.exposeInt("cases", { nullable: true }),
-    patients: t.exposeInt("patients", { nullable: true }),
+    units: t.exposeInt("units", { description: "Findings, breasts or images, per the dataset's unit" }),
+    cases: t.exposeInt("cases"),
+    patients: t.exposeInt("patients"),
   }),
 });
 
@@ -116,11 +126,27 @@ builder.node(DatasetRef, {
 });
 
 const DatasetItemRef = builder.objectRef<DatasetItem>("DatasetItem").implement({
-  description: "One image of a frozen version, with the truth, split and fold it was frozen with",
+  description: "One image of one unit of a frozen version, with the unit's truth, split and fold it was frozen with",
   fields: (t) => ({
     id: t.id({ resolve: (i) => encodeGlobalID("DatasetItem", i.id) }),
+    unitId: t.id({
+      description: "The unit it is part of (items of one unit share it): a finding, breast, image or case id",
+      resolve: (i) => i.unitId,
+    }),
     imageId: t.id({ resolve: (i) => encodeGlobalID("Image", i.imageId) }),
     caseId: t.id({ resolve: (i) => encodeGlobalID("Case", i.caseId) }),
+    laterality: t.expose("laterality", { type: LateralityEnum, nullable: true, description: "The breast" }),
+    finding: t.field({
+      type: FindingRef,
+      nullable: true,
+      description: "FINDING units: the finding, where the viewer may see it in the case browser",
+      resolve: async (i, _args, ctx) =>
+        i.findingId
+          ? requestLoader(ctx, "visibleFindings", (ids: readonly string[]) =>
+              loadVisibleFindings(ctx.db, ctx.viewer, ids),
+            ).load(i.findingId)
+          : null,
+    }),
     image: t.field({
       type: ImageRef,
       nullable: true,
@@ -148,8 +174,9 @@ builder.node(DatasetVersionRef, {
   fields: (t) => ({
     version: t.exposeInt("version"),
     digest: t.exposeString("digest", {
-      description: "sha256 over the sorted items (image content, truth, split, fold)",
+      description: "sha256 over the sorted items (image content, image, unit, truth, split, fold)",
     }),
+    unit: t.expose("unit", { type: DatasetUnitEnum }),
     seed: t.exposeInt("seed"),
     foldCount: t.exposeInt("foldCount"),
     splitFractions: t.field({
@@ -167,7 +194,7 @@ builder.node(DatasetVersionRef, {
     }),
     counts: t.field({
       type: [DatasetCountRef],
-      description: "Images per site, class and split",
+      description: "Images, units, cases and patients per site, class and split",
       resolve: (v, _args, ctx) => versionCounts(ctx.db, v.id),
     }),
     items: t.connection({
@@ -192,41 +219,42 @@ builder.node(DatasetVersionRef, {
   }),
 });
 
-const ExcludedCasesRef = builder
-  .objectRef<{
-    unlabelledCases: number;
-    conflictCases: number;
-    otherClassCases: number;
-    withoutConsensusCases: number;
-  }>("ExcludedCases")
-  .implement({
-    description: "Cases of the filter's sites and views that do not enter, and why",
-    fields: (t) => ({
-      unlabelledCases: t.exposeInt("unlabelledCases"),
-      conflictCases: t.exposeInt("conflictCases", {
-        description: "Current labels disagree and no consensus was decided",
-      }),
-      otherClassCases: t.exposeInt("otherClassCases"),
-      withoutConsensusCases: t.exposeInt("withoutConsensusCases", {
-        description: "Labelled but not adjudicated, when the filter requires a consensus",
-      }),
+type ExcludedShape = PreviewShape["excluded"];
+const ExcludedUnitsRef = builder.objectRef<ExcludedShape>("ExcludedUnits").implement({
+  description: "Units of the filter's sites and views that do not enter, and why (each counted once, first reason)",
+  fields: (t) => ({
+    unlabelled: t.exposeInt("unlabelled"),
+    conflict: t.exposeInt("conflict", {
+      description: "Current labels disagree and no consensus was decided; or a breast labelled NORMAL has a lesion",
     }),
-  });
+    mixed: t.exposeInt("mixed", { description: "Breasts whose findings have two classes of the same severity" }),
+    otherClass: t.exposeInt("otherClass"),
+    withoutConsensus: t.exposeInt("withoutConsensus", {
+      description: "Labelled but not adjudicated, when the filter requires a consensus",
+    }),
+    unknownBreast: t.exposeInt("unknownBreast", { description: "Case-level findings: place them on a breast" }),
+    otherFindingInBreast: t.exposeInt("otherFindingInBreast", {
+      description: "Findings whose breast holds a finding of another class (its images would carry two labels)",
+    }),
+  }),
+});
 
 type PreviewShape = Awaited<ReturnType<typeof previewDataset>>;
 const DatasetPreviewRef = builder.objectRef<PreviewShape>("DatasetPreview").implement({
   description: "What freezing with these options would produce now",
   fields: (t) => ({
-    itemCount: t.exposeInt("itemCount"),
+    unit: t.field({ type: DatasetUnitEnum, resolve: (p) => p.unit }),
+    itemCount: t.exposeInt("itemCount", { description: "Items: one per image of each unit" }),
+    unitCount: t.exposeInt("unitCount"),
     caseCount: t.exposeInt("caseCount"),
     patientCount: t.exposeInt("patientCount"),
     classNames: t.field({ type: [SubtypeEnum], resolve: (p) => p.classNames }),
     counts: t.field({
       type: [DatasetCountRef],
-      description: "Images, cases and patients per site, class and split",
+      description: "Images, units, cases and patients per site, class and split",
       resolve: (p) => p.counts,
     }),
-    excluded: t.field({ type: ExcludedCasesRef, resolve: (p) => p.excluded }),
+    excluded: t.field({ type: ExcludedUnitsRef, resolve: (p) => p.excluded }),
     digest: t.exposeString("digest"),
   }),
 });
@@ -250,6 +278,7 @@ const SplitOptionsInput = builder.inputType("SplitOptionsInput", {
 });
 const DatasetFilterInput = builder.inputType("DatasetFilterInput", {
   fields: (t) => ({
+    unit: t.field({ type: DatasetUnitEnum, required: false, description: "FINDING when left out" }),
     siteIds: t.globalIDList({ required: true, for: SiteRef }),
     subtypes: t.field({
       type: [SubtypeEnum],
@@ -263,13 +292,15 @@ const DatasetFilterInput = builder.inputType("DatasetFilterInput", {
 });
 
 type FilterArg = {
+  unit?: DatasetUnit | null;
   siteIds: { id: string }[];
   subtypes: Subtype[];
   views?: DatasetFilter["views"] | null;
   lateralities?: DatasetFilter["lateralities"] | null;
   requireConsensus?: boolean | null;
 };
-const toFilter = (f: FilterArg): DatasetFilter => ({
+const toFilter = (f: FilterArg): DatasetFilterInput => ({
+  ...(f.unit ? { unit: f.unit as DatasetFilterInput["unit"] } : {}),
   siteIds: f.siteIds.map((s) => s.id),
   subtypes: f.subtypes,
   ...(f.views ? { views: f.views } : {}),

@@ -4,15 +4,19 @@ import { hasRole, siteIdsWithRole, type Viewer } from "../../auth/viewer.ts";
 import { AppError, forbidden, notFound } from "../../errors/app-error.ts";
 import { parseInput } from "../../errors/parse-input.ts";
 import { recordAudit } from "../audit/audit.service.ts";
-import { caseTruth } from "../pathology/case-truth.ts";
 
 // A dataset is a definition (filters) owned by a coordinating site; training only ever sees a
-// frozen version of it (dataset-version.service.ts).
+// frozen version of it (dataset-version.service.ts; what a filter selects: dataset-selection.ts).
 
 /** Who sees a site's datasets: those who build them, train on them, or run the site. */
 export const DATASET_VIEW_ROLES: Role[] = ["ADMIN", "COORDINATOR", "ML_ENGINEER"];
 
+/** What one item is: a finding (the images of its breast), a breast, or an image. */
+export const DATASET_UNITS = ["FINDING", "BREAST", "IMAGE"] as const;
+
 export const datasetFilterSchema = z.object({
+  /** Filters stored before units existed select findings. */
+  unit: z.enum(DATASET_UNITS).default("FINDING"),
   siteIds: z.array(z.uuid()).min(1, "name at least one site").max(50),
   subtypes: z
     .array(z.enum(Subtype))
@@ -21,10 +25,11 @@ export const datasetFilterSchema = z.object({
     .refine((s) => new Set(s).size === s.length, "each class once"),
   views: z.array(z.enum(ViewPosition)).min(1).optional(),
   lateralities: z.array(z.enum(Laterality)).min(1).optional(),
-  /** Only cases with a consensus decision (not merely agreeing labels). */
+  /** Only units whose truth was adjudicated (not merely agreeing labels). */
   requireConsensus: z.boolean().optional(),
 });
 export type DatasetFilter = z.infer<typeof datasetFilterSchema>;
+export type DatasetFilterInput = z.input<typeof datasetFilterSchema>;
 
 /** The datasets the viewer may see. */
 export function visibleDatasetsWhere(viewer: Viewer): Prisma.DatasetWhereInput {
@@ -176,58 +181,4 @@ export async function listDatasets(db: Db, viewer: Viewer, input: z.input<typeof
     orderBy: [{ name: direction }, { id: direction }],
     take: args.limit,
   });
-}
-
-export type Candidate = {
-  imageId: string;
-  caseId: string;
-  patientId: string;
-  siteId: string;
-  subtype: Subtype;
-  contentSha256: string;
-};
-
-/**
- * The images a filter selects now: active images of the filter's sites, views and lateralities,
- * of cases whose truth (case-truth.ts: consensus, or labels that all agree) is one of its
- * classes. Unlabelled and conflicting cases never enter; they are counted as excluded.
- */
-export async function datasetCandidates(db: Db | Tx, filter: DatasetFilter) {
-  const imageWhere: Prisma.ImageWhereInput = {
-    status: "ACTIVE",
-    ...(filter.views ? { view: { in: filter.views } } : {}),
-    ...(filter.lateralities ? { laterality: { in: filter.lateralities } } : {}),
-  };
-  const cases = await db.case.findMany({
-    where: { siteId: { in: filter.siteIds }, images: { some: imageWhere } },
-    select: {
-      id: true,
-      siteId: true,
-      patientId: true,
-      images: { where: imageWhere, select: { id: true, contentSha256: true }, orderBy: { id: "asc" } },
-      pathologyLabels: { select: { id: true, subtype: true, retractedAt: true, replacesId: true } },
-      consensusDecisions: { where: { supersededAt: null }, select: { subtype: true, method: true } },
-    },
-    orderBy: { id: "asc" },
-  });
-  const candidates: Candidate[] = [];
-  const excluded = { unlabelledCases: 0, conflictCases: 0, otherClassCases: 0, withoutConsensusCases: 0 };
-  for (const c of cases) {
-    const truth = caseTruth(c.pathologyLabels, c.consensusDecisions[0] ?? null);
-    if (truth.status === "UNLABELLED") excluded.unlabelledCases++;
-    else if (truth.status === "CONFLICT") excluded.conflictCases++;
-    else if (!filter.subtypes.includes(truth.subtype!)) excluded.otherClassCases++;
-    else if (filter.requireConsensus && truth.status !== "ADJUDICATED") excluded.withoutConsensusCases++;
-    else
-      for (const image of c.images)
-        candidates.push({
-          imageId: image.id,
-          caseId: c.id,
-          patientId: c.patientId,
-          siteId: c.siteId,
-          subtype: truth.subtype!,
-          contentSha256: image.contentSha256,
-        });
-  }
-  return { candidates, excluded };
 }

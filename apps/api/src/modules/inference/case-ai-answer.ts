@@ -1,13 +1,15 @@
-import { Subtype, type Db } from "@mammo/db";
+import { Subtype, type Db, type Laterality } from "@mammo/db";
 
 /**
- * The AI's answer for a CASE, from its model version's per-IMAGE predictions.
+ * The AI's answer for a study's UNIT (a finding, a breast or a whole case), from its model
+ * version's per-IMAGE predictions.
  *
- * Rule: the mean of the class probabilities over the case's active images that the model version
- * has predicted (the four views, normally), then the class with the highest mean; ties go to the
- * earlier class in the model's class order. Every image counts the same, as in training, where
- * every image of a case carries the case's label (datasets/split.ts); no truth (not even the
- * lesion side of a label) enters the AI's answer, so it can be shown to blinded readers.
+ * Rule: the mean of the class probabilities over the unit's active images that the model version
+ * has predicted (the images of the finding's or the breast's side; all views of a case), then the
+ * class with the highest mean; ties go to the earlier class in the model's class order. Every
+ * image counts the same, as in training, where every image of a unit carries the unit's label;
+ * no truth enters the AI's answer (the breast is the study's design, not a label), so it can be
+ * shown to blinded readers.
  */
 export function caseLevelAnswer(
   classNames: readonly string[],
@@ -26,7 +28,8 @@ export function caseLevelAnswer(
 export type HeatmapRef = { id: string; classIndex: number; widthPx: number; heightPx: number };
 
 export type CaseAiAnswer = {
-  caseId: string;
+  /** The unit's key given by the caller (e.g. the study case id). */
+  key: string;
   modelVersionId: string;
   answer: Subtype;
   /** Aligned with `classNames`. */
@@ -37,44 +40,47 @@ export type CaseAiAnswer = {
 };
 
 type PredictionRow = {
-  caseId: string;
+  key: string;
   imageId: string;
   probabilities: number[];
   classNames: string[];
   maps: HeatmapRef[];
 };
 
+/** A unit to answer for: the images of `caseId`, of one breast when `laterality` is given. */
+export type AiUnit = { key: string; caseId: string; laterality: Laterality | null };
+
 /**
- * The AI's answers for many cases of one model version (cases without predictions are absent).
- * One statement: it runs on every aided reading step.
+ * The AI's answers for many units of one model version (units without predictions are absent).
+ * One statement, whatever the number of units (the units travel as three array parameters): it
+ * runs on every aided reading step and for a whole study's report.
  */
-export async function loadCaseAiAnswers(
+export async function loadUnitAiAnswers(
   db: Db,
   modelVersionId: string,
-  caseIds: readonly string[],
+  units: readonly AiUnit[],
 ): Promise<Map<string, CaseAiAnswer>> {
   const answers = new Map<string, CaseAiAnswer>();
-  if (caseIds.length === 0) return answers;
-  // The case ids go as one array parameter: a report may ask for more cases than a statement's bind parameters.
+  if (units.length === 0) return answers;
   const rows = await db.$queryRaw<PredictionRow[]>`
-    SELECT i."caseId", p."imageId", p.probabilities, mv."classNames",
+    WITH unit AS (
+      SELECT * FROM unnest(${units.map((u) => u.key)}::text[], ${units.map((u) => u.caseId)}::uuid[],
+        ${units.map((u) => u.laterality)}::"Laterality"[]) AS u(key, "caseId", laterality)
+    )
+    SELECT u.key, p."imageId", p.probabilities, mv."classNames",
       (SELECT coalesce(json_agg(json_build_object('id', m.id, 'classIndex', m."classIndex", 'widthPx', m."widthPx", 'heightPx', m."heightPx")
           ORDER BY m.method, m."createdAt", m.id), '[]'::json)
         FROM "SaliencyMap" m WHERE m."predictionId" = p.id) AS maps
-    FROM "Prediction" p
-    JOIN "Image" i ON i.id = p."imageId"
+    FROM unit u
+    JOIN "Image" i ON i."caseId" = u."caseId" AND (u.laterality IS NULL OR i.laterality = u.laterality)
+    JOIN "Prediction" p ON p."imageId" = i.id AND p."modelVersionId" = ${modelVersionId}::uuid
     JOIN "ModelVersion" mv ON mv.id = p."modelVersionId"
-    WHERE p."modelVersionId" = ${modelVersionId}::uuid AND i."caseId" = ANY(${[...caseIds]}::uuid[]) AND i.status = 'ACTIVE'
-    ORDER BY i.laterality, i.view, i.id`;
-  const byCase = new Map<string, PredictionRow[]>();
-  for (const row of rows) {
-    const own = byCase.get(row.caseId);
-    if (own) own.push(row);
-    else byCase.set(row.caseId, [row]);
-  }
-  for (const caseId of caseIds) {
-    const own = byCase.get(caseId) ?? [];
-    const classNames = own[0]?.classNames ?? [];
+    WHERE i.status = 'ACTIVE'
+    ORDER BY u.key, i.laterality, i.view, i.id`;
+  const byKey = new Map<string, PredictionRow[]>();
+  for (const row of rows) byKey.set(row.key, [...(byKey.get(row.key) ?? []), row]);
+  for (const [key, own] of byKey) {
+    const classNames = own[0]!.classNames;
     const result = caseLevelAnswer(
       classNames,
       own.map((p) => p.probabilities),
@@ -85,7 +91,7 @@ export async function loadCaseAiAnswers(
       const map = p.maps.find((m) => m.classIndex === answerIndex) ?? p.maps[0];
       return map ? [{ imageId: p.imageId, saliencyMap: map }] : [];
     });
-    answers.set(caseId, { caseId, modelVersionId, ...result, classNames, heatmaps });
+    answers.set(key, { key, modelVersionId, ...result, classNames, heatmaps });
   }
   return answers;
 }

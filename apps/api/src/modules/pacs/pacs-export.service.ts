@@ -194,13 +194,13 @@ async function deidentifiedIdentifiers(blobs: BlobStore, exam: ExamRow): Promise
 async function regionsOf(db: Db, images: CaseImage[], resolved: Map<string, ResultImage>): Promise<ReportRegion[]> {
   const annotations = await db.annotation.findMany({
     where: { imageId: { in: images.map((i) => i.id) }, deletedAt: null, purpose: { in: ["LESION", "FINDING"] } },
-    include: { pathologyLabel: { select: { subtype: true } } },
+    include: { finding: { select: { truthSubtype: true } } }, // a region is named by its finding's truth
     orderBy: { createdAt: "asc" },
   });
   return annotations.flatMap((a, i) => {
     const image = resolved.get(a.imageId);
     if (!image) return [];
-    const subtype = a.pathologyLabel?.subtype;
+    const subtype = a.finding?.truthSubtype;
     return [
       {
         image,

@@ -1,38 +1,47 @@
 import type { ConsensusDecision, PathologyLabel } from "@mammo/db";
-import { ConsensusMethod } from "@mammo/db";
 import { builder } from "../../graphql/builder.ts";
 import { requireViewer, type GraphQLContext } from "../../graphql/context.ts";
-import { LateralityEnum, SpecimenSourceEnum, SubtypeEnum } from "../../graphql/enums.ts";
+import { ConsensusMethodEnum, LateralityEnum, SpecimenSourceEnum, SubtypeEnum } from "../../graphql/enums.ts";
 import { requestLoader } from "../../graphql/request-loader.ts";
-import { CaseLabelStatusEnum, CaseRef } from "../cases/case.schema.ts";
+import { CaseRef } from "../cases/case.schema.ts";
 import { UserSummaryRef } from "../users/user.schema.ts";
-import { caseTruth, currentLabels } from "./case-truth.ts";
+import { currentLabels } from "./case-truth.ts";
 import {
   decideConsensus,
   getPathologyHistory,
-  loadConsensusByCaseIds,
+  loadConsensusByFindingIds,
+  loadVisibleDecisions,
   type PathologyEvent,
 } from "./consensus.service.ts";
+import { FindingRef } from "./finding.schema.ts";
+import { loadVisibleFindings } from "./finding.service.ts";
 import {
   addPathologyLabel,
   correctPathologyLabel,
   loadLabelsByCaseIds,
+  loadLabelsByFindingIds,
   loadVisibleLabels,
   retractPathologyLabel,
 } from "./pathology-label.service.ts";
 
 type Author = { author: { id: string; name: string } };
-type LabelShape = PathologyLabel & Partial<Author>;
+type LabelShape = PathologyLabel & Partial<Author> & { isCurrent?: boolean };
 type DecisionShape = ConsensusDecision & { decidedBy?: { id: string; name: string } };
 
+const labelsOfFinding = (ctx: GraphQLContext) =>
+  requestLoader(ctx, "labelsByFinding", (ids: readonly string[]) => loadLabelsByFindingIds(ctx.db, ctx.viewer, ids));
 const labelsOfCase = (ctx: GraphQLContext) =>
   requestLoader(ctx, "labelsByCase", (ids: readonly string[]) => loadLabelsByCaseIds(ctx.db, ctx.viewer, ids));
-const decisionsOfCase = (ctx: GraphQLContext) =>
-  requestLoader(ctx, "consensusByCase", (ids: readonly string[]) => loadConsensusByCaseIds(ctx.db, ctx.viewer, ids));
+const decisionsOfFinding = (ctx: GraphQLContext) =>
+  requestLoader(ctx, "consensusByFinding", (ids: readonly string[]) =>
+    loadConsensusByFindingIds(ctx.db, ctx.viewer, ids),
+  );
+const findingOf = async (ctx: GraphQLContext, id: string) =>
+  (await requestLoader(ctx, "visibleFindings", (ids: readonly string[]) =>
+    loadVisibleFindings(ctx.db, ctx.viewer, ids),
+  ).load(id))!;
 const userName = (ctx: GraphQLContext, id: string) =>
   ctx.db.user.findUniqueOrThrow({ where: { id }, select: { id: true, name: true } });
-
-export const ConsensusMethodEnum = builder.enumType(ConsensusMethod, { name: "ConsensusMethod" });
 
 export const PathologyLabelRef = builder.objectRef<LabelShape>("PathologyLabel");
 builder.node(PathologyLabelRef, {
@@ -42,7 +51,13 @@ builder.node(PathologyLabelRef, {
     subtype: t.expose("subtype", { type: SubtypeEnum }),
     source: t.expose("source", { type: SpecimenSourceEnum }),
     specimenDate: t.expose("specimenDate", { type: "Date", nullable: true }),
-    laterality: t.expose("laterality", { type: LateralityEnum, nullable: true }),
+    finding: t.field({ type: FindingRef, resolve: (label, _args, ctx) => findingOf(ctx, label.findingId) }),
+    laterality: t.field({
+      type: LateralityEnum,
+      nullable: true,
+      description: "The breast of the label's finding",
+      resolve: async (label, _args, ctx) => (await findingOf(ctx, label.findingId)).laterality,
+    }),
     note: t.exposeString("note", { nullable: true }),
     author: t.field({
       type: UserSummaryRef,
@@ -56,13 +71,14 @@ builder.node(PathologyLabelRef, {
       description: "The label this one corrects",
       resolve: async (label, _args, ctx) =>
         label.replacesId
-          ? ((await labelsOfCase(ctx).load(label.caseId)).find((l) => l.id === label.replacesId) ?? null)
+          ? ((await labelsOfFinding(ctx).load(label.findingId)).find((l) => l.id === label.replacesId) ?? null)
           : null,
     }),
     isCurrent: t.boolean({
       description: "Neither retracted nor replaced by a correction",
       resolve: async (label, _args, ctx) =>
-        currentLabels(await labelsOfCase(ctx).load(label.caseId)).some((l) => l.id === label.id),
+        label.isCurrent ??
+        currentLabels(await labelsOfFinding(ctx).load(label.findingId)).some((l) => l.id === label.id),
     }),
   }),
 });
@@ -70,14 +86,9 @@ builder.node(PathologyLabelRef, {
 export const ConsensusDecisionRef = builder.objectRef<DecisionShape>("ConsensusDecision");
 builder.node(ConsensusDecisionRef, {
   id: { resolve: (d) => d.id },
-  loadMany: async (ids, ctx) => {
-    const caseIds = (
-      await ctx.db.consensusDecision.findMany({ where: { id: { in: [...ids] } }, select: { caseId: true } })
-    ).map((d) => d.caseId);
-    const visible = (await decisionsOfCase(ctx).loadMany(caseIds)).flatMap((d) => (d instanceof Error ? [] : d));
-    return ids.map((id) => visible.find((d) => d.id === id) ?? null);
-  },
+  loadMany: (ids, ctx) => loadVisibleDecisions(ctx.db, ctx.viewer, ids),
   fields: (t) => ({
+    finding: t.field({ type: FindingRef, resolve: (d, _args, ctx) => findingOf(ctx, d.findingId) }),
     subtype: t.expose("subtype", { type: SubtypeEnum }),
     method: t.expose("method", { type: ConsensusMethodEnum }),
     rationale: t.exposeString("rationale", { nullable: true }),
@@ -90,39 +101,30 @@ builder.node(ConsensusDecisionRef, {
   }),
 });
 
-builder.objectFields(CaseRef, (t) => ({
+builder.objectFields(FindingRef, (t) => ({
   pathologyLabels: t.field({
     type: [PathologyLabelRef],
-    description: "Every label of the case, newest first (corrected and retracted ones included)",
-    resolve: (c, _args, ctx) => labelsOfCase(ctx).load(c.id),
-  }),
-  labelStatus: t.field({
-    type: CaseLabelStatusEnum,
-    resolve: async (c, _args, ctx) => {
-      const [labels, decisions] = await Promise.all([labelsOfCase(ctx).load(c.id), decisionsOfCase(ctx).load(c.id)]);
-      return caseTruth(labels, decisions.find((d) => !d.supersededAt) ?? null).status;
-    },
-  }),
-  truth: t.field({
-    type: SubtypeEnum,
-    nullable: true,
-    description:
-      "The consensus subtype, or the subtype every current label agrees on; null when unlabelled or in conflict",
-    resolve: async (c, _args, ctx) => {
-      const [labels, decisions] = await Promise.all([labelsOfCase(ctx).load(c.id), decisionsOfCase(ctx).load(c.id)]);
-      return caseTruth(labels, decisions.find((d) => !d.supersededAt) ?? null).subtype;
-    },
+    description: "Every label of the finding, newest first (corrected and retracted ones included)",
+    resolve: (f, _args, ctx) => labelsOfFinding(ctx).load(f.id),
   }),
   consensus: t.field({
     type: ConsensusDecisionRef,
     nullable: true,
     description: "The current consensus decision",
-    resolve: async (c, _args, ctx) => (await decisionsOfCase(ctx).load(c.id)).find((d) => !d.supersededAt) ?? null,
+    resolve: async (f, _args, ctx) => (await decisionsOfFinding(ctx).load(f.id)).find((d) => !d.supersededAt) ?? null,
   }),
   consensusHistory: t.field({
     type: [ConsensusDecisionRef],
     description: "Every consensus decision, newest first (superseded ones included)",
-    resolve: (c, _args, ctx) => decisionsOfCase(ctx).load(c.id),
+    resolve: (f, _args, ctx) => decisionsOfFinding(ctx).load(f.id),
+  }),
+}));
+
+builder.objectFields(CaseRef, (t) => ({
+  pathologyLabels: t.field({
+    type: [PathologyLabelRef],
+    description: "Every label of the case's findings, newest first (corrected and retracted ones included)",
+    resolve: (c, _args, ctx) => labelsOfCase(ctx).load(c.id),
   }),
 }));
 
@@ -134,6 +136,7 @@ const PathologyEventRef = builder.objectRef<PathologyEvent>("PathologyEvent").im
   fields: (t) => ({
     kind: t.expose("kind", { type: PathologyEventKindEnum }),
     at: t.expose("at", { type: "DateTime" }),
+    finding: t.field({ type: FindingRef, resolve: (e, _args, ctx) => findingOf(ctx, e.findingId) }),
     actor: t.expose("actor", { type: UserSummaryRef, nullable: true }),
     subtype: t.expose("subtype", { type: SubtypeEnum }),
     label: t.field({
@@ -160,12 +163,15 @@ builder.queryField("pathologyHistory", (t) =>
 );
 
 const AddPathologyLabelInput = builder.inputType("AddPathologyLabelInput", {
+  description:
+    "A label of an existing finding (findingId), or the first label of a new finding (caseId and laterality)",
   fields: (t) => ({
-    caseId: t.globalID({ required: true, for: CaseRef }),
+    findingId: t.globalID({ required: false, for: FindingRef }),
+    caseId: t.globalID({ required: false, for: CaseRef }),
+    laterality: t.field({ type: LateralityEnum, required: false, description: "The new finding's breast" }),
     subtype: t.field({ type: SubtypeEnum, required: true }),
     source: t.field({ type: SpecimenSourceEnum, required: true }),
     specimenDate: t.field({ type: "Date", required: false }),
-    laterality: t.field({ type: LateralityEnum, required: false }),
     note: t.string({ required: false }),
   }),
 });
@@ -176,7 +182,6 @@ const CorrectPathologyLabelInput = builder.inputType("CorrectPathologyLabelInput
     subtype: t.field({ type: SubtypeEnum, required: true }),
     source: t.field({ type: SpecimenSourceEnum, required: true }),
     specimenDate: t.field({ type: "Date", required: false }),
-    laterality: t.field({ type: LateralityEnum, required: false }),
     note: t.string({ required: false }),
     reason: t.string({ required: true, description: "Why the label is corrected (kept in the audit log)" }),
   }),
@@ -191,7 +196,7 @@ const RetractPathologyLabelInput = builder.inputType("RetractPathologyLabelInput
 
 const DecideConsensusInput = builder.inputType("DecideConsensusInput", {
   fields: (t) => ({
-    caseId: t.globalID({ required: true, for: CaseRef }),
+    findingId: t.globalID({ required: true, for: FindingRef }),
     subtype: t.field({ type: SubtypeEnum, required: true }),
     rationale: t.string({ required: false, description: "Required when the current labels disagree" }),
   }),
@@ -201,13 +206,11 @@ const labelInput = (input: {
   subtype: PathologyLabel["subtype"];
   source: PathologyLabel["source"];
   specimenDate?: Date | null;
-  laterality?: PathologyLabel["laterality"];
   note?: string | null;
 }) => ({
   subtype: input.subtype,
   source: input.source,
   specimenDate: input.specimenDate ?? undefined,
-  laterality: input.laterality ?? undefined,
   note: input.note ?? undefined,
 });
 
@@ -220,7 +223,12 @@ builder.mutationField("addPathologyLabel", (t) =>
       addPathologyLabel(
         ctx.db,
         requireViewer(ctx),
-        { caseId: input.caseId.id, ...labelInput(input) },
+        {
+          findingId: input.findingId?.id,
+          caseId: input.caseId?.id,
+          laterality: input.laterality ?? undefined,
+          ...labelInput(input),
+        },
         { requestId: ctx.requestId },
       ),
   }),
@@ -261,13 +269,13 @@ builder.mutationField("decideConsensus", (t) =>
   t.field({
     type: ConsensusDecisionRef,
     authScopes: { authenticated: true },
-    description: "Settles the case's truth among its current labels (supersedes the previous decision)",
+    description: "Settles a finding's truth among its current labels (supersedes the previous decision)",
     args: { input: t.arg({ type: DecideConsensusInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
       decideConsensus(
         ctx.db,
         requireViewer(ctx),
-        { caseId: input.caseId.id, subtype: input.subtype, rationale: input.rationale ?? undefined },
+        { findingId: input.findingId.id, subtype: input.subtype, rationale: input.rationale ?? undefined },
         { requestId: ctx.requestId },
       ),
   }),

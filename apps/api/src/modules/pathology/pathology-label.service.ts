@@ -1,13 +1,22 @@
-import { Laterality, SpecimenSource, Subtype, type Db, type Role, type Tx } from "@mammo/db";
+import { Laterality, SpecimenSource, Subtype, type Db, type PathologyLabel, type Role, type Tx } from "@mammo/db";
 import { z } from "zod";
-import { hasRole, type Viewer } from "../../auth/viewer.ts";
-import { AppError, forbidden, notFound } from "../../errors/app-error.ts";
+import type { Viewer } from "../../auth/viewer.ts";
+import { AppError, notFound } from "../../errors/app-error.ts";
 import { parseInput } from "../../errors/parse-input.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { visibleCasesWhere } from "../cases/case.service.ts";
+import { currentLabels } from "./case-truth.ts";
+import {
+  createFindingIn,
+  lockCaseForPathology,
+  lockFindingForPathology,
+  type AuditContext,
+  type PathologyTarget,
+} from "./finding.service.ts";
 
-// Labels are never edited: a correction is a new row that `replaces` the old one, a retraction
-// sets `retractedAt`; either supersedes the case's consensus (see case-truth.ts).
+// Labels belong to findings and are never edited: a correction is a new row that `replaces` the
+// old one, a retraction sets `retractedAt`; either supersedes the finding's consensus. The
+// database updates the finding's, breast's and case's truth in the same transaction (triggers).
 export const LABEL_WRITE_ROLES: Role[] = ["ANNOTATOR"];
 
 const notInFuture = (d: Date) => d.getTime() <= Date.now() + 86_400_000;
@@ -15,10 +24,28 @@ const labelFields = {
   subtype: z.enum(Subtype),
   source: z.enum(SpecimenSource),
   specimenDate: z.date().refine(notInFuture, "cannot be in the future").optional(),
-  laterality: z.enum(Laterality).optional(),
   note: z.string().trim().max(2000).optional(),
 };
-const addLabelInput = z.object({ caseId: z.uuid(), ...labelFields });
+// A label joins a finding, or starts a new finding on one breast of a case.
+const addLabelInput = z
+  .object({
+    findingId: z.uuid().optional(),
+    caseId: z.uuid().optional(),
+    laterality: z.enum(Laterality).optional(),
+    ...labelFields,
+  })
+  .refine((a) => (a.findingId === undefined) !== (a.caseId === undefined), {
+    message: "give either findingId or caseId (with laterality, for a new finding)",
+    path: ["findingId"],
+  })
+  .refine((a) => a.caseId === undefined || a.laterality !== undefined, {
+    message: "a new finding needs the breast (R or L)",
+    path: ["laterality"],
+  })
+  .refine((a) => a.findingId === undefined || a.laterality === undefined, {
+    message: "the finding's breast is changed with updateFinding",
+    path: ["laterality"],
+  });
 const correctLabelInput = z.object({
   labelId: z.uuid(),
   ...labelFields,
@@ -29,32 +56,25 @@ const retractLabelInput = z.object({
   reason: z.string().trim().min(1, "say why the label is retracted").max(2000),
 });
 
-type AuditContext = { requestId?: string };
+type LabelArgs = { subtype: Subtype; source: SpecimenSource; specimenDate?: Date; note?: string };
+const labelRow = (args: LabelArgs, findingId: string, authorId: string) => ({
+  findingId,
+  subtype: args.subtype,
+  source: args.source,
+  specimenDate: args.specimenDate,
+  note: args.note || null,
+  authorId,
+});
 
-/**
- * The case, if the viewer sees it and holds one of `roles` at its site, locked for the rest of
- * the transaction: label changes and consensus decisions of one case happen one at a time.
- */
-export async function lockCaseForPathology(tx: Tx, viewer: Viewer, caseId: string, roles: Role[], action: string) {
-  const target = await tx.case.findFirst({
-    where: { AND: [{ id: caseId }, visibleCasesWhere(viewer)] },
-    select: { id: true, siteId: true },
-  });
-  if (!target) throw notFound("case");
-  if (!hasRole(viewer, target.siteId, ...roles))
-    throw forbidden(`only ${roles.join(" or ").toLowerCase()}s of the case's site can ${action}`);
-  await tx.$queryRaw`SELECT 1 FROM "Case" WHERE id = ${target.id}::uuid FOR UPDATE`;
-  return target;
-}
-
-/** Marks the case's current consensus superseded (its labels changed under it). */
+/** Marks the finding's current consensus superseded (its labels changed under it). */
 export async function supersedeConsensus(
   tx: Tx,
   viewer: Viewer,
-  target: { id: string; siteId: string },
+  target: PathologyTarget,
+  findingId: string,
   audit: AuditContext,
 ) {
-  const current = await tx.consensusDecision.findFirst({ where: { caseId: target.id, supersededAt: null } });
+  const current = await tx.consensusDecision.findFirst({ where: { findingId, supersededAt: null } });
   if (!current) return;
   const superseded = await tx.consensusDecision.update({
     where: { id: current.id },
@@ -72,11 +92,35 @@ export async function supersedeConsensus(
   });
 }
 
+/** The rest of every label change: the finding's consensus superseded, the change audited. */
+async function afterLabelChange(
+  tx: Tx,
+  viewer: Viewer,
+  target: PathologyTarget,
+  change: { action: string; label: PathologyLabel; before?: PathologyLabel; reason?: string },
+  audit: AuditContext,
+) {
+  await supersedeConsensus(tx, viewer, target, change.label.findingId, audit);
+  await recordAudit(tx, {
+    actorId: viewer.userId,
+    siteId: target.siteId,
+    action: change.action,
+    entityType: "PathologyLabel",
+    entityId: change.label.id,
+    before: change.before,
+    after: change.reason ? { ...change.label, reason: change.reason } : change.label,
+    requestId: audit.requestId,
+  });
+  return change.label;
+}
+
 /** A label of a case the viewer may change; CONFLICT when it is no longer current. */
 async function currentLabelForWrite(tx: Tx, viewer: Viewer, labelId: string, action: string) {
-  const label = await tx.pathologyLabel.findFirst({ where: { id: labelId, case: visibleCasesWhere(viewer) } });
+  const label = await tx.pathologyLabel.findFirst({
+    where: { id: labelId, finding: { case: visibleCasesWhere(viewer) } },
+  });
   if (!label) throw notFound("pathology label");
-  const target = await lockCaseForPathology(tx, viewer, label.caseId, LABEL_WRITE_ROLES, action);
+  const { target } = await lockFindingForPathology(tx, viewer, label.findingId, LABEL_WRITE_ROLES, action);
   const fresh = await tx.pathologyLabel.findUniqueOrThrow({
     where: { id: labelId },
     include: { replacedBy: { select: { id: true } } },
@@ -88,7 +132,7 @@ async function currentLabelForWrite(tx: Tx, viewer: Viewer, labelId: string, act
   return { label: row, target };
 }
 
-/** A new pathology label for a case (cases hold several; history is never rewritten). */
+/** A new pathology label of a finding (findings hold several; history is never rewritten). */
 export async function addPathologyLabel(
   db: Db,
   viewer: Viewer,
@@ -96,34 +140,23 @@ export async function addPathologyLabel(
   audit: AuditContext = {},
 ) {
   const args = parseInput(addLabelInput, input);
+  const action = "add pathology labels";
   return db.$transaction(async (tx) => {
-    const target = await lockCaseForPathology(tx, viewer, args.caseId, LABEL_WRITE_ROLES, "add pathology labels");
-    const label = await tx.pathologyLabel.create({
-      data: {
-        caseId: target.id,
-        subtype: args.subtype,
-        source: args.source,
-        specimenDate: args.specimenDate,
-        laterality: args.laterality,
-        note: args.note || null,
-        authorId: viewer.userId,
-      },
-    });
-    await supersedeConsensus(tx, viewer, target, audit);
-    await recordAudit(tx, {
-      actorId: viewer.userId,
-      siteId: target.siteId,
-      action: "pathologyLabel.create",
-      entityType: "PathologyLabel",
-      entityId: label.id,
-      after: label,
-      requestId: audit.requestId,
-    });
-    return label;
+    const { findingId, target } = args.findingId
+      ? await lockFindingForPathology(tx, viewer, args.findingId, LABEL_WRITE_ROLES, action).then((f) => ({
+          findingId: f.finding.id,
+          target: f.target,
+        }))
+      : await lockCaseForPathology(tx, viewer, args.caseId!, LABEL_WRITE_ROLES, action).then(async (target) => ({
+          findingId: (await createFindingIn(tx, viewer, target, { laterality: args.laterality! }, audit)).id,
+          target,
+        }));
+    const label = await tx.pathologyLabel.create({ data: labelRow(args, findingId, viewer.userId) });
+    return afterLabelChange(tx, viewer, target, { action: "pathologyLabel.create", label }, audit);
   });
 }
 
-/** A correction: a new label that replaces a current one (the old row stays, as history). */
+/** A correction: a new label of the same finding that replaces a current one (the old row stays). */
 export async function correctPathologyLabel(
   db: Db,
   viewer: Viewer,
@@ -134,29 +167,10 @@ export async function correctPathologyLabel(
   return db.$transaction(async (tx) => {
     const { label: old, target } = await currentLabelForWrite(tx, viewer, args.labelId, "correct pathology labels");
     const label = await tx.pathologyLabel.create({
-      data: {
-        caseId: target.id,
-        subtype: args.subtype,
-        source: args.source,
-        specimenDate: args.specimenDate,
-        laterality: args.laterality,
-        note: args.note || null,
-        authorId: viewer.userId,
-        replacesId: old.id,
-      },
+      data: { ...labelRow(args, old.findingId, viewer.userId), replacesId: old.id },
     });
-    await supersedeConsensus(tx, viewer, target, audit);
-    await recordAudit(tx, {
-      actorId: viewer.userId,
-      siteId: target.siteId,
-      action: "pathologyLabel.correct",
-      entityType: "PathologyLabel",
-      entityId: label.id,
-      before: old,
-      after: { ...label, reason: args.reason },
-      requestId: audit.requestId,
-    });
-    return label;
+    const change = { action: "pathologyLabel.correct", label, before: old, reason: args.reason };
+    return afterLabelChange(tx, viewer, target, change, audit);
   });
 }
 
@@ -171,39 +185,47 @@ export async function retractPathologyLabel(
   return db.$transaction(async (tx) => {
     const { label: old, target } = await currentLabelForWrite(tx, viewer, args.labelId, "retract pathology labels");
     const label = await tx.pathologyLabel.update({ where: { id: old.id }, data: { retractedAt: new Date() } });
-    await supersedeConsensus(tx, viewer, target, audit);
-    await recordAudit(tx, {
-      actorId: viewer.userId,
-      siteId: target.siteId,
-      action: "pathologyLabel.retract",
-      entityType: "PathologyLabel",
-      entityId: label.id,
-      before: old,
-      after: { ...label, reason: args.reason },
-      requestId: audit.requestId,
-    });
-    return label;
+    const change = { action: "pathologyLabel.retract", label, before: old, reason: args.reason };
+    return afterLabelChange(tx, viewer, target, change, audit);
   });
 }
 
 const withAuthor = { author: { select: { id: true, name: true } } } as const;
+const byNewest = [{ createdAt: "desc" as const }, { id: "asc" as const }];
 
-/** Labels of many cases, newest first (data loader); only cases the viewer may see. */
+/** Marks which labels are current, given every label of their findings (so no further query is needed). */
+function withCurrency<T extends PathologyLabel>(labels: T[]): (T & { isCurrent: boolean })[] {
+  const current = new Set(currentLabels(labels).map((l) => l.id));
+  return labels.map((l) => ({ ...l, isCurrent: current.has(l.id) }));
+}
+
+/** Labels of many findings, newest first (data loader); only cases the viewer may see. */
+export async function loadLabelsByFindingIds(db: Db, viewer: Viewer | null, findingIds: readonly string[]) {
+  if (!viewer) return findingIds.map(() => []);
+  const labels = await db.pathologyLabel.findMany({
+    where: { findingId: { in: [...findingIds] }, finding: { case: visibleCasesWhere(viewer) } },
+    orderBy: byNewest,
+    include: withAuthor,
+  });
+  return findingIds.map((id) => withCurrency(labels.filter((label) => label.findingId === id)));
+}
+
+/** Every label of many cases' findings, newest first (data loader); only cases the viewer may see. */
 export async function loadLabelsByCaseIds(db: Db, viewer: Viewer | null, caseIds: readonly string[]) {
   if (!viewer) return caseIds.map(() => []);
   const labels = await db.pathologyLabel.findMany({
-    where: { caseId: { in: [...caseIds] }, case: visibleCasesWhere(viewer) },
-    orderBy: [{ createdAt: "desc" }, { id: "asc" }],
-    include: withAuthor,
+    where: { finding: { caseId: { in: [...caseIds] }, case: visibleCasesWhere(viewer) } },
+    orderBy: byNewest,
+    include: { ...withAuthor, finding: { select: { caseId: true } } },
   });
-  return caseIds.map((id) => labels.filter((label) => label.caseId === id));
+  return caseIds.map((id) => withCurrency(labels.filter((label) => label.finding.caseId === id)));
 }
 
 /** Labels by id (node lookup); null where the viewer may not see the case. */
 export async function loadVisibleLabels(db: Db, viewer: Viewer | null, ids: readonly string[]) {
   if (!viewer) return ids.map(() => null);
   const labels = await db.pathologyLabel.findMany({
-    where: { id: { in: [...ids] }, case: visibleCasesWhere(viewer) },
+    where: { id: { in: [...ids] }, finding: { case: visibleCasesWhere(viewer) } },
     include: withAuthor,
   });
   return ids.map((id) => labels.find((l) => l.id === id) ?? null);

@@ -7,7 +7,7 @@ export default defineAuthz({
     for (const site of [world.own, world.other]) {
       const decision = await world.api.db.consensusDecision.create({
         data: {
-          caseId: site.ids.caseId!,
+          findingId: site.ids.findingId!,
           subtype: "SCIRRHOUS",
           method: "UNANIMOUS",
           decidedById: site.users.ANNOTATOR,
@@ -32,6 +32,13 @@ export default defineAuthz({
     },
     {
       field: "Query.node",
+      name: "Finding",
+      document: "query ($id: ID!) { node(id: $id) { id ... on Finding { key labelStatus truth } } }",
+      variables: idOf("Finding", "findingId"),
+      allowed: CASE_VIEWERS,
+    },
+    {
+      field: "Query.node",
       name: "ConsensusDecision",
       document: "query ($id: ID!) { node(id: $id) { id ... on ConsensusDecision { subtype } } }",
       variables: idOf("ConsensusDecision", "consensusDecisionId"),
@@ -41,8 +48,25 @@ export default defineAuthz({
       field: "Mutation.addPathologyLabel",
       document: "mutation ($input: AddPathologyLabelInput!) { addPathologyLabel(input: $input) { id } }",
       variables: (site) => ({
-        input: { caseId: globalIdOf("Case", site.ids.caseId!), subtype: "SCIRRHOUS", source: "BIOPSY" },
+        input: {
+          caseId: globalIdOf("Case", site.ids.caseId!),
+          laterality: "L",
+          subtype: "SCIRRHOUS",
+          source: "BIOPSY",
+        },
       }),
+      allowed: ["ANNOTATOR"],
+    },
+    {
+      field: "Mutation.createFinding",
+      document: "mutation ($input: CreateFindingInput!) { createFinding(input: $input) { id key } }",
+      variables: (site) => ({ input: { caseId: globalIdOf("Case", site.ids.caseId!), laterality: "L" } }),
+      allowed: ["ANNOTATOR"],
+    },
+    {
+      field: "Mutation.updateFinding",
+      document: "mutation ($input: UpdateFindingInput!) { updateFinding(input: $input) { id note } }",
+      variables: (site) => ({ input: { findingId: globalIdOf("Finding", site.ids.findingId!), note: "matrix" } }),
       allowed: ["ANNOTATOR"],
     },
     {
@@ -74,7 +98,7 @@ export default defineAuthz({
       field: "Mutation.decideConsensus",
       document: "mutation ($input: DecideConsensusInput!) { decideConsensus(input: $input) { id method } }",
       variables: (site) => ({
-        input: { caseId: globalIdOf("Case", site.ids.caseId!), subtype: "SCIRRHOUS", rationale: "matrix" },
+        input: { findingId: globalIdOf("Finding", site.ids.findingId!), subtype: "SCIRRHOUS", rationale: "matrix" },
       }),
       allowed: ["ANNOTATOR", "COORDINATOR"],
     },

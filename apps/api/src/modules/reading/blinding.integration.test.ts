@@ -27,6 +27,7 @@ const CANARY = {
   accession: `CANARY-ACC-${tag}`,
   caseNote: `CANARY-CASE-NOTE-${tag}`,
   truthNote: `CANARY-TRUTH-${tag}`,
+  findingKey: `CANARY-FINDING-${tag}`,
   // The truth subtype: never among the study's options, so it can only come from the truth.
   truthSubtype: "OTHER_INVASIVE" as const,
   consensus: `CANARY-CONSENSUS-${tag}`,
@@ -112,6 +113,7 @@ describe("blinding of an open study's readers", () => {
       },
     });
     const caseIds: string[] = [];
+    const findingIds: string[] = [];
     const ids: string[] = [caseSite.id, model.id, run.id];
     for (let n = 0; n < 2; n++) {
       const patient = await db.patient.create({
@@ -129,34 +131,43 @@ describe("blinding of an open study's readers", () => {
       // Four real images per case (reuse the factory's images by moving them onto this case).
       const donor = await createCase(db, api.blobs, caseSite.id);
       await db.image.updateMany({ where: { caseId: donor.id }, data: { caseId: c.id } });
-      const label = await db.pathologyLabel.create({
+      const finding = await db.finding.create({
         data: {
           caseId: c.id,
+          laterality: "L",
+          key: `${CANARY.findingKey}-${n}`,
+          note: CANARY.truthNote,
+          createdById: annotator,
+        },
+      });
+      findingIds.push(finding.id);
+      const label = await db.pathologyLabel.create({
+        data: {
+          findingId: finding.id,
           subtype: CANARY.truthSubtype,
           source: "SURGERY",
           note: CANARY.truthNote,
           authorId: annotator,
-          laterality: "L",
         },
       });
       const decision = await db.consensusDecision.create({
         data: {
-          caseId: c.id,
+          findingId: finding.id,
           subtype: CANARY.truthSubtype,
           method: "ADJUDICATED",
           decidedById: annotator,
           rationale: CANARY.consensus,
         },
       });
-      const images = await db.image.findMany({ where: { caseId: c.id } });
+      const images = await db.image.findMany({ where: { caseId: c.id }, orderBy: { laterality: "desc" } });
       const annotation = await db.annotation.create({
         data: {
-          imageId: images[0]!.id,
+          imageId: images[0]!.id, // a left-breast image: the finding's breast
           authorId: annotator,
           purpose: "LESION",
           shape: "POINT",
           geometry: { x: 1, y: 1 },
-          pathologyLabelId: label.id,
+          findingId: finding.id,
           note: CANARY.annotation,
         },
       });
@@ -171,6 +182,7 @@ describe("blinding of an open study's readers", () => {
       ids.push(
         c.id,
         patient.id,
+        finding.id,
         label.id,
         decision.id,
         annotation.id,
@@ -179,10 +191,12 @@ describe("blinding of an open study's readers", () => {
         ...predictions.map((p) => p.id),
       );
     }
+    // A FINDING study: readers are shown which lesion is meant (its outline), never its truth.
     const { study, studyCases, readers } = await createStudy(db, {
       siteId: caseSite.id,
       createdById: coordinator,
       caseIds,
+      findingIds,
       modelVersionId: model.id,
       readers: [
         { userId: readerA, arm: "AIDED" },
@@ -243,6 +257,7 @@ describe("blinding of an open study's readers", () => {
     const types = [
       "Case",
       "Image",
+      "Finding",
       "PathologyLabel",
       "ConsensusDecision",
       "Annotation",
@@ -263,6 +278,7 @@ describe("blinding of an open study's readers", () => {
         CANARY.accession,
         CANARY.caseNote,
         CANARY.truthNote,
+        CANARY.findingKey,
         CANARY.truthSubtype,
         CANARY.consensus,
         CANARY.annotation,

@@ -1,4 +1,14 @@
-import { Prisma, type ArmKind, type Db, type Read, type StudyQuestion, type StudyStatus, type Tx } from "@mammo/db";
+import {
+  Prisma,
+  type ArmKind,
+  type Db,
+  type Laterality,
+  type Read,
+  type StudyQuestion,
+  type StudyStatus,
+  type StudyUnit,
+  type Tx,
+} from "@mammo/db";
 
 /*
  * The reading hot path (every reader, every step) as single SQL statements: an assignment with
@@ -17,6 +27,7 @@ export type Assignment = {
     name: string;
     description: string | null;
     status: StudyStatus;
+    unit: StudyUnit;
     modelVersionId: string | null;
     openedAt: Date | null;
     questions: StudyQuestion[];
@@ -34,7 +45,7 @@ export async function findAssignments(db: Db | Tx, where: Prisma.Sql): Promise<A
     SELECT sr.id, sr."studyId", sr."userId",
       json_build_object('id', a.id, 'kind', a.kind, 'name', a.name) AS arm,
       json_build_object(
-        'id', s.id, 'siteId', s."siteId", 'name', s.name, 'description', s.description, 'status', s.status,
+        'id', s.id, 'siteId', s."siteId", 'name', s.name, 'description', s.description, 'status', s.status, 'unit', s.unit,
         'modelVersionId', s."modelVersionId", 'openedAt', s."openedAt",
         'questions', (SELECT coalesce(json_agg(json_build_object(
             'id', q.id, 'studyId', q."studyId", 'kind', q.kind, 'prompt', q.prompt, 'options', q.options,
@@ -66,6 +77,9 @@ export type NextSlot = {
   studyCaseId: string;
   code: string;
   caseId: string;
+  /** The breast the unit is (BREAST) or lies in (FINDING); null for a whole case. */
+  laterality: Laterality | null;
+  findingId: string | null;
   unaidedRead: Read | null;
 };
 
@@ -77,7 +91,8 @@ export type NextSlot = {
  */
 export async function findNextSlot(db: Db | Tx, studyReaderId: string, lastPhase: ArmKind): Promise<NextSlot | null> {
   const rows = await db.$queryRaw<(Omit<NextSlot, "unaidedRead"> & { unaidedRead: ReadJson | null })[]>`
-    SELECT o.position, sc.id AS "studyCaseId", sc.code, sc."caseId",
+    SELECT o.position, sc.id AS "studyCaseId", sc.code, sc."caseId", sc."findingId",
+      coalesce(sc.laterality, (SELECT f.laterality FROM "Finding" f WHERE f.id = sc."findingId")) AS laterality,
       (SELECT row_to_json(r) FROM "Read" r
         WHERE r."studyReaderId" = o."studyReaderId" AND r."studyCaseId" = sc.id AND r.phase = 'UNAIDED'
         ORDER BY r.version DESC LIMIT 1) AS "unaidedRead"

@@ -4,13 +4,20 @@ import { builder } from "../../graphql/builder.ts";
 import { requireViewer } from "../../graphql/context.ts";
 import { LateralityEnum, SubtypeEnum, ViewPositionEnum } from "../../graphql/enums.ts";
 import type { CaseAiAnswer } from "../inference/case-ai-answer.ts";
-import { ArmKindEnum, ReaderStudyRef, StudyQuestionRef, StudyStatusEnum } from "../studies/study.schema.ts";
+import {
+  ArmKindEnum,
+  ReaderStudyRef,
+  StudyQuestionRef,
+  StudyStatusEnum,
+  StudyUnitEnum,
+} from "../studies/study.schema.ts";
 import {
   aiAssistanceFor,
   correctRead,
   getMyNextTask,
   listMyAssignments,
   listMyReads,
+  loadFindingMarks,
   loadMyProgress,
   loadReadingImages,
   nextTask,
@@ -125,10 +132,24 @@ const MyReadRef = builder.objectRef<MyReadShape>("MyRead").implement({
 });
 
 const ReadingTaskRef = builder.objectRef<ReadingTask>("ReadingTask").implement({
-  description: "The reader's current step: a case (by its study code) and the phase to answer",
+  description:
+    "The reader's current step: a unit (a finding, a breast or a case, by its study code) and the phase to answer",
   fields: (t) => ({
     studyId: t.string({ resolve: (task) => encodeGlobalID("ReaderStudy", task.assignment.studyId) }),
     caseCode: t.exposeString("code"),
+    unit: t.field({ type: StudyUnitEnum, resolve: (task) => task.assignment.study.unit }),
+    laterality: t.expose("laterality", {
+      type: LateralityEnum,
+      nullable: true,
+      description: "The breast the question is about (a finding's or a breast's unit); null: the whole case",
+    }),
+    findingMarks: t.field({
+      type: [ReadRoiRef],
+      description: "FINDING units: where the lesion asked about is outlined (the geometry of the finding's regions)",
+      complexity: { field: 1, multiplier: 4 },
+      resolve: async (task, _args, ctx) =>
+        task.findingId ? (await loadFindingMarks(ctx.db, [task.findingId]))[0]! : [],
+    }),
     position: t.exposeInt("position", { description: "1-based place of the case in the reader's own order" }),
     caseCount: t.int({ resolve: (task) => task.assignment.study.caseCount }),
     phase: t.expose("phase", { type: ArmKindEnum }),

@@ -1,10 +1,10 @@
-import { ArmKind, RoiShape, Subtype, type Db, type Prisma, type Read, type Tx } from "@mammo/db";
+import { ArmKind, RoiShape, Subtype, type Db, type Laterality, type Prisma, type Read, type Tx } from "@mammo/db";
 import { z } from "zod";
 import { siteIdsWithRole, type Viewer } from "../../auth/viewer.ts";
 import { AppError, notFound } from "../../errors/app-error.ts";
 import { parseInput } from "../../errors/parse-input.ts";
 import { recordAudit } from "../audit/audit.service.ts";
-import { loadCaseAiAnswers, type CaseAiAnswer } from "../inference/case-ai-answer.ts";
+import { loadUnitAiAnswers, type CaseAiAnswer } from "../inference/case-ai-answer.ts";
 import { conflictOnDuplicate } from "../studies/study-access.ts";
 import { assignmentOf, assignmentsOfUser, findAssignments, findNextSlot, type Assignment } from "./reading.queries.ts";
 import { parseRoiGeometry } from "./roi-geometry.ts";
@@ -41,6 +41,10 @@ export type ReadingTask = {
   /** Internal: used to load images and the AI's answer, never sent to the reader. */
   caseId: string;
   code: string;
+  /** The breast asked about (BREAST units, and the finding's breast for FINDING units). */
+  laterality: Laterality | null;
+  /** FINDING units: the finding whose regions mark the lesion asked about. */
+  findingId: string | null;
   /** 1-based place of the case in the reader's own order. */
   position: number;
   phase: ArmKind;
@@ -61,6 +65,8 @@ export async function nextTask(db: Db | Tx, assignment: Assignment): Promise<Rea
     studyCaseId: slot.studyCaseId,
     caseId: slot.caseId,
     code: slot.code,
+    laterality: slot.laterality,
+    findingId: slot.findingId,
     position: slot.position + 1,
     phase: slot.unaidedRead ? "AIDED" : "UNAIDED",
     unaidedRead: slot.unaidedRead,
@@ -88,13 +94,27 @@ export async function loadReadingImages(db: Db, caseIds: readonly string[]) {
 }
 
 /**
+ * The marks of the lesion a FINDING unit asks about: the geometry of the finding's regions on the
+ * case's active images, nothing else (no purpose, note or label: the reader stays blind to truth).
+ */
+export async function loadFindingMarks(db: Db, findingIds: readonly string[]) {
+  const regions = await db.annotation.findMany({
+    where: { findingId: { in: [...findingIds] }, deletedAt: null, image: { status: "ACTIVE" } },
+    select: { findingId: true, imageId: true, shape: true, geometry: true },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  });
+  return findingIds.map((id) => regions.filter((r) => r.findingId === id));
+}
+
+/**
  * The AI's answer shown in the AIDED step only: the task must be the AIDED phase, which exists
- * only after the reader's own unaided read of that case was submitted.
+ * only after the reader's own unaided read of that unit was submitted. Over the unit's images.
  */
 export async function aiAssistanceFor(db: Db, task: ReadingTask): Promise<CaseAiAnswer | null> {
   const modelVersionId = task.assignment.study.modelVersionId;
   if (task.phase !== "AIDED" || !task.unaidedRead || !modelVersionId) return null;
-  return (await loadCaseAiAnswers(db, modelVersionId, [task.caseId])).get(task.caseId) ?? null;
+  const unit = { key: task.studyCaseId, caseId: task.caseId, laterality: task.laterality };
+  return (await loadUnitAiAnswers(db, modelVersionId, [unit])).get(task.studyCaseId) ?? null;
 }
 
 const readFields = {
@@ -127,8 +147,13 @@ const correctInput = z.object({
 
 type ReadFields = z.infer<z.ZodObject<typeof readFields>>;
 
-/** Checks a read's answers against the study's questions and the case's images; returns the row data. */
-async function validatedReadData(tx: Tx, assignment: Assignment, caseId: string, fields: ReadFields) {
+/** Checks a read's answers against the study's questions and the unit's images; returns the row data. */
+async function validatedReadData(
+  tx: Tx,
+  assignment: Assignment,
+  unit: { caseId: string; laterality: Laterality | null },
+  fields: ReadFields,
+) {
   const questions = assignment.study.questions;
   const subtypeQuestion = questions.find((q) => q.kind === "SUBTYPE");
   if (subtypeQuestion && !subtypeQuestion.options.includes(fields.answer)) {
@@ -149,10 +174,14 @@ async function validatedReadData(tx: Tx, assignment: Assignment, caseId: string,
   let roi: { roiImageId: string; roiShape: RoiShape; roiGeometry: Prisma.InputJsonValue } | undefined;
   if (fields.roi) {
     const image = await tx.image.findFirst({
-      where: { id: fields.roi.imageId, caseId, status: "ACTIVE" },
-      select: { id: true, widthPx: true, heightPx: true },
+      where: { id: fields.roi.imageId, caseId: unit.caseId, status: "ACTIVE" },
+      select: { id: true, widthPx: true, heightPx: true, laterality: true },
     });
     if (!image) throw new AppError("VALIDATION", "roi.imageId: not an image of this case", { field: "roi.imageId" });
+    if (unit.laterality && image.laterality !== unit.laterality)
+      throw new AppError("VALIDATION", `roi.imageId: mark the ${unit.laterality} breast, the one asked about`, {
+        field: "roi.imageId",
+      });
     const geometry = parseRoiGeometry(fields.roi.shape, fields.roi.geometry, image, "roi.geometry");
     roi = { roiImageId: image.id, roiShape: fields.roi.shape, roiGeometry: geometry as Prisma.InputJsonValue };
   }
@@ -186,7 +215,7 @@ export async function submitRead(db: Db, viewer: Viewer, input: z.input<typeof s
         { field: "caseCode" },
       );
     }
-    const data = await validatedReadData(tx, assignment, task.caseId, args);
+    const data = await validatedReadData(tx, assignment, task, args);
     const read = await conflictOnDuplicate(
       () =>
         tx.read.create({
@@ -216,7 +245,17 @@ export async function correctRead(db: Db, viewer: Viewer, input: z.input<typeof 
   return db.$transaction(async (tx) => {
     const previous = await tx.read.findFirst({
       where: { id: args.readId, studyReader: { userId: viewer.userId } },
-      include: { studyCase: { select: { code: true, caseId: true, studyId: true } } },
+      include: {
+        studyCase: {
+          select: {
+            code: true,
+            caseId: true,
+            studyId: true,
+            laterality: true,
+            finding: { select: { laterality: true } },
+          },
+        },
+      },
     });
     if (!previous) throw notFound("read");
     const assignment = await getMyAssignment(tx, viewer, previous.studyCase.studyId);
@@ -228,7 +267,11 @@ export async function correctRead(db: Db, viewer: Viewer, input: z.input<typeof 
         "in the AIDED arm an unaided read cannot be corrected once submitted: the AI's answer is shown after it",
       );
     }
-    const data = await validatedReadData(tx, assignment, previous.studyCase.caseId, args);
+    const unit = {
+      caseId: previous.studyCase.caseId,
+      laterality: previous.studyCase.laterality ?? previous.studyCase.finding?.laterality ?? null,
+    };
+    const data = await validatedReadData(tx, assignment, unit, args);
     const read = await conflictOnDuplicate(
       () =>
         tx.read.create({

@@ -1,11 +1,12 @@
-import type { ArmKind, Db, RoiShape, Subtype } from "@mammo/db";
-import { loadCaseAiAnswers, type CaseAiAnswer } from "../inference/case-ai-answer.ts";
-import { caseTruth } from "../pathology/case-truth.ts";
+import type { ArmKind, Db, Laterality, RoiShape, StudyUnit, Subtype } from "@mammo/db";
+import { loadUnitAiAnswers, type CaseAiAnswer } from "../inference/case-ai-answer.ts";
+import { loadUnitFacts } from "../studies/study-units.ts";
 
 /*
  * Gathers what a closed study's report is computed from: the classes asked, the readers (by a
- * label, "R01"...), each case with its pathology truth and the AI's case-level answer, and each
- * reader's latest read per case and phase. The statistics themselves come from @mammo/study-stats.
+ * label, "R01"...), each study case (a unit: finding, breast or case) with its pathology truth and
+ * the AI's answer over the unit's images, and each reader's latest read per unit and phase. The
+ * statistics themselves come from @mammo/study-stats.
  */
 
 export type ReportReader = {
@@ -22,7 +23,10 @@ export type ReportCase = {
   caseId: string;
   code: string;
   siteCode: string;
-  /** The pathology truth (consensus, or agreeing current labels); null when unlabelled or in conflict. */
+  /** The unit's breast (BREAST, FINDING units) and finding (FINDING units). */
+  laterality: Laterality | null;
+  findingKey: string | null;
+  /** The unit's pathology truth (the finding's, the breast's or the case's); null when unlabelled or in conflict. */
   truth: Subtype | null;
   truthStatus: string;
   ai: { answer: Subtype; probabilities: Record<string, number> } | null;
@@ -43,6 +47,7 @@ export type ReportRead = {
 };
 
 export type StudyReportData = {
+  unit: StudyUnit;
   classes: Subtype[];
   readers: ReportReader[];
   cases: ReportCase[];
@@ -52,9 +57,9 @@ export type StudyReportData = {
 
 export async function loadStudyReportData(
   db: Db,
-  study: { id: string; modelVersionId: string | null },
+  study: { id: string; unit: StudyUnit; modelVersionId: string | null },
 ): Promise<StudyReportData> {
-  const [questions, readers, studyCases, reads] = await Promise.all([
+  const [questions, readers, studyCases, units, reads] = await Promise.all([
     db.studyQuestion.findMany({ where: { studyId: study.id, kind: "SUBTYPE" } }),
     db.studyReader.findMany({
       where: { studyId: study.id },
@@ -63,35 +68,29 @@ export async function loadStudyReportData(
     }),
     db.studyCase.findMany({
       where: { studyId: study.id },
-      include: {
-        case: {
-          select: {
-            id: true,
-            site: { select: { code: true } },
-            pathologyLabels: { select: { id: true, subtype: true, retractedAt: true, replacesId: true } },
-            consensusDecisions: { where: { supersededAt: null }, select: { subtype: true, method: true } },
-          },
-        },
-      },
+      include: { case: { select: { site: { select: { code: true } } } } },
       orderBy: { code: "asc" },
     }),
+    loadUnitFacts(db, study.id),
     db.read.findMany({ where: { studyCase: { studyId: study.id } }, orderBy: [{ version: "asc" }] }),
   ]);
   const classes = questions[0]?.options ?? [];
   const labelOf = new Map(readers.map((r, index) => [r.id, `R${String(index + 1).padStart(2, "0")}`]));
   const codeOf = new Map(studyCases.map((sc) => [sc.id, sc.code]));
+  const unitOf = new Map(units.map((u) => [u.studyCaseId, u]));
   const aiAnswers = study.modelVersionId
-    ? await loadCaseAiAnswers(
+    ? await loadUnitAiAnswers(
         db,
         study.modelVersionId,
-        studyCases.map((sc) => sc.caseId),
+        units.map((u) => ({ key: u.studyCaseId, caseId: u.caseId, laterality: u.laterality })),
       )
-    : new Map();
+    : new Map<string, CaseAiAnswer>();
 
   const latest = new Map<string, (typeof reads)[number]>();
   for (const read of reads) latest.set(`${read.studyReaderId}\u0000${read.studyCaseId}\u0000${read.phase}`, read);
 
   return {
+    unit: study.unit,
     classes,
     readers: readers.map((r) => ({
       label: labelOf.get(r.id)!,
@@ -102,15 +101,17 @@ export async function loadStudyReportData(
       arm: r.arm.kind,
     })),
     cases: studyCases.map((sc) => {
-      const truth = caseTruth(sc.case.pathologyLabels, sc.case.consensusDecisions[0] ?? null);
-      const ai = aiAnswers.get(sc.caseId);
+      const unit = unitOf.get(sc.id)!;
+      const ai = aiAnswers.get(sc.id);
       return {
         studyCaseId: sc.id,
         caseId: sc.caseId,
         code: sc.code,
         siteCode: sc.case.site.code,
-        truth: truth.subtype,
-        truthStatus: truth.status,
+        laterality: unit.laterality,
+        findingKey: unit.finding?.key ?? null,
+        truth: unit.truth.subtype,
+        truthStatus: unit.truth.status,
         ai: ai
           ? {
               answer: ai.answer,

@@ -16,8 +16,8 @@ import { requireViewer } from "../../graphql/context.ts";
 import { requestLoader } from "../../graphql/request-loader.ts";
 import { AiHeatmapRef, ReadingImageRef, ReadRoiRef } from "../reading/reading.schema.ts";
 import { loadReadingImages } from "../reading/reading.service.ts";
-import { SubtypeEnum } from "../../graphql/enums.ts";
-import { ArmKindEnum, ReaderStudyRef } from "../studies/study.schema.ts";
+import { LateralityEnum, SubtypeEnum } from "../../graphql/enums.ts";
+import { ArmKindEnum, ReaderStudyRef, StudyUnitEnum } from "../studies/study.schema.ts";
 import type { ReportCase, ReportRead } from "./study-report-data.ts";
 import { getStudyReport, MODALITY, reportExports, type StudyReport } from "./study-report.service.ts";
 
@@ -290,9 +290,21 @@ const ReportReadRef = builder
     }),
   });
 const ReportCaseRef = builder.objectRef<CaseRow>("ReportCase").implement({
-  description: "One case: its truth, the AI's answer and every reader's answer with its A/B/C/D region",
+  description:
+    "One study case (a finding, a breast or a case): its truth, the AI's answer and every reader's answer with its A/B/C/D region",
   fields: (t) => ({
     code: t.string({ resolve: (row) => row.case.code }),
+    laterality: t.field({
+      type: LateralityEnum,
+      nullable: true,
+      description: "The breast read (BREAST units) or the finding's breast (FINDING units)",
+      resolve: (row) => row.case.laterality,
+    }),
+    findingKey: t.string({
+      nullable: true,
+      description: "FINDING units: the finding's key within its case",
+      resolve: (row) => row.case.findingKey,
+    }),
     caseId: t.string({ resolve: (row) => encodeGlobalID("Case", row.case.caseId) }),
     siteCode: t.string({ resolve: (row) => row.case.siteCode }),
     truth: t.field({ type: SubtypeEnum, resolve: (row) => row.case.truth! }),
@@ -374,12 +386,17 @@ const StudyReportRef = builder.objectRef<StudyReport>("StudyReport").implement({
     studyId: t.string({ resolve: (r) => encodeGlobalID("ReaderStudy", r.study.id) }),
     studyName: t.string({ resolve: (r) => r.study.name }),
     closedAt: t.field({ type: "DateTime", nullable: true, resolve: (r) => r.study.closedAt }),
+    unit: t.field({
+      type: StudyUnitEnum,
+      description: "What each study case is: the unit of every figure",
+      resolve: (r) => r.data.unit,
+    }),
     classes: t.field({ type: [SubtypeEnum], resolve: (r) => r.data.classes }),
     readers: t.field({ type: [ReportReaderRef], resolve: (r) => r.data.readers }),
     ai: t.field({
       type: ClassifierFiguresRef,
       nullable: true,
-      description: "The AI's case-level answers (mean probability over each case's images)",
+      description: "The AI's answers per study case (mean probability over the unit's images)",
       resolve: (r) => r.statistics?.ai ?? null,
     }),
     phases: t.field({ type: [ArmFiguresRef], resolve: (r) => r.statistics?.arms ?? [] }),

@@ -1,4 +1,4 @@
-import type { ArmKind, Db, Subtype } from "@mammo/db";
+import type { ArmKind, Db, StudyUnit, Subtype } from "@mammo/db";
 import {
   buildMrmcDataset,
   obuchowskiRockette,
@@ -25,7 +25,14 @@ export const MODALITY: Record<ArmKind, string> = { UNAIDED: "unaided", AIDED: "a
 const MODALITIES = [MODALITY.UNAIDED, MODALITY.AIDED];
 
 export type StudyReport = {
-  study: { id: string; name: string; seed: number; closedAt: Date | null; modelVersionId: string | null };
+  study: {
+    id: string;
+    name: string;
+    unit: StudyUnit;
+    seed: number;
+    closedAt: Date | null;
+    modelVersionId: string | null;
+  };
   data: StudyReportData;
   /** Cases with a truth among the study's classes: the ones the figures are computed on. */
   included: ReportCase[];
@@ -87,7 +94,11 @@ export function computeStudyReport(study: StudyReport["study"], data: StudyRepor
       excluded.push({
         code: c.code,
         reason:
-          c.truthStatus === "CONFLICT" ? "its pathology labels disagree (no consensus)" : "it has no pathology truth",
+          c.truthStatus === "CONFLICT"
+            ? "its pathology labels disagree (no consensus)"
+            : c.truthStatus === "MIXED"
+              ? "its breast holds findings of two classes of the same severity"
+              : "it has no pathology truth",
       });
     else if (!classes.includes(c.truth))
       excluded.push({ code: c.code, reason: `its truth ${c.truth} is not among the study's answers` });

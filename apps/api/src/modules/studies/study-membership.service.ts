@@ -7,6 +7,7 @@ import { parseInput } from "../../errors/parse-input.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { visibleCasesWhere } from "../cases/case.service.ts";
 import { conflictOnDuplicate, getManagedStudy, managedStudiesWhere } from "./study-access.ts";
+import { unitKey, unitsOfCases, type UnitRow } from "./study-units.ts";
 import { studyInclude } from "./study.service.ts";
 
 // Readers know a study case only by its code. Codes are random (not numbered in the order the
@@ -19,6 +20,10 @@ const casesInput = z.object({
   studyId: z.uuid(),
   caseIds: z.array(z.uuid()).min(1, "give at least one case").max(2000),
 });
+const findingsInput = z.object({
+  studyId: z.uuid(),
+  findingIds: z.array(z.uuid()).min(1, "give at least one finding").max(2000),
+});
 
 async function draftStudy(tx: Tx, viewer: Viewer, studyId: string) {
   const study = await getManagedStudy(tx, viewer, studyId);
@@ -27,7 +32,46 @@ async function draftStudy(tx: Tx, viewer: Viewer, studyId: string) {
   return study;
 }
 
-/** Adds cases the viewer may see to a DRAFT study (cases already in it are kept as they are). */
+/** Adds units the study does not hold yet, each with a fresh random code; audited. */
+async function addUnits(
+  tx: Tx,
+  viewer: Viewer,
+  study: { id: string; siteId: string },
+  units: UnitRow[],
+  requestId: string | undefined,
+) {
+  const existing = await tx.studyCase.findMany({
+    where: { studyId: study.id },
+    select: { caseId: true, laterality: true, findingId: true, code: true },
+  });
+  const present = new Set(existing.map(unitKey));
+  const codes = new Set(existing.map((c) => c.code));
+  const added = units
+    .filter((u) => !present.has(unitKey(u)))
+    .map((u) => {
+      let code = randomCaseCode();
+      while (codes.has(code)) code = randomCaseCode();
+      codes.add(code);
+      present.add(unitKey(u));
+      return { studyId: study.id, ...u, code };
+    });
+  await tx.studyCase.createMany({ data: added });
+  await recordAudit(tx, {
+    actorId: viewer.userId,
+    siteId: study.siteId,
+    action: "readerStudy.addCases",
+    entityType: "ReaderStudy",
+    entityId: study.id,
+    after: { added },
+    requestId,
+  });
+  return tx.readerStudy.findUniqueOrThrow({ where: { id: study.id }, include: studyInclude });
+}
+
+/**
+ * Adds the units of cases the viewer may see to a DRAFT study: the cases themselves, their
+ * imaged breasts or their findings, per the study's unit (units already in it are kept as they are).
+ */
 export async function addStudyCases(db: Db, viewer: Viewer, input: z.input<typeof casesInput>, requestId?: string) {
   const args = parseInput(casesInput, input);
   const caseIds = [...new Set(args.caseIds)];
@@ -42,39 +86,59 @@ export async function addStudyCases(db: Db, viewer: Viewer, input: z.input<typeo
         field: "caseIds",
       });
     }
-    const existing = await tx.studyCase.findMany({
-      where: { studyId: study.id },
-      select: { caseId: true, code: true },
-    });
-    const present = new Set(existing.map((c) => c.caseId));
-    const codes = new Set(existing.map((c) => c.code));
-    const added = caseIds
-      .filter((id) => !present.has(id))
-      .map((caseId) => {
-        let code = randomCaseCode();
-        while (codes.has(code)) code = randomCaseCode();
-        codes.add(code);
-        return { studyId: study.id, caseId, code };
-      });
-    await tx.studyCase.createMany({ data: added });
-    await recordAudit(tx, {
-      actorId: viewer.userId,
-      siteId: study.siteId,
-      action: "readerStudy.addCases",
-      entityType: "ReaderStudy",
-      entityId: study.id,
-      after: { added },
-      requestId,
-    });
-    return tx.readerStudy.findUniqueOrThrow({ where: { id: study.id }, include: studyInclude });
+    return addUnits(tx, viewer, study, await unitsOfCases(tx, study.unit, caseIds), requestId);
   });
 }
 
-export async function removeStudyCases(db: Db, viewer: Viewer, input: z.input<typeof casesInput>, requestId?: string) {
-  const args = parseInput(casesInput, input);
+/** Adds chosen findings (placed on a breast, of cases the viewer may see) to a DRAFT FINDING study. */
+export async function addStudyFindings(
+  db: Db,
+  viewer: Viewer,
+  input: z.input<typeof findingsInput>,
+  requestId?: string,
+) {
+  const args = parseInput(findingsInput, input);
+  const findingIds = [...new Set(args.findingIds)];
   return db.$transaction(async (tx) => {
     const study = await draftStudy(tx, viewer, args.studyId);
-    const removed = await tx.studyCase.findMany({ where: { studyId: study.id, caseId: { in: args.caseIds } } });
+    if (study.unit !== "FINDING")
+      throw new AppError("VALIDATION", `findingIds: this study reads by ${study.unit.toLowerCase()}; add cases`, {
+        field: "findingIds",
+      });
+    const found = await tx.finding.findMany({
+      where: { id: { in: findingIds }, case: visibleCasesWhere(viewer) },
+      select: { id: true, caseId: true, key: true, laterality: true },
+    });
+    if (found.length !== findingIds.length) {
+      throw new AppError(
+        "NOT_FOUND",
+        `findingIds: ${findingIds.length - found.length} of the findings were not found`,
+        { field: "findingIds" },
+      );
+    }
+    const unplaced = found.filter((f) => !f.laterality);
+    if (unplaced.length > 0)
+      throw new AppError(
+        "VALIDATION",
+        `findingIds: finding ${unplaced.map((f) => f.key).join(", ")} is on no breast yet; place it first`,
+        { field: "findingIds" },
+      );
+    const units = found.map((f) => ({ caseId: f.caseId, laterality: null, findingId: f.id }));
+    return addUnits(tx, viewer, study, units, requestId);
+  });
+}
+
+/** Removes every unit of the given cases (or the given findings) from a DRAFT study. */
+async function removeUnits(
+  db: Db,
+  viewer: Viewer,
+  studyId: string,
+  where: { caseId: { in: string[] } } | { findingId: { in: string[] } },
+  requestId?: string,
+) {
+  return db.$transaction(async (tx) => {
+    const study = await draftStudy(tx, viewer, studyId);
+    const removed = await tx.studyCase.findMany({ where: { studyId: study.id, ...where } });
     await tx.studyCase.deleteMany({ where: { id: { in: removed.map((c) => c.id) } } });
     await recordAudit(tx, {
       actorId: viewer.userId,
@@ -87,6 +151,21 @@ export async function removeStudyCases(db: Db, viewer: Viewer, input: z.input<ty
     });
     return tx.readerStudy.findUniqueOrThrow({ where: { id: study.id }, include: studyInclude });
   });
+}
+
+export async function removeStudyCases(db: Db, viewer: Viewer, input: z.input<typeof casesInput>, requestId?: string) {
+  const args = parseInput(casesInput, input);
+  return removeUnits(db, viewer, args.studyId, { caseId: { in: args.caseIds } }, requestId);
+}
+
+export async function removeStudyFindings(
+  db: Db,
+  viewer: Viewer,
+  input: z.input<typeof findingsInput>,
+  requestId?: string,
+) {
+  const args = parseInput(findingsInput, input);
+  return removeUnits(db, viewer, args.studyId, { findingId: { in: args.findingIds } }, requestId);
 }
 
 const addReaderInput = z.object({

@@ -68,6 +68,32 @@ export default defineAuthz({
       allowed: ["COORDINATOR"],
     },
     {
+      field: "Mutation.addStudyFindings",
+      document: "mutation ($input: StudyFindingsInput!) { addStudyFindings(input: $input) { id } }",
+      variables: async (site, world) => {
+        const { study } = await freshStudy(world, site, { unit: "FINDING" });
+        await world.api.db.studyCase.deleteMany({ where: { studyId: study.id } });
+        return {
+          input: {
+            studyId: globalIdOf("ReaderStudy", study.id),
+            findingIds: [globalIdOf("Finding", site.ids.findingId!)],
+          },
+        };
+      },
+      allowed: ["COORDINATOR"],
+    },
+    {
+      field: "Mutation.removeStudyFindings",
+      document: "mutation ($input: StudyFindingsInput!) { removeStudyFindings(input: $input) { id } }",
+      variables: async (site, world) => ({
+        input: {
+          studyId: globalIdOf("ReaderStudy", (await freshStudy(world, site, { unit: "FINDING" })).study.id),
+          findingIds: [globalIdOf("Finding", site.ids.findingId!)],
+        },
+      }),
+      allowed: ["COORDINATOR"],
+    },
+    {
       field: "Mutation.addStudyReader",
       document: "mutation ($input: AddStudyReaderInput!) { addStudyReader(input: $input) { id } }",
       variables: async (site, world) => {

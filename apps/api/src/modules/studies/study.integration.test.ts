@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCase, createSite, createUser, globalId } from "../../../test/factories.ts";
+import { createCase, createLabel, createSite, createUser, globalId } from "../../../test/factories.ts";
 import { startTestApi, type TestApi } from "../../../test/harness.ts";
 import { createCasePredictions, createModelVersion } from "../../../test/study-factories.ts";
 import { readerCaseOrder } from "./reader-order.ts";
@@ -183,7 +183,13 @@ describe("reader studies (coordinators)", () => {
     annotator = (await createUser(api.db, [{ siteId: site.id, role: "ANNOTATOR" }])).id;
     mlEngineer = (await createUser(api.db, [{ siteId: site.id, role: "ML_ENGINEER" }])).id;
     caseIds = [];
-    for (let i = 0; i < 6; i++) caseIds.push((await createCase(api.db, api.blobs, site.id)).id);
+    // Six cases, each with a lesion (a finding) in the right breast; the first one's left breast labelled normal.
+    for (let i = 0; i < 6; i++) {
+      const c = await createCase(api.db, api.blobs, site.id);
+      await createLabel(api.db, c.id, annotator, "SOLID");
+      caseIds.push(c.id);
+    }
+    await createLabel(api.db, caseIds[0]!, annotator, "NORMAL", { laterality: "L" });
     otherSiteCaseId = (await createCase(api.db, api.blobs, otherSite.id)).id;
     // Readers: one of this site, two of the other site (multi-site studies).
     const readers = [
@@ -275,6 +281,67 @@ describe("reader studies (coordinators)", () => {
       input: { studyId: study.id, caseIds: caseGids([caseIds[5]!]) },
     });
     expect(removed.removeStudyCases.cases.edges).toHaveLength(5);
+  });
+
+  it("reads per finding by default; a BREAST study adds each imaged breast; chosen findings; the unit is fixed once cases are in", async () => {
+    const UNITS = /* GraphQL */ `
+      fragment Units on ReaderStudy {
+        id
+        unit
+        cases(first: 50) {
+          edges {
+            node {
+              code
+              laterality
+              finding {
+                key
+                laterality
+              }
+            }
+          }
+        }
+      }
+    `;
+    type Units = {
+      id: string;
+      unit: string;
+      cases: { edges: { node: { laterality: string | null; finding: { key: string } | null } }[] };
+    };
+    const byFinding = (await create("Finding study")).createReaderStudy;
+    const findings = await api.as<{ addStudyCases: Units }>(
+      coordinator,
+      `mutation ($input: StudyCasesInput!) { addStudyCases(input: $input) { ...Units } } ${UNITS}`,
+      { input: { studyId: byFinding.id, caseIds: caseGids(caseIds.slice(0, 2)) } },
+    );
+    // The lesions of the two cases, not the first case's normal breast.
+    expect(findings.addStudyCases.unit).toBe("FINDING");
+    expect(findings.addStudyCases.cases.edges.map((e) => e.node.finding?.key)).toEqual(["R", "R"]);
+    const breastStudy = (await create("Breast study", { unit: "BREAST" })).createReaderStudy;
+    const breasts = await api.as<{ addStudyCases: Units }>(
+      coordinator,
+      `mutation ($input: StudyCasesInput!) { addStudyCases(input: $input) { ...Units } } ${UNITS}`,
+      { input: { studyId: breastStudy.id, caseIds: caseGids([caseIds[0]!]) } },
+    );
+    expect(breasts.addStudyCases.cases.edges.map((e) => e.node.laterality).sort()).toEqual(["L", "R"]);
+    const changeUnit = await api.tryAs(
+      coordinator,
+      `mutation ($input: UpdateReaderStudyInput!) { updateReaderStudy(input: $input) { id } }`,
+      { input: { studyId: breastStudy.id, unit: "CASE" } },
+    );
+    expect(changeUnit.errors?.[0]?.extensions).toMatchObject({ code: "CONFLICT", field: "unit" });
+    const normalFinding = await api.db.finding.findFirstOrThrow({ where: { caseId: caseIds[0]!, laterality: "L" } });
+    const wrongUnit = await api.tryAs(
+      coordinator,
+      `mutation ($input: StudyFindingsInput!) { addStudyFindings(input: $input) { id } }`,
+      { input: { studyId: breastStudy.id, findingIds: [globalId("Finding", normalFinding.id)] } },
+    );
+    expect(wrongUnit.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "findingIds" });
+    const chosen = await api.as<{ addStudyFindings: Units }>(
+      coordinator,
+      `mutation ($input: StudyFindingsInput!) { addStudyFindings(input: $input) { ...Units } } ${UNITS}`,
+      { input: { studyId: byFinding.id, findingIds: [globalId("Finding", normalFinding.id)] } },
+    );
+    expect(chosen.addStudyFindings.cases.edges).toHaveLength(3);
   });
 
   it("assigns readers of any site by email to an arm, and refuses non-readers, duplicates and missing arms", async () => {

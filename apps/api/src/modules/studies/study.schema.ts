@@ -2,6 +2,7 @@ import {
   ArmKind,
   QuestionKind,
   StudyStatus,
+  StudyUnit,
   type Subtype,
   type StudyArm,
   type StudyCase,
@@ -10,19 +11,24 @@ import {
 import { encodeGlobalID, resolveCursorConnection, type ResolveCursorConnectionArgs } from "@pothos/plugin-relay";
 import { builder } from "../../graphql/builder.ts";
 import { requireViewer } from "../../graphql/context.ts";
-import { SubtypeEnum } from "../../graphql/enums.ts";
+import { LateralityEnum, SubtypeEnum } from "../../graphql/enums.ts";
+import { requestLoader } from "../../graphql/request-loader.ts";
 import { CaseRef } from "../cases/case.schema.ts";
 import { loadVisibleCases } from "../cases/case.service.ts";
+import { FindingRef } from "../pathology/finding.schema.ts";
+import { loadVisibleFindings } from "../pathology/finding.service.ts";
 import { loadSitesByIds } from "../sites/site.service.ts";
 import { SiteRef } from "../sites/site.schema.ts";
 import { resolveCreatedAtConnection } from "./created-at-page.ts";
 import {
   addStudyCases,
+  addStudyFindings,
   addStudyReader,
   listStudyCases,
   loadReaderProgress,
   loadReadersByStudyIds,
   removeStudyCases,
+  removeStudyFindings,
   removeStudyReader,
   type ReaderProgress,
 } from "./study-membership.service.ts";
@@ -44,6 +50,11 @@ export const ArmKindEnum = builder.enumType(ArmKind, {
     "UNAIDED: readers read alone. AIDED (sequential): after a reader's unaided read of a case, the AI's answer and heatmaps are shown and the reader answers again",
 });
 export const QuestionKindEnum = builder.enumType(QuestionKind, { name: "QuestionKind" });
+export const StudyUnitEnum = builder.enumType(StudyUnit, {
+  name: "StudyUnit",
+  description:
+    "What a read answers for. FINDING: one finding (the reader is shown which lesion is meant); BREAST: one breast; CASE: the whole exam",
+});
 
 export const StudyArmRef = builder.objectRef<StudyArm>("StudyArm").implement({
   fields: (t) => ({
@@ -69,10 +80,22 @@ export const StudyQuestionRef = builder.objectRef<StudyQuestion>("StudyQuestion"
 });
 
 const StudyCaseRef = builder.objectRef<StudyCase>("StudyCase").implement({
-  description: "A case in a study, known to readers only by its code",
+  description: "One unit of a study (a finding, a breast or a case), known to readers only by its code",
   fields: (t) => ({
     id: t.string({ resolve: (sc) => encodeGlobalID("StudyCase", sc.id) }),
     code: t.exposeString("code"),
+    laterality: t.expose("laterality", { type: LateralityEnum, nullable: true, description: "BREAST units" }),
+    finding: t.field({
+      type: FindingRef,
+      nullable: true,
+      description: "FINDING units: the finding, when the viewer may see it in the case browser",
+      resolve: (sc, _args, ctx) =>
+        sc.findingId
+          ? requestLoader(ctx, "visibleFindings", (ids: readonly string[]) =>
+              loadVisibleFindings(ctx.db, ctx.viewer, ids),
+            ).load(sc.findingId)
+          : null,
+    }),
     case: t.loadable({
       type: CaseRef,
       nullable: true,
@@ -124,6 +147,7 @@ builder.node(ReaderStudyRef, {
     name: t.exposeString("name"),
     description: t.exposeString("description", { nullable: true }),
     status: t.expose("status", { type: StudyStatusEnum }),
+    unit: t.expose("unit", { type: StudyUnitEnum }),
     seed: t.exposeInt("seed", { description: "With each reader's id, fixes that reader's case order" }),
     site: t.loadable({
       type: SiteRef,
@@ -147,7 +171,7 @@ builder.node(ReaderStudyRef, {
     }),
     cases: t.connection({
       type: StudyCaseRef,
-      description: "The study's cases, by code",
+      description: "The study's units (findings, breasts or cases), by code",
       complexity: (args) => ({ field: 1, multiplier: Math.min(args.first ?? args.last ?? 20, 100) }),
       resolve: (study, args, ctx) =>
         resolveCursorConnection(
@@ -221,6 +245,7 @@ type QuestionArg = {
 };
 type StudySettingsArg = {
   description?: string | null;
+  unit?: StudyUnit | null;
   modelVersionId?: { id: string } | null;
   seed?: number | null;
   arms?: readonly ArmArg[] | null;
@@ -229,6 +254,7 @@ type StudySettingsArg = {
 /** The settings a study is created with and that an update of a DRAFT may change, as the service takes them. */
 const studySettingsArg = (input: StudySettingsArg) => ({
   description: input.description ?? undefined,
+  unit: input.unit ?? undefined,
   modelVersionId: input.modelVersionId?.id,
   seed: input.seed ?? undefined,
   arms: input.arms?.map((a) => ({ kind: a.kind, name: a.name ?? undefined })),
@@ -245,6 +271,11 @@ const CreateReaderStudyInput = builder.inputType("CreateReaderStudyInput", {
     siteId: t.globalID({ required: true, description: "The coordinating site (the viewer is COORDINATOR there)" }),
     name: t.string({ required: true }),
     description: t.string({ required: false }),
+    unit: t.field({
+      type: StudyUnitEnum,
+      required: false,
+      description: "What a read answers for; FINDING when left out",
+    }),
     modelVersionId: t.globalID({
       required: false,
       description: "The AI compared with the readers and shown in the AIDED arm",
@@ -279,6 +310,7 @@ const UpdateReaderStudyInput = builder.inputType("UpdateReaderStudyInput", {
     studyId: t.globalID({ required: true }),
     name: t.string({ required: false }),
     description: t.string({ required: false }),
+    unit: t.field({ type: StudyUnitEnum, required: false, description: "DRAFT only, before cases are added" }),
     modelVersionId: t.globalID({ required: false, description: "DRAFT only" }),
     seed: t.int({ required: false, description: "DRAFT only" }),
     arms: t.field({ type: [StudyArmInput], required: false, description: "DRAFT only: replaces the arms" }),
@@ -313,7 +345,8 @@ builder.mutationField("addStudyCases", (t) =>
   t.field({
     type: ReaderStudyRef,
     authScopes: { authenticated: true },
-    description: "DRAFT only. Each case gets a random code, the only name its readers see",
+    description:
+      "DRAFT only. Adds the cases' units (the case, its imaged breasts, or its findings, per the study's unit); each gets a random code, the only name its readers see",
     args: { input: t.arg({ type: StudyCasesInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
       addStudyCases(
@@ -329,13 +362,52 @@ builder.mutationField("removeStudyCases", (t) =>
   t.field({
     type: ReaderStudyRef,
     authScopes: { authenticated: true },
-    description: "DRAFT only",
+    description: "DRAFT only: removes every unit of these cases",
     args: { input: t.arg({ type: StudyCasesInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
       removeStudyCases(
         ctx.db,
         requireViewer(ctx),
         { studyId: input.studyId.id, caseIds: input.caseIds.map((c) => c.id) },
+        ctx.requestId,
+      ),
+  }),
+);
+
+const StudyFindingsInput = builder.inputType("StudyFindingsInput", {
+  fields: (t) => ({
+    studyId: t.globalID({ required: true }),
+    findingIds: t.globalIDList({ required: true, for: FindingRef }),
+  }),
+});
+
+builder.mutationField("addStudyFindings", (t) =>
+  t.field({
+    type: ReaderStudyRef,
+    authScopes: { authenticated: true },
+    description: "DRAFT FINDING studies only: adds chosen findings (placed on a breast), each with a random code",
+    args: { input: t.arg({ type: StudyFindingsInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      addStudyFindings(
+        ctx.db,
+        requireViewer(ctx),
+        { studyId: input.studyId.id, findingIds: input.findingIds.map((f) => f.id) },
+        ctx.requestId,
+      ),
+  }),
+);
+
+builder.mutationField("removeStudyFindings", (t) =>
+  t.field({
+    type: ReaderStudyRef,
+    authScopes: { authenticated: true },
+    description: "DRAFT only",
+    args: { input: t.arg({ type: StudyFindingsInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      removeStudyFindings(
+        ctx.db,
+        requireViewer(ctx),
+        { studyId: input.studyId.id, findingIds: input.findingIds.map((f) => f.id) },
         ctx.requestId,
       ),
   }),

@@ -1,4 +1,4 @@
-import { ArmKind, QuestionKind, StudyStatus, Subtype, type Db, type Prisma, type Tx } from "@mammo/db";
+import { ArmKind, QuestionKind, StudyStatus, StudyUnit, Subtype, type Db, type Prisma, type Tx } from "@mammo/db";
 import { z } from "zod";
 import { hasRole, type Viewer } from "../../auth/viewer.ts";
 import { AppError, forbidden, notFound } from "../../errors/app-error.ts";
@@ -75,6 +75,8 @@ const createInput = z.object({
   siteId: z.uuid(),
   name: studyName,
   description: studyDescription.optional(),
+  /** What a read answers for; a finding (the reader is shown which lesion) unless said. */
+  unit: z.enum(StudyUnit).optional(),
   modelVersionId: z.uuid().optional(),
   seed: studySeed.optional(),
   arms: armsInput.optional(),
@@ -85,6 +87,7 @@ const updateInput = z.object({
   studyId: z.uuid(),
   name: studyName.optional(),
   description: studyDescription.optional(),
+  unit: z.enum(StudyUnit).optional(),
   modelVersionId: z.uuid().optional(),
   seed: studySeed.optional(),
   arms: armsInput.optional(),
@@ -157,6 +160,7 @@ export async function createReaderStudy(
             siteId: args.siteId,
             name: args.name,
             description: args.description || null,
+            unit: args.unit ?? "FINDING",
             modelVersionId: args.modelVersionId,
             // A random seed unless the coordinator fixes one (to reproduce an order).
             seed: args.seed ?? Math.floor(Math.random() * 2_147_483_647),
@@ -181,6 +185,7 @@ export async function updateReaderStudy(
 ) {
   const args = parseInput(updateInput, input);
   const changesDesign =
+    args.unit !== undefined ||
     args.modelVersionId !== undefined ||
     args.seed !== undefined ||
     args.arms !== undefined ||
@@ -192,6 +197,10 @@ export async function updateReaderStudy(
     );
     if (changesDesign && before.status !== "DRAFT")
       throw new AppError("CONFLICT", "the design of a study is fixed once it is opened");
+    if (args.unit && args.unit !== before.unit && (await tx.studyCase.count({ where: { studyId: before.id } })) > 0)
+      throw new AppError("CONFLICT", "unit: remove the study's cases before changing what a read answers for", {
+        field: "unit",
+      });
     await conflictOnDuplicate(
       () =>
         tx.readerStudy.update({
@@ -199,6 +208,7 @@ export async function updateReaderStudy(
           data: {
             name: args.name,
             description: args.description === undefined ? undefined : args.description || null,
+            unit: args.unit,
             modelVersionId: args.modelVersionId,
             seed: args.seed,
           },
@@ -284,11 +294,19 @@ export async function openReaderStudy(db: Db, viewer: Viewer, studyId: string, r
   });
 }
 
-/** Study cases none of whose images has a prediction of the model version (AIDED readers would see no AI). */
+/**
+ * Study cases none of whose unit's images (its breast's, or the case's for a CASE unit) has a
+ * prediction of the model version: AIDED readers would see no AI.
+ */
 async function casesWithoutPrediction(tx: Tx, studyId: string, modelVersionId: string) {
-  return tx.studyCase.count({
-    where: { studyId, case: { images: { none: { predictions: { some: { modelVersionId } } } } } },
-  });
+  const [row] = await tx.$queryRaw<{ missing: number }[]>`
+    SELECT count(*)::int AS missing FROM "StudyCase" sc
+    LEFT JOIN "Finding" f ON f.id = sc."findingId"
+    WHERE sc."studyId" = ${studyId}::uuid AND NOT EXISTS (
+      SELECT 1 FROM "Image" i JOIN "Prediction" p ON p."imageId" = i.id AND p."modelVersionId" = ${modelVersionId}::uuid
+      WHERE i."caseId" = sc."caseId" AND i.status = 'ACTIVE'
+        AND (coalesce(sc.laterality, f.laterality) IS NULL OR i.laterality = coalesce(sc.laterality, f.laterality)))`;
+  return row!.missing;
 }
 
 /** OPEN -> CLOSED: reading stops; coordinators get the answers and the report. */

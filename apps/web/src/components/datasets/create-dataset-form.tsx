@@ -4,11 +4,12 @@ import { useActionState } from "react";
 import { createDatasetAction } from "@/app/(app)/datasets/actions";
 import { Feedback } from "@/components/common/form-feedback";
 import { SelectField, SubtypeCheckboxes } from "@/components/common/form-fields";
+import { RadioChoices } from "@/components/common/radio-choices";
 import { INITIAL_FORM_STATE } from "@/lib/form-state";
 
 type Site = { id: string; code: string; name: string };
 
-/** Defines a dataset by filters: sites, classes (in class-index order), views, lateralities. */
+/** Defines a dataset by filters: the unit of an item, sites, classes (in class-index order), views, lateralities. */
 export function CreateDatasetForm({ coordinatorSites, allSites }: { coordinatorSites: Site[]; allSites: Site[] }) {
   const [state, action, isPending] = useActionState(createDatasetAction, INITIAL_FORM_STATE);
   return (
@@ -30,6 +31,16 @@ export function CreateDatasetForm({ coordinatorSites, allSites }: { coordinatorS
         <label htmlFor="ds-description">Description</label>
         <input id="ds-description" name="description" maxLength={2000} />
       </div>
+      <RadioChoices
+        legend="One item per"
+        name="unit"
+        defaultValue="FINDING"
+        choices={[
+          ["FINDING", "Finding (the images of its breast)"],
+          ["BREAST", "Breast"],
+          ["IMAGE", "Image"],
+        ]}
+      />
       <fieldset>
         <legend>Sites drawn from</legend>
         {allSites.map((s) => (
@@ -55,7 +66,7 @@ export function CreateDatasetForm({ coordinatorSites, allSites }: { coordinatorS
           </label>
         ))}
         <label className="inline-field">
-          <input type="checkbox" name="requireConsensus" /> Only adjudicated cases
+          <input type="checkbox" name="requireConsensus" /> Only adjudicated truth
         </label>
       </fieldset>
       <Feedback state={state} />

@@ -7,13 +7,15 @@ import { SelectField, SUBTYPE_OPTIONS } from "@/components/common/form-fields";
 import { INITIAL_FORM_STATE } from "@/lib/form-state";
 import type { Subtype } from "@/lib/labels";
 
-/** Settles the case's truth: a subtype and, when the labels disagree, the rationale. */
+/** Settles a finding's truth: a subtype and, when its labels disagree, the rationale. */
 export function AdjudicationForm({
   caseId,
+  findingId,
   subtypes,
   needsRationale,
 }: {
   caseId: string;
+  findingId: string;
   subtypes: Subtype[];
   needsRationale: boolean;
 }) {
@@ -23,6 +25,7 @@ export function AdjudicationForm({
     <form action={action} className="stack adjudication" aria-label="Adjudicate">
       <h3>{needsRationale ? "Adjudicate the conflict" : "Confirm the consensus"}</h3>
       <input type="hidden" name="caseId" value={caseId} />
+      <input type="hidden" name="findingId" value={findingId} />
       <SelectField
         id={`${id}-subtype`}
         label="Consensus subtype"

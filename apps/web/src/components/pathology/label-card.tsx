@@ -8,10 +8,9 @@ import { SUBTYPE_LABEL, type Subtype } from "@/lib/labels";
 export type Label = {
   id: string;
   subtype: Subtype;
-  source: "BIOPSY" | "SURGERY";
+  source: "BIOPSY" | "SURGERY" | "FOLLOW_UP" | "DATASET";
   specimenDate: string | null;
   note: string | null;
-  laterality: "R" | "L" | null;
   author: { id: string; name: string };
   createdAt: string;
   retractedAt: string | null;
@@ -33,10 +32,8 @@ export function LabelCard({ caseId, label, canRetract }: { caseId: string; label
     >
       <strong>{SUBTYPE_LABEL[label.subtype]}</strong>{" "}
       <span className="muted">
-        {label.source.toLowerCase()}
-        {label.specimenDate ? `, ${label.specimenDate}` : ""}
-        {label.laterality ? ` · ${label.laterality} breast` : ""} · {label.author.name} ·{" "}
-        {formatDateTime(label.createdAt)}
+        {label.source.toLowerCase().replace("_", "-")}
+        {label.specimenDate ? `, ${label.specimenDate}` : ""} · {label.author.name} · {formatDateTime(label.createdAt)}
       </span>
       {label.retractedAt ? (
         <span className="badge">retracted</span>

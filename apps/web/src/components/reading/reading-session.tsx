@@ -109,6 +109,19 @@ export function ReadingSession({
   );
   const rois = useMemo<ViewerRoi[]>(() => {
     const list: ViewerRoi[] = [];
+    // The lesion the question is about (a FINDING study): outlined, never editable.
+    for (const [index, m] of (task?.findingMarks ?? []).entries()) {
+      const roi = roiFromApi(m.shape, m.geometry);
+      if (roi)
+        list.push({
+          id: `finding-${index}`,
+          imageId: m.imageId,
+          roi,
+          label: "the lesion asked about",
+          tone: "lesion",
+          isEditable: false,
+        });
+    }
     const earlier = task?.myUnaidedRead?.roi;
     const earlierRoi = earlier ? roiFromApi(earlier.shape, earlier.geometry) : null;
     if (earlier && earlierRoi)
@@ -166,6 +179,12 @@ export function ReadingSession({
           <span className="muted"> · {task.caseCode}</span>
         </p>
         <progress max={task.caseCount} value={task.position - 1} aria-label="Cases read" />
+        {task.unit !== "CASE" ? (
+          <p data-testid="reading-unit">
+            {task.unit === "FINDING" ? "About the outlined lesion" : "About this breast"}
+            {task.laterality ? ` in the ${task.laterality === "R" ? "right" : "left"} breast` : ""}.
+          </p>
+        ) : null}
         {task.phase === "AIDED" ? (
           <div className="ai-box stack" data-testid="ai-assistance">
             <h2>AI assistance</h2>

@@ -3,6 +3,7 @@
 import { useActionState, useState, useTransition } from "react";
 import { Feedback } from "@/components/common/form-feedback";
 import { SelectField, SubtypeCheckboxes } from "@/components/common/form-fields";
+import { RadioChoices } from "@/components/common/radio-choices";
 import { type FormState, INITIAL_FORM_STATE as initial } from "@/lib/form-state";
 import {
   addCasesAction,
@@ -52,6 +53,16 @@ export function CreateStudyForm({
         <label htmlFor="st-description">Description</label>
         <input id="st-description" name="description" maxLength={2000} />
       </div>
+      <RadioChoices
+        legend="Readers answer per"
+        name="unit"
+        defaultValue="FINDING"
+        choices={[
+          ["FINDING", "Marked finding (the subtype of the outlined lesion)"],
+          ["BREAST", "Breast"],
+          ["CASE", "Whole case"],
+        ]}
+      />
       <fieldset>
         <legend>Arms</legend>
         <label className="inline-field">

@@ -26,6 +26,7 @@ export async function createDatasetAction(_previous: FormState, form: FormData):
           description: String(form.get("description") ?? "").trim() || null,
           siteId: form.get("siteId"),
           filter: {
+            unit: form.get("unit") || null,
             siteIds: list(form, "siteIds"),
             subtypes: list(form, "subtypes"),
             views: views.length ? views : null,

@@ -35,6 +35,7 @@ export async function createStudyAction(_previous: FormState, form: FormData): P
           name: String(form.get("name") ?? "").trim(),
           description: String(form.get("description") ?? "").trim() || null,
           siteId: form.get("siteId"),
+          unit: form.get("unit") || null,
           modelVersionId: form.get("modelVersionId") || null,
           seed: seed ? Number(seed) : null,
           arms: arms.length
@@ -43,7 +44,8 @@ export async function createStudyAction(_previous: FormState, form: FormData): P
           questions: [
             {
               kind: "SUBTYPE",
-              prompt: "Pathological subtype",
+              prompt:
+                form.get("unit") === "FINDING" ? "Pathological subtype of the marked lesion" : "Pathological subtype",
               options: form.getAll("options").map(String),
               isRequired: true,
             },

@@ -25,14 +25,16 @@ const ADD_LABEL = /* GraphQL */ `
   }
 `;
 
+/** A label of a finding (findingId), or the first label of a new finding on a breast (laterality). */
 export async function addPathologyLabelAction(_previous: FormState, form: FormData): Promise<FormState> {
   const caseId = String(form.get("caseId") ?? "");
+  const findingId = String(form.get("findingId") ?? "");
   const specimenDate = String(form.get("specimenDate") ?? "");
   const note = String(form.get("note") ?? "").trim();
   const result = await attempt(() =>
     graphql(ADD_LABEL, {
       input: {
-        caseId,
+        ...(findingId ? { findingId } : { caseId, laterality: form.get("laterality") || null }),
         subtype: form.get("subtype"),
         source: form.get("source"),
         specimenDate: specimenDate || null,
@@ -64,6 +66,7 @@ export async function retractLabelAction(caseId: string, labelId: string, reason
 
 export async function decideConsensusAction(_previous: FormState, form: FormData): Promise<FormState> {
   const caseId = String(form.get("caseId") ?? "");
+  const findingId = String(form.get("findingId") ?? "");
   const rationale = String(form.get("rationale") ?? "").trim();
   const result = await attempt(() =>
     graphql(
@@ -74,12 +77,32 @@ export async function decideConsensusAction(_previous: FormState, form: FormData
           }
         }
       `,
-      { input: { caseId, subtype: form.get("subtype"), rationale: rationale || null } },
+      { input: { findingId, subtype: form.get("subtype"), rationale: rationale || null } },
     ),
   );
   if (!result.ok) return { error: result.error, message: null };
   revalidatePath(casePath(caseId));
   return { error: null, message: "Consensus recorded." };
+}
+
+/** Places a finding on a breast (a case-level finding from before findings existed). */
+export async function placeFindingAction(_previous: FormState, form: FormData): Promise<FormState> {
+  const caseId = String(form.get("caseId") ?? "");
+  const result = await attempt(() =>
+    graphql(
+      `
+        mutation Place($input: UpdateFindingInput!) {
+          updateFinding(input: $input) {
+            id
+          }
+        }
+      `,
+      { input: { findingId: form.get("findingId"), laterality: form.get("laterality") } },
+    ),
+  );
+  if (!result.ok) return { error: result.error, message: null };
+  revalidatePath(casePath(caseId));
+  return { error: null, message: "Finding placed." };
 }
 
 // Regions are kept in the viewer's own state (no page refresh while drawing).

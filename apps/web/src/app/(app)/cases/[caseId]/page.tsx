@@ -1,7 +1,6 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { AdjudicationForm } from "@/components/pathology/adjudication-form";
-import { LabelCard, type Label } from "@/components/pathology/label-card";
+import { BREAST_NAME, FindingPanel, type Finding } from "@/components/pathology/finding-panel";
 import { PathologyHistory, type PathologyEvent } from "@/components/pathology/pathology-history";
 import { PathologyLabelForm } from "@/components/pathology-label-form";
 import { CaseImaging, type CaseImage } from "@/components/case/case-imaging";
@@ -40,14 +39,8 @@ type CaseQuery = {
     truth: Subtype | null;
     site: { id: string; code: string; name: string };
     images: Image[];
-    pathologyLabels: Label[];
-    consensus: {
-      subtype: Subtype;
-      method: string;
-      rationale: string | null;
-      decidedBy: { name: string };
-      createdAt: string;
-    } | null;
+    findings: Finding[];
+    breasts: { laterality: "R" | "L"; labelStatus: LabelStatus | "MIXED"; truth: Subtype | null }[];
   };
   pathologyHistory: PathologyEvent[];
 };
@@ -86,29 +79,39 @@ const CASE_QUERY = /* GraphQL */ `
           }
         }
       }
-      pathologyLabels {
-        id
-        subtype
-        source
-        specimenDate
-        note
+      breasts {
         laterality
-        author {
-          id
-          name
-        }
-        createdAt
-        retractedAt
-        isCurrent
+        labelStatus
+        truth
       }
-      consensus {
-        subtype
-        method
-        rationale
-        decidedBy {
-          name
+      findings {
+        id
+        key
+        laterality
+        labelStatus
+        truth
+        pathologyLabels {
+          id
+          subtype
+          source
+          specimenDate
+          note
+          author {
+            id
+            name
+          }
+          createdAt
+          retractedAt
+          isCurrent
         }
-        createdAt
+        consensus {
+          subtype
+          method
+          rationale
+          decidedBy {
+            name
+          }
+        }
       }
     }
     pathologyHistory(caseId: $id) {
@@ -184,9 +187,6 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
         )
       ).casePacsResults
     : [];
-  const current = c.pathologyLabels.filter((l) => l.isCurrent);
-  const older = c.pathologyLabels.filter((l) => !l.isCurrent);
-  const hasConflict = c.labelStatus === "CONFLICT";
 
   return (
     <section className="stack">
@@ -206,49 +206,34 @@ export default async function CasePage({ params }: { params: Promise<{ caseId: s
       <div className="case-layout">
         <CaseImaging caseId={c.id} images={images} myUserId={userGlobalId(me)} canAnnotate={isAnnotator} />
         <aside className="stack">
-          <div className="panel stack">
+          <div className="stack">
             <h2>Pathology</h2>
-            {c.consensus ? (
-              <p data-testid="consensus">
-                Consensus: <strong>{SUBTYPE_LABEL[c.consensus.subtype]}</strong>{" "}
-                <span className="muted">
-                  ({c.consensus.method.toLowerCase()} by {c.consensus.decidedBy.name})
-                </span>
-                {c.consensus.rationale ? <span className="muted"> — {c.consensus.rationale}</span> : null}
-              </p>
+            {c.breasts.length ? (
+              <ul aria-label="Breasts" className="plain-list">
+                {c.breasts.map((b) => (
+                  <li key={b.laterality}>
+                    {BREAST_NAME[b.laterality]}:{" "}
+                    <strong>{b.truth ? SUBTYPE_LABEL[b.truth] : b.labelStatus === "MIXED" ? "mixed" : "—"}</strong>{" "}
+                    <span className="muted">({b.labelStatus.toLowerCase()})</span>
+                  </li>
+                ))}
+              </ul>
             ) : null}
-            {current.length === 0 ? <p className="muted">No current pathology label.</p> : null}
-            {hasConflict ? (
-              <p className="error" role="note">
-                The current labels disagree: compare them and adjudicate.
-              </p>
-            ) : null}
-            <div className={hasConflict ? "label-compare" : "stack"} aria-label="Current pathology labels" role="list">
-              {current.map((label) => (
-                <LabelCard key={label.id} caseId={c.id} label={label} canRetract={isAnnotator} />
-              ))}
-            </div>
-            {canAdjudicate && current.length > 0 ? (
-              <AdjudicationForm
+            {c.findings.length === 0 ? <p className="muted">No finding yet.</p> : null}
+            {c.findings.map((finding) => (
+              <FindingPanel
+                key={finding.id}
                 caseId={c.id}
-                subtypes={[...new Set(current.map((l) => l.subtype))]}
-                needsRationale={hasConflict}
+                finding={finding}
+                isAnnotator={isAnnotator}
+                canAdjudicate={canAdjudicate}
               />
-            ) : null}
-            {older.length ? (
-              <details>
-                <summary>Retracted and corrected labels ({older.length})</summary>
-                <div className="stack">
-                  {older.map((label) => (
-                    <LabelCard key={label.id} caseId={c.id} label={label} canRetract={false} />
-                  ))}
-                </div>
-              </details>
-            ) : null}
+            ))}
           </div>
           {isAnnotator ? (
             <div className="panel">
-              <h2>Add a label</h2>
+              <h2>New finding</h2>
+              <p className="muted">A lesion, or the statement that a breast is normal (label it NORMAL).</p>
               <PathologyLabelForm caseId={c.id} />
             </div>
           ) : null}

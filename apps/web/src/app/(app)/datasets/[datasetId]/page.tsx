@@ -15,6 +15,7 @@ type DatasetQuery = {
     site: { id: string; code: string };
     createdBy: { name: string };
     filter: {
+      unit: "FINDING" | "BREAST" | "IMAGE";
       siteIds: string[];
       subtypes: string[];
       views: string[] | null;
@@ -33,16 +34,20 @@ type DatasetQuery = {
   };
   previewDataset: {
     itemCount: number;
+    unitCount: number;
     caseCount: number;
     patientCount: number;
     digest: string;
     classNames: string[];
     counts: DatasetCount[];
     excluded: {
-      unlabelledCases: number;
-      conflictCases: number;
-      otherClassCases: number;
-      withoutConsensusCases: number;
+      unlabelled: number;
+      conflict: number;
+      mixed: number;
+      otherClass: number;
+      withoutConsensus: number;
+      unknownBreast: number;
+      otherFindingInBreast: number;
     };
   };
 };
@@ -61,6 +66,7 @@ const QUERY = /* GraphQL */ `
         name
       }
       filter {
+        unit
         siteIds
         subtypes
         views
@@ -81,6 +87,7 @@ const QUERY = /* GraphQL */ `
     }
     previewDataset(datasetId: $id) {
       itemCount
+      unitCount
       caseCount
       patientCount
       digest
@@ -96,14 +103,34 @@ const QUERY = /* GraphQL */ `
         patients
       }
       excluded {
-        unlabelledCases
-        conflictCases
-        otherClassCases
-        withoutConsensusCases
+        unlabelled
+        conflict
+        mixed
+        otherClass
+        withoutConsensus
+        unknownBreast
+        otherFindingInBreast
       }
     }
   }
 `;
+
+const UNIT_NAME = { FINDING: "finding", BREAST: "breast", IMAGE: "image" } as const;
+
+/** The units left out and why, in words (only the reasons that apply). */
+function leftOut(e: DatasetQuery["previewDataset"]["excluded"], unit: string) {
+  const parts = [
+    [e.unlabelled, "unlabelled"],
+    [e.conflict, "in conflict"],
+    [e.mixed, "with findings of two classes"],
+    [e.otherClass, "of other classes"],
+    [e.withoutConsensus, "without consensus"],
+    [e.unknownBreast, "on no breast yet"],
+    [e.otherFindingInBreast, "sharing a breast with a finding of another class"],
+  ] as const;
+  const said = parts.filter(([n]) => n > 0).map(([n, why]) => `${n} ${why}`);
+  return said.length ? `Left out (${unit}s): ${said.join(", ")}.` : `No ${unit} left out.`;
+}
 
 export default async function DatasetPage({ params }: { params: Promise<{ datasetId: string }> }) {
   const id = decodeURIComponent((await params).datasetId);
@@ -127,26 +154,22 @@ export default async function DatasetPage({ params }: { params: Promise<{ datase
       </p>
       <h1>{d.name}</h1>
       <p className="muted">
-        {d.description ? `${d.description} · ` : ""}site {d.site.code} · by {d.createdBy.name} · classes{" "}
-        {d.filter.subtypes.map(subtypeLabel).join(", ")}
+        {d.description ? `${d.description} · ` : ""}site {d.site.code} · by {d.createdBy.name} · one item per{" "}
+        {UNIT_NAME[d.filter.unit]} · classes {d.filter.subtypes.map(subtypeLabel).join(", ")}
         {d.filter.views ? ` · views ${d.filter.views.join(", ")}` : ""}
         {d.filter.lateralities ? ` · sides ${d.filter.lateralities.join(", ")}` : ""}
-        {d.filter.requireConsensus ? " · adjudicated cases only" : ""}
+        {d.filter.requireConsensus ? " · adjudicated only" : ""}
       </p>
       <div className="panel stack">
         <h2>Before freezing: class balance and split per site</h2>
         <p>
-          <strong>{p.itemCount}</strong> images of <strong>{p.caseCount}</strong> cases and{" "}
-          <strong>{p.patientCount}</strong> patients · digest{" "}
+          <strong>{p.unitCount}</strong> {UNIT_NAME[d.filter.unit]}s: <strong>{p.itemCount}</strong> images of{" "}
+          <strong>{p.caseCount}</strong> cases and <strong>{p.patientCount}</strong> patients · digest{" "}
           <code data-testid="preview-digest">{p.digest.slice(0, 16)}</code>
           {isUnchanged ? <span className="muted"> (same as v{latest.version})</span> : null}
         </p>
         <ClassBalance counts={p.counts} classNames={p.classNames} label="Class balance preview" />
-        <p className="muted">
-          Left out: {p.excluded.unlabelledCases} unlabelled, {p.excluded.conflictCases} in conflict,{" "}
-          {p.excluded.otherClassCases} of other classes
-          {d.filter.requireConsensus ? `, ${p.excluded.withoutConsensusCases} without consensus` : ""} (cases).
-        </p>
+        <p className="muted">{leftOut(p.excluded, UNIT_NAME[d.filter.unit])}</p>
         {canFreeze ? (
           <FreezeForm datasetId={d.id} />
         ) : (

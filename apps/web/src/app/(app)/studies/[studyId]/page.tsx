@@ -20,6 +20,7 @@ type Study = {
   name: string;
   description: string | null;
   status: "DRAFT" | "OPEN" | "CLOSED";
+  unit: "FINDING" | "BREAST" | "CASE";
   seed: number;
   createdAt: string;
   openedAt: string | null;
@@ -36,10 +37,24 @@ type Study = {
     progress: { caseCount: number; unaidedReads: number; aidedReads: number; isComplete: boolean };
   }[];
   cases: {
-    edges: { node: { id: string; code: string; case: { id: string; accessionKey: string } | null } }[];
+    edges: {
+      node: {
+        id: string;
+        code: string;
+        laterality: "R" | "L" | null;
+        finding: { key: string; laterality: "R" | "L" | null } | null;
+        case: { id: string; accessionKey: string } | null;
+      };
+    }[];
     pageInfo: { hasNextPage: boolean };
   };
 };
+
+const UNIT_WORDS = {
+  FINDING: "readers answer per marked finding",
+  BREAST: "readers answer per breast",
+  CASE: "readers answer per case",
+} as const;
 
 const QUERY = /* GraphQL */ `
   query Study($id: ID!) {
@@ -48,6 +63,7 @@ const QUERY = /* GraphQL */ `
       name
       description
       status
+      unit
       seed
       createdAt
       openedAt
@@ -93,6 +109,11 @@ const QUERY = /* GraphQL */ `
           node {
             id
             code
+            laterality
+            finding {
+              key
+              laterality
+            }
             case {
               id
               accessionKey
@@ -193,8 +214,8 @@ export default async function StudyPage({ params }: { params: Promise<{ studyId:
         />
       </h1>
       <p className="muted">
-        {study.description ? `${study.description} · ` : ""}site {study.site.code} · seed {study.seed} · created{" "}
-        {formatDateTime(study.createdAt)}
+        {study.description ? `${study.description} · ` : ""}site {study.site.code} · {UNIT_WORDS[study.unit]} · seed{" "}
+        {study.seed} · created {formatDateTime(study.createdAt)}
         {study.openedAt ? ` · opened ${formatDateTime(study.openedAt)}` : ""}
         {study.closedAt ? ` · closed ${formatDateTime(study.closedAt)}` : ""} · AI:{" "}
         {study.modelVersion ? (
@@ -267,7 +288,16 @@ export default async function StudyPage({ params }: { params: Promise<{ studyId:
           <ul className="code-list" aria-label="Study cases">
             {study.cases.edges.map(({ node }) => (
               <li key={node.id}>
-                <code>{node.code}</code> {node.case ? <span className="muted">{node.case.accessionKey}</span> : null}
+                <code>{node.code}</code>{" "}
+                {node.case ? (
+                  <span className="muted">
+                    {node.case.accessionKey}
+                    {node.finding ? ` · finding ${node.finding.key}` : ""}
+                    {(node.laterality ?? node.finding?.laterality)
+                      ? ` · ${node.laterality ?? node.finding?.laterality}`
+                      : ""}
+                  </span>
+                ) : null}
                 {study.status === "DRAFT" && node.case ? (
                   <RemoveCaseButton studyId={study.id} caseId={node.case.id} code={node.code} />
                 ) : null}
@@ -277,7 +307,18 @@ export default async function StudyPage({ params }: { params: Promise<{ studyId:
         )}
         {study.status === "DRAFT" ? (
           <>
-            <h3>Add labelled cases of {study.site.code}</h3>
+            <h3>
+              Add labelled cases of {study.site.code}{" "}
+              <span className="muted">
+                (
+                {study.unit === "FINDING"
+                  ? "their lesion findings"
+                  : study.unit === "BREAST"
+                    ? "their breasts"
+                    : "whole cases"}
+                )
+              </span>
+            </h3>
             <AddCasesForm studyId={study.id} candidates={candidates} />
           </>
         ) : null}

@@ -11,6 +11,7 @@ type VersionQuery = {
     id: string;
     version: number;
     digest: string;
+    unit: string;
     itemCount: number;
     seed: number;
     foldCount: number;
@@ -44,6 +45,7 @@ const QUERY = /* GraphQL */ `
       id
       version
       digest
+      unit
       itemCount
       seed
       foldCount
@@ -132,8 +134,10 @@ export default async function DatasetVersionPage({
         <dd>
           <code data-testid="version-digest">{v.digest}</code>
         </dd>
-        <dt>Images</dt>
-        <dd>{v.itemCount}</dd>
+        <dt>Items</dt>
+        <dd>
+          {v.itemCount} images, one item per {v.unit.toLowerCase()}
+        </dd>
         <dt>Split</dt>
         <dd>
           train {v.splitFractions.train} · validation {v.splitFractions.validation} · test {v.splitFractions.test} ·{" "}

@@ -70,6 +70,7 @@ type Statistics = {
 } | null;
 type Report = {
   studyName: string;
+  unit: "FINDING" | "BREAST" | "CASE";
   closedAt: string | null;
   classes: string[];
   notes: string[];
@@ -101,7 +102,7 @@ const FIGURES = `cases accuracy { estimate lower upper successes total } perClas
 const QUERY = /* GraphQL */ `
   query Report($studyId: ID!) {
     studyReport(studyId: $studyId) {
-      studyName closedAt classes notes
+      studyName unit closedAt classes notes
       readers { label name email arm }
       ai { ${FIGURES} }
       mrmc { subtype readers unaidedAuc aidedAuc difference lower upper f ddf pValue }
@@ -251,6 +252,10 @@ export default async function StudyReportPage({ params }: { params: Promise<{ st
         <Link href={`/studies/${encodeURIComponent(studyId)}`}>← Study</Link>
       </p>
       <h1>Report: {report.studyName}</h1>
+      <p className="muted" data-testid="report-unit">
+        Every figure counts one {report.unit === "FINDING" ? "marked finding" : report.unit.toLowerCase()} per study
+        case code.
+      </p>
       {report.notes.length ? (
         <ul className="muted" aria-label="Notes">
           {report.notes.map((n) => (
