@@ -10,8 +10,6 @@ export const REPORT_STUDIES = 5;
 const CLASSES = ["TUBULE_FORMING", "SOLID", "SCIRRHOUS"];
 /** Every truth the archive's labels give. */
 export const SUBTYPES = [...CLASSES, "OTHER_INVASIVE", "BENIGN"];
-/** Every truth of the archive: its lesions' subtypes and NORMAL breasts. */
-export const TRUTHS = [...SUBTYPES, "NORMAL"];
 
 export type ScaleArchive = {
   cases: number;
