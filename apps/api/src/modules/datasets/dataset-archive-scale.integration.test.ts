@@ -2,6 +2,8 @@
 // parameters (Prisma 7 stops at 32 766) is previewed and frozen through the API, in one
 // transaction, with the digest the in-memory split gives for the same rows. The archive is made
 // with SQL: 40 004 one-image cases, each with one finding (SOLID or SCIRRHOUS) on its breast.
+// Cost: 262 s measured on the 2-core machine at load average 25-40 (preview, freeze and the in-memory
+// split of 40 004 items; not profiled yet): slow, it runs in the integration tier.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSite, createUser, globalId } from "../../../test/factories.ts";
 import { startTestApi, type TestApi } from "../../../test/harness.ts";
@@ -35,15 +37,20 @@ describe("archive scale: a dataset past the bind-parameter limit", () => {
         "sourceFormat", "contentSha256", "storageKey")
       SELECT c.id, 'R', 'CC', 64, 64, 8, 'MONOCHROME2', 'PNG', encode(sha256(c.id::text::bytea), 'hex'), 'not-stored'
       FROM "Case" c WHERE c."siteId" = ${siteId}::uuid`;
-    await db.$executeRaw`
-      INSERT INTO "Finding" ("caseId", laterality, key, "createdById")
-      SELECT id, 'R', 'F1', ${coordinator}::uuid FROM "Case" WHERE "siteId" = ${siteId}::uuid`;
-    // One statement: the truth columns are kept by one set-based refresh for all of them.
-    await db.$executeRaw`
-      INSERT INTO "PathologyLabel" ("findingId", subtype, source, "authorId")
-      SELECT f.id, (CASE WHEN hashtext(c."accessionKey") % 2 = 0 THEN 'SOLID' ELSE 'SCIRRHOUS' END)::"Subtype",
-        'BIOPSY', ${coordinator}::uuid
-      FROM "Finding" f JOIN "Case" c ON c.id = f."caseId" WHERE c."siteId" = ${siteId}::uuid`;
+    // The findings' kept truth is written with them, the truth trigger off for this one statement:
+    // the triggers' refresh is issue 13's (its consistency test); here the selection is under test.
+    await db.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`ALTER TABLE "Finding" DISABLE TRIGGER "Finding_truth_insert"`;
+        await tx.$executeRaw`
+          INSERT INTO "Finding" ("caseId", laterality, key, "createdById", "truthStatus", "truthSubtype")
+          SELECT id, 'R', 'F1', ${coordinator}::uuid, 'LABELLED',
+            (CASE WHEN hashtext("accessionKey") % 2 = 0 THEN 'SOLID' ELSE 'SCIRRHOUS' END)::"Subtype"
+          FROM "Case" WHERE "siteId" = ${siteId}::uuid`;
+        await tx.$executeRaw`ALTER TABLE "Finding" ENABLE TRIGGER "Finding_truth_insert"`;
+      },
+      { timeout: 120_000 },
+    );
   }, 300_000);
   afterAll(async () => {
     await api.stop();
@@ -76,9 +83,8 @@ describe("archive scale: a dataset past the bind-parameter limit", () => {
       // The same selection in memory: the rows read with one statement, split by split.ts.
       const rows = await api.db.$queryRaw<SplitCandidate[]>`
       SELECT f.id::text AS "unitId", i.id::text AS "imageId", c."patientId"::text AS "patientId",
-        l.subtype::text AS subtype, i."contentSha256"
+        f."truthSubtype"::text AS subtype, i."contentSha256"
       FROM "Finding" f JOIN "Case" c ON c.id = f."caseId" JOIN "Image" i ON i."caseId" = c.id
-      JOIN "PathologyLabel" l ON l."findingId" = f.id
       WHERE c."siteId" = ${siteId}::uuid`;
       const expected = splitByPatient(rows, OPTIONS);
       expect(expected).toHaveLength(CASES);
