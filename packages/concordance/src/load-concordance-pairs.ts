@@ -71,8 +71,9 @@ export async function loadConcordancePairs(db: Db, inferenceRunId: string): Prom
     db.$queryRaw<{ caseId: string; laterality: string; probabilities: number[] }[]>`
       SELECT i."caseId", i.laterality::text AS laterality, p.probabilities
       FROM "Prediction" p JOIN "Image" i ON i.id = p."imageId"
-      WHERE p."modelVersionId" = ${run.modelVersionId}::uuid AND i.status = 'ACTIVE'
-        AND i."caseId" IN (${measuredCaseIds})`,
+      WHERE p."modelVersionId" = ${run.modelVersionId}::uuid AND i."caseId" IN (${measuredCaseIds})
+        -- READABLE_IMAGE (@mammo/db): active and meant for presentation
+        AND i.status = 'ACTIVE' AND i."presentationIntent" = 'FOR_PRESENTATION'`,
   ]);
   const truth = new Map(breasts.map((b) => [breastKey(b.caseId, b.laterality), b.truthSubtype]));
   const { classNames } = run.modelVersion;

@@ -14,6 +14,7 @@ export {
   type RunningPostgres,
 } from "./postgres/embedded-postgres.ts";
 export { repoRoot } from "./repo-root.ts";
+export { READABLE_IMAGE } from "./readable-images.ts";
 export * from "./generated/prisma/client.ts";
 
 import type { Prisma } from "./generated/prisma/client.ts";

@@ -1,6 +1,8 @@
 // A synthetic four-view mammography study as a PACS holds it: original identifiers in the header,
 // two views uncompressed and two JPEG-LS compressed (an independent encoder: dcmjs-codecs).
-import { buildDicom, transcode } from "@mammo/imaging/testing";
+// Every instance has pixels of its own, as real views do: ingest refuses the same pixels under
+// two patients and takes them as one image within a case.
+import { buildDicom, patternPixels, transcode } from "@mammo/imaging/testing";
 
 export type StudyIdentity = {
   patientId: string;
@@ -29,6 +31,7 @@ export async function fourViewStudy(s: StudyIdentity, sizePx = { width: 64, heig
       const file = buildDicom({
         widthPx: sizePx.width,
         heightPx: sizePx.height,
+        pixels: ownPixels(sizePx.width, sizePx.height, instanceUidOf(s, i)),
         attributes: {
           PatientID: s.patientId,
           PatientName: s.patientName,
@@ -48,4 +51,11 @@ export async function fourViewStudy(s: StudyIdentity, sizePx = { width: 64, heig
       return i % 2 === 1 ? transcode(file, "JpegLsLossless") : file;
     }),
   );
+}
+
+/** The test pattern with the instance's UID written into its first pixels. */
+function ownPixels(widthPx: number, heightPx: number, uid: string): Uint16Array {
+  const pixels = patternPixels(widthPx, heightPx, 12);
+  for (let k = 0; k < uid.length; k++) pixels[k] = uid.charCodeAt(k);
+  return pixels;
 }

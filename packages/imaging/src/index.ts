@@ -11,8 +11,10 @@ export {
   type DicomImageInfo,
   type Laterality,
   type ViewPosition,
+  type ViewModifier,
   type DisplayWindow,
 } from "./dicom/image-info.ts";
+export { parseViewPosition, type MammographyView } from "./dicom/mammography-views.ts";
 export { decodeDicomPixels } from "./dicom/decode-pixels.ts";
 export { SUPPORTED_TRANSFER_SYNTAXES } from "./dicom/transfer-syntax.ts";
 export { loadWasmCodecs } from "./codecs/wasm-codecs.ts";
@@ -22,6 +24,15 @@ export { replacementUid, dateShiftDaysFor } from "./deid/pseudonyms.ts";
 export { displayTransformOf, renderDisplay8, voiValue, type DisplayTransform } from "./display/display-transform.ts";
 export { decodeForDisplay, renderDisplayPixels } from "./display/decode-for-display.ts";
 export { ingestFile, type IngestedImage, type DeidContext } from "./ingest/ingest-file.ts";
+export { pixelSha256 } from "./ingest/pixel-identity.ts";
+export {
+  createIngestPool,
+  sharedIngestPool,
+  closeSharedIngestPool,
+  ingestWorkerCount,
+  type IngestPool,
+  type IngestRunner,
+} from "./ingest/ingest-pool.ts";
 export {
   createDerivedImages,
   derivedKeys,

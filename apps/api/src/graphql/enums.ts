@@ -3,10 +3,12 @@ import {
   ImageStatus,
   Laterality,
   Photometric,
+  PresentationIntent,
   Role,
   SourceFormat,
   SpecimenSource,
   Subtype,
+  ViewModifier,
   TruthStatus,
   ViewPosition,
 } from "@mammo/db";
@@ -28,4 +30,12 @@ export const ViewPositionEnum = builder.enumType(ViewPosition, { name: "ViewPosi
 export const PhotometricEnum = builder.enumType(Photometric, { name: "Photometric" });
 export const SourceFormatEnum = builder.enumType(SourceFormat, { name: "SourceFormat" });
 export const ImageStatusEnum = builder.enumType(ImageStatus, { name: "ImageStatus" });
+export const ViewModifierEnum = builder.enumType(ViewModifier, {
+  name: "ViewModifier",
+  description: "Mammography view modifier (DICOM CID 4015): spot compression, magnification, implant displaced...",
+});
+export const PresentationIntentEnum = builder.enumType(PresentationIntent, {
+  name: "PresentationIntent",
+  description: "FOR_PROCESSING: a detector's raw data, kept but left out of datasets and reading",
+});
 export const ConsensusMethodEnum = builder.enumType(ConsensusMethod, { name: "ConsensusMethod" });

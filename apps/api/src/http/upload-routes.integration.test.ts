@@ -38,11 +38,18 @@ const flatDicom = () =>
     attributes: { WindowCenter: 2000, WindowWidth: 400, ImageLaterality: "R", ViewPosition: "CC" },
   });
 
-function form(parts: { manifest?: string; site?: string; files?: Record<string, Uint8Array> }) {
+function form(parts: {
+  manifest?: string;
+  site?: string;
+  files?: Record<string, Uint8Array>;
+  /** Parts appended as they are: the same name may come twice. */
+  parts?: [string, Uint8Array][];
+}) {
   const body = new FormData();
   if (parts.site) body.append("site", parts.site);
   if (parts.manifest) body.append("manifest", new Blob([parts.manifest], { type: "text/csv" }), "manifest.csv");
-  for (const [name, bytes] of Object.entries(parts.files ?? {})) body.append("files", new Blob([bytes]), name);
+  for (const [name, bytes] of [...Object.entries(parts.files ?? {}), ...(parts.parts ?? [])])
+    body.append("files", new Blob([bytes]), name);
   return body;
 }
 
@@ -126,6 +133,57 @@ describe("REST upload: POST /imports", () => {
     );
     expect(await traversal.json()).toMatchObject({ imageCount: 0, errors: [{ row: 2, code: "FILE_NOT_FOUND" }] });
     expect(await api.db.patient.count({ where: { pseudonym: { in: ["P-3", "P-4"] } } })).toBe(0);
+  });
+
+  it("gives per-row errors for a file uploaded twice, importing the good rows (issue 13: it was a whole 400)", async () => {
+    const png = (value: number) =>
+      sharp(Buffer.alloc(32 * 16, value), { raw: { width: 32, height: 16, channels: 1 } })
+        .png()
+        .toBuffer();
+    const [a, b, c] = await Promise.all([png(11), png(12), png(13)]);
+    const response = await post(
+      form({
+        site: "UPL",
+        manifest: "file,patient,laterality,view\ngood.png,P-6,L,CC\ntwice.png,P-7,L,CC\nsame.png,P-8,L,CC\n",
+        parts: [
+          ["good.png", a],
+          ["twice.png", b],
+          ["twice.png", c], // two different files under one name: which one is meant is unclear
+          ["same.png", c],
+          ["same.png", c], // the same bytes twice: one file
+        ],
+      }),
+      adminToken,
+    );
+    expect(response.status).toBe(200);
+    const summary = (await response.json()) as { imageCount: number; errors: unknown[] };
+    expect(summary).toMatchObject({ imageCount: 2 });
+    expect(summary.errors).toEqual([
+      {
+        row: 3,
+        file: "twice.png",
+        code: "CONFLICT",
+        message: "two different files were uploaded under this name; upload the one the manifest means",
+      },
+    ]);
+  });
+
+  it("matches UTF-8 file names, and stores neither them nor the manifest's name", async () => {
+    const png = await sharp(Buffer.alloc(32 * 16, 14), { raw: { width: 32, height: 16, channels: 1 } })
+      .png()
+      .toBuffer();
+    const response = await post(
+      form({
+        site: "UPL",
+        manifest: "file,patient,laterality,view\nlésion_Müller.png,P-9,R,CC\nabsent_Müller.png,P-10,R,CC\n",
+        files: { "lésion_Müller.png": png },
+      }),
+      adminToken,
+    );
+    const summary = (await response.json()) as { batchId: string; imageCount: number; errors: { file: string }[] };
+    expect(summary).toMatchObject({ imageCount: 1, errors: [{ file: "absent_Müller.png" }] });
+    const batch = await api.db.importBatch.findUniqueOrThrow({ where: { id: summary.batchId } });
+    expect(JSON.stringify(batch)).not.toMatch(/Müller|manifest\.csv/);
   });
 
   it("reports files the manifest names but the upload lacks, by row", async () => {

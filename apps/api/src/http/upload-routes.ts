@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
@@ -15,14 +16,22 @@ import { toAppError } from "./imaging-errors.ts";
 const DEFAULT_MAX_REQUEST_BYTES = 2 * 1024 ** 3;
 const MAX_FILES = 5000;
 
-type Uploaded = { manifest?: { name: string; path: string }; files: Map<string, string>; siteCode?: string };
+type Uploaded = {
+  manifest?: { name: string; path: string };
+  files: Map<string, { path: string; sha256: string }>;
+  /** Names uploaded twice with different content: the rows naming them fail, the others go on. */
+  ambiguousNames: Set<string>;
+  siteCode?: string;
+};
 
 /**
  * POST /imports (multipart/form-data): a bulk import over HTTP, as the signed-in user or an API
  * token's owner. Parts: `site` (the site code), `manifest` (the CSV, see @mammo/imaging's
  * manifest format) and the image files, matched to the manifest's `file` column by their file
- * name. Limits: MAX_UPLOAD_BYTES per file, MAX_UPLOAD_REQUEST_BYTES per request (default 2 GiB).
- * Uploaded names are only looked up, never used as paths. Answers with the import summary.
+ * name (UTF-8). Limits: MAX_UPLOAD_BYTES per file, MAX_UPLOAD_REQUEST_BYTES per request (default
+ * 2 GiB). Uploaded names are only looked up, never used as paths, and not stored (they may identify
+ * a patient). A name uploaded twice with the same bytes is one file; with different bytes, the rows
+ * naming it fail and the other rows import. Answers with the import summary.
  */
 export function uploadRoutes(services: Services, config: ApiConfig): Router {
   const router = Router();
@@ -60,16 +69,16 @@ export function uploadRoutes(services: Services, config: ApiConfig): Router {
           actorUserId: viewer.userId,
           siteId: site.id,
           source: "api",
-          manifestName: uploaded.manifest.name,
           manifestCsv: await readFile(uploaded.manifest.path),
           readFile: async (name) => {
-            const file = uploaded.files.get(name);
-            if (!file)
+            if (uploaded.ambiguousNames.has(name))
               throw new ImagingError(
-                "FILE_NOT_FOUND",
-                `file ${JSON.stringify(name)} named in the manifest was not uploaded`,
+                "CONFLICT",
+                "two different files were uploaded under this name; upload the one the manifest means",
               );
-            return readFile(file);
+            const file = uploaded.files.get(name);
+            if (!file) throw new ImagingError("FILE_NOT_FOUND", "the file named in the manifest was not uploaded");
+            return readFile(file.path);
           },
           requestId: req.requestId,
         },
@@ -88,11 +97,13 @@ export function uploadRoutes(services: Services, config: ApiConfig): Router {
 // Streams every part to a temporary file named by its index; client names are only map keys.
 function receive(req: Request, dir: string, maxFileBytes: number, maxRequestBytes: number): Promise<Uploaded> {
   return new Promise((resolve, reject) => {
-    const result: Uploaded = { files: new Map() };
+    const result: Uploaded = { files: new Map(), ambiguousNames: new Set() };
     let parser: busboy.Busboy;
     try {
       parser = busboy({
         headers: req.headers,
+        // Browsers send file names as UTF-8; busboy's default (Latin-1) would garble "lésion.png".
+        defParamCharset: "utf8",
         limits: { fileSize: maxFileBytes, files: MAX_FILES + 1, fields: 10, fieldSize: 1024 },
       });
     } catch {
@@ -126,7 +137,9 @@ function receive(req: Request, dir: string, maxFileBytes: number, maxRequestByte
         return;
       }
       const target = path.join(dir, `${index++}.part`);
+      const hash = createHash("sha256");
       stream.on("data", (chunk: Buffer) => {
+        hash.update(chunk);
         total += chunk.length;
         if (total > maxRequestBytes)
           fail(
@@ -141,11 +154,19 @@ function receive(req: Request, dir: string, maxFileBytes: number, maxRequestByte
           ),
         ),
       );
-      writes.push(pipeline(stream, createWriteStream(target)).catch(fail));
-      if (field === "manifest") result.manifest = { name, path: target };
-      else if (result.files.has(name))
-        fail(new AppError("VALIDATION", `file ${JSON.stringify(name)} was uploaded twice`));
-      else result.files.set(name, target);
+      const written = pipeline(stream, createWriteStream(target)).then(() => hash.digest("hex"));
+      if (field === "manifest") {
+        result.manifest = { name, path: target };
+        writes.push(written.then(() => {}, fail));
+        return;
+      }
+      writes.push(
+        written.then((sha256) => {
+          const earlier = result.files.get(name);
+          if (!earlier) result.files.set(name, { path: target, sha256 });
+          else if (earlier.sha256 !== sha256) result.ambiguousNames.add(name);
+        }, fail),
+      );
     });
     parser.on("filesLimit", () => fail(new AppError("PAYLOAD_TOO_LARGE", `at most ${MAX_FILES} files per upload`)));
     parser.on("error", () => fail(new AppError("VALIDATION", "malformed multipart request")));

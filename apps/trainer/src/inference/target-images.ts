@@ -12,14 +12,15 @@ export type TargetImage = StoredImage & { accessionKey: string };
 export type TargetRun = Pick<InferenceRun, "id" | "target" | "studyId" | "datasetVersionId">;
 
 /**
- * The ids of the run's images: every active image of the study's cases, every image of the
+ * The ids of the run's images: every readable image of the study's cases, every image of the
  * dataset version, or the chosen images (kept on the run's own row).
  */
 export function targetImageIdsSql(run: TargetRun): Prisma.Sql {
   switch (run.target) {
     case "STUDY":
       return Prisma.sql`SELECT ti.id FROM "Image" ti JOIN "StudyCase" tsc ON tsc."caseId" = ti."caseId"
-        WHERE tsc."studyId" = ${run.studyId}::uuid AND ti.status = 'ACTIVE'`;
+        WHERE tsc."studyId" = ${run.studyId}::uuid
+          AND ti.status = 'ACTIVE' AND ti."presentationIntent" = 'FOR_PRESENTATION'`; // READABLE_IMAGE
     case "DATASET_VERSION":
       return Prisma.sql`SELECT tdi."imageId" FROM "DatasetItem" tdi WHERE tdi."datasetVersionId" = ${run.datasetVersionId}::uuid`;
     case "IMAGES":

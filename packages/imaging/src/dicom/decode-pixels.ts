@@ -1,4 +1,5 @@
 import type { DicomDict } from "dcmjs";
+import { concatBytes } from "../bytes/concat-bytes.ts";
 import { decodeJpegLossless } from "../codecs/jpeg-lossless.ts";
 import { samplesFromBytes, type FrameGeometry } from "../codecs/decoded-frame.ts";
 import { decodeRle } from "../codecs/rle.ts";
@@ -19,7 +20,7 @@ export async function decodeDicomPixels(file: DicomDict, info: DicomImageInfo): 
   const chunks = pixelDataChunks(file);
   let bytes: Uint8Array;
   if (info.encoding === "NATIVE") {
-    const native = concat(chunks);
+    const native = concatBytes(chunks);
     if (native.length < expectedBytes) {
       throw new ImagingError(
         "MALFORMED_DICOM",
@@ -29,7 +30,7 @@ export async function decodeDicomPixels(file: DicomDict, info: DicomImageInfo): 
     bytes = native.subarray(0, expectedBytes);
   } else {
     // One frame: its fragments, concatenated, are the codestream.
-    const encoded = concat(chunks);
+    const encoded = concatBytes(chunks);
     if (encoded.length === 0) throw new ImagingError("MALFORMED_DICOM", "encapsulated Pixel Data has no fragments");
     if (info.encoding === "JPEG_LOSSLESS") bytes = decodeJpegLossless(encoded, frame);
     else if (info.encoding === "JPEG_LS") bytes = await decodeJpegLs(encoded, frame);
@@ -56,17 +57,6 @@ export async function decodeDicomPixels(file: DicomDict, info: DicomImageInfo): 
 function pixelDataChunks(file: DicomDict): Uint8Array[] {
   const values = file.dict["7FE00010"]?.Value ?? [];
   return values.filter((v): v is ArrayBuffer => v instanceof ArrayBuffer).map((v) => new Uint8Array(v));
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
 }
 
 // Bits above Bits Stored may hold overlays or garbage: clear them (sign-extend signed data).

@@ -45,6 +45,73 @@ describe("mammography header", () => {
     expect(info({ attributes: { ViewPosition: "ML" } })).toMatchObject({ view: "OTHER", viewCode: "ML" });
   });
 
+  it("records view modifiers from the View Modifier Code Sequence (CID 4015), not a plain CC", () => {
+    // A spot compression CC as vendors write it: the modifier nested in the view code item.
+    const spot = info({
+      attributes: {
+        ViewPosition: "CC",
+        ViewCodeSequence: [
+          {
+            ...codeItem("R-10242", "SRT", "cranio-caudal"),
+            ViewModifierCodeSequence: [codeItem("R-102D7", "SRT", "Spot Compression")],
+          },
+        ],
+      },
+    });
+    expect(spot).toMatchObject({ view: "CC", viewModifiers: ["SPOT_COMPRESSION"] });
+    // SNOMED CT codes, several modifiers, and the sequence at the top level as some writers put it.
+    const magnifiedSpot = info({
+      attributes: {
+        ViewPosition: undefined,
+        ViewCodeSequence: [codeItem("399368009", "SCT", "medio-lateral oblique")],
+        ViewModifierCodeSequence: [
+          codeItem("399163009", "SCT", "Magnification"),
+          codeItem("399055006", "SCT", "Spot Compression"),
+        ],
+      },
+    });
+    expect(magnifiedSpot).toMatchObject({ view: "MLO", viewModifiers: ["MAGNIFICATION", "SPOT_COMPRESSION"] });
+    const implant = info({
+      attributes: {
+        ViewCodeSequence: [
+          {
+            ...codeItem("R-10242", "SRT", "cranio-caudal"),
+            ViewModifierCodeSequence: [codeItem("R-102D5", "SRT", "Implant Displaced")],
+          },
+        ],
+      },
+    });
+    expect(implant.viewModifiers).toEqual(["IMPLANT_DISPLACED"]);
+    const unknown = info({
+      attributes: { ViewModifierCodeSequence: [codeItem("99X-1", "99LOCAL", "Local modifier")] },
+    });
+    expect(unknown.viewModifiers).toEqual(["OTHER"]);
+    expect(unknown.warnings.join()).toMatch(/View Modifier code 99X-1 is not in CID 4015/);
+    expect(info({}).viewModifiers).toEqual([]);
+  });
+
+  it("reads View Position's ACR abbreviations and CID 4014 codes for the other views", () => {
+    const position = (ViewPosition: string) => {
+      const { view, viewCode, viewModifiers } = info({ attributes: { ViewPosition } });
+      return { view, viewCode, viewModifiers };
+    };
+    expect(position("SCC")).toEqual({ view: "CC", viewCode: undefined, viewModifiers: ["SPOT_COMPRESSION"] });
+    expect(position("MMLO")).toEqual({ view: "MLO", viewCode: undefined, viewModifiers: ["MAGNIFICATION"] });
+    expect(position("MLOID")).toEqual({ view: "MLO", viewCode: undefined, viewModifiers: ["IMPLANT_DISPLACED"] });
+    expect(position("MCCID")).toEqual({
+      view: "CC",
+      viewCode: undefined,
+      viewModifiers: ["IMPLANT_DISPLACED", "MAGNIFICATION"],
+    });
+    expect(position("L CC")).toEqual({ view: "CC", viewCode: undefined, viewModifiers: [] });
+    expect(position("XCCL")).toEqual({ view: "OTHER", viewCode: "XCCL", viewModifiers: [] });
+    expect(position("CV")).toEqual({ view: "OTHER", viewCode: "CV", viewModifiers: ["CLEAVAGE"] });
+    expect(position("SIO")).toEqual({ view: "OTHER", viewCode: "SIO", viewModifiers: [] });
+    const coded = (value: string) =>
+      info({ attributes: { ViewPosition: undefined, ViewCodeSequence: [codeItem(value, "SCT", "")] } }).viewCode;
+    expect([coded("399192008"), coded("441555000"), coded("399196006")]).toEqual(["XCCL", "ISO", "FB"]);
+  });
+
   it("recognises mammography by SOP Class UID when Modality is missing, and refuses other modalities", () => {
     expect(info({ attributes: { Modality: undefined } })).toMatchObject({
       modality: undefined,

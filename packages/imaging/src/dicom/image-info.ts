@@ -2,10 +2,11 @@ import type { DicomDataset, DicomDict } from "dcmjs";
 import { ImagingError } from "../errors.ts";
 import type { ImagingLimits } from "../limits.ts";
 import { numberValue, numberValues, sequenceItems, stringValue, stringValues } from "./dataset-values.ts";
+import { readMammographyView, type ViewModifier, type ViewPosition } from "./mammography-views.ts";
 import { transferSyntaxOf, type PixelEncoding } from "./transfer-syntax.ts";
 
 export type Laterality = "R" | "L";
-export type ViewPosition = "CC" | "MLO" | "OTHER";
+export type { ViewModifier, ViewPosition } from "./mammography-views.ts";
 export type VoiLutFunction = "LINEAR" | "LINEAR_EXACT" | "SIGMOID";
 export type DisplayWindow = { center: number; width: number; explanation?: string };
 export type VoiLut = { firstMapped: number; bitsPerEntry: number; data: number[] };
@@ -35,6 +36,8 @@ export type DicomImageInfo = {
   view?: ViewPosition;
   /** The original view code when view is OTHER (e.g. "XCCL", "ML"). */
   viewCode?: string;
+  /** Spot compression, magnification, implant displaced... (CID 4015). */
+  viewModifiers: ViewModifier[];
   presentationIntent?: "FOR_PRESENTATION" | "FOR_PROCESSING";
   burnedInAnnotation?: string;
   studyDate?: string;
@@ -45,28 +48,6 @@ export type DicomImageInfo = {
 export const MAMMOGRAPHY_SOP_CLASSES: Record<string, "FOR_PRESENTATION" | "FOR_PROCESSING" | undefined> = {
   "1.2.840.10008.5.1.4.1.1.1.2": "FOR_PRESENTATION", // Digital Mammography X-Ray Image - For Presentation
   "1.2.840.10008.5.1.4.1.1.1.2.1": "FOR_PROCESSING", // Digital Mammography X-Ray Image - For Processing
-};
-
-// View Code Sequence codes (SNOMED RT "R-..." and SNOMED CT) of PS3.16 CID 4014.
-const VIEW_CODES: Record<string, { view: ViewPosition; code: string }> = {
-  "R-10242": { view: "CC", code: "CC" },
-  "399162004": { view: "CC", code: "CC" },
-  "R-10226": { view: "MLO", code: "MLO" },
-  "399368009": { view: "MLO", code: "MLO" },
-  "R-10224": { view: "OTHER", code: "ML" },
-  "399260004": { view: "OTHER", code: "ML" },
-  "R-10228": { view: "OTHER", code: "LM" },
-  "399352003": { view: "OTHER", code: "LM" },
-  "R-1024A": { view: "OTHER", code: "XCCL" },
-  "399192003": { view: "OTHER", code: "XCCL" },
-  "R-1024B": { view: "OTHER", code: "XCCM" },
-  "399101009": { view: "OTHER", code: "XCCM" },
-  "R-10230": { view: "OTHER", code: "LMO" },
-  "399099002": { view: "OTHER", code: "LMO" },
-  "R-102D0": { view: "OTHER", code: "SIO" },
-  "399188001": { view: "OTHER", code: "SIO" },
-  "R-40AAA": { view: "OTHER", code: "FB" },
-  "441555000": { view: "OTHER", code: "FB" },
 };
 
 /** Reads and checks the header of a parsed DICOM file; refuses what cannot be shown as greyscale. */
@@ -155,7 +136,7 @@ export function readImageInfo(file: DicomDict, limits: ImagingLimits): DicomImag
     pixelPaddingRangeLimit: numberValue(ds, "00280121"),
     pixelSpacingMm: readPixelSpacing(ds, warnings),
     laterality: readLaterality(ds),
-    ...readView(ds),
+    ...readMammographyView(ds, warnings),
     presentationIntent,
     burnedInAnnotation: stringValue(ds, "00280301"),
     studyDate: stringValue(ds, "00080020"),
@@ -245,21 +226,4 @@ function readLaterality(ds: DicomDataset): Laterality | undefined {
     if (value === "R" || value === "L") return value;
   }
   return undefined;
-}
-
-function readView(ds: DicomDataset): { view?: ViewPosition; viewCode?: string } {
-  const position = stringValue(ds, "00185101")?.toUpperCase();
-  if (position === "CC" || position === "MLO") return { view: position };
-  const code = sequenceItems(ds, "00540220")[0];
-  if (code) {
-    const value = stringValue(code, "00080100");
-    const known = value ? VIEW_CODES[value] : undefined;
-    if (known) return known.view === "OTHER" ? { view: "OTHER", viewCode: known.code } : { view: known.view };
-    const meaning = stringValue(code, "00080104")?.toLowerCase();
-    if (meaning?.includes("cranio-caudal") && !meaning.includes("exaggerated")) return { view: "CC" };
-    if (meaning?.includes("medio-lateral oblique")) return { view: "MLO" };
-    if (value || meaning) return { view: "OTHER", viewCode: value ?? meaning };
-  }
-  if (position) return { view: "OTHER", viewCode: position };
-  return {};
 }

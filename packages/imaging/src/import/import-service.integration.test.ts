@@ -1,18 +1,18 @@
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { createTestDatabase, type TestDatabase } from "@mammo/db/testing";
-import { createLocalBlobStore, type BlobStore } from "@mammo/storage";
+import type { BlobStore } from "@mammo/storage";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildDicom, transcode } from "../../test/fixtures/synthetic-dicom.ts";
+import { buildDicom, patternPixels, transcode } from "../../test/fixtures/synthetic-dicom.ts";
 import { miniMiasManifest } from "../mini-mias/mini-mias-manifest.ts";
-import { importManifest, type ImportInput } from "./import-service.ts";
+import { startImportHarness, type ImportHarness } from "../../test/import-harness.ts";
+import { importManifest } from "./import-service.ts";
 import { resolveInside } from "./safe-file-name.ts";
 
 const SECRET = "import-test-secret";
-let database: TestDatabase;
+let harness: ImportHarness;
+let database: ImportHarness["database"];
 let blobDir: string;
 let blobs: BlobStore;
 let folder: string;
@@ -21,25 +21,20 @@ let adminId: string;
 let readerId: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  blobDir = await mkdtemp(path.join(os.tmpdir(), "imaging-blobs-"));
-  blobs = createLocalBlobStore(blobDir);
-  folder = await mkdtemp(path.join(os.tmpdir(), "imaging-import-"));
-  const site = await database.db.site.create({ data: { code: "IMP", name: "Import site" } });
-  siteId = site.id;
-  adminId = (
-    await database.db.user.create({
-      data: { email: "admin@imp.example", name: "Admin", memberships: { create: [{ siteId, role: "ADMIN" }] } },
-    })
-  ).id;
+  harness = await startImportHarness("IMP", SECRET);
+  ({ database, blobDir, blobs, folder, siteId, adminId } = harness);
   readerId = (
     await database.db.user.create({
       data: { email: "reader@imp.example", name: "Reader", memberships: { create: [{ siteId, role: "READER" }] } },
     })
   ).id;
 
+  // Every view has pixels of its own (one pixel differs), as real views do.
   const dicom = (laterality: string, view: string, extra: Record<string, unknown> = {}) =>
     buildDicom({
+      pixels: Uint16Array.from(patternPixels(48, 40, 12), (v, i) =>
+        i === 0 ? (laterality === "R" ? 10 : 20) + (view === "CC" ? 1 : 2) : v,
+      ),
       attributes: {
         ImageLaterality: laterality,
         ViewPosition: view,
@@ -58,10 +53,19 @@ beforeAll(async () => {
       .png()
       .toBuffer(),
   );
+  await writeFile(
+    path.join(folder, "second.png"),
+    await sharp(Buffer.alloc(64 * 32, 91), { raw: { width: 64, height: 32, channels: 1 } })
+      .png()
+      .toBuffer(),
+  );
   await writeFile(path.join(folder, "broken.dcm"), dicom("L", "MLO").subarray(0, 300));
   for (const [name, value] of [
     ["wide.png", 120],
     ["tall.png", 200],
+    // Pixels of their own: the same pixels under another patient are refused (import defect 1).
+    ["wide-22.png", 130],
+    ["tall-22.png", 210],
   ] as const)
     await writeFile(
       path.join(folder, name),
@@ -71,23 +75,9 @@ beforeAll(async () => {
     );
 });
 
-afterAll(async () => {
-  await database.drop();
-  await rm(blobDir, { recursive: true, force: true });
-  await rm(folder, { recursive: true, force: true });
-});
+afterAll(() => harness?.stop());
 
-const run = (manifestCsv: string, actor = adminId): Promise<Awaited<ReturnType<typeof importManifest>>> => {
-  const input: ImportInput = {
-    actorUserId: actor,
-    siteId,
-    source: "cli",
-    manifestName: "test.csv",
-    manifestCsv,
-    readFile: async (name) => readFile(await resolveInside(folder, name)),
-  };
-  return importManifest({ db: database.db, blobs, deidSecret: SECRET }, input);
-};
+const run = (manifestCsv: string, actor?: string) => harness.run(manifestCsv, actor);
 
 const MANIFEST = [
   "file,patient,case,laterality,view,subtype,specimen_source,specimen_date,roi_shape,roi,note",
@@ -96,7 +86,7 @@ const MANIFEST = [
   "rmlo.dcm,P-0001,E-0001,,,,,,box,1 2 10 10,",
   "export.png,P-0002,E-0002,L,MLO,NORMAL,FOLLOW_UP,,,,",
   "broken.dcm,P-0003,E-0003,L,MLO,,,,,,",
-  "export.png,P-0003,E-0003,R,CC,,,,,,",
+  "second.png,P-0003,E-0003,R,CC,,,,,,",
   "../outside.dcm,P-0004,E-0004,L,CC,,,,,,",
   "rcc.dcm,Jane Doe,E-0005,,,,,,,,",
 ].join("\n");
@@ -112,7 +102,7 @@ describe("bulk import (folder + manifest) into PostgreSQL", () => {
       [9, "INVALID_MANIFEST"],
     ]);
     expect(summary.errors[0]!.message).toMatch(/DICOM file could not be parsed/);
-    expect(summary.errors[3]!.message).toMatch(/patient key "Jane Doe"/);
+    expect(summary.errors[3]!.message).toMatch(/patient key must be a pseudonym/);
 
     const db = database.db;
     const batch = await db.importBatch.findUniqueOrThrow({ where: { id: summary.batchId } });
@@ -178,7 +168,8 @@ describe("bulk import (folder + manifest) into PostgreSQL", () => {
   it("is idempotent: importing the same files again adds no images", async () => {
     const before = await database.db.image.count();
     const summary = await run(MANIFEST.split("\n").slice(0, 5).join("\n"));
-    expect(summary).toMatchObject({ imageCount: 0, skippedDuplicateCount: 4, errorCount: 0 });
+    // Nothing changed, so no case is counted (issue 13: a no-op re-import reported "53 case(s)").
+    expect(summary).toMatchObject({ caseCount: 0, imageCount: 0, skippedDuplicateCount: 4, errorCount: 0 });
     expect(await database.db.image.count()).toBe(before);
   });
 
@@ -239,9 +230,9 @@ describe("bulk import (folder + manifest) into PostgreSQL", () => {
     const summary = await run(
       [
         "file,patient,case,laterality,view,finding,subtype,specimen_source,roi_shape,roi",
-        "wide.png,P-0022,E-0022,L,CC,mass,SCIRRHOUS,SURGERY,point,10 10",
-        "tall.png,P-0022,E-0022,L,MLO,mass,,,point,5 20",
-        "tall.png,P-0022,E-0022,L,MLO,calc,BENIGN,BIOPSY,point,7 7",
+        "wide-22.png,P-0022,E-0022,L,CC,mass,SCIRRHOUS,SURGERY,point,10 10",
+        "tall-22.png,P-0022,E-0022,L,MLO,mass,,,point,5 20",
+        "tall-22.png,P-0022,E-0022,L,MLO,calc,BENIGN,BIOPSY,point,7 7",
       ].join("\n"),
     );
     expect(summary).toMatchObject({ errorCount: 0, imageCount: 2, labelCount: 2, regionCount: 3 });

@@ -1,18 +1,31 @@
-import { Prisma, type Db, type Tx } from "@mammo/db";
+import type { Db, Prisma, Tx } from "@mammo/db";
 import type { BlobStore, PutResult } from "@mammo/storage";
 import { dateShiftDaysFor } from "../deid/pseudonyms.ts";
-import { describeThrown, ImagingError, isImagingError } from "../errors.ts";
-import { ingestFile, type IngestedImage } from "../ingest/ingest-file.ts";
+import { ImagingError, isImagingError } from "../errors.ts";
+import type { IngestedImage } from "../ingest/ingest-file.ts";
+import { sharedIngestPool, type IngestPool } from "../ingest/ingest-pool.ts";
 import { DEFAULT_IMAGING_LIMITS, type ImagingLimits } from "../limits.ts";
+import { caseWriteErrors, groupBy, refuseFilesUnderTwoPatients, withCaseRefusal } from "./case-rows.ts";
+import { checkImageIdentity, lockImageIdentities } from "./image-identity.ts";
 import { addLabels, addRegion, planFindings, upsertFindings, type PlacedRow } from "./import-findings.ts";
 import { parseManifest, roiBounds, type ManifestRow, type RowError } from "./manifest.ts";
+import { resolvePlacement, type Placement } from "./placement.ts";
+import { inOrderWithReadAhead } from "./read-ahead.ts";
 
-export type ImportDeps = { db: Db; blobs: BlobStore; deidSecret: string; limits?: ImagingLimits };
+export type ImportDeps = {
+  db: Db;
+  blobs: BlobStore;
+  deidSecret: string;
+  limits?: ImagingLimits;
+  /** Where files are decoded and de-identified; default: the process's worker pool (INGEST_WORKERS). */
+  ingestPool?: IngestPool;
+};
 
 export type ImportInput = {
   actorUserId: string;
   siteId: string;
   source: "cli" | "api" | "pacs";
+  /** A label the importing program chooses; never the user's file name (it may identify a patient). */
   manifestName?: string;
   manifestCsv: string | Uint8Array;
   /** Reads a file named in the manifest; throws ImagingError (FILE_NOT_FOUND, INVALID_FILE_NAME...) */
@@ -23,6 +36,7 @@ export type ImportInput = {
 export type ImportSummary = {
   batchId: string;
   status: "SUCCEEDED" | "FAILED";
+  /** Cases this import created or added to; a case already there as it was is not counted. */
   caseCount: number;
   imageCount: number;
   quarantinedCount: number;
@@ -41,7 +55,9 @@ export const IMPORT_ROLES = ["ADMIN", "COORDINATOR"] as const;
  * Imports a folder of images described by a manifest into a site, as a user. Each case (exam)
  * is written in its own transaction with its audit event: a case with any bad row or file is
  * skipped whole (no rows, its new blobs removed) and its errors recorded by row in the
- * ImportBatch; the other cases still import. Files are de-identified before anything is stored.
+ * ImportBatch; the other cases still import. Files are de-identified before anything is stored,
+ * in parallel in the ingest pool's worker threads; cases are written one at a time, in manifest
+ * order. The batch keeps errors by row and code only: file names stay in the importer's output.
  */
 export async function importManifest(deps: ImportDeps, input: ImportInput): Promise<ImportSummary> {
   const { db } = deps;
@@ -56,6 +72,7 @@ export async function importManifest(deps: ImportDeps, input: ImportInput): Prom
   if (!membership)
     throw new ImagingError("FORBIDDEN", "importing images needs the ADMIN or COORDINATOR role at the site");
   const { rows, errors, refusedCaseKeys } = parseManifest(input.manifestCsv);
+  refuseFilesUnderTwoPatients(rows, errors, refusedCaseKeys);
 
   const batch = await db.$transaction(async (tx) => {
     const created = await tx.importBatch.create({
@@ -87,28 +104,33 @@ export async function importManifest(deps: ImportDeps, input: ImportInput): Prom
     errors: [...errors],
   };
   // A case with a bad manifest row is refused whole, like a case with a bad file.
-  for (const [caseKey, caseRows] of groupBy(rows, (r) => r.caseKey)) {
-    if (refusedCaseKeys.has(caseKey)) {
-      for (const r of caseRows)
-        summary.errors.push({
-          row: r.row,
-          file: r.file,
-          code: "CASE_REFUSED",
-          message: `case ${caseKey} has an invalid row; none of its rows were imported`,
-        });
-      continue;
-    }
-    const result = await importCase(deps, input, batch.id, caseKey, caseRows);
-    if ("errors" in result) summary.errors.push(...result.errors);
-    else {
-      summary.caseCount++;
-      summary.imageCount += result.imageCount;
-      summary.quarantinedCount += result.quarantinedCount;
-      summary.skippedDuplicateCount += result.skippedDuplicateCount;
-      summary.labelCount += result.labelCount;
-      summary.regionCount += result.regionCount;
-    }
-  }
+  const cases = [...groupBy(rows, (r) => r.caseKey)];
+  for (const [caseKey, caseRows] of cases.filter(([key]) => refusedCaseKeys.has(key)))
+    for (const r of caseRows)
+      summary.errors.push({
+        row: r.row,
+        file: r.file,
+        code: "CASE_REFUSED",
+        message: `case ${caseKey} has an invalid row; none of its rows were imported`,
+      });
+  const pool = deps.ingestPool ?? sharedIngestPool();
+  await inOrderWithReadAhead(
+    cases.filter(([key]) => !refusedCaseKeys.has(key)),
+    pool.workers + 1,
+    ([caseKey, caseRows]) => prepareCase(deps, pool, input, caseKey, caseRows),
+    async (prepared) => {
+      const result = "errors" in prepared ? prepared : await commitCase(deps, input, batch.id, prepared);
+      if ("errors" in result) summary.errors.push(...result.errors);
+      else {
+        if (result.isChanged) summary.caseCount++;
+        summary.imageCount += result.imageCount;
+        summary.quarantinedCount += result.quarantinedCount;
+        summary.skippedDuplicateCount += result.skippedDuplicateCount;
+        summary.labelCount += result.labelCount;
+        summary.regionCount += result.regionCount;
+      }
+    },
+  );
 
   summary.errors.sort((a, b) => a.row - b.row);
   summary.errorCount = summary.errors.length;
@@ -120,7 +142,7 @@ export async function importManifest(deps: ImportDeps, input: ImportInput): Prom
         status: summary.status,
         imageCount: summary.imageCount,
         errorCount: summary.errorCount,
-        errors: summary.errors as unknown as Prisma.InputJsonValue,
+        errors: summary.errors.map(({ row, code, message }) => ({ row, code, message })) as Prisma.InputJsonValue,
         finishedAt: new Date(),
       },
     });
@@ -136,13 +158,15 @@ export async function importManifest(deps: ImportDeps, input: ImportInput): Prom
   return summary;
 }
 
-type Prepared = {
-  file: string;
+type Prepared = Placement & { file: string; rows: ManifestRow[]; image: IngestedImage };
+type PreparedCase = {
+  caseKey: string;
+  patientKey: string;
+  dateShiftDays: number;
   rows: ManifestRow[];
-  image: IngestedImage;
-  laterality: "R" | "L";
-  view: "CC" | "MLO" | "OTHER";
-  viewCode?: string;
+  prepared: Prepared[];
+  placedRows: PlacedRow[];
+  findings: ReturnType<typeof planFindings>["plan"];
 };
 type CaseResult =
   | {
@@ -151,17 +175,19 @@ type CaseResult =
       skippedDuplicateCount: number;
       labelCount: number;
       regionCount: number;
+      isChanged: boolean;
     }
   | { errors: RowError[] };
 
-async function importCase(
+// Read, check and de-identify every file of the case (in the pool, in parallel) before anything is stored.
+async function prepareCase(
   deps: ImportDeps,
+  pool: IngestPool,
   input: ImportInput,
-  batchId: string,
   caseKey: string,
   rows: ManifestRow[],
-): Promise<CaseResult> {
-  const { db, blobs } = deps;
+): Promise<PreparedCase | { errors: RowError[] }> {
+  const { db } = deps;
   const errors: RowError[] = [];
   const patientKey = rows[0]!.patientKey;
   const otherPatient = rows.find((r) => r.patientKey !== patientKey);
@@ -180,40 +206,45 @@ async function importCase(
   });
   const dateShiftDays = existingPatient?.dateShiftDays ?? dateShiftDaysFor(deps.deidSecret, input.siteId, patientKey);
 
-  // 1. Read, check and de-identify every file of the case before anything is stored.
-  const prepared: Prepared[] = [];
-  for (const [file, fileRows] of groupBy(rows, (r) => r.file)) {
-    const rowError = (code: string, message: string) =>
-      errors.push(...fileRows.map((r) => ({ row: r.row, file, code, message })));
-    try {
-      const bytes = await input.readFile(file);
-      const image = await ingestFile(
-        bytes,
-        { secret: deps.deidSecret, patientPseudonym: patientKey, dateShiftDays },
-        deps.limits ?? DEFAULT_IMAGING_LIMITS,
-      );
-      const placement = resolvePlacement(image, fileRows);
-      for (const r of fileRows) {
-        if (!r.roi) continue;
-        const b = roiBounds(r.roi.geometry);
-        if (b.minX < 0 || b.minY < 0 || b.maxX > image.widthPx || b.maxY > image.heightPx) {
-          throw new ImagingError(
-            "INVALID_MANIFEST",
-            `row ${r.row}: roi lies outside the ${image.widthPx}x${image.heightPx} image`,
-          );
+  const files = await Promise.all(
+    [...groupBy(rows, (r) => r.file)].map(async ([file, fileRows]): Promise<Prepared | RowError[]> => {
+      try {
+        const bytes = await input.readFile(file);
+        const image = await pool.ingest(
+          bytes,
+          { secret: deps.deidSecret, patientPseudonym: patientKey, dateShiftDays },
+          deps.limits ?? DEFAULT_IMAGING_LIMITS,
+        );
+        const placement = resolvePlacement(image, fileRows);
+        for (const r of fileRows) {
+          if (!r.roi) continue;
+          const b = roiBounds(r.roi.geometry);
+          if (b.minX < 0 || b.minY < 0 || b.maxX > image.widthPx || b.maxY > image.heightPx)
+            throw new ImagingError("INVALID_MANIFEST", `roi lies outside the ${image.widthPx}x${image.heightPx} image`);
         }
+        return { file, rows: fileRows, image, ...placement };
+      } catch (error) {
+        if (!isImagingError(error)) throw error;
+        return fileRows.map((r) => ({ row: r.row, file, code: error.code, message: error.message }));
       }
-      prepared.push({ file, rows: fileRows, image, ...placement });
-    } catch (error) {
-      if (!isImagingError(error)) throw error;
-      rowError(error.code, error.message);
-    }
-  }
+    }),
+  );
+  for (const f of files) if (Array.isArray(f)) errors.push(...f);
   if (errors.length) return { errors: withCaseRefusal(rows, errors, caseKey) };
+  const prepared = files as Prepared[];
   const placedRows: PlacedRow[] = prepared.flatMap((p) => p.rows.map((r) => ({ ...r, laterality: p.laterality })));
   const findings = planFindings(placedRows);
   if (findings.errors.length) return { errors: withCaseRefusal(rows, findings.errors, caseKey) };
+  return { caseKey, patientKey, dateShiftDays, rows, prepared, placedRows, findings: findings.plan };
+}
 
+async function commitCase(
+  deps: ImportDeps,
+  input: ImportInput,
+  batchId: string,
+  { caseKey, patientKey, dateShiftDays, rows, prepared, placedRows, findings }: PreparedCase,
+): Promise<CaseResult> {
+  const { db, blobs } = deps;
   // 2. Store the de-identified bytes (content-addressed), remembering which blobs are new here.
   const stored: PutResult[] = [];
   for (const p of prepared) stored.push(await blobs.put(p.image.storedBytes));
@@ -221,6 +252,10 @@ async function importCase(
   // 3. All rows of the case in one transaction, with its audit event.
   try {
     return await db.$transaction(async (tx) => {
+      await lockImageIdentities(
+        tx,
+        prepared.map((p) => p.image),
+      );
       const patient = await tx.patient.upsert({
         where: { siteId_pseudonym: { siteId: input.siteId, pseudonym: patientKey } },
         update: {},
@@ -232,6 +267,7 @@ async function importCase(
       });
       if (exam && exam.patientId !== patient.id)
         throw new ImagingError("CONFLICT", `case ${caseKey} already exists for another patient`);
+      const isNewCase = !exam;
       exam ??= await tx.case.create({
         data: {
           siteId: input.siteId,
@@ -241,7 +277,7 @@ async function importCase(
         },
       });
 
-      const findingIds = await upsertFindings(tx, input.actorUserId, exam.id, caseKey, findings.plan);
+      const findingIds = await upsertFindings(tx, input.actorUserId, exam.id, caseKey, findings);
       const labelCount = await addLabels(tx, input.actorUserId, findingIds, patient.dateShiftDays, placedRows);
       let imageCount = 0;
       let quarantinedCount = 0;
@@ -256,36 +292,17 @@ async function importCase(
         const duplicate = await tx.image.findUnique({
           where: { caseId_contentSha256: { caseId: exam.id, contentSha256: blob.sha256 } },
         });
-        if (duplicate) assertSamePlacement(duplicate, p);
-        const image =
+        const at = { siteId: input.siteId, caseId: exam.id, patientId: patient.id };
+        const known =
           duplicate ??
-          (await tx.image.create({
-            data: {
-              caseId: exam.id,
-              laterality: p.laterality,
-              view: p.view,
-              viewCode: p.viewCode,
-              widthPx: p.image.widthPx,
-              heightPx: p.image.heightPx,
-              pixelSpacingRowMm: p.image.pixelSpacingRowMm,
-              pixelSpacingColMm: p.image.pixelSpacingColMm,
-              bitsStored: p.image.bitsStored,
-              photometric: p.image.photometric,
-              presentationIntent: p.image.presentationIntent,
-              windowCenter: p.image.windowCenter,
-              windowWidth: p.image.windowWidth,
-              sourceFormat: p.image.sourceFormat,
-              contentSha256: blob.sha256,
-              storageKey: blob.key,
-              sopInstanceUid: p.image.sopInstanceUid,
-              status: p.image.quarantineReason ? "QUARANTINED" : "ACTIVE",
-              quarantineReason: p.image.quarantineReason,
-              importBatchId: batchId,
-            },
-          }));
-        if (duplicate) skippedDuplicateCount++;
+          ((await checkImageIdentity(tx, at, p.file, p.image, blob.sha256)) === "ALREADY_THERE"
+            ? await tx.image.findFirstOrThrow({ where: { caseId: exam.id, OR: sameImage(p.image) } })
+            : null);
+        if (known) assertSamePlacement(known, p);
+        const image = known ?? (await tx.image.create({ data: imageRow(p, blob, exam.id, batchId) }));
+        if (known) skippedDuplicateCount++;
         else imageCount++;
-        if (!duplicate && p.image.quarantineReason) quarantinedCount++;
+        if (!known && p.image.quarantineReason) quarantinedCount++;
         for (const r of p.rows)
           regionCount += await addRegion(tx, input.actorUserId, image.id, findingIds, {
             ...r,
@@ -303,63 +320,54 @@ async function importCase(
         regionCount,
         rows: rows.map((r) => r.row),
       });
-      return { imageCount, quarantinedCount, skippedDuplicateCount, labelCount, regionCount };
+      return {
+        imageCount,
+        quarantinedCount,
+        skippedDuplicateCount,
+        labelCount,
+        regionCount,
+        isChanged: isNewCase || imageCount > 0 || labelCount > 0 || regionCount > 0,
+      };
     });
   } catch (error) {
     await removeOrphans(db, blobs, stored);
-    const code = isImagingError(error)
-      ? error.code
-      : error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002"
-        ? "CONFLICT"
-        : "WRITE_FAILED";
-    const message = isImagingError(error)
-      ? error.message
-      : code === "CONFLICT"
-        ? "an image of this case was already imported elsewhere (same SOP Instance UID)"
-        : `could not save the case: ${describeThrown(error)}`;
-    if (code === "WRITE_FAILED") console.error("[import] case write failed", error);
-    return { errors: rows.map((r) => ({ row: r.row, file: r.file, code, message })) };
+    return { errors: caseWriteErrors(error, rows, caseKey) };
   }
 }
 
-// Laterality and view: the manifest's, else the DICOM header's; when both are there they must agree.
-// The rows of one file must name one placement: the image is stored once (import defect 3).
-function resolvePlacement(
-  image: IngestedImage,
-  rows: ManifestRow[],
-): Pick<Prepared, "laterality" | "view" | "viewCode"> {
-  for (const field of ["laterality", "view"] as const) {
-    const named = [...new Set(rows.map((r) => r[field]).filter((v) => v !== undefined))];
-    if (named.length > 1)
-      throw new ImagingError(
-        "INVALID_MANIFEST",
-        `the file is listed with two placements (${field} ${named.join(" and ")} on rows ${rows.map((r) => r.row).join(", ")}); one file is one image`,
-      );
-  }
-  const given = rows.find((r) => r.laterality || r.view);
-  const laterality = given?.laterality ?? image.laterality;
-  if (!laterality)
-    throw new ImagingError("INVALID_MANIFEST", "laterality is missing (not in the manifest, not in the file)");
-  if (given?.laterality && image.laterality && given.laterality !== image.laterality) {
-    throw new ImagingError(
-      "INVALID_MANIFEST",
-      `laterality ${given.laterality} in the manifest contradicts ${image.laterality} in the DICOM header`,
-    );
-  }
-  const code = given?.view;
-  if (code) {
-    const view = code === "CC" || code === "MLO" ? code : "OTHER";
-    if (image.view && (image.view !== view || (view === "OTHER" && image.viewCode && image.viewCode !== code))) {
-      throw new ImagingError(
-        "INVALID_MANIFEST",
-        `view ${code} in the manifest contradicts ${image.viewCode ?? image.view} in the DICOM header`,
-      );
-    }
-    return { laterality, view, viewCode: view === "OTHER" ? code : undefined };
-  }
-  if (!image.view) throw new ImagingError("INVALID_MANIFEST", "view is missing (not in the manifest, not in the file)");
-  return { laterality, view: image.view, viewCode: image.viewCode };
+function imageRow(p: Prepared, blob: PutResult, caseId: string, batchId: string): Prisma.ImageUncheckedCreateInput {
+  return {
+    caseId,
+    laterality: p.laterality,
+    view: p.view,
+    viewCode: p.viewCode,
+    viewModifiers: p.viewModifiers,
+    widthPx: p.image.widthPx,
+    heightPx: p.image.heightPx,
+    pixelSpacingRowMm: p.image.pixelSpacingRowMm,
+    pixelSpacingColMm: p.image.pixelSpacingColMm,
+    bitsStored: p.image.bitsStored,
+    photometric: p.image.photometric,
+    presentationIntent: p.image.presentationIntent,
+    windowCenter: p.image.windowCenter,
+    windowWidth: p.image.windowWidth,
+    sourceFormat: p.image.sourceFormat,
+    contentSha256: blob.sha256,
+    pixelSha256: p.image.pixelSha256,
+    studyInstanceUid: p.image.studyInstanceUid,
+    storageKey: blob.key,
+    sopInstanceUid: p.image.sopInstanceUid,
+    status: p.image.quarantineReason ? "QUARANTINED" : "ACTIVE",
+    quarantineReason: p.image.quarantineReason,
+    importBatchId: batchId,
+  };
 }
+
+/** The image of this case that a file is already (same instance or same pixels). */
+const sameImage = (image: IngestedImage): Prisma.ImageWhereInput[] => [
+  { pixelSha256: image.pixelSha256 },
+  ...(image.sopInstanceUid ? [{ sopInstanceUid: image.sopInstanceUid }] : []),
+];
 
 /** A file imported before must be imported again with the placement it was stored with. */
 function assertSamePlacement(stored: { laterality: string; view: string; viewCode: string | null }, p: Prepared) {
@@ -380,27 +388,6 @@ async function removeOrphans(db: Db, blobs: BlobStore, stored: PutResult[]) {
       await db.blob.deleteMany({ where: { sha256: blob.sha256 } });
     }
   }
-}
-
-function withCaseRefusal(rows: ManifestRow[], errors: RowError[], caseKey: string): RowError[] {
-  const failed = new Set(errors.map((e) => e.row));
-  return [
-    ...errors,
-    ...rows
-      .filter((r) => !failed.has(r.row))
-      .map((r) => ({
-        row: r.row,
-        file: r.file,
-        code: "CASE_REFUSED",
-        message: `another file of case ${caseKey} failed; the case was not imported`,
-      })),
-  ];
-}
-
-function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
-  const map = new Map<string, T[]>();
-  for (const item of items) map.set(key(item), [...(map.get(key(item)) ?? []), item]);
-  return map;
 }
 
 async function audit(tx: Tx, input: ImportInput, action: string, entityType: string, entityId: string, after: unknown) {

@@ -64,6 +64,37 @@ describe("import manifest", () => {
   });
 });
 
+describe("manifest encoding", () => {
+  const csv = "file,patient,note\nlésion.png,P-1,Lésion à droite\n";
+  it("reads UTF-8 with or without a byte order mark, and UTF-16 with one", () => {
+    const utf8 = Buffer.from(csv, "utf8");
+    const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), utf8]);
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(csv, "utf16le")]);
+    for (const bytes of [utf8, withBom, utf16]) {
+      const { rows, errors } = parseManifest(new Uint8Array(bytes));
+      expect(errors).toEqual([]);
+      expect(rows[0]).toMatchObject({ file: "lésion.png", note: "Lésion à droite" });
+    }
+  });
+
+  it("refuses a Latin-1 manifest with a message that says so, instead of reading \uFFFD", () => {
+    const latin1 = new Uint8Array(Buffer.from(csv, "latin1"));
+    expect(() => parseManifest(latin1)).toThrow(
+      /manifest is not UTF-8: line 2 has the byte 0xE9, which Latin-1 \/ Windows-1252 would show as "é"\. Save it as UTF-8/,
+    );
+    expect(() => parseManifest(latin1)).toThrow(expect.objectContaining({ code: "INVALID_MANIFEST" }));
+    // Bytes no encoding of text produces at that place: an overlong form, a lone continuation byte.
+    expect(() => parseManifest(new Uint8Array([...Buffer.from("file,patient\na"), 0xc0, 0xaf]))).toThrow(/byte 0xC0/);
+    expect(() => parseManifest(new Uint8Array([...Buffer.from("file,patient\n\na"), 0x80]))).toThrow(/line 3/);
+  });
+
+  it("never repeats a refused patient key (it may be a real name) in the error it stores", () => {
+    const { errors } = parseManifest("file,patient,specimen_date\na.png,Jane Doe,\n");
+    expect(errors[0]!.message).toMatch(/patient key must be a pseudonym/);
+    expect(errors[0]!.message).not.toContain("Jane");
+  });
+});
+
 describe("mini-MIAS manifest converter", () => {
   it("flips the bottom-left origin: (x, y) becomes pixel column x, row height - y", () => {
     const labels =
@@ -114,6 +145,10 @@ describe("file names from manifests", () => {
       await expect(resolveInside(folder, "sub\\..\\x")).rejects.toMatchObject({ code: "INVALID_FILE_NAME" });
       await expect(resolveInside(folder, "link.png")).rejects.toThrow(/resolves outside the import folder/);
       await expect(resolveInside(folder, "missing.png")).rejects.toMatchObject({ code: "FILE_NOT_FOUND" });
+      // An accented name written decomposed on disk (as macOS does) and composed in the manifest.
+      await writeFile(path.join(folder, "le\u0301sion.png"), "x");
+      expect(await resolveInside(folder, "l\u00e9sion.png")).toMatch(/sion\.png$/);
+      await expect(resolveInside(folder, "missing.png")).rejects.not.toThrow(/missing/); // the name is not repeated
     } finally {
       await rm(root, { recursive: true, force: true });
     }

@@ -1,5 +1,6 @@
 import { parse } from "csv-parse/sync";
 import { describeThrown, ImagingError } from "../errors.ts";
+import { decodeManifest } from "./manifest-encoding.ts";
 
 /**
  * The bulk-import manifest: a CSV file with a header row, one row per image (an image with two
@@ -86,9 +87,10 @@ export function parseManifest(csv: string | Uint8Array): {
   errors: RowError[];
   refusedCaseKeys: Set<string>;
 } {
+  const text = typeof csv === "string" ? csv : decodeManifest(csv);
   let records: string[][];
   try {
-    records = parse(typeof csv === "string" ? csv : Buffer.from(csv), {
+    records = parse(text, {
       bom: true,
       skip_empty_lines: true,
       relax_column_count: true,
@@ -136,11 +138,16 @@ function parseRow(row: number, get: (column: string) => string | undefined): Man
   const file = get("file");
   if (!file) throw new Error("file is empty");
   const patientKey = get("patient");
+  // Errors are stored with the import: a refused key may be a real name or ID, so it is not repeated.
   if (!patientKey || !PSEUDONYM_PATTERN.test(patientKey))
-    throw new Error(`patient key ${JSON.stringify(patientKey ?? "")} must be 1-64 letters, digits, '.', '_' or '-'`);
+    throw new Error(
+      "patient key must be a pseudonym of 1-64 letters, digits, '.', '_' or '-' (never a real name or ID)",
+    );
   const caseKey = get("case") ?? patientKey;
   if (!PSEUDONYM_PATTERN.test(caseKey))
-    throw new Error(`case key ${JSON.stringify(caseKey)} must be 1-64 letters, digits, '.', '_' or '-'`);
+    throw new Error(
+      "case key must be a pseudonym of 1-64 letters, digits, '.', '_' or '-' (never a real accession number)",
+    );
   const laterality = get("laterality")?.toUpperCase();
   if (laterality !== undefined && laterality !== "R" && laterality !== "L")
     throw new Error(`laterality must be R or L (got ${laterality})`);
@@ -181,7 +188,7 @@ function parseLabel(get: (column: string) => string | undefined): ManifestRow["l
     specimenDate !== undefined &&
     (!/^\d{4}-\d{2}-\d{2}$/.test(specimenDate) || Number.isNaN(Date.parse(`${specimenDate}T00:00:00Z`)))
   ) {
-    throw new Error(`specimen_date must be YYYY-MM-DD (got ${specimenDate})`);
+    throw new Error("specimen_date must be a date written YYYY-MM-DD");
   }
   return { subtype: subtype as Subtype, source: source as SpecimenSource, specimenDate };
 }

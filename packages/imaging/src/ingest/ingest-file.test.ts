@@ -1,6 +1,7 @@
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import { buildDicom, patternPixels } from "../../test/fixtures/synthetic-dicom.ts";
+import { createHash } from "node:crypto";
+import { buildDicom, patternPixels, transcode } from "../../test/fixtures/synthetic-dicom.ts";
 import { DEFAULT_IMAGING_LIMITS } from "../limits.ts";
 import { ingestFile } from "./ingest-file.ts";
 
@@ -58,6 +59,24 @@ describe("ingesting one file", () => {
     const storedJpeg = Buffer.from((await ingest(new Uint8Array(jpeg))).storedBytes);
     expect(storedJpeg.toString("latin1")).not.toContain("Jane Doe");
     expect(await sharp(storedJpeg).raw().toBuffer()).toEqual(await sharp(jpeg).raw().toBuffer());
+  });
+
+  it("identifies pixel content whatever the container: re-encoded PNG, PNG with metadata, compressed DICOM", async () => {
+    const grey = Buffer.from(patternPixels(40, 30, 8));
+    const raw = { raw: { width: 40, height: 30, channels: 1 as const } };
+    const png = await sharp(grey, raw).png({ compressionLevel: 9 }).toBuffer();
+    const reencoded = await sharp(grey, raw).png({ compressionLevel: 1, adaptiveFiltering: true }).toBuffer();
+    const sha = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+    const [a, b, c] = await Promise.all([ingest(png), ingest(reencoded), ingest(withTextChunk(reencoded, "x"))]);
+    expect(sha(a.storedBytes)).not.toBe(sha(b.storedBytes)); // different files...
+    expect([b.pixelSha256, c.pixelSha256]).toEqual([a.pixelSha256, a.pixelSha256]); // ...the same pixels
+    // An 8-bit DICOM of the same values, uncompressed and JPEG-LS: the same pixels again.
+    const dicom = buildDicom({ widthPx: 40, heightPx: 30, bitsAllocated: 8, pixels: new Uint8Array(grey) });
+    expect((await ingest(dicom)).pixelSha256).toBe(a.pixelSha256);
+    expect((await ingest(await transcode(dicom, "JpegLsLossless"))).pixelSha256).toBe(a.pixelSha256);
+    const other = Buffer.from(grey);
+    other[17] = other[17]! ^ 1; // one pixel differs
+    expect((await ingest(await sharp(other, raw).png().toBuffer())).pixelSha256).not.toBe(a.pixelSha256);
   });
 
   it("quarantines DICOM whose Burned In Annotation is not NO", async () => {

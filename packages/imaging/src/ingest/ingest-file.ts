@@ -1,12 +1,13 @@
 import { deidentifyDicom } from "../deid/deidentify-dicom.ts";
 import { decodeDicomPixels } from "../dicom/decode-pixels.ts";
-import { readImageInfo, type Laterality, type ViewPosition } from "../dicom/image-info.ts";
+import { readImageInfo, type Laterality, type ViewModifier, type ViewPosition } from "../dicom/image-info.ts";
 import { readDicomFile } from "../dicom/read-dicom.ts";
 import { ImagingError } from "../errors.ts";
 import { detectFormat, type FileFormat } from "../format/detect-format.ts";
 import type { ImagingLimits } from "../limits.ts";
 import { decodeRaster } from "../raster/decode-raster.ts";
 import { stripJpegMetadata, stripPngMetadata } from "../raster/strip-metadata.ts";
+import { pixelSha256 } from "./pixel-identity.ts";
 
 export type DeidContext = {
   secret: string;
@@ -32,8 +33,13 @@ export type IngestedImage = {
   laterality?: Laterality;
   view?: ViewPosition;
   viewCode?: string;
+  viewModifiers: ViewModifier[];
+  /** sha256 of the decoded pixels (pixel-identity.ts): the same image in another file. */
+  pixelSha256: string;
   /** The replacement SOP Instance UID (DICOM only). */
   sopInstanceUid?: string;
+  /** The replacement Study Instance UID (DICOM only). */
+  studyInstanceUid?: string;
   /** Exam date, already shifted by the patient's offset: YYYY-MM-DD. */
   examDate?: string;
   /** Set when a person must review the image before it is used (e.g. burned-in annotation). */
@@ -64,6 +70,8 @@ export async function ingestFile(bytes: Uint8Array, deid: DeidContext, limits: I
     heightPx: image.heightPx,
     bitsStored: image.bitsStored,
     photometric: "MONOCHROME2",
+    viewModifiers: [],
+    pixelSha256: pixelSha256(image),
     warnings: [],
   };
 }
@@ -71,7 +79,7 @@ export async function ingestFile(bytes: Uint8Array, deid: DeidContext, limits: I
 async function ingestDicom(bytes: Uint8Array, deid: DeidContext, limits: ImagingLimits): Promise<IngestedImage> {
   const file = readDicomFile(bytes);
   const info = readImageInfo(file, limits);
-  await decodeDicomPixels(file, info); // refuse what cannot be decoded before storing anything
+  const pixels = await decodeDicomPixels(file, info); // refuse what cannot be decoded before storing anything
   const result = deidentifyDicom(file, deid);
   const burnedIn = info.burnedInAnnotation?.toUpperCase();
   const window = info.windows[0];
@@ -91,7 +99,10 @@ async function ingestDicom(bytes: Uint8Array, deid: DeidContext, limits: Imaging
     laterality: info.laterality,
     view: info.view,
     viewCode: info.viewCode,
+    viewModifiers: info.viewModifiers,
+    pixelSha256: pixelSha256(pixels),
     sopInstanceUid: result.sopInstanceUid,
+    studyInstanceUid: result.studyInstanceUid,
     examDate: result.studyDate
       ? `${result.studyDate.slice(0, 4)}-${result.studyDate.slice(4, 6)}-${result.studyDate.slice(6, 8)}`
       : undefined,

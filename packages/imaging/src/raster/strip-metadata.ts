@@ -1,3 +1,4 @@
+import { concatBytes } from "../bytes/concat-bytes.ts";
 import { ImagingError } from "../errors.ts";
 
 // PNG chunks that carry pixels or how to show them. Text (tEXt/zTXt/iTXt), EXIF, time stamps and
@@ -24,7 +25,7 @@ export function stripPngMetadata(png: Uint8Array): Uint8Array {
     }
   }
   if (!sawEnd) throw new ImagingError("CORRUPT_PIXEL_DATA", "PNG is truncated (no IEND chunk)");
-  return concat(kept);
+  return concatBytes(kept);
 }
 
 /**
@@ -48,21 +49,11 @@ export function stripJpegMetadata(jpeg: Uint8Array): Uint8Array {
       throw new ImagingError("CORRUPT_PIXEL_DATA", "JPEG segment runs past the end of the file");
     if (marker === 0xda) {
       kept.push(jpeg.subarray(offset)); // start of scan: the rest is entropy-coded data and EOI
-      return concat(kept);
+      return concatBytes(kept);
     }
     const isDroppedApp = marker >= 0xe1 && marker <= 0xef && marker !== 0xee;
     if (!isDroppedApp && marker !== 0xfe) kept.push(jpeg.subarray(offset, end));
     offset = end;
   }
   throw new ImagingError("CORRUPT_PIXEL_DATA", "JPEG is truncated (no start of scan)");
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
 }

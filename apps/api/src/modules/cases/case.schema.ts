@@ -7,8 +7,10 @@ import {
   ImageStatusEnum,
   LateralityEnum,
   PhotometricEnum,
+  PresentationIntentEnum,
   SourceFormatEnum,
   SubtypeEnum,
+  ViewModifierEnum,
   ViewPositionEnum,
 } from "../../graphql/enums.ts";
 import { requestLoader } from "../../graphql/request-loader.ts";
@@ -39,6 +41,8 @@ builder.node(ImageRef, {
     laterality: t.expose("laterality", { type: LateralityEnum }),
     view: t.expose("view", { type: ViewPositionEnum }),
     viewCode: t.exposeString("viewCode", { nullable: true }),
+    viewModifiers: t.expose("viewModifiers", { type: [ViewModifierEnum] }),
+    presentationIntent: t.expose("presentationIntent", { type: PresentationIntentEnum }),
     widthPx: t.exposeInt("widthPx"),
     heightPx: t.exposeInt("heightPx"),
     pixelSpacingRowMm: t.exposeFloat("pixelSpacingRowMm", { nullable: true }),

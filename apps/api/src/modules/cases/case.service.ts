@@ -1,4 +1,4 @@
-import { Laterality, Subtype, ViewPosition, type Db, type Prisma, type Role } from "@mammo/db";
+import { Laterality, READABLE_IMAGE, Subtype, ViewPosition, type Db, type Prisma, type Role } from "@mammo/db";
 import { z } from "zod";
 import { siteIdsWithRole, type Viewer } from "../../auth/viewer.ts";
 import { notFound } from "../../errors/app-error.ts";
@@ -145,7 +145,7 @@ export async function getVisibleImage(db: Db, viewer: Viewer, imageId: string) {
       id,
       OR: [
         { case: visibleCasesWhere(viewer) },
-        { status: "ACTIVE", case: { studyCases: { some: { study: viaStudy } } } },
+        { ...READABLE_IMAGE, case: { studyCases: { some: { study: viaStudy } } } },
       ],
     },
   });

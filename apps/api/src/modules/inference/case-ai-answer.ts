@@ -75,7 +75,7 @@ export async function loadUnitAiAnswers(
     JOIN "Image" i ON i."caseId" = u."caseId" AND (u.laterality IS NULL OR i.laterality = u.laterality)
     JOIN "Prediction" p ON p."imageId" = i.id AND p."modelVersionId" = ${modelVersionId}::uuid
     JOIN "ModelVersion" mv ON mv.id = p."modelVersionId"
-    WHERE i.status = 'ACTIVE'
+    WHERE i.status = 'ACTIVE' AND i."presentationIntent" = 'FOR_PRESENTATION' -- READABLE_IMAGE
     ORDER BY u.key, i.laterality, i.view, i.id`;
   const byKey = new Map<string, PredictionRow[]>();
   for (const row of rows) byKey.set(row.key, [...(byKey.get(row.key) ?? []), row]);

@@ -1,4 +1,14 @@
-import { ArmKind, RoiShape, Subtype, type Db, type Laterality, type Prisma, type Read, type Tx } from "@mammo/db";
+import {
+  ArmKind,
+  READABLE_IMAGE,
+  RoiShape,
+  Subtype,
+  type Db,
+  type Laterality,
+  type Prisma,
+  type Read,
+  type Tx,
+} from "@mammo/db";
 import { z } from "zod";
 import { siteIdsWithRole, type Viewer } from "../../auth/viewer.ts";
 import { AppError, notFound } from "../../errors/app-error.ts";
@@ -77,10 +87,10 @@ export async function getMyNextTask(db: Db, viewer: Viewer, studyId: string) {
   return nextTask(db, await getMyAssignment(db, viewer, studyId));
 }
 
-/** Images a reader sees for a task: the case's active images in hanging order, nothing else about the case. */
+/** Images a reader sees for a task: the case's readable images in hanging order, nothing else about the case. */
 export async function loadReadingImages(db: Db, caseIds: readonly string[]) {
   const images = await db.image.findMany({
-    where: { caseId: { in: [...caseIds] }, status: "ACTIVE" },
+    where: { caseId: { in: [...caseIds] }, ...READABLE_IMAGE },
     select: { id: true, caseId: true, laterality: true, view: true, widthPx: true, heightPx: true },
     orderBy: [{ view: "asc" }, { laterality: "asc" }, { id: "asc" }],
   });
@@ -174,7 +184,7 @@ async function validatedReadData(
   let roi: { roiImageId: string; roiShape: RoiShape; roiGeometry: Prisma.InputJsonValue } | undefined;
   if (fields.roi) {
     const image = await tx.image.findFirst({
-      where: { id: fields.roi.imageId, caseId: unit.caseId, status: "ACTIVE" },
+      where: { id: fields.roi.imageId, caseId: unit.caseId, ...READABLE_IMAGE },
       select: { id: true, widthPx: true, heightPx: true, laterality: true },
     });
     if (!image) throw new AppError("VALIDATION", "roi.imageId: not an image of this case", { field: "roi.imageId" });

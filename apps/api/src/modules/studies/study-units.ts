@@ -1,4 +1,4 @@
-import type { Laterality, StudyUnit, Subtype, TruthStatus, Tx } from "@mammo/db";
+import { READABLE_IMAGE, type Laterality, type StudyUnit, type Subtype, type TruthStatus, type Tx } from "@mammo/db";
 import { AppError } from "../../errors/app-error.ts";
 
 // A study reads units: FINDING (one finding: the reader is shown which lesion is meant), BREAST
@@ -23,8 +23,7 @@ export async function unitsOfCases(tx: Tx, unit: StudyUnit, caseIds: readonly st
     const breasts = await tx.image.findMany({
       where: {
         caseId: { in: [...caseIds] },
-        status: "ACTIVE",
-        OR: [{ presentationIntent: null }, { presentationIntent: { not: "FOR_PROCESSING" } }],
+        ...READABLE_IMAGE,
       },
       select: { caseId: true, laterality: true },
       distinct: ["caseId", "laterality"],

@@ -1,0 +1,65 @@
+import { availableParallelism } from "node:os";
+import { Piscina } from "piscina";
+import { ImagingError } from "../errors.ts";
+import type { ImagingLimits } from "../limits.ts";
+import { ingestFile, type DeidContext, type IngestedImage } from "./ingest-file.ts";
+import type { IngestTask, IngestTaskResult } from "./ingest-worker.ts";
+
+/** Ingests one file (ingest-file.ts): in this thread, or in a worker thread of a pool. */
+export type IngestRunner = (bytes: Uint8Array, deid: DeidContext, limits: ImagingLimits) => Promise<IngestedImage>;
+export type IngestPool = { workers: number; ingest: IngestRunner; close: () => Promise<void> };
+
+/** Worker threads for ingest: INGEST_WORKERS (0 = in the calling thread), else one per core. */
+export function ingestWorkerCount(env: NodeJS.ProcessEnv = process.env): number {
+  const configured = env.INGEST_WORKERS?.trim();
+  if (!configured) return availableParallelism();
+  const count = Number(configured);
+  if (!Number.isInteger(count) || count < 0)
+    throw new ImagingError("CONFIGURATION", `INGEST_WORKERS must be a whole number >= 0 (got ${configured})`);
+  return count;
+}
+
+/**
+ * A pool of worker threads that decode, check and de-identify files in parallel: decoding a
+ * compressed mammogram (JPEG 2000, JPEG-LS in WebAssembly) takes one core for seconds. Threads
+ * start on first use and stop when idle. With 0 workers files are ingested in the calling thread.
+ */
+export function createIngestPool(workers = ingestWorkerCount()): IngestPool {
+  if (workers === 0) return { workers, ingest: ingestFile, close: async () => {} };
+  const piscina = new Piscina<IngestTask, IngestTaskResult>({
+    filename: new URL("./ingest-worker-entry.mjs", import.meta.url).href,
+    minThreads: 0,
+    maxThreads: workers,
+    idleTimeout: 30_000,
+  });
+  const ingest: IngestRunner = async (bytes, deid, limits) => {
+    // The bytes move to the worker (no copy) when they own their whole buffer.
+    const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+    let result: IngestTaskResult;
+    try {
+      result = await piscina.run({ bytes: owned, deid, limits }, { transferList: [owned.buffer as ArrayBuffer] });
+    } catch (error) {
+      // A file that kills its worker (a decoder abort) is that file's problem, not the import's.
+      if (error instanceof Error && /worker.*(exit|terminat)/i.test(error.message))
+        throw new ImagingError("CORRUPT_PIXEL_DATA", "the file stopped the decoder", { cause: error });
+      throw error;
+    }
+    if (!result.ok) throw new ImagingError(result.error.code, result.error.message);
+    return result.image;
+  };
+  return { workers, ingest, close: () => piscina.destroy() };
+}
+
+let shared: IngestPool | undefined;
+
+/** The process's pool (INGEST_WORKERS threads), created on first use. */
+export function sharedIngestPool(): IngestPool {
+  return (shared ??= createIngestPool());
+}
+
+/** Stops the process's pool (a CLI before it exits); the next import starts a new one. */
+export async function closeSharedIngestPool(): Promise<void> {
+  const pool = shared;
+  shared = undefined;
+  await pool?.close();
+}

@@ -1,0 +1,7 @@
+// Entry of an ingest pool worker thread (Piscina loads it). The package ships TypeScript source:
+// the worker compiles it with tsx (a worker does not inherit its parent's module hooks).
+import { register } from "tsx/esm/api";
+
+register();
+const { default: ingestTask } = await import("./ingest-worker.ts");
+export default ingestTask;
