@@ -45,7 +45,9 @@ describe("npm start supervises its trainer worker", () => {
   it("kill -9 of the worker: the API and the web app still answer, the worker is back and the run resumes", async () => {
     const apiPort = await findFreePort();
     const webPort = await findFreePort();
-    platform = spawn(process.execPath, [path.join(repoRoot, "node_modules/tsx/dist/cli.mjs"), "scripts/start.ts"], {
+    // As `npm start` runs it: node --import tsx (the tsx CLI relays SIGTERM as a SIGKILL after 30 ms,
+    // which would leave the embedded PostgreSQL and the worker behind).
+    platform = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
       cwd: repoRoot,
       env: {
         ...process.env,
