@@ -45,7 +45,9 @@ describe("npm start supervises its trainer worker", () => {
   it("kill -9 of the worker: the API and the web app still answer, the worker is back and the run resumes", async () => {
     const apiPort = await findFreePort();
     const webPort = await findFreePort();
-    platform = spawn(process.execPath, [path.join(repoRoot, "node_modules/tsx/dist/cli.mjs"), "scripts/start.ts"], {
+    // As `npm start` runs it: node --import tsx (the tsx CLI relays SIGTERM as a SIGKILL after 30 ms,
+    // which would leave the embedded PostgreSQL and the worker behind).
+    platform = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
       cwd: repoRoot,
       env: {
         ...process.env,
@@ -80,8 +82,8 @@ describe("npm start supervises its trainer worker", () => {
       if (body.errors) throw new Error(JSON.stringify(body.errors));
       return body.data!;
     };
-    const { login } = await graphql<{ login: { id: string } }>(
-      "mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { id } }",
+    const { login } = await graphql<{ login: { id: string; sessionId: string } }>(
+      "mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { id sessionId } }",
       { e: "ml@north.example", p: "demo-password" },
     );
     // A web session's token, as the web app forwards it (next-auth's own encoder; imported by
@@ -90,7 +92,7 @@ describe("npm start supervises its trainer worker", () => {
     const { encode } = (await import(nextAuthJwt)) as {
       encode: (options: { token: Record<string, unknown>; secret: string; maxAge: number }) => Promise<string>;
     };
-    const token = await encode({ token: { sub: login.id }, secret: SECRET, maxAge: 3600 });
+    const token = await encode({ token: { sub: login.id, sid: login.sessionId }, secret: SECRET, maxAge: 3600 });
     const { datasets } = await graphql<{ datasets: { edges: { node: { versions: { id: string }[] } }[] } }>(
       "{ datasets(first: 10) { edges { node { versions { id } } } } }",
       {},

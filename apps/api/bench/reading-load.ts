@@ -9,17 +9,16 @@
 // BENCH_PG_PORT (5650), BENCH_API_PORT (5651), BENCH_API_NODE_ARGS (extra node flags for the API
 // process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
 import { randomBytes } from "node:crypto";
-import { spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { createPrismaClient, migrateDatabase, repoRoot, startEmbeddedPostgres } from "@mammo/db";
+import { createPrismaClient, migrateDatabase, startEmbeddedPostgres } from "@mammo/db";
 import { createLocalBlobStore } from "@mammo/storage";
 import { encode } from "next-auth/jwt";
 import { seedDemo } from "../src/seed/demo-seed.ts";
 import { NEXT_CASE, SUBMIT_READ } from "../test/reading-documents.ts";
 import { createCasePredictions, createModelVersion, createStudy } from "../test/study-factories.ts";
+import { cpuSecondsOf, percentile, postgresCpuSeconds, startApiProcess } from "./api-process.ts";
 
 const READERS = Number(process.env.BENCH_READERS ?? 50);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 30);
@@ -121,75 +120,19 @@ async function prepare(dir: string) {
   };
 }
 
-async function startApi(databaseUrl: string, blobDir: string) {
-  // One process (tsx as a loader, not its CLI, which would start a second node process).
-  const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "apps/api/src/main.ts"], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      DATABASE_URL: databaseUrl,
-      API_PORT: String(API_PORT),
-      NEXTAUTH_SECRET: SECRET,
-      BLOB_DIR: blobDir,
-    },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  const url = `http://127.0.0.1:${API_PORT}`;
-  for (let i = 0; i < 240; i++) {
-    if (child.exitCode !== null) throw new Error(`the API exited (${child.exitCode})`);
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return { child, url };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  child.kill("SIGTERM");
-  throw new Error("the API did not start within 60 s");
-}
-
-/**
- * CPU seconds a process has used so far (user + system, from /proc on Linux; null elsewhere): on a
- * shared machine, CPU per request says more about the API than wall-clock latency does.
- */
-function cpuSecondsOf(pid: number | undefined): number | null {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks (USER_HZ = 100)
-  } catch {
-    return null;
-  }
-}
-
-/** CPU seconds of the PostgreSQL backends serving the bench database (their titles name it). */
-function postgresCpuSeconds(): number | null {
-  try {
-    let total = 0;
-    for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
-      try {
-        if (readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("mammo_bench"))
-          total += cpuSecondsOf(Number(pid)) ?? 0;
-      } catch {
-        // the process ended
-      }
-    }
-    return total;
-  } catch {
-    return null;
-  }
-}
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-
 async function main() {
   const dir = await mkdtemp(path.join(os.tmpdir(), "mammo-bench-api-"));
   await chmod(dir, 0o755);
   const load = os.loadavg()[0]!;
   const { pg, blobDir, studyId, readerSessions, caseCount } = await prepare(dir);
-  const { child, url } = await startApi(pg.url, blobDir);
+  const api = await startApiProcess({
+    databaseUrl: pg.url,
+    blobDir,
+    port: API_PORT,
+    secret: SECRET,
+    nodeArgs: (process.env.BENCH_API_NODE_ARGS ?? "").split(" ").filter(Boolean),
+  });
+  const { child, url } = api;
   try {
     const tokens = await Promise.all(readerSessions.map((token) => encode({ token, secret: SECRET, maxAge: 3600 })));
     const samples: Sample[] = [];
@@ -214,7 +157,7 @@ async function main() {
       () =>
         void (cpuAtWarmup = {
           api: cpuSecondsOf(child.pid),
-          postgres: postgresCpuSeconds(),
+          postgres: postgresCpuSeconds("mammo_bench"),
           bench: process.cpuUsage().user + process.cpuUsage().system,
         }),
       WARMUP_S * 1000,
@@ -255,7 +198,7 @@ async function main() {
     const before = cpuAtWarmup as { api: number | null; postgres: number | null; bench: number } | null;
     const cpu = before && {
       api: before.api === null ? null : cpuSecondsOf(child.pid)! - before.api,
-      postgres: before.postgres === null ? null : postgresCpuSeconds()! - before.postgres,
+      postgres: before.postgres === null ? null : postgresCpuSeconds("mammo_bench")! - before.postgres,
       bench: (process.cpuUsage().user + process.cpuUsage().system - before.bench) / 1e6,
     };
     const elapsedS = (performance.now() - start) / 1000;
@@ -298,8 +241,7 @@ async function main() {
     }
     if (errors > 0) process.exitCode = 1;
   } finally {
-    child.kill("SIGTERM");
-    await new Promise((resolve) => child.once("exit", resolve));
+    await api.stop();
     await pg.stop();
     await rm(dir, { recursive: true, force: true });
   }

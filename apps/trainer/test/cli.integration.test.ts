@@ -1,35 +1,23 @@
 import { readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { createTestDatabase, type TestDatabase } from "@mammo/db/testing";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { evaluateCommand, inferCommand, trainCommand } from "../src/cli/commands.ts";
 import { exportCommand } from "../src/cli/export-command.ts";
 import { createPhantomDataset, TINY_PARAMS } from "./phantom-dataset.ts";
-import { createTempBlobDir } from "./trainer-harness.ts";
+import { useCliEnvironment } from "./trainer-harness.ts";
 
 // The CLI's commands in this process (as `npm run trainer -- ...` runs them), on a test database.
-let database: TestDatabase;
-let blobDir: Awaited<ReturnType<typeof createTempBlobDir>>;
+const env = useCliEnvironment();
 const outDir = path.join(os.tmpdir(), `mammo-export-${process.pid}`);
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  blobDir = await createTempBlobDir();
-  vi.stubEnv("DATABASE_URL", database.url);
-  vi.stubEnv("BLOB_DIR", blobDir.dir);
-});
-
 afterAll(async () => {
-  vi.unstubAllEnvs();
-  await database?.drop();
-  await blobDir?.remove();
   await rm(outDir, { recursive: true, force: true });
 });
 
 describe("npm run trainer", () => {
   it("trains, evaluates, infers and exports a model version with its model card, printing plain progress lines", async () => {
-    const fixture = await createPhantomDataset(database.db, blobDir.blobs, {
+    const fixture = await createPhantomDataset(env.database.db, env.blobDir.blobs, {
       classes: ["TUBULE_FORMING", "SOLID"],
       perClass: { train: 2, test: 1 },
     });
@@ -41,7 +29,7 @@ describe("npm run trainer", () => {
       codes = [
         await trainCommand({ "dataset-version": fixture.version.id, as: fixture.user.email, params, seed: "4" }),
       ];
-      const model = await database.db.modelVersion.findFirstOrThrow({
+      const model = await env.database.db.modelVersion.findFirstOrThrow({
         where: { datasetVersionId: fixture.version.id },
       });
       codes.push(
@@ -75,13 +63,15 @@ describe("npm run trainer", () => {
     expect(output).toMatch(/\[trainer\] concordance: 12 heatmap-region pairs/);
     expect(output).not.toContain("\u001b[");
 
-    const model = await database.db.modelVersion.findFirstOrThrow({ where: { datasetVersionId: fixture.version.id } });
-    const evaluation = await database.db.evaluation.findFirstOrThrow({ where: { modelVersionId: model.id } });
+    const model = await env.database.db.modelVersion.findFirstOrThrow({
+      where: { datasetVersionId: fixture.version.id },
+    });
+    const evaluation = await env.database.db.evaluation.findFirstOrThrow({ where: { modelVersionId: model.id } });
     // The evaluation on the test split reproduces the metrics measured at publishing.
     expect((evaluation.metrics as { ensemble: { accuracy: number } }).ensemble.accuracy).toBe(
       (model.metrics as { ensemble: { accuracy: number } }).ensemble.accuracy,
     );
-    const maps = await database.db.saliencyMap.findMany({ where: { prediction: { modelVersionId: model.id } } });
+    const maps = await env.database.db.saliencyMap.findMany({ where: { prediction: { modelVersionId: model.id } } });
     expect(maps).toHaveLength(12);
     expect(new Set(maps.map((m) => m.method))).toEqual(new Set(["GRAD_CAM_PLUS_PLUS"]));
 
@@ -104,7 +94,7 @@ describe("npm run trainer", () => {
       "preprocessing.json",
     ]);
     expect((await readdir(path.join(outDir, "fold-0"))).sort()).toEqual(["model.json", "weights.bin"]);
-    expect(await readFile(path.join(outDir, "model.tar"))).toEqual(await blobDir.blobs.get(model.artifactKey));
+    expect(await readFile(path.join(outDir, "model.tar"))).toEqual(await env.blobDir.blobs.get(model.artifactKey));
     const modelJson = JSON.parse(await readFile(path.join(outDir, "fold-0", "model.json"), "utf8")) as {
       userDefinedMetadata: { mammo: { classNames: string[] } };
     };

@@ -5,6 +5,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { repoRoot, type Db } from "@mammo/db";
+import { createTestDatabase, type TestDatabase } from "@mammo/db/testing";
 import { startJobQueue, type JobQueue } from "@mammo/jobs";
 import { createLocalBlobStore, type BlobStore } from "@mammo/storage";
 import { trainerConfigFromEnv, type TrainerConfig } from "../src/config/trainer-config.ts";
@@ -12,6 +13,7 @@ import { createTrainerServices } from "../src/create-services.ts";
 import { createJobHandlers } from "../src/queue/handlers.ts";
 import { startWorker, type Worker } from "../src/queue/worker-loop.ts";
 import type { TrainerServices } from "../src/services.ts";
+import { afterAll, beforeAll, vi } from "vitest";
 
 /** Settings that make workers quick to react in tests (a reaper every second, a short lease grace). */
 export const TEST_WORKER_ENV = {
@@ -24,6 +26,26 @@ export const TEST_WORKER_ENV = {
 export async function createTempBlobDir() {
   const dir = await mkdtemp(path.join(os.tmpdir(), "mammo-trainer-blobs-"));
   return { dir, blobs: createLocalBlobStore(dir), remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A test database and a blob directory for the CLI's commands run in this process, named in
+ * DATABASE_URL and BLOB_DIR as `npm run trainer` reads them (set up before the file's tests).
+ */
+export function useCliEnvironment() {
+  const env = {} as { database: TestDatabase; blobDir: Awaited<ReturnType<typeof createTempBlobDir>> };
+  beforeAll(async () => {
+    env.database = await createTestDatabase();
+    env.blobDir = await createTempBlobDir();
+    vi.stubEnv("DATABASE_URL", env.database.url);
+    vi.stubEnv("BLOB_DIR", env.blobDir.dir);
+  });
+  afterAll(async () => {
+    vi.unstubAllEnvs();
+    await env.database?.drop();
+    await env.blobDir?.remove();
+  });
+  return env;
 }
 
 /** A worker in this process, with its own queue connection. */

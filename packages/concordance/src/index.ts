@@ -11,4 +11,5 @@ export {
   type ViewConsistency,
   type Region,
 } from "./concordance-summary.ts";
-export { inferenceRunImagesWhere, loadConcordancePairs } from "./load-concordance-pairs.ts";
+export { loadConcordancePairs, measuredCasesWhere } from "./load-concordance-pairs.ts";
+export { targetImageIdsSql, type TargetRun } from "./run-target.ts";

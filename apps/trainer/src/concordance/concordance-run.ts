@@ -1,4 +1,4 @@
-import type { Prisma, RoiShape } from "@mammo/db";
+import type { Prisma } from "@mammo/db";
 import {
   chanceBaselines,
   decodeHeatmapPng,
@@ -8,9 +8,10 @@ import {
   type Roi,
 } from "../ml/ml-core.ts";
 import { messageOf } from "../errors/trainer-error.ts";
-import { targetImages } from "../inference/target-images.ts";
+import { mapOfPredictedClass, targetImages, targetPredictions } from "../inference/target-images.ts";
 import type { JobContext } from "../queue/job-handler.ts";
 import type { TrainerServices } from "../services.ts";
+import { measuredPairsOf, targetRegions } from "./concordance-queries.ts";
 
 /** The IoU compares the map thresholded at half its maximum (DOMAIN.md) with the region. */
 export const IOU_THRESHOLD = 0.5;
@@ -18,15 +19,6 @@ export const IOU_THRESHOLD = 0.5;
 const POINTING_TOLERANCE = 0.02;
 /** A POINT region (a reader's click) counts as a disc of this radius, as a fraction of the image's longer side. */
 const POINT_RADIUS = 0.03;
-
-type Region = {
-  source: "READ" | "ANNOTATION";
-  readId: string | null;
-  annotationId: string | null;
-  imageId: string;
-  shape: RoiShape;
-  geometry: Prisma.JsonValue;
-};
 
 /**
  * Compares every heatmap of an inference run (the map of each image's predicted class, with the
@@ -48,61 +40,14 @@ export async function runConcordance(
   if (!run) return { outcome: "the inference run no longer exists" };
   if (run.status !== "SUCCEEDED") return { outcome: `nothing to do: the inference run is ${run.status.toLowerCase()}` };
   const images = new Map((await targetImages(db, run)).map((i) => [i.id, i]));
-  const imageIds = [...images.keys()];
-
-  const predictions = await db.prediction.findMany({
-    where: { modelVersionId: run.modelVersionId, imageId: { in: imageIds } },
-    include: { saliencyMaps: { where: { method: run.saliencyMethod, layerName: run.saliencyLayer } } },
-  });
   const mapByImage = new Map(
-    predictions.flatMap((p) => {
-      const map = p.saliencyMaps.find((m) => m.classIndex === run.modelVersion.classNames.indexOf(p.predictedClass));
+    [...(await targetPredictions(db, run)).values()].flatMap((p) => {
+      const map = mapOfPredictedClass(p, run.modelVersion.classNames);
       return map ? [[p.imageId, map] as const] : [];
     }),
   );
-
-  const [annotations, reads] = await Promise.all([
-    db.annotation.findMany({
-      where: { imageId: { in: imageIds }, deletedAt: null, purpose: { in: ["LESION", "FINDING"] } },
-      select: { id: true, imageId: true, shape: true, geometry: true },
-    }),
-    db.read.findMany({
-      where: {
-        roiImageId: { in: imageIds },
-        roiShape: { not: null },
-        correctedBy: null,
-        ...(run.target === "STUDY" ? { studyCase: { studyId: run.studyId! } } : {}),
-      },
-      select: { id: true, roiImageId: true, roiShape: true, roiGeometry: true },
-    }),
-  ]);
-  const regions: Region[] = [
-    ...annotations.map((a) => ({
-      source: "ANNOTATION" as const,
-      readId: null,
-      annotationId: a.id,
-      imageId: a.imageId,
-      shape: a.shape,
-      geometry: a.geometry,
-    })),
-    ...reads.map((r) => ({
-      source: "READ" as const,
-      readId: r.id,
-      annotationId: null,
-      imageId: r.roiImageId!,
-      shape: r.roiShape!,
-      geometry: r.roiGeometry,
-    })),
-  ];
-  const mapIds = [...mapByImage.values()].map((m) => m.id);
-  const measured = new Set(
-    (
-      await db.concordanceResult.findMany({
-        where: { saliencyMapId: { in: mapIds } },
-        select: { saliencyMapId: true, readId: true, annotationId: true },
-      })
-    ).map((c) => `${c.saliencyMapId}/${c.readId ?? c.annotationId}`),
-  );
+  const [regions, measuredPairs] = await Promise.all([targetRegions(db, run), measuredPairsOf(db, run)]);
+  const measured = new Set(measuredPairs.map((c) => `${c.saliencyMapId}/${c.readId ?? c.annotationId}`));
 
   const heatmaps = new Map<string, Heatmap>();
   const rows: Prisma.ConcordanceResultCreateManyInput[] = [];

@@ -15,7 +15,7 @@ import { loadModelVersion } from "../registry/model-store.ts";
 import type { TrainerServices } from "../services.ts";
 import { recordWorkerAudit } from "../shared/audit.ts";
 import { MEDIA_TYPES, putBlob } from "../shared/blob-rows.ts";
-import { targetImages, type TargetImage } from "./target-images.ts";
+import { mapOfPredictedClass, targetImages, targetPredictions, type TargetImage } from "./target-images.ts";
 
 const METHODS: Record<SaliencyMethod, GradCamMethod> = { GRAD_CAM: "gradcam", GRAD_CAM_PLUS_PLUS: "gradcam++" };
 const SCORES: Record<SaliencyScore, GradCamScore> = {
@@ -104,16 +104,9 @@ export async function runInference(
   if (images.length === 0)
     throw badInput(`the run's target has no images (${run.target.toLowerCase().replace("_", " ")})`);
 
-  const existing = await db.prediction.findMany({
-    where: { modelVersionId: modelVersion.id, imageId: { in: images.map((i) => i.id) } },
-    include: {
-      saliencyMaps: { where: { method: run.saliencyMethod, layerName: run.saliencyLayer, score: run.saliencyScore } },
-    },
-  });
+  const existing = await targetPredictions(db, run);
   const done = new Set(
-    existing
-      .filter((p) => p.saliencyMaps.some((m) => m.classIndex === modelVersion.classNames.indexOf(p.predictedClass)))
-      .map((p) => p.imageId),
+    [...existing.values()].filter((p) => mapOfPredictedClass(p, modelVersion.classNames)).map((p) => p.imageId),
   );
   const skipped: SkippedImage[] = [];
   const unreadable: Array<{ image: TargetImage; reason: string }> = [];
@@ -140,7 +133,7 @@ export async function runInference(
     if (inputs.length === 0 || (unreadable.length > 0 && config.unreadableImages === "fail")) continue; // keep looking, to name every bad image at once
     // A prediction made before (by another run, with other saliency settings) is kept: its class gets the map.
     const classOf = (imageId: string) => {
-      const before = existing.find((p) => p.imageId === imageId);
+      const before = existing.get(imageId);
       return before ? modelVersion.classNames.indexOf(before.predictedClass) : null;
     };
     const explained = explainEnsemble(

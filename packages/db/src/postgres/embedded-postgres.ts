@@ -23,6 +23,8 @@ export type EmbeddedPostgresOptions = {
   /** Faster, unsafe settings (fsync off): for throw-away test clusters only. */
   isEphemeral?: boolean;
   log?: (line: string) => void;
+  /** The server's own log output (e.g. auto_explain's plans, for a benchmark). */
+  onServerLog?: (text: string) => void;
 };
 
 /** `dataDir`: where the cluster really lives (see clusterDirFor: not always the one asked for, as root). */
@@ -121,6 +123,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const recent: string[] = [];
   const remember = (message: unknown) => {
     const text = message instanceof Error ? message.message : String(message);
+    options.onServerLog?.(text);
     for (const line of text.split("\n").filter(Boolean)) {
       recent.push(line);
       if (recent.length > 30) recent.shift();

@@ -71,7 +71,9 @@ export function regionReport(cases: readonly RegionCase[], reads: readonly Regio
     const key = `${r.readerId}\u0000${r.caseId}`;
     if (seen.has(key)) throw invalidInput(`reader ${r.readerId} answered case ${r.caseId} twice`);
     seen.add(key);
-    readsByCase.set(r.caseId, [...(readsByCase.get(r.caseId) ?? []), r]);
+    const own = readsByCase.get(r.caseId);
+    if (own) own.push(r);
+    else readsByCase.set(r.caseId, [r]);
   }
   const overall = emptyCounts();
   const byReader = new Map<string, RegionCounts>();

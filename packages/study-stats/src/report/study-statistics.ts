@@ -82,7 +82,11 @@ export type StudyStatistics = {
 
 function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
   const map = new Map<string, T[]>();
-  for (const item of items) map.set(key(item), [...(map.get(key(item)) ?? []), item]);
+  for (const item of items) {
+    const group = map.get(key(item));
+    if (group) group.push(item);
+    else map.set(key(item), [item]);
+  }
   return new Map([...map.entries()].sort(([a], [b]) => compareStrings(a, b)));
 }
 

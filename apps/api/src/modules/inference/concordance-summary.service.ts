@@ -1,5 +1,10 @@
 import type { Db } from "@mammo/db";
-import { loadConcordancePairs, summariseConcordance, type ConcordanceSummary } from "@mammo/concordance";
+import {
+  loadConcordancePairs,
+  measuredCasesWhere,
+  summariseConcordance,
+  type ConcordanceSummary,
+} from "@mammo/concordance";
 import type { Viewer } from "../../auth/viewer.ts";
 import { notFound } from "../../errors/app-error.ts";
 import { visibleCasesWhere } from "../cases/case.service.ts";
@@ -18,10 +23,10 @@ export async function getConcordanceSummary(
   const [run] = await loadVisibleInferenceRuns(db, viewer, [inferenceRunId]);
   if (!run) throw notFound("inference run");
   const pairs = await loadConcordancePairs(db, run.id);
-  const caseIds = [...new Set(pairs.map((p) => p.caseId))];
   const studyIds = [...new Set(pairs.flatMap((p) => (p.studyId ? [p.studyId] : [])))];
   const [visibleCases, closedStudies] = await Promise.all([
-    db.case.findMany({ where: { AND: [{ id: { in: caseIds } }, visibleCasesWhere(viewer)] }, select: { id: true } }),
+    // By the run, not by a list of the pairs' case ids: those may be more than a statement's bind parameters.
+    db.case.findMany({ where: { AND: [measuredCasesWhere(run), visibleCasesWhere(viewer)] }, select: { id: true } }),
     db.readerStudy.findMany({ where: { id: { in: studyIds }, status: "CLOSED" }, select: { id: true } }),
   ]);
   const caseVisible = new Set(visibleCases.map((c) => c.id));

@@ -85,7 +85,9 @@ export type NextSlot = {
 
 /**
  * The first case in the reader's stored order that has no read in `lastPhase` yet, with the
- * reader's latest unaided read of it (the AIDED arm reads each case unaided, then aided).
+ * reader's latest unaided read of it (the AIDED arm reads each case unaided, then aided). The phase
+ * is compared as the enum, not as text: then each slot is one probe of the Read key's index
+ * (compared as text the plan rescanned the reader's reads for every slot, quadratic in progress).
  */
 export async function findNextSlot(db: Db | Tx, studyReaderId: string, lastPhase: ArmKind): Promise<NextSlot | null> {
   const rows = await db.$queryRaw<(Omit<NextSlot, "unaidedRead"> & { unaidedRead: ReadJson | null })[]>`
@@ -97,7 +99,7 @@ export async function findNextSlot(db: Db | Tx, studyReaderId: string, lastPhase
     FROM "ReaderCaseOrder" o
     JOIN "StudyCase" sc ON sc.id = o."studyCaseId"
     WHERE o."studyReaderId" = ${studyReaderId}::uuid
-      AND NOT EXISTS (SELECT 1 FROM "Read" r WHERE r."studyReaderId" = o."studyReaderId" AND r."studyCaseId" = o."studyCaseId" AND r.phase::text = ${lastPhase})
+      AND NOT EXISTS (SELECT 1 FROM "Read" r WHERE r."studyReaderId" = o."studyReaderId" AND r."studyCaseId" = o."studyCaseId" AND r.phase = ${lastPhase}::"ArmKind")
     ORDER BY o.position
     LIMIT 1`;
   const row = rows[0];

@@ -111,7 +111,13 @@ export async function loadReadingImages(db: Db, caseIds: readonly string[]) {
     },
     orderBy: [{ view: "asc" }, { laterality: "asc" }, { id: "asc" }],
   });
-  return caseIds.map((id) => images.filter((image) => image.caseId === id));
+  const byCase = new Map<string, typeof images>();
+  for (const image of images) {
+    const own = byCase.get(image.caseId);
+    if (own) own.push(image);
+    else byCase.set(image.caseId, [image]);
+  }
+  return caseIds.map((id) => byCase.get(id) ?? []);
 }
 
 /**

@@ -18,6 +18,7 @@ import { AiHeatmapRef, ReadingImageRef, ReadRoiRef } from "../reading/reading.sc
 import { loadReadingImages } from "../reading/reading.service.ts";
 import { LateralityEnum, SubtypeEnum } from "../../graphql/enums.ts";
 import { ArmKindEnum, ReaderStudyRef, StudyUnitEnum } from "../studies/study.schema.ts";
+import type { ReportCase, ReportRead } from "./study-report-data.ts";
 import {
   getStudyReport,
   MODALITY,
@@ -242,7 +243,28 @@ const MrmcRef = builder.objectRef<MrmcRow>("MrmcComparison").implement({
   }),
 });
 
-type CaseRow = { report: StudyReport; code: string };
+type CaseRow = { case: ReportCase; reads: ReportRead[] };
+
+/**
+ * The report's cases, each with its reads, grouped once per computed report: the report page asks
+ * for every case (1000 cases x 20 reads), and looking each up in the whole report per field was
+ * quadratic.
+ */
+const caseRowsOf = new WeakMap<StudyReport, CaseRow[]>();
+function reportCaseRows(report: StudyReport): CaseRow[] {
+  let rows = caseRowsOf.get(report);
+  if (!rows) {
+    const readsByCode = new Map<string, ReportRead[]>();
+    for (const read of report.data.reads) {
+      const own = readsByCode.get(read.code);
+      if (own) own.push(read);
+      else readsByCode.set(read.code, [read]);
+    }
+    rows = report.included.map((c) => ({ case: c, reads: readsByCode.get(c.code) ?? [] }));
+    caseRowsOf.set(report, rows);
+  }
+  return rows;
+}
 type ReadRoi = { imageId: string; shape: RoiShape; geometry: unknown };
 const ReportReadRef = builder
   .objectRef<{
@@ -283,53 +305,42 @@ const ReportCaseRef = builder.objectRef<CaseRow>("ReportCase").implement({
   description:
     "One study case (a finding, a breast or a case): its truth, the AI's answer and every reader's answer with its A/B/C/D region",
   fields: (t) => ({
-    code: t.exposeString("code"),
+    code: t.string({ resolve: (row) => row.case.code }),
     laterality: t.field({
       type: LateralityEnum,
       nullable: true,
       description: "The breast read (BREAST units) or the finding's breast (FINDING units)",
-      resolve: ({ report, code }) => report.included.find((c) => c.code === code)!.laterality,
+      resolve: (row) => row.case.laterality,
     }),
     findingKey: t.string({
       nullable: true,
       description: "FINDING units: the finding's key within its case",
-      resolve: ({ report, code }) => report.included.find((c) => c.code === code)!.findingKey,
+      resolve: (row) => row.case.findingKey,
     }),
-    caseId: t.string({
-      resolve: ({ report, code }) => encodeGlobalID("Case", report.included.find((c) => c.code === code)!.caseId),
-    }),
-    siteCode: t.string({ resolve: ({ report, code }) => report.included.find((c) => c.code === code)!.siteCode }),
-    truth: t.field({
-      type: SubtypeEnum,
-      resolve: ({ report, code }) => report.included.find((c) => c.code === code)!.truth!,
-    }),
-    aiAnswer: t.field({
-      type: SubtypeEnum,
-      nullable: true,
-      resolve: ({ report, code }) => report.included.find((c) => c.code === code)!.ai?.answer ?? null,
-    }),
+    caseId: t.string({ resolve: (row) => encodeGlobalID("Case", row.case.caseId) }),
+    siteCode: t.string({ resolve: (row) => row.case.siteCode }),
+    truth: t.field({ type: SubtypeEnum, resolve: (row) => row.case.truth! }),
+    aiAnswer: t.field({ type: SubtypeEnum, nullable: true, resolve: (row) => row.case.ai?.answer ?? null }),
     images: t.field({
       type: [ReadingImageRef],
       description: "The case's images in hanging order (for the per-case explorer: image, reader's ROI, AI heatmap)",
       complexity: { field: 1, multiplier: 4 },
-      resolve: ({ report, code }, _args, ctx) =>
+      resolve: (row, _args, ctx) =>
         requestLoader(ctx, "reportCaseImages", (ids: readonly string[]) => loadReadingImages(ctx.db, ids)).load(
-          report.included.find((c) => c.code === code)!.caseId,
+          row.case.caseId,
         ),
     }),
     aiHeatmaps: t.field({
       type: [AiHeatmapRef],
       description: "The AI's heatmap per image, for the case's answer",
       complexity: { field: 1, multiplier: 4 },
-      resolve: ({ report, code }) => report.included.find((c) => c.code === code)!.heatmaps,
+      resolve: (row) => row.case.heatmaps,
     }),
     reads: t.field({
       type: [ReportReadRef],
-      resolve: ({ report, code }) => {
-        const c = report.included.find((x) => x.code === code)!;
+      resolve: ({ case: c, reads }) => {
         const aiCorrect = c.ai ? c.ai.answer === c.truth : null;
-        return report.data.reads
-          .filter((r) => r.code === code)
+        return [...reads]
           .sort((a, b) => a.readerLabel.localeCompare(b.readerLabel) || a.phase.localeCompare(b.phase))
           .map((r) => {
             const isCorrect = r.answer === c.truth;
@@ -416,7 +427,7 @@ const StudyReportRef = builder.objectRef<StudyReport>("StudyReport").implement({
     }),
     phases: t.field({ type: [ArmFiguresRef], resolve: (r) => r.statistics?.arms ?? [] }),
     mrmc: t.field({ type: [MrmcRef], nullable: true, resolve: (r) => r.mrmc }),
-    cases: t.field({ type: [ReportCaseRef], resolve: (r) => r.included.map((c) => ({ report: r, code: c.code })) }),
+    cases: t.field({ type: [ReportCaseRef], resolve: (r) => reportCaseRows(r) }),
     excludedCases: t.field({ type: [ExcludedCaseRef], resolve: (r) => r.excluded }),
     effort: t.field({
       type: [ReaderEffortRef],

@@ -266,13 +266,21 @@ export type ReaderProgress = {
 export async function loadReaderProgress(db: Db, studyReaderIds: readonly string[]): Promise<ReaderProgress[]> {
   const readers = await db.studyReader.findMany({
     where: { id: { in: [...studyReaderIds] } },
-    select: { id: true, arm: { select: { kind: true } }, study: { select: { _count: { select: { cases: true } } } } },
+    select: { id: true, studyId: true, arm: { select: { kind: true } } },
   });
-  const counts = await db.read.groupBy({
-    by: ["studyReaderId", "phase"],
-    where: { studyReaderId: { in: [...studyReaderIds] }, version: 1 },
-    _count: { _all: true },
-  });
+  // Counted per study with a where (Prisma's relation _count grouped every study's cases, then joined).
+  const [caseCounts, counts] = await Promise.all([
+    db.studyCase.groupBy({
+      by: ["studyId"],
+      where: { studyId: { in: [...new Set(readers.map((r) => r.studyId))] } },
+      _count: { _all: true },
+    }),
+    db.read.groupBy({
+      by: ["studyReaderId", "phase"],
+      where: { studyReaderId: { in: [...studyReaderIds] }, version: 1 },
+      _count: { _all: true },
+    }),
+  ]);
   const count = (id: string, phase: ArmKind) =>
     counts.find((c) => c.studyReaderId === id && c.phase === phase)?._count._all ?? 0;
   return studyReaderIds.map((id) => {
@@ -281,7 +289,7 @@ export async function loadReaderProgress(db: Db, studyReaderIds: readonly string
       studyReaderId: id,
       unaidedReads: count(id, "UNAIDED"),
       aidedReads: count(id, "AIDED"),
-      caseCount: reader?.study._count.cases ?? 0,
+      caseCount: caseCounts.find((c) => c.studyId === reader?.studyId)?._count._all ?? 0,
       isAided: reader?.arm.kind === "AIDED",
     };
   });
