@@ -57,7 +57,9 @@ function run(command: string, args: string[], options: { cwd?: string; env?: Nod
   });
 }
 
-async function waitForHttp(url: string, what: string, child: ChildProcess, timeoutMs = 120_000): Promise<void> {
+// A limit, not a speed check: a first start on a loaded 2-core machine (CI, a fresh clone) loads
+// the API's TypeScript cold, and 120 s was seen to run out.
+async function waitForHttp(url: string, what: string, child: ChildProcess, timeoutMs = 300_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new StartError(`${what} exited during start-up (exit ${child.exitCode})`);
