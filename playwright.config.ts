@@ -1,10 +1,14 @@
 import { existsSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { defineConfig } from "@playwright/test";
 
 // e2e tests run against the real platform (PostgreSQL, API, production build of the web app,
 // worker) started by tests/e2e/serve.ts on ports of their own, with fresh demo data.
 export const E2E_WEB_PORT = Number(process.env.E2E_WEB_PORT ?? 3100);
 export const E2E_API_PORT = Number(process.env.E2E_API_PORT ?? 4100);
+/** The platform's DATA_DIR during the run: a fresh one, as in a new clone (removed afterwards). */
+export const E2E_DATA_DIR = process.env.E2E_DATA_DIR ?? path.join(os.tmpdir(), `mammo-e2e-${E2E_WEB_PORT}`);
 
 // Debian's Chromium where it is installed (these machines cannot download Playwright's own).
 const systemChromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
@@ -45,6 +49,6 @@ export default defineConfig({
     stdout: "pipe",
     stderr: "pipe",
     gracefulShutdown: { signal: "SIGTERM", timeout: 30_000 },
-    env: { E2E_WEB_PORT: String(E2E_WEB_PORT), E2E_API_PORT: String(E2E_API_PORT) },
+    env: { E2E_WEB_PORT: String(E2E_WEB_PORT), E2E_API_PORT: String(E2E_API_PORT), E2E_DATA_DIR },
   },
 });

@@ -4,6 +4,7 @@
 // migration engine cannot run offline, so this uses Prisma 6.19's WebAssembly engine from
 // tools/prisma-diff (installed from the npm registry on first use). Review the SQL, add any
 // CHECKs or triggers by hand, then run `npm run db:migrate` and the drift test.
+import { randomBytes } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -40,6 +41,7 @@ const server = await startEmbeddedPostgres({
   dataDir: path.join(work, "pg"),
   port: await findFreePort(),
   database: "diff",
+  password: randomBytes(18).toString("base64url"), // a throw-away cluster
   isEphemeral: true,
 });
 try {

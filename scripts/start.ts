@@ -1,21 +1,24 @@
 // `npm start`: the whole platform on one machine. PostgreSQL (embedded unless DATABASE_URL is
-// set), migrations, demo data on an empty database, then the API, the web app and a trainer
-// worker (restarted when it dies). Ctrl-C stops everything.
+// set), migrations, demo data on an empty embedded database (a DATABASE_URL only with --demo or
+// DEMO_SEED=1), then the API (production behaviour unless NODE_ENV=development), the web app and
+// a trainer worker (restarted when it dies). Ctrl-C stops everything.
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import {
   assertPortFree,
   createPrismaClient,
   DatabaseSetupError,
+  ensurePrivateDir,
+  localDataDir,
+  localSecret,
   migrateDatabase,
   repoRoot,
   resolveDatabase,
   type ResolvedDatabase,
 } from "@mammo/db";
 import { createBlobStoreFromEnv } from "@mammo/storage";
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, isDatabaseEmpty, seedDemo } from "../apps/api/src/seed/demo-seed.ts";
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "../apps/api/src/seed/demo-seed.ts";
+import { seedDemoIfWanted } from "../apps/api/src/seed/demo-seed-policy.ts";
 import { superviseChild, type Supervised } from "./supervise-child.ts";
 
 const apiPort = Number(process.env.API_PORT ?? 4000);
@@ -24,20 +27,20 @@ const log = (line: string) => console.log(`[start] ${line}`);
 
 class StartError extends Error {}
 
-/** Secrets that must survive restarts (sessions, de-identification): from the env or .data/. */
-function loadSecrets(): { sessionSecret: string; deidSecret: string } {
-  const file = path.join(repoRoot, ".data", "secrets.json");
-  let stored: { sessionSecret?: string; deidSecret?: string } = {};
-  if (existsSync(file)) stored = JSON.parse(readFileSync(file, "utf8")) as typeof stored;
-  const secrets = {
-    sessionSecret: process.env.NEXTAUTH_SECRET ?? stored.sessionSecret ?? randomBytes(32).toString("base64url"),
-    deidSecret: process.env.DEID_SECRET ?? stored.deidSecret ?? randomBytes(32).toString("base64url"),
+/**
+ * The installation's folder (DATA_DIR, default .data/) made private, and the secrets that must
+ * survive restarts (sessions, de-identification): from the environment, else .data/secrets.json
+ * (generated there on first start, mode 0600; the embedded PostgreSQL's password is kept there too).
+ */
+function prepareLocalData(): { sessionSecret: string; deidSecret: string } {
+  const dataDir = localDataDir(repoRoot);
+  ensurePrivateDir(dataDir);
+  if (!process.env.S3_BUCKET && !process.env.BLOB_DIR)
+    ensurePrivateDir(path.join(dataDir, "blobs"), { isOnPostgresPath: false });
+  return {
+    sessionSecret: process.env.NEXTAUTH_SECRET || localSecret(dataDir, "sessionSecret"),
+    deidSecret: process.env.DEID_SECRET || localSecret(dataDir, "deidSecret"),
   };
-  if (!process.env.NEXTAUTH_SECRET || !process.env.DEID_SECRET) {
-    mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
-    writeFileSync(file, JSON.stringify({ ...stored, ...secrets }, null, 2), { mode: 0o600 });
-  }
-  return secrets;
 }
 
 function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<void> {
@@ -72,7 +75,7 @@ async function waitForHttp(url: string, what: string, child: ChildProcess, timeo
 }
 
 async function main() {
-  const secrets = loadSecrets();
+  const secrets = prepareLocalData();
   await assertPortFree(apiPort, "API");
   await assertPortFree(webPort, "web app");
 
@@ -110,17 +113,22 @@ async function main() {
     database = await resolveDatabase({ rootDir: repoRoot, log: (l) => log(l) });
     log(
       database.isEmbedded
-        ? `embedded PostgreSQL ready (data in ${process.env.EMBEDDED_PG_DATA_DIR ?? ".data/postgres"})`
+        ? `embedded PostgreSQL ready (data in ${process.env.EMBEDDED_PG_DATA_DIR ?? path.join(localDataDir(repoRoot), "postgres")})`
         : "using DATABASE_URL",
     );
     const result = await migrateDatabase(database.url, { log: (l) => log(l) });
     log(`database schema up to date (${result.applied.length} new migrations)`);
     const db = createPrismaClient(database.url, { maxConnections: 2 });
+    let hasDemoAccounts: boolean;
     try {
-      if (await isDatabaseEmpty(db)) {
-        log("empty database: seeding demo data");
-        await seedDemo(db, createBlobStoreFromEnv(repoRoot), (l) => log(l));
-      }
+      // Demo accounts (a published password) only in the embedded database, or when asked for.
+      const request = {
+        isEmbedded: database.isEmbedded,
+        hasDemoFlag: process.argv.includes("--demo"),
+        demoSeedEnv: process.env.DEMO_SEED,
+      };
+      await seedDemoIfWanted(db, createBlobStoreFromEnv(repoRoot), request, (l) => log(l));
+      hasDemoAccounts = (await db.user.count({ where: { email: DEMO_ACCOUNTS[0]!.email } })) > 0;
     } finally {
       await db.$disconnect();
     }
@@ -154,7 +162,11 @@ async function main() {
     // `node --import tsx`, one process each, not the tsx CLI: the CLI relays a SIGTERM to its child
     // and, when the child has not acknowledged it within 30 ms (a loaded machine), kills it with
     // SIGKILL, so the worker could not finish its batch and give its job back.
-    const api = startChild("API", ["--import", "tsx", "apps/api/src/main.ts"], { API_PORT: String(apiPort) });
+    // Production behaviour (no introspection, no field suggestions) unless NODE_ENV=development.
+    const api = startChild("API", ["--import", "tsx", "apps/api/src/main.ts"], {
+      API_PORT: String(apiPort),
+      NODE_ENV: process.env.NODE_ENV === "development" ? "development" : "production",
+    });
     // The worker is restarted when it dies (with backoff); the rest of the platform goes on.
     worker = superviseChild(
       "trainer worker",
@@ -190,11 +202,15 @@ async function main() {
         `    API       http://localhost:${apiPort}/graphql`,
         "    worker    trainer worker on the PostgreSQL job queue (restarted if it dies)",
         "",
-        `  Demo accounts (password: ${DEMO_PASSWORD})`,
-        ...DEMO_ACCOUNTS.map(
-          (a) => `    ${a.email.padEnd(width)}  ${a.role} at ${[a.site, ...(a.alsoAt ?? [])].join(", ")}`,
-        ),
-        "",
+        ...(hasDemoAccounts
+          ? [
+              `  Demo accounts (password: ${DEMO_PASSWORD})`,
+              ...DEMO_ACCOUNTS.map(
+                (a) => `    ${a.email.padEnd(width)}  ${a.role} at ${[a.site, ...(a.alsoAt ?? [])].join(", ")}`,
+              ),
+              "",
+            ]
+          : []),
         "  Ctrl-C stops everything.",
         "",
       ].join("\n"),

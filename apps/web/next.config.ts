@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { STATIC_SECURITY_HEADERS } from "./src/lib/security-headers";
 
 const config: NextConfig = {
   reactStrictMode: true,
@@ -7,6 +8,8 @@ const config: NextConfig = {
   // shares with the API are bundled (TypeScript source, compiled by Next).
   transpilePackages: ["@mammo/wire-formats"],
   typedRoutes: false,
+  // Every response; pages also get a per-request CSP and, over https, HSTS (src/proxy.ts).
+  headers: async () => [{ source: "/:path*", headers: STATIC_SECURITY_HEADERS }],
 };
 
 export default config;

@@ -57,7 +57,7 @@ test("wrong credentials are refused with a clear message", async ({ page, consol
   await page.goto("/sign-in");
   await page.getByLabel("Email").fill("annotator@north.example");
   await page.getByLabel("Password").fill("not-the-password");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByRole("alert").filter({ hasText: /\S/ })).toHaveText("Wrong email or password.");
   await expect(page).toHaveURL(/\/sign-in/);
 });

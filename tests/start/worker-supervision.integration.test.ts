@@ -82,8 +82,8 @@ describe("npm start supervises its trainer worker", () => {
       if (body.errors) throw new Error(JSON.stringify(body.errors));
       return body.data!;
     };
-    const { login } = await graphql<{ login: { id: string } }>(
-      "mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { id } }",
+    const { login } = await graphql<{ login: { id: string; sessionId: string } }>(
+      "mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { id sessionId } }",
       { e: "ml@north.example", p: "demo-password" },
     );
     // A web session's token, as the web app forwards it (next-auth's own encoder; imported by
@@ -92,7 +92,7 @@ describe("npm start supervises its trainer worker", () => {
     const { encode } = (await import(nextAuthJwt)) as {
       encode: (options: { token: Record<string, unknown>; secret: string; maxAge: number }) => Promise<string>;
     };
-    const token = await encode({ token: { sub: login.id }, secret: SECRET, maxAge: 3600 });
+    const token = await encode({ token: { sub: login.id, sid: login.sessionId }, secret: SECRET, maxAge: 3600 });
     const { datasets } = await graphql<{ datasets: { edges: { node: { versions: { id: string }[] } }[] } }>(
       "{ datasets(first: 10) { edges { node { versions { id } } } } }",
       {},

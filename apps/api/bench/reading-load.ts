@@ -8,6 +8,7 @@
 // reader looks at a case for seconds, so e.g. 2000 paces each reader like a very fast one),
 // BENCH_PG_PORT (5650), BENCH_API_PORT (5651), BENCH_API_NODE_ARGS (extra node flags for the API
 // process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+import { randomBytes } from "node:crypto";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -37,6 +38,7 @@ async function prepare(dir: string) {
     dataDir: path.join(dir, "pg"),
     port: PG_PORT,
     database: "mammo_bench",
+    password: randomBytes(18).toString("base64url"), // a throw-away cluster
     isEphemeral: true,
   });
   await migrateDatabase(pg.url);
@@ -84,6 +86,12 @@ async function prepare(dir: string) {
     modelVersionId: model.id,
     readers: readers.map((r, i) => ({ userId: r.id, arm: i % 2 === 0 ? "UNAIDED" : "AIDED" })),
   });
+  // Each reader signed in: a server-side session, whose id the session token carries.
+  const sessions = await Promise.all(
+    readers.map((r) =>
+      db.session.create({ data: { userId: r.id, method: "password", expiresAt: new Date(Date.now() + 3_600_000) } }),
+    ),
+  );
   // A read counts only once its case's images were delivered to the reader (the image routes
   // record it). This bench measures next case and submit, not image serving: every image is
   // recorded as delivered to every reader up front.
@@ -107,7 +115,7 @@ async function prepare(dir: string) {
     pg,
     blobDir,
     studyId: Buffer.from(`ReaderStudy:${study.id}`).toString("base64"),
-    readerIds: readers.map((r) => r.id),
+    readerSessions: sessions.map((s) => ({ sub: s.userId, sid: s.id })),
     caseCount: cases.length,
   };
 }
@@ -116,7 +124,7 @@ async function main() {
   const dir = await mkdtemp(path.join(os.tmpdir(), "mammo-bench-api-"));
   await chmod(dir, 0o755);
   const load = os.loadavg()[0]!;
-  const { pg, blobDir, studyId, readerIds, caseCount } = await prepare(dir);
+  const { pg, blobDir, studyId, readerSessions, caseCount } = await prepare(dir);
   const api = await startApiProcess({
     databaseUrl: pg.url,
     blobDir,
@@ -126,7 +134,7 @@ async function main() {
   });
   const { child, url } = api;
   try {
-    const tokens = await Promise.all(readerIds.map((sub) => encode({ token: { sub }, secret: SECRET, maxAge: 3600 })));
+    const tokens = await Promise.all(readerSessions.map((token) => encode({ token, secret: SECRET, maxAge: 3600 })));
     const samples: Sample[] = [];
     let errors = 0;
     const post = async (token: string, query: string, variables: Record<string, unknown>) => {

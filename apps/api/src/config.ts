@@ -7,7 +7,8 @@ const optional = z
   .optional();
 
 const envSchema = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  // Production behaviour unless development is asked for explicitly (introspection, suggestions).
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   API_PORT: z.coerce.number().int().min(1).max(65535).default(4000),
   NEXTAUTH_SECRET: z.string().min(16, "NEXTAUTH_SECRET must be at least 16 characters (shared with the web app)"),
   MAX_UPLOAD_BYTES: z.coerce
@@ -23,6 +24,7 @@ const envSchema = z.object({
   TRUSTED_PROXIES: z.string().default("loopback"),
   OIDC_ISSUER: optional.pipe(z.url("OIDC_ISSUER must be the issuer's URL").optional()),
   OIDC_CLIENT_ID: optional,
+  OIDC_TRUST_EMAIL: optional.pipe(z.enum(["0", "1"], "OIDC_TRUST_EMAIL must be 0 or 1").optional()),
   API_DATABASE_URL: optional,
   API_DATABASE_ROLE: optional.pipe(
     z
@@ -32,7 +34,12 @@ const envSchema = z.object({
   ),
 });
 
-export type OidcConfig = { issuer: string; clientId: string };
+/**
+ * `trustsEmail`: the operator vouches for the issuer's emails, so a token without
+ * `email_verified` links by email (Microsoft Entra ID sends none for organisation accounts).
+ * An explicit `email_verified: false` is refused whatever this says.
+ */
+export type OidcConfig = { issuer: string; clientId: string; trustsEmail: boolean };
 
 export type ApiConfig = {
   isProduction: boolean;
@@ -68,7 +75,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     );
   }
   return {
-    isProduction: e.NODE_ENV === "production",
+    isProduction: e.NODE_ENV !== "development",
     port: e.API_PORT,
     sessionSecret: e.NEXTAUTH_SECRET,
     maxUploadBytes: e.MAX_UPLOAD_BYTES,
@@ -76,7 +83,10 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     trustedProxies: e.TRUSTED_PROXIES.split(",")
       .map((s) => s.trim())
       .filter(Boolean),
-    oidc: e.OIDC_ISSUER && e.OIDC_CLIENT_ID ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID } : null,
+    oidc:
+      e.OIDC_ISSUER && e.OIDC_CLIENT_ID
+        ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, trustsEmail: e.OIDC_TRUST_EMAIL === "1" }
+        : null,
     database: { url: e.API_DATABASE_URL, role: e.API_DATABASE_ROLE ?? "mammo_api" },
   };
 }

@@ -12,10 +12,13 @@ import {
   type AuthzEntry,
   type AuthzModule,
   type AuthzWorld,
+  globalIdOf,
   type SiteFixture,
 } from "./authz/authz.ts";
 import { createAuthzWorld } from "./authz/world.ts";
 import { startTestApi, type GraphQLResult, type TestApi } from "./harness.ts";
+import { crawlQueries, type Reached } from "./schema-crawl.ts";
+import { rootCalls } from "./schema-walk.ts";
 
 const REFUSALS = new Set(["UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"]);
 const modulesDir = fileURLToPath(new URL("../src/modules", import.meta.url));
@@ -61,6 +64,56 @@ async function snapshot(api: TestApi): Promise<string> {
     .join("\n");
 }
 
+/** Node types of the schema (what `nodes(ids:)` answers for). */
+const isNodeType = (name: string) => {
+  const type = schema.getType(name);
+  return type !== undefined && "getInterfaces" in type && type.getInterfaces().some((i) => i.name === "Node");
+};
+const NESTED_DEPTH = 4;
+
+/**
+ * Crawls every query root field that needs no id, as `userId`, to NESTED_DEPTH, and returns the
+ * node objects reached through an object field (Case.labels, DatasetVersion.items,
+ * ReaderStudy.cases, ModelVersion.predictions, ...) that `nodes(ids:)` does not return to the
+ * same user: each nested resolver must start from the visibility rule of its type's lookup.
+ */
+async function nestedBeyondLookup(world: AuthzWorld, userId: string) {
+  const { api } = world;
+  const token = await api.sessionFor(userId);
+  // Root fields that need no id, or only a site's: both sites' ids (each a call of its own).
+  const siteIds = [world.own.siteId, world.other.siteId].map((id) => globalIdOf("Site", id));
+  const roots = rootCalls(schema, "query", { idsFor: (name) => (name === "siteId" ? siteIds : []) })
+    .map((r) => ({ ...r, calls: r.calls.filter((c) => !c.args.includes('"none"')) }))
+    .filter((r) => r.calls.length > 0);
+  const reached = new Map<string, Reached>();
+  await crawlQueries({
+    schema,
+    roots,
+    maxDepth: NESTED_DEPTH,
+    send: (document) => api.graphql(document, {}, { token }),
+    onResponse: () => {},
+    onObject: (r) => {
+      const typename = String(r.object.__typename);
+      if (typeof r.object.id === "string" && isNodeType(typename)) reached.set(r.object.id, r);
+    },
+  });
+  const ids = [...reached.keys()];
+  const visible = new Set<string>();
+  for (let i = 0; i < ids.length; i += 100) {
+    const result = await api.graphql<{ nodes: ({ id: string } | null)[] }>(
+      "query ($ids: [ID!]!) { nodes(ids: $ids) { id } }",
+      { ids: ids.slice(i, i + 100) },
+      { token },
+    );
+    for (const n of result.data?.nodes ?? []) if (n) visible.add(n.id);
+  }
+  const edges = new Set([...reached.values()].map((r) => `${r.parentType}.${r.field}`));
+  const beyond = [...reached.entries()]
+    .filter(([id]) => !visible.has(id))
+    .map(([, r]) => `${r.parentType}.${r.field} -> ${String(r.object.__typename)}`);
+  return { edges, reached: reached.size, beyond: [...new Set(beyond)].sort() };
+}
+
 const isMutation = (entry: AuthzEntry) => entry.field.startsWith("Mutation.");
 const firstRoot = (data: Record<string, unknown>) => Object.values(data)[0];
 
@@ -70,13 +123,11 @@ async function runOne(world: AuthzWorld, entry: AuthzEntry, site: SiteFixture, a
   const { api } = world;
   const variables = await entry.variables(site, world, actor);
   const isAllowed = (site.key === "own" ? entry.allowed : (entry.allowedOnOtherSite ?? [])).includes(actor);
-  const before = isMutation(entry) && !isAllowed ? await snapshot(api) : null;
   const userId = world.userOf(actor);
-  const result: GraphQLResult = await api.graphql(
-    entry.document,
-    variables,
-    userId ? { token: await api.sessionFor(userId) } : {},
-  );
+  // The session first: signing in writes a Session row, which is not the mutation's doing.
+  const token = userId ? await api.sessionFor(userId) : undefined;
+  const before = isMutation(entry) && !isAllowed ? await snapshot(api) : null;
+  const result: GraphQLResult = await api.graphql(entry.document, variables, token ? { token } : {});
   const rows = result.data ? countRows((entry.rows ?? firstRoot)(result.data, site)) : 0;
   const codes = (result.errors ?? []).map((e) => e.extensions?.code ?? "?");
   const fail = (problem: string): Outcome => ({ actor, site: site.key, problem });
@@ -113,6 +164,25 @@ describe("authorisation matrix", () => {
     const unknown = [...covered].filter((f) => !schemaFields().includes(f));
     expect(unknown, "entries for fields the schema does not have").toEqual([]);
   });
+
+  it("object fields that load other objects return only what the viewer's node lookup returns (every role)", async () => {
+    // The objects the query entries act on, at both sites (each entry's variables make its own).
+    for (const entry of entries.filter((e) => !isMutation(e)))
+      for (const site of [world.own, world.other]) await entry.variables(site, world, "ADMIN");
+    const problems: string[] = [];
+    const lines: string[] = [];
+    for (const actor of ACTORS) {
+      const userId = world.userOf(actor);
+      if (!userId) continue;
+      const { edges, reached, beyond } = await nestedBeyondLookup(world, userId);
+      lines.push(
+        `  ${actor}: ${reached} node objects through ${edges.size} object fields; beyond the lookup: ${beyond.length}`,
+      );
+      problems.push(...beyond.map((b) => `${actor}: ${b}`));
+    }
+    console.log(`nested object fields vs node lookup (depth ${NESTED_DEPTH}):\n${lines.join("\n")}`);
+    expect(problems).toEqual([]);
+  }, 600_000);
 
   for (const entry of entries) {
     const who = entry.allowed.length ? entry.allowed.join(", ") : "nobody";

@@ -70,8 +70,21 @@ export async function startTestApi(overrides: Partial<ApiConfig> = {}) {
   const http = await server.listen(0);
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
 
-  /** A next-auth session token for the user, as the web app would forward it. */
-  const sessionFor = (userId: string) => encode({ token: { sub: userId }, secret: TEST_SESSION_SECRET, maxAge: 3600 });
+  /**
+   * A next-auth session token for the user, as the web app would forward it after signing in:
+   * a server-side session row (signed in now, unless `signedInAt` says when) and its id as `sid`.
+   */
+  const sessionFor = async (userId: string, options: { signedInAt?: Date } = {}) => {
+    const session = await database.db.session.create({
+      data: {
+        userId,
+        method: "password",
+        createdAt: options.signedInAt,
+        expiresAt: new Date(Date.now() + 3_600_000),
+      },
+    });
+    return encode({ token: { sub: userId, sid: session.id }, secret: TEST_SESSION_SECRET, maxAge: 3600 });
+  };
 
   async function graphql<T = Record<string, unknown>>(
     query: string,

@@ -109,14 +109,19 @@ function takesId(arg: { type: GraphQLInputType }): boolean {
   return isInputObjectType(named) && Object.values(named.getFields()).some((f) => getNamedType(f.type).name === "ID");
 }
 
-/** Names of the ID arguments and ID input fields (one level into input objects) of a field. */
+const isIdList = (type: GraphQLInputType) => isListType(isNonNullType(type) ? type.ofType : type);
+
+/**
+ * Names of the single-ID arguments and input fields (one level into input objects) of a field: one
+ * call per candidate of these. A list of ids takes every candidate in one call.
+ */
 function idNames(field: GraphQLField<unknown, unknown>): string[] {
   return field.args.flatMap((arg) => {
     const named = getNamedType(arg.type);
-    if (named.name === "ID") return [arg.name];
+    if (named.name === "ID") return isIdList(arg.type) ? [] : [arg.name];
     return isInputObjectType(named)
       ? Object.values(named.getFields())
-          .filter((f) => getNamedType(f.type).name === "ID")
+          .filter((f) => getNamedType(f.type).name === "ID" && !isIdList(f.type))
           .map((f) => f.name)
       : [];
   });

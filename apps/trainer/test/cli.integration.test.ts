@@ -78,7 +78,7 @@ describe("npm run trainer", () => {
     const logs: string[] = [];
     const log = vi.spyOn(console, "log").mockImplementation((line: string) => void logs.push(line));
     try {
-      expect(await exportCommand({ "model-version": model.id, out: outDir })).toBe(0);
+      expect(await exportCommand({ "model-version": model.id, as: fixture.user.email, out: outDir })).toBe(0);
     } finally {
       log.mockRestore();
     }

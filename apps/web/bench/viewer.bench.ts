@@ -146,7 +146,6 @@ async function gql<T>(token: string, query: string, variables: Record<string, un
 /** Imports one case of four synthetic views (`variant` makes its pixels, hence its files, its own). */
 async function importCase(token: string, caseKey: string, variant: number): Promise<string> {
   const form = new FormData();
-  form.append("site", "NORTH");
   const manifest = `file,patient,case,laterality,view\n${VIEWS.map(([l, v]) => `${caseKey}-${l}${v}.dcm,${caseKey}-P,${caseKey},${l},${v}`).join("\n")}\n`;
   form.append("manifest", new Blob([manifest], { type: "text/csv" }), "manifest.csv");
   for (const [index, [laterality, view]] of VIEWS.entries()) {
@@ -165,7 +164,7 @@ async function importCase(token: string, caseKey: string, variant: number): Prom
     });
     form.append("files", new Blob([new Uint8Array(dicom)]), `${caseKey}-${laterality}${view}.dcm`);
   }
-  const imported = await fetch(`${API}/imports`, {
+  const imported = await fetch(`${API}/imports?site=NORTH`, {
     method: "POST",
     body: form,
     headers: { authorization: `Bearer ${token}` },

@@ -14,6 +14,14 @@ export {
   type RunningPostgres,
 } from "./postgres/embedded-postgres.ts";
 export { repoRoot } from "./repo-root.ts";
+export {
+  ensurePrivateDir,
+  localDataDir,
+  localSecret,
+  readLocalSecrets,
+  writeLocalSecrets,
+  type LocalSecretName,
+} from "./local-data.ts";
 export { READABLE_IMAGE } from "./readable-images.ts";
 export * from "./generated/prisma/client.ts";
 

@@ -41,14 +41,7 @@ export {
   type ThumbnailSizePx,
   type StoredImageRef,
 } from "./derived/derived-images.ts";
-export {
-  importManifest,
-  IMPORT_ROLES,
-  type ImportDeps,
-  type ImportInput,
-  type ImportSummary,
-} from "./import/import-service.ts";
+export { importManifest, type ImportDeps, type ImportInput, type ImportSummary } from "./import/import-service.ts";
 export { parseManifest, type ManifestRow, type RowError } from "./import/manifest.ts";
-export { resolveActor } from "./import/resolve-actor.ts";
 export { assertSafeRelativeName, resolveInside } from "./import/safe-file-name.ts";
 export { miniMiasManifest } from "./mini-mias/mini-mias-manifest.ts";

@@ -60,10 +60,11 @@ export function createLocalBlobStore(rootDir: string): BlobStore {
     assertSafeKey(key);
     return path.join(rootDir, key);
   };
+  // Images and models are the owner's only: folders 0700, files 0600 (not the umask's 755/644).
   async function writeAtomically(file: string, bytes: Uint8Array) {
-    await mkdir(path.dirname(file), { recursive: true });
+    await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
     const tmp = `${file}.${randomBytes(6).toString("hex")}.tmp`;
-    await writeFile(tmp, bytes);
+    await writeFile(tmp, bytes, { mode: 0o600 });
     await rename(tmp, file);
   }
   // Only "no such file" means absent: any other error (permissions, a broken link, I/O) is a store

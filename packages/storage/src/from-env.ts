@@ -5,7 +5,7 @@ import { createS3BlobStore } from "./s3-blob-store.ts";
 /**
  * S3_BUCKET set: an S3-compatible bucket (S3_ENDPOINT, S3_REGION, S3_PREFIX, S3_FORCE_PATH_STYLE;
  * credentials AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the AWS SDK's default chain).
- * Otherwise a local directory: BLOB_DIR (default `<root>/.data/blobs`).
+ * Otherwise a local directory: BLOB_DIR (default `blobs` in DATA_DIR, else in `<root>/.data`).
  */
 export function createBlobStoreFromEnv(rootDir: string, env: NodeJS.ProcessEnv = process.env): BlobStore {
   if (env.S3_BUCKET) {
@@ -25,5 +25,5 @@ export function createBlobStoreFromEnv(rootDir: string, env: NodeJS.ProcessEnv =
           : undefined,
     });
   }
-  return createLocalBlobStore(env.BLOB_DIR ?? path.join(rootDir, ".data", "blobs"));
+  return createLocalBlobStore(env.BLOB_DIR ?? path.join(env.DATA_DIR?.trim() || path.join(rootDir, ".data"), "blobs"));
 }

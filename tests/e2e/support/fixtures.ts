@@ -2,7 +2,11 @@ import AxeBuilder from "@axe-core/playwright";
 import { test as base, expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { signIn } from "./sign-in.ts";
 
-type ConsoleWatch = { errors: string[]; allow: (pattern: RegExp) => void; watch: (context: BrowserContext) => void };
+export type ConsoleWatch = {
+  errors: string[];
+  allow: (pattern: RegExp) => void;
+  watch: (context: BrowserContext) => void;
+};
 
 /**
  * The e2e `test`: every page of every context a test opens is watched, and the test fails on any

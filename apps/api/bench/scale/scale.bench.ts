@@ -8,6 +8,7 @@
 //
 // Settings (environment): BENCH_SCALE_SIZES ("10000,100000"), BENCH_SCALE_PLANS ("all": print every
 // plan; default: the plans of statements that read archive tables).
+import { randomBytes } from "node:crypto";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -64,10 +65,25 @@ const MiB = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
 type Figures = Map<string, string>;
 
 /** GraphQL over HTTP as a signed-in user (a next-auth session token, as the web app's server sends). */
-function graphqlClient(url: string): GraphqlCall {
+/** A signed-in session of the user (a server-side Session row, whose id the token carries). */
+async function sessionToken(databaseUrl: string, userId: string): Promise<string> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ id: string }>(
+      `INSERT INTO "Session" ("userId", method, "expiresAt") VALUES ($1, 'password', now() + interval '6 hours') RETURNING id`,
+      [userId],
+    );
+    return encode({ token: { sub: userId, sid: rows[0]!.id }, secret: SECRET, maxAge: 3600 * 6 });
+  } finally {
+    await client.end();
+  }
+}
+
+function graphqlClient(url: string, databaseUrl: string): GraphqlCall {
   const tokens = new Map<string, Promise<string>>();
   return async (userId, query, variables = {}) => {
-    if (!tokens.has(userId)) tokens.set(userId, encode({ token: { sub: userId }, secret: SECRET, maxAge: 3600 * 6 }));
+    if (!tokens.has(userId)) tokens.set(userId, sessionToken(databaseUrl, userId));
     const response = await fetch(`${url}/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${await tokens.get(userId)}` },
@@ -294,7 +310,7 @@ async function benchmarkSize(
   let api = await startApiProcess({ databaseUrl, blobDir, port: await findFreePort(), secret: SECRET });
   const memory = memorySampler(api);
   try {
-    const call = graphqlClient(api.url);
+    const call = graphqlClient(api.url, databaseUrl);
     const atStart = memory.now();
     await timeOperations(call, archive, figures);
     await timeReports(call, archive, figures, () => cpuOf(api, database));
@@ -312,7 +328,7 @@ async function benchmarkSize(
   api = await startApiProcess({ databaseUrl, blobDir, port: await findFreePort(), secret: SECRET });
   let plans: Awaited<ReturnType<typeof explainOperations>>;
   try {
-    plans = await explainOperations(archive, graphqlClient(api.url), databaseUrl, () => serverLog.text);
+    plans = await explainOperations(archive, graphqlClient(api.url, databaseUrl), databaseUrl, () => serverLog.text);
   } finally {
     await api.stop();
     serverLog.isOn = false;
@@ -335,6 +351,7 @@ async function main() {
     dataDir: path.join(dir, "pg"),
     port: await findFreePort(),
     database: "postgres",
+    password: randomBytes(18).toString("base64url"), // a throw-away cluster
     isEphemeral: true,
     onServerLog: (text) => {
       if (serverLog.isOn) serverLog.text += text.endsWith("\n") ? text : `${text}\n`;

@@ -1,4 +1,12 @@
 import { hash, verify } from "@node-rs/argon2";
+import { z } from "zod";
+
+export const PASSWORD_MIN_LENGTH = 12;
+/** The rule for a new password (admins setting one, users changing theirs). */
+export const passwordSchema = z
+  .string()
+  .min(PASSWORD_MIN_LENGTH, `at least ${PASSWORD_MIN_LENGTH} characters`)
+  .max(512, "at most 512 characters");
 
 // argon2id with the library's defaults (OWASP-recommended memory cost).
 export const hashPassword = (password: string) => hash(password);

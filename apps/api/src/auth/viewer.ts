@@ -1,23 +1,13 @@
-import type { Role } from "@mammo/db";
+import type { Actor } from "@mammo/access";
 
-export type SiteRole = { siteId: string; role: Role };
+export { hasRole, siteIdsWithRole, type SiteRole } from "@mammo/access";
 
 /** The acting user of a request, loaded fresh from the database on every request. */
-export type Viewer = {
-  userId: string;
+export type Viewer = Actor & {
   email: string;
   name: string;
-  memberships: SiteRole[];
   /** "session" (web app) or "token" (personal API token). */
   via: "session" | "token";
+  /** The web session the request came with (null for API tokens). */
+  session: { id: string; createdAt: Date } | null;
 };
-
-/** Sites where the viewer holds any of `roles` (any role when none are given). */
-export function siteIdsWithRole(viewer: Viewer, ...roles: Role[]): string[] {
-  const ids = viewer.memberships.filter((m) => roles.length === 0 || roles.includes(m.role)).map((m) => m.siteId);
-  return [...new Set(ids)];
-}
-
-export function hasRole(viewer: Viewer, siteId: string, ...roles: Role[]): boolean {
-  return viewer.memberships.some((m) => m.siteId === siteId && (roles.length === 0 || roles.includes(m.role)));
-}

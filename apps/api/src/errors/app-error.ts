@@ -18,12 +18,15 @@ export type AppErrorCode =
 export class AppError extends Error {
   readonly code: AppErrorCode;
   readonly field?: string;
+  /** A finer, machine-readable reason within the code (e.g. why a single sign-on was refused). */
+  readonly reason?: string;
 
-  constructor(code: AppErrorCode, message: string, options: { field?: string; cause?: unknown } = {}) {
+  constructor(code: AppErrorCode, message: string, options: { field?: string; reason?: string; cause?: unknown } = {}) {
     super(message, { cause: options.cause });
     this.name = "AppError";
     this.code = code;
     this.field = options.field;
+    this.reason = options.reason;
   }
 }
 

@@ -1,6 +1,7 @@
 import { PothosValidationError } from "@pothos/core";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { AppError, type AppErrorCode } from "./app-error.ts";
+import { appErrorFromAccess } from "./access-error.ts";
 import { appErrorFromDatabase } from "./database-error.ts";
 
 function assertUnreachable(value: never): never {
@@ -47,13 +48,17 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
   const original =
     thrown instanceof PothosValidationError
       ? new AppError("VALIDATION", thrown.message)
-      : (appErrorFromDatabase(thrown) ?? thrown);
+      : (appErrorFromAccess(thrown) ?? appErrorFromDatabase(thrown) ?? thrown);
   if (original instanceof AppError) {
     return {
       message: original.message,
       path: formatted.path,
       locations: formatted.locations,
-      extensions: { code: graphqlCodeOf(original.code), ...(original.field ? { field: original.field } : {}) },
+      extensions: {
+        code: graphqlCodeOf(original.code),
+        ...(original.field ? { field: original.field } : {}),
+        ...(original.reason ? { reason: original.reason } : {}),
+      },
     };
   }
   const code = formatted.extensions?.code;

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { MAX_ALIASES, QUERY_LIMITS } from "../graphql/limits.ts";
-import { createCase, createSite, createUser } from "../../test/factories.ts";
+import { createCase, createSite, createUser, globalId } from "../../test/factories.ts";
 import { startTestApi, type TestApi } from "../../test/harness.ts";
 
 /** `case { pathologyLabels { replaces { replaces ... } } }` nested to a given depth. */
@@ -98,8 +98,8 @@ describe("request limits", () => {
     const result = await post(JSON.stringify({ query: '{ case(id: "nope") { id } }' }));
     const body = (await result.json()) as { errors: { message: string; extensions: Record<string, unknown> }[] };
     expect(body.errors[0]).toMatchObject({
-      message: "Invalid global ID: nope",
-      extensions: { code: "BAD_USER_INPUT" },
+      message: "id: not an id this API issued (unknown type)",
+      extensions: { code: "BAD_USER_INPUT", field: "id" },
     });
     expect(JSON.stringify(body)).not.toMatch(/stacktrace|\.ts:\d+|node_modules/);
   });
@@ -120,5 +120,81 @@ describe("in production", () => {
     const typo = await api.graphql("{ mee { id } }");
     expect(typo.errors?.[0]?.message).toMatch(/Cannot query field "mee"/);
     expect(typo.errors?.[0]?.message).not.toMatch(/Did you mean/);
+  });
+});
+
+describe("finding 11: bad ids and NUL bytes are bad input that names the field, not internal errors", () => {
+  let api: TestApi;
+  let admin: string;
+  let siteGlobalId: string;
+  const logged: unknown[][] = [];
+
+  beforeAll(async () => {
+    api = await startTestApi();
+    const site = await createSite(api.db);
+    siteGlobalId = globalId("Site", site.id);
+    admin = await api.sessionFor(
+      (
+        await createUser(api.db, [
+          { siteId: site.id, role: "ADMIN" },
+          { siteId: site.id, role: "ML_ENGINEER" },
+        ])
+      ).id,
+    );
+    vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => void logged.push(args));
+  });
+  afterAll(async () => {
+    vi.restoreAllMocks();
+    await api.stop();
+  });
+
+  const expectBadInput = async (query: string, variables: Record<string, unknown>, field: string) => {
+    logged.splice(0);
+    const result = await api.graphql(query, variables, { token: admin });
+    expect(result.errors?.[0], query).toMatchObject({ extensions: { code: "BAD_USER_INPUT", field } });
+    expect(result.errors?.[0]?.message).toContain(field);
+    expect(logged, "nothing logged as an unexpected error").toEqual([]);
+  };
+
+  it("a node id whose database id is not an id (SQL in it) or whose type is not a node", async () => {
+    const node = "query ($id: ID!) { node(id: $id) { id } }";
+    await expectBadInput(node, { id: globalId("Case", "' OR 1=1--") }, "id");
+    await expectBadInput(node, { id: globalId("Read", "0b9f4a52-1c67-4c36-9a55-7b2f1f3f6a11") }, "id");
+    await expectBadInput("query ($ids: [ID!]!) { nodes(ids: $ids) { id } }", { ids: [globalId("Nope", "1")] }, "ids");
+    await expectBadInput("query ($id: ID!) { case(id: $id) { id } }", { id: globalId("Case", "1 OR 1=1") }, "id");
+  });
+
+  it('a read\'s id as MyRead.id gives it ("Read:<uuid>", no object type of that name) passes, where no node is wanted', async () => {
+    const result = await api.graphql(
+      "mutation ($input: CorrectReadInput!) { correctRead(input: $input) { read { id } } }",
+      {
+        input: {
+          readId: globalId("Read", "0b9f4a52-1c67-4c36-9a55-7b2f1f3f6a11"),
+          answer: "SOLID",
+          timeSpentMs: 1000,
+          reason: "a second look",
+        },
+      },
+      { token: admin },
+    );
+    expect(result.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+  });
+
+  it("a NUL byte in a string argument or input field", async () => {
+    await expectBadInput(
+      "query ($s: ID!, $a: String) { auditEvents(siteId: $s, action: $a, first: 1) { edges { node { id } } } }",
+      { s: siteGlobalId, a: "user.create\u0000" },
+      "action",
+    );
+    await expectBadInput(
+      'query { modelVersions(name: "model\\u0000x", first: 1) { edges { node { id } } } }',
+      {},
+      "name",
+    );
+    await expectBadInput(
+      "mutation ($input: CreateApiTokenInput!) { createApiToken(input: $input) { secret } }",
+      { input: { name: "nul\u0000name" } },
+      "input.name",
+    );
   });
 });

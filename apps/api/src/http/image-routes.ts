@@ -31,7 +31,7 @@ export function imageRoutes(services: Services, config: ApiConfig): Router {
       const { viewer, image } = await visibleImage(req.headers.authorization, req.params.imageId);
       const png = await derived.displayPng(image);
       await recordImageDelivery(services.db, viewer, image.id);
-      sendPng(res, png);
+      sendPng(res, png, image.isStudyOnly);
     } catch (error) {
       next(toAppError(error));
     }
@@ -43,7 +43,7 @@ export function imageRoutes(services: Services, config: ApiConfig): Router {
       if (!THUMBNAIL_SIZES_PX.includes(size as ThumbnailSizePx))
         throw new AppError("VALIDATION", `size must be one of ${THUMBNAIL_SIZES_PX.join(", ")}`, { field: "size" });
       const { image } = await visibleImage(req.headers.authorization, req.params.imageId);
-      sendPng(res, await derived.thumbnailPng(image, size as ThumbnailSizePx));
+      sendPng(res, await derived.thumbnailPng(image, size as ThumbnailSizePx), image.isStudyOnly);
     } catch (error) {
       next(toAppError(error));
     }
@@ -77,7 +77,7 @@ export function imageRoutes(services: Services, config: ApiConfig): Router {
       const bytes = await fullDepthFile(image, level);
       await recordImageDelivery(services.db, viewer, image.id);
       res.setHeader("content-type", "application/gzip");
-      res.setHeader("cache-control", "private, max-age=3600");
+      res.setHeader("cache-control", cacheControl(image.isStudyOnly));
       res.send(bytes);
     } catch (error) {
       next(toAppError(error));
@@ -86,8 +86,15 @@ export function imageRoutes(services: Services, config: ApiConfig): Router {
   return router;
 }
 
-function sendPng(res: Response, bytes: Buffer) {
+/**
+ * Images a viewer sees only through a reader study (reading material, blinded) are never kept by
+ * the browser: not after sign-out, not on a shared reading workstation. The others may be kept
+ * for an hour by this user's browser only. The web app's file proxy passes the header through.
+ */
+const cacheControl = (isStudyOnly: boolean) => (isStudyOnly ? "private, no-store" : "private, max-age=3600");
+
+function sendPng(res: Response, bytes: Buffer, isStudyOnly: boolean) {
   res.setHeader("content-type", "image/png");
-  res.setHeader("cache-control", "private, max-age=3600");
+  res.setHeader("cache-control", cacheControl(isStudyOnly));
   res.send(bytes);
 }

@@ -8,9 +8,11 @@ import { authenticate } from "../auth/authenticate.ts";
 import { createOidcVerifier } from "../auth/oidc.ts";
 import type { ApiConfig } from "../config.ts";
 import { AppError } from "../errors/app-error.ts";
+import { appErrorFromAccess } from "../errors/access-error.ts";
 import { appErrorFromDatabase } from "../errors/database-error.ts";
 import { formatGraphQLError, graphqlCodeOf } from "../errors/to-graphql-error.ts";
 import type { GraphQLContext, Services } from "../graphql/context.ts";
+import { argumentChecksPlugin } from "../graphql/argument-checks.ts";
 import { aliasLimitRule, MAX_DOCUMENT_TOKENS } from "../graphql/limits.ts";
 import { schema } from "../graphql/schema.ts";
 import { imageRoutes } from "./image-routes.ts";
@@ -40,6 +42,12 @@ export async function createApiServer(services: Services, config: ApiConfig): Pr
   app.set("trust proxy", config.trustedProxies.length > 0 ? config.trustedProxies : false);
   const oidc = config.oidc ? createOidcVerifier(config.oidc) : null;
   const httpServer = createServer(app);
+  // A client that sends `Expect: 100-continue` waits for the go-ahead before sending its body:
+  // POST /imports gives it only once the request is authorised; everything else at once.
+  httpServer.on("checkContinue", (req, res) => {
+    if (!req.url?.startsWith("/imports")) res.writeContinue();
+    app(req, res);
+  });
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
@@ -52,7 +60,7 @@ export async function createApiServer(services: Services, config: ApiConfig): Pr
     validationRules: [aliasLimitRule()],
     parseOptions: { maxTokens: MAX_DOCUMENT_TOKENS },
     formatError: formatGraphQLError,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), argumentChecksPlugin()],
   });
   await apollo.start();
 
@@ -86,7 +94,7 @@ export async function createApiServer(services: Services, config: ApiConfig): Pr
 
   // Errors outside GraphQL (image routes, body parsing): the same codes, JSON, no stack.
   app.use((thrown: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const error = appErrorFromDatabase(thrown) ?? thrown;
+    const error = appErrorFromAccess(thrown) ?? appErrorFromDatabase(thrown) ?? thrown;
     if (error instanceof AppError) {
       const status = {
         UNAUTHENTICATED: 401,

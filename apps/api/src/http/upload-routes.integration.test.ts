@@ -1,8 +1,11 @@
+import { request, type ClientRequest, type IncomingMessage } from "node:http";
 import { derivedKeys } from "@mammo/imaging";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildDicom } from "@mammo/imaging/testing";
+import { createUser } from "../../test/factories.ts";
 import { startTestApi, type TestApi } from "../../test/harness.ts";
+import { MAX_PARALLEL_UPLOADS_PER_USER } from "./upload-routes.ts";
 
 let api: TestApi;
 let adminToken: string;
@@ -53,8 +56,12 @@ function form(parts: {
   return body;
 }
 
-const post = (body: FormData, token?: string) =>
-  fetch(`${api.url}/imports`, { method: "POST", body, headers: token ? { authorization: `Bearer ${token}` } : {} });
+const post = (body: FormData, token?: string, site = "UPL") =>
+  fetch(`${api.url}/imports?site=${site}`, {
+    method: "POST",
+    body,
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
 
 describe("REST upload: POST /imports", () => {
   it("imports uploaded files by manifest, and serves the windowed display image and thumbnails", async () => {
@@ -190,5 +197,125 @@ describe("REST upload: POST /imports", () => {
     const response = await post(form({ site: "UPL", manifest: "file,patient\nmissing.dcm,P-5\n" }), adminToken);
     const summary = (await response.json()) as { status: string; errors: { row: number; code: string }[] };
     expect(summary).toMatchObject({ status: "FAILED", errors: [{ row: 2, code: "FILE_NOT_FOUND" }] });
+  });
+});
+
+/**
+ * An upload sent by hand: the multipart head (site and manifest parts, the start of one file
+ * part), then `fileBytes` zeros in 1 MiB chunks, honouring back-pressure, and the closing
+ * boundary. Stops sending as soon as the server answers. `stall`: send the head only, then wait.
+ */
+function rawUpload(options: {
+  token: string;
+  site: string;
+  fileBytes: number;
+  expectContinue?: boolean;
+  stall?: boolean;
+}): { req: ClientRequest; done: Promise<{ status: number; body: string; sentFileBytes: number; continued: boolean }> } {
+  const boundary = "----mammo-test-boundary";
+  const head = Buffer.from(
+    [
+      `--${boundary}`,
+      'Content-Disposition: form-data; name="site"',
+      "",
+      options.site,
+      `--${boundary}`,
+      'Content-Disposition: form-data; name="manifest"; filename="manifest.csv"',
+      "Content-Type: text/csv",
+      "",
+      "file,patient",
+      "big.dcm,P-STREAM",
+      `--${boundary}`,
+      'Content-Disposition: form-data; name="files"; filename="big.dcm"',
+      "Content-Type: application/octet-stream",
+      "",
+      "",
+    ].join("\r\n"),
+  );
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  const url = new URL(`${api.url}/imports?site=${options.site}`);
+  const req = request(url, {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${options.token}`,
+      "content-type": `multipart/form-data; boundary=${boundary}`,
+      "content-length": String(head.length + options.fileBytes + tail.length),
+      ...(options.expectContinue ? { expect: "100-continue" } : {}),
+    },
+  });
+  const done = new Promise<{ status: number; body: string; sentFileBytes: number; continued: boolean }>(
+    (resolve, reject) => {
+      let sentFileBytes = 0;
+      let answered = false;
+      let continued = false;
+      const chunk = Buffer.alloc(1024 * 1024);
+      const sendBody = async () => {
+        if (!req.write(head)) await new Promise((r) => req.once("drain", r));
+        if (options.stall) return;
+        while (sentFileBytes < options.fileBytes && !answered) {
+          const piece = chunk.subarray(0, Math.min(chunk.length, options.fileBytes - sentFileBytes));
+          sentFileBytes += piece.length;
+          if (!req.write(piece)) await new Promise((r) => req.once("drain", r));
+        }
+        if (!answered) req.end(tail);
+      };
+      req.on("error", (error) => (answered ? undefined : reject(error))); // after the answer: the server closed
+      req.on("continue", () => {
+        continued = true;
+        void sendBody().catch(() => {});
+      });
+      req.on("response", (res: IncomingMessage) => {
+        answered = true;
+        let body = "";
+        res.on("data", (d: Buffer) => (body += d.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body, sentFileBytes, continued }));
+      });
+      req.flushHeaders();
+      if (!options.expectContinue) void sendBody().catch(() => {});
+    },
+  );
+  return { req, done };
+}
+
+describe("finding 6: POST /imports decides who may upload where before reading the body", () => {
+  const BIG = 64 * 1024 * 1024;
+
+  it("finding 6: a reader streaming a large upload is refused before the server reads it", async () => {
+    const streamed = await rawUpload({ token: readerToken, site: "UPL", fileBytes: BIG }).done;
+    expect(streamed.status).toBe(403);
+    expect(streamed.sentFileBytes, "bytes the client got to send before the answer").toBeLessThan(BIG / 2);
+    // A client that asks first (Expect: 100-continue) never sends the body at all.
+    const asked = await rawUpload({ token: readerToken, site: "UPL", fileBytes: BIG, expectContinue: true }).done;
+    expect(asked).toMatchObject({ status: 403, continued: false, sentFileBytes: 0 });
+  });
+
+  it("finding 6: an unknown site and a site one may not import into get the same answer", async () => {
+    const answers = [];
+    for (const site of ["UPL", "NOSUCHSITE"]) {
+      const response = await post(form({ site, manifest: "file,patient\na.dcm,P-2\n" }), readerToken, site);
+      answers.push({ status: response.status, body: await response.json() });
+    }
+    expect(answers[0]).toEqual(answers[1]);
+    expect(answers[0]!.status).toBe(403);
+  });
+
+  it(`finding 6: at most ${MAX_PARALLEL_UPLOADS_PER_USER} uploads of one user at a time`, async () => {
+    const site = await api.db.site.findUniqueOrThrow({ where: { code: "UPL" } });
+    const coordinator = await api.sessionFor((await createUser(api.db, [{ siteId: site.id, role: "COORDINATOR" }])).id);
+    // Two uploads admitted (the server said "continue") and left open...
+    const open = Array.from({ length: MAX_PARALLEL_UPLOADS_PER_USER }, () =>
+      rawUpload({ token: coordinator, site: "UPL", fileBytes: 1024, expectContinue: true, stall: true }),
+    );
+    await Promise.all(open.map(({ req }) => new Promise((resolve) => req.once("continue", resolve))));
+    // ...so a third, complete one is refused at once; another user still uploads.
+    const third = await rawUpload({ token: coordinator, site: "UPL", fileBytes: 1024 }).done;
+    expect(third.status).toBe(429);
+    expect(JSON.parse(third.body)).toMatchObject({ error: { code: "RATE_LIMITED" } });
+    const other = await rawUpload({ token: adminToken, site: "UPL", fileBytes: 1024 }).done;
+    expect(other.status).toBe(200);
+    for (const { req, done } of open) {
+      req.destroy();
+      await done.catch(() => {});
+    }
   });
 });

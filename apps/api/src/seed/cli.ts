@@ -1,15 +1,22 @@
-// `npm run db:seed`: migrates, then seeds the demo data if the database is empty.
+// `npm run db:seed [-- --demo]`: migrates, then seeds the demo data if the database is empty: the
+// embedded database, or a DATABASE_URL with --demo (or DEMO_SEED=1) only, as `npm start` does.
 import { createPrismaClient, DatabaseSetupError, migrateDatabase, repoRoot, resolveDatabase } from "@mammo/db";
 import { createBlobStoreFromEnv } from "@mammo/storage";
-import { isDatabaseEmpty, seedDemo } from "./demo-seed.ts";
+import { isDatabaseEmpty } from "./demo-seed.ts";
+import { seedDemoIfWanted } from "./demo-seed-policy.ts";
 
 async function main() {
   const database = await resolveDatabase({ rootDir: repoRoot, log: console.log });
   const db = createPrismaClient(database.url);
   try {
     await migrateDatabase(database.url, { log: console.log });
-    if (await isDatabaseEmpty(db)) await seedDemo(db, createBlobStoreFromEnv(repoRoot), console.log);
-    else console.log("seed: the database already has data; nothing to do");
+    const request = {
+      isEmbedded: database.isEmbedded,
+      hasDemoFlag: process.argv.includes("--demo"),
+      demoSeedEnv: process.env.DEMO_SEED,
+    };
+    if (!(await isDatabaseEmpty(db))) console.log("seed: the database already has data; nothing to do");
+    else await seedDemoIfWanted(db, createBlobStoreFromEnv(repoRoot), request, console.log);
   } finally {
     await db.$disconnect();
     await database.stop();

@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import { repoRoot, resolveDatabase, type Db, type ResolvedDatabase, type Role } from "@mammo/db";
+import { repoRoot, resolveDatabase, type ResolvedDatabase } from "@mammo/db";
 import { parseBackend, parseUnreadablePolicy, trainerConfigFromEnv } from "../config/trainer-config.ts";
 import { createTrainerServices } from "../create-services.ts";
 import type { TrainerServices } from "../services.ts";
@@ -34,23 +34,6 @@ export async function openCli(
       await database.stop();
     },
   };
-}
-
-/** The user a command acts as (`--as EMAIL`), who must hold `role` at `siteId`. */
-export async function actingUser(
-  db: Db,
-  email: string | undefined,
-  siteId: string,
-  role: Role,
-): Promise<{ id: string; email: string }> {
-  if (!email) throw new CliError("--as EMAIL is required: the user the request is recorded for");
-  const user = await db.user.findUnique({ where: { email: email.toLowerCase() }, include: { memberships: true } });
-  if (!user || user.disabledAt) throw new CliError(`--as: no active user ${email}`);
-  if (!user.memberships.some((m) => m.siteId === siteId && m.role === role)) {
-    const site = await db.site.findUnique({ where: { id: siteId } });
-    throw new CliError(`--as: ${email} is not ${role} at site ${site?.code ?? siteId}`);
-  }
-  return { id: user.id, email: user.email };
 }
 
 export function parseJsonFlag(value: string | undefined, flag: string): Record<string, unknown> | undefined {

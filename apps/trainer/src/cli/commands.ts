@@ -1,5 +1,5 @@
 import { loadConcordancePairs, summariseConcordance } from "@mammo/concordance";
-import { DatasetSplit, type Db, type InferenceTarget, type Prisma, SaliencyMethod, SaliencyScore } from "@mammo/db";
+import { DatasetSplit, type Db, type Prisma, SaliencyMethod, SaliencyScore } from "@mammo/db";
 import { chooseRunWeights, PretrainedWeightsError } from "@mammo/pretrained-weights";
 import {
   MlCoreError,
@@ -12,7 +12,13 @@ import { createJobHandlers } from "../queue/handlers.ts";
 import { runInline } from "../queue/inline-runner.ts";
 import { PUBLISH_FOLD } from "../queue/job-units.ts";
 import { readProgress } from "../training/run-state.ts";
-import { actingUser, CliError, openCli, parseJsonFlag, type CommonFlags } from "./cli-context.ts";
+import {
+  authorizeContinueCommand,
+  authorizeEvaluateCommand,
+  authorizeInferCommand,
+  authorizeTrainCommand,
+} from "./cli-access.ts";
+import { CliError, openCli, parseJsonFlag, type CommonFlags } from "./cli-context.ts";
 import { createProgressReporter } from "./progress-reporter.ts";
 
 type Flags = CommonFlags & Record<string, string | undefined>;
@@ -91,14 +97,13 @@ export function trainCommand(flags: Flags) {
     const { db } = services;
     let runId = flags.run;
     if (!runId) {
-      const versionId = flags["dataset-version"];
-      if (!versionId) throw new CliError("--dataset-version ID is required (or --run ID to continue a run)");
+      if (!flags["dataset-version"])
+        throw new CliError("--dataset-version ID is required (or --run ID to continue a run)");
       const preset = flags.preset ?? "quick";
       if (!(PRESET_NAMES as readonly string[]).includes(preset))
         throw new CliError(`--preset must be one of ${PRESET_NAMES.join(", ")}`);
-      const version = await db.datasetVersion.findUnique({ where: { id: versionId }, include: { dataset: true } });
-      if (!version) throw new CliError(`--dataset-version: no dataset version ${versionId}`);
-      const user = await actingUser(db, flags.as, version.dataset.siteId, "ML_ENGINEER");
+      const { actor, version } = await authorizeTrainCommand(db, flags);
+      const user = { id: actor.userId };
       const seed = flags.seed !== undefined ? Number(flags.seed) : Math.floor(Math.random() * 2_147_483_647);
       if (!Number.isInteger(seed) || seed < 0) throw new CliError("--seed must be a non-negative integer");
       const { params, weights } = await requestedParams(db, version.dataset.siteId, preset, flags.params);
@@ -126,8 +131,8 @@ export function trainCommand(flags: Flags) {
       say(`[trainer] training run ${runId}: ${preset} on "${version.dataset.name}" v${version.version}`);
       await inline({ name: "train", payload: { trainingRunId: runId } });
     } else {
-      const run = await db.trainingRun.findUnique({ where: { id: runId } });
-      if (!run) throw new CliError(`--run: no training run ${runId}`);
+      const { run } = await authorizeContinueCommand(db, flags);
+      runId = run.id;
       const progress = readProgress(run.progress);
       if (run.status === "QUEUED") await inline({ name: "train", payload: { trainingRunId: runId } });
       else if (run.status !== "RUNNING" || !progress)
@@ -170,13 +175,10 @@ export function trainCommand(flags: Flags) {
 export function evaluateCommand(flags: Flags) {
   return withCli(flags, async ({ services }, inline, say) => {
     const { db } = services;
-    const model = await db.modelVersion.findUnique({ where: { id: flags["model-version"] ?? "" } });
-    if (!model) throw new CliError("--model-version ID: no such model version");
-    const version = await db.datasetVersion.findUnique({ where: { id: flags["dataset-version"] ?? "" } });
-    if (!version) throw new CliError("--dataset-version ID: no such dataset version");
     const split = (flags.split ?? "TEST").toUpperCase();
     if (!(split in DatasetSplit)) throw new CliError(`--split must be one of ${Object.keys(DatasetSplit).join(", ")}`);
-    const user = await actingUser(db, flags.as, model.siteId, "ML_ENGINEER");
+    const { actor, model, version } = await authorizeEvaluateCommand(db, flags);
+    const user = { id: actor.userId };
     const evaluation = await db.$transaction(async (tx) => {
       const key = {
         modelVersionId_datasetVersionId_split: {
@@ -216,30 +218,22 @@ export function evaluateCommand(flags: Flags) {
 export function inferCommand(flags: Flags) {
   return withCli(flags, async ({ services }, inline, say) => {
     const { db } = services;
-    const model = await db.modelVersion.findUnique({ where: { id: flags["model-version"] ?? "" } });
-    if (!model) throw new CliError("--model-version ID: no such model version");
-    const targets = [
-      flags.study && "STUDY",
-      flags["dataset-version"] && "DATASET_VERSION",
-      flags.images && "IMAGES",
-    ].filter(Boolean) as InferenceTarget[];
-    if (targets.length !== 1)
-      throw new CliError("give exactly one of --study ID, --dataset-version ID, --images ID,ID,...");
     const method = (flags.method ?? "GRAD_CAM").toUpperCase().replace(/\+\+$/, "_PLUS_PLUS").replace("-", "_");
     if (!(method in SaliencyMethod)) throw new CliError(`--method must be GRAD_CAM or GRAD_CAM_PLUS_PLUS`);
     const score = (flags.score ?? "LOGIT").toUpperCase().replace("-", "_");
     if (!(score in SaliencyScore))
       throw new CliError(`--score must be one of ${Object.keys(SaliencyScore).join(", ")}`);
-    const user = await actingUser(db, flags.as, model.siteId, "ML_ENGINEER");
+    const { actor, model, request } = await authorizeInferCommand(db, flags);
+    const user = { id: actor.userId };
     const run = await db.$transaction(async (tx) => {
       const created = await tx.inferenceRun.create({
         data: {
           siteId: model.siteId,
           modelVersionId: model.id,
-          target: targets[0]!,
-          studyId: flags.study,
-          datasetVersionId: flags["dataset-version"],
-          imageIds: flags.images ? flags.images.split(",").map((s) => s.trim()) : [],
+          target: request.target,
+          studyId: request.studyId,
+          datasetVersionId: request.datasetVersionId,
+          imageIds: request.imageIds ?? [],
           saliencyMethod: method as SaliencyMethod,
           saliencyLayer: flags.layer ?? "block5_conv3",
           saliencyScore: score as SaliencyScore,

@@ -4,6 +4,7 @@ import { repoRoot, resolveDatabase, createPrismaClient, type Db } from "@mammo/d
 import { createBlobStoreFromEnv } from "@mammo/storage";
 import { readTarFiles, referenceExportFiles } from "../ml/ml-core.ts";
 import { readEnsembleArtifact } from "../registry/ensemble-artifact.ts";
+import { authorizeExportCommand } from "./cli-access.ts";
 import { CliError } from "./cli-context.ts";
 import { renderModelCard, type ModelCardInput } from "./model-card.ts";
 
@@ -89,13 +90,12 @@ export async function exportModelVersion(
 }
 
 export async function exportCommand(flags: Record<string, string | undefined>): Promise<number> {
-  const id = flags["model-version"];
-  if (!id) throw new CliError("--model-version ID is required");
   if (!flags.out) throw new CliError("--out DIR is required");
   const database = await resolveDatabase({ rootDir: repoRoot });
   const db = createPrismaClient(database.url, { maxConnections: 2 });
   try {
-    const written = await exportModelVersion(db, createBlobStoreFromEnv(repoRoot), id, path.resolve(flags.out));
+    const model = await authorizeExportCommand(db, flags);
+    const written = await exportModelVersion(db, createBlobStoreFromEnv(repoRoot), model.id, path.resolve(flags.out));
     for (const file of written) console.log(`[trainer] wrote ${path.relative(process.cwd(), file)}`);
     return 0;
   } finally {

@@ -11,15 +11,17 @@ import { weightsCommand } from "./weights-command.ts";
 const USAGE = `usage: npm run trainer -- <command> [options]
 
   train     --dataset-version ID --as EMAIL [--preset quick|ueda-2020] [--params JSON] [--seed N]
-            train --run ID                       continue a stopped run from its checkpoints
+            train --run ID --as EMAIL            continue a stopped run from its checkpoints
   evaluate  --model-version ID --dataset-version ID --as EMAIL [--split TEST|VALIDATION|TRAIN]
   infer     --model-version ID --as EMAIL (--study ID | --dataset-version ID | --images ID,ID...)
             [--method GRAD_CAM|GRAD_CAM_PLUS_PLUS] [--layer block5_conv3] [--score LOGIT|PROBABILITY|LOG_ODDS]
-  export    --model-version ID --out DIR        artifact, TF.js layers models, preprocessing.json and
-                                                 a reference script (predict.ts), metrics, model card
+  export    --model-version ID --as EMAIL --out DIR   artifact, TF.js layers models, preprocessing.json and
+                                                  a reference script (predict.ts), metrics, model card
   weights add  --file VGG16.h5 --site CODE --as EMAIL --source TEXT --licence TEXT [--name TEXT]
-               register Keras ImageNet weights (e.g. vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5)
+                register Keras ImageNet weights (e.g. vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5)
   weights list --site CODE
+
+  IDs:      the database's uuid or the API's id (as GraphQL returns it)
 
   common:   --backend auto|tensorflow-gpu|tensorflow|...|wasm|cpu   (default: the best available)
             --unreadable-images fail|skip       (default fail; TRAINER_UNREADABLE_IMAGES)`;

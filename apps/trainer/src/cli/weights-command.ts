@@ -1,9 +1,10 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { hasRole, loadActorByEmail } from "@mammo/access";
 import { createPrismaClient, repoRoot, resolveDatabase } from "@mammo/db";
 import { PretrainedWeightsError, registerPretrainedWeights } from "@mammo/pretrained-weights";
 import { createBlobStoreFromEnv } from "@mammo/storage";
-import { actingUser, CliError } from "./cli-context.ts";
+import { CliError } from "./cli-context.ts";
 
 /**
  * `weights add`: registers a Keras .h5 weights file at a site (checked, stored content-addressed,
@@ -28,7 +29,12 @@ export async function weightsCommand(sub: string | undefined, flags: Record<stri
       return 0;
     }
     if (!flags.file) throw new CliError("--file PATH.h5 is required");
-    const user = await actingUser(db, flags.as, site.id, "ML_ENGINEER");
+    // The API's rule (POST /pretrained-weights): ML engineers of the site.
+    if (!flags.as) throw new CliError("--as EMAIL is required");
+    const actor = await loadActorByEmail(db, flags.as, "--as");
+    if (!hasRole(actor, site.id, "ML_ENGINEER"))
+      throw new CliError(`--as: ${flags.as} is not an ML engineer at ${site.code}`);
+    const user = { id: actor.userId };
     let bytes: Buffer;
     try {
       bytes = await readFile(flags.file);

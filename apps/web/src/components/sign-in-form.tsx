@@ -2,12 +2,20 @@
 
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useState, useSyncExternalStore } from "react";
+
+const noSubscription = () => () => {};
 
 export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [isPending, setPending] = useState(false);
+  // True once React runs here: before that a submit is a plain POST that signs nobody in (tests wait for it).
+  const isHydrated = useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -29,7 +37,15 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   }
 
   return (
-    <form onSubmit={onSubmit} className="stack" aria-label="Sign in">
+    // method="post": submitted before the page is hydrated, the password goes in the request
+    // body, never into the URL and the browser's history.
+    <form
+      onSubmit={onSubmit}
+      method="post"
+      className="stack"
+      aria-label="Sign in"
+      data-hydrated={isHydrated || undefined}
+    >
       <div className="field">
         <label htmlFor="sign-in-email">Email</label>
         <input id="sign-in-email" name="email" type="email" autoComplete="username" required autoFocus />

@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -6,7 +6,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DatabaseSetupError } from "../errors.ts";
 import { findFreePort } from "../testing/free-port.ts";
-import { clusterDirFor, startEmbeddedPostgres } from "./embedded-postgres.ts";
+import { clusterDirFor, LEGACY_EMBEDDED_PASSWORD, startEmbeddedPostgres } from "./embedded-postgres.ts";
 import { assertDatabaseReachable, parseDatabaseUrl, resolveDatabase } from "./resolve-database.ts";
 
 async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
@@ -29,7 +29,12 @@ describe("the embedded PostgreSQL of `npm start`", () => {
   });
 
   it("keeps its data across restarts", async () => {
-    const options = { dataDir: path.join(dir, "data"), port: await findFreePort(), database: "mammo" };
+    const options = {
+      dataDir: path.join(dir, "data"),
+      port: await findFreePort(),
+      database: "mammo",
+      password: "kept-across-restarts",
+    };
     const first = await startEmbeddedPostgres(options);
     const client = new pg.Client({ connectionString: first.url });
     await client.connect();
@@ -52,9 +57,12 @@ describe("the embedded PostgreSQL of `npm start`", () => {
     const port = await findFreePort();
     await new Promise<void>((resolve) => blocker.listen(port, "127.0.0.1", resolve));
     try {
-      const error = await startEmbeddedPostgres({ dataDir: path.join(dir, "busy"), port, database: "mammo" }).catch(
-        (e: Error) => e,
-      );
+      const error = await startEmbeddedPostgres({
+        dataDir: path.join(dir, "busy"),
+        port,
+        database: "mammo",
+        password: "x",
+      }).catch((e: Error) => e);
       expect((error as DatabaseSetupError).code).toBe("PORT_IN_USE");
       expect((error as Error).message).toMatch(new RegExp(`^port ${port} \\(embedded PostgreSQL\\) is already in use`));
       expect((error as Error).message).not.toContain("\n");
@@ -68,9 +76,9 @@ describe("the embedded PostgreSQL of `npm start`", () => {
     const blocker = path.join(dir, "not-a-directory");
     await writeFile(blocker, "x");
     const dataDir = path.join(blocker, "postgres");
-    expect(await codeOf(startEmbeddedPostgres({ dataDir, port: await findFreePort(), database: "mammo" }))).toBe(
-      "DATA_DIR_UNWRITABLE",
-    );
+    expect(
+      await codeOf(startEmbeddedPostgres({ dataDir, port: await findFreePort(), database: "mammo", password: "x" })),
+    ).toBe("DATA_DIR_UNWRITABLE");
   });
 });
 
@@ -81,7 +89,13 @@ describe.skipIf(os.userInfo().uid !== 0)("the embedded PostgreSQL as root in a f
     const closed = await mkdtemp(path.join(os.tmpdir(), "mammo-closed-")); // 0700, owned by root
     const dataDir = path.join(closed, ".data", "postgres");
     const lines: string[] = [];
-    const options = { dataDir, port: await findFreePort(), database: "mammo", log: (l: string) => lines.push(l) };
+    const options = {
+      dataDir,
+      port: await findFreePort(),
+      database: "mammo",
+      password: "closed-folder",
+      log: (l: string) => lines.push(l),
+    };
     try {
       const first = await startEmbeddedPostgres(options);
       expect(first.dataDir).toBe(clusterDirFor(dataDir));
@@ -142,5 +156,69 @@ describe("DATABASE_URL", () => {
     });
     expect(database.isEmbedded).toBe(false);
     expect(database.url).toBe(inject("testDatabaseAdminUrl"));
+  });
+});
+
+describe("finding 4: the embedded PostgreSQL's superuser password is the installation's own", () => {
+  let root: string;
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(os.tmpdir(), "mammo-install-"));
+    await chmod(root, 0o755); // as root, the "postgres" OS user passes through it
+  });
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  const refusesPassword = async (port: number, password: string) => {
+    const client = new pg.Client({ connectionString: `postgresql://postgres:${password}@localhost:${port}/postgres` });
+    const error = await client.connect().then(
+      () => null,
+      (e: Error) => e,
+    );
+    await client.end().catch(() => {});
+    return error !== null && /password authentication failed/.test(error.message);
+  };
+
+  it("finding 4: a new installation's cluster refuses the old constant; .data and secrets.json are the owner's only", async () => {
+    const rootDir = path.join(root, "fresh");
+    const port = await findFreePort();
+    const database = await resolveDatabase({ rootDir, env: { EMBEDDED_PG_PORT: String(port) } });
+    try {
+      const secrets = JSON.parse(await readFile(path.join(rootDir, ".data", "secrets.json"), "utf8")) as {
+        postgresPassword: string;
+      };
+      expect(secrets.postgresPassword).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(decodeURIComponent(new URL(database.url).password)).toBe(secrets.postgresPassword);
+      expect(await refusesPassword(port, LEGACY_EMBEDDED_PASSWORD)).toBe(true);
+      const modes = {
+        data: (await stat(path.join(rootDir, ".data"))).mode & 0o777,
+        secrets: (await stat(path.join(rootDir, ".data", "secrets.json"))).mode & 0o777,
+      };
+      // Nobody else may read or write them (as root, .data stays enterable for the postgres user).
+      expect(modes).toEqual({ data: os.userInfo().uid === 0 ? 0o711 : 0o700, secrets: 0o600 });
+    } finally {
+      await database.stop();
+    }
+  });
+
+  it("a cluster made with the old constant password is moved to the installation's own on its next start", async () => {
+    const rootDir = path.join(root, "upgraded");
+    const port = await findFreePort();
+    const old = await startEmbeddedPostgres({
+      dataDir: path.join(rootDir, ".data", "postgres"),
+      port,
+      database: "mammo",
+      password: LEGACY_EMBEDDED_PASSWORD,
+    });
+    await old.stop();
+    const database = await resolveDatabase({ rootDir, env: { EMBEDDED_PG_PORT: String(port) } });
+    try {
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      await client.end();
+      expect(await refusesPassword(port, LEGACY_EMBEDDED_PASSWORD)).toBe(true);
+    } finally {
+      await database.stop();
+    }
   });
 });

@@ -13,6 +13,13 @@ export type EmbeddedPostgresOptions = {
   dataDir: string;
   port: number;
   database: string;
+  /** The superuser's password (a cluster kept across starts needs the same one each time). */
+  password: string;
+  /**
+   * A password an existing cluster may still have: when `password` is refused and this one is
+   * accepted, the superuser is moved to `password`.
+   */
+  previousPassword?: string;
   /** Faster, unsafe settings (fsync off): for throw-away test clusters only. */
   isEphemeral?: boolean;
   log?: (line: string) => void;
@@ -24,8 +31,11 @@ export type EmbeddedPostgresOptions = {
 export type RunningPostgres = { url: string; adminUrl: string; dataDir: string; stop: () => Promise<void> };
 
 const USER = "postgres";
-// Local-only cluster (listens on localhost); the password only keeps other local users out.
-const PASSWORD = "mammo-local";
+/**
+ * The superuser password clusters were made with before each installation had its own
+ * (`.data/secrets.json`): such a cluster is moved to its own password on its next start.
+ */
+export const LEGACY_EMBEDDED_PASSWORD = "mammo-local";
 
 export async function assertPortFree(port: number, what: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
@@ -123,11 +133,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (options.isEphemeral) {
     flags.push("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off");
   }
+  // Local-only cluster (listens on localhost, no socket); the password keeps other local users out.
+  const { password } = options;
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,
     user: USER,
-    password: PASSWORD,
+    password,
     authMethod: "scram-sha-256",
     persistent: !options.isEphemeral,
     createPostgresUser: isRoot,
@@ -158,14 +170,50 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       cause: error,
     });
   }
-  const adminUrl = `postgresql://${USER}:${PASSWORD}@localhost:${options.port}/postgres`;
+  const urlWith = (secret: string, database: string) =>
+    `postgresql://${USER}:${encodeURIComponent(secret)}@localhost:${options.port}/${database}`;
+  if (options.previousPassword && !(await canConnect(urlWith(password, "postgres")))) {
+    await changeSuperuserPassword(urlWith(options.previousPassword, "postgres"), password).catch(async (error) => {
+      await server.stop();
+      throw error;
+    });
+  }
+  const adminUrl = urlWith(password, "postgres");
   await ensureDatabaseExists(adminUrl, options.database);
   return {
-    url: `postgresql://${USER}:${PASSWORD}@localhost:${options.port}/${options.database}`,
+    url: urlWith(password, options.database),
     adminUrl,
     dataDir,
     stop: () => server.stop(),
   };
+}
+
+async function canConnect(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false; // the caller tries the previous password, and reports if that fails too
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+async function changeSuperuserPassword(adminUrl: string, password: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  try {
+    await client.connect();
+    await client.query(`ALTER ROLE ${USER} WITH PASSWORD ${client.escapeLiteral(password)}`);
+  } catch (error) {
+    throw new DatabaseSetupError(
+      "POSTGRES_START_FAILED",
+      `the embedded PostgreSQL's superuser could not be given this installation's password: ${(error as Error).message}`,
+      { cause: error },
+    );
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
 
 export async function ensureDatabaseExists(adminUrl: string, database: string): Promise<void> {

@@ -1,7 +1,9 @@
+import { existsSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { DatabaseSetupError } from "../errors.ts";
-import { startEmbeddedPostgres } from "./embedded-postgres.ts";
+import { ensurePrivateDir, localDataDir, localSecret } from "../local-data.ts";
+import { LEGACY_EMBEDDED_PASSWORD, startEmbeddedPostgres } from "./embedded-postgres.ts";
 
 export type ResolvedDatabase = {
   url: string;
@@ -58,7 +60,9 @@ export async function assertDatabaseReachable(databaseUrl: string): Promise<void
 
 /**
  * DATABASE_URL when set (checked), otherwise an embedded PostgreSQL whose data lives in
- * `<root>/.data/postgres` and survives restarts.
+ * `<root>/.data/postgres` (DATA_DIR, EMBEDDED_PG_DATA_DIR) and survives restarts. Its superuser
+ * password is this installation's own, kept in `.data/secrets.json`; a cluster made with the
+ * constant password of earlier versions is moved to it.
  */
 export async function resolveDatabase(options: {
   rootDir: string;
@@ -71,7 +75,16 @@ export async function resolveDatabase(options: {
     return { url: env.DATABASE_URL, isEmbedded: false, stop: async () => {} };
   }
   const port = Number(env.EMBEDDED_PG_PORT ?? 54320);
-  const dataDir = env.EMBEDDED_PG_DATA_DIR ?? path.join(options.rootDir, ".data", "postgres");
-  const server = await startEmbeddedPostgres({ dataDir, port, database: "mammo", log: options.log });
+  const localData = localDataDir(options.rootDir, env);
+  const dataDir = env.EMBEDDED_PG_DATA_DIR ?? path.join(localData, "postgres");
+  ensurePrivateDir(localData);
+  const server = await startEmbeddedPostgres({
+    dataDir,
+    port,
+    database: "mammo",
+    log: options.log,
+    password: localSecret(localData, "postgresPassword"),
+    previousPassword: existsSync(path.join(dataDir, "PG_VERSION")) ? LEGACY_EMBEDDED_PASSWORD : undefined,
+  });
   return { url: server.url, isEmbedded: true, stop: server.stop };
 }

@@ -1,6 +1,7 @@
 // Vitest global setup for integration tests: one real PostgreSQL per test run (embedded, in a
 // temporary directory, unless DATABASE_URL names a server to use) and a migrated template
 // database that every test file clones into a database of its own.
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -27,6 +28,7 @@ export default async function setup(project: TestProject) {
       dataDir: path.join(dir, "data"),
       port: await findFreePort(),
       database: "postgres",
+      password: randomBytes(18).toString("base64url"), // a throw-away cluster
       isEphemeral: true,
     });
     adminUrl = server.adminUrl;

@@ -6,12 +6,12 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { AccessError, authorizeImport, loadActorByEmail } from "@mammo/access";
 import { createPrismaClient, migrateDatabase, repoRoot, resolveDatabase } from "@mammo/db";
 import { createBlobStoreFromEnv } from "@mammo/storage";
 import { isImagingError } from "../errors.ts";
 import { importManifest, type ImportSummary } from "../import/import-service.ts";
 import { closeSharedIngestPool } from "../ingest/ingest-pool.ts";
-import { resolveActor } from "../import/resolve-actor.ts";
 import { resolveInside } from "../import/safe-file-name.ts";
 import { DEFAULT_IMAGING_LIMITS } from "../limits.ts";
 import { loadDeidSecret } from "./deid-secret.ts";
@@ -42,7 +42,9 @@ async function main(): Promise<number> {
   const db = createPrismaClient(database.url);
   try {
     await migrateDatabase(database.url);
-    const actor = await resolveActor(db, values.site, values.as);
+    // The same rule as POST /imports: ADMIN or COORDINATOR at the site (ingest itself decides nothing).
+    const actor = await loadActorByEmail(db, values.as, "--as");
+    const { siteId } = await authorizeImport(db, actor, values.site);
     const started = Date.now();
     const summary = await importManifest(
       {
@@ -53,7 +55,7 @@ async function main(): Promise<number> {
       },
       {
         actorUserId: actor.userId,
-        siteId: actor.siteId,
+        siteId,
         source: "cli",
         manifestCsv,
         readFile: async (name) => readFile(await resolveInside(folder, name)),
@@ -83,7 +85,7 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     console.error(
-      `import: ${isImagingError(error) ? `${error.code}: ` : ""}${error instanceof Error ? error.message : String(error)}`,
+      `import: ${isImagingError(error) || error instanceof AccessError ? `${error.code}: ` : ""}${error instanceof Error ? error.message : String(error)}`,
     );
     process.exit(1);
   },

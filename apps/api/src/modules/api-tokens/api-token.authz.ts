@@ -49,6 +49,16 @@ export default defineAuthz({
       allowed: SIGNED_IN,
     },
     {
+      field: "Query.siteApiTokens",
+      document: "query ($s: ID!) { siteApiTokens(siteId: $s) { id name } }",
+      variables: async (site, world, actor) => (
+        await tokenFor(site, world, actor),
+        { s: globalIdOf("Site", site.siteId) }
+      ),
+      allowed: ["ADMIN"],
+      rows: (data, site) => data.siteApiTokens.filter((t: { name: string }) => t.name === NAME[site.key]),
+    },
+    {
       field: "Mutation.createApiToken",
       document: "mutation ($input: CreateApiTokenInput!) { createApiToken(input: $input) { secret token { id } } }",
       variables: () => ({ input: { name: "matrix", expiresInDays: 1 } }),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashApiToken } from "../../auth/api-token.ts";
-import { createSite, createUser } from "../../../test/factories.ts";
+import { MAX_ACTIVE_TOKENS } from "./api-token.service.ts";
+import { createSite, createUser, globalId } from "../../../test/factories.ts";
 import { errorCode, startTestApi, type TestApi } from "../../../test/harness.ts";
 
 const CREATE = /* GraphQL */ `
@@ -128,6 +129,68 @@ describe("personal API tokens", () => {
     expect(tooLong.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "expiresInDays" });
     const noName = await api.tryAs(userId, CREATE, { input: { name: "  " } });
     expect(noName.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "name" });
+  });
+
+  it(`finding 12: 30 parallel creations stop at the cap of ${MAX_ACTIVE_TOKENS} active tokens`, async () => {
+    const owner = (await createUser(api.db, [])).id;
+    const session = await api.sessionFor(owner);
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        api.graphql(CREATE, { input: { name: `parallel-${i}` } }, { token: session }),
+      ),
+    );
+    expect(results.filter((r) => !r.errors)).toHaveLength(MAX_ACTIVE_TOKENS);
+    expect(results.filter((r) => errorCode(r) === "CONFLICT")).toHaveLength(30 - MAX_ACTIVE_TOKENS);
+    expect(await api.db.apiToken.count({ where: { userId: owner, revokedAt: null } })).toBe(MAX_ACTIVE_TOKENS);
+  });
+
+  it("finding 12: token events are in the log of every site of the owner; the sites' admins list and revoke the tokens", async () => {
+    const [north, south, elsewhere] = [await createSite(api.db), await createSite(api.db), await createSite(api.db)];
+    const owner = (
+      await createUser(api.db, [
+        { siteId: north.id, role: "ML_ENGINEER" },
+        { siteId: south.id, role: "READER" },
+      ])
+    ).id;
+    const northAdmin = (await createUser(api.db, [{ siteId: north.id, role: "ADMIN" }])).id;
+    const southAdmin = (await createUser(api.db, [{ siteId: south.id, role: "ADMIN" }])).id;
+    const strangerAdmin = (await createUser(api.db, [{ siteId: elsewhere.id, role: "ADMIN" }])).id;
+    const { secret, token } = (await api.as<Created>(owner, CREATE, { input: { name: "owned" } })).createApiToken;
+
+    const LOG = `query ($s: ID!) { auditEvents(siteId: $s, first: 20) { edges { node { action entityId } } } }`;
+    const SITE_TOKENS = `query ($s: ID!) { siteApiTokens(siteId: $s) { id name owner { name } } }`;
+    const siteId = (id: string) => globalId("Site", id);
+    for (const [admin, site] of [
+      [northAdmin, north],
+      [southAdmin, south],
+    ] as const) {
+      const log = await api.as<{ auditEvents: { edges: { node: { action: string; entityId: string } }[] } }>(
+        admin,
+        LOG,
+        { s: siteId(site.id) },
+      );
+      expect(log.auditEvents.edges.map((e) => e.node)).toContainEqual({
+        action: "apiToken.create",
+        entityId: token.id,
+      });
+      const listed = await api.as<{ siteApiTokens: { id: string }[] }>(admin, SITE_TOKENS, { s: siteId(site.id) });
+      expect(listed.siteApiTokens.map((t) => t.id)).toEqual([token.id]);
+    }
+    // An admin of a site the owner does not belong to sees and stops nothing.
+    expect(
+      (await api.as<{ siteApiTokens: unknown[] }>(strangerAdmin, SITE_TOKENS, { s: siteId(north.id) })).siteApiTokens,
+    ).toEqual([]);
+    expect(errorCode(await api.tryAs(strangerAdmin, REVOKE, { id: token.id }))).toBe("NOT_FOUND");
+    // The south admin revokes it: refused from the next request, logged at both sites.
+    expect(
+      (await api.as<{ revokeApiToken: { isActive: boolean } }>(southAdmin, REVOKE, { id: token.id })).revokeApiToken
+        .isActive,
+    ).toBe(false);
+    expect((await asToken(secret, ME)).data?.me).toBeNull();
+    const northLog = await api.as<{ auditEvents: { edges: { node: { action: string } }[] } }>(northAdmin, LOG, {
+      s: siteId(north.id),
+    });
+    expect(northLog.auditEvents.edges.map((e) => e.node.action)).toContain("apiToken.revoke");
   });
 
   it("a made-up or malformed bearer is simply not signed in", async () => {

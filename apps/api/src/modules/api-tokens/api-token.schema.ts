@@ -1,14 +1,22 @@
 import type { ApiToken } from "@mammo/db";
 import { builder } from "../../graphql/builder.ts";
 import { requireViewer } from "../../graphql/context.ts";
-import { createApiToken, listMyApiTokens, loadMyApiTokens, revokeApiToken } from "./api-token.service.ts";
+import { SiteRef } from "../sites/site.schema.ts";
+import { UserSummaryRef } from "../users/user.schema.ts";
+import {
+  createApiToken,
+  listMyApiTokens,
+  listSiteApiTokens,
+  loadVisibleApiTokens,
+  revokeApiToken,
+} from "./api-token.service.ts";
 
 export const ApiTokenRef = builder.objectRef<ApiToken>("ApiToken");
 builder.node(ApiTokenRef, {
   id: { resolve: (t) => t.id },
   description:
     "A personal API token (send it as `Authorization: Bearer mmp_...`); the secret itself is shown only once",
-  loadMany: (ids, ctx) => loadMyApiTokens(ctx.db, ctx.viewer, ids),
+  loadMany: (ids, ctx) => loadVisibleApiTokens(ctx.db, ctx.viewer, ids),
   fields: (t) => ({
     name: t.exposeString("name"),
     tokenPrefix: t.exposeString("tokenPrefix", { description: "The first characters of the secret, to recognise it" }),
@@ -17,6 +25,12 @@ builder.node(ApiTokenRef, {
     lastUsedAt: t.expose("lastUsedAt", { type: "DateTime", nullable: true }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     isActive: t.boolean({ resolve: (token) => !token.revokedAt && token.expiresAt > new Date() }),
+    owner: t.field({
+      type: UserSummaryRef,
+      description: "The person the token acts as",
+      resolve: (token, _args, ctx) =>
+        ctx.db.user.findUniqueOrThrow({ where: { id: token.userId }, select: { id: true, name: true } }),
+    }),
   }),
 });
 
@@ -33,6 +47,16 @@ builder.queryField("myApiTokens", (t) =>
     authScopes: { authenticated: true },
     description: "The signed-in user's API tokens, newest first",
     resolve: (_root, _args, ctx) => listMyApiTokens(ctx.db, requireViewer(ctx)),
+  }),
+);
+
+builder.queryField("siteApiTokens", (t) =>
+  t.field({
+    type: [ApiTokenRef],
+    authScopes: { authenticated: true },
+    description: "The API tokens of a site's people, newest first (the site's admins, who may revoke them)",
+    args: { siteId: t.arg.globalID({ required: true, for: SiteRef }) },
+    resolve: (_root, args, ctx) => listSiteApiTokens(ctx.db, requireViewer(ctx), args.siteId.id),
   }),
 );
 
@@ -63,6 +87,7 @@ builder.mutationField("revokeApiToken", (t) =>
   t.field({
     type: ApiTokenRef,
     authScopes: { authenticated: true },
+    description: "Revokes a token: one's own, or one of a person of a site where one is ADMIN",
     args: { id: t.arg.globalID({ required: true, for: ApiTokenRef }) },
     resolve: (_root, args, ctx) => revokeApiToken(ctx.db, requireViewer(ctx), args.id.id, { requestId: ctx.requestId }),
   }),

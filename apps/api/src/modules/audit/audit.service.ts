@@ -38,6 +38,17 @@ export async function recordAudit(tx: Tx, entry: AuditEntry): Promise<void> {
   });
 }
 
+/**
+ * Records a change to a person's own account (API tokens, single sign-on links) once per site
+ * the person belongs to, so that each of those sites' admins sees it in their log; once without a
+ * site for a person of no site.
+ */
+export async function recordAccountAudit(tx: Tx, subjectUserId: string, entry: Omit<AuditEntry, "siteId">) {
+  const memberships = await tx.membership.findMany({ where: { userId: subjectUserId }, select: { siteId: true } });
+  const siteIds = [...new Set(memberships.map((m) => m.siteId))];
+  for (const siteId of siteIds.length ? siteIds : [null]) await recordAudit(tx, { ...entry, siteId });
+}
+
 const listInput = z.object({
   siteId: z.uuid(),
   entityType: z.string().max(100).optional(),

@@ -1,31 +1,15 @@
-import { Laterality, READABLE_IMAGE, Subtype, ViewPosition, type Db, type Prisma, type Role } from "@mammo/db";
+import { Laterality, READABLE_IMAGE, Subtype, ViewPosition, type Db, type Prisma } from "@mammo/db";
 import { z } from "zod";
 import { siteIdsWithRole, type Viewer } from "../../auth/viewer.ts";
 import { notFound } from "../../errors/app-error.ts";
 import { parseInput } from "../../errors/parse-input.ts";
 import { LABEL_STATUSES, labelStatusWhere, truthWhere } from "../pathology/case-truth.ts";
 
-// Reading a case shows its pathology truth, so the READER role alone does not grant it: readers
-// see cases only through the studies they are assigned to, blinded.
-export const CASE_VIEW_ROLES: Role[] = ["ADMIN", "COORDINATOR", "ANNOTATOR", "ML_ENGINEER"];
+// The case-visibility and blinding rules are shared with the CLIs (@mammo/access): readers see
+// cases only through the studies they are assigned to, blinded, whatever other roles they hold.
+import { visibleCasesWhere } from "@mammo/access";
 
-/**
- * Blinding: the cases of every OPEN study the viewer is an assigned reader of. Holding another
- * role at the case's site (coordinator, annotator, ...) does not lift it: while the study is
- * open, such a user sees those cases only as that study's reader, by their study codes.
- */
-export function blindedCasesWhere(viewer: Viewer): Prisma.CaseWhereInput {
-  return { studyCases: { some: { study: { status: "OPEN", readers: { some: { userId: viewer.userId } } } } } };
-}
-
-/**
- * The rows of Case this viewer may see in the case browser: the where clause every case query
- * (and every query of a case's labels, images and annotations) starts from. Cases of the sites
- * where the viewer holds a non-reader role, minus the cases the viewer is blinded to.
- */
-export function visibleCasesWhere(viewer: Viewer): Prisma.CaseWhereInput {
-  return { siteId: { in: siteIdsWithRole(viewer, ...CASE_VIEW_ROLES) }, NOT: blindedCasesWhere(viewer) };
-}
+export { blindedCasesWhere, CASE_VIEW_ROLES, visibleCasesWhere } from "@mammo/access";
 
 const caseFilter = z.object({
   siteId: z.uuid().optional(),
@@ -167,10 +151,13 @@ export async function loadVisibleImages(db: Db, viewer: Viewer | null, ids: read
  * The image if the viewer may see it; used by the image HTTP route. Allowed: images of cases
  * the viewer sees in the case browser; the active images of a study's cases to the study's
  * assigned readers (study OPEN or CLOSED) and to the coordinators of the study's site. Nothing
- * else. Throws NOT_FOUND otherwise (never saying whether the image exists).
+ * else. Throws NOT_FOUND otherwise (never saying whether the image exists). `isStudyOnly`: the
+ * viewer sees it only through a study (reading material: never kept in a browser cache).
  */
 export async function getVisibleImage(db: Db, viewer: Viewer, imageId: string) {
   const id = parseInput(z.uuid(), imageId);
+  const inCaseBrowser = await db.image.findFirst({ where: { id, case: visibleCasesWhere(viewer) } });
+  if (inCaseBrowser) return { ...inCaseBrowser, isStudyOnly: false };
   const viaStudy: Prisma.ReaderStudyWhereInput = {
     OR: [
       { status: { in: ["OPEN", "CLOSED"] }, readers: { some: { userId: viewer.userId } } },
@@ -180,12 +167,10 @@ export async function getVisibleImage(db: Db, viewer: Viewer, imageId: string) {
   const image = await db.image.findFirst({
     where: {
       id,
-      OR: [
-        { case: visibleCasesWhere(viewer) },
-        { ...READABLE_IMAGE, case: { studyCases: { some: { study: viaStudy } } } },
-      ],
+      ...READABLE_IMAGE,
+      case: { studyCases: { some: { study: viaStudy } } },
     },
   });
   if (!image) throw notFound("image");
-  return image;
+  return { ...image, isStudyOnly: true };
 }

@@ -41,13 +41,29 @@ export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 
 const SELECTION_TABLE = Prisma.raw(`"dataset_selection"`);
 
-/** The filter's active images (never FOR PROCESSING ones: raw detector data is not for reading). */
-function selectedImages(filter: SelectionFilter) {
+/**
+ * Blinding in SQL (blindedCasesWhere of @mammo/access): `caseId` is a case of an OPEN study that
+ * `userId` reads. Whatever counts a viewer's rows must leave these out, as the rows do.
+ * `caseId` must name its table (a bare "caseId" would be StudyCase's own inside the subquery).
+ */
+export function blindedCase(userId: string, caseId: Prisma.Sql) {
+  return Prisma.sql`EXISTS (
+    SELECT 1 FROM "StudyCase" sc JOIN "ReaderStudy" s ON s.id = sc."studyId"
+      JOIN "StudyReader" r ON r."studyId" = s.id
+    WHERE sc."caseId" = ${caseId} AND s.status = 'OPEN' AND r."userId" = ${userId}::uuid)`;
+}
+
+/**
+ * The filter's active images (never FOR PROCESSING ones: raw detector data is not for reading),
+ * without the cases `blindedFor` (a previewing reader) is blinded to.
+ */
+function selectedImages(filter: SelectionFilter, blindedFor?: string) {
   return Prisma.sql`
     SELECT i.id, i."caseId", i.laterality, i."contentSha256", c."patientId", c."siteId"
     FROM "Image" i JOIN "Case" c ON c.id = i."caseId"
     WHERE c."siteId" = ANY (${filter.siteIds}::uuid[]) AND i.status = 'ACTIVE'
       AND i."presentationIntent" IS DISTINCT FROM 'FOR_PROCESSING'
+      ${blindedFor ? Prisma.sql`AND NOT ${blindedCase(blindedFor, Prisma.sql`c.id`)}` : Prisma.empty}
       ${filter.views ? Prisma.sql`AND i.view = ANY (${filter.views}::"ViewPosition"[])` : Prisma.empty}
       ${filter.lateralities ? Prisma.sql`AND i.laterality = ANY (${filter.lateralities}::"Laterality"[])` : Prisma.empty}`;
 }
@@ -72,9 +88,9 @@ function unitImages(unit: SelectionFilter["unit"]) {
 }
 
 /** The CTEs up to `judged` (every unit image with its reason to be left out, null when it enters). */
-function judgedUnits(filter: SelectionFilter) {
+function judgedUnits(filter: SelectionFilter, blindedFor?: string) {
   return Prisma.sql`
-    selected_image AS (${selectedImages(filter)}),
+    selected_image AS (${selectedImages(filter, blindedFor)}),
     unit_image AS (${unitImages(filter.unit)}),
     judged AS (
       SELECT u.*, CASE
@@ -126,8 +142,14 @@ function patientSplit(options: SplitOptions) {
 /**
  * Fills the transaction's temporary table with the selection: every unit image with its reason
  * to be left out, and the split and fold of those that enter. One statement, bounded memory.
+ * `blindedFor`: a previewing viewer's id, whose blinded cases are left out altogether.
  */
-export async function selectIntoTemporaryTable(tx: Tx, filter: SelectionFilter, options: SplitOptions) {
+export async function selectIntoTemporaryTable(
+  tx: Tx,
+  filter: SelectionFilter,
+  options: SplitOptions,
+  blindedFor?: string,
+) {
   await tx.$executeRaw`DROP TABLE IF EXISTS pg_temp.${SELECTION_TABLE}`;
   await tx.$executeRaw`
     CREATE TEMPORARY TABLE ${SELECTION_TABLE} (
@@ -137,7 +159,7 @@ export async function selectIntoTemporaryTable(tx: Tx, filter: SelectionFilter, 
     ) ON COMMIT DROP`;
   await tx.$executeRaw`
     INSERT INTO ${SELECTION_TABLE}
-    WITH ${judgedUnits(filter)}, ${patientSplit(options)}
+    WITH ${judgedUnits(filter, blindedFor)}, ${patientSplit(options)}
     SELECT c."unitKey", c."unitId", c."imageId", c."caseId", c."patientId", c."siteId", c."contentSha256", c.laterality,
       c."findingId", c.subtype, coalesce(c.reason, c.clash), a.split::"DatasetSplit", a.fold
     FROM (SELECT j.*, NULL AS clash FROM judged j WHERE j.reason IS NOT NULL UNION ALL SELECT * FROM clash) c

@@ -1,4 +1,4 @@
-import { DatasetSplit, type Db, type Prisma, type Subtype, type Tx } from "@mammo/db";
+import { DatasetSplit, Prisma, type Db, type Subtype, type Tx } from "@mammo/db";
 import { z } from "zod";
 import { hasRole, siteIdsWithRole, type Viewer } from "../../auth/viewer.ts";
 import { AppError, forbidden, notFound } from "../../errors/app-error.ts";
@@ -6,6 +6,7 @@ import { parseInput } from "../../errors/parse-input.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { blindedCasesWhere } from "../cases/case.service.ts";
 import {
+  blindedCase,
   insertSelectedItems,
   ITEM_COUNTS,
   selectIntoTemporaryTable,
@@ -34,9 +35,12 @@ export type SplitOptions = z.infer<typeof splitOptions>;
 // Large selections take a while in SQL; the API holds none of it in memory.
 const SELECTION_TIMEOUT_MS = 120_000;
 
-/** What the filter selects now, computed in SQL in `tx` (see dataset-selection.ts). */
-async function select(tx: Tx, filter: DatasetFilter, options: SplitOptions) {
-  await selectIntoTemporaryTable(tx, filter, options);
+/**
+ * What the filter selects now, computed in SQL in `tx` (see dataset-selection.ts); without the
+ * cases `blindedFor` is blinded to, when given (a preview for that viewer).
+ */
+async function select(tx: Tx, filter: DatasetFilter, options: SplitOptions, blindedFor?: string) {
+  await selectIntoTemporaryTable(tx, filter, options, blindedFor);
   const summary = await summarizeSelection(tx);
   // Class index order is the filter's order, among the classes that have items.
   const classNames = filter.subtypes.filter((s) => summary.subtypes.includes(s));
@@ -45,7 +49,9 @@ async function select(tx: Tx, filter: DatasetFilter, options: SplitOptions) {
 
 /**
  * Before freezing: class balance and the split per site (images, units, cases, patients), the
- * units left out and why, and the digest a freeze would record. Writes nothing.
+ * units left out and why, and the digest a freeze would record. Writes nothing. Cases of an open
+ * study the viewer reads are left out of every figure (blinding: totals would reveal what the
+ * rows hide).
  */
 export async function previewDataset(
   db: Db,
@@ -55,7 +61,9 @@ export async function previewDataset(
   const dataset = await getVisibleDataset(db, viewer, input.datasetId);
   const options = parseInput(splitOptions, input.options ?? {});
   const filter = parseStoredFilter(dataset.filter);
-  const summary = await db.$transaction((tx) => select(tx, filter, options), { timeout: SELECTION_TIMEOUT_MS });
+  const summary = await db.$transaction((tx) => select(tx, filter, options, viewer.userId), {
+    timeout: SELECTION_TIMEOUT_MS,
+  });
   return { ...summary, unit: filter.unit };
 }
 
@@ -191,13 +199,28 @@ export async function loadVersionsByDatasetIds(db: Db, viewer: Viewer | null, da
   return datasetIds.map((id) => rows.filter((v) => v.datasetId === id));
 }
 
-/** Images, units, cases and patients per site, class and split of a version (one grouped query). */
-export async function versionCounts(db: Db, versionId: string) {
+/**
+ * Images, units, cases and patients per site, class and split of a version (one grouped query),
+ * of the items the viewer may see: as `items`, none of a case in an open study the viewer reads.
+ */
+export async function versionCounts(db: Db, viewer: Viewer, versionId: string) {
   return db.$queryRaw<SelectionCount[]>`
     SELECT "siteId", subtype, split, ${ITEM_COUNTS}
-    FROM "DatasetItem" WHERE "datasetVersionId" = ${versionId}::uuid
+    FROM "DatasetItem" item WHERE item."datasetVersionId" = ${versionId}::uuid
+      AND NOT ${blindedCase(viewer.userId, Prisma.sql`item."caseId"`)}
     GROUP BY "siteId", subtype, split
     ORDER BY "siteId", subtype, split`;
+}
+
+/** How many items of each version the viewer may see (data loader: one grouped query). */
+export async function loadVisibleItemCounts(db: Db, viewer: Viewer | null, versionIds: readonly string[]) {
+  if (!viewer) return versionIds.map(() => 0);
+  const groups = await db.datasetItem.groupBy({
+    by: ["datasetVersionId"],
+    where: { datasetVersionId: { in: [...versionIds] }, NOT: { case: blindedCasesWhere(viewer) } },
+    _count: { _all: true },
+  });
+  return versionIds.map((id) => groups.find((g) => g.datasetVersionId === id)?._count._all ?? 0);
 }
 
 const itemsInput = z.object({

@@ -25,6 +25,7 @@ import {
   getVisibleVersion,
   listVersionItems,
   loadVersionsByDatasetIds,
+  loadVisibleItemCounts,
   loadVisibleVersions,
   previewDataset,
   versionCounts,
@@ -184,7 +185,13 @@ builder.node(DatasetVersionRef, {
       resolve: (v) => v.splitFractions as { train: number; validation: number; test: number },
     }),
     classNames: t.field({ type: [SubtypeEnum], resolve: (v) => v.classNames as Subtype[] }),
-    itemCount: t.exposeInt("itemCount"),
+    itemCount: t.int({
+      description: "Items the viewer may see (all of them unless they read an open study with some of its cases)",
+      resolve: (v, _args, ctx) =>
+        requestLoader(ctx, "visibleItemCounts", (ids: readonly string[]) =>
+          loadVisibleItemCounts(ctx.db, ctx.viewer, ids),
+        ).load(v.id),
+    }),
     note: t.exposeString("note", { nullable: true }),
     frozenAt: t.expose("frozenAt", { type: "DateTime" }),
     createdBy: t.field({ type: UserSummaryRef, resolve: (v, _args, ctx) => userSummary(ctx, v.createdById) }),
@@ -194,8 +201,9 @@ builder.node(DatasetVersionRef, {
     }),
     counts: t.field({
       type: [DatasetCountRef],
-      description: "Images, units, cases and patients per site, class and split",
-      resolve: (v, _args, ctx) => versionCounts(ctx.db, v.id),
+      description:
+        "Images, units, cases and patients per site, class and split (blinded cases left out, as from items)",
+      resolve: (v, _args, ctx) => versionCounts(ctx.db, requireViewer(ctx), v.id),
     }),
     items: t.connection({
       type: DatasetItemRef,

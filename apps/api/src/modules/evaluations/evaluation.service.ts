@@ -1,14 +1,13 @@
+import { authorizeEvaluationRequest } from "@mammo/access";
 import { DatasetSplit, type Db, type Prisma } from "@mammo/db";
 import type { JobQueue } from "@mammo/jobs";
 import { z } from "zod";
-import { hasRole, type Viewer } from "../../auth/viewer.ts";
-import { AppError, forbidden } from "../../errors/app-error.ts";
+import type { Viewer } from "../../auth/viewer.ts";
+import { AppError } from "../../errors/app-error.ts";
 import { parseInput } from "../../errors/parse-input.ts";
 import { visibleById } from "../../lib/visible-by-id.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { visibleModelVersionsWhere } from "../models/model-access.ts";
-import { getVisibleModelVersion } from "../models/model-version.service.ts";
-import { getEngineerDatasetVersion } from "../datasets/dataset-version.service.ts";
 import { createdAtPageQuery, type CreatedAtPage } from "../studies/created-at-page.ts";
 import { enqueueJob } from "../training/enqueue-job.ts";
 
@@ -42,10 +41,7 @@ export async function requestEvaluation(
   requestId?: string,
 ) {
   const args = parseInput(requestInput, input);
-  const model = await getVisibleModelVersion(db, viewer, args.modelVersionId);
-  if (!hasRole(viewer, model.siteId, "ML_ENGINEER"))
-    throw forbidden("only ML engineers of the model's site can evaluate it");
-  const version = await getEngineerDatasetVersion(db, viewer, args.datasetVersionId);
+  const { model, version } = await authorizeEvaluationRequest(db, viewer, args);
   return db.$transaction(async (tx) => {
     const key = {
       modelVersionId_datasetVersionId_split: {

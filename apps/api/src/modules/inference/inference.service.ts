@@ -1,3 +1,4 @@
+import { authorizeInferenceRequest } from "@mammo/access";
 import { InferenceTarget, SaliencyMethod, SaliencyScore, type Db, type Prisma } from "@mammo/db";
 import type { JobQueue } from "@mammo/jobs";
 import { z } from "zod";
@@ -8,8 +9,6 @@ import { visibleById } from "../../lib/visible-by-id.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { visibleCasesWhere } from "../cases/case.service.ts";
 import { MODEL_VIEW_ROLES, visibleModelVersionsWhere } from "../models/model-access.ts";
-import { getVisibleModelVersion } from "../models/model-version.service.ts";
-import { getEngineerDatasetVersion } from "../datasets/dataset-version.service.ts";
 import { createdAtPageQuery, type CreatedAtPage } from "../studies/created-at-page.ts";
 import { enqueueJob } from "../training/enqueue-job.ts";
 
@@ -72,33 +71,14 @@ export async function requestInference(
   requestId?: string,
 ) {
   const args = parseInput(requestInput, input);
-  const model = await getVisibleModelVersion(db, viewer, args.modelVersionId);
-  const isModelEngineer = hasRole(viewer, model.siteId, "ML_ENGINEER");
-  let imageIds: string[] = [];
+  const { model, imageIds } = await authorizeInferenceRequest(db, viewer, args);
+  // Aided readers are shown the AI's answers: they must not change while the study is read.
   if (args.target === "STUDY") {
-    const study = await db.readerStudy.findFirst({
-      where: { id: args.studyId, siteId: { in: siteIdsWithRole(viewer, "COORDINATOR", "ML_ENGINEER") } },
-    });
-    if (!study) throw new AppError("NOT_FOUND", "studyId: reader study not found", { field: "studyId" });
-    // Aided readers are shown the AI's answers: they must not change while the study is read.
+    const study = await db.readerStudy.findUniqueOrThrow({ where: { id: args.studyId }, select: { status: true } });
     if (study.status === "OPEN")
       throw new AppError("CONFLICT", "studyId: the study is open; run the AI before opening it or after closing it", {
         field: "studyId",
       });
-    const coordinatesStudy = hasRole(viewer, study.siteId, "COORDINATOR");
-    if (!isModelEngineer && !coordinatesStudy)
-      throw forbidden("only ML engineers of the model's site or the study's coordinators can run this");
-  } else if (args.target === "DATASET_VERSION") {
-    await getEngineerDatasetVersion(db, viewer, args.datasetVersionId);
-    if (!isModelEngineer) throw forbidden("only ML engineers of the model's site can run it");
-  } else {
-    imageIds = [...new Set(args.imageIds)];
-    const visible = await db.image.count({ where: { id: { in: imageIds }, case: visibleCasesWhere(viewer) } });
-    if (visible !== imageIds.length)
-      throw new AppError("NOT_FOUND", `imageIds: ${imageIds.length - visible} of the images were not found`, {
-        field: "imageIds",
-      });
-    if (!isModelEngineer) throw forbidden("only ML engineers of the model's site can run it");
   }
   return db.$transaction(async (tx) => {
     const run = await tx.inferenceRun.create({

@@ -1,31 +1,11 @@
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { buildDicom } from "@mammo/imaging/testing";
 import { defineAuthz, globalIdOf, type AuthzWorld } from "../../../test/authz/authz.ts";
+import { dicomCaseWithRegion, standInDicomweb } from "../../../test/pacs-stand-in.ts";
 
 // Who may use a site's PACS, not what the PACS answers (pacs.integration.test.ts runs a real
-// Orthanc): each site's connection points at a stand-in that finds no studies, one heatmap
-// (Secondary Capture) in any study's instances, and accepts what is stored, so allowed calls
-// succeed without starting a PACS for the whole matrix.
-const ONE_HEATMAP = [
-  {
-    "00080016": { vr: "UI", Value: ["1.2.840.10008.5.1.4.1.1.7"] },
-    "00080018": { vr: "UI", Value: ["2.25.1001"] },
-    "0020000E": { vr: "UI", Value: ["2.25.1002"] },
-  },
-];
-async function emptyDicomweb(): Promise<string> {
-  const server = createServer((req, res) => {
-    res.writeHead(200, { "Content-Type": "application/dicom+json" });
-    res.end(JSON.stringify(req.method === "GET" && /\/instances(\?|$)/.test(req.url ?? "") ? ONE_HEATMAP : []));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  server.unref();
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/dicom-web`;
-}
-
+// Orthanc): each site's connection points at a stand-in (test/pacs-stand-in.ts), so allowed
+// calls succeed without starting a PACS for the whole matrix.
 async function setup(world: AuthzWorld) {
-  const baseUrl = await emptyDicomweb();
+  const baseUrl = await standInDicomweb();
   for (const site of [world.own, world.other]) {
     const connection = await world.api.db.pacsConnection.create({
       data: { siteId: site.siteId, name: "matrix PACS", baseUrl, createdById: site.users.ADMIN },
@@ -41,7 +21,7 @@ async function setup(world: AuthzWorld) {
       },
     });
     site.ids.pacsImportId = pacsImport.id;
-    site.ids.pacsCaseId = await dicomCaseWithRegion(world, site.siteId, site.users.ANNOTATOR);
+    site.ids.pacsCaseId = await dicomCaseWithRegion(world.api, site.siteId, site.users.ANNOTATOR);
     // As if the case had come from this PACS: its results there are listed on the case page.
     await world.api.db.pacsStudyLink.create({
       data: {
@@ -54,46 +34,6 @@ async function setup(world: AuthzWorld) {
       },
     });
   }
-}
-
-/** A case with one (de-identified) DICOM image and a lesion box: something to send to a PACS. */
-async function dicomCaseWithRegion(world: AuthzWorld, siteId: string, authorId: string): Promise<string> {
-  const { db, blobs } = world.api;
-  const n = Math.floor(Math.random() * 1e9);
-  const bytes = buildDicom({
-    attributes: { SOPInstanceUID: `2.25.${n}1`, StudyInstanceUID: `2.25.${n}2`, SeriesInstanceUID: `2.25.${n}3` },
-  });
-  const stored = await blobs.put(bytes);
-  await db.blob.create({
-    data: { sha256: stored.sha256, sizeBytes: BigInt(stored.sizeBytes), mediaType: "application/dicom" },
-  });
-  const patient = await db.patient.create({ data: { siteId, pseudonym: `pacs-matrix-${n}`, dateShiftDays: -10 } });
-  const exam = await db.case.create({ data: { siteId, patientId: patient.id, accessionKey: `pacs-matrix-${n}` } });
-  const image = await db.image.create({
-    data: {
-      caseId: exam.id,
-      laterality: "L",
-      view: "CC",
-      widthPx: 48,
-      heightPx: 40,
-      bitsStored: 12,
-      photometric: "MONOCHROME2",
-      sourceFormat: "DICOM",
-      contentSha256: stored.sha256,
-      storageKey: stored.key,
-      sopInstanceUid: `2.25.${n}1`,
-    },
-  });
-  await db.annotation.create({
-    data: {
-      imageId: image.id,
-      authorId,
-      purpose: "LESION",
-      shape: "BOX",
-      geometry: { x: 1, y: 1, width: 3, height: 4 },
-    },
-  });
-  return exam.id;
 }
 
 const PACS_USERS = ["ADMIN", "COORDINATOR"] as const;

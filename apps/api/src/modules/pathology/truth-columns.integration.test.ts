@@ -78,6 +78,7 @@ describe("truth kept in columns equals the truth recomputed from the labels", ()
         name: user.name,
         memberships: [{ siteId: site.id, role: "ANNOTATOR" }],
         via: "session",
+        session: null, // no web session needed: these are service calls, not API token minting
       };
     };
     annotator = await viewerOf();

@@ -1,3 +1,4 @@
+import { authorizeTrainingRequest } from "@mammo/access";
 import type { Db, Prisma, RunStatus } from "@mammo/db";
 import type { JobQueue } from "@mammo/jobs";
 import { MlCoreError } from "@mammo/ml-core/errors";
@@ -10,8 +11,8 @@ import {
 } from "@mammo/ml-core/presets";
 import { chooseRunWeights } from "@mammo/pretrained-weights";
 import { z } from "zod";
-import { hasRole, siteIdsWithRole, type Viewer } from "../../auth/viewer.ts";
-import { AppError, forbidden, notFound } from "../../errors/app-error.ts";
+import { siteIdsWithRole, type Viewer } from "../../auth/viewer.ts";
+import { AppError, notFound } from "../../errors/app-error.ts";
 import { parseInput } from "../../errors/parse-input.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import { toAppError as toWeightsAppError } from "../pretrained-weights/pretrained-weights.service.ts";
@@ -69,15 +70,8 @@ export async function requestTrainingRun(
 ) {
   const args = parseInput(requestInput, input);
   const resolved = checkOverrides(args.preset, args.params ?? {});
-  const datasetVersion = await db.datasetVersion.findFirst({
-    where: { id: args.datasetVersionId, dataset: { siteId: { in: siteIdsWithRole(viewer) } } },
-    select: { id: true, dataset: { select: { siteId: true } } },
-  });
-  if (!datasetVersion)
-    throw new AppError("NOT_FOUND", "datasetVersionId: dataset version not found", { field: "datasetVersionId" });
+  const datasetVersion = await authorizeTrainingRequest(db, viewer, args.datasetVersionId);
   const siteId = datasetVersion.dataset.siteId;
-  if (!hasRole(viewer, siteId, "ML_ENGINEER"))
-    throw forbidden("only ML engineers of the dataset's site can train on it");
   // ImageNet weights are registered files of the site, named by id (never a path on a worker).
   const { overrides, weights } = await chooseRunWeights(db, siteId, args.preset, args.params ?? {}, resolved).catch(
     (error: unknown) => {

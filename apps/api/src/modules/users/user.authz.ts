@@ -46,6 +46,19 @@ export default defineAuthz({
       allowed: ["ADMIN"],
     },
     {
+      field: "Mutation.unlinkSingleSignOn",
+      document: "mutation ($id: ID!) { unlinkSingleSignOn(id: $id) { id isSingleSignOnLinked } }",
+      variables: async (site, world) => {
+        const user = await freshMember(world.api, site);
+        await world.api.db.user.update({
+          where: { id: user.id },
+          data: { oidcSubject: `https://idp.example|${user.id}` },
+        });
+        return { id: globalIdOf("User", user.id) };
+      },
+      allowed: ["ADMIN"],
+    },
+    {
       field: "Mutation.enableUser",
       document: "mutation ($id: ID!) { enableUser(id: $id) { id disabledAt } }",
       variables: async (site, world) => ({

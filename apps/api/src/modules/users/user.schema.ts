@@ -13,6 +13,7 @@ import {
   loadMembershipsByUserIds,
   loadVisibleUsers,
   setUserDisabled,
+  unlinkSingleSignOn,
   type UserCursor,
 } from "./user.service.ts";
 
@@ -134,3 +135,15 @@ for (const [name, isDisabled] of [
     }),
   );
 }
+
+builder.mutationField("unlinkSingleSignOn", (t) =>
+  t.field({
+    type: UserRef,
+    authScopes: { authenticated: true },
+    description:
+      "Removes the account's single-sign-on link (the next single sign-on links it again by verified email; admins of every site it belongs to)",
+    args: { id: t.arg.globalID({ required: true, for: UserRef }) },
+    resolve: (_root, args, ctx) =>
+      unlinkSingleSignOn(ctx.db, requireViewer(ctx), args.id.id, { requestId: ctx.requestId }),
+  }),
+);

@@ -1,10 +1,11 @@
 import { Role, type Db, type Prisma } from "@mammo/db";
 import { z } from "zod";
-import { hashPassword } from "../../auth/password.ts";
+import { hashPassword, passwordSchema } from "../../auth/password.ts";
 import { hasRole, siteIdsWithRole, type Viewer } from "../../auth/viewer.ts";
 import { AppError, forbidden, notFound } from "../../errors/app-error.ts";
 import { parseInput } from "../../errors/parse-input.ts";
-import { recordAudit } from "../audit/audit.service.ts";
+import { recordAccountAudit, recordAudit } from "../audit/audit.service.ts";
+import { revokeSessionsOfUser } from "../viewer/session.service.ts";
 
 // Admins manage the people of their own sites. A user may belong to several sites, so changing
 // the account itself (disabling it) needs admin rights at every one of them; a single site's
@@ -13,11 +14,6 @@ import { recordAudit } from "../audit/audit.service.ts";
 /** Who may list a site's people: its admins, and its coordinators (to pick study readers). */
 export const MEMBER_LIST_ROLES: Role[] = ["ADMIN", "COORDINATOR"];
 
-export const PASSWORD_MIN_LENGTH = 12;
-export const passwordSchema = z
-  .string()
-  .min(PASSWORD_MIN_LENGTH, `at least ${PASSWORD_MIN_LENGTH} characters`)
-  .max(512, "at most 512 characters");
 const emailSchema = z.string().trim().toLowerCase().pipe(z.email("not an email address"));
 
 /** Users the viewer may see: themself, and the members of sites where they may list people. */
@@ -127,6 +123,50 @@ export async function createUser(
   });
 }
 
+/**
+ * A user the viewer may change as an account (not just a membership): ADMIN at every site the
+ * user belongs to, and never oneself. Loaded in the caller's transaction.
+ */
+async function manageableAccount(tx: Prisma.TransactionClient, viewer: Viewer, userId: string, what: string) {
+  const user = await tx.user.findFirst({
+    where: { AND: [{ id: userId }, visibleUsersWhere(viewer)] },
+    include: { memberships: true },
+  });
+  if (!user) throw notFound("user");
+  if (user.id === viewer.userId) throw forbidden(`you cannot ${what} your own account`);
+  const sites = [...new Set(user.memberships.map((m) => m.siteId))];
+  if (sites.length === 0 || !sites.every((siteId) => hasRole(viewer, siteId, "ADMIN"))) {
+    throw forbidden(
+      `only an admin of every site the user belongs to can ${what} the account; remove the membership of your site instead`,
+    );
+  }
+  return { user, sites };
+}
+
+/**
+ * Removes the account's link to a single-sign-on identity (a changed subject or issuer at the
+ * provider): the next single sign-on links it again by verified email. Admins of every site the
+ * user belongs to; audited at each of them.
+ */
+export async function unlinkSingleSignOn(db: Db, viewer: Viewer, userId: string, audit: { requestId?: string } = {}) {
+  const id = parseInput(z.uuid(), userId);
+  return db.$transaction(async (tx) => {
+    const { user } = await manageableAccount(tx, viewer, id, "unlink");
+    if (!user.oidcSubject) return user;
+    const updated = await tx.user.update({ where: { id: user.id }, data: { oidcSubject: null } });
+    await recordAccountAudit(tx, user.id, {
+      actorId: viewer.userId,
+      action: "user.unlinkSingleSignOn",
+      entityType: "User",
+      entityId: user.id,
+      before: { oidcSubject: user.oidcSubject },
+      after: { oidcSubject: null },
+      requestId: audit.requestId,
+    });
+    return updated;
+  });
+}
+
 const setDisabledInput = z.object({ userId: z.uuid(), isDisabled: z.boolean() });
 
 /**
@@ -141,24 +181,15 @@ export async function setUserDisabled(
 ) {
   const args = parseInput(setDisabledInput, input);
   return db.$transaction(async (tx) => {
-    const user = await tx.user.findFirst({
-      where: { AND: [{ id: args.userId }, visibleUsersWhere(viewer)] },
-      include: { memberships: true },
-    });
-    if (!user) throw notFound("user");
-    if (user.id === viewer.userId) throw forbidden("you cannot disable your own account");
-    const sites = [...new Set(user.memberships.map((m) => m.siteId))];
-    if (sites.length === 0 || !sites.every((siteId) => hasRole(viewer, siteId, "ADMIN"))) {
-      throw forbidden(
-        "only an admin of every site the user belongs to can disable the account; remove the membership of your site instead",
-      );
-    }
+    const { user, sites } = await manageableAccount(tx, viewer, args.userId, "disable");
     if (Boolean(user.disabledAt) === args.isDisabled) return user;
     const updated = await tx.user.update({
       where: { id: user.id },
       data: { disabledAt: args.isDisabled ? new Date() : null },
       include: { memberships: true },
     });
+    // Disabling ends every web session for good; enabling does not bring them back.
+    if (args.isDisabled) await revokeSessionsOfUser(tx, user.id);
     await recordAudit(tx, {
       actorId: viewer.userId,
       siteId: sites[0]!,

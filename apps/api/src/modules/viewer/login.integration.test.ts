@@ -72,6 +72,40 @@ describe("login: failures limited per account and per client address", () => {
     expect((await login(user.email, PASSWORD, "203.0.113.51")).data?.login.id).toBe(user.id);
   });
 
+  it(`finding 1: 40 parallel wrong passwords check at most ${MAX_FAILURES_PER_ACCOUNT}; the right one after them is refused`, async () => {
+    const user = await newAccount();
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => login(user.email, `wrong-${i}`, `198.18.0.${i + 1}`)),
+    );
+    const codes = results.map(errorCode);
+    expect(codes.filter((c) => c === "UNAUTHENTICATED")).toHaveLength(MAX_FAILURES_PER_ACCOUNT);
+    expect(codes.filter((c) => c === "RATE_LIMITED")).toHaveLength(40 - MAX_FAILURES_PER_ACCOUNT);
+    expect(errorCode(await login(user.email, PASSWORD, "198.18.1.1"))).toBe("RATE_LIMITED");
+    const failures = await api.db.loginAttempt.count({ where: { email: user.email, isSuccess: false } });
+    expect(failures, "failures recorded for the account").toBe(MAX_FAILURES_PER_ACCOUNT);
+  });
+
+  it("finding 1: 39 wrong and the right password side by side: the password is checked no more than the limit allows", async () => {
+    const user = await newAccount();
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => login(user.email, i === 39 ? PASSWORD : `wrong-${i}`, "198.18.2.1")),
+    );
+    const checked = results.filter((r) => errorCode(r) !== "RATE_LIMITED");
+    expect(checked.length).toBeLessThanOrEqual(MAX_FAILURES_PER_ACCOUNT);
+    expect(await api.db.loginAttempt.count({ where: { email: user.email } })).toBe(checked.length);
+  });
+
+  it(`finding 1: parallel failures from one address over many accounts stop at ${MAX_FAILURES_PER_ADDRESS}`, async () => {
+    const address = "198.18.3.1";
+    const results = await Promise.all(
+      Array.from({ length: MAX_FAILURES_PER_ADDRESS + 15 }, (_, i) => login(`spray-${i}@test.example`, "x", address)),
+    );
+    expect(results.filter((r) => errorCode(r) === "UNAUTHENTICATED")).toHaveLength(MAX_FAILURES_PER_ADDRESS);
+    expect(await api.db.loginAttempt.count({ where: { ipAddress: address, isSuccess: false } })).toBe(
+      MAX_FAILURES_PER_ADDRESS,
+    );
+  });
+
   it("believes X-Forwarded-For from the trusted web server, taking the address its proxy appended, not one the browser wrote", async () => {
     const user = await newAccount();
     await login(user.email, "wrong", "203.0.113.77");

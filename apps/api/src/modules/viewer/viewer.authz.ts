@@ -7,6 +7,8 @@ const PASSWORD = "authz-matrix-password";
 export default defineAuthz({
   async setup(world) {
     const passwordHash = await hashPassword(PASSWORD);
+    // Every actor knows their own password (changePassword below).
+    await world.api.db.user.updateMany({ data: { passwordHash } });
     for (const site of [world.own, world.other]) {
       site.ids.loginEmail = (
         await createUser(world.api.db, [{ siteId: site.siteId, role: "READER" }], { passwordHash })
@@ -28,6 +30,20 @@ export default defineAuthz({
       variables: (site) => ({ email: site.ids.loginEmail, password: PASSWORD }),
       allowed: EVERYONE, // public: the credentials are the authorisation
       allowedOnOtherSite: EVERYONE,
+    },
+    {
+      field: "Mutation.signOut",
+      document: "mutation { signOut }",
+      variables: () => ({}),
+      allowed: SIGNED_IN,
+      allowedOnOtherSite: SIGNED_IN, // one's own session: no site involved
+    },
+    {
+      field: "Mutation.changePassword",
+      document: "mutation ($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }",
+      variables: () => ({ c: PASSWORD, n: PASSWORD }),
+      allowed: SIGNED_IN,
+      allowedOnOtherSite: SIGNED_IN, // one's own account: no site involved
     },
     {
       // Single sign-on is not configured in the matrix's API: refused for everyone (the OIDC

@@ -1,6 +1,7 @@
 import { OidcSignInButton } from "@/components/oidc-sign-in-button";
 import { SignInForm } from "@/components/sign-in-form";
 import { authOptions } from "@/lib/auth-options";
+import { appOrigin, safeCallbackPath } from "@/lib/safe-callback";
 
 export default async function SignInPage({
   searchParams,
@@ -8,8 +9,8 @@ export default async function SignInPage({
   searchParams: Promise<{ callbackUrl?: string; error?: string }>;
 }) {
   const { callbackUrl, error } = await searchParams;
-  // Only same-site paths: never bounce a user to another origin after sign-in.
-  const target = callbackUrl?.startsWith("/") && !callbackUrl.startsWith("//") ? callbackUrl : "/";
+  // Only this app's own pages: never bounce a user to another origin after sign-in.
+  const target = safeCallbackPath(callbackUrl, appOrigin());
   const oidc = authOptions.providers.find((p) => p.id === "oidc");
   return (
     <main className="sign-in">
@@ -18,11 +19,7 @@ export default async function SignInPage({
         <p className="muted">Mammo Research Platform</p>
         {error && error !== "CredentialsSignin" ? (
           <p role="alert" className="error">
-            Single sign-on failed:{" "}
-            {error === "OAuthSignin" || error === "OAuthCallback"
-              ? "the sign-on service refused or could not be reached"
-              : "your account is not linked to this platform"}
-            .
+            {ssoErrorMessage(error)}
           </p>
         ) : null}
         <SignInForm callbackUrl={target} />
@@ -35,4 +32,23 @@ export default async function SignInPage({
       </div>
     </main>
   );
+}
+
+/** Why a single sign-on ended back here (the API's refusal reason, or next-auth's error). */
+function ssoErrorMessage(error: string): string {
+  switch (error) {
+    case "SSO_UNKNOWN_ACCOUNT":
+      return "Single sign-on failed: no account on this platform belongs to your sign-on identity. Ask an admin of your site to create one for your email address.";
+    case "SSO_EMAIL_UNVERIFIED":
+      return "Single sign-on failed: the sign-on service has not verified your email address, so it cannot be matched to an account. Ask an admin of your site.";
+    case "SSO_ACCOUNT_DISABLED":
+      return "Single sign-on failed: your account is disabled. Ask an admin of your site.";
+    case "SSO_LINKED_ELSEWHERE":
+      return "Single sign-on failed: your account is linked to another sign-on identity. Ask an admin of your site to unlink it.";
+    case "SSO_INVALID_TOKEN":
+      return "Single sign-on failed: the sign-on service's answer could not be verified.";
+    default:
+      // SSO_PROVIDER_UNREACHABLE, and next-auth's OAuthSignin / OAuthCallback / Callback.
+      return "Single sign-on failed: the sign-on service could not be reached or refused the sign-in.";
+  }
 }

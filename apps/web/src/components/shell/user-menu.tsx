@@ -1,6 +1,5 @@
 "use client";
 
-import { signOut } from "next-auth/react";
 import { useEffect, useRef, useState } from "react";
 
 /** The signed-in person: name, roles per site, sign out. */
@@ -38,7 +37,13 @@ export function UserMenu({ name, email, roles }: { name: string; email: string; 
               </li>
             ))}
           </ul>
-          <button type="button" role="menuitem" onClick={() => signOut({ callbackUrl: "/sign-in" })}>
+          <button
+            type="button"
+            role="menuitem"
+            // A full navigation: images still loading on this page are cancelled before the session ends.
+            // eslint-disable-next-line @next/next/no-location-assign-relative-destination
+            onClick={() => window.location.assign("/sign-out")}
+          >
             Sign out
           </button>
         </div>

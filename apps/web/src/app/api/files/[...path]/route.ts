@@ -23,7 +23,8 @@ export async function GET(request: Request, { params }: { params: Promise<{ path
     status: upstream.status,
     headers: {
       "content-type": upstream.headers.get("content-type") ?? "application/octet-stream",
-      "cache-control": upstream.ok ? "private, max-age=3600" : "no-store",
+      // The API decides (reading material and heatmaps: no-store); nothing it did not allow.
+      "cache-control": (upstream.ok && upstream.headers.get("cache-control")) || "private, no-store",
     },
   });
 }
