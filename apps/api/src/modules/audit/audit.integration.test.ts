@@ -4,7 +4,7 @@ import { errorCode, startTestApi, type TestApi } from "../../../test/harness.ts"
 
 const LOG = /* GraphQL */ `
   query Log($siteId: ID!, $entityId: ID, $action: String, $after: String) {
-    auditEvents(siteId: $siteId, entityId: $entityId, action: $action, first: 2, after: $after) {
+    auditEvents(siteId: $siteId, entityId: $entityId, action: $action, first: 3, after: $after) {
       edges {
         node {
           action
@@ -79,7 +79,7 @@ describe("the audit log", () => {
     });
     const requestId = response.headers.get("x-request-id");
     const label = await api.as<{ addPathologyLabel: { id: string } }>(annotator, ADD, {
-      input: { caseId: globalId("Case", caseId), subtype: "SOLID", source: "BIOPSY" },
+      input: { caseId: globalId("Case", caseId), laterality: "R", subtype: "SOLID", source: "BIOPSY" },
     });
     const first = (
       await api.as<{ auditEvents: { edges: { node: Node }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } }>(
@@ -88,8 +88,9 @@ describe("the audit log", () => {
         { siteId: globalId("Site", site.id) },
       )
     ).auditEvents;
-    expect(first.edges.map((e) => e.node.action)).toEqual(["pathologyLabel.create", "site.update"]);
-    const rename = first.edges[1]!.node;
+    // A label on a new breast creates its finding first (issue 13), audited in the same transaction.
+    expect(first.edges.map((e) => e.node.action)).toEqual(["pathologyLabel.create", "finding.create", "site.update"]);
+    const rename = first.edges[2]!.node;
     expect(rename).toMatchObject({
       entityType: "Site",
       entityId: globalId("Site", site.id),
@@ -117,11 +118,17 @@ describe("the audit log", () => {
   it("a refused or failed mutation leaves no audit event (same transaction)", async () => {
     const before = await api.db.auditEvent.count();
     const refused = await api.tryAs(admin, ADD, {
-      input: { caseId: globalId("Case", caseId), subtype: "SOLID", source: "BIOPSY" },
+      input: { caseId: globalId("Case", caseId), laterality: "R", subtype: "SOLID", source: "BIOPSY" },
     });
     expect(errorCode(refused)).toBe("FORBIDDEN");
     const invalid = await api.tryAs(annotator, ADD, {
-      input: { caseId: globalId("Case", caseId), subtype: "SOLID", source: "BIOPSY", specimenDate: "2999-01-01" },
+      input: {
+        caseId: globalId("Case", caseId),
+        laterality: "R",
+        subtype: "SOLID",
+        source: "BIOPSY",
+        specimenDate: "2999-01-01",
+      },
     });
     expect(errorCode(invalid)).toBe("BAD_USER_INPUT");
     expect(await api.db.auditEvent.count()).toBe(before);

@@ -65,24 +65,27 @@ describe("truth kept in columns equals the truth recomputed from the labels", ()
   let api: TestApi;
   let annotator: Viewer;
   let secondAnnotator: Viewer;
+  let coordinator: Viewer;
   const caseIds: string[] = [];
 
   beforeAll(async () => {
     api = await startTestApi();
     const site = await createSite(api.db);
-    const viewerOf = async (): Promise<Viewer> => {
-      const user = await createUser(api.db, [{ siteId: site.id, role: "ANNOTATOR" }]);
+    const viewerOf = async (role: "ANNOTATOR" | "COORDINATOR" = "ANNOTATOR"): Promise<Viewer> => {
+      const user = await createUser(api.db, [{ siteId: site.id, role }]);
       return {
         userId: user.id,
         email: user.email,
         name: user.name,
-        memberships: [{ siteId: site.id, role: "ANNOTATOR" }],
+        memberships: [{ siteId: site.id, role }],
         via: "session",
         session: null, // no web session needed: these are service calls, not API token minting
       };
     };
     annotator = await viewerOf();
     secondAnnotator = await viewerOf();
+    // Consensus is decided by someone who wrote none of the labels (issue 15: no adjudicating one's own).
+    coordinator = await viewerOf("COORDINATOR");
     for (let i = 0; i < 5; i++) caseIds.push((await createCase(api.db, api.blobs, site.id)).id);
     // A case-level finding (carried over from before findings: no breast), as the migration makes.
     await api.db.finding.create({ data: { caseId: caseIds[0]!, key: "case", createdById: annotator.userId } });
@@ -120,7 +123,11 @@ describe("truth kept in columns equals the truth recomputed from the labels", ()
         steps.push("retract");
       } else if (roll < 0.82 && labels.length > 0) {
         const label = pick(labels);
-        await decideConsensus(db, viewer, { findingId: label.findingId, subtype: label.subtype, rationale: "board" });
+        await decideConsensus(db, coordinator, {
+          findingId: label.findingId,
+          subtype: label.subtype,
+          rationale: "board",
+        });
         steps.push("decide");
       } else if (roll < 0.9) {
         const finding = pick(findings);
