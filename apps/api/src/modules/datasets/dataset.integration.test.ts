@@ -300,6 +300,7 @@ describe("datasets: define, preview, freeze by patient", () => {
             }
             subtype
             split
+            units
             images
             cases
             patients

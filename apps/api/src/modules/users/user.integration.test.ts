@@ -268,7 +268,9 @@ describe("users and memberships", () => {
     expect(errorCode(await api.graphql(CASES, {}, { token }))).toBe("UNAUTHENTICATED");
     expect(errorCode(await api.graphql(CASES, {}, { token: secret }))).toBe("UNAUTHENTICATED");
     await api.as(admin, ENABLE, { id: globalId("User", user.id) });
-    expect((await api.graphql<{ me: unknown }>(ME, {}, { token })).data?.me).not.toBeNull();
+    // Disabling revoked the web sessions for good (issue 14, finding 3); the API token works again.
+    expect((await api.graphql<{ me: unknown }>(ME, {}, { token })).data?.me).toBeNull();
+    expect((await api.graphql<{ me: unknown }>(ME, {}, { token: secret })).data?.me).not.toBeNull();
   });
 
   it("disabling needs admin rights at every site of the user, and never oneself", async () => {
