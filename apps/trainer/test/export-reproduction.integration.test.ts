@@ -85,7 +85,7 @@ describe("a model export reproduces the platform's results without the platform"
           as: fixture.user.email,
         }),
       ).toBe(0);
-      expect(await exportCommand({ "model-version": model.id, out: exportDir })).toBe(0);
+      expect(await exportCommand({ "model-version": model.id, out: exportDir, as: fixture.user.email })).toBe(0);
     } finally {
       quiet.mockRestore();
       log.mockRestore();

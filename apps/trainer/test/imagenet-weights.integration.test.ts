@@ -98,7 +98,7 @@ describe("a ueda-2020 run from registered ImageNet weights", () => {
       const expected = h5pyValues(file, "block1_conv1/block1_conv1/kernel:0");
       kernel.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
 
-      expect(await exportCommand({ "model-version": model.id, out: outDir })).toBe(0);
+      expect(await exportCommand({ "model-version": model.id, out: outDir, as: fixture.user.email })).toBe(0);
     } finally {
       quiet.mockRestore();
       log.mockRestore();
