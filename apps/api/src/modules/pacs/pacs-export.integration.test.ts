@@ -108,8 +108,8 @@ describe.skipIf(orthancMissing() ?? validatorsMissing())("results back to the PA
       },
     });
     const rcc = await api.db.image.findFirstOrThrow({ where: { caseId, laterality: "R", view: "CC" } });
-    const label = await createLabel(api.db, caseId, coordinatorId, "SOLID");
-    await createAnnotation(api.db, rcc.id, coordinatorId, label.id); // box x 1, y 1, 3 x 4
+    const label = await createLabel(api.db, caseId, coordinatorId, "SOLID", { laterality: "R" });
+    await createAnnotation(api.db, rcc.id, coordinatorId, label.findingId); // box x 1, y 1, 3 x 4
     const model = await createModelVersion(api.db, {
       siteId,
       createdById: coordinatorId,
