@@ -1,5 +1,5 @@
 import type { NextConfig } from "next";
-import { STATIC_SECURITY_HEADERS } from "./src/lib/security-headers";
+import { NON_PAGE_CONTENT_SECURITY_POLICY, STATIC_SECURITY_HEADERS } from "./src/lib/security-headers";
 
 const config: NextConfig = {
   reactStrictMode: true,
@@ -9,7 +9,14 @@ const config: NextConfig = {
   transpilePackages: ["@mammo/wire-formats"],
   typedRoutes: false,
   // Every response; pages also get a per-request CSP and, over https, HSTS (src/proxy.ts).
-  headers: async () => [{ source: "/:path*", headers: STATIC_SECURITY_HEADERS }],
+  headers: async () => [
+    { source: "/:path*", headers: STATIC_SECURITY_HEADERS },
+    // The one route src/proxy.ts does not see (a streamed upload): its closed CSP from here.
+    {
+      source: "/api/pretrained-weights",
+      headers: [{ key: "Content-Security-Policy", value: NON_PAGE_CONTENT_SECURITY_POLICY }],
+    },
+  ],
 };
 
 export default config;

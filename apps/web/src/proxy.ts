@@ -27,5 +27,8 @@ export function proxy(request: NextRequest) {
 
 export const config = {
   // Not Next's own static files (hashed, no HTML): they keep the static headers of next.config.ts.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg).*)"],
+  // Not the weights upload either: Next.js buffers the body of every request its proxy sees and cuts
+  // it at 10 MB (experimental.proxyClientMaxBodySize), and a weights file is 59 MB or more. That
+  // route streams the body on to the API; its headers come from next.config.ts.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg|api/pretrained-weights).*)"],
 };

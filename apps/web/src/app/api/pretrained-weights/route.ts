@@ -11,18 +11,28 @@ export async function POST(request: Request) {
     return Response.json({ error: { code: "FORBIDDEN", message: "cross-origin upload refused" } }, { status: 403 });
   const site = new URL(request.url).searchParams.get("site") ?? "";
   const token = await sessionToken();
-  const upstream = await fetch(`${apiUrl()}/pretrained-weights?site=${encodeURIComponent(site)}`, {
-    method: "POST",
-    headers: {
-      "content-type": request.headers.get("content-type") ?? "",
-      ...(request.headers.get("content-length") ? { "content-length": request.headers.get("content-length")! } : {}),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: request.body,
-    // A streamed request body (undici needs it said).
-    duplex: "half",
-    cache: "no-store",
-  } as RequestInit);
+  let upstream: Response;
+  try {
+    upstream = await fetch(`${apiUrl()}/pretrained-weights?site=${encodeURIComponent(site)}`, {
+      method: "POST",
+      headers: {
+        "content-type": request.headers.get("content-type") ?? "",
+        ...(request.headers.get("content-length") ? { "content-length": request.headers.get("content-length")! } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: request.body,
+      // A streamed request body (undici needs it said).
+      duplex: "half",
+      cache: "no-store",
+    } as RequestInit);
+  } catch (error) {
+    // The upload did not reach the API whole (e.g. the connection dropped): say so, not a bare 500.
+    const cause = (error as { cause?: Error }).cause?.message ?? (error as Error).message;
+    return Response.json(
+      { error: { code: "UPSTREAM_FAILED", message: `the upload did not reach the API: ${cause}` } },
+      { status: 502 },
+    );
+  }
   return new Response(upstream.body, {
     status: upstream.status,
     headers: {
