@@ -228,7 +228,7 @@ test("an ended session keeps the answer: sign in again and the same step comes b
   await expect(page).toHaveURL(/\/sign-in\?callbackUrl=/);
   await page.getByLabel("Email").fill("reader1@north.example");
   await page.getByLabel("Password").fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(stepUrl);
   await expectReadyToAnswer(page);
   // The draft is back, and the hanging chosen before is the user's own.
@@ -267,9 +267,14 @@ test("the design is checked before a study opens: kept input next to the field, 
 
   // Cases of both of the coordinator's sites (the study is NORTH's), found by key.
   const picker = page.getByRole("form", { name: "Add cases" });
+  const offeredLabels = picker.getByRole("group", { name: "Labelled cases" }).locator("label");
+  // The search is debounced: wait until the list shows that search's cases only (the list before it
+  // holds both sites' cases, and reading it raced with the new results).
   await picker.getByLabel("Accession key").fill("N-000");
+  await expect(offeredLabels.filter({ hasNotText: /^N-000/ })).toHaveCount(0);
   await expect(picker.getByRole("group", { name: "Labelled cases" })).toContainText("NORTH");
   await picker.getByLabel("Accession key").fill("S-001");
+  await expect(offeredLabels.filter({ hasNotText: /^S-001/ })).toHaveCount(0);
   await expect(picker.getByRole("group", { name: "Labelled cases" })).toContainText("SOUTH");
   const offered = picker.getByRole("group", { name: "Labelled cases" }).getByRole("checkbox");
   await expect(offered.first()).toBeVisible();

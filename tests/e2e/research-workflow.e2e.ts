@@ -93,10 +93,17 @@ async function readAllCases(page: Page, options: { isAided: boolean; markFirst: 
     if (options.isAided) await expect(page.getByTestId("ai-assistance")).toHaveCount(0); // never before the unaided read
     if (position === 1 && options.markFirst) {
       await page.getByRole("toolbar", { name: "Viewer tools" }).getByRole("button", { name: "Ellipse" }).click();
-      const box = (await page.getByTestId("viewport-RCC").boundingBox())!;
-      await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.4);
+      // The study asks about one finding: the mark goes on the breast it names (a mark on the other
+      // breast is refused, as a radiologist's would be).
+      const about = await page.getByTestId("reading-unit").textContent();
+      const side = about!.includes("left breast") ? "L" : "R";
+      const box = (await page.getByTestId(`viewport-${side}CC`).boundingBox())!;
+      // Hung chest wall to chest wall, each breast fills the half of its viewport next to the
+      // other's: drawn there, the mark lies on the breast (off the image it would be empty).
+      const [from, to] = side === "L" ? [0.2, 0.32] : [0.68, 0.8];
+      await page.mouse.move(box.x + box.width * from, box.y + box.height * 0.4);
       await page.mouse.down();
-      await page.mouse.move(box.x + box.width * 0.62, box.y + box.height * 0.55, { steps: 4 });
+      await page.mouse.move(box.x + box.width * to, box.y + box.height * 0.55, { steps: 4 });
       await page.mouse.up();
       await expect(page.getByText("Lesion marked.")).toBeVisible();
       if (position === 1) await checkScreen(page, options.isAided ? "reading-aided-unaided-step" : "reading-unaided");

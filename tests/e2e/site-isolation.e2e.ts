@@ -35,5 +35,6 @@ test("a user sees only the cases of their own site", async ({ page, consoleError
   consoleErrors.allow(/status of 404/);
   await page.goto(northCaseUrl);
   await expect(page.getByRole("heading", { name: /Case N-0001/ })).toHaveCount(0);
-  await expect(page.getByText(/could not be found|404/i).first()).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
+  await expect(page.getByText("It does not exist, or your roles do not let you see it.")).toBeVisible();
 });
