@@ -9,6 +9,8 @@ const config: NextConfig = {
   transpilePackages: ["@mammo/wire-formats"],
   typedRoutes: false,
   // Every response; pages also get a per-request CSP and, over https, HSTS (src/proxy.ts).
+  // Browsers ask for /favicon.ico where a response is not a page (e.g. a report's CSV download).
+  rewrites: async () => [{ source: "/favicon.ico", destination: "/icon.svg" }],
   headers: async () => [
     { source: "/:path*", headers: STATIC_SECURITY_HEADERS },
     // The one route src/proxy.ts does not see (a streamed upload): its closed CSP from here.

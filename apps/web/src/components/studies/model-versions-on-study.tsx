@@ -89,6 +89,10 @@ export async function ModelVersionsOnStudy({ studyId }: { studyId: string }) {
         figures above stay as they were. Regions A/B/C/D over every read of the phase, with that version as the AI.
       </p>
       <table aria-label="Model versions on this study" style={{ width: "auto" }}>
+        <caption>
+          Per model version: its accuracy on the study&apos;s cases, the regions, and McNemar and DeLong against the
+          study&apos;s model
+        </caption>
         <thead>
           <tr>
             <th>Model</th>
