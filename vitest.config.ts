@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import os from "node:os";
 import { defineConfig } from "vitest/config";
 
 const require = createRequire(import.meta.url);
@@ -45,6 +46,11 @@ export default defineConfig({
           ],
           exclude,
           globalSetup: ["packages/db/src/testing/global-setup.ts"],
+          // Most of these files wait on PostgreSQL, Orthanc or child processes rather than compute:
+          // two at a time even on 2 cores (Vitest's default there is one). Each file has its own
+          // database and free ports, so they do not meet.
+          maxWorkers: Math.max(2, os.availableParallelism() - 1),
+          sequence: { groupOrder: 1 },
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },
