@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useActionState, useEffect, useState } from "react";
 import { Feedback } from "@/components/common/form-feedback";
+import { DataTable } from "@/components/common/data-table";
 import { INITIAL_FORM_STATE as initial } from "@/lib/form-state";
 import {
   createPacsConnectionAction,
@@ -103,43 +104,31 @@ export function PacsSearch({ connections }: { connections: { id: string; name: s
       {search.studies && search.studies.length > 0 && (
         <form action={importAction} className="stack" aria-label="Studies found">
           <input type="hidden" name="connectionId" value={search.connectionId ?? ""} />
-          <table aria-label="PACS studies">
-            <thead>
-              <tr>
-                <th>Import</th>
-                <th>Patient</th>
-                <th>Accession</th>
-                <th>Date</th>
-                <th>Images</th>
-                <th>Description</th>
+          <DataTable label="PACS studies" columns={["Import", "Patient", "Accession", "Date", "Images", "Description"]}>
+            {search.studies.map((s) => (
+              <tr key={s.studyInstanceUid}>
+                <td>
+                  {s.importedCaseId ? (
+                    <a href={`/cases/${encodeURIComponent(s.importedCaseId)}`}>imported</a>
+                  ) : (
+                    <input
+                      type="checkbox"
+                      name="studyInstanceUid"
+                      value={s.studyInstanceUid}
+                      aria-label={`Import ${s.accessionNumber || s.studyInstanceUid}`}
+                    />
+                  )}
+                </td>
+                <td>
+                  {s.patientName} ({s.patientId})
+                </td>
+                <td>{s.accessionNumber}</td>
+                <td>{s.studyDate ?? ""}</td>
+                <td>{s.instanceCount ?? ""}</td>
+                <td>{s.description}</td>
               </tr>
-            </thead>
-            <tbody>
-              {search.studies.map((s) => (
-                <tr key={s.studyInstanceUid}>
-                  <td>
-                    {s.importedCaseId ? (
-                      <a href={`/cases/${encodeURIComponent(s.importedCaseId)}`}>imported</a>
-                    ) : (
-                      <input
-                        type="checkbox"
-                        name="studyInstanceUid"
-                        value={s.studyInstanceUid}
-                        aria-label={`Import ${s.accessionNumber || s.studyInstanceUid}`}
-                      />
-                    )}
-                  </td>
-                  <td>
-                    {s.patientName} ({s.patientId})
-                  </td>
-                  <td>{s.accessionNumber}</td>
-                  <td>{s.studyDate ?? ""}</td>
-                  <td>{s.instanceCount ?? ""}</td>
-                  <td>{s.description}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
           <Feedback state={imported} />
           <button type="submit" className="primary" disabled={isImporting}>
             Import selected
