@@ -1,7 +1,6 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useActionState, useEffect, useState } from "react";
+import { useActionState, useState } from "react";
 import { Feedback, FeedbackAndSubmit } from "@/components/common/form-feedback";
 import { InputField, SelectField } from "@/components/common/form-fields";
 import { DataTable } from "@/components/common/data-table";
@@ -119,15 +118,4 @@ export function PacsSearch({ connections }: { connections: { id: string; name: s
       )}
     </div>
   );
-}
-
-/** Reloads the page's data every 2 s while an import is still running. */
-export function RefreshWhileRunning({ isRunning }: { isRunning: boolean }) {
-  const router = useRouter();
-  useEffect(() => {
-    if (!isRunning) return;
-    const timer = setInterval(() => router.refresh(), 2000);
-    return () => clearInterval(timer);
-  }, [isRunning, router]);
-  return null;
 }

@@ -1,6 +1,7 @@
 import Link from "next/link";
+import { AutoRefresh } from "@/components/common/auto-refresh";
 import { DataTable } from "@/components/common/data-table";
-import { CreatePacsForm, PacsSearch, RefreshWhileRunning } from "@/components/pacs/pacs-forms";
+import { CreatePacsForm, PacsSearch } from "@/components/pacs/pacs-forms";
 import { graphql } from "@/lib/graphql";
 import { currentSite, getMe, sitesWithRole } from "@/lib/viewer-context";
 
@@ -71,7 +72,7 @@ export default async function PacsPage({ searchParams }: { searchParams: Promise
   return (
     <section className="stack">
       <h1>PACS of {site.name}</h1>
-      <RefreshWhileRunning isRunning={isRunning} />
+      <AutoRefresh isActive={isRunning} hasBadge={false} />
       <DataTable label="PACS connections" columns={["Name", "DICOMweb URL", "Authentication"]}>
         {pacsConnections.map((c) => (
           <tr key={c.id}>
