@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import {
+  assertHttpPortUsable,
   assertPortFree,
   createPrismaClient,
   DatabaseSetupError,
@@ -78,6 +79,8 @@ async function main() {
   const secrets = prepareLocalData();
   await assertPortFree(apiPort, "API");
   await assertPortFree(webPort, "web app");
+  await assertHttpPortUsable(apiPort, "API");
+  await assertHttpPortUsable(webPort, "web app");
 
   let database: ResolvedDatabase | undefined;
   const children: { name: string; child: ChildProcess }[] = [];

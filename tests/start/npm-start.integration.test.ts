@@ -74,4 +74,18 @@ describe("npm start refuses a bad environment", () => {
       blocker.close();
     }
   });
+
+  it("a port that browsers and fetch refuse (4190, on the Fetch standard's blocking list)", async () => {
+    // Before, start waited 300 s for an API it could not reach, then blamed the API.
+    const dbPort = await findFreePort();
+    const result = start({
+      API_PORT: "4190",
+      WEB_PORT: String(await findFreePort()),
+      DATABASE_URL: `postgresql://u:p@127.0.0.1:${dbPort}/mammo`,
+    });
+    expect(result.status).toBe(1);
+    expect(result.errors).toEqual([
+      "[start] error: port 4190 (API) is one that browsers and fetch refuse to connect to: choose another port",
+    ]);
+  });
 });

@@ -13,6 +13,7 @@ export {
   ensureDatabaseExists,
   type RunningPostgres,
 } from "./postgres/embedded-postgres.ts";
+export { assertHttpPortUsable } from "./http-port.ts";
 export { repoRoot } from "./repo-root.ts";
 export {
   ensurePrivateDir,
