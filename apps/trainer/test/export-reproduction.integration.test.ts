@@ -1,41 +1,22 @@
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { mkdir, readFile, readdir, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { repoRoot } from "@mammo/db";
-import { createTestDatabase, type TestDatabase } from "@mammo/db/testing";
 import { createDerivedImages } from "@mammo/imaging";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { inferCommand, trainCommand } from "../src/cli/commands.ts";
 import { exportCommand } from "../src/cli/export-command.ts";
 import { createPhantomDataset, TINY_PARAMS } from "./phantom-dataset.ts";
-import { createTempBlobDir } from "./trainer-harness.ts";
+import { useCliEnvironment } from "./trainer-harness.ts";
 
 // Issue 16, must-show 1: a model export plus its documented preprocessing, run by scripts that
 // import nothing from the trainer (the export's own predict.ts on plain @tensorflow/tfjs, and an
 // independent Grad-CAM, test/reproduce/grad-cam-reference.ts), reproduces what the platform stored:
 // the probabilities to 1e-5 and the heatmaps with Pearson r > 0.9999.
 const run = promisify(execFile);
-let database: TestDatabase;
-let blobDir: Awaited<ReturnType<typeof createTempBlobDir>>;
-let work: string;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  blobDir = await createTempBlobDir();
-  work = await mkdtemp(path.join(os.tmpdir(), "mammo-reproduce-"));
-  vi.stubEnv("DATABASE_URL", database.url);
-  vi.stubEnv("BLOB_DIR", blobDir.dir);
-});
-
-afterAll(async () => {
-  vi.unstubAllEnvs();
-  await database?.drop();
-  await blobDir?.remove();
-  await rm(work, { recursive: true, force: true });
-});
+const env = useCliEnvironment({ workDirPrefix: "mammo-reproduce-" });
 
 const pearson = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   const n = a.length;
@@ -63,21 +44,21 @@ const node = (script: string, args: string[]) =>
 describe("a model export reproduces the platform's results without the platform", () => {
   it("the export's predict.ts gives the stored probabilities to 1e-5; an independent Grad-CAM gives the stored heatmaps, r > 0.9999", async () => {
     // 90 px phantoms into a 32 px model: the box filter (factor 2) and the bilinear step both act.
-    const fixture = await createPhantomDataset(database.db, blobDir.blobs, {
+    const fixture = await createPhantomDataset(env.database.db, env.blobDir.blobs, {
       classes: ["TUBULE_FORMING", "SOLID"],
       perClass: { train: 2, test: 1 },
       sizePx: 90,
     });
     const quiet = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     const log = vi.spyOn(console, "log").mockImplementation(() => {});
-    const exportDir = path.join(work, "export");
+    const exportDir = path.join(env.work, "export");
     let model;
     try {
       const params = JSON.stringify(TINY_PARAMS); // two folds: an ensemble
       expect(
         await trainCommand({ "dataset-version": fixture.version.id, as: fixture.user.email, params, seed: "8" }),
       ).toBe(0);
-      model = await database.db.modelVersion.findFirstOrThrow({ where: { datasetVersionId: fixture.version.id } });
+      model = await env.database.db.modelVersion.findFirstOrThrow({ where: { datasetVersionId: fixture.version.id } });
       expect(
         await inferCommand({
           "model-version": model.id,
@@ -91,7 +72,7 @@ describe("a model export reproduces the platform's results without the platform"
       log.mockRestore();
     }
     // The concordance job stored each comparison's chance baselines next to it.
-    const comparisons = await database.db.concordanceResult.findMany({
+    const comparisons = await env.database.db.concordanceResult.findMany({
       where: { saliencyMap: { prediction: { modelVersionId: model.id } } },
     });
     expect(comparisons.length).toBeGreaterThan(0);
@@ -116,16 +97,16 @@ describe("a model export reproduces the platform's results without the platform"
     await symlink(path.join(repoRoot, "node_modules"), path.join(exportDir, "node_modules"));
 
     // The documented input: each image's 8-bit display rendering (what the API serves as display.png).
-    const derived = createDerivedImages(blobDir.blobs);
-    const images = await database.db.image.findMany({
+    const derived = createDerivedImages(env.blobDir.blobs);
+    const images = await env.database.db.image.findMany({
       where: { datasetItems: { some: { datasetVersionId: fixture.version.id } } },
       include: { predictions: { where: { modelVersionId: model.id }, include: { saliencyMaps: true } } },
       orderBy: { id: "asc" },
     });
     const files = new Map<string, (typeof images)[number]>();
-    await mkdir(path.join(work, "png"));
+    await mkdir(path.join(env.work, "png"));
     for (const image of images) {
-      const file = path.join(work, "png", `${image.id}.png`);
+      const file = path.join(env.work, "png", `${image.id}.png`);
       await writeFile(file, await derived.displayPng(image));
       files.set(file, image);
     }
@@ -145,7 +126,7 @@ describe("a model export reproduces the platform's results without the platform"
       expect(line.predicted).toBe(prediction.predictedClass);
     }
 
-    const mapsDir = path.join(work, "maps");
+    const mapsDir = path.join(env.work, "maps");
     await mkdir(mapsDir);
     await node(path.join(repoRoot, "apps/trainer/test/reproduce/grad-cam-reference.ts"), [
       exportDir,
@@ -157,7 +138,7 @@ describe("a model export reproduces the platform's results without the platform"
     for (const [file, image] of files) {
       const map = image.predictions[0]!.saliencyMaps[0]!;
       expect(map).toMatchObject({ method: "GRAD_CAM", layerName: "block5_conv3", score: "LOGIT" });
-      const stored = await sharp(await blobDir.blobs.get(map.storageKey))
+      const stored = await sharp(await env.blobDir.blobs.get(map.storageKey))
         .extractChannel(0)
         .raw()
         .toBuffer();

@@ -1,48 +1,32 @@
 import { createHash } from "node:crypto";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import os from "node:os";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { createTestDatabase, type TestDatabase } from "@mammo/db/testing";
 import { h5pyValues, writeKerasVgg16H5 } from "@mammo/ml-core/keras-h5-fixture";
 import { registerPretrainedWeights } from "@mammo/pretrained-weights";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { trainCommand } from "../src/cli/commands.ts";
 import { exportCommand } from "../src/cli/export-command.ts";
 import { readTarFiles } from "../src/ml/ml-core.ts";
 import { readEnsembleArtifact } from "../src/registry/ensemble-artifact.ts";
 import { createPhantomDataset } from "./phantom-dataset.ts";
-import { createTempBlobDir } from "./trainer-harness.ts";
+import { useCliEnvironment } from "./trainer-harness.ts";
 
 // A ueda-2020 run from registered ImageNet weights (a Keras .h5 written by h5py, random values,
 // full VGG-16), trained here at a tiny input: the fold starts from the file's values, and the
 // weights' digest is in the run, the model version's lineage and the exported model card.
-let database: TestDatabase;
-let blobDir: Awaited<ReturnType<typeof createTempBlobDir>>;
-let work: string;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  blobDir = await createTempBlobDir();
-  work = await mkdtemp(path.join(os.tmpdir(), "mammo-imagenet-"));
-  vi.stubEnv("DATABASE_URL", database.url);
-  vi.stubEnv("BLOB_DIR", blobDir.dir);
-});
-afterAll(async () => {
-  vi.unstubAllEnvs();
-  await database?.drop();
-  await blobDir?.remove();
-  await rm(work, { recursive: true, force: true });
-});
+const env = useCliEnvironment({ workDirPrefix: "mammo-imagenet-" });
 
 describe("a ueda-2020 run from registered ImageNet weights", () => {
   it("starts every fold from the registered file and records its digest in the lineage and the model card", async () => {
-    const fixture = await createPhantomDataset(database.db, blobDir.blobs, {
+    const fixture = await createPhantomDataset(env.database.db, env.blobDir.blobs, {
       classes: ["TUBULE_FORMING", "SOLID"],
       perClass: { train: 2, test: 1 },
     });
-    const file = writeKerasVgg16H5(path.join(work, "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"), { seed: 5 });
+    const file = writeKerasVgg16H5(path.join(env.work, "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"), {
+      seed: 5,
+    });
     const bytes = await readFile(file);
-    const weights = await registerPretrainedWeights(database.db, blobDir.blobs, {
+    const weights = await registerPretrainedWeights(env.database.db, env.blobDir.blobs, {
       siteId: fixture.site.id,
       actorId: fixture.user.id,
       bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
@@ -54,7 +38,7 @@ describe("a ueda-2020 run from registered ImageNet weights", () => {
 
     const quiet = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     const log = vi.spyOn(console, "log").mockImplementation(() => {});
-    const outDir = path.join(work, "export");
+    const outDir = path.join(env.work, "export");
     try {
       // Tiny: VGG-16 at 32 px, one fold, one epoch; a learning rate of 0 keeps the kernels as loaded.
       const params = JSON.stringify({
@@ -75,7 +59,7 @@ describe("a ueda-2020 run from registered ImageNet weights", () => {
           seed: "3",
         }),
       ).toBe(0);
-      const model = await database.db.modelVersion.findFirstOrThrow({
+      const model = await env.database.db.modelVersion.findFirstOrThrow({
         where: { datasetVersionId: fixture.version.id },
         include: { trainingRun: true },
       });
@@ -84,7 +68,7 @@ describe("a ueda-2020 run from registered ImageNet weights", () => {
       expect((model.params as { model: { imagenetWeightsId: string } }).model.imagenetWeightsId).toBe(weights.id);
 
       // The published fold model's first convolution is the file's (as h5py reads it).
-      const { manifest, files } = readEnsembleArtifact(await blobDir.blobs.get(model.artifactKey));
+      const { manifest, files } = readEnsembleArtifact(await env.blobDir.blobs.get(model.artifactKey));
       expect(manifest.lineage.pretrainedWeights).toMatchObject({ id: weights.id, sha256: weights.sha256 });
       const fold = readTarFiles(files.get(manifest.models[0]!.file)!.slice(), "fold");
       const json = JSON.parse(new TextDecoder().decode(fold.get("model.json"))) as {

@@ -30,13 +30,19 @@ export async function createTempBlobDir() {
 
 /**
  * A test database and a blob directory for the CLI's commands run in this process, named in
- * DATABASE_URL and BLOB_DIR as `npm run trainer` reads them (set up before the file's tests).
+ * DATABASE_URL and BLOB_DIR as `npm run trainer` reads them (set up before the file's tests);
+ * with `workDirPrefix`, also a scratch directory (`env.work`) for the test's own files.
  */
-export function useCliEnvironment() {
-  const env = {} as { database: TestDatabase; blobDir: Awaited<ReturnType<typeof createTempBlobDir>> };
+export function useCliEnvironment(options: { workDirPrefix?: string } = {}) {
+  const env = {} as {
+    database: TestDatabase;
+    blobDir: Awaited<ReturnType<typeof createTempBlobDir>>;
+    work: string;
+  };
   beforeAll(async () => {
     env.database = await createTestDatabase();
     env.blobDir = await createTempBlobDir();
+    if (options.workDirPrefix) env.work = await mkdtemp(path.join(os.tmpdir(), options.workDirPrefix));
     vi.stubEnv("DATABASE_URL", env.database.url);
     vi.stubEnv("BLOB_DIR", env.blobDir.dir);
   });
@@ -44,6 +50,7 @@ export function useCliEnvironment() {
     vi.unstubAllEnvs();
     await env.database?.drop();
     await env.blobDir?.remove();
+    if (env.work) await rm(env.work, { recursive: true, force: true });
   });
   return env;
 }

@@ -14,25 +14,8 @@ export function measuredCasesWhere(
   };
 }
 
-type PairRow = {
-  source: "READ" | "ANNOTATION";
-  caseId: string;
-  imageId: string;
-  laterality: "R" | "L";
-  view: string;
-  answer: string | null;
-  readerId: string | null;
-  studyId: string | null;
-  lesionKey: string | null;
-  isPointingHit: boolean;
-  energyInside: number;
-  iou: number;
-  pixelAuc: number | null;
-  uniformHitChance: number | null;
-  uniformEnergyInside: number | null;
-  centreBiasHit: boolean | null;
-  centreBiasEnergyInside: number | null;
-};
+/** A pair as the database gives it: the reader's answer in place of the truth and region worked out here. */
+type PairRow = Omit<ConcordancePair, "subtype" | "region"> & { answer: string | null };
 
 /**
  * Every ConcordanceResult of an inference run's heatmaps, with what the summary groups by. A

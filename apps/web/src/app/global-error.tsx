@@ -1,5 +1,6 @@
 "use client";
 
+import { PublicFrame } from "@/components/shell/public-frame";
 import "./globals.css";
 
 /** When even the root layout fails: the app's dark look, the problem in plain words, a way on. */
@@ -7,16 +8,7 @@ export default function GlobalError({ reset }: { error: Error & { digest?: strin
   return (
     <html lang="en">
       <body>
-        <header className="topbar">
-          <a href="/" className="brand">
-            Mammo Research
-          </a>
-          <nav aria-label="Main">
-            <a href="/">Home</a>
-            <a href="/sign-in">Sign in</a>
-          </nav>
-        </header>
-        <main>
+        <PublicFrame hasPlainLinks>
           <section className="panel stack" role="alert" style={{ maxWidth: 640 }}>
             <h1>Something went wrong</h1>
             <p>The server could not answer. Try again in a moment.</p>
@@ -26,7 +18,7 @@ export default function GlobalError({ reset }: { error: Error & { digest?: strin
               </button>
             </div>
           </section>
-        </main>
+        </PublicFrame>
       </body>
     </html>
   );

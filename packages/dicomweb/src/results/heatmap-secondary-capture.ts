@@ -1,18 +1,8 @@
-import {
-  code,
-  newUid,
-  studyAttributes,
-  writePart10,
-  type ResultAuthor,
-  type ResultImage,
-  type ResultStudy,
-} from "./result-context.ts";
+import { code, newResultInstance, writePart10, type ResultImage, type ResultInput } from "./result-context.ts";
 
 export const SECONDARY_CAPTURE = "1.2.840.10008.5.1.4.1.1.7";
 
-export type HeatmapCaptureInput = {
-  study: ResultStudy;
-  author: ResultAuthor;
+export type HeatmapCaptureInput = ResultInput & {
   source: ResultImage;
   /** The source image as shown (8-bit grey, row-major, source.widthPx x source.heightPx). */
   display: Uint8Array;
@@ -25,7 +15,6 @@ export type HeatmapCaptureInput = {
   modelVersion: string;
   /** Opacity of the heatmap over the image, 0-1 (default 0.45). */
   opacity?: number;
-  now?: Date;
 };
 
 /**
@@ -43,21 +32,17 @@ export function buildHeatmapCapture(input: HeatmapCaptureInput): {
   const { widthPx, heightPx } = input.source;
   if (input.display.length !== widthPx * heightPx)
     throw new Error(`the display image has ${input.display.length} pixels, not ${widthPx}x${heightPx}`);
-  const now = input.now ?? new Date();
-  const sopInstanceUid = newUid();
-  const seriesInstanceUid = newUid();
+  const { sopInstanceUid, seriesInstanceUid, attributes } = newResultInstance(input, {
+    sopClassUid: SECONDARY_CAPTURE,
+    modality: "OT",
+    seriesNumber: 9002,
+    seriesDescription: `AI heatmap (${input.method})`,
+  });
   const description = `${input.method} heatmap, layer ${input.layerName}, class ${input.className}, score ${input.score.toFixed(3)}, model ${input.modelVersion}`;
   const dataset = {
-    ...studyAttributes(input.study, input.author, now),
-    SOPClassUID: SECONDARY_CAPTURE,
-    SOPInstanceUID: sopInstanceUid,
-    Modality: "OT",
-    SeriesInstanceUID: seriesInstanceUid,
-    SeriesNumber: 9002,
-    SeriesDescription: `AI heatmap (${input.method})`,
+    ...attributes,
     Laterality: input.source.laterality ?? "",
     ConversionType: "SYN",
-    InstanceNumber: 1,
     PatientOrientation: "",
     ImageType: ["DERIVED", "SECONDARY"],
     DerivationDescription: description.slice(0, 1024),

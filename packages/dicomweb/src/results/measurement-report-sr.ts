@@ -1,12 +1,4 @@
-import {
-  code,
-  newUid,
-  studyAttributes,
-  writePart10,
-  type ResultAuthor,
-  type ResultImage,
-  type ResultStudy,
-} from "./result-context.ts";
+import { code, newResultInstance, newUid, writePart10, type ResultImage, type ResultInput } from "./result-context.ts";
 
 export const COMPREHENSIVE_SR = "1.2.840.10008.5.1.4.1.1.88.33";
 
@@ -23,12 +15,9 @@ export type ReportRegion = {
   comment?: string;
 };
 
-export type MeasurementReportInput = {
-  study: ResultStudy;
-  author: ResultAuthor;
+export type MeasurementReportInput = ResultInput & {
   regions: ReportRegion[];
   seriesDescription?: string;
-  now?: Date;
 };
 
 const SCHEME_NAMES: Record<string, string> = { "99MAMMO": "Mammo research platform local codes" };
@@ -44,9 +33,12 @@ export function buildMeasurementReport(input: MeasurementReportInput): {
   seriesInstanceUid: string;
 } {
   if (input.regions.length === 0) throw new Error("a measurement report needs at least one region");
-  const now = input.now ?? new Date();
-  const sopInstanceUid = newUid();
-  const seriesInstanceUid = newUid();
+  const { sopInstanceUid, seriesInstanceUid, attributes } = newResultInstance(input, {
+    sopClassUid: COMPREHENSIVE_SR,
+    modality: "SR",
+    seriesNumber: 9001,
+    seriesDescription: input.seriesDescription ?? "AI findings (Measurement Report)",
+  });
   const images = [...new Map(input.regions.map((r) => [r.image.sopInstanceUid, r.image])).values()];
   const imageItem = (image: ResultImage, relationship: string) => ({
     RelationshipType: relationship,
@@ -123,14 +115,7 @@ export function buildMeasurementReport(input: MeasurementReportInput): {
   );
 
   const dataset = {
-    ...studyAttributes(input.study, input.author, now),
-    SOPClassUID: COMPREHENSIVE_SR,
-    SOPInstanceUID: sopInstanceUid,
-    Modality: "SR",
-    SeriesInstanceUID: seriesInstanceUid,
-    SeriesNumber: 9001,
-    SeriesDescription: input.seriesDescription ?? "AI findings (Measurement Report)",
-    InstanceNumber: 1,
+    ...attributes,
     ReferencedPerformedProcedureStepSequence: [],
     PerformedProcedureCodeSequence: [],
     CompletionFlag: "COMPLETE",

@@ -23,6 +23,9 @@ export type ResultImage = {
 
 export type ResultAuthor = { manufacturer: string; softwareVersion: string; deviceUid: string; deviceName: string };
 
+/** What every result object is built from: its study, its author and when it is made (default: now). */
+export type ResultInput = { study: ResultStudy; author: ResultAuthor; now?: Date };
+
 export const EXPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2.1";
 // Implementation Class UID of this platform's writer (a UUID-derived UID, PS3.5 B.2).
 const IMPLEMENTATION_CLASS_UID = "2.25.186083311917035374924463893802553212946";
@@ -59,6 +62,29 @@ export function studyAttributes(study: ResultStudy, author: ResultAuthor, now: D
     InstanceCreationDate: date,
     InstanceCreationTime: time,
   };
+}
+
+/**
+ * What opens every result object: patient, study and equipment (studyAttributes), the object's
+ * SOP class with a new instance UID, and a new series of its own holding just this instance.
+ */
+export function newResultInstance(
+  input: ResultInput,
+  series: { sopClassUid: string; modality: string; seriesNumber: number; seriesDescription: string },
+) {
+  const sopInstanceUid = newUid();
+  const seriesInstanceUid = newUid();
+  const attributes = {
+    ...studyAttributes(input.study, input.author, input.now ?? new Date()),
+    SOPClassUID: series.sopClassUid,
+    SOPInstanceUID: sopInstanceUid,
+    Modality: series.modality,
+    SeriesInstanceUID: seriesInstanceUid,
+    SeriesNumber: series.seriesNumber,
+    SeriesDescription: series.seriesDescription,
+    InstanceNumber: 1,
+  };
+  return { sopInstanceUid, seriesInstanceUid, attributes };
 }
 
 /** A Part 10 file (Explicit VR Little Endian) from a naturalized dataset. */

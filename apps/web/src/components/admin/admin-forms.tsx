@@ -2,8 +2,8 @@
 
 import { useKeptFormAction } from "@/components/common/use-kept-form-action";
 import { useState, useTransition } from "react";
-import { Feedback } from "@/components/common/form-feedback";
-import { SelectField } from "@/components/common/form-fields";
+import { Feedback, FeedbackAndSubmit } from "@/components/common/form-feedback";
+import { InputField, SelectField } from "@/components/common/form-fields";
 import { INITIAL_FORM_STATE as initial } from "@/lib/form-state";
 import { roleLabel } from "@/lib/labels";
 import {
@@ -21,18 +21,16 @@ export function CreateUserForm({ siteId }: { siteId: string }) {
     <form onSubmit={action} className="stack" aria-label="New account">
       <input type="hidden" name="siteId" value={siteId} />
       <div className="row">
-        <div className="field">
-          <label htmlFor="nu-name">Name</label>
-          <input id="nu-name" name="name" required />
-        </div>
-        <div className="field">
-          <label htmlFor="nu-email">Email</label>
-          <input id="nu-email" name="email" type="email" required />
-        </div>
-        <div className="field">
-          <label htmlFor="nu-password">Password (12+ characters; empty for single sign-on only)</label>
-          <input id="nu-password" name="password" type="password" minLength={12} autoComplete="new-password" />
-        </div>
+        <InputField id="nu-name" label="Name" name="name" required />
+        <InputField id="nu-email" label="Email" name="email" type="email" required />
+        <InputField
+          id="nu-password"
+          label="Password (12+ characters; empty for single sign-on only)"
+          name="password"
+          type="password"
+          minLength={12}
+          autoComplete="new-password"
+        />
       </div>
       <fieldset>
         <legend>Roles at this site</legend>
@@ -42,10 +40,9 @@ export function CreateUserForm({ siteId }: { siteId: string }) {
           </label>
         ))}
       </fieldset>
-      <Feedback state={state} />
-      <button type="submit" className="primary" disabled={isPending}>
+      <FeedbackAndSubmit state={state} isDisabled={isPending}>
         Create account
-      </button>
+      </FeedbackAndSubmit>
     </form>
   );
 }
@@ -55,10 +52,7 @@ export function AddMembershipForm({ siteId }: { siteId: string }) {
   return (
     <form onSubmit={action} className="row" aria-label="Give a role">
       <input type="hidden" name="siteId" value={siteId} />
-      <div className="field">
-        <label htmlFor="am-email">Existing user&apos;s email</label>
-        <input id="am-email" name="email" type="email" required />
-      </div>
+      <InputField id="am-email" label="Existing user's email" name="email" type="email" required />
       <SelectField
         id="am-role"
         label="Role"

@@ -45,3 +45,23 @@ export function Feedback({ state, fields = [] }: { state: State; fields?: string
     );
   return null;
 }
+
+/** A form's last outcome (`Feedback`) above its primary submit button, which is off while `isDisabled`. */
+export function FeedbackAndSubmit({
+  state,
+  isDisabled,
+  children,
+}: {
+  state: State;
+  isDisabled: boolean;
+  children: React.ReactNode;
+}) {
+  return (
+    <>
+      <Feedback state={state} />
+      <button type="submit" className="primary" disabled={isDisabled}>
+        {children}
+      </button>
+    </>
+  );
+}

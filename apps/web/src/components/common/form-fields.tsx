@@ -48,6 +48,20 @@ export function SelectField({
   );
 }
 
+/** A labelled input of a form; every prop but `label` goes to the `<input>`. */
+export function InputField({
+  id,
+  label,
+  ...input
+}: { id: string; label: string; name: string } & React.InputHTMLAttributes<HTMLInputElement>) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} {...input} />
+    </div>
+  );
+}
+
 /** One checkbox per subtype, named `name`; the three IDC subtypes of the Ueda study ticked. */
 export function SubtypeCheckboxes({ name }: { name: string }) {
   return SUBTYPES.map((s: Subtype) => (

@@ -1,7 +1,8 @@
 "use client";
 
 import { freezeDatasetAction } from "@/app/(app)/datasets/actions";
-import { Feedback } from "@/components/common/form-feedback";
+import { FeedbackAndSubmit } from "@/components/common/form-feedback";
+import { InputField } from "@/components/common/form-fields";
 import { useKeptFormAction } from "@/components/common/use-kept-form-action";
 import { INITIAL_FORM_STATE } from "@/lib/form-state";
 
@@ -19,38 +20,36 @@ export function FreezeForm({ datasetId }: { datasetId: string }) {
     <form onSubmit={action} className="stack" aria-label="Freeze a version">
       <input type="hidden" name="datasetId" value={datasetId} />
       <div className="row">
-        <div className="field">
-          <label htmlFor="fz-seed">Seed</label>
-          <input id="fz-seed" name="seed" type="number" placeholder="42" style={{ width: 90 }} />
-        </div>
-        <div className="field">
-          <label htmlFor="fz-folds">Folds</label>
-          <input id="fz-folds" name="folds" type="number" min={2} max={10} placeholder="4" style={{ width: 70 }} />
-        </div>
+        <InputField id="fz-seed" label="Seed" name="seed" type="number" placeholder="42" style={{ width: 90 }} />
+        <InputField
+          id="fz-folds"
+          label="Folds"
+          name="folds"
+          type="number"
+          min={2}
+          max={10}
+          placeholder="4"
+          style={{ width: 70 }}
+        />
         {FRACTIONS.map((f) => (
-          <div key={f.id} className="field">
-            <label htmlFor={f.id}>{f.label}</label>
-            <input
-              id={f.id}
-              name={f.name}
-              type="number"
-              step="0.05"
-              min={0}
-              max={1}
-              placeholder={f.placeholder}
-              style={{ width: 80 }}
-            />
-          </div>
+          <InputField
+            key={f.id}
+            id={f.id}
+            label={f.label}
+            name={f.name}
+            type="number"
+            step="0.05"
+            min={0}
+            max={1}
+            placeholder={f.placeholder}
+            style={{ width: 80 }}
+          />
         ))}
       </div>
-      <div className="field">
-        <label htmlFor="fz-note">Note</label>
-        <input id="fz-note" name="note" maxLength={2000} />
-      </div>
-      <Feedback state={state} />
-      <button type="submit" className="primary" disabled={isPending}>
+      <InputField id="fz-note" label="Note" name="note" maxLength={2000} />
+      <FeedbackAndSubmit state={state} isDisabled={isPending}>
         {isPending ? "Freezing…" : "Freeze version"}
-      </button>
+      </FeedbackAndSubmit>
     </form>
   );
 }

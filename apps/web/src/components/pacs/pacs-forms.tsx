@@ -1,8 +1,9 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useActionState, useEffect, useState } from "react";
-import { Feedback } from "@/components/common/form-feedback";
+import { useActionState, useState } from "react";
+import { Feedback, FeedbackAndSubmit } from "@/components/common/form-feedback";
+import { InputField, SelectField } from "@/components/common/form-fields";
+import { DataTable } from "@/components/common/data-table";
 import { INITIAL_FORM_STATE as initial } from "@/lib/form-state";
 import {
   createPacsConnectionAction,
@@ -18,14 +19,15 @@ export function CreatePacsForm({ siteId }: { siteId: string }) {
     <form action={action} className="stack" aria-label="New PACS">
       <input type="hidden" name="siteId" value={siteId} />
       <div className="row">
-        <div className="field">
-          <label htmlFor="pacs-name">Name</label>
-          <input id="pacs-name" name="name" required />
-        </div>
-        <div className="field">
-          <label htmlFor="pacs-url">DICOMweb URL</label>
-          <input id="pacs-url" name="baseUrl" type="url" placeholder="https://pacs.example/dicom-web" required />
-        </div>
+        <InputField id="pacs-name" label="Name" name="name" required />
+        <InputField
+          id="pacs-url"
+          label="DICOMweb URL"
+          name="baseUrl"
+          type="url"
+          placeholder="https://pacs.example/dicom-web"
+          required
+        />
         <div className="field">
           <label htmlFor="pacs-auth">Authentication</label>
           <select id="pacs-auth" name="authKind" value={authKind} onChange={(e) => setAuthKind(e.target.value)}>
@@ -37,26 +39,23 @@ export function CreatePacsForm({ siteId }: { siteId: string }) {
       </div>
       {authKind === "BASIC" && (
         <div className="row">
-          <div className="field">
-            <label htmlFor="pacs-user">User</label>
-            <input id="pacs-user" name="username" autoComplete="off" required />
-          </div>
-          <div className="field">
-            <label htmlFor="pacs-password">Password</label>
-            <input id="pacs-password" name="password" type="password" autoComplete="new-password" required />
-          </div>
+          <InputField id="pacs-user" label="User" name="username" autoComplete="off" required />
+          <InputField
+            id="pacs-password"
+            label="Password"
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            required
+          />
         </div>
       )}
       {authKind === "BEARER" && (
-        <div className="field">
-          <label htmlFor="pacs-token">Token</label>
-          <input id="pacs-token" name="token" type="password" autoComplete="off" required />
-        </div>
+        <InputField id="pacs-token" label="Token" name="token" type="password" autoComplete="off" required />
       )}
-      <Feedback state={state} />
-      <button type="submit" className="primary" disabled={isPending}>
+      <FeedbackAndSubmit state={state} isDisabled={isPending}>
         Add PACS
-      </button>
+      </FeedbackAndSubmit>
     </form>
   );
 }
@@ -69,32 +68,16 @@ export function PacsSearch({ connections }: { connections: { id: string; name: s
   return (
     <div className="stack">
       <form action={searchAction} className="row" aria-label="Search the PACS">
-        <div className="field">
-          <label htmlFor="ps-connection">PACS</label>
-          <select id="ps-connection" name="connectionId">
-            {connections.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="ps-patient">Patient ID</label>
-          <input id="ps-patient" name="patientId" />
-        </div>
-        <div className="field">
-          <label htmlFor="ps-accession">Accession number</label>
-          <input id="ps-accession" name="accessionNumber" />
-        </div>
-        <div className="field">
-          <label htmlFor="ps-from">Study date from</label>
-          <input id="ps-from" name="studyDateFrom" type="date" />
-        </div>
-        <div className="field">
-          <label htmlFor="ps-to">to</label>
-          <input id="ps-to" name="studyDateTo" type="date" />
-        </div>
+        <SelectField
+          id="ps-connection"
+          label="PACS"
+          name="connectionId"
+          options={connections.map((c) => ({ value: c.id, label: c.name }))}
+        />
+        <InputField id="ps-patient" label="Patient ID" name="patientId" />
+        <InputField id="ps-accession" label="Accession number" name="accessionNumber" />
+        <InputField id="ps-from" label="Study date from" name="studyDateFrom" type="date" />
+        <InputField id="ps-to" label="to" name="studyDateTo" type="date" />
         <button type="submit" disabled={isSearching}>
           Search
         </button>
@@ -103,60 +86,36 @@ export function PacsSearch({ connections }: { connections: { id: string; name: s
       {search.studies && search.studies.length > 0 && (
         <form action={importAction} className="stack" aria-label="Studies found">
           <input type="hidden" name="connectionId" value={search.connectionId ?? ""} />
-          <table aria-label="PACS studies">
-            <thead>
-              <tr>
-                <th>Import</th>
-                <th>Patient</th>
-                <th>Accession</th>
-                <th>Date</th>
-                <th>Images</th>
-                <th>Description</th>
+          <DataTable label="PACS studies" columns={["Import", "Patient", "Accession", "Date", "Images", "Description"]}>
+            {search.studies.map((s) => (
+              <tr key={s.studyInstanceUid}>
+                <td>
+                  {s.importedCaseId ? (
+                    <a href={`/cases/${encodeURIComponent(s.importedCaseId)}`}>imported</a>
+                  ) : (
+                    <input
+                      type="checkbox"
+                      name="studyInstanceUid"
+                      value={s.studyInstanceUid}
+                      aria-label={`Import ${s.accessionNumber || s.studyInstanceUid}`}
+                    />
+                  )}
+                </td>
+                <td>
+                  {s.patientName} ({s.patientId})
+                </td>
+                <td>{s.accessionNumber}</td>
+                <td>{s.studyDate ?? ""}</td>
+                <td>{s.instanceCount ?? ""}</td>
+                <td>{s.description}</td>
               </tr>
-            </thead>
-            <tbody>
-              {search.studies.map((s) => (
-                <tr key={s.studyInstanceUid}>
-                  <td>
-                    {s.importedCaseId ? (
-                      <a href={`/cases/${encodeURIComponent(s.importedCaseId)}`}>imported</a>
-                    ) : (
-                      <input
-                        type="checkbox"
-                        name="studyInstanceUid"
-                        value={s.studyInstanceUid}
-                        aria-label={`Import ${s.accessionNumber || s.studyInstanceUid}`}
-                      />
-                    )}
-                  </td>
-                  <td>
-                    {s.patientName} ({s.patientId})
-                  </td>
-                  <td>{s.accessionNumber}</td>
-                  <td>{s.studyDate ?? ""}</td>
-                  <td>{s.instanceCount ?? ""}</td>
-                  <td>{s.description}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <Feedback state={imported} />
-          <button type="submit" className="primary" disabled={isImporting}>
+            ))}
+          </DataTable>
+          <FeedbackAndSubmit state={imported} isDisabled={isImporting}>
             Import selected
-          </button>
+          </FeedbackAndSubmit>
         </form>
       )}
     </div>
   );
-}
-
-/** Reloads the page's data every 2 s while an import is still running. */
-export function RefreshWhileRunning({ isRunning }: { isRunning: boolean }) {
-  const router = useRouter();
-  useEffect(() => {
-    if (!isRunning) return;
-    const timer = setInterval(() => router.refresh(), 2000);
-    return () => clearInterval(timer);
-  }, [isRunning, router]);
-  return null;
 }

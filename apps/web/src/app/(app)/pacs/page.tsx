@@ -1,5 +1,7 @@
 import Link from "next/link";
-import { CreatePacsForm, PacsSearch, RefreshWhileRunning } from "@/components/pacs/pacs-forms";
+import { AutoRefresh } from "@/components/common/auto-refresh";
+import { DataTable } from "@/components/common/data-table";
+import { CreatePacsForm, PacsSearch } from "@/components/pacs/pacs-forms";
 import { graphql } from "@/lib/graphql";
 import { currentSite, getMe, sitesWithRole } from "@/lib/viewer-context";
 
@@ -70,25 +72,16 @@ export default async function PacsPage({ searchParams }: { searchParams: Promise
   return (
     <section className="stack">
       <h1>PACS of {site.name}</h1>
-      <RefreshWhileRunning isRunning={isRunning} />
-      <table aria-label="PACS connections">
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>DICOMweb URL</th>
-            <th>Authentication</th>
+      <AutoRefresh isActive={isRunning} hasBadge={false} />
+      <DataTable label="PACS connections" columns={["Name", "DICOMweb URL", "Authentication"]}>
+        {pacsConnections.map((c) => (
+          <tr key={c.id}>
+            <td>{c.name}</td>
+            <td>{c.baseUrl}</td>
+            <td>{c.authKind.toLowerCase()}</td>
           </tr>
-        </thead>
-        <tbody>
-          {pacsConnections.map((c) => (
-            <tr key={c.id}>
-              <td>{c.name}</td>
-              <td>{c.baseUrl}</td>
-              <td>{c.authKind.toLowerCase()}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
       {pacsConnections.length === 0 && <p className="muted">No PACS yet{isAdmin ? "" : ": a site admin adds one"}.</p>}
       {isAdmin && (
         <div className="panel">
@@ -104,48 +97,37 @@ export default async function PacsPage({ searchParams }: { searchParams: Promise
       )}
       <div className="panel">
         <h2>Imports</h2>
-        <table aria-label="PACS imports">
-          <thead>
-            <tr>
-              <th>Started</th>
-              <th>PACS</th>
-              <th>Status</th>
-              <th>Studies</th>
-              <th>Results</th>
+        <DataTable label="PACS imports" columns={["Started", "PACS", "Status", "Studies", "Results"]}>
+          {pacsImports.map((i) => (
+            <tr key={i.id} data-testid="pacs-import">
+              <td>{new Date(i.createdAt).toLocaleString()}</td>
+              <td>{i.connectionName}</td>
+              <td>
+                {i.status.toLowerCase()}
+                {i.error && <span className="error"> {i.error}</span>}
+              </td>
+              <td>
+                {i.studiesDone} of {i.studyCount}
+              </td>
+              <td>
+                <ul>
+                  {i.studies.map((s) => (
+                    <li key={s.studyInstanceUid}>
+                      {s.caseId ? <Link href={`/cases/${encodeURIComponent(s.caseId)}`}>case</Link> : "study"}{" "}
+                      {s.status.toLowerCase().replace("_", " ")}, {s.imageCount} images
+                      {s.quarantinedCount > 0 && `, ${s.quarantinedCount} quarantined`}
+                      {s.results.map((r) => (
+                        <div key={`${r.sopInstanceUid}-${r.code}`} className="muted">
+                          {r.code}: {r.message}
+                        </div>
+                      ))}
+                    </li>
+                  ))}
+                </ul>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {pacsImports.map((i) => (
-              <tr key={i.id} data-testid="pacs-import">
-                <td>{new Date(i.createdAt).toLocaleString()}</td>
-                <td>{i.connectionName}</td>
-                <td>
-                  {i.status.toLowerCase()}
-                  {i.error && <span className="error"> {i.error}</span>}
-                </td>
-                <td>
-                  {i.studiesDone} of {i.studyCount}
-                </td>
-                <td>
-                  <ul>
-                    {i.studies.map((s) => (
-                      <li key={s.studyInstanceUid}>
-                        {s.caseId ? <Link href={`/cases/${encodeURIComponent(s.caseId)}`}>case</Link> : "study"}{" "}
-                        {s.status.toLowerCase().replace("_", " ")}, {s.imageCount} images
-                        {s.quarantinedCount > 0 && `, ${s.quarantinedCount} quarantined`}
-                        {s.results.map((r) => (
-                          <div key={`${r.sopInstanceUid}-${r.code}`} className="muted">
-                            {r.code}: {r.message}
-                          </div>
-                        ))}
-                      </li>
-                    ))}
-                  </ul>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       </div>
     </section>
   );

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { DataTable } from "@/components/common/data-table";
 import { StatusBadge } from "@/components/common/status-badge";
 import { AutoRefresh } from "@/components/common/auto-refresh";
 import { StartTrainingForm } from "@/components/training/start-training-form";
@@ -120,48 +121,36 @@ export default async function TrainingPage() {
         {runs.length === 0 ? (
           <p className="muted">No training runs yet.</p>
         ) : (
-          <table aria-label="Training runs">
-            <thead>
-              <tr>
-                <th>Run</th>
-                <th>Status</th>
-                <th>Dataset</th>
-                <th>Preset</th>
-                <th>Progress</th>
-                <th>Model</th>
+          <DataTable label="Training runs" columns={["Run", "Status", "Dataset", "Preset", "Progress", "Model"]}>
+            {runs.map((r) => (
+              <tr key={r.id}>
+                <td>
+                  <Link href={`/training/${encodeURIComponent(r.id)}`}>{formatDateTime(r.createdAt)}</Link>
+                  <div className="muted">{r.requestedByName}</div>
+                </td>
+                <td>
+                  <StatusBadge status={r.status} />
+                </td>
+                <td>
+                  {r.datasetName} v{r.datasetVersion}
+                </td>
+                <td>{r.preset}</td>
+                <td className="muted">
+                  {progressLine(r.progress)}
+                  {r.status === "RUNNING" ? ` · ${Math.round(runProgress(r, new Date()).share * 100)}%` : ""}
+                </td>
+                <td>
+                  {r.modelVersion ? (
+                    <Link href={`/models/${encodeURIComponent(r.modelVersion.id)}`}>
+                      {r.modelVersion.name} v{r.modelVersion.version}
+                    </Link>
+                  ) : (
+                    "—"
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {runs.map((r) => (
-                <tr key={r.id}>
-                  <td>
-                    <Link href={`/training/${encodeURIComponent(r.id)}`}>{formatDateTime(r.createdAt)}</Link>
-                    <div className="muted">{r.requestedByName}</div>
-                  </td>
-                  <td>
-                    <StatusBadge status={r.status} />
-                  </td>
-                  <td>
-                    {r.datasetName} v{r.datasetVersion}
-                  </td>
-                  <td>{r.preset}</td>
-                  <td className="muted">
-                    {progressLine(r.progress)}
-                    {r.status === "RUNNING" ? ` · ${Math.round(runProgress(r, new Date()).share * 100)}%` : ""}
-                  </td>
-                  <td>
-                    {r.modelVersion ? (
-                      <Link href={`/models/${encodeURIComponent(r.modelVersion.id)}`}>
-                        {r.modelVersion.name} v{r.modelVersion.version}
-                      </Link>
-                    ) : (
-                      "—"
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         )}
       </div>
     </section>

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { DataTable } from "@/components/common/data-table";
 import { WeightsUploadForm } from "@/components/models/weights-upload-form";
 import { formatDateTime } from "@/lib/format";
 import { graphql } from "@/lib/graphql";
@@ -60,39 +61,29 @@ export default async function WeightsPage() {
             No weights registered{site ? ` at ${site.code}` : ""} yet.
           </p>
         ) : (
-          <table aria-label="Registered weights">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Site</th>
-                <th>sha256</th>
-                <th>Size</th>
-                <th>Source</th>
-                <th>Licence</th>
-                <th>Registered</th>
+          <DataTable
+            label="Registered weights"
+            columns={["Name", "Site", "sha256", "Size", "Source", "Licence", "Registered"]}
+          >
+            {pretrainedWeights.map((w) => (
+              <tr key={w.weightsId}>
+                <td>
+                  {w.name}
+                  <div className="muted">{w.fileName}</div>
+                </td>
+                <td>{w.site.code}</td>
+                <td>
+                  <code data-testid="weights-digest">{w.sha256}</code>
+                </td>
+                <td>{(w.sizeBytes / 2 ** 20).toFixed(1)} MiB</td>
+                <td>{w.source}</td>
+                <td>{w.licence}</td>
+                <td>
+                  {formatDateTime(w.createdAt)} · {w.createdByName}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {pretrainedWeights.map((w) => (
-                <tr key={w.weightsId}>
-                  <td>
-                    {w.name}
-                    <div className="muted">{w.fileName}</div>
-                  </td>
-                  <td>{w.site.code}</td>
-                  <td>
-                    <code data-testid="weights-digest">{w.sha256}</code>
-                  </td>
-                  <td>{(w.sizeBytes / 2 ** 20).toFixed(1)} MiB</td>
-                  <td>{w.source}</td>
-                  <td>{w.licence}</td>
-                  <td>
-                    {formatDateTime(w.createdAt)} · {w.createdByName}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         )}
       </div>
       {mlSites.length > 0 ? (
