@@ -175,6 +175,16 @@ export function isDegenerate(roi: Roi): boolean {
   return false;
 }
 
+/**
+ * The region a drag leaves on the image: clamped to it, or null where nothing of it is left (drawn
+ * off the image, in the black beside the breast: clamped, it would have no width, and the API
+ * refuses such a region).
+ */
+export function regionOnImage(roi: Roi, widthPx: number, heightPx: number): Roi | null {
+  const clamped = clampRoi(roi, widthPx, heightPx);
+  return isDegenerate(clamped) ? null : clamped;
+}
+
 export const ROI_SHAPE_LABEL: Record<RoiShape, string> = {
   POINT: "Point",
   BOX: "Box",

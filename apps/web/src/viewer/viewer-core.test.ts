@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { chestWallSide } from "./chest-wall.ts";
 import { buildPyramid, levelForScale, screenLevelFor, wantedLevel } from "./pyramid.ts";
 import { renderGrey } from "./render-grey.ts";
-import { clampRoi, dragHandle, moveRoi, roiContains, roiFromApi, roiFromDrag } from "./roi-geometry.ts";
+import { clampRoi, dragHandle, moveRoi, regionOnImage, roiContains, roiFromApi, roiFromDrag } from "./roi-geometry.ts";
 import { affineOf, imageToScreen, panBy, screenToImage, zoomAt, type Placement } from "./view-transform.ts";
 import { adjustedWindow, buildWindowLut, dragWindow } from "./window-lut.ts";
 
@@ -185,5 +185,23 @@ describe("ROI geometry", () => {
       width: 10,
       height: 5,
     });
+  });
+});
+
+describe("a region drawn off the image", () => {
+  // The e2e reader drew an ellipse in the black beside a left breast: clamped, it had rx 0, and the
+  // API refused the read with "roi.geometry.rx: Too small" (the old check looked at the drag).
+  it("leaves nothing, for an ellipse or a box wholly beside a 100x80 image", () => {
+    expect(regionOnImage(roiFromDrag("ELLIPSE", [110, 20], [140, 50]), 100, 80)).toBeNull();
+    expect(regionOnImage(roiFromDrag("BOX", [120, 10], [150, 30]), 100, 80)).toBeNull();
+  });
+
+  it("keeps the part on the image of one drawn across its edge", () => {
+    expect(regionOnImage(roiFromDrag("BOX", [90, 10], [130, 30]), 100, 80)).toEqual({
+      shape: "BOX",
+      geometry: { x: 90, y: 10, width: 10, height: 20 },
+    });
+    const ellipse = regionOnImage(roiFromDrag("ELLIPSE", [80, 20], [110, 50]), 100, 80)!;
+    expect(ellipse.geometry).toMatchObject({ cx: 95, cy: 35, rx: 5, ry: 15 });
   });
 });

@@ -4,8 +4,8 @@ import { useCallback, useRef, useState, type RefObject } from "react";
 import {
   clampRoi,
   dragHandle,
-  isDegenerate,
   moveRoi,
+  regionOnImage,
   roiContains,
   roiFromDrag,
   roiHandles,
@@ -176,12 +176,10 @@ export function useRoiEditing(input: Input) {
     const d = drag.current;
     drag.current = null;
     if (!d) return;
-    if (d.kind === "draw" && draft && !isDegenerate(draft.roi))
-      onCreateRoi?.(image.id, clampRoi(draft.roi, image.widthPx, image.heightPx));
-    if ((d.kind === "move" || d.kind === "handle") && draft) {
-      const next = clampRoi(draft.roi, image.widthPx, image.heightPx);
-      if (!isDegenerate(next) && JSON.stringify(next) !== JSON.stringify(d.roi)) input.onUpdateRoi?.(d.id, next);
-    }
+    const drawn = draft ? regionOnImage(draft.roi, image.widthPx, image.heightPx) : null;
+    if (d.kind === "draw" && drawn) onCreateRoi?.(image.id, drawn);
+    if ((d.kind === "move" || d.kind === "handle") && drawn && JSON.stringify(drawn) !== JSON.stringify(d.roi))
+      input.onUpdateRoi?.(d.id, drawn);
     if (d.kind === "magnify") input.onMagnify?.(null);
     if (d.kind === "measure" && measureDraft) input.onCreateMeasurement?.({ ...measureDraft, id: crypto.randomUUID() });
     setDraft(null);
