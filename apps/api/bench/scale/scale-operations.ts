@@ -167,8 +167,8 @@ export const LIST_OPERATIONS: Operation[] = [
 
 // The report page asks in three requests at once (the API's query limits keep one request from
 // asking for the whole report).
-export const REPORT_QUERIES = ["QUERY", "PHASES_QUERY", "CASES_QUERY"].map((name) =>
-  webDocument("app/(app)/studies/[studyId]/report/page.tsx", name),
+export const REPORT_QUERIES = ["SUMMARY_QUERY", "PHASES_QUERY", "CASES_QUERY"].map((name) =>
+  webDocument("lib/study-report.ts", name),
 );
 
 export const NEXT_CASE = webDocument("app/(app)/reading/[studyId]/page.tsx", "myNextCase(");
