@@ -193,11 +193,43 @@ test("finding 1: through the web sign-in, 40 parallel wrong passwords check at m
 });
 
 test("finding 7: a reader's study images come through the web app with the API's no-store", async ({ page }) => {
+  // An open study of its own with one case for reader1 (the specs before this one read the demo
+  // study and close it), made through the API as its coordinator.
+  await signIn(page, "coordinator@north.example");
+  const token = (await sessionCookie(page.context())).value;
+  const call = async <T>(query: string, variables: object = {}) => {
+    const result = await callApi(page.request, query, variables, token);
+    expect(result.errors).toBeUndefined();
+    return result.data as T;
+  };
+  type Memberships = { me: { memberships: { role: string; site: { id: string; code: string } }[] } };
+  const { me } = await call<Memberships>("{ me { memberships { role site { id code } } } }");
+  const siteId = me.memberships.find((m) => m.role === "COORDINATOR" && m.site.code === "NORTH")!.site.id;
+  type Cases = { cases: { edges: { node: { id: string } }[] } };
+  const { cases } = await call<Cases>(
+    "query ($f: CaseFilter) { cases(first: 1, filter: $f) { edges { node { id } } } }",
+    { f: { siteId, subtype: "SOLID" } },
+  );
+  const name = `Finding 7 study ${Date.now()}`;
+  const { createReaderStudy: study } = await call<{ createReaderStudy: { id: string } }>(
+    "mutation ($input: CreateReaderStudyInput!) { createReaderStudy(input: $input) { id } }",
+    { input: { name, siteId, unit: "CASE" } },
+  );
+  await call("mutation ($input: StudyCasesInput!) { addStudyCases(input: $input) { id } }", {
+    input: { studyId: study.id, caseIds: [cases.edges[0]!.node.id] },
+  });
+  await call("mutation ($input: AddStudyReaderInput!) { addStudyReader(input: $input) { id } }", {
+    input: { studyId: study.id, email: "reader1@north.example", arm: "UNAIDED" },
+  });
+  await call("mutation ($id: ID!) { openReaderStudy(id: $id) { id } }", { id: study.id });
+  await signOut(page);
+
   const images = page.waitForResponse((r) => /\/api\/files\/images\/.+\.(png|bin)/.test(r.url()) && r.ok());
   await signIn(page, "reader1@north.example");
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Reading" }).click();
   await page
-    .getByRole("link", { name: /reading/ })
-    .first()
+    .getByRole("row", { name: new RegExp(name) })
+    .getByRole("link", { name: "Start reading" })
     .click();
   const response = await images;
   expect(response.headers()["cache-control"]).toBe("private, no-store");
