@@ -204,9 +204,16 @@ describe("train, publish, infer, explain, compare", () => {
         }),
       ]);
     }
-    const heatmap = await decodeHeatmapPng(await api.blobs.get(predictions[0]!.saliencyMaps[0]!.storageKey));
-    expect(heatmap.width).toBe(HEATMAP_PNG_SIZE);
-    expect(Math.max(...heatmap.data)).toBeGreaterThan(0.9); // normalised to its maximum
+    // Each map is normalised to its maximum; one may be empty (no positive evidence after the ReLU:
+    // the first image's was, in one CI run under Node 24, and the test read only that one).
+    const peaks: number[] = [];
+    for (const p of predictions) {
+      const heatmap = await decodeHeatmapPng(await api.blobs.get(p.saliencyMaps[0]!.storageKey));
+      expect(heatmap.width).toBe(HEATMAP_PNG_SIZE);
+      peaks.push(Math.max(...heatmap.data));
+    }
+    for (const peak of peaks) expect(peak === 0 || peak > 0.9, `peak ${peak}`).toBe(true);
+    expect(peaks.filter((peak) => peak > 0.9).length).toBeGreaterThan(predictions.length / 2);
 
     // Concordance is queued by the inference run: 2 lesion outlines x 4 cases + 2 reads x 4 cases.
     const expectedPairs = testCases.length * 2 + testCases.length * 2;
