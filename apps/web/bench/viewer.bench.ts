@@ -11,6 +11,7 @@
 //   between frames (pointer moves dispatched once per animation frame inside the page).
 // Prints Markdown tables for BENCHMARKS.md with the machine and its load.
 import { spawn } from "node:child_process";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "@playwright/test";
@@ -118,6 +119,8 @@ async function newPage(browser: Browser, flags: Flags = {}) {
     `window.__MAMMO_FULL_FIRST__ = ${Boolean(flags.fullFirst)}; window.__MAMMO_NO_PREFETCH__ = ${Boolean(flags.noPrefetch)};`,
   );
   const page = await context.newPage();
+  // A state that never comes fails the bench (outside the test runner, Playwright waits forever).
+  page.setDefaultTimeout(300_000);
   const errors: string[] = [];
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
   return { context, page, errors };
@@ -125,9 +128,11 @@ async function newPage(browser: Browser, flags: Flags = {}) {
 
 async function signIn(page: Page, email: string): Promise<string> {
   await page.goto("/sign-in");
+  // Before hydration the form would post to the page itself; "Sign in" alone also names the SSO button.
+  await page.locator("form[data-hydrated]").waitFor({ timeout: 120_000 });
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill("demo-password");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await page.getByRole("navigation", { name: "Main" }).waitFor({ timeout: 120_000 });
   return (await page.context().cookies()).find((c) => c.name.endsWith("next-auth.session-token"))!.value;
 }
@@ -137,10 +142,40 @@ async function gql<T>(token: string, query: string, variables: Record<string, un
     method: "POST",
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
     body: JSON.stringify({ query, variables }),
+    signal: AbortSignal.timeout(300_000),
   });
   const body = (await response.json()) as { data: T; errors?: { message: string }[] };
   if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join("; "));
   return body.data;
+}
+
+/**
+ * POST /imports with `Expect: 100-continue`: the API answers a refusal before the body is sent
+ * and the answer is read. (fetch sent the 110 MB body at once; on a fresh platform it failed with
+ * EPIPE on the first upload three times out of three, the API's answer unread; node:http with the
+ * same body and headers imported the case.)
+ */
+async function postImport(token: string, form: FormData): Promise<{ status: number; body: string }> {
+  const encoded = new Request(`${API}/imports`, { method: "POST", body: form });
+  const body = Buffer.from(await encoded.arrayBuffer());
+  return new Promise((resolve, reject) => {
+    const request = http.request(`${API}/imports?site=NORTH`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${token}`,
+        "content-type": encoded.headers.get("content-type")!,
+        "content-length": body.length,
+        expect: "100-continue",
+      },
+    });
+    request.on("continue", () => request.end(body));
+    request.on("response", (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (c: Buffer) => chunks.push(c));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+    });
+    request.on("error", reject);
+  });
 }
 
 /** Imports one case of four synthetic views (`variant` makes its pixels, hence its files, its own). */
@@ -159,19 +194,17 @@ async function importCase(token: string, caseKey: string, variant: number): Prom
         WindowWidth: 9000,
         ImageLaterality: laterality,
         ViewPosition: view,
+        // One study per case (the importer refuses a study already imported in another case).
+        StudyInstanceUID: `1.2.826.0.1.3680043.8.498.2.${variant + 1}`,
+        SeriesInstanceUID: `1.2.826.0.1.3680043.8.498.3.${variant + 1}.${index + 1}`,
         SOPInstanceUID: `1.2.826.0.1.3680043.8.498.${variant + 1}${index + 1}`,
       },
     });
     form.append("files", new Blob([new Uint8Array(dicom)]), `${caseKey}-${laterality}${view}.dcm`);
   }
-  const imported = await fetch(`${API}/imports?site=NORTH`, {
-    method: "POST",
-    body: form,
-    headers: { authorization: `Bearer ${token}` },
-  });
-  const summary = await imported.text();
-  if (!imported.ok || !summary.includes('"errorCount":0'))
-    throw new Error(`import failed: ${imported.status} ${summary}`);
+  const imported = await postImport(token, form);
+  if (imported.status !== 200 || !imported.body.includes('"errorCount":0'))
+    throw new Error(`import failed: ${imported.status} ${imported.body}`);
   const found = await gql<{ cases: { edges: { node: { id: string } }[] } }>(
     token,
     "query ($k: String) { cases(first: 1, filter: { search: $k }) { edges { node { id } } } }",
@@ -182,7 +215,9 @@ async function importCase(token: string, caseKey: string, variant: number): Prom
 
 const READY_IN_PAGE = `async ({ views, step }) => {
   const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+  const deadline = performance.now() + 300000;
   for (;;) {
+    if (performance.now() > deadline) throw new Error("views not ready after 300 s: " + views.map((v) => v + "=" + document.querySelector('[data-testid="viewport-' + v + '"]')?.dataset.state).join(", ") + "; page: " + document.body.innerText.slice(0, 400));
     const room = document.querySelector(".reading-room");
     const sameStep = step === null || (room && room.dataset.step !== step);
     if (sameStep && views.every((v) => document.querySelector('[data-testid="viewport-' + v + '"][data-state="ready"]'))) return performance.now();
@@ -211,7 +246,7 @@ async function openCase(browser: Browser, caseId: string, flags: Flags): Promise
 async function readingStudy(coordinator: string, annotator: string, caseIds: string[]): Promise<void> {
   for (const caseId of caseIds)
     await gql(annotator, "mutation ($input: AddPathologyLabelInput!) { addPathologyLabel(input: $input) { id } }", {
-      input: { caseId, subtype: "SOLID", source: "SURGERY" },
+      input: { caseId, laterality: "L", subtype: "SOLID", source: "SURGERY" },
     });
   const sites = await gql<{ me: { memberships: { role: string; site: { id: string; code: string } }[] } }>(
     coordinator,
@@ -238,12 +273,19 @@ const ANSWER_IN_PAGE = `async ({ views }) => {
   const room = document.querySelector(".reading-room");
   const step = room.dataset.step;
   const key = (k) => document.body.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true }));
+  // A frame between the keys, as between a person's key presses: after the subtype the digits set
+  // the confidence, once the page has taken the first key.
   key("1");
+  await frame();
+  await frame();
   key("7");
+  await frame();
   await frame();
   const t0 = performance.now();
   key("Enter");
+  const deadline = performance.now() + 300000;
   for (;;) {
+    if (performance.now() > deadline) throw new Error("the next case did not come within 300 s; page: " + document.body.innerText.slice(0, 600));
     const now = document.querySelector(".reading-room");
     if (now && now.dataset.step !== step && views.every((v) => document.querySelector('[data-testid="viewport-' + v + '"][data-state="ready"]'))) break;
     await frame();
@@ -255,9 +297,15 @@ const ANSWER_IN_PAGE = `async ({ views }) => {
 /** Reads one case, waits for the next one to be fetched ahead (when on), submits, times the next case to screen. */
 async function nextCase(page: Page): Promise<number> {
   const views = ["RCC", "LCC", "RMLO", "LMLO"];
-  await page.evaluate(`(${READY_IN_PAGE})(${JSON.stringify({ views, step: null })})`);
-  await page.locator(".reading-room[data-prefetched]").waitFor({ timeout: 300_000 });
-  return page.evaluate(`(${ANSWER_IN_PAGE})(${JSON.stringify({ views })})`);
+  try {
+    await page.evaluate(`(${READY_IN_PAGE})(${JSON.stringify({ views, step: null })})`);
+    await page.locator(".reading-room[data-prefetched]").waitFor({ timeout: 300_000 });
+    return await page.evaluate(`(${ANSWER_IN_PAGE})(${JSON.stringify({ views })})`);
+  } catch (error) {
+    const file = path.join(os.tmpdir(), "bench-viewer-next-case.png");
+    await page.screenshot({ path: file });
+    throw new Error(`the next-case measure failed (the page: ${file})`, { cause: error });
+  }
 }
 
 async function measureDrags(browser: Browser, caseId: string): Promise<string[]> {
@@ -308,6 +356,7 @@ async function warmServer(token: string, caseIds: string[]) {
       for (const level of [0, 1, 2, 3]) {
         const response = await fetch(`${API}/images/${raw}/pixels.bin?level=${level}`, {
           headers: { authorization: `Bearer ${token}` },
+          signal: AbortSignal.timeout(300_000),
         });
         if (!response.ok) throw new Error(`warming level ${level} of ${raw}: HTTP ${response.status}`);
         await response.arrayBuffer();
@@ -377,12 +426,17 @@ async function main() {
       const cold = await openCase(browser, caseId, flags);
       const warm = await openCase(browser, caseId, flags);
       opens.push({ path: label, cold: cold.seconds, warm: warm.seconds, level: cold.level });
+      console.error(
+        `[bench:viewer] ${label}: cold ${cold.seconds.toFixed(2)} s, warm ${warm.seconds.toFixed(2)} s, level ${cold.level}`,
+      );
     }
 
     console.error("[bench:viewer] the next case after submitting a read…");
     await readingStudy(coordinator, annotator, readCases);
+    console.error("[bench:viewer] study open; warming the server's levels of its cases…");
     // Every level of the study's cases cached on the server: both paths find them warm.
     await warmServer(adminToken, readCases);
+    console.error("[bench:viewer] reading with the next case fetched ahead…");
     const reader = await newPage(browser);
     await signIn(reader.page, "reader1@north.example");
     await reader.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Reading" }).click();
@@ -392,6 +446,7 @@ async function main() {
       .click();
     const prefetched = await nextCase(reader.page);
     await reader.context.close();
+    console.error("[bench:viewer] reading without it (today's path)…");
     const plain = await newPage(browser, { fullFirst: true, noPrefetch: true });
     await signIn(plain.page, "reader1@north.example");
     await plain.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Reading" }).click();
