@@ -2,15 +2,18 @@
 // Starts the platform as the e2e tests do (tests/e2e/serve.ts: a production build, fresh
 // database), imports synthetic DICOM cases through POST /imports, then in Chromium measures, in
 // one run so the ratios hold on a noisy machine:
-// - opening a case, cold (the server decodes the files) and warm (its derived files cached), by
-//   the progressive path (a screen-sized 16-bit level per view first) and by today's path before
-//   it (every view at full resolution first; the viewer's `__MAMMO_FULL_FIRST__` switch). Every
-//   open is a fresh browser context (no HTTP cache), on a case of its own for the cold ones;
+// - opening a case by the progressive path (a screen-sized 16-bit level per view first) and by
+//   today's path before it (every view at full resolution first; the viewer's
+//   `__MAMMO_FULL_FIRST__` switch): the first open after import (a case of its own each), the
+//   server decoding again (its derived pixel files removed) and warm (cached), BENCH_REPEATS
+//   (3) times each, in turns. Every open is a fresh browser context (no HTTP cache), after one
+//   untimed open of a demo case (Next.js's first render of a route);
 // - the next case on screen after Enter submits a read (prefetched while reading, vs not);
 // - a window/level drag: per frame the render time ("viewer-frame" measures) and the interval
 //   between frames (pointer moves dispatched once per animation frame inside the page).
 // Prints Markdown tables for BENCHMARKS.md with the machine and its load.
 import { spawn } from "node:child_process";
+import { readdirSync, rmSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
@@ -21,6 +24,10 @@ import { buildDicom } from "@mammo/imaging/testing";
 const WEB_PORT = Number(process.env.BENCH_WEB_PORT ?? 3201);
 const API_PORT = Number(process.env.BENCH_API_PORT ?? 4201);
 const WEB = `http://localhost:${WEB_PORT}`;
+// The platform's data (serve.ts makes it afresh): the bench removes the derived pixel files in
+// its blob store to make the server decode again.
+const DATA_DIR = path.join(os.tmpdir(), `mammo-bench-viewer-${WEB_PORT}`);
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 const W = 3328;
 const H = 4096;
 const DRAG_FRAMES = 120;
@@ -225,8 +232,25 @@ const READY_IN_PAGE = `async ({ views, step }) => {
   }
 }`;
 
+// Where an open's time went, from the page's own timeline (ms from navigation start): the
+// document's first byte, its scripts run (DOMContentLoaded), the pixel requests' first start and
+// last end, and the views ready.
+const PHASES_IN_PAGE = `(() => {
+  const nav = performance.getEntriesByType("navigation")[0];
+  const pixels = performance.getEntriesByType("resource").filter((e) => e.name.includes("/pixels.bin"));
+  const scripts = performance.getEntriesByType("resource").filter((e) => e.initiatorType === "script" || e.name.endsWith(".js"));
+  const f = (v) => Math.round(v) + " ms";
+  return "document first byte " + f(nav.responseStart) + ", scripts loaded " + f(Math.max(0, ...scripts.map((e) => e.responseEnd))) +
+    ", DOMContentLoaded " + f(nav.domContentLoadedEventEnd) + ", pixels " + pixels.length + " requests " + f(Math.min(...pixels.map((e) => e.startTime))) +
+    " to " + f(Math.max(...pixels.map((e) => e.responseEnd))) + " (first byte by " + f(Math.max(...pixels.map((e) => e.responseStart))) + "), ready " + f(performance.now());
+})()`;
+
 /** Opens a case page in a fresh context and times it until all four views are drawn. */
-async function openCase(browser: Browser, caseId: string, flags: Flags): Promise<{ seconds: number; level: string }> {
+async function openCase(
+  browser: Browser,
+  caseId: string,
+  flags: Flags,
+): Promise<{ seconds: number; level: string; phases: string }> {
   const { context, page, errors } = await newPage(browser, flags);
   try {
     await signIn(page, "annotator@north.example");
@@ -235,11 +259,20 @@ async function openCase(browser: Browser, caseId: string, flags: Flags): Promise
     await page.evaluate(`(${READY_IN_PAGE})(${JSON.stringify({ views: ["RCC", "LCC", "RMLO", "LMLO"], step: null })})`);
     const seconds = (Date.now() - started) / 1000;
     const level = (await page.getByTestId("viewport-RCC").getAttribute("data-level")) ?? "?";
+    const phases = await page.evaluate<string>(PHASES_IN_PAGE);
     if (errors.length) throw new Error(`console errors: ${errors.join("; ")}`);
-    return { seconds, level };
+    return { seconds, level, phases };
   } finally {
     await context.close();
   }
+}
+
+/** Removes every derived full-depth pixel file from the platform's blob store: the next open decodes. */
+function removeDerivedPixels() {
+  const derived = path.join(DATA_DIR, "blobs", "derived");
+  for (const dir of readdirSync(derived))
+    for (const file of readdirSync(path.join(derived, dir)))
+      if (file.startsWith("pixels16-")) rmSync(path.join(derived, dir, file));
 }
 
 /** Sets up a study on the bench cases, read by reader 1 (one unaided arm). */
@@ -366,7 +399,12 @@ async function warmServer(token: string, caseIds: string[]) {
 }
 
 function startPlatform() {
-  const env = { ...process.env, E2E_WEB_PORT: String(WEB_PORT), E2E_API_PORT: String(API_PORT) };
+  const env = {
+    ...process.env,
+    E2E_WEB_PORT: String(WEB_PORT),
+    E2E_API_PORT: String(API_PORT),
+    E2E_DATA_DIR: DATA_DIR,
+  };
   const platform = spawn(
     process.execPath,
     [path.join(repoRoot, "node_modules/tsx/dist/cli.mjs"), "tests/e2e/serve.ts"],
@@ -412,25 +450,84 @@ async function main() {
     const adminToken = await signIn(admin.page, "admin@north.example");
     const coordinator = await signIn((await newPage(browser)).page, "coordinator@north.example");
     const annotator = await signIn((await newPage(browser)).page, "annotator@north.example");
-    console.error("[bench:viewer] importing six cases of four 3328x4096 DICOM views (14 bits stored)…");
+    // A case of its own for each first open (REPEATS per path), and four for the reading study.
+    const caseCount = 2 * REPEATS + (process.env.BENCH_OPEN_ONLY ? 0 : 4);
+    console.error(`[bench:viewer] importing ${caseCount} cases of four 3328x4096 DICOM views (14 bits stored)…`);
     const ids: string[] = [];
-    for (let n = 0; n < 6; n++) ids.push(await importCase(adminToken, `BENCH-C${n + 1}`, n));
-    const [coldNew, coldOld, ...readCases] = ids as [string, string, ...string[]];
+    const importStarted = Date.now();
+    for (let n = 0; n < caseCount; n++) ids.push(await importCase(adminToken, `BENCH-C${n + 1}`, n));
+    console.error(`[bench:viewer] imported in ${((Date.now() - importStarted) / 1000).toFixed(0)} s`);
+    const firstCases = ids.slice(0, 2 * REPEATS);
+    const readCases = ids.slice(2 * REPEATS);
 
-    console.error("[bench:viewer] opening cases: progressive vs full resolution first, cold then warm…");
-    const opens: { path: string; cold: number; warm: number; level: string }[] = [];
-    for (const [label, caseId, flags] of [
-      ["progressive (screen level first)", coldNew, {}],
-      ["today's path (full resolution first)", coldOld, { fullFirst: true, noPrefetch: true }],
-    ] as const) {
-      const cold = await openCase(browser, caseId, flags);
-      const warm = await openCase(browser, caseId, flags);
-      opens.push({ path: label, cold: cold.seconds, warm: warm.seconds, level: cold.level });
-      console.error(
-        `[bench:viewer] ${label}: cold ${cold.seconds.toFixed(2)} s, warm ${warm.seconds.toFixed(2)} s, level ${cold.level}`,
+    console.error("[bench:viewer] opening cases: progressive vs full resolution first…");
+    // Next.js renders a route's first request slower: one untimed open of a demo case first.
+    const demo = await gql<{ cases: { edges: { node: { id: string } }[] } }>(
+      adminToken,
+      "{ cases(first: 1) { edges { node { id } } } }",
+    );
+    const warmUp = await newPage(browser);
+    await signIn(warmUp.page, "annotator@north.example");
+    await warmUp.page.goto(`/cases/${encodeURIComponent(demo.cases.edges[0]!.node.id)}`);
+    await warmUp.page.getByRole("heading").first().waitFor();
+    await warmUp.context.close();
+    const paths = [
+      { label: "progressive (screen level first)", flags: {} },
+      { label: "today's path (full resolution first)", flags: { fullFirst: true, noPrefetch: true } },
+    ] as const;
+    type Open = Awaited<ReturnType<typeof openCase>>;
+    const opens = paths.map((p, i) => ({
+      ...p,
+      cases: firstCases.filter((_, n) => n % 2 === i),
+      first: [] as Open[],
+      decodes: [] as Open[],
+      warm: [] as Open[],
+    }));
+    const log = (label: string, what: string, o: Open) =>
+      console.error(`[bench:viewer] ${label}, ${what}: ${o.seconds.toFixed(2)} s (level ${o.level}; ${o.phases})`);
+    // In turns, so that a noisy minute hits both paths: the first open after import (a case
+    // nobody opened), then on one case the server decoding again (its derived pixel files
+    // removed) and warm (cached), REPEATS times each.
+    for (let r = 0; r < REPEATS; r++)
+      for (const o of r % 2 ? [...opens].reverse() : opens) {
+        const first = await openCase(browser, o.cases[r]!, o.flags);
+        o.first.push(first);
+        log(o.label, "first open after import", first);
+      }
+    for (let r = 0; r < REPEATS; r++)
+      for (const o of r % 2 ? [...opens].reverse() : opens) {
+        removeDerivedPixels();
+        const decoded = await openCase(browser, o.cases[0]!, o.flags);
+        o.decodes.push(decoded);
+        log(o.label, "server decodes", decoded);
+        const warm = await openCase(browser, o.cases[0]!, o.flags);
+        o.warm.push(warm);
+        log(o.label, "warm", warm);
+      }
+    const median = (xs: Open[]) =>
+      quantile(
+        xs.map((x) => x.seconds),
+        0.5,
       );
+    const spread = (xs: Open[]) =>
+      `${median(xs).toFixed(2)} s (${Math.min(...xs.map((x) => x.seconds)).toFixed(2)}-${Math.max(...xs.map((x) => x.seconds)).toFixed(2)})`;
+    const openRows = () => {
+      const [progressive, today] = opens as [(typeof opens)[number], (typeof opens)[number]];
+      return [
+        `\n| opening a case of four views, median of ${REPEATS} (range) | first open after import | server decodes (derived files removed) | warm: server cached | level drawn first |`,
+        "| --- | --- | --- | --- | --- |",
+        ...opens.map(
+          (o) =>
+            `| ${o.label} | ${spread(o.first)} | ${spread(o.decodes)} | ${spread(o.warm)} | ${o.first[0]!.level} |`,
+        ),
+        `| ratio (today / progressive), medians | **${(median(today.first) / median(progressive.first)).toFixed(1)}x** | **${(median(today.decodes) / median(progressive.decodes)).toFixed(1)}x** | **${(median(today.warm) / median(progressive.warm)).toFixed(1)}x** | |`,
+      ];
+    };
+    // BENCH_OPEN_ONLY=1: the opens alone (a quicker loop while working on them).
+    if (process.env.BENCH_OPEN_ONLY) {
+      for (const row of openRows()) console.log(row);
+      return;
     }
-
     console.error("[bench:viewer] the next case after submitting a read…");
     await readingStudy(coordinator, annotator, readCases);
     console.error("[bench:viewer] study open; warming the server's levels of its cases…");
@@ -458,18 +555,12 @@ async function main() {
     await plain.context.close();
 
     console.error("[bench:viewer] window/level drags…");
-    const drags = await measureDrags(browser, coldNew);
+    const drags = await measureDrags(browser, opens[0]!.cases[0]!);
 
     console.log(
       `machine: ${os.cpus()[0]?.model ?? "?"}, ${os.cpus().length} cores, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB; load average (1/5/15 min) ${loadBefore} before, ${load()} after; Chromium headless, software rendering (--disable-gpu), 1920x1080 window, device pixel ratio 1, a fresh browser context per open`,
     );
-    console.log("\n| opening a case of four views | cold: server decodes | warm: server cached | level drawn first |");
-    console.log("| --- | --- | --- | --- |");
-    for (const o of opens) console.log(`| ${o.path} | ${o.cold.toFixed(2)} s | ${o.warm.toFixed(2)} s | ${o.level} |`);
-    const [progressive, today] = opens as [(typeof opens)[number], (typeof opens)[number]];
-    console.log(
-      `| ratio (today / progressive) | ${(today.cold / progressive.cold).toFixed(1)}x | ${(today.warm / progressive.warm).toFixed(1)}x | |`,
-    );
+    for (const row of openRows()) console.log(row);
     console.log("\n| next case on screen after Enter | time |");
     console.log("| --- | --- |");
     console.log(`| fetched ahead while reading (screen level) | ${(prefetched / 1000).toFixed(2)} s |`);

@@ -1,4 +1,11 @@
-import { createDerivedImages, THUMBNAIL_SIZES_PX, type ThumbnailSizePx } from "@mammo/imaging";
+import {
+  createDerivedImages,
+  fullDepthKey,
+  SCREEN_LEVELS,
+  sharedIngestPool,
+  THUMBNAIL_SIZES_PX,
+  type ThumbnailSizePx,
+} from "@mammo/imaging";
 import { MAX_LEVEL } from "@mammo/wire-formats";
 import { Router, type Response } from "express";
 import { authenticate } from "../auth/authenticate.ts";
@@ -7,7 +14,6 @@ import { AppError } from "../errors/app-error.ts";
 import type { Services } from "../graphql/context.ts";
 import { getVisibleImage } from "../modules/cases/case.service.ts";
 import { recordImageDelivery } from "../modules/reading/image-delivery.service.ts";
-import { encodeFullDepthPixels, fullDepthKey } from "./full-depth-pixels.ts";
 import { toAppError } from "./imaging-errors.ts";
 
 /**
@@ -51,21 +57,27 @@ export function imageRoutes(services: Services, config: ApiConfig): Router {
 
   // The stored pixels at full bit depth (gzip, layout in @mammo/wire-formats) at a resolution
   // level (?level=k, 0 = full), for window/level in the browser; cached beside the other derived
-  // images. Concurrent first requests for one file compute it once.
-  const computing = new Map<string, Promise<Buffer>>();
+  // images. The import derives the screen levels (ingest/screen-levels.ts); a missing one is made
+  // here with the others from one decode, in the ingest pool's threads (four views decode in
+  // parallel, and the event loop keeps answering). Concurrent first requests decode a file once.
+  const computing = new Map<string, Promise<Map<number, Buffer>>>();
   async function fullDepthFile(image: { contentSha256: string; storageKey: string }, level: number) {
     const key = fullDepthKey(image.contentSha256, level);
     if (await services.blobs.has(key)) return services.blobs.get(key);
-    let pending = computing.get(key);
+    const batch = `${image.contentSha256}/${level === 0 ? "full" : "screen"}`;
+    let pending = computing.get(batch);
     if (!pending) {
       pending = (async () => {
-        const bytes = await encodeFullDepthPixels(await services.blobs.get(image.storageKey), level);
-        await services.blobs.putAt(key, bytes);
-        return bytes;
-      })().finally(() => computing.delete(key));
-      computing.set(key, pending);
+        const encoded = await sharedIngestPool().deriveLevels(
+          await services.blobs.get(image.storageKey),
+          level === 0 ? [0] : SCREEN_LEVELS,
+        );
+        for (const e of encoded) await services.blobs.putAt(fullDepthKey(image.contentSha256, e.level), e.bytes);
+        return new Map(encoded.map((e) => [e.level, e.bytes]));
+      })().finally(() => computing.delete(batch));
+      computing.set(batch, pending);
     }
-    return pending;
+    return (await pending).get(level)!;
   }
 
   router.get("/images/:imageId/pixels.bin", async (req, res, next) => {

@@ -1,10 +1,13 @@
 import { existsSync } from "node:fs";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { gunzipSync } from "node:zlib";
+import { parseFullDepthPixels } from "@mammo/wire-formats";
 import type { BlobStore } from "@mammo/storage";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildDicom, patternPixels, transcode } from "../../test/fixtures/synthetic-dicom.ts";
+import { fullDepthKey } from "../derived/full-depth-levels.ts";
 import { miniMiasManifest } from "../mini-mias/mini-mias-manifest.ts";
 import { startImportHarness, type ImportHarness } from "../../test/import-harness.ts";
 import { importManifest } from "./import-service.ts";
@@ -156,6 +159,46 @@ describe("bulk import (folder + manifest) into PostgreSQL", () => {
       "import.case",
       "importBatch.finish",
       "importBatch.start",
+    ]);
+  });
+
+  it("derives the viewer's screen levels at import, so a reader's first open decodes nothing", async () => {
+    // Runs after the first import of MANIFEST (above). R CC is a 48x40 12-bit DICOM, L CC the
+    // same kind of file in JPEG-LS: each gets levels 1 to 6 beside it; full resolution waits for a zoom.
+    const found = await database.db.image.findMany({ where: { case: { accessionKey: "E-0001" }, view: "CC" } });
+    const images = ["R", "L"].map((l) => found.find((i) => i.laterality === l)!);
+    expect(images.map((i) => i.sourceFormat)).toEqual(["DICOM", "DICOM"]);
+    for (const image of images) {
+      for (let level = 1; level <= 6; level++)
+        expect(await blobs.has(fullDepthKey(image.contentSha256, level))).toBe(true);
+      expect(await blobs.has(fullDepthKey(image.contentSha256, 0))).toBe(false);
+    }
+    const level1 = parseFullDepthPixels(
+      new Uint8Array(gunzipSync(await blobs.get(fullDepthKey(images[0]!.contentSha256, 1)))).buffer,
+    );
+    expect(level1).toMatchObject({
+      level: 1,
+      widthPx: 24,
+      heightPx: 20,
+      fullWidthPx: 48,
+      fullHeightPx: 40,
+      bitsStored: 12,
+    });
+    // By hand from the file's own pixels: the rounded mean of each 2x2 block (sample 0 is 11 in R CC).
+    const full = patternPixels(48, 40, 12);
+    full[0] = 11;
+    const mean = (x: number, y: number) =>
+      Math.round(
+        (full[2 * y * 48 + 2 * x]! +
+          full[2 * y * 48 + 2 * x + 1]! +
+          full[(2 * y + 1) * 48 + 2 * x]! +
+          full[(2 * y + 1) * 48 + 2 * x + 1]!) /
+          4,
+      );
+    expect([level1.samples[0], level1.samples[23], level1.samples[24 * 19 + 11]]).toEqual([
+      mean(0, 0),
+      mean(23, 0),
+      mean(11, 19),
     ]);
   });
 

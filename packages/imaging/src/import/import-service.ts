@@ -3,6 +3,7 @@ import type { BlobStore, PutResult } from "@mammo/storage";
 import { dateShiftDaysFor } from "../deid/pseudonyms.ts";
 import { ImagingError, isImagingError } from "../errors.ts";
 import type { IngestedImage } from "../ingest/ingest-file.ts";
+import { fullDepthKey } from "../derived/full-depth-levels.ts";
 import { sharedIngestPool, type IngestPool } from "../ingest/ingest-pool.ts";
 import { DEFAULT_IMAGING_LIMITS, type ImagingLimits } from "../limits.ts";
 import { caseWriteErrors, groupBy, refuseFilesUnderTwoPatients, withCaseRefusal } from "./case-rows.ts";
@@ -239,8 +240,9 @@ async function commitCase(
   for (const p of prepared) stored.push(await blobs.put(p.image.storedBytes));
 
   // 3. All rows of the case in one transaction, with its audit event.
+  let result: CaseResult;
   try {
-    return await db.$transaction(async (tx) => {
+    result = await db.$transaction(async (tx) => {
       await lockImageIdentities(
         tx,
         prepared.map((p) => p.image),
@@ -322,6 +324,11 @@ async function commitCase(
     await removeOrphans(db, blobs, stored);
     return { errors: caseWriteErrors(error, rows, caseKey) };
   }
+  // 4. The viewer's screen levels, once the case is committed (a cache: never an orphan).
+  for (const [i, p] of prepared.entries())
+    for (const { level, bytes } of p.image.screenLevels ?? [])
+      await blobs.putAt(fullDepthKey(stored[i]!.sha256, level), bytes);
+  return result;
 }
 
 function imageRow(p: Prepared, blob: PutResult, caseId: string, batchId: string): Prisma.ImageUncheckedCreateInput {

@@ -46,6 +46,8 @@ export type IngestedImage = {
   quarantineReason?: string;
   /** Unusable header values that were ignored or removed. */
   warnings: string[];
+  /** The viewer's screen levels, gzipped (ingest/screen-levels.ts), stored after the case commits. */
+  screenLevels?: { level: number; bytes: Uint8Array }[];
 };
 
 /**

@@ -1,3 +1,4 @@
+import { gunzipSync } from "node:zlib";
 import sharp from "sharp";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildDicom, transcode } from "../../test/fixtures/synthetic-dicom.ts";
@@ -8,6 +9,7 @@ import { createIngestPool, ingestWorkerCount } from "./ingest-pool.ts";
 
 const deid = { secret: "pool", patientPseudonym: "P-POOL", dateShiftDays: -9 };
 const pool = createIngestPool(2);
+const inThread = createIngestPool(0);
 afterAll(() => pool.close());
 
 describe("ingest pool (worker threads)", () => {
@@ -18,9 +20,26 @@ describe("ingest pool (worker threads)", () => {
       .toBuffer();
     const files = [dicom, await transcode(dicom, "JpegLsLossless"), new Uint8Array(png)];
     const inPool = await Promise.all(files.map((f) => pool.ingest(f.slice(), deid, DEFAULT_IMAGING_LIMITS)));
-    const here = await Promise.all(files.map((f) => ingestFile(f, deid, DEFAULT_IMAGING_LIMITS)));
+    const here = await Promise.all(files.map((f) => inThread.ingest(f, deid, DEFAULT_IMAGING_LIMITS)));
     expect(inPool).toEqual(here);
     expect(inPool[0]).toMatchObject({ view: "CC", viewModifiers: ["SPOT_COMPRESSION"] });
+    // With the viewer's screen levels (made from the stored bytes), which ingestFile alone has not.
+    expect(inPool.map((i) => i.screenLevels?.map((l) => l.level))).toEqual([
+      [1, 2, 3, 4, 5, 6],
+      [1, 2, 3, 4, 5, 6],
+      [1, 2, 3, 4, 5, 6],
+    ]);
+    const plain = await ingestFile(files[0]!, deid, DEFAULT_IMAGING_LIMITS);
+    expect(plain.screenLevels).toBeUndefined();
+    expect({ ...inPool[0], screenLevels: undefined }).toEqual(plain);
+  });
+
+  it("derives full-depth levels of a stored file in a worker as in this thread", async () => {
+    const dicom = buildDicom({ widthPx: 40, heightPx: 30 });
+    const inPool = await pool.deriveLevels(dicom.slice(), [0, 2]);
+    const here = await inThread.deriveLevels(dicom, [0, 2]);
+    expect(inPool.map((l) => l.level)).toEqual([0, 2]);
+    expect(inPool.map((l) => gunzipSync(l.bytes))).toEqual(here.map((l) => gunzipSync(l.bytes)));
   });
 
   it("returns the file's problem as an ImagingError with its code, and keeps working", async () => {

@@ -3,11 +3,24 @@ import { Piscina } from "piscina";
 import { ImagingError } from "../errors.ts";
 import type { ImagingLimits } from "../limits.ts";
 import { ingestFile, type DeidContext, type IngestedImage } from "./ingest-file.ts";
-import type { IngestTask, IngestTaskResult } from "./ingest-worker.ts";
+import { encodeFullDepthLevels, type EncodedLevel } from "../derived/full-depth-levels.ts";
+import type { DeriveLevelsTask, IngestTask, IngestTaskResult } from "./ingest-worker.ts";
+import { withScreenLevels } from "./screen-levels.ts";
 
 /** Ingests one file (ingest-file.ts): in this thread, or in a worker thread of a pool. */
 export type IngestRunner = (bytes: Uint8Array, deid: DeidContext, limits: ImagingLimits) => Promise<IngestedImage>;
-export type IngestPool = { workers: number; ingest: IngestRunner; close: () => Promise<void> };
+/** Full-depth levels of a stored file (derived/full-depth-levels.ts): the bytes move to the worker. */
+export type LevelsRunner = (
+  bytes: Uint8Array,
+  levels: readonly number[],
+  limits?: ImagingLimits,
+) => Promise<EncodedLevel[]>;
+export type IngestPool = {
+  workers: number;
+  ingest: IngestRunner;
+  deriveLevels: LevelsRunner;
+  close: () => Promise<void>;
+};
 
 /** Worker threads for ingest: INGEST_WORKERS (0 = in the calling thread), else one per core. */
 export function ingestWorkerCount(env: NodeJS.ProcessEnv = process.env): number {
@@ -25,8 +38,14 @@ export function ingestWorkerCount(env: NodeJS.ProcessEnv = process.env): number 
  * start on first use and stop when idle. With 0 workers files are ingested in the calling thread.
  */
 export function createIngestPool(workers = ingestWorkerCount()): IngestPool {
-  if (workers === 0) return { workers, ingest: ingestFile, close: async () => {} };
-  const piscina = new Piscina<IngestTask, IngestTaskResult>({
+  if (workers === 0)
+    return {
+      workers,
+      ingest: async (bytes, deid, limits) => withScreenLevels(await ingestFile(bytes, deid, limits), limits),
+      deriveLevels: encodeFullDepthLevels,
+      close: async () => {},
+    };
+  const piscina = new Piscina<IngestTask | DeriveLevelsTask, IngestTaskResult | EncodedLevel[]>({
     filename: new URL("./ingest-worker-entry.mjs", import.meta.url).href,
     minThreads: 0,
     maxThreads: workers,
@@ -37,7 +56,10 @@ export function createIngestPool(workers = ingestWorkerCount()): IngestPool {
     const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
     let result: IngestTaskResult;
     try {
-      result = await piscina.run({ bytes: owned, deid, limits }, { transferList: [owned.buffer as ArrayBuffer] });
+      result = (await piscina.run(
+        { bytes: owned, deid, limits },
+        { transferList: [owned.buffer as ArrayBuffer] },
+      )) as IngestTaskResult;
     } catch (error) {
       // A file that kills its worker (a decoder abort) is that file's problem, not the import's.
       if (error instanceof Error && /worker.*(exit|terminat)/i.test(error.message))
@@ -47,7 +69,20 @@ export function createIngestPool(workers = ingestWorkerCount()): IngestPool {
     if (!result.ok) throw new ImagingError(result.error.code, result.error.message);
     return result.image;
   };
-  return { workers, ingest, close: () => piscina.destroy() };
+  const deriveLevels: LevelsRunner = async (bytes, levels, limits) => {
+    const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+    const task: DeriveLevelsTask = { bytes: owned, levels, limits };
+    const encoded = (await piscina.run(task, {
+      name: "deriveLevels",
+      transferList: [owned.buffer as ArrayBuffer],
+    })) as { level: number; bytes: Uint8Array }[];
+    // Buffers arrive as plain Uint8Arrays (structured clone).
+    return encoded.map(({ level, bytes }) => ({
+      level,
+      bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    }));
+  };
+  return { workers, ingest, deriveLevels, close: () => piscina.destroy() };
 }
 
 let shared: IngestPool | undefined;

@@ -3,5 +3,7 @@
 import { register } from "tsx/esm/api";
 
 register();
-const { default: ingestTask } = await import("./ingest-worker.ts");
-export default ingestTask;
+const worker = await import("./ingest-worker.ts");
+export default worker.default;
+// The API's screen levels of an image the import did not derive (Piscina's `name` option).
+export const deriveLevels = worker.deriveLevelsTask;

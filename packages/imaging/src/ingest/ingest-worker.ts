@@ -2,7 +2,9 @@
 import { Piscina } from "piscina";
 import { isImagingError, type ImagingErrorCode } from "../errors.ts";
 import type { ImagingLimits } from "../limits.ts";
+import { encodeFullDepthLevels, type EncodedLevel } from "../derived/full-depth-levels.ts";
 import { ingestFile, type DeidContext, type IngestedImage } from "./ingest-file.ts";
+import { withScreenLevels } from "./screen-levels.ts";
 
 export type IngestTask = { bytes: Uint8Array; deid: DeidContext; limits: ImagingLimits };
 // ImagingError does not survive the thread boundary as a class: it travels as code and message.
@@ -12,7 +14,7 @@ export type IngestTaskResult =
 export default async function ingestTask(task: IngestTask): Promise<IngestTaskResult> {
   let image: IngestedImage;
   try {
-    image = await ingestFile(task.bytes, task.deid, task.limits);
+    image = await withScreenLevels(await ingestFile(task.bytes, task.deid, task.limits), task.limits);
   } catch (error) {
     if (isImagingError(error)) return { ok: false, error: { code: error.code, message: error.message } };
     throw error;
@@ -35,4 +37,11 @@ export default async function ingestTask(task: IngestTask): Promise<IngestTaskRe
   };
   // Piscina sends the value and transfers the list; its types do not describe such an object.
   return Piscina.move(movable as unknown as Parameters<typeof Piscina.move>[0]) as unknown as IngestTaskResult;
+}
+
+export type DeriveLevelsTask = { bytes: Uint8Array; levels: readonly number[]; limits?: ImagingLimits };
+
+/** Full-depth levels of a stored file (derived/full-depth-levels.ts), off the API's event loop. */
+export async function deriveLevelsTask(task: DeriveLevelsTask): Promise<EncodedLevel[]> {
+  return encodeFullDepthLevels(task.bytes, task.levels, task.limits);
 }

@@ -1,0 +1,85 @@
+import { promisify } from "node:util";
+import { gzip } from "node:zlib";
+import {
+  FULL_DEPTH_VERSION,
+  frameFullDepthPixels,
+  levelOf,
+  MAX_LEVEL,
+  type FullDepthHeader,
+  type PyramidLevel,
+} from "@mammo/wire-formats";
+import { decodeForDisplay } from "../display/decode-for-display.ts";
+import type { ImagingLimits } from "../limits.ts";
+
+const gzipAsync = promisify(gzip);
+
+/** Blob key of one level's file: the format's version is in it, so a new layout never reads an old file. */
+export const fullDepthKey = (sha256: string, level: number) =>
+  `derived/${sha256}/pixels16-v${FULL_DEPTH_VERSION}-level${level}.bin.gz`;
+
+/**
+ * The levels a viewer asks for first (a screen-sized level: 3 for a 1x4 hanging on a 1080p
+ * screen, 1 or 2 for one view or a high-density screen), all made from one decode. Full
+ * resolution (level 0, 27 MB of samples for a 3328x4096 view) is fetched only on zoom.
+ */
+export const SCREEN_LEVELS: readonly number[] = Array.from({ length: MAX_LEVEL }, (_, i) => i + 1);
+
+export type EncodedLevel = { level: number; bytes: Buffer };
+
+/**
+ * The stored image at its full bit depth, at each of `levels` (the wire format of
+ * @mammo/wire-formats, gzipped): one decode, each level made from the finer one before it, the
+ * levels compressed at once (zlib works in libuv's threads, off this one).
+ */
+export async function encodeFullDepthLevels(
+  fileBytes: Uint8Array,
+  levels: readonly number[],
+  limits?: ImagingLimits,
+): Promise<EncodedLevel[]> {
+  const { image, transform } = await decodeForDisplay(fileBytes, limits);
+  const samples = image.samples;
+  let min = Infinity;
+  let max = -Infinity;
+  const pad = transform.padding;
+  for (let i = 0; i < samples.length; i++) {
+    const v = samples[i]!;
+    if (pad && v >= pad.from && v <= pad.to) continue;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (min === Infinity) min = max = 0;
+  const modality = (v: number) => v * transform.rescaleSlope + transform.rescaleIntercept;
+  const low = Math.min(modality(min), modality(max));
+  const high = Math.max(modality(min), modality(max));
+  // 8-bit images are widened to 16 bits (the format's sample size).
+  const typed = samples instanceof Uint8Array ? Uint16Array.from(samples) : samples;
+  let current: PyramidLevel = { level: 0, widthPx: image.widthPx, heightPx: image.heightPx, samples: typed };
+  const out: Promise<EncodedLevel>[] = [];
+  for (const level of [...levels].sort((a, b) => a - b)) {
+    current = levelOf(current, level);
+    const header: FullDepthHeader = {
+      format: "mmpx",
+      version: FULL_DEPTH_VERSION,
+      level: current.level,
+      widthPx: current.widthPx,
+      heightPx: current.heightPx,
+      fullWidthPx: image.widthPx,
+      fullHeightPx: image.heightPx,
+      bitsStored: image.bitsStored,
+      isSigned: image.isSigned,
+      rescaleSlope: transform.rescaleSlope,
+      rescaleIntercept: transform.rescaleIntercept,
+      // A VOI LUT table is approximated by the image's value range (the browser windows linearly).
+      window: transform.window ?? { center: (low + high) / 2, width: Math.max(1, high - low) },
+      voiLutFunction: transform.window ? transform.voiLutFunction : "LINEAR_EXACT",
+      isInverted: transform.isInverted,
+      minStored: min,
+      maxStored: max,
+      padding: pad ?? null,
+    };
+    // gzip level 1: mammograms compress well already and the first request should not wait long.
+    const bytes = gzipAsync(frameFullDepthPixels(header, current.samples), { level: 1 });
+    out.push(bytes.then((b) => ({ level, bytes: b })));
+  }
+  return Promise.all(out);
+}
