@@ -267,12 +267,19 @@ async function openCase(
   }
 }
 
-/** Removes every derived full-depth pixel file from the platform's blob store: the next open decodes. */
-function removeDerivedPixels() {
+/** The derived full-depth pixel files in the platform's blob store (the import makes levels 1-6 of each view). */
+function derivedPixelFiles(): string[] {
   const derived = path.join(DATA_DIR, "blobs", "derived");
-  for (const dir of readdirSync(derived))
-    for (const file of readdirSync(path.join(derived, dir)))
-      if (file.startsWith("pixels16-")) rmSync(path.join(derived, dir, file));
+  return readdirSync(derived).flatMap((dir) =>
+    readdirSync(path.join(derived, dir))
+      .filter((file) => file.startsWith("pixels16-"))
+      .map((file) => path.join(derived, dir, file)),
+  );
+}
+
+/** Removes every derived full-depth pixel file: the next open decodes. */
+function removeDerivedPixels() {
+  for (const file of derivedPixelFiles()) rmSync(file);
 }
 
 /** Sets up a study on the bench cases, read by reader 1 (one unaided arm). */
@@ -362,6 +369,9 @@ async function measureDrags(browser: Browser, caseId: string): Promise<string[]>
     await page.getByRole("button", { name: "2×2" }).click();
     await scenario("2x2 hanging, fitted", "viewport-RCC");
     await page.getByRole("button", { name: "1-up", exact: true }).click();
+    // The single view is a viewport of its own: it loads its level before the drag starts.
+    await page.getByTestId("viewport-LCC").waitFor({ state: "detached" });
+    await page.locator('[data-testid="viewport-RCC"][data-state="ready"]').waitFor();
     await scenario("single view, fitted", "viewport-RCC");
     await page.getByRole("button", { name: "1:1" }).click();
     await page.locator('[data-testid="viewport-RCC"][data-level="0"]').waitFor({ timeout: 300_000 });
@@ -456,7 +466,9 @@ async function main() {
     const ids: string[] = [];
     const importStarted = Date.now();
     for (let n = 0; n < caseCount; n++) ids.push(await importCase(adminToken, `BENCH-C${n + 1}`, n));
-    console.error(`[bench:viewer] imported in ${((Date.now() - importStarted) / 1000).toFixed(0)} s`);
+    console.error(
+      `[bench:viewer] imported in ${((Date.now() - importStarted) / 1000).toFixed(0)} s; ${derivedPixelFiles().length} derived pixel files in the blob store`,
+    );
     const firstCases = ids.slice(0, 2 * REPEATS);
     const readCases = ids.slice(2 * REPEATS);
 

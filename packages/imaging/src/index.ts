@@ -23,7 +23,15 @@ export { BASIC_PROFILE } from "./deid/basic-profile-table.ts";
 export { replacementUid, dateShiftDaysFor } from "./deid/pseudonyms.ts";
 export { displayTransformOf, renderDisplay8, voiValue, type DisplayTransform } from "./display/display-transform.ts";
 export { decodeForDisplay, renderDisplayPixels } from "./display/decode-for-display.ts";
-export { encodeFullDepthLevels, fullDepthKey, SCREEN_LEVELS, type EncodedLevel } from "./derived/full-depth-levels.ts";
+export {
+  encodeFullDepthLevels,
+  frameFullDepthLevels,
+  fullDepthKey,
+  gzipLevel,
+  SCREEN_LEVELS,
+  type EncodedLevel,
+  type FramedLevel,
+} from "./derived/full-depth-levels.ts";
 export { ingestFile, type IngestedImage, type DeidContext } from "./ingest/ingest-file.ts";
 export { pixelSha256 } from "./ingest/pixel-identity.ts";
 export {

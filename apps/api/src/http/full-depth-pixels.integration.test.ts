@@ -70,7 +70,8 @@ describe("GET /images/:id/pixels.bin: the stored pixels at full bit depth", () =
       maxStored: 100 + 29 * 131,
     });
     expect([...samples]).toEqual([...values]);
-    expect(await api.blobs.has(fullDepthKey(stored.sha256, 0))).toBe(true);
+    // Stored as the answer goes out (a cache: waited for, not assumed).
+    await expect.poll(() => api.blobs.has(fullDepthKey(stored.sha256, 0)), { timeout: 10_000 }).toBe(true);
 
     // Cached: the same bytes again.
     const again = await fetch(url, { headers: { authorization: `Bearer ${await api.sessionFor(annotator.id)}` } });
@@ -101,7 +102,8 @@ describe("GET /images/:id/pixels.bin: the stored pixels at full bit depth", () =
     expect(level1.samples[0]).toBe(559);
     expect(level1.samples[8]).toBe(3834);
     // Every screen level came from that one decode (a viewport of another size finds its own).
-    for (const level of [1, 2, 3, 4, 5, 6]) expect(await api.blobs.has(fullDepthKey(stored.sha256, level))).toBe(true);
+    for (const level of [1, 2, 3, 4, 5, 6])
+      await expect.poll(() => api.blobs.has(fullDepthKey(stored.sha256, level)), { timeout: 10_000 }).toBe(true);
     const bad = await fetch(`${url}?level=9`, {
       headers: { authorization: `Bearer ${await api.sessionFor(annotator.id)}` },
     });

@@ -1,9 +1,11 @@
 import {
   createDerivedImages,
   fullDepthKey,
+  gzipLevel,
   SCREEN_LEVELS,
   sharedIngestPool,
   THUMBNAIL_SIZES_PX,
+  type EncodedLevel,
   type ThumbnailSizePx,
 } from "@mammo/imaging";
 import { MAX_LEVEL } from "@mammo/wire-formats";
@@ -57,10 +59,11 @@ export function imageRoutes(services: Services, config: ApiConfig): Router {
 
   // The stored pixels at full bit depth (gzip, layout in @mammo/wire-formats) at a resolution
   // level (?level=k, 0 = full), for window/level in the browser; cached beside the other derived
-  // images. The import derives the screen levels (ingest/screen-levels.ts); a missing one is made
-  // here with the others from one decode, in the ingest pool's threads (four views decode in
-  // parallel, and the event loop keeps answering). Concurrent first requests decode a file once.
-  const computing = new Map<string, Promise<Map<number, Buffer>>>();
+  // images. The import derives the screen levels (ingest-file.ts IngestOptions); a missing one is made
+  // here with the others from one decode in the ingest pool's threads (off the event loop), and
+  // sent as soon as it is compressed, the others stored as theirs end. Concurrent first requests
+  // decode a file once.
+  const computing = new Map<string, Promise<Map<number, Promise<EncodedLevel>>>>();
   async function fullDepthFile(image: { contentSha256: string; storageKey: string }, level: number) {
     const key = fullDepthKey(image.contentSha256, level);
     if (await services.blobs.has(key)) return services.blobs.get(key);
@@ -68,16 +71,27 @@ export function imageRoutes(services: Services, config: ApiConfig): Router {
     let pending = computing.get(batch);
     if (!pending) {
       pending = (async () => {
-        const encoded = await sharedIngestPool().deriveLevels(
+        const framed = await sharedIngestPool().deriveLevels(
           await services.blobs.get(image.storageKey),
           level === 0 ? [0] : SCREEN_LEVELS,
         );
-        for (const e of encoded) await services.blobs.putAt(fullDepthKey(image.contentSha256, e.level), e.bytes);
-        return new Map(encoded.map((e) => [e.level, e.bytes]));
-      })().finally(() => computing.delete(batch));
+        const encoded = new Map(framed.map((f) => [f.level, gzipLevel(f)]));
+        const stored = [...encoded.values()].map(async (e) => {
+          const { level: l, bytes } = await e;
+          await services.blobs.putAt(fullDepthKey(image.contentSha256, l), bytes);
+        });
+        void Promise.allSettled(stored).then((results) => {
+          computing.delete(batch);
+          // A cache only: a level that could not be stored is made again on its next request.
+          for (const r of results)
+            if (r.status === "rejected") console.error("[api] derived pixels not stored", r.reason);
+        });
+        return encoded;
+      })();
+      pending.catch(() => computing.delete(batch));
       computing.set(batch, pending);
     }
-    return (await pending).get(level)!;
+    return (await (await pending).get(level)!).bytes;
   }
 
   router.get("/images/:imageId/pixels.bin", async (req, res, next) => {

@@ -9,6 +9,8 @@ import {
   type PyramidLevel,
 } from "@mammo/wire-formats";
 import { decodeForDisplay } from "../display/decode-for-display.ts";
+import type { DisplayTransform } from "../display/display-transform.ts";
+import type { GreyImage } from "../grey-image.ts";
 import type { ImagingLimits } from "../limits.ts";
 
 const gzipAsync = promisify(gzip);
@@ -25,18 +27,42 @@ export const fullDepthKey = (sha256: string, level: number) =>
 export const SCREEN_LEVELS: readonly number[] = Array.from({ length: MAX_LEVEL }, (_, i) => i + 1);
 
 export type EncodedLevel = { level: number; bytes: Buffer };
+/** A level in the wire format, not yet compressed. */
+export type FramedLevel = { level: number; framed: Uint8Array };
+
+/** Compresses a framed level. gzip level 1: mammograms compress well already, and a reader waits. */
+export const gzipLevel = async ({ level, framed }: FramedLevel): Promise<EncodedLevel> => ({
+  level,
+  bytes: await gzipAsync(framed, { level: 1 }),
+});
 
 /**
- * The stored image at its full bit depth, at each of `levels` (the wire format of
- * @mammo/wire-formats, gzipped): one decode, each level made from the finer one before it, the
- * levels compressed at once (zlib works in libuv's threads, off this one).
+ * The stored image at its full bit depth, at each of `levels`, gzipped: encodeFullDepthLevels
+ * with the compression (in libuv's threads) of every level at once.
  */
 export async function encodeFullDepthLevels(
   fileBytes: Uint8Array,
   levels: readonly number[],
   limits?: ImagingLimits,
 ): Promise<EncodedLevel[]> {
+  return Promise.all((await frameFullDepthLevels(fileBytes, levels, limits)).map(gzipLevel));
+}
+
+/**
+ * The stored image at its full bit depth, at each of `levels`, in the wire format of
+ * @mammo/wire-formats: one decode, each level made from the finer one before it.
+ */
+export async function frameFullDepthLevels(
+  fileBytes: Uint8Array,
+  levels: readonly number[],
+  limits?: ImagingLimits,
+): Promise<FramedLevel[]> {
   const { image, transform } = await decodeForDisplay(fileBytes, limits);
+  return frameLevelsOf(image, transform, levels);
+}
+
+/** frameFullDepthLevels of pixels already decoded (the import's own decode), with the file's display transform. */
+export function frameLevelsOf(image: GreyImage, transform: DisplayTransform, levels: readonly number[]): FramedLevel[] {
   const samples = image.samples;
   let min = Infinity;
   let max = -Infinity;
@@ -54,7 +80,7 @@ export async function encodeFullDepthLevels(
   // 8-bit images are widened to 16 bits (the format's sample size).
   const typed = samples instanceof Uint8Array ? Uint16Array.from(samples) : samples;
   let current: PyramidLevel = { level: 0, widthPx: image.widthPx, heightPx: image.heightPx, samples: typed };
-  const out: Promise<EncodedLevel>[] = [];
+  const out: FramedLevel[] = [];
   for (const level of [...levels].sort((a, b) => a - b)) {
     current = levelOf(current, level);
     const header: FullDepthHeader = {
@@ -77,9 +103,7 @@ export async function encodeFullDepthLevels(
       maxStored: max,
       padding: pad ?? null,
     };
-    // gzip level 1: mammograms compress well already and the first request should not wait long.
-    const bytes = gzipAsync(frameFullDepthPixels(header, current.samples), { level: 1 });
-    out.push(bytes.then((b) => ({ level, bytes: b })));
+    out.push({ level, framed: frameFullDepthPixels(header, current.samples) });
   }
-  return Promise.all(out);
+  return out;
 }

@@ -7,7 +7,7 @@ import type { BlobStore } from "@mammo/storage";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildDicom, patternPixels, transcode } from "../../test/fixtures/synthetic-dicom.ts";
-import { fullDepthKey } from "../derived/full-depth-levels.ts";
+import { frameFullDepthLevels, fullDepthKey } from "../derived/full-depth-levels.ts";
 import { miniMiasManifest } from "../mini-mias/mini-mias-manifest.ts";
 import { startImportHarness, type ImportHarness } from "../../test/import-harness.ts";
 import { importManifest } from "./import-service.ts";
@@ -200,6 +200,14 @@ describe("bulk import (folder + manifest) into PostgreSQL", () => {
       mean(23, 0),
       mean(11, 19),
     ]);
+    // Made from the import's own decode of the original, they are what the API makes from the
+    // stored, de-identified file (its header's window and inversion included).
+    for (const image of images)
+      for (const level of [1, 3]) {
+        const atImport = gunzipSync(await blobs.get(fullDepthKey(image.contentSha256, level)));
+        const [fromStored] = await frameFullDepthLevels(await blobs.get(image.storageKey), [level]);
+        expect(new Uint8Array(atImport)).toEqual(fromStored!.framed);
+      }
   });
 
   it("is idempotent: importing the same files again adds no images", async () => {

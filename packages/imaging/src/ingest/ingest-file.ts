@@ -1,4 +1,7 @@
 import { deidentifyDicom } from "../deid/deidentify-dicom.ts";
+import { frameLevelsOf, gzipLevel, SCREEN_LEVELS } from "../derived/full-depth-levels.ts";
+import { displayTransformOf, plainDisplayTransform, type DisplayTransform } from "../display/display-transform.ts";
+import type { GreyImage } from "../grey-image.ts";
 import { decodeDicomPixels } from "../dicom/decode-pixels.ts";
 import { readImageInfo, type Laterality, type ViewModifier, type ViewPosition } from "../dicom/image-info.ts";
 import { readDicomFile } from "../dicom/read-dicom.ts";
@@ -46,25 +49,51 @@ export type IngestedImage = {
   quarantineReason?: string;
   /** Unusable header values that were ignored or removed. */
   warnings: string[];
-  /** The viewer's screen levels, gzipped (ingest/screen-levels.ts), stored after the case commits. */
+  /** The viewer's screen levels, gzipped (IngestOptions), stored after the case commits. */
   screenLevels?: { level: number; bytes: Uint8Array }[];
 };
+
+export type IngestOptions = {
+  /**
+   * Also make the viewer's screen levels (derived/full-depth-levels.ts) from the pixels the
+   * ingest decodes anyway: a reader's first open of the case then reads four small files
+   * instead of waiting for the API to decode four mammograms.
+   */
+  withScreenLevels?: boolean;
+};
+
+/** The screen levels, gzipped, as plain Uint8Arrays (what arrives from a worker thread). */
+async function screenLevelsOf(image: GreyImage, transform: DisplayTransform) {
+  const encoded = await Promise.all(frameLevelsOf(image, transform, SCREEN_LEVELS).map(gzipLevel));
+  return encoded.map(({ level, bytes }) => ({
+    level,
+    bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+  }));
+}
 
 /**
  * One file from a user's disk to a stored-ready, de-identified image. The format comes from the
  * content; the pixels are decoded once to prove they are readable; nothing identifying leaves
  * this function. Throws ImagingError for every problem with the input.
  */
-export async function ingestFile(bytes: Uint8Array, deid: DeidContext, limits: ImagingLimits): Promise<IngestedImage> {
+export async function ingestFile(
+  bytes: Uint8Array,
+  deid: DeidContext,
+  limits: ImagingLimits,
+  options: IngestOptions = {},
+): Promise<IngestedImage> {
   if (bytes.length > limits.maxFileBytes) {
     throw new ImagingError("FILE_TOO_LARGE", `file is ${bytes.length} bytes; the limit is ${limits.maxFileBytes}`);
   }
   const format = detectFormat(bytes);
-  if (format === "DICOM") return ingestDicom(bytes, deid, limits);
+  if (format === "DICOM") return ingestDicom(bytes, deid, limits, options);
 
   const storedBytes = format === "PNG" ? stripPngMetadata(bytes) : stripJpegMetadata(bytes);
   const image = await decodeRaster(storedBytes, format, limits);
   return {
+    ...(options.withScreenLevels && {
+      screenLevels: await screenLevelsOf(image, plainDisplayTransform(image.bitsStored)),
+    }),
     sourceFormat: format,
     mediaType: format === "PNG" ? "image/png" : "image/jpeg",
     storedBytes,
@@ -78,14 +107,22 @@ export async function ingestFile(bytes: Uint8Array, deid: DeidContext, limits: I
   };
 }
 
-async function ingestDicom(bytes: Uint8Array, deid: DeidContext, limits: ImagingLimits): Promise<IngestedImage> {
+async function ingestDicom(
+  bytes: Uint8Array,
+  deid: DeidContext,
+  limits: ImagingLimits,
+  options: IngestOptions,
+): Promise<IngestedImage> {
   const file = readDicomFile(bytes);
   const info = readImageInfo(file, limits);
   const pixels = await decodeDicomPixels(file, info); // refuse what cannot be decoded before storing anything
+  // From the pixels just decoded: de-identification changes neither them nor how they are displayed.
+  const screenLevels = options.withScreenLevels ? await screenLevelsOf(pixels, displayTransformOf(info)) : undefined;
   const result = deidentifyDicom(file, deid);
   const burnedIn = info.burnedInAnnotation?.toUpperCase();
   const window = info.windows[0];
   return {
+    ...(screenLevels && { screenLevels }),
     sourceFormat: "DICOM",
     mediaType: "application/dicom",
     storedBytes: result.bytes,

@@ -3,18 +3,17 @@ import { Piscina } from "piscina";
 import { ImagingError } from "../errors.ts";
 import type { ImagingLimits } from "../limits.ts";
 import { ingestFile, type DeidContext, type IngestedImage } from "./ingest-file.ts";
-import { encodeFullDepthLevels, type EncodedLevel } from "../derived/full-depth-levels.ts";
+import { frameFullDepthLevels, type FramedLevel } from "../derived/full-depth-levels.ts";
 import type { DeriveLevelsTask, IngestTask, IngestTaskResult } from "./ingest-worker.ts";
-import { withScreenLevels } from "./screen-levels.ts";
 
 /** Ingests one file (ingest-file.ts): in this thread, or in a worker thread of a pool. */
 export type IngestRunner = (bytes: Uint8Array, deid: DeidContext, limits: ImagingLimits) => Promise<IngestedImage>;
-/** Full-depth levels of a stored file (derived/full-depth-levels.ts): the bytes move to the worker. */
+/** Full-depth levels of a stored file, framed (derived/full-depth-levels.ts): the bytes move to the worker. */
 export type LevelsRunner = (
   bytes: Uint8Array,
   levels: readonly number[],
   limits?: ImagingLimits,
-) => Promise<EncodedLevel[]>;
+) => Promise<FramedLevel[]>;
 export type IngestPool = {
   workers: number;
   ingest: IngestRunner;
@@ -41,11 +40,11 @@ export function createIngestPool(workers = ingestWorkerCount()): IngestPool {
   if (workers === 0)
     return {
       workers,
-      ingest: async (bytes, deid, limits) => withScreenLevels(await ingestFile(bytes, deid, limits), limits),
-      deriveLevels: encodeFullDepthLevels,
+      ingest: (bytes, deid, limits) => ingestFile(bytes, deid, limits, { withScreenLevels: true }),
+      deriveLevels: frameFullDepthLevels,
       close: async () => {},
     };
-  const piscina = new Piscina<IngestTask | DeriveLevelsTask, IngestTaskResult | EncodedLevel[]>({
+  const piscina = new Piscina<IngestTask | DeriveLevelsTask, IngestTaskResult | FramedLevel[]>({
     filename: new URL("./ingest-worker-entry.mjs", import.meta.url).href,
     minThreads: 0,
     maxThreads: workers,
@@ -72,15 +71,10 @@ export function createIngestPool(workers = ingestWorkerCount()): IngestPool {
   const deriveLevels: LevelsRunner = async (bytes, levels, limits) => {
     const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
     const task: DeriveLevelsTask = { bytes: owned, levels, limits };
-    const encoded = (await piscina.run(task, {
+    return (await piscina.run(task, {
       name: "deriveLevels",
       transferList: [owned.buffer as ArrayBuffer],
-    })) as { level: number; bytes: Uint8Array }[];
-    // Buffers arrive as plain Uint8Arrays (structured clone).
-    return encoded.map(({ level, bytes }) => ({
-      level,
-      bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-    }));
+    })) as FramedLevel[];
   };
   return { workers, ingest, deriveLevels, close: () => piscina.destroy() };
 }

@@ -2,9 +2,8 @@
 import { Piscina } from "piscina";
 import { isImagingError, type ImagingErrorCode } from "../errors.ts";
 import type { ImagingLimits } from "../limits.ts";
-import { encodeFullDepthLevels, type EncodedLevel } from "../derived/full-depth-levels.ts";
+import { frameFullDepthLevels, type FramedLevel } from "../derived/full-depth-levels.ts";
 import { ingestFile, type DeidContext, type IngestedImage } from "./ingest-file.ts";
-import { withScreenLevels } from "./screen-levels.ts";
 
 export type IngestTask = { bytes: Uint8Array; deid: DeidContext; limits: ImagingLimits };
 // ImagingError does not survive the thread boundary as a class: it travels as code and message.
@@ -14,7 +13,7 @@ export type IngestTaskResult =
 export default async function ingestTask(task: IngestTask): Promise<IngestTaskResult> {
   let image: IngestedImage;
   try {
-    image = await withScreenLevels(await ingestFile(task.bytes, task.deid, task.limits), task.limits);
+    image = await ingestFile(task.bytes, task.deid, task.limits, { withScreenLevels: true });
   } catch (error) {
     if (isImagingError(error)) return { ok: false, error: { code: error.code, message: error.message } };
     throw error;
@@ -41,7 +40,20 @@ export default async function ingestTask(task: IngestTask): Promise<IngestTaskRe
 
 export type DeriveLevelsTask = { bytes: Uint8Array; levels: readonly number[]; limits?: ImagingLimits };
 
-/** Full-depth levels of a stored file (derived/full-depth-levels.ts), off the API's event loop. */
-export async function deriveLevelsTask(task: DeriveLevelsTask): Promise<EncodedLevel[]> {
-  return encodeFullDepthLevels(task.bytes, task.levels, task.limits);
+/**
+ * Full-depth levels of a stored file, framed, not compressed (derived/full-depth-levels.ts): the
+ * caller compresses them in libuv's threads and can answer with one before the others. Their
+ * buffers move back to the caller.
+ */
+export async function deriveLevelsTask(task: DeriveLevelsTask): Promise<FramedLevel[]> {
+  const levels = await frameFullDepthLevels(task.bytes, task.levels, task.limits);
+  const movable = {
+    get [Piscina.transferableSymbol]() {
+      return levels.map((l) => l.framed.buffer);
+    },
+    get [Piscina.valueSymbol]() {
+      return levels;
+    },
+  };
+  return Piscina.move(movable as unknown as Parameters<typeof Piscina.move>[0]) as unknown as FramedLevel[];
 }
