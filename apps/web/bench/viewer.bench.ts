@@ -500,16 +500,32 @@ async function main() {
     // In turns, so that a noisy minute hits both paths: the first open after import (a case
     // nobody opened), then on one case the server decoding again (its derived pixel files
     // removed) and warm (cached), REPEATS times each.
+    // The API stores the levels it derived after it answers: each open waits until the files it
+    // made are on disk (4 views: level 0 each by today's path, levels 1-6 each progressively),
+    // so that the next open does not meet the last one's writes.
+    let expectedFiles = derivedPixelFiles().length;
+    const written = async (added: number) => {
+      expectedFiles += added;
+      const deadline = Date.now() + 300_000;
+      while (derivedPixelFiles().length < expectedFiles) {
+        if (Date.now() > deadline)
+          throw new Error(`derived pixel files: ${derivedPixelFiles().length} of ${expectedFiles}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
     for (let r = 0; r < REPEATS; r++)
       for (const o of r % 2 ? [...opens].reverse() : opens) {
         const first = await openCase(browser, o.cases[r]!, o.flags);
+        await written(o.flags === paths[0].flags ? 0 : 4);
         o.first.push(first);
         log(o.label, "first open after import", first);
       }
     for (let r = 0; r < REPEATS; r++)
       for (const o of r % 2 ? [...opens].reverse() : opens) {
         removeDerivedPixels();
+        expectedFiles = 0;
         const decoded = await openCase(browser, o.cases[0]!, o.flags);
+        await written(o.flags === paths[0].flags ? 24 : 4);
         o.decodes.push(decoded);
         log(o.label, "server decodes", decoded);
         const warm = await openCase(browser, o.cases[0]!, o.flags);

@@ -59,10 +59,10 @@ export function imageRoutes(services: Services, config: ApiConfig): Router {
 
   // The stored pixels at full bit depth (gzip, layout in @mammo/wire-formats) at a resolution
   // level (?level=k, 0 = full), for window/level in the browser; cached beside the other derived
-  // images. The import derives the screen levels (ingest-file.ts IngestOptions); a missing one is made
-  // here with the others from one decode in the ingest pool's threads (off the event loop), and
-  // sent as soon as it is compressed, the others stored as theirs end. Concurrent first requests
-  // decode a file once.
+  // images. The import derives the screen levels (ingest-file.ts, IngestOptions); a missing one
+  // is made here with the others from one decode in the ingest pool's threads (off the event
+  // loop) and sent as soon as it is compressed, the others compressed and stored after it.
+  // Concurrent first requests decode a file once.
   const computing = new Map<string, Promise<Map<number, Promise<EncodedLevel>>>>();
   async function fullDepthFile(image: { contentSha256: string; storageKey: string }, level: number) {
     const key = fullDepthKey(image.contentSha256, level);
@@ -75,7 +75,12 @@ export function imageRoutes(services: Services, config: ApiConfig): Router {
           await services.blobs.get(image.storageKey),
           level === 0 ? [0] : SCREEN_LEVELS,
         );
-        const encoded = new Map(framed.map((f) => [f.level, gzipLevel(f)]));
+        // The requested level is compressed first; the others after it, not competing for the cores.
+        const wanted = gzipLevel(framed.find((f) => f.level === level)!);
+        const after = wanted.catch(() => undefined);
+        const encoded = new Map(
+          framed.map((f) => [f.level, f.level === level ? wanted : after.then(() => gzipLevel(f))]),
+        );
         const stored = [...encoded.values()].map(async (e) => {
           const { level: l, bytes } = await e;
           await services.blobs.putAt(fullDepthKey(image.contentSha256, l), bytes);
