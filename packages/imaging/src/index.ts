@@ -28,6 +28,7 @@ export {
   frameFullDepthLevels,
   fullDepthKey,
   gzipLevel,
+  IMPORT_LEVELS,
   SCREEN_LEVELS,
   type EncodedLevel,
   type FramedLevel,

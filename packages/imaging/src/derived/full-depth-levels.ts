@@ -26,6 +26,13 @@ export const fullDepthKey = (sha256: string, level: number) =>
  */
 export const SCREEN_LEVELS: readonly number[] = Array.from({ length: MAX_LEVEL }, (_, i) => i + 1);
 
+/**
+ * The screen levels the import makes: 2 and coarser (a 1x4 or 2x2 hanging, or one view on a
+ * 1080p screen). Level 1 (a single view on a 5 MP or high-density screen) is 80% of the bytes
+ * and 70% of the work (BENCHMARKS.md, viewer): the API makes it on first request.
+ */
+export const IMPORT_LEVELS: readonly number[] = SCREEN_LEVELS.filter((level) => level >= 2);
+
 export type EncodedLevel = { level: number; bytes: Buffer };
 /** A level in the wire format, not yet compressed. */
 export type FramedLevel = { level: number; framed: Uint8Array };

@@ -164,46 +164,44 @@ describe("bulk import (folder + manifest) into PostgreSQL", () => {
 
   it("derives the viewer's screen levels at import, so a reader's first open decodes nothing", async () => {
     // Runs after the first import of MANIFEST (above). R CC is a 48x40 12-bit DICOM, L CC the
-    // same kind of file in JPEG-LS: each gets levels 1 to 6 beside it; full resolution waits for a zoom.
+    // same kind of file in JPEG-LS: each gets levels 2 to 6 beside it; level 1 and full
+    // resolution are made by the API when first asked for.
     const found = await database.db.image.findMany({ where: { case: { accessionKey: "E-0001" }, view: "CC" } });
     const images = ["R", "L"].map((l) => found.find((i) => i.laterality === l)!);
     expect(images.map((i) => i.sourceFormat)).toEqual(["DICOM", "DICOM"]);
     for (const image of images) {
-      for (let level = 1; level <= 6; level++)
+      for (let level = 2; level <= 6; level++)
         expect(await blobs.has(fullDepthKey(image.contentSha256, level))).toBe(true);
-      expect(await blobs.has(fullDepthKey(image.contentSha256, 0))).toBe(false);
+      for (const level of [0, 1]) expect(await blobs.has(fullDepthKey(image.contentSha256, level))).toBe(false);
     }
-    const level1 = parseFullDepthPixels(
-      new Uint8Array(gunzipSync(await blobs.get(fullDepthKey(images[0]!.contentSha256, 1)))).buffer,
+    const level2 = parseFullDepthPixels(
+      new Uint8Array(gunzipSync(await blobs.get(fullDepthKey(images[0]!.contentSha256, 2)))).buffer,
     );
-    expect(level1).toMatchObject({
-      level: 1,
-      widthPx: 24,
-      heightPx: 20,
+    expect(level2).toMatchObject({
+      level: 2,
+      widthPx: 12,
+      heightPx: 10,
       fullWidthPx: 48,
       fullHeightPx: 40,
       bitsStored: 12,
     });
-    // By hand from the file's own pixels: the rounded mean of each 2x2 block (sample 0 is 11 in R CC).
+    // By hand from the file's own pixels: each level the rounded mean of a 2x2 block of the one
+    // below (sample 0 is 11 in R CC).
     const full = patternPixels(48, 40, 12);
     full[0] = 11;
-    const mean = (x: number, y: number) =>
-      Math.round(
-        (full[2 * y * 48 + 2 * x]! +
-          full[2 * y * 48 + 2 * x + 1]! +
-          full[(2 * y + 1) * 48 + 2 * x]! +
-          full[(2 * y + 1) * 48 + 2 * x + 1]!) /
-          4,
-      );
-    expect([level1.samples[0], level1.samples[23], level1.samples[24 * 19 + 11]]).toEqual([
-      mean(0, 0),
-      mean(23, 0),
-      mean(11, 19),
+    const mean = (at: (x: number, y: number) => number, x: number, y: number) =>
+      Math.round((at(2 * x, 2 * y) + at(2 * x + 1, 2 * y) + at(2 * x, 2 * y + 1) + at(2 * x + 1, 2 * y + 1)) / 4);
+    const level0 = (x: number, y: number) => full[y * 48 + x]!;
+    const level1 = (x: number, y: number) => mean(level0, x, y);
+    expect([level2.samples[0], level2.samples[11], level2.samples[12 * 9 + 5]]).toEqual([
+      mean(level1, 0, 0),
+      mean(level1, 11, 0),
+      mean(level1, 5, 9),
     ]);
     // Made from the import's own decode of the original, they are what the API makes from the
     // stored, de-identified file (its header's window and inversion included).
     for (const image of images)
-      for (const level of [1, 3]) {
+      for (const level of [2, 3]) {
         const atImport = gunzipSync(await blobs.get(fullDepthKey(image.contentSha256, level)));
         const [fromStored] = await frameFullDepthLevels(await blobs.get(image.storageKey), [level]);
         expect(new Uint8Array(atImport)).toEqual(fromStored!.framed);

@@ -1,5 +1,5 @@
 import { deidentifyDicom } from "../deid/deidentify-dicom.ts";
-import { frameLevelsOf, gzipLevel, SCREEN_LEVELS } from "../derived/full-depth-levels.ts";
+import { frameLevelsOf, gzipLevel, IMPORT_LEVELS } from "../derived/full-depth-levels.ts";
 import { displayTransformOf, plainDisplayTransform, type DisplayTransform } from "../display/display-transform.ts";
 import type { GreyImage } from "../grey-image.ts";
 import { decodeDicomPixels } from "../dicom/decode-pixels.ts";
@@ -55,7 +55,7 @@ export type IngestedImage = {
 
 export type IngestOptions = {
   /**
-   * Also make the viewer's screen levels (derived/full-depth-levels.ts) from the pixels the
+   * Also make the viewer's screen levels (IMPORT_LEVELS, derived/full-depth-levels.ts) from the pixels the
    * ingest decodes anyway: a reader's first open of the case then reads four small files
    * instead of waiting for the API to decode four mammograms.
    */
@@ -64,7 +64,7 @@ export type IngestOptions = {
 
 /** The screen levels, gzipped, as plain Uint8Arrays (what arrives from a worker thread). */
 async function screenLevelsOf(image: GreyImage, transform: DisplayTransform) {
-  const encoded = await Promise.all(frameLevelsOf(image, transform, SCREEN_LEVELS).map(gzipLevel));
+  const encoded = await Promise.all(frameLevelsOf(image, transform, IMPORT_LEVELS).map(gzipLevel));
   return encoded.map(({ level, bytes }) => ({
     level,
     bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),

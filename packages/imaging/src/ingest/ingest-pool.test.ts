@@ -25,9 +25,9 @@ describe("ingest pool (worker threads)", () => {
     expect(inPool[0]).toMatchObject({ view: "CC", viewModifiers: ["SPOT_COMPRESSION"] });
     // With the viewer's screen levels (made from the stored bytes), which ingestFile alone has not.
     expect(inPool.map((i) => i.screenLevels?.map((l) => l.level))).toEqual([
-      [1, 2, 3, 4, 5, 6],
-      [1, 2, 3, 4, 5, 6],
-      [1, 2, 3, 4, 5, 6],
+      [2, 3, 4, 5, 6],
+      [2, 3, 4, 5, 6],
+      [2, 3, 4, 5, 6],
     ]);
     const plain = await ingestFile(files[0]!, deid, DEFAULT_IMAGING_LIMITS);
     expect(plain.screenLevels).toBeUndefined();
