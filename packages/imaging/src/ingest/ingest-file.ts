@@ -55,9 +55,9 @@ export type IngestedImage = {
 
 export type IngestOptions = {
   /**
-   * Also make the viewer's screen levels (IMPORT_LEVELS, derived/full-depth-levels.ts) from the pixels the
-   * ingest decodes anyway: a reader's first open of the case then reads four small files
-   * instead of waiting for the API to decode four mammograms.
+   * Also make the viewer's screen levels (IMPORT_LEVELS, derived/full-depth-levels.ts) from the
+   * pixels the ingest decodes anyway: a reader's first open of the case then reads four small
+   * files instead of waiting for the API to decode four mammograms.
    */
   withScreenLevels?: boolean;
 };

@@ -34,6 +34,12 @@ describe("ingest pool (worker threads)", () => {
     expect({ ...inPool[0], screenLevels: undefined }).toEqual(plain);
   });
 
+  it("gives a stored file's decoding problem back as an ImagingError from a worker", async () => {
+    const error = await pool.deriveLevels(buildDicom().subarray(0, 400), [3]).catch((e) => e);
+    expect(isImagingError(error)).toBe(true);
+    expect(error).toMatchObject({ code: "MALFORMED_DICOM" });
+  });
+
   it("frames full-depth levels of a stored file in a worker as in this thread", async () => {
     const dicom = buildDicom({ widthPx: 40, heightPx: 30 });
     const inPool = await pool.deriveLevels(dicom.slice(), [0, 2]);

@@ -4,7 +4,7 @@ import { ImagingError } from "../errors.ts";
 import type { ImagingLimits } from "../limits.ts";
 import { ingestFile, type DeidContext, type IngestedImage } from "./ingest-file.ts";
 import { frameFullDepthLevels, type FramedLevel } from "../derived/full-depth-levels.ts";
-import type { DeriveLevelsTask, IngestTask, IngestTaskResult } from "./ingest-worker.ts";
+import type { DeriveLevelsResult, DeriveLevelsTask, IngestTask, IngestTaskResult } from "./ingest-worker.ts";
 
 /** Ingests one file (ingest-file.ts): in this thread, or in a worker thread of a pool. */
 export type IngestRunner = (bytes: Uint8Array, deid: DeidContext, limits: ImagingLimits) => Promise<IngestedImage>;
@@ -44,37 +44,36 @@ export function createIngestPool(workers = ingestWorkerCount()): IngestPool {
       deriveLevels: frameFullDepthLevels,
       close: async () => {},
     };
-  const piscina = new Piscina<IngestTask | DeriveLevelsTask, IngestTaskResult | FramedLevel[]>({
+  const piscina = new Piscina<IngestTask | DeriveLevelsTask, IngestTaskResult | DeriveLevelsResult>({
     filename: new URL("./ingest-worker-entry.mjs", import.meta.url).href,
     minThreads: 0,
     maxThreads: workers,
     idleTimeout: 30_000,
   });
-  const ingest: IngestRunner = async (bytes, deid, limits) => {
-    // The bytes move to the worker (no copy) when they own their whole buffer.
-    const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
-    let result: IngestTaskResult;
+  // A task's bytes move to the worker (no copy) when they own their whole buffer; an
+  // ImagingError comes back as code and message and is thrown again here as one.
+  async function run<R>(task: IngestTask | DeriveLevelsTask, name: string): Promise<R> {
+    const owned = task.bytes;
     try {
-      result = (await piscina.run(
-        { bytes: owned, deid, limits },
-        { transferList: [owned.buffer as ArrayBuffer] },
-      )) as IngestTaskResult;
+      return (await piscina.run(task, { name, transferList: [owned.buffer as ArrayBuffer] })) as R;
     } catch (error) {
       // A file that kills its worker (a decoder abort) is that file's problem, not the import's.
       if (error instanceof Error && /worker.*(exit|terminat)/i.test(error.message))
         throw new ImagingError("CORRUPT_PIXEL_DATA", "the file stopped the decoder", { cause: error });
       throw error;
     }
+  }
+  const own = (bytes: Uint8Array) =>
+    bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+  const ingest: IngestRunner = async (bytes, deid, limits) => {
+    const result = await run<IngestTaskResult>({ bytes: own(bytes), deid, limits }, "default");
     if (!result.ok) throw new ImagingError(result.error.code, result.error.message);
     return result.image;
   };
   const deriveLevels: LevelsRunner = async (bytes, levels, limits) => {
-    const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
-    const task: DeriveLevelsTask = { bytes: owned, levels, limits };
-    return (await piscina.run(task, {
-      name: "deriveLevels",
-      transferList: [owned.buffer as ArrayBuffer],
-    })) as FramedLevel[];
+    const result = await run<DeriveLevelsResult>({ bytes: own(bytes), levels, limits }, "deriveLevels");
+    if (!result.ok) throw new ImagingError(result.error.code, result.error.message);
+    return result.levels;
   };
   return { workers, ingest, deriveLevels, close: () => piscina.destroy() };
 }

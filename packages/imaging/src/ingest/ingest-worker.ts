@@ -39,21 +39,30 @@ export default async function ingestTask(task: IngestTask): Promise<IngestTaskRe
 }
 
 export type DeriveLevelsTask = { bytes: Uint8Array; levels: readonly number[]; limits?: ImagingLimits };
+export type DeriveLevelsResult =
+  { ok: true; levels: FramedLevel[] } | { ok: false; error: { code: ImagingErrorCode; message: string } };
 
 /**
  * Full-depth levels of a stored file, framed, not compressed (derived/full-depth-levels.ts): the
  * caller compresses them in libuv's threads and can answer with one before the others. Their
  * buffers move back to the caller.
  */
-export async function deriveLevelsTask(task: DeriveLevelsTask): Promise<FramedLevel[]> {
-  const levels = await frameFullDepthLevels(task.bytes, task.levels, task.limits);
+export async function deriveLevelsTask(task: DeriveLevelsTask): Promise<DeriveLevelsResult> {
+  let levels: FramedLevel[];
+  try {
+    levels = await frameFullDepthLevels(task.bytes, task.levels, task.limits);
+  } catch (error) {
+    if (isImagingError(error)) return { ok: false, error: { code: error.code, message: error.message } };
+    throw error;
+  }
+  const result: DeriveLevelsResult = { ok: true, levels };
   const movable = {
     get [Piscina.transferableSymbol]() {
       return levels.map((l) => l.framed.buffer);
     },
     get [Piscina.valueSymbol]() {
-      return levels;
+      return result;
     },
   };
-  return Piscina.move(movable as unknown as Parameters<typeof Piscina.move>[0]) as unknown as FramedLevel[];
+  return Piscina.move(movable as unknown as Parameters<typeof Piscina.move>[0]) as unknown as DeriveLevelsResult;
 }
