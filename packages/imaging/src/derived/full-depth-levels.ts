@@ -9,7 +9,7 @@ import {
   type PyramidLevel,
 } from "@mammo/wire-formats";
 import { decodeForDisplay } from "../display/decode-for-display.ts";
-import type { DisplayTransform } from "../display/display-transform.ts";
+import { storedRange, type DisplayTransform } from "../display/display-transform.ts";
 import type { GreyImage } from "../grey-image.ts";
 import type { ImagingLimits } from "../limits.ts";
 
@@ -68,19 +68,11 @@ export async function frameFullDepthLevels(
   return frameLevelsOf(image, transform, levels);
 }
 
-/** frameFullDepthLevels of pixels already decoded (the import's own decode), with the file's display transform. */
+/** frameFullDepthLevels of pixels already decoded (the import's own decode), with its display transform. */
 export function frameLevelsOf(image: GreyImage, transform: DisplayTransform, levels: readonly number[]): FramedLevel[] {
   const samples = image.samples;
-  let min = Infinity;
-  let max = -Infinity;
   const pad = transform.padding;
-  for (let i = 0; i < samples.length; i++) {
-    const v = samples[i]!;
-    if (pad && v >= pad.from && v <= pad.to) continue;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  if (min === Infinity) min = max = 0;
+  const { min, max } = storedRange(image, pad);
   const modality = (v: number) => v * transform.rescaleSlope + transform.rescaleIntercept;
   const low = Math.min(modality(min), modality(max));
   const high = Math.max(modality(min), modality(max));

@@ -111,7 +111,8 @@ function autoWindow(min: number, max: number, t: DisplayTransform): DisplayWindo
   return { center: (low + high) / 2, width: Math.max(high - low, 1) };
 }
 
-function storedRange(image: GreyImage, padding?: { from: number; to: number }) {
+/** The smallest and largest stored value outside the pixel padding range (0, 0 when none is). */
+export function storedRange(image: GreyImage, padding?: { from: number; to: number }) {
   let min = Infinity;
   let max = -Infinity;
   const samples = image.samples;
