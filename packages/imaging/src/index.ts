@@ -24,7 +24,6 @@ export { replacementUid, dateShiftDaysFor } from "./deid/pseudonyms.ts";
 export { displayTransformOf, renderDisplay8, voiValue, type DisplayTransform } from "./display/display-transform.ts";
 export { decodeForDisplay, renderDisplayPixels } from "./display/decode-for-display.ts";
 export {
-  encodeFullDepthLevels,
   frameFullDepthLevels,
   fullDepthKey,
   gzipLevel,

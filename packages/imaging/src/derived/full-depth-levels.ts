@@ -44,18 +44,6 @@ export const gzipLevel = async ({ level, framed }: FramedLevel): Promise<Encoded
 });
 
 /**
- * The stored image at its full bit depth, at each of `levels`, gzipped: encodeFullDepthLevels
- * with the compression (in libuv's threads) of every level at once.
- */
-export async function encodeFullDepthLevels(
-  fileBytes: Uint8Array,
-  levels: readonly number[],
-  limits?: ImagingLimits,
-): Promise<EncodedLevel[]> {
-  return Promise.all((await frameFullDepthLevels(fileBytes, levels, limits)).map(gzipLevel));
-}
-
-/**
  * The stored image at its full bit depth, at each of `levels`, in the wire format of
  * @mammo/wire-formats: one decode, each level made from the finer one before it.
  */

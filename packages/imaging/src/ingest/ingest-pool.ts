@@ -4,7 +4,13 @@ import { ImagingError } from "../errors.ts";
 import type { ImagingLimits } from "../limits.ts";
 import { ingestFile, type DeidContext, type IngestedImage } from "./ingest-file.ts";
 import { frameFullDepthLevels, type FramedLevel } from "../derived/full-depth-levels.ts";
-import type { DeriveLevelsResult, DeriveLevelsTask, IngestTask, IngestTaskResult } from "./ingest-worker.ts";
+import {
+  ownedBytes,
+  type DeriveLevelsResult,
+  type DeriveLevelsTask,
+  type IngestTask,
+  type IngestTaskResult,
+} from "./ingest-worker.ts";
 
 /** Ingests one file (ingest-file.ts): in this thread, or in a worker thread of a pool. */
 export type IngestRunner = (bytes: Uint8Array, deid: DeidContext, limits: ImagingLimits) => Promise<IngestedImage>;
@@ -63,15 +69,13 @@ export function createIngestPool(workers = ingestWorkerCount()): IngestPool {
       throw error;
     }
   }
-  const own = (bytes: Uint8Array) =>
-    bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
   const ingest: IngestRunner = async (bytes, deid, limits) => {
-    const result = await run<IngestTaskResult>({ bytes: own(bytes), deid, limits }, "default");
+    const result = await run<IngestTaskResult>({ bytes: ownedBytes(bytes), deid, limits }, "default");
     if (!result.ok) throw new ImagingError(result.error.code, result.error.message);
     return result.image;
   };
   const deriveLevels: LevelsRunner = async (bytes, levels, limits) => {
-    const result = await run<DeriveLevelsResult>({ bytes: own(bytes), levels, limits }, "deriveLevels");
+    const result = await run<DeriveLevelsResult>({ bytes: ownedBytes(bytes), levels, limits }, "deriveLevels");
     if (!result.ok) throw new ImagingError(result.error.code, result.error.message);
     return result.levels;
   };

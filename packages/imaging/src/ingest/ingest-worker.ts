@@ -7,40 +7,48 @@ import { ingestFile, type DeidContext, type IngestedImage } from "./ingest-file.
 
 export type IngestTask = { bytes: Uint8Array; deid: DeidContext; limits: ImagingLimits };
 // ImagingError does not survive the thread boundary as a class: it travels as code and message.
-export type IngestTaskResult =
-  { ok: true; image: IngestedImage } | { ok: false; error: { code: ImagingErrorCode; message: string } };
+type TaskError = { ok: false; error: { code: ImagingErrorCode; message: string } };
+export type IngestTaskResult = { ok: true; image: IngestedImage } | TaskError;
 
-export default async function ingestTask(task: IngestTask): Promise<IngestTaskResult> {
-  let image: IngestedImage;
+/** The bytes themselves when they own their whole buffer (so it can move between threads), else a copy. */
+export const ownedBytes = (bytes: Uint8Array) =>
+  bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+
+/** The task's value, or its ImagingError as code and message. */
+async function settle<T>(work: () => Promise<T>): Promise<{ ok: true; value: T } | TaskError> {
   try {
-    image = await ingestFile(task.bytes, task.deid, task.limits, { withScreenLevels: true });
+    return { ok: true, value: await work() };
   } catch (error) {
     if (isImagingError(error)) return { ok: false, error: { code: error.code, message: error.message } };
     throw error;
   }
-  // The stored bytes (a mammogram's 27 MB) move to the caller: cloning them cost more CPU than
-  // ingesting an uncompressed file.
-  const { storedBytes } = image;
-  const owned =
-    storedBytes.byteOffset === 0 && storedBytes.byteLength === storedBytes.buffer.byteLength
-      ? storedBytes
-      : storedBytes.slice();
-  const result: IngestTaskResult = { ok: true, image: { ...image, storedBytes: owned } };
+}
+
+/** `result` sent to the caller with `buffers` moved, not cloned. */
+function moved<R>(result: R, buffers: ArrayBufferLike[]): R {
   const movable = {
     get [Piscina.transferableSymbol]() {
-      return [owned.buffer];
+      return buffers;
     },
     get [Piscina.valueSymbol]() {
       return result;
     },
   };
   // Piscina sends the value and transfers the list; its types do not describe such an object.
-  return Piscina.move(movable as unknown as Parameters<typeof Piscina.move>[0]) as unknown as IngestTaskResult;
+  return Piscina.move(movable as unknown as Parameters<typeof Piscina.move>[0]) as unknown as R;
+}
+
+export default async function ingestTask(task: IngestTask): Promise<IngestTaskResult> {
+  const settled = await settle(() => ingestFile(task.bytes, task.deid, task.limits, { withScreenLevels: true }));
+  if (!settled.ok) return settled;
+  // The stored bytes (a mammogram's 27 MB) move to the caller: cloning them cost more CPU than
+  // ingesting an uncompressed file.
+  const storedBytes = ownedBytes(settled.value.storedBytes);
+  return moved<IngestTaskResult>({ ok: true, image: { ...settled.value, storedBytes } }, [storedBytes.buffer]);
 }
 
 export type DeriveLevelsTask = { bytes: Uint8Array; levels: readonly number[]; limits?: ImagingLimits };
-export type DeriveLevelsResult =
-  { ok: true; levels: FramedLevel[] } | { ok: false; error: { code: ImagingErrorCode; message: string } };
+export type DeriveLevelsResult = { ok: true; levels: FramedLevel[] } | TaskError;
 
 /**
  * Full-depth levels of a stored file, framed, not compressed (derived/full-depth-levels.ts): the
@@ -48,21 +56,11 @@ export type DeriveLevelsResult =
  * buffers move back to the caller.
  */
 export async function deriveLevelsTask(task: DeriveLevelsTask): Promise<DeriveLevelsResult> {
-  let levels: FramedLevel[];
-  try {
-    levels = await frameFullDepthLevels(task.bytes, task.levels, task.limits);
-  } catch (error) {
-    if (isImagingError(error)) return { ok: false, error: { code: error.code, message: error.message } };
-    throw error;
-  }
-  const result: DeriveLevelsResult = { ok: true, levels };
-  const movable = {
-    get [Piscina.transferableSymbol]() {
-      return levels.map((l) => l.framed.buffer);
-    },
-    get [Piscina.valueSymbol]() {
-      return result;
-    },
-  };
-  return Piscina.move(movable as unknown as Parameters<typeof Piscina.move>[0]) as unknown as DeriveLevelsResult;
+  const settled = await settle(() => frameFullDepthLevels(task.bytes, task.levels, task.limits));
+  if (!settled.ok) return settled;
+  const levels = settled.value;
+  return moved<DeriveLevelsResult>(
+    { ok: true, levels },
+    levels.map((l) => l.framed.buffer),
+  );
 }
