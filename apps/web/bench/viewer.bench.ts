@@ -267,7 +267,7 @@ async function openCase(
   }
 }
 
-/** The derived full-depth pixel files in the platform's blob store (the import makes levels 1-6 of each view). */
+/** The derived full-depth pixel files in the platform's blob store (the import makes levels 2-6 of each view). */
 function derivedPixelFiles(): string[] {
   const derived = path.join(DATA_DIR, "blobs", "derived");
   return readdirSync(derived).flatMap((dir) =>
