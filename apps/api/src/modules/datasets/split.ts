@@ -39,14 +39,16 @@ export function splitByPatient(
   const patientsByClass = new Map<string, string[]>();
   for (const [patientId, perClass] of counts) {
     const cls = [...perClass].sort((a, b) => b[1] - a[1] || byCodeUnit(a[0], b[0]))[0]![0];
-    patientsByClass.set(cls, [...(patientsByClass.get(cls) ?? []), patientId]);
+    const patients = patientsByClass.get(cls);
+    if (patients) patients.push(patientId);
+    else patientsByClass.set(cls, [patientId]);
   }
   const { train, validation, test } = options.fractions;
   const total = train + validation + test;
   const assignment = new Map<string, { split: SplitName; fold: number | null }>();
   for (const [cls, patients] of patientsByClass) {
-    const key = (p: string) => md5(`${options.seed}:${cls}:${p}`);
-    const order = [...patients].sort((a, b) => byCodeUnit(key(a), key(b)) || byCodeUnit(a, b));
+    const key = new Map(patients.map((p) => [p, md5(`${options.seed}:${cls}:${p}`)]));
+    const order = [...patients].sort((a, b) => byCodeUnit(key.get(a)!, key.get(b)!) || byCodeUnit(a, b));
     const nTest = Math.floor((order.length * test) / total + 0.5);
     const nValidation = Math.floor((order.length * validation) / total + 0.5);
     order.forEach((patientId, index) => {
