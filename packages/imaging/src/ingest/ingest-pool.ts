@@ -59,9 +59,8 @@ export function createIngestPool(workers = ingestWorkerCount()): IngestPool {
   // A task's bytes move to the worker (no copy) when they own their whole buffer; an
   // ImagingError comes back as code and message and is thrown again here as one.
   async function run<R>(task: IngestTask | DeriveLevelsTask, name: string): Promise<R> {
-    const owned = task.bytes;
     try {
-      return (await piscina.run(task, { name, transferList: [owned.buffer as ArrayBuffer] })) as R;
+      return (await piscina.run(task, { name, transferList: [task.bytes.buffer as ArrayBuffer] })) as R;
     } catch (error) {
       // A file that kills its worker (a decoder abort) is that file's problem, not the import's.
       if (error instanceof Error && /worker.*(exit|terminat)/i.test(error.message))

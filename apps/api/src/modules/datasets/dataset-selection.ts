@@ -163,7 +163,8 @@ export async function selectIntoTemporaryTable(
       subtype "Subtype", reason text, split "DatasetSplit", fold int
     ) ON COMMIT DROP`;
   await tx.$executeRaw`
-    INSERT INTO ${SELECTION_TABLE}
+    INSERT INTO ${SELECTION_TABLE} ("unitKey", "unitId", "imageId", "caseId", "patientId", "siteId", "contentSha256",
+      laterality, "findingId", subtype, reason)
     WITH ${judgedUnits(filter, blindedFor)}
     SELECT c."unitKey", c."unitId", c."imageId", c."caseId", c."patientId", c."siteId", c."contentSha256", c.laterality,
       c."findingId", c.subtype, coalesce(c.reason, c.clash)
