@@ -439,7 +439,9 @@ describe("reader studies (coordinators)", () => {
       expect(orders[index]).toEqual(readerCaseOrder(row.cases, row.seed, r.userId).map((c) => c.id));
       expect([...orders[index]!].sort()).toEqual(row.cases.map((c) => c.id).sort());
     }
-    expect(orders[0]).not.toEqual(orders[1]);
+    // Not `orders[0] != orders[1]`: with a random study seed two readers share an order about once
+    // in 120 studies of five cases (CI met one); reader-order.test.ts checks the shuffle's spread.
+    expect(row.readers.map((r) => r.order.length)).toEqual([5, 5]);
 
     expect((await api.graphql(OPEN, { id: study.id }, { token })).errors?.[0]?.extensions?.code).toBe("CONFLICT");
     const redesign = await api.graphql(UPDATE, { input: { studyId: study.id, seed: 5 } }, { token });
