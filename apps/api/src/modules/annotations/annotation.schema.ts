@@ -2,12 +2,10 @@ import { AnnotationPurpose, type Annotation } from "@mammo/db";
 import { builder } from "../../graphql/builder.ts";
 import { requireViewer, type GraphQLContext } from "../../graphql/context.ts";
 import { requestLoader } from "../../graphql/request-loader.ts";
-import { loadVisibleImages } from "../cases/case.service.ts";
-import { ImageRef } from "../cases/case.schema.ts";
-import { FindingRef } from "../pathology/finding.schema.ts";
-import { loadVisibleFindings } from "../pathology/finding.service.ts";
+import { ImageRef, visibleImages } from "../cases/case.schema.ts";
+import { FindingRef, visibleFindings } from "../pathology/finding.schema.ts";
 import { RoiShapeEnum } from "../reading/reading.schema.ts";
-import { UserSummaryRef } from "../users/user.schema.ts";
+import { userSummaries, UserSummaryRef } from "../users/user.schema.ts";
 import {
   createAnnotation,
   deleteAnnotation,
@@ -23,11 +21,6 @@ const annotationsOfImage = (ctx: GraphQLContext) =>
   requestLoader(ctx, "annotationsByImage", (ids: readonly string[]) =>
     loadAnnotationsByImageIds(ctx.db, ctx.viewer, ids),
   );
-const userSummaries = (ctx: GraphQLContext) =>
-  requestLoader(ctx, "userSummaries", async (ids: readonly string[]) => {
-    const users = await ctx.db.user.findMany({ where: { id: { in: [...ids] } }, select: { id: true, name: true } });
-    return ids.map((id) => users.find((u) => u.id === id)!);
-  });
 
 export const AnnotationRef = builder.objectRef<Annotation>("Annotation");
 builder.node(AnnotationRef, {
@@ -46,17 +39,13 @@ builder.node(AnnotationRef, {
     author: t.field({ type: UserSummaryRef, resolve: (a, _args, ctx) => userSummaries(ctx).load(a.authorId) }),
     image: t.field({
       type: ImageRef,
-      resolve: async (a, _args, ctx) =>
-        (await requestLoader(ctx, "visibleImages", (ids: readonly string[]) =>
-          loadVisibleImages(ctx.db, ctx.viewer, ids),
-        ).load(a.imageId))!,
+      resolve: async (a, _args, ctx) => (await visibleImages(ctx).load(a.imageId))!,
     }),
     finding: t.field({
       type: FindingRef,
       nullable: true,
       description: "The finding this region outlines (the same lesion may be outlined in CC and MLO)",
-      resolve: async (a, _args, ctx) =>
-        a.findingId ? ((await loadVisibleFindings(ctx.db, ctx.viewer, [a.findingId]))[0] ?? null) : null,
+      resolve: async (a, _args, ctx) => (a.findingId ? ((await visibleFindings(ctx).load(a.findingId)) ?? null) : null),
     }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     updatedAt: t.expose("updatedAt", { type: "DateTime" }),

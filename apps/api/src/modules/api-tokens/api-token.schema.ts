@@ -2,7 +2,7 @@ import type { ApiToken } from "@mammo/db";
 import { builder } from "../../graphql/builder.ts";
 import { requireViewer } from "../../graphql/context.ts";
 import { SiteRef } from "../sites/site.schema.ts";
-import { UserSummaryRef } from "../users/user.schema.ts";
+import { userSummaries, UserSummaryRef } from "../users/user.schema.ts";
 import {
   createApiToken,
   listMyApiTokens,
@@ -28,8 +28,7 @@ builder.node(ApiTokenRef, {
     owner: t.field({
       type: UserSummaryRef,
       description: "The person the token acts as",
-      resolve: (token, _args, ctx) =>
-        ctx.db.user.findUniqueOrThrow({ where: { id: token.userId }, select: { id: true, name: true } }),
+      resolve: (token, _args, ctx) => userSummaries(ctx).load(token.userId),
     }),
   }),
 });

@@ -34,6 +34,15 @@ type CaseShape = Case & { patient: { pseudonym: string } };
 export const imagesOfCase = (ctx: GraphQLContext) =>
   requestLoader(ctx, "imagesByCase", (ids: readonly string[]) => loadImagesByCaseIds(ctx.db, ctx.viewer, ids));
 
+/**
+ * Cases and images by id as the viewer may see them (null where not), batched: one query for the
+ * ids one level of the query asks.
+ */
+export const visibleCases = (ctx: GraphQLContext) =>
+  requestLoader(ctx, "visibleCases", (ids: readonly string[]) => loadVisibleCases(ctx.db, ctx.viewer, ids));
+export const visibleImages = (ctx: GraphQLContext) =>
+  requestLoader(ctx, "visibleImages", (ids: readonly string[]) => loadVisibleImages(ctx.db, ctx.viewer, ids));
+
 export const ImageRef = builder.objectRef<Image>("Image");
 builder.node(ImageRef, {
   id: { resolve: (image) => image.id },

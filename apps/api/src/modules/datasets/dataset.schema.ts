@@ -12,14 +12,12 @@ import { builder } from "../../graphql/builder.ts";
 import { requireViewer, type GraphQLContext } from "../../graphql/context.ts";
 import { LateralityEnum, SubtypeEnum, ViewPositionEnum } from "../../graphql/enums.ts";
 import { requestLoader } from "../../graphql/request-loader.ts";
-import { loadVisibleImages } from "../cases/case.service.ts";
-import { ImageRef } from "../cases/case.schema.ts";
-import { FindingRef } from "../pathology/finding.schema.ts";
+import { ImageRef, visibleImages } from "../cases/case.schema.ts";
+import { FindingRef, visibleFindings } from "../pathology/finding.schema.ts";
 import type { SelectionCount } from "./dataset-selection.ts";
-import { loadVisibleFindings } from "../pathology/finding.service.ts";
 import { loadSitesByIds } from "../sites/site.service.ts";
 import { SiteRef } from "../sites/site.schema.ts";
-import { UserSummaryRef } from "../users/user.schema.ts";
+import { userSummaries, UserSummaryRef } from "../users/user.schema.ts";
 import {
   freezeDatasetVersion,
   getVisibleVersion,
@@ -49,8 +47,8 @@ export const DatasetUnitEnum = builder.enumType(DatasetUnit, {
     "What one item is. FINDING: a finding with the images of its breast; BREAST: a breast with its images; IMAGE: one image with its breast's truth; CASE: a whole case (versions frozen before findings existed)",
 });
 
-const userSummary = (ctx: GraphQLContext, id: string) =>
-  ctx.db.user.findUniqueOrThrow({ where: { id }, select: { id: true, name: true } });
+const visibleDatasets = (ctx: GraphQLContext) =>
+  requestLoader(ctx, "visibleDatasets", (ids: readonly string[]) => loadVisibleDatasets(ctx.db, ctx.viewer, ids));
 
 const DatasetFilterRef = builder.objectRef<DatasetFilter>("DatasetFilter").implement({
   description:
@@ -115,7 +113,7 @@ builder.node(DatasetRef, {
       load: (ids: string[], ctx) => loadSitesByIds(ctx.db, ids),
       resolve: (d) => d.siteId,
     }),
-    createdBy: t.field({ type: UserSummaryRef, resolve: (d, _args, ctx) => userSummary(ctx, d.createdById) }),
+    createdBy: t.field({ type: UserSummaryRef, resolve: (d, _args, ctx) => userSummaries(ctx).load(d.createdById) }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     updatedAt: t.expose("updatedAt", { type: "DateTime" }),
     versions: t.field({
@@ -141,21 +139,13 @@ const DatasetItemRef = builder.objectRef<DatasetItem>("DatasetItem").implement({
       type: FindingRef,
       nullable: true,
       description: "FINDING units: the finding, where the viewer may see it in the case browser",
-      resolve: async (i, _args, ctx) =>
-        i.findingId
-          ? requestLoader(ctx, "visibleFindings", (ids: readonly string[]) =>
-              loadVisibleFindings(ctx.db, ctx.viewer, ids),
-            ).load(i.findingId)
-          : null,
+      resolve: async (i, _args, ctx) => (i.findingId ? visibleFindings(ctx).load(i.findingId) : null),
     }),
     image: t.field({
       type: ImageRef,
       nullable: true,
       description: "The image, where the viewer may see it in the case browser",
-      resolve: async (i, _args, ctx) =>
-        requestLoader(ctx, "visibleImages", (ids: readonly string[]) =>
-          loadVisibleImages(ctx.db, ctx.viewer, ids),
-        ).load(i.imageId),
+      resolve: (i, _args, ctx) => visibleImages(ctx).load(i.imageId),
     }),
     site: t.loadable({
       type: SiteRef,
@@ -194,10 +184,11 @@ builder.node(DatasetVersionRef, {
     }),
     note: t.exposeString("note", { nullable: true }),
     frozenAt: t.expose("frozenAt", { type: "DateTime" }),
-    createdBy: t.field({ type: UserSummaryRef, resolve: (v, _args, ctx) => userSummary(ctx, v.createdById) }),
+    createdBy: t.field({ type: UserSummaryRef, resolve: (v, _args, ctx) => userSummaries(ctx).load(v.createdById) }),
     dataset: t.field({
       type: DatasetRef,
-      resolve: async (v, _args, ctx) => (await loadVisibleDatasets(ctx.db, ctx.viewer, [v.datasetId]))[0]!,
+      // Whoever sees a version sees its dataset.
+      resolve: async (v, _args, ctx) => (await visibleDatasets(ctx).load(v.datasetId))!,
     }),
     counts: t.field({
       type: [DatasetCountRef],

@@ -3,9 +3,8 @@ import { builder } from "../../graphql/builder.ts";
 import { requireViewer, type GraphQLContext } from "../../graphql/context.ts";
 import { ConsensusMethodEnum, LateralityEnum, SubtypeEnum, TruthStatusEnum } from "../../graphql/enums.ts";
 import { requestLoader } from "../../graphql/request-loader.ts";
-import { CaseLabelStatusEnum, CaseRef } from "../cases/case.schema.ts";
-import { loadVisibleCases } from "../cases/case.service.ts";
-import { UserSummaryRef } from "../users/user.schema.ts";
+import { CaseLabelStatusEnum, CaseRef, visibleCases } from "../cases/case.schema.ts";
+import { userSummaries, UserSummaryRef } from "../users/user.schema.ts";
 import type { LabelStatus } from "./case-truth.ts";
 import {
   createFinding,
@@ -19,8 +18,9 @@ export const findingsOfCase = (ctx: GraphQLContext) =>
   requestLoader(ctx, "findingsByCase", (ids: readonly string[]) => loadFindingsByCaseIds(ctx.db, ctx.viewer, ids));
 const breastsOfCase = (ctx: GraphQLContext) =>
   requestLoader(ctx, "breastsByCase", (ids: readonly string[]) => loadBreastsByCaseIds(ctx.db, ctx.viewer, ids));
-const userName = (ctx: GraphQLContext, id: string) =>
-  ctx.db.user.findUniqueOrThrow({ where: { id }, select: { id: true, name: true } });
+/** Findings by id as the viewer may see them (null where not), batched like visibleCases. */
+export const visibleFindings = (ctx: GraphQLContext) =>
+  requestLoader(ctx, "visibleFindings", (ids: readonly string[]) => loadVisibleFindings(ctx.db, ctx.viewer, ids));
 
 export const FindingRef = builder.objectRef<Finding>("Finding");
 builder.node(FindingRef, {
@@ -37,11 +37,9 @@ builder.node(FindingRef, {
     }),
     note: t.exposeString("note", { nullable: true }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
-    createdBy: t.field({ type: UserSummaryRef, resolve: (f, _args, ctx) => userName(ctx, f.createdById) }),
-    case: t.field({
-      type: CaseRef,
-      resolve: async (f, _args, ctx) => (await loadVisibleCases(ctx.db, ctx.viewer, [f.caseId]))[0]!,
-    }),
+    createdBy: t.field({ type: UserSummaryRef, resolve: (f, _args, ctx) => userSummaries(ctx).load(f.createdById) }),
+    // Whoever sees a finding sees its case.
+    case: t.field({ type: CaseRef, resolve: async (f, _args, ctx) => (await visibleCases(ctx).load(f.caseId))! }),
     labelStatus: t.expose("truthStatus", { type: TruthStatusEnum }),
     truth: t.expose("truthSubtype", {
       type: SubtypeEnum,

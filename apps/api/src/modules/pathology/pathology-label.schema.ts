@@ -4,7 +4,7 @@ import { requireViewer, type GraphQLContext } from "../../graphql/context.ts";
 import { ConsensusMethodEnum, LateralityEnum, SpecimenSourceEnum, SubtypeEnum } from "../../graphql/enums.ts";
 import { requestLoader } from "../../graphql/request-loader.ts";
 import { CaseRef } from "../cases/case.schema.ts";
-import { UserSummaryRef } from "../users/user.schema.ts";
+import { userSummaries, UserSummaryRef } from "../users/user.schema.ts";
 import { currentLabels } from "./case-truth.ts";
 import {
   decideConsensus,
@@ -13,8 +13,7 @@ import {
   loadVisibleDecisions,
   type PathologyEvent,
 } from "./consensus.service.ts";
-import { FindingRef } from "./finding.schema.ts";
-import { loadVisibleFindings } from "./finding.service.ts";
+import { FindingRef, visibleFindings } from "./finding.schema.ts";
 import {
   addPathologyLabel,
   correctPathologyLabel,
@@ -36,12 +35,10 @@ const decisionsOfFinding = (ctx: GraphQLContext) =>
   requestLoader(ctx, "consensusByFinding", (ids: readonly string[]) =>
     loadConsensusByFindingIds(ctx.db, ctx.viewer, ids),
   );
-const findingOf = async (ctx: GraphQLContext, id: string) =>
-  (await requestLoader(ctx, "visibleFindings", (ids: readonly string[]) =>
-    loadVisibleFindings(ctx.db, ctx.viewer, ids),
-  ).load(id))!;
-const userName = (ctx: GraphQLContext, id: string) =>
-  ctx.db.user.findUniqueOrThrow({ where: { id }, select: { id: true, name: true } });
+// Whoever sees a label, decision or history step sees its finding.
+const findingOf = async (ctx: GraphQLContext, id: string) => (await visibleFindings(ctx).load(id))!;
+const visibleLabels = (ctx: GraphQLContext) =>
+  requestLoader(ctx, "visibleLabels", (ids: readonly string[]) => loadVisibleLabels(ctx.db, ctx.viewer, ids));
 
 export const PathologyLabelRef = builder.objectRef<LabelShape>("PathologyLabel");
 builder.node(PathologyLabelRef, {
@@ -61,7 +58,7 @@ builder.node(PathologyLabelRef, {
     note: t.exposeString("note", { nullable: true }),
     author: t.field({
       type: UserSummaryRef,
-      resolve: (label, _args, ctx) => label.author ?? userName(ctx, label.authorId),
+      resolve: (label, _args, ctx) => label.author ?? userSummaries(ctx).load(label.authorId),
     }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     retractedAt: t.expose("retractedAt", { type: "DateTime", nullable: true }),
@@ -94,7 +91,7 @@ builder.node(ConsensusDecisionRef, {
     rationale: t.exposeString("rationale", { nullable: true }),
     decidedBy: t.field({
       type: UserSummaryRef,
-      resolve: (d, _args, ctx) => d.decidedBy ?? userName(ctx, d.decidedById),
+      resolve: (d, _args, ctx) => d.decidedBy ?? userSummaries(ctx).load(d.decidedById),
     }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     supersededAt: t.expose("supersededAt", { type: "DateTime", nullable: true }),
@@ -142,8 +139,7 @@ const PathologyEventRef = builder.objectRef<PathologyEvent>("PathologyEvent").im
     label: t.field({
       type: PathologyLabelRef,
       nullable: true,
-      resolve: async (e, _args, ctx) =>
-        e.labelId ? ((await loadVisibleLabels(ctx.db, ctx.viewer, [e.labelId]))[0] ?? null) : null,
+      resolve: async (e, _args, ctx) => (e.labelId ? ((await visibleLabels(ctx).load(e.labelId)) ?? null) : null),
     }),
     detail: t.exposeString("detail", {
       nullable: true,

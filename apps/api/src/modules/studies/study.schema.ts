@@ -12,11 +12,9 @@ import { encodeGlobalID, resolveCursorConnection, type ResolveCursorConnectionAr
 import { builder } from "../../graphql/builder.ts";
 import { requireViewer } from "../../graphql/context.ts";
 import { LateralityEnum, SubtypeEnum } from "../../graphql/enums.ts";
-import { requestLoader } from "../../graphql/request-loader.ts";
 import { CaseRef } from "../cases/case.schema.ts";
 import { loadVisibleCases } from "../cases/case.service.ts";
-import { FindingRef } from "../pathology/finding.schema.ts";
-import { loadVisibleFindings } from "../pathology/finding.service.ts";
+import { FindingRef, visibleFindings } from "../pathology/finding.schema.ts";
 import { loadSitesByIds } from "../sites/site.service.ts";
 import { SiteRef } from "../sites/site.schema.ts";
 import { resolveCreatedAtConnection } from "./created-at-page.ts";
@@ -89,12 +87,7 @@ const StudyCaseRef = builder.objectRef<StudyCase>("StudyCase").implement({
       type: FindingRef,
       nullable: true,
       description: "FINDING units: the finding, when the viewer may see it in the case browser",
-      resolve: (sc, _args, ctx) =>
-        sc.findingId
-          ? requestLoader(ctx, "visibleFindings", (ids: readonly string[]) =>
-              loadVisibleFindings(ctx.db, ctx.viewer, ids),
-            ).load(sc.findingId)
-          : null,
+      resolve: (sc, _args, ctx) => (sc.findingId ? visibleFindings(ctx).load(sc.findingId) : null),
     }),
     case: t.loadable({
       type: CaseRef,

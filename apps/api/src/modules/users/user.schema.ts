@@ -11,6 +11,7 @@ import {
   createUser,
   listSiteMembers,
   loadMembershipsByUserIds,
+  loadUserSummaries,
   loadVisibleUsers,
   setUserDisabled,
   unlinkSingleSignOn,
@@ -21,6 +22,10 @@ import {
 export const UserSummaryRef = builder.objectRef<{ id: string; name: string }>("UserSummary").implement({
   fields: (t) => ({ id: t.id({ resolve: (u) => encodeGlobalID("User", u.id) }), name: t.exposeString("name") }),
 });
+
+/** The names behind a page of records, batched: one query for the ids a level of the query asks. */
+export const userSummaries = (ctx: GraphQLContext) =>
+  requestLoader(ctx, "userSummaries", (ids: readonly string[]) => loadUserSummaries(ctx.db, ids));
 
 const membershipsOfUser = (ctx: GraphQLContext) =>
   requestLoader(ctx, "membershipsByUser", (ids: readonly string[]) =>

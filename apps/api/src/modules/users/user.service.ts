@@ -32,6 +32,15 @@ export async function loadVisibleUsers(db: Db, viewer: Viewer | null, ids: reado
   return ids.map((id) => users.find((u) => u.id === id) ?? null);
 }
 
+/**
+ * Names of the people behind records the viewer already sees (a label's author, a finding's
+ * creator): id and name only, so no visibility rule beyond that of the record.
+ */
+export async function loadUserSummaries(db: Db, ids: readonly string[]) {
+  const users = await db.user.findMany({ where: { id: { in: [...ids] } }, select: { id: true, name: true } });
+  return ids.map((id) => users.find((u) => u.id === id)!);
+}
+
 const listMembersInput = z.object({
   siteId: z.uuid(),
   role: z.enum(Role).optional(),
