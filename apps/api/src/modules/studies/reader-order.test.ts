@@ -10,7 +10,11 @@ describe("a reader's own case order", () => {
     const order = ids(readerCaseOrder(six, 7, "reader-a"));
     expect(ids(readerCaseOrder([...six].reverse(), 7, "reader-a"))).toBe(order);
     expect(ids(readerCaseOrder(six, 7, "reader-a"))).toBe(order);
-    expect(ids(readerCaseOrder(six, 7, "reader-a")).split(",").sort()).toEqual(six.map((c) => c.id));
+    expect(
+      ids(readerCaseOrder(six, 7, "reader-a"))
+        .split(",")
+        .sort(),
+    ).toEqual(six.map((c) => c.id));
   });
 
   it("puts every case at every position equally often over many readers (chi-square)", () => {
