@@ -120,6 +120,9 @@ builder.objectField(CaseRef, "neighbours", (t) =>
   t.field({
     type: CaseNeighboursRef,
     description: "Previous, next and next unlabelled case, for working through cases in order",
+    // Three or four queries of its own (and their patients): priced so, so that the neighbours of a
+    // page of cases' neighbours go over the complexity limit while one case's or one page's do not.
+    complexity: 50,
     resolve: (c, _args, ctx) => caseNeighbours(ctx.db, requireViewer(ctx), c),
   }),
 );
