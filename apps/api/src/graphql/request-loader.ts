@@ -1,3 +1,4 @@
+import type { ApolloServerPlugin } from "@apollo/server";
 import DataLoader from "dataloader";
 
 const loadersByRequest = new WeakMap<object, Map<string, DataLoader<unknown, unknown>>>();
@@ -20,4 +21,24 @@ export function requestLoader<K, V>(
     loaders.set(name, loader as DataLoader<unknown, unknown>);
   }
   return loader;
+}
+
+/**
+ * Mutations run one after another in a request, each answer after its own write: each root
+ * mutation field starts with empty loaders, so rows loaded for one answer never stand in for
+ * the next (two label changes in one request: the second answer shows the second's truth).
+ */
+export function freshLoadersPerMutationPlugin(): ApolloServerPlugin<object> {
+  return {
+    requestDidStart: async () => ({
+      executionDidStart: async ({ operation, contextValue }) => {
+        if (operation.operation !== "mutation") return;
+        return {
+          willResolveField: ({ info }) => {
+            if (info.path.prev === undefined) loadersByRequest.delete(contextValue);
+          },
+        };
+      },
+    }),
+  };
 }

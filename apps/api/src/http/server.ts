@@ -13,6 +13,7 @@ import { appErrorFromDatabase } from "../errors/database-error.ts";
 import { formatGraphQLError, graphqlCodeOf } from "../errors/to-graphql-error.ts";
 import type { GraphQLContext, Services } from "../graphql/context.ts";
 import { argumentChecksPlugin } from "../graphql/argument-checks.ts";
+import { freshLoadersPerMutationPlugin } from "../graphql/request-loader.ts";
 import { aliasLimitRule, MAX_DOCUMENT_TOKENS } from "../graphql/limits.ts";
 import { schema } from "../graphql/schema.ts";
 import { imageRoutes } from "./image-routes.ts";
@@ -60,7 +61,11 @@ export async function createApiServer(services: Services, config: ApiConfig): Pr
     validationRules: [aliasLimitRule()],
     parseOptions: { maxTokens: MAX_DOCUMENT_TOKENS },
     formatError: formatGraphQLError,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), argumentChecksPlugin()],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      argumentChecksPlugin(),
+      freshLoadersPerMutationPlugin(),
+    ],
   });
   await apollo.start();
 

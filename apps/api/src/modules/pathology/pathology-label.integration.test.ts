@@ -231,6 +231,34 @@ describe("pathology labels and consensus", () => {
     expect(view.pathologyLabels.map((l) => l.subtype)).toEqual(["SOLID", "SCIRRHOUS", "SCIRRHOUS"]);
   });
 
+  it("two label changes in one request: each answer shows the finding as its own change left it", async () => {
+    // Mutations run one after another; objects loaded for the first answer must not stand in for the second's.
+    const findingId = await newFinding();
+    const TWO = /* GraphQL */ `
+      mutation Two($a: AddPathologyLabelInput!, $b: AddPathologyLabelInput!) {
+        a: addPathologyLabel(input: $a) {
+          finding {
+            labelStatus
+            truth
+          }
+        }
+        b: addPathologyLabel(input: $b) {
+          finding {
+            labelStatus
+            truth
+          }
+        }
+      }
+    `;
+    const data = await api.as<{ a: { finding: unknown }; b: { finding: unknown } }>(annotator, TWO, {
+      a: input(findingId, { source: "BIOPSY", subtype: "SOLID" }),
+      b: input(findingId, { subtype: "SCIRRHOUS" }),
+    });
+    expect(data.a.finding).toEqual({ labelStatus: "LABELLED", truth: "SOLID" });
+    expect(data.b.finding).toEqual({ labelStatus: "CONFLICT", truth: null });
+    expect(await findingView(findingId)).toMatchObject({ labelStatus: "CONFLICT", truth: null });
+  });
+
   it("a correction is a new label that replaces the old one; the old one stays as history and cannot be corrected twice", async () => {
     const findingId = await newFinding();
     const first = (
