@@ -289,4 +289,42 @@ describe("cases", () => {
       expect((await fetch(`${api.url}/images/${notInStudy}/display.png`)).status).toBe(401);
     });
   });
+
+  it("walks the whole list with next and previous across two sites, where an accession key is in both", async () => {
+    // The same key at two sites orders by id; the walk must match the list's own order (its keyset pages).
+    const both = (
+      await createUser(
+        api.db,
+        [site.id, otherSite.id].map((siteId) => ({ siteId, role: "ANNOTATOR" as const })),
+      )
+    ).id;
+    for (const siteId of [site.id, otherSite.id]) {
+      const c = await createCase(api.db, api.blobs, siteId);
+      await api.db.case.update({ where: { id: c.id }, data: { accessionKey: "A-SAME-KEY" } });
+    }
+    const shown = (await list(both, {}, 50)).map((c) => c.id);
+    expect(shown.length).toBeGreaterThanOrEqual(7); // the five of beforeAll and these two
+    const WALK = /* GraphQL */ `
+      query ($id: ID!) {
+        case(id: $id) {
+          neighbours {
+            previous {
+              id
+            }
+            next {
+              id
+            }
+          }
+        }
+      }
+    `;
+    type W = { case: { neighbours: { previous: { id: string } | null; next: { id: string } | null } } };
+    for (const [i, id] of shown.entries()) {
+      const { neighbours } = (await api.as<W>(both, WALK, { id })).case;
+      expect([neighbours.previous?.id ?? null, neighbours.next?.id ?? null], `case ${i}`).toEqual([
+        shown[i - 1] ?? null,
+        shown[i + 1] ?? null,
+      ]);
+    }
+  });
 });
