@@ -14,10 +14,12 @@ import {
   ensureDatabaseExists,
   migrateDatabase,
   startEmbeddedPostgres,
+  type Db,
   type Prisma,
 } from "@mammo/db";
 import { findFreePort } from "@mammo/db/testing";
 import type { Viewer } from "../../src/auth/viewer.ts";
+import { percentile } from "../api-process.ts";
 import { caseNeighbours } from "../../src/modules/cases/case.service.ts";
 import { visibleCasesWhere } from "@mammo/access";
 import { labelStatusWhere } from "../../src/modules/pathology/case-truth.ts";
@@ -27,7 +29,6 @@ const SAMPLES = Number(process.env.BENCH_NEIGHBOURS_SAMPLES ?? 25);
 const ROUNDS = 3;
 const log = (line: string) => console.log(`[bench:neighbours] ${line}`);
 
-type Db = ReturnType<typeof createPrismaClient>;
 type Current = { id: string; accessionKey: string };
 
 /** The query before this change (f31d5e4): the same rule, written as an OR of the two orders. */
@@ -86,8 +87,9 @@ async function generate(db: Db) {
   await db.$executeRawUnsafe(`ANALYZE`);
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))]!;
+const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+const median = (xs: number[]) => percentile(sorted(xs), 50);
+const p95 = (xs: number[]) => percentile(sorted(xs), 95);
 
 async function main() {
   const dir = await mkdtemp(path.join(os.tmpdir(), "mammo-bench-neighbours-"));
